@@ -1,0 +1,136 @@
+import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { LoginRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
+import { errorMessage } from "../../lib/errors.js";
+import type { AnonymousReason } from "../../lib/session.js";
+import { useSession } from "../../lib/session-context.js";
+import { toFormErrors, validateMessage } from "../../lib/validation.js";
+import { BrandMark, IconAlert } from "../shell/icons.js";
+import { LanguageSwitch } from "../shell/LanguageSwitch.js";
+
+const fieldNames = ["email", "password"] as const;
+
+/** LoginPage: email and password. The answer never says which of them was wrong. */
+export function LoginPage({ reason }: { reason: AnonymousReason }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const errorRef = useRef<HTMLDivElement>(null);
+  const form = useForm({
+    mode: "controlled",
+    initialValues: { email: "", password: "" },
+    validateInputOnBlur: false,
+  });
+
+  useEffect(() => {
+    document.title = `${t("auth.title")} · ${t("app.name")}`;
+  }, [t]);
+
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
+
+  const notice =
+    reason === "expired"
+      ? t("auth.sessionExpired")
+      : reason === "loggedOut"
+        ? t("auth.loggedOut")
+        : reason === "unavailable"
+          ? t("errors.unavailable")
+          : undefined;
+
+  const submit = form.onSubmit(async (values) => {
+    setError(undefined);
+    const email = values.email.trim();
+    const { violations } = validateMessage(LoginRequestSchema, { email, password: values.password });
+    if (violations.length > 0) {
+      const errs = toFormErrors(violations, t, { known: fieldNames });
+      form.setErrors(errs.fields);
+      const first = fieldNames.find((f) => f in errs.fields);
+      if (first) form.getInputNode(first)?.focus();
+      return;
+    }
+    setSubmitting(true);
+    try {
+      await session.login(email, values.password);
+    } catch (err) {
+      form.setFieldValue("password", "");
+      setError(errorMessage(err, t, "login"));
+    } finally {
+      setSubmitting(false);
+    }
+  });
+
+  return (
+    <Box className="login-background">
+      <Group justify="flex-end" p="md">
+        <LanguageSwitch />
+      </Group>
+      <Center px="md" pb="xl">
+        <Stack w="100%" maw={420} gap="lg">
+          <Group gap="sm" justify="center">
+            <BrandMark size={40} />
+            <Text fz={28} fw={700} c="zeugo.8">
+              {t("app.name")}
+            </Text>
+          </Group>
+          <Paper withBorder shadow="sm" radius="lg" p="xl" component="main">
+            <Title order={1} fz="h2" mb={4}>
+              {t("auth.title")}
+            </Title>
+            <Text c="dimmed" size="sm" mb="lg">
+              {t("auth.subtitle")}
+            </Text>
+            {notice && !error && (
+              <Alert color="zeugo" variant="light" mb="md" role="status">
+                {notice}
+              </Alert>
+            )}
+            {error && (
+              <Alert
+                ref={errorRef}
+                tabIndex={-1}
+                color="red"
+                variant="light"
+                mb="md"
+                icon={<IconAlert />}
+                role="alert"
+                data-testid="login-error"
+              >
+                {error}
+              </Alert>
+            )}
+            <form onSubmit={submit} noValidate aria-label={t("auth.title")}>
+              <Stack gap="md">
+                <TextInput
+                  label={t("auth.email")}
+                  type="email"
+                  autoComplete="username"
+                  inputMode="email"
+                  required
+                  autoFocus
+                  {...form.getInputProps("email")}
+                />
+                <PasswordInput
+                  label={t("auth.password")}
+                  autoComplete="current-password"
+                  required
+                  {...form.getInputProps("password")}
+                />
+                <Button type="submit" fullWidth mt="xs" size="md" loading={submitting}>
+                  {t("auth.submit")}
+                </Button>
+              </Stack>
+            </form>
+          </Paper>
+          <Text ta="center" size="xs" c="dimmed">
+            {t("app.tagline")}
+          </Text>
+        </Stack>
+      </Center>
+    </Box>
+  );
+}

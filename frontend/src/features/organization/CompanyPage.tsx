@@ -1,0 +1,354 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Divider,
+  Grid,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useForm, type UseFormReturnType } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { useEffect, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+import {
+  CreateCompanyRequestSchema,
+  UpdateCompanyRequestSchema,
+  type CompanyFields,
+} from "../../gen/zeugo/v1/organization_pb.js";
+import { useCompany, useCreateCompany, useDeleteCompany, useUpdateCompany } from "../../api/organization.js";
+import { canEditStructure } from "../../lib/access.js";
+import { errorMessage, isCode } from "../../lib/errors.js";
+import { showFormErrors } from "../../lib/form.js";
+import { usePrincipal } from "../../lib/session-context.js";
+import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
+import { IconAlert, IconTrash } from "../shell/icons.js";
+import { PageHeader } from "../shell/PageHeader.js";
+import { ConfirmDeleteModal, ErrorAlert } from "./shared.js";
+
+type CompanyValues = Omit<CompanyFields, "$typeName" | "$unknown">;
+
+/** The form's fields in visual order (also the order in which focus finds errors). */
+const fieldOrder = [
+  "name",
+  "description",
+  "street",
+  "postcode",
+  "city",
+  "country",
+  "phone",
+  "email",
+  "website",
+  "registerCourt",
+  "registerNumber",
+  "vatId",
+  "managingDirectors",
+] as const satisfies readonly (keyof CompanyValues)[];
+
+const emptyValues: CompanyValues = {
+  name: "",
+  description: "",
+  street: "",
+  postcode: "",
+  city: "",
+  country: "",
+  phone: "",
+  email: "",
+  website: "",
+  registerCourt: "",
+  registerNumber: "",
+  vatId: "",
+  managingDirectors: "",
+};
+
+function valuesOf(fields: CompanyFields | undefined): CompanyValues {
+  const out = { ...emptyValues };
+  if (fields) for (const k of fieldOrder) out[k] = fields[k];
+  return out;
+}
+
+/** Leading/trailing blanks are never meant; trimming avoids a pattern error the user cannot see. */
+function trimmed(values: CompanyValues): CompanyValues {
+  const out = { ...values };
+  for (const k of fieldOrder) out[k] = values[k].trim();
+  return out;
+}
+
+/** CompanyPage creates (/new), edits or — without the right — shows a company. */
+export function CompanyPage() {
+  const { id } = useParams();
+  const isNew = id === undefined;
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const principal = usePrincipal();
+  const canEdit = canEditStructure(principal);
+  const query = useCompany(id);
+  const create = useCreateCompany();
+  const update = useUpdateCompany();
+  const remove = useDeleteCompany();
+  const [formError, setFormError] = useState<string | undefined>();
+  const [conflict, setConflict] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const form = useForm<CompanyValues>({ mode: "controlled", initialValues: emptyValues });
+
+  const company = query.data?.company;
+  const loadedVersion = company?.version;
+
+  // Fill the form when the company (or a newer version after reload) arrives.
+  useEffect(() => {
+    if (company) {
+      const values = valuesOf(company.fields);
+      form.setValues(values);
+      form.resetDirty(values);
+    }
+  }, [company?.id, loadedVersion]);
+
+  if (isNew && !canEdit) {
+    return <ErrorAlert error={new ConnectError("", Code.PermissionDenied)} />;
+  }
+
+  const title = isNew ? t("company.createTitle") : canEdit ? t("company.editTitle") : t("company.viewTitle");
+
+  if (!isNew && query.isPending) {
+    return (
+      <Center py="xl">
+        <Loader aria-label={t("app.loading")} />
+      </Center>
+    );
+  }
+  if (!isNew && query.isError) {
+    return (
+      <>
+        <PageHeader title={title} />
+        <ErrorAlert error={query.error} onRetry={isCode(query.error, Code.NotFound) ? undefined : () => void query.refetch()} />
+        <Button component={Link} to="/organisation/companies" variant="default" mt="lg">
+          {t("app.back")}
+        </Button>
+      </>
+    );
+  }
+
+  const submit = form.onSubmit(async (raw) => {
+    setFormError(undefined);
+    setConflict(false);
+    const fields = trimmed(raw);
+    const schema = isNew ? CreateCompanyRequestSchema : UpdateCompanyRequestSchema;
+    const { violations } = isNew
+      ? validateMessage(CreateCompanyRequestSchema, { fields })
+      : validateMessage(UpdateCompanyRequestSchema, { id, version: loadedVersion ?? 0n, fields });
+    if (violations.length > 0) {
+      const errors = toFormErrors(violations, t, { prefix: "fields.", known: fieldOrder });
+      if (!showFormErrors(form, errors, fieldOrder)) setFormError(errors.other.join(" "));
+      return;
+    }
+    try {
+      if (isNew) {
+        await create.mutateAsync({ fields });
+        notifications.show({ color: "green", message: t("company.created", { name: fields.name }) });
+      } else {
+        await update.mutateAsync({ id, version: loadedVersion ?? 0n, fields });
+        notifications.show({ color: "green", message: t("company.updated", { name: fields.name }) });
+      }
+      form.resetDirty();
+      void navigate("/organisation/companies");
+    } catch (err) {
+      const server = violationsFromError(err, schema);
+      if (server.length > 0) {
+        const errors = toFormErrors(server, t, { prefix: "fields.", known: fieldOrder });
+        const shown = showFormErrors(form, errors, fieldOrder);
+        if (errors.other.length > 0 || !shown) setFormError(errors.other.join(" ") || errorMessage(err, t));
+        return;
+      }
+      if (isCode(err, Code.Aborted)) setConflict(true);
+      else setFormError(errorMessage(err, t));
+    }
+  });
+
+  const saving = create.isPending || update.isPending;
+  const readOnly = !canEdit;
+
+  return (
+    <>
+      <PageHeader title={title} intro={!isNew ? company?.fields?.name : undefined} />
+      {readOnly && (
+        <Text c="dimmed" size="sm" mb="md">
+          {t("common.readOnlyHint")}
+        </Text>
+      )}
+      <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }} maw={960}>
+        <form onSubmit={submit} noValidate aria-label={title}>
+          <Stack gap="xl">
+            {conflict && (
+              <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
+                <Stack gap="sm" align="flex-start">
+                  <Text size="sm">{t("errors.conflict")}</Text>
+                  <Button
+                    size="xs"
+                    variant="white"
+                    color="orange"
+                    onClick={() => {
+                      setConflict(false);
+                      void query.refetch();
+                    }}
+                  >
+                    {t("app.reload")}
+                  </Button>
+                </Stack>
+              </Alert>
+            )}
+            {formError && (
+              <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+                {formError}
+              </Alert>
+            )}
+            <Section title={t("company.sectionGeneral")}>
+              <Grid.Col span={12}>
+                <Field form={form} name="name" label={t("company.fields.name")} description={t("company.fields.nameHint")} required readOnly={readOnly} maxLength={200} />
+              </Grid.Col>
+              <Grid.Col span={12}>
+                <Textarea
+                  id="company-description"
+                  label={t("company.fields.description")}
+                  description={t("company.fields.descriptionHint")}
+                  autosize
+                  minRows={2}
+                  maxRows={5}
+                  readOnly={readOnly}
+                  {...form.getInputProps("description")}
+                />
+              </Grid.Col>
+            </Section>
+            <Section title={t("company.sectionAddress")}>
+              <Grid.Col span={12}>
+                <Field form={form} name="street" label={t("company.fields.street")} autoComplete="street-address" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 3 }}>
+                <Field form={form} name="postcode" label={t("company.fields.postcode")} autoComplete="postal-code" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="city" label={t("company.fields.city")} autoComplete="address-level2" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 3 }}>
+                <Field
+                  form={form}
+                  name="country"
+                  label={t("company.fields.country")}
+                  description={t("company.fields.countryHint")}
+                  placeholder="DE"
+                  maxLength={2}
+                  upperCase
+                  readOnly={readOnly}
+                />
+              </Grid.Col>
+            </Section>
+            <Section title={t("company.sectionContact")}>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="phone" label={t("company.fields.phone")} type="tel" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="email" label={t("company.fields.email")} type="email" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={12}>
+                <Field form={form} name="website" label={t("company.fields.website")} placeholder="www.muster.de" readOnly={readOnly} />
+              </Grid.Col>
+            </Section>
+            <Section title={t("company.sectionRegister")}>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="registerCourt" label={t("company.fields.registerCourt")} placeholder="Amtsgericht München" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="registerNumber" label={t("company.fields.registerNumber")} placeholder="HRB 123456" readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="vatId" label={t("company.fields.vatId")} placeholder="DE123456789" upperCase readOnly={readOnly} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <Field form={form} name="managingDirectors" label={t("company.fields.managingDirectors")} readOnly={readOnly} />
+              </Grid.Col>
+            </Section>
+            <Divider />
+            <Group justify="space-between">
+              <Group gap="sm">
+                {canEdit && (
+                  <Button type="submit" loading={saving}>
+                    {t("common.save")}
+                  </Button>
+                )}
+                <Button component={Link} to="/organisation/companies" variant="default">
+                  {canEdit ? t("common.cancel") : t("app.back")}
+                </Button>
+              </Group>
+              {canEdit && !isNew && company && (
+                <Button color="red" variant="subtle" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>
+                  {t("common.delete")}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </form>
+      </Paper>
+      {company && (
+        <ConfirmDeleteModal
+          opened={confirmDelete}
+          name={company.fields?.name ?? ""}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={async () => {
+            const name = company.fields?.name ?? "";
+            await remove.mutateAsync({ id: company.id });
+            setConfirmDelete(false);
+            notifications.show({ color: "green", message: t("company.deleted", { name }) });
+            void navigate("/organisation/companies");
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section>
+      <Title order={2} fz="h5" mb="sm" c="zeugo.9">
+        {title}
+      </Title>
+      <Grid gap="md">{children}</Grid>
+    </section>
+  );
+}
+
+type FieldProps = {
+  form: UseFormReturnType<CompanyValues>;
+  name: keyof CompanyValues;
+  label: string;
+  description?: string;
+  placeholder?: string;
+  required?: boolean;
+  readOnly?: boolean;
+  maxLength?: number;
+  type?: "text" | "email" | "tel";
+  autoComplete?: string;
+  upperCase?: boolean;
+};
+
+function Field({ form, name, upperCase, ...rest }: FieldProps) {
+  const props = form.getInputProps(name);
+  return (
+    <TextInput
+      id={`company-${name}`}
+      {...rest}
+      {...props}
+      onChange={(e) => {
+        const value = upperCase ? e.currentTarget.value.toUpperCase() : e.currentTarget.value;
+        form.setFieldValue(name, value);
+      }}
+    />
+  );
+}

@@ -1,0 +1,42 @@
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import "./app.css";
+
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App.js";
+import { createQueryClient } from "./api/query-client.js";
+import { createI18n, rememberLanguage, storedLanguage, isLanguage } from "./i18n/index.js";
+import { browserLock, Session } from "./lib/session.js";
+import { createAppTransport, createAuthApi } from "./lib/transport.js";
+
+const origin = window.location.origin;
+
+const i18n = createI18n(storedLanguage());
+rememberLanguage(isLanguage(i18n.language) ? i18n.language : "de");
+i18n.on("languageChanged", (lng) => {
+  if (isLanguage(lng)) rememberLanguage(lng);
+});
+
+// The session and the transport need each other: the transport reads the
+// current token, the session calls AuthService. `session` is assigned before
+// any request can be made.
+let session: Session | undefined;
+const tokenOf = () => session?.getAccessToken();
+session = new Session(createAuthApi(origin, tokenOf), { lock: browserLock });
+const transport = createAppTransport(origin, session);
+const queryClient = createQueryClient();
+
+// Nothing of a previous user stays cached after a logout or expiry.
+session.subscribe(() => {
+  if (session?.getState().status === "anonymous") queryClient.clear();
+});
+void session.start();
+
+const root = document.getElementById("root");
+if (!root) throw new Error("missing #root");
+createRoot(root).render(
+  <StrictMode>
+    <App session={session} transport={transport} queryClient={queryClient} i18n={i18n} />
+  </StrictMode>,
+);

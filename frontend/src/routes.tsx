@@ -1,0 +1,34 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { Root } from "./features/shell/Root.js";
+import { StartPage } from "./features/shell/StartPage.js";
+import { NotFoundPage } from "./features/shell/NotFoundPage.js";
+import { CompaniesPage } from "./features/organization/CompaniesPage.js";
+import { CompanyPage } from "./features/organization/CompanyPage.js";
+import { UnitsPage } from "./features/organization/UnitsPage.js";
+import { unitKindSlugs } from "./features/organization/unit-kinds.js";
+
+const unitRoutes = unitKindSlugs.map((slug) => ({
+  path: `organisation/${slug}`,
+  children: [
+    { index: true, element: <UnitsPage slug={slug} /> },
+    { path: "new", element: <UnitsPage slug={slug} /> },
+    { path: ":id", element: <UnitsPage slug={slug} /> },
+  ],
+}));
+
+/** All screens; every path works as a deep link (the server answers index.html). */
+export const router = createBrowserRouter([
+  {
+    path: "/",
+    element: <Root />,
+    children: [
+      { index: true, element: <StartPage /> },
+      { path: "organisation", element: <Navigate to="/organisation/companies" replace /> },
+      { path: "organisation/companies", element: <CompaniesPage /> },
+      { path: "organisation/companies/new", element: <CompanyPage /> },
+      { path: "organisation/companies/:id", element: <CompanyPage /> },
+      ...unitRoutes,
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);
