@@ -1,0 +1,363 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/app"
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/config"
+	"github.com/zeugo/zeugo/backend/internal/devtls"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
+	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/tenant"
+)
+
+func newLogger(cfg *config.Config) zerolog.Logger {
+	lvl, _ := zerolog.ParseLevel(cfg.LogLevel)
+	zerolog.TimeFieldFormat = time.RFC3339Nano
+	return zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Str("service", "zeugo").Logger()
+}
+
+// openOwner connects with the owner role (migrations, operator commands).
+func openOwner(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database (ZEUGO_DATABASE_URL): %w", err)
+	}
+	return pool, nil
+}
+
+func cmdMigrate(ctx context.Context, getenv config.Getenv, stdout io.Writer) error {
+	cfg, err := config.Load(getenv, false)
+	if err != nil {
+		return err
+	}
+	pool, err := openOwner(ctx, cfg)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "3D000" { // database does not exist
+		if cerr := postgres.CreateDatabase(ctx, cfg.DatabaseURL); cerr != nil {
+			return fmt.Errorf("create database (ZEUGO_DATABASE_URL): %w", cerr)
+		}
+		fmt.Fprintln(stdout, "created database")
+		pool, err = openOwner(ctx, cfg)
+	}
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "migrations applied")
+	return nil
+}
+
+// operatorApp builds the components over the owner pool.
+func operatorApp(ctx context.Context, getenv config.Getenv) (*app.App, func(), error) {
+	cfg, err := config.Load(getenv, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := openOwner(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.Build(ctx, cfg, newLogger(cfg), pool, app.Options{})
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return a, pool.Close, nil
+}
+
+func cmdTenant(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return &usageError{"usage: zeugo tenant create --name NAME --admin-email EMAIL [--slug SLUG] [--admin-first-name F] [--admin-last-name L] [--require-mfa=true]"}
+	}
+	fs := flag.NewFlagSet("tenant create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	name := fs.String("name", "", "display name of the tenant")
+	email := fs.String("admin-email", "", "email of the first administrator")
+	slug := fs.String("slug", "", "short unique name (default: derived from --name)")
+	first := fs.String("admin-first-name", "", "first name of the administrator")
+	last := fs.String("admin-last-name", "", "last name of the administrator")
+	mfa := fs.Bool("require-mfa", true, "require a second factor for all users")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{"tenant create: " + err.Error()}
+	}
+	if *name == "" || *email == "" {
+		return &usageError{"tenant create: --name and --admin-email are required"}
+	}
+	a, done, err := operatorApp(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer done()
+	c, err := a.Provisioner.Create(ctx, tenant.NewTenant{Name: *name, Slug: *slug, AdminEmail: *email,
+		AdminFirstName: *first, AdminLastName: *last, RequireMFA: *mfa})
+	if err != nil {
+		return friendly(err)
+	}
+	fmt.Fprintf(stdout, "tenant created\n  id:       %s\n  slug:     %s\n  admin:    %s\n  password: %s\n"+
+		"The password is shown only now; the administrator should change it after the first login.\n",
+		c.TenantID, c.Slug, strings.ToLower(strings.TrimSpace(*email)), c.AdminPassword)
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "unlock" {
+		return &usageError{"usage: zeugo user unlock --email EMAIL --tenant SLUG_OR_ID"}
+	}
+	fs := flag.NewFlagSet("user unlock", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	email := fs.String("email", "", "email of the locked account")
+	ten := fs.String("tenant", "", "tenant slug or id")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{"user unlock: " + err.Error()}
+	}
+	if *email == "" || *ten == "" {
+		return &usageError{"user unlock: --email and --tenant are required"}
+	}
+	a, done, err := operatorApp(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer done()
+	id, err := a.Provisioner.Unlock(ctx, *ten, *email)
+	if err != nil {
+		return friendly(err)
+	}
+	fmt.Fprintf(stdout, "account %s unlocked\n", id)
+	return nil
+}
+
+func cmdKeys(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return &usageError{"usage: zeugo keys rotate [--new-data-keys]"}
+	}
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	newDEKs := fs.Bool("new-data-keys", false, "also start a new data-key version for every tenant")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{"keys rotate: " + err.Error()}
+	}
+	a, done, err := operatorApp(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := a.Keys.Rotate(ctx, a.Pool, *newDEKs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-wrapped %d platform keys and %d tenant data keys under master key %s; %d new data keys\n",
+		res.PlatformKeys, res.TenantKeys, a.Keys.Master.CurrentID(), res.NewDataKeys)
+	return nil
+}
+
+// Demo tenant of `make run`.
+const (
+	demoSlug  = "muster-gmbh"
+	demoName  = "Muster GmbH"
+	demoEmail = "admin@muster.example"
+)
+
+func cmdDemo(ctx context.Context, getenv config.Getenv, stdout io.Writer) error {
+	a, done, err := operatorApp(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pw := getenv("ZEUGO_DEMO_PASSWORD")
+	if pw == "" {
+		if pw, err = demoPassword(a.Cfg.DataDir); err != nil {
+			return fmt.Errorf("demo password (ZEUGO_DATA_DIR): %w", err)
+		}
+	}
+	id, err := a.Provisioner.FindBySlug(ctx, demoSlug)
+	if err != nil {
+		return err
+	}
+	if id == [16]byte{} {
+		c, err := a.Provisioner.Create(ctx, tenant.NewTenant{Name: demoName, Slug: demoSlug, AdminEmail: demoEmail,
+			AdminFirstName: "Erika", AdminLastName: "Mustermann", AdminPassword: pw, RequireMFA: false})
+		if err != nil {
+			return friendly(err)
+		}
+		if err := seedDemo(ctx, a, c); err != nil {
+			return err
+		}
+	} else if err := a.Provisioner.SetPassword(ctx, id, demoEmail, pw); err != nil {
+		return friendly(err)
+	}
+	fmt.Fprintf(stdout, "Demo-Mandant / demo tenant: %s\n  E-Mail:   %s\n  Passwort: %s\n", demoName, demoEmail, pw)
+	return nil
+}
+
+func demoPassword(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "demo-password")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 12 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", err
+	}
+	pw := tenant.GeneratePassword()
+	return pw, os.WriteFile(path, []byte(pw+"\n"), 0o600)
+}
+
+// seedDemo gives the demo tenant a small structure to look at, created
+// through the organisation service as its administrator.
+func seedDemo(ctx context.Context, a *app.App, c *tenant.Created) error {
+	ctx = auth.WithPrincipal(ctx, &auth.Principal{UserID: c.AdminID, TenantID: c.TenantID, Areas: []auth.Area{auth.AreaAdministrator}})
+	if _, err := a.Organization.CreateCompany(ctx, organization.CompanyFields{Name: demoName, Street: "Musterstraße 1",
+		Postcode: "80331", City: "München", Country: "DE", Phone: "+49 89 123456-0", Email: "personal@muster.example",
+		Website: "www.muster.example", RegisterCourt: "Amtsgericht München", RegisterNumber: "HRB 123456",
+		VATID: "DE123456789", ManagingDirectors: "Dr. Max Mustermann",
+		Description: "ein mittelständisches Unternehmen des Maschinenbaus"}); err != nil {
+		return err
+	}
+	units := map[organization.UnitKind][]string{
+		organization.KindLocation:     {"München", "Hamburg"},
+		organization.KindDepartment:   {"Personal", "Vertrieb", "Entwicklung"},
+		organization.KindOrgUnit:      {"Geschäftsleitung", "Verwaltung"},
+		organization.KindEmployeeType: {"Angestellte", "Auszubildende"},
+	}
+	for kind, names := range units {
+		for _, n := range names {
+			if _, err := a.Organization.CreateUnit(ctx, kind, organization.UnitFields{Name: n}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// friendly turns a domain error into its safe message.
+func friendly(err error) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Code != apperr.Internal {
+		return errors.New(ae.Message)
+	}
+	return err
+}
+
+func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error {
+	cfg, err := config.Load(getenv, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	if cfg.Env == config.Development {
+		created, err := devtls.Ensure(cfg.TLSCertFile, cfg.TLSKeyFile, time.Now())
+		if err != nil {
+			return &config.Error{Var: "ZEUGO_DATA_DIR", Problem: "cannot create the development TLS certificate: " + err.Error()}
+		}
+		if created {
+			log.Info().Str("cert", cfg.TLSCertFile).Msg("created development TLS certificate")
+		}
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+	if err != nil {
+		return &config.Error{Var: "ZEUGO_TLS_CERT_FILE", Problem: "certificate and key do not load as a PEM pair: " + oneLine(err)}
+	}
+	if cfg.MigrateOnStart {
+		owner, err := openOwner(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		err = postgres.Migrate(ctx, owner)
+		owner.Close()
+		if err != nil {
+			return err
+		}
+	}
+	pool, err := postgres.Open(ctx, cfg.AppDatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database (ZEUGO_APP_DATABASE_URL): %w", err)
+	}
+	defer pool.Close()
+	if err := postgres.CheckAppRole(ctx, pool); err != nil {
+		return err
+	}
+	a, err := app.Build(ctx, cfg, log, pool, app.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := audit.EnsurePartitions(ctx, pool, time.Now()); err != nil {
+		return fmt.Errorf("audit partitions: %w", err)
+	}
+	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Grace: 24 * time.Hour, Log: log}, 15*time.Minute)
+	if err != nil {
+		return fmt.Errorf("background jobs: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return &config.Error{Var: "ZEUGO_LISTEN_ADDR", Problem: oneLine(err)}
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		TLSConfig:         devtls.ServerConfig(cert),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	url := baseURL(ln.Addr(), cfg.ListenAddr)
+	if cfg.AddrFile != "" {
+		if err := os.WriteFile(cfg.AddrFile, []byte(url+"\n"), 0o600); err != nil {
+			return &config.Error{Var: "ZEUGO_ADDR_FILE", Problem: oneLine(err)}
+		}
+	}
+	log.Info().Str("url", url).Str("env", string(cfg.Env)).Msg("listening")
+	fmt.Fprintf(stdout, "Zeugo läuft auf / is serving on %s\n", url)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	select {
+	case err := <-errc:
+		_ = bg.Stop(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if berr := bg.Stop(sctx); berr != nil && err == nil {
+		err = berr
+	}
+	return err
+}
+
+// baseURL is the https URL of the listener, naming localhost for loopback
+// and wildcard addresses (certificates are issued for names).
+func baseURL(addr net.Addr, configured string) string {
+	host, _, _ := net.SplitHostPort(configured)
+	_, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "0.0.0.0" || host == "::" || host == "127.0.0.1" || host == "::1" {
+		host = "localhost"
+	}
+	return "https://" + net.JoinHostPort(host, port)
+}

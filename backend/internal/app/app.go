@@ -1,0 +1,106 @@
+// Package app is the composition root: it builds every component from a
+// Config in one place, for the server, the operator commands and the tests.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/config"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/password"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
+	"github.com/zeugo/zeugo/backend/internal/rpc"
+	"github.com/zeugo/zeugo/backend/internal/tenant"
+
+	"net/http"
+)
+
+// App holds the built components.
+type App struct {
+	Cfg  *config.Config
+	Log  zerolog.Logger
+	Now  func() time.Time
+	Pool *pgxpool.Pool
+	DB   *postgres.DB
+
+	Keys         *keyring.Keyring
+	Index        *keyring.IndexKey
+	Hasher       *password.Hasher
+	Signer       *auth.Signer
+	Audit        *audit.Writer
+	Limiter      *ratelimit.Limiter
+	Auth         *auth.Authenticator
+	Organization *organization.Service
+	Provisioner  *tenant.Provisioner
+	Registry     *prometheus.Registry
+}
+
+// Options adjust what Build does.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Policy overrides the sign-in policy; auth.DefaultPolicy when zero.
+	Policy *auth.Policy
+	// HashParams overrides argon2id parameters (benchmarks compare against
+	// the same parameters); password.OWASP when nil.
+	HashParams *password.Params
+}
+
+// Build wires the components over pool. For the server, pool is the
+// zeugo_app pool; for operator commands, the owner pool.
+func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pgxpool.Pool, opts Options) (*App, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	master, err := keyring.NewMaster(cfg.MasterKeys)
+	if err != nil {
+		return nil, err
+	}
+	keys := keyring.New(master, now)
+	idx, err := keys.EnsurePlatformKey(ctx, pool, keyring.BlindIndexKey)
+	if err != nil {
+		return nil, fmt.Errorf("blind-index key: %w", err)
+	}
+	sig, err := keys.EnsurePlatformKey(ctx, pool, keyring.TokenSigningKey)
+	if err != nil {
+		return nil, fmt.Errorf("token signing key: %w", err)
+	}
+	policy := auth.DefaultPolicy
+	if opts.Policy != nil {
+		policy = *opts.Policy
+	}
+	signer, err := auth.NewSigner(sig, policy.AccessTokenTTL, now)
+	if err != nil {
+		return nil, err
+	}
+	params := password.OWASP
+	if opts.HashParams != nil {
+		params = *opts.HashParams
+	}
+	a := &App{Cfg: cfg, Log: log, Now: now, Pool: pool, DB: &postgres.DB{Pool: pool}, Keys: keys,
+		Index: keyring.NewIndexKey(idx[len(idx)-1].Key), Hasher: password.NewHasher(params, cfg.HashConcurrency),
+		Signer: signer, Audit: audit.NewWriter(keys, now), Registry: prometheus.NewRegistry()}
+	a.Limiter = ratelimit.New(pool, a.Index, now)
+	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
+		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log})
+	a.Organization = organization.NewService(a.DB, a.Audit, now)
+	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
+	return a, nil
+}
+
+// Handler is the server's HTTP handler.
+func (a *App) Handler() http.Handler {
+	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Organization: a.Organization,
+		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry})
+}

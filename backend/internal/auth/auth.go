@@ -1,0 +1,383 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/password"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
+	"github.com/zeugo/zeugo/backend/internal/requestinfo"
+)
+
+// Policy holds the tunable numbers of sign-in.
+type Policy struct {
+	// MaxFailedLogins consecutive failures lock the account (SPEC: 5).
+	MaxFailedLogins int
+	// AccessTokenTTL is the lifetime of an access token (~10 min).
+	AccessTokenTTL time.Duration
+	// IdleTimeout ends a session without activity.
+	IdleTimeout time.Duration
+	// AbsoluteTimeout ends every session eventually.
+	AbsoluteTimeout time.Duration
+	// LoginPerIP bounds login attempts per client address.
+	LoginPerIP ratelimit.Rule
+	// RefreshPerIP bounds refresh attempts per client address.
+	RefreshPerIP ratelimit.Rule
+}
+
+// DefaultPolicy is the policy of SPEC §3.1.
+var DefaultPolicy = Policy{
+	MaxFailedLogins: 5,
+	AccessTokenTTL:  10 * time.Minute,
+	IdleTimeout:     30 * time.Minute,
+	AbsoluteTimeout: 12 * time.Hour,
+	LoginPerIP:      ratelimit.Rule{Name: "login-ip", Limit: 30, Window: time.Minute},
+	RefreshPerIP:    ratelimit.Rule{Name: "refresh-ip", Limit: 120, Window: time.Minute},
+}
+
+// Authenticator implements sign-in, sessions and per-call authentication.
+type Authenticator struct {
+	db      *postgres.DB
+	keys    *keyring.Keyring
+	index   *keyring.IndexKey
+	hasher  *password.Hasher
+	signer  *Signer
+	audit   *audit.Writer
+	limiter *ratelimit.Limiter
+	policy  Policy
+	now     func() time.Time
+	log     zerolog.Logger
+}
+
+// Deps are the collaborators of an Authenticator.
+type Deps struct {
+	DB      *postgres.DB
+	Keys    *keyring.Keyring
+	Index   *keyring.IndexKey
+	Hasher  *password.Hasher
+	Signer  *Signer
+	Audit   *audit.Writer
+	Limiter *ratelimit.Limiter
+	Policy  Policy
+	Now     func() time.Time
+	Log     zerolog.Logger
+}
+
+// NewAuthenticator wires an Authenticator.
+func NewAuthenticator(d Deps) *Authenticator {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
+		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log}
+}
+
+// Session is what a successful login or refresh hands out.
+type Session struct {
+	AccessToken      string
+	AccessExpiresAt  time.Time
+	RefreshToken     string
+	RefreshExpiresAt time.Time
+	Principal        *Principal
+}
+
+// Login checks credentials. Every failure — unknown email, wrong password,
+// locked or deactivated account, terminated tenant — is the same
+// apperr.ErrUnauthenticated after the same argon2id work.
+func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, error) {
+	info := requestinfo.From(ctx)
+	if err := a.limiter.Allow(ctx, a.policy.LoginPerIP, clientKey(info.IP)); err != nil {
+		return nil, err
+	}
+	acct, err := findLogin(ctx, a.db, a.index.Email(email))
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	if acct == nil {
+		_ = a.hasher.Verify(ctx, "", pw) // same work as for a real account
+		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").Msg("login failed")
+		return nil, apperr.ErrUnauthenticated
+	}
+	var u loginUser
+	err = a.db.TenantTx(ctx, acct.TenantID, func(tx pgx.Tx) error {
+		var err error
+		u, err = loadLoginUser(ctx, tx, acct.TenantID, acct.UserID)
+		return err
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	verr := a.hasher.Verify(ctx, u.PasswordHash, pw)
+	if verr != nil && !errors.Is(verr, password.ErrMismatch) && !errors.Is(verr, password.ErrMalformed) {
+		return nil, apperr.Wrap(apperr.Unavailable, "sign-in is busy; try again", verr)
+	}
+	reason := ""
+	switch {
+	case u.TenantStatus != "active" && u.TenantStatus != "terminated":
+		reason = "tenant_" + u.TenantStatus
+	case u.Status == "locked":
+		reason = "locked"
+	case u.Status != "active":
+		reason = "inactive"
+	case verr != nil:
+		reason = "bad_password"
+	}
+	if reason != "" {
+		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, reason); err != nil {
+			return nil, err
+		}
+		return nil, apperr.ErrUnauthenticated
+	}
+	var rehash string
+	if a.hasher.NeedsRehash(u.PasswordHash) {
+		if rehash, err = a.hasher.Hash(ctx, pw); err != nil {
+			return nil, apperr.Wrap(apperr.Unavailable, "sign-in is busy; try again", err)
+		}
+	}
+	var sess *Session
+	err = a.db.TenantTx(ctx, acct.TenantID, func(tx pgx.Tx) error {
+		ok, err := markLoginSuccess(ctx, tx, acct.TenantID, acct.UserID, a.now(), rehash)
+		if err != nil || !ok {
+			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
+		}
+		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID); err != nil {
+			return err
+		}
+		return a.audit.Write(ctx, tx, acct.TenantID, audit.Event{
+			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: acct.UserID.String(),
+			TargetType: "session", TargetID: sess.Principal.SessionID.String(),
+			Details: map[string]string{"method": "password"},
+		})
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	return sess, nil
+}
+
+func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, reason string) error {
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		failures, lockedNow, err := countFailure(ctx, tx, tenantID, userID, a.policy.MaxFailedLogins, a.now(), reason == "bad_password")
+		if err != nil {
+			return err
+		}
+		ev := audit.Event{Action: audit.ActionLoginFailed, Outcome: audit.OutcomeFailure,
+			ActorType: audit.ActorAnonymous, TargetType: "user", TargetID: userID.String(),
+			Details: map[string]string{"reason": reason}}
+		if err := a.audit.Write(ctx, tx, tenantID, ev); err != nil {
+			return err
+		}
+		if lockedNow {
+			return a.audit.Write(ctx, tx, tenantID, audit.Event{Action: audit.ActionAccountLocked, Outcome: audit.OutcomeSuccess,
+				ActorType: audit.ActorSystem, TargetType: "user", TargetID: userID.String(),
+				Details: map[string]string{"failed_logins": itoa(failures)}})
+		}
+		return nil
+	})
+	if err != nil {
+		return postgres.Classify(err)
+	}
+	a.log.Info().Str("event", "login_failed").Str("reason", reason).Str("tenant_id", tenantID.String()).
+		Str("user_id", userID.String()).Msg("login failed")
+	return nil
+}
+
+func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*Session, error) {
+	now := a.now().UTC()
+	sid, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	absolute := now.Add(a.policy.AbsoluteTimeout)
+	if err := insertSession(ctx, tx, tenantID, userID, sid, now, now.Add(a.policy.IdleTimeout), absolute); err != nil {
+		return nil, err
+	}
+	return a.issue(ctx, tx, tenantID, userID, sid, absolute)
+}
+
+// issue creates a new refresh token for the session and signs an access token.
+func (a *Authenticator) issue(ctx context.Context, tx pgx.Tx, tenantID, userID, sid uuid.UUID, absolute time.Time) (*Session, error) {
+	refresh, hash := newRefreshToken(tenantID)
+	if err := insertRefreshToken(ctx, tx, tenantID, sid, hash, a.now()); err != nil {
+		return nil, err
+	}
+	access, exp, err := a.signer.Issue(tenantID, userID, sid)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadPrincipal(ctx, tx, tenantID, userID)
+	if err != nil {
+		return nil, err
+	}
+	p.SessionID = sid
+	return &Session{AccessToken: access, AccessExpiresAt: exp, RefreshToken: refresh, RefreshExpiresAt: absolute, Principal: p}, nil
+}
+
+// Refresh rotates a refresh token. A token that was already used revokes its
+// whole session (someone holds a stolen copy) and the revocation is
+// committed before the caller gets Unauthenticated.
+func (a *Authenticator) Refresh(ctx context.Context, token string) (*Session, error) {
+	info := requestinfo.From(ctx)
+	if err := a.limiter.Allow(ctx, a.policy.RefreshPerIP, clientKey(info.IP)); err != nil {
+		return nil, err
+	}
+	tenantID, hash, ok := parseRefreshToken(token)
+	if !ok {
+		return nil, apperr.ErrUnauthenticated
+	}
+	var sess *Session
+	var reused bool
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		rt, err := lockRefreshToken(ctx, tx, tenantID, hash)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		switch {
+		case rt == nil:
+			return apperr.ErrUnauthenticated
+		case rt.UsedAt != nil:
+			reused = true
+			if err := revokeSession(ctx, tx, tenantID, rt.SessionID, "refresh_reuse", now); err != nil {
+				return err
+			}
+			return a.audit.Write(ctx, tx, tenantID, audit.Event{Action: audit.ActionRefreshReuse, Outcome: audit.OutcomeFailure,
+				ActorType: audit.ActorAnonymous, TargetType: "session", TargetID: rt.SessionID.String()})
+		case !rt.alive(now):
+			return apperr.ErrUnauthenticated
+		}
+		if err := markRefreshUsed(ctx, tx, hash, now); err != nil {
+			return err
+		}
+		sess, err = a.issue(ctx, tx, tenantID, rt.UserID, rt.SessionID, rt.AbsoluteExpiresAt)
+		return err
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	if reused {
+		a.log.Warn().Str("event", "refresh_reuse").Str("tenant_id", tenantID.String()).Msg("refresh token reused; session revoked")
+		return nil, apperr.ErrUnauthenticated
+	}
+	return sess, nil
+}
+
+// Logout revokes the caller's session.
+func (a *Authenticator) Logout(ctx context.Context) error {
+	p, err := PrincipalFrom(ctx)
+	if err != nil {
+		return err
+	}
+	return postgres.Classify(a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
+		if err := revokeSession(ctx, tx, p.TenantID, p.SessionID, "logout", a.now()); err != nil {
+			return err
+		}
+		return a.audit.Write(ctx, tx, p.TenantID, audit.Event{Action: audit.ActionLogout, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: p.UserID.String(), TargetType: "session", TargetID: p.SessionID.String()})
+	}))
+}
+
+// Authenticate turns a bearer token into a Principal. It checks the session
+// row on every call, so a revoked session, a deactivated or locked user or a
+// purged tenant is refused at once rather than when the token expires.
+func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
+	ids, err := a.signer.Verify(bearer)
+	if err != nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	var p *Principal
+	err = a.db.TenantTx(ctx, ids.TenantID, func(tx pgx.Tx) error {
+		var err error
+		p, err = checkSession(ctx, tx, ids, a.now(), a.policy.IdleTimeout)
+		return err
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	if p == nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// Me describes the caller.
+func (a *Authenticator) Me(ctx context.Context) (*Profile, error) {
+	p, err := PrincipalFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var prof *Profile
+	err = a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
+		var err error
+		prof, err = a.loadProfile(ctx, tx, p)
+		return err
+	})
+	return prof, postgres.Classify(err)
+}
+
+// Profile is the caller as the client may see it.
+type Profile struct {
+	Principal  *Principal
+	TenantName string
+	Email      string
+	FirstName  string
+	LastName   string
+	RoleName   string
+}
+
+// ProfileOf loads the profile of a session's principal (after Login or Refresh).
+func (a *Authenticator) ProfileOf(ctx context.Context, p *Principal) (*Profile, error) {
+	var prof *Profile
+	err := a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
+		var err error
+		prof, err = a.loadProfile(ctx, tx, p)
+		return err
+	})
+	return prof, postgres.Classify(err)
+}
+
+func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *Principal) (*Profile, error) {
+	row, err := loadProfileRow(ctx, tx, p.TenantID, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.keys.Tenant(ctx, tx, p.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	prof := &Profile{Principal: p, TenantName: row.TenantName, RoleName: row.RoleName}
+	if prof.Email, err = c.OpenString(ctx, p.UserID, "users.email", row.EmailEnc); err != nil {
+		return nil, err
+	}
+	if prof.FirstName, err = c.OpenString(ctx, p.UserID, "users.first_name", row.FirstNameEnc); err != nil {
+		return nil, err
+	}
+	if prof.LastName, err = c.OpenString(ctx, p.UserID, "users.last_name", row.LastNameEnc); err != nil {
+		return nil, err
+	}
+	return prof, nil
+}
+
+// clientKey is the rate-limit subject of a client address; requests without
+// a known address (in-process callers) share one bucket.
+func clientKey(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return "unknown"
+	}
+	if ip.Is6() && !ip.Is4In6() { // one /64 is one client
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.Unmap().String()
+}

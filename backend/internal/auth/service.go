@@ -1,0 +1,169 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+)
+
+// RefreshCookie is the name of the refresh-token cookie. The __Host- prefix
+// makes browsers insist on Secure, Path=/ and no Domain.
+const RefreshCookie = "__Host-zeugo_refresh"
+
+// CSRFHeader must be present on calls that rely on the refresh cookie:
+// browsers do not let other origins set custom headers without a CORS
+// preflight, which Zeugo never grants.
+const CSRFHeader = "Zeugo-CSRF"
+
+// Handler is the Connect handler of AuthService.
+type Handler struct {
+	auth *Authenticator
+}
+
+var _ zeugov1connect.AuthServiceHandler = (*Handler)(nil)
+
+// NewHandler returns the handler over a.
+func NewHandler(a *Authenticator) *Handler { return &Handler{auth: a} }
+
+// PublicProcedures need no access token.
+var PublicProcedures = map[string]bool{
+	zeugov1connect.AuthServiceLoginProcedure:   true,
+	zeugov1connect.AuthServiceRefreshProcedure: true,
+}
+
+// Login implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginRequest]) (*connect.Response[zeugov1.LoginResponse], error) {
+	s, err := h.auth.Login(ctx, req.Msg.GetEmail(), req.Msg.GetPassword())
+	if err != nil {
+		return nil, err
+	}
+	prof, err := h.auth.ProfileOf(ctx, s.Principal)
+	if err != nil {
+		return nil, err
+	}
+	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, req.Msg.GetRefreshTokenInBody()), Principal: profileToProto(prof)})
+	setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	return res, nil
+}
+
+// Refresh implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) Refresh(ctx context.Context, req *connect.Request[zeugov1.RefreshRequest]) (*connect.Response[zeugov1.RefreshResponse], error) {
+	token := req.Msg.GetRefreshToken()
+	fromCookie := token == ""
+	if fromCookie {
+		if req.Header().Get(CSRFHeader) != "1" {
+			return nil, apperr.New(apperr.PermissionDenied, "missing "+CSRFHeader+" header")
+		}
+		token = cookieValue(req.Header(), RefreshCookie)
+		if token == "" {
+			return nil, apperr.ErrUnauthenticated
+		}
+	}
+	s, err := h.auth.Refresh(ctx, token)
+	if err != nil {
+		if fromCookie && apperr.Is(err, apperr.Unauthenticated) {
+			// A dead cookie is cleared so the browser stops sending it.
+			return nil, withClearedCookie(err)
+		}
+		return nil, err
+	}
+	prof, err := h.auth.ProfileOf(ctx, s.Principal)
+	if err != nil {
+		return nil, err
+	}
+	res := connect.NewResponse(&zeugov1.RefreshResponse{Tokens: tokensToProto(s, req.Msg.GetRefreshTokenInBody()), Principal: profileToProto(prof)})
+	setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	return res, nil
+}
+
+// Logout implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) Logout(ctx context.Context, _ *connect.Request[zeugov1.LogoutRequest]) (*connect.Response[zeugov1.LogoutResponse], error) {
+	if err := h.auth.Logout(ctx); err != nil {
+		return nil, err
+	}
+	res := connect.NewResponse(&zeugov1.LogoutResponse{})
+	res.Header().Add("Set-Cookie", clearedCookie())
+	return res, nil
+}
+
+// Me implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) Me(ctx context.Context, _ *connect.Request[zeugov1.MeRequest]) (*connect.Response[zeugov1.MeResponse], error) {
+	prof, err := h.auth.Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.MeResponse{Principal: profileToProto(prof)}), nil
+}
+
+func tokensToProto(s *Session, refreshInBody bool) *zeugov1.Tokens {
+	t := &zeugov1.Tokens{AccessToken: s.AccessToken, AccessTokenExpiresAt: timestamppb.New(s.AccessExpiresAt)}
+	if refreshInBody {
+		t.RefreshToken = s.RefreshToken
+	}
+	return t
+}
+
+func setRefreshCookie(h http.Header, token string, expires, now time.Time) {
+	c := &http.Cookie{Name: RefreshCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Expires: expires.UTC()}
+	if d := expires.Sub(now); d > 0 {
+		c.MaxAge = int(d.Seconds()) + 600 // the access token's lifetime before "now" was later
+	}
+	h.Add("Set-Cookie", c.String())
+}
+
+func clearedCookie() string {
+	c := &http.Cookie{Name: RefreshCookie, Value: "", Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, MaxAge: -1}
+	return c.String()
+}
+
+func withClearedCookie(err error) error {
+	ce := connect.NewError(connect.CodeUnauthenticated, errUnauthenticatedMsg)
+	ce.Meta().Add("Set-Cookie", clearedCookie())
+	return ce
+}
+
+type plainError string
+
+func (e plainError) Error() string { return string(e) }
+
+var errUnauthenticatedMsg = plainError(apperr.ErrUnauthenticated.Message)
+
+func cookieValue(h http.Header, name string) string {
+	r := http.Request{Header: http.Header{"Cookie": h.Values("Cookie")}}
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+var areaToProto = map[Area]zeugov1.Area{
+	AreaAdministrator: zeugov1.Area_AREA_ADMINISTRATOR, AreaEmployees: zeugov1.Area_AREA_EMPLOYEES,
+	AreaCompanyStructure: zeugov1.Area_AREA_COMPANY_STRUCTURE, AreaUsers: zeugov1.Area_AREA_USERS,
+	AreaRoles: zeugov1.Area_AREA_ROLES, AreaJobProfiles: zeugov1.Area_AREA_JOB_PROFILES,
+	AreaDocumentLayout: zeugov1.Area_AREA_DOCUMENT_LAYOUT, AreaLetterTexts: zeugov1.Area_AREA_LETTER_TEXTS,
+	AreaEmailTemplates: zeugov1.Area_AREA_EMAIL_TEMPLATES, AreaQualifications: zeugov1.Area_AREA_QUALIFICATIONS,
+	AreaSelfService: zeugov1.Area_AREA_SELF_SERVICE, AreaBranding: zeugov1.Area_AREA_BRANDING,
+	AreaPrivacy: zeugov1.Area_AREA_PRIVACY, AreaAPIKeys: zeugov1.Area_AREA_API_KEYS, AreaAccount: zeugov1.Area_AREA_ACCOUNT,
+}
+
+func profileToProto(p *Profile) *zeugov1.Principal {
+	areas := make([]zeugov1.Area, 0, len(p.Principal.Areas))
+	for _, a := range p.Principal.Areas {
+		if pa, ok := areaToProto[a]; ok {
+			areas = append(areas, pa)
+		}
+	}
+	return &zeugov1.Principal{UserId: p.Principal.UserID.String(), TenantId: p.Principal.TenantID.String(),
+		TenantName: p.TenantName, Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, RoleName: p.RoleName,
+		Areas: areas, SessionId: p.Principal.SessionID.String(), TenantReadOnly: p.Principal.ReadOnly}
+}

@@ -1,0 +1,152 @@
+// Package jobs runs Zeugo's background work on River (PostgreSQL-backed):
+// periodic, unique jobs that run once across all replicas (River elects a
+// leader to enqueue periodic jobs), each bounded to batches of at most 1,000
+// rows in their own transaction, idempotent, and recording what they did
+// (counts, never content) as the job's output.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
+)
+
+// BatchSize bounds the rows one statement deletes.
+const BatchSize = 1000
+
+// CleanupArgs is the periodic housekeeping job: expired sessions and their
+// refresh tokens, old rate-limit windows, upcoming audit partitions. Later
+// issues add retention and log expiry as jobs of their own.
+type CleanupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CleanupArgs) Kind() string { return "cleanup" }
+
+// CleanupResult is recorded as the job's output.
+type CleanupResult struct {
+	Tenants           int   `json:"tenants"`
+	SessionsDeleted   int64 `json:"sessions_deleted"`
+	RateLimitsDeleted int64 `json:"rate_limits_deleted"`
+	PartitionsCreated int   `json:"partitions_created"`
+}
+
+// CleanupWorker does the housekeeping.
+type CleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	DB  *postgres.DB
+	Now func() time.Time
+	// Grace keeps ended sessions this long (for the audit trail of a
+	// recent logout and reuse detection).
+	Grace time.Duration
+	Log   zerolog.Logger
+}
+
+// Work implements river.Worker.
+func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	res, err := w.Run(ctx)
+	if err != nil {
+		return err
+	}
+	w.Log.Info().Str("job", "cleanup").Int("tenants", res.Tenants).Int64("sessions_deleted", res.SessionsDeleted).
+		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).Msg("job done")
+	return river.RecordOutput(ctx, res)
+}
+
+// Run performs one cleanup pass; it is idempotent and may be interrupted at
+// any point (every batch commits on its own).
+func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
+	var res CleanupResult
+	now := w.Now()
+	n, err := audit.EnsurePartitions(ctx, w.DB.Pool, now)
+	if err != nil {
+		return res, fmt.Errorf("audit partitions: %w", err)
+	}
+	res.PartitionsCreated = n
+	rows, err := w.DB.Pool.Query(ctx, `SELECT id FROM tenants WHERE status <> 'purged' ORDER BY id`)
+	if err != nil {
+		return res, err
+	}
+	tenants, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return res, err
+	}
+	res.Tenants = len(tenants)
+	before := now.Add(-w.Grace)
+	for _, t := range tenants {
+		for {
+			var deleted int64
+			err := w.DB.TenantTx(ctx, t, func(tx pgx.Tx) error {
+				var err error
+				deleted, err = auth.DeleteExpiredSessions(ctx, tx, t, before, BatchSize)
+				return err
+			})
+			if err != nil {
+				return res, fmt.Errorf("sessions of tenant %s: %w", t, err)
+			}
+			res.SessionsDeleted += deleted
+			if deleted < BatchSize {
+				break
+			}
+		}
+	}
+	for {
+		deleted, err := ratelimit.DeleteExpired(ctx, w.DB.Pool, now.Add(-24*time.Hour), BatchSize)
+		if err != nil {
+			return res, fmt.Errorf("rate limits: %w", err)
+		}
+		res.RateLimitsDeleted += deleted
+		if deleted < BatchSize {
+			break
+		}
+	}
+	return res, nil
+}
+
+// Pool is the running background pool.
+type Pool struct {
+	client *river.Client[pgx.Tx]
+}
+
+// Start starts the River client with the periodic jobs on pool (the
+// zeugo_app pool: jobs obey row-level security like requests do).
+func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, interval time.Duration) (*Pool, error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, cleanup)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
+				return CleanupArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: interval}}
+			}, &river.PeriodicJobOpts{ID: "cleanup", RunOnStart: true}),
+		},
+		JobTimeout: 10 * time.Minute,
+		Logger:     slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &Pool{client: client}, nil
+}
+
+// Stop waits for running jobs to finish (bounded by ctx).
+func (p *Pool) Stop(ctx context.Context) error {
+	return p.client.Stop(ctx)
+}

@@ -1,0 +1,131 @@
+// Package postgres owns the connection pools, the transaction helpers that
+// bind a transaction to one tenant for row-level security, the embedded
+// migrations, and the classification of PostgreSQL errors into apperr codes.
+// Domain packages never look at SQLSTATEs themselves.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+)
+
+// Open connects a pool to url and checks it answers. The pool is sized for
+// the machine (≈ 4 × cores, DESIGN.md §6) unless url sets pool_max_conns.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()))
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "zeugo"
+	// A statement must never hang a request forever.
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
+	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	return pool, nil
+}
+
+// DB is the pool domains use. Every method that touches tenant data takes
+// the tenant id and runs inside a transaction bound to it.
+type DB struct {
+	Pool *pgxpool.Pool
+}
+
+// TenantTx runs fn in one transaction bound to tenantID: it sets
+// app.tenant_id for row-level security before fn runs, so even a query that
+// forgets its tenant filter cannot see or write another tenant's rows. The
+// transaction commits when fn returns nil and rolls back otherwise — a failed
+// request changes nothing.
+func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
+	if tenantID == uuid.Nil {
+		return apperr.Wrap(apperr.Internal, "internal error", errors.New("TenantTx without tenant"))
+	}
+	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
+			return fmt.Errorf("bind tenant: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+// Tx runs fn in a transaction that is bound to no tenant: row-level security
+// then hides every tenant row. For platform tables only.
+func (db *DB) Tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.Pool, fn)
+}
+
+// PostgreSQL error codes we classify.
+const (
+	codeUniqueViolation       = "23505"
+	codeForeignKeyViolation   = "23503"
+	codeCheckViolation        = "23514"
+	codeNotNullViolation      = "23502"
+	codeInsufficientPrivilege = "42501"
+	codeSerializationFailure  = "40001"
+	codeDeadlockDetected      = "40P01"
+	codeQueryCanceled         = "57014"
+)
+
+// UniqueViolation reports whether err is a unique violation, and of which
+// constraint or index. Stores use it to name the field in AlreadyExists.
+func UniqueViolation(err error) (constraint string, ok bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeUniqueViolation {
+		return pgErr.ConstraintName, true
+	}
+	return "", false
+}
+
+// Classify turns a database error into an apperr with a generic,
+// caller-safe message; the cause is kept for the log. pgx.ErrNoRows becomes
+// NotFound. Already classified errors pass through.
+func Classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apperr.Wrap(apperr.NotFound, "not found", err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return apperr.Wrap(apperr.Unavailable, "the request was cancelled or timed out", err)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case codeUniqueViolation:
+			return apperr.Wrap(apperr.AlreadyExists, "already exists", err)
+		case codeForeignKeyViolation:
+			return apperr.Wrap(apperr.FailedPrecondition, "the entry is still referenced or refers to something that does not exist", err)
+		case codeCheckViolation, codeNotNullViolation:
+			return apperr.Wrap(apperr.InvalidArgument, "a value is not allowed", err)
+		case codeSerializationFailure, codeDeadlockDetected:
+			return apperr.Wrap(apperr.Aborted, "a concurrent change interfered; try again", err)
+		case codeQueryCanceled:
+			return apperr.Wrap(apperr.Unavailable, "the database took too long", err)
+		}
+	}
+	return apperr.Wrap(apperr.Internal, "internal error", err)
+}

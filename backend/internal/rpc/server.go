@@ -1,0 +1,144 @@
+// Package rpc wires the Connect services into one HTTP handler: Connect,
+// gRPC and gRPC-Web on the same routes, gRPC health and reflection, the SPA,
+// /healthz, /readyz and /metrics, behind the middleware that sets request
+// ids, client addresses, security headers and body limits. Errors become
+// Connect errors here and nowhere else.
+package rpc
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"connectrpc.com/connect"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect"
+	"connectrpc.com/validate"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/web"
+)
+
+// Deps are what the handler serves.
+type Deps struct {
+	Log            zerolog.Logger
+	Pool           *pgxpool.Pool
+	Auth           *auth.Authenticator
+	Organization   *organization.Service
+	TrustedProxies []netip.Prefix
+	// Registry receives the metrics; a fresh one when nil.
+	Registry *prometheus.Registry
+}
+
+// services lists the Connect services for health and reflection.
+var services = []string{zeugov1connect.AuthServiceName, zeugov1connect.OrganizationServiceName}
+
+// NewHandler returns the complete HTTP handler of the server.
+func NewHandler(d Deps) http.Handler {
+	reg := d.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "zeugo_rpc_requests_total", Help: "RPCs handled, by procedure and result code.",
+	}, []string{"procedure", "code"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "zeugo_rpc_duration_seconds", Help: "RPC latency by procedure.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"procedure"})
+	reg.MustRegister(requests, latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newPoolCollector(d.Pool))
+
+	opts := []connect.HandlerOption{
+		connect.WithInterceptors(
+			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
+			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures},
+			validate.NewInterceptor(),
+		),
+		connect.WithCompressMinBytes(1024),
+		connect.WithReadMaxBytes(MaxRequestBytes),
+		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
+			d.Log.Error().Str("procedure", spec.Procedure).Interface("panic", p).Msg("panic in handler")
+			return errPanic
+		}),
+	}
+	mux := http.NewServeMux()
+	mux.Handle(zeugov1connect.NewAuthServiceHandler(auth.NewHandler(d.Auth), opts...))
+	mux.Handle(zeugov1connect.NewOrganizationServiceHandler(organization.NewHandler(d.Organization), opts...))
+	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
+	reflector := grpcreflect.NewStaticReflector(services...)
+	mux.Handle(grpcreflect.NewHandlerV1(reflector))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		current, err := postgres.SchemaCurrent(ctx, d.Pool)
+		switch {
+		case err != nil:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unreachable\n"))
+		case !current:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("migrations pending\n"))
+		default:
+			_, _ = w.Write([]byte("ready\n"))
+		}
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	spa, _ := web.New(CSP)
+	mux.Handle("/", spa)
+	return middleware(mux, d.Log, d.TrustedProxies)
+}
+
+type panicError struct{}
+
+func (panicError) Error() string { return "internal error" }
+
+var errPanic = connect.NewError(connect.CodeInternal, panicError{})
+
+// poolCollector exposes pgx pool statistics.
+type poolCollector struct {
+	pool                                *pgxpool.Pool
+	total, idle, acquired, max, waitDur *prometheus.Desc
+}
+
+func newPoolCollector(p *pgxpool.Pool) *poolCollector {
+	d := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc("zeugo_db_pool_"+name, help, nil, nil)
+	}
+	return &poolCollector{pool: p, total: d("connections", "Open connections."), idle: d("idle_connections", "Idle connections."),
+		acquired: d("acquired_connections", "Connections in use."), max: d("max_connections", "Pool size limit."),
+		waitDur: d("acquire_wait_seconds_total", "Time spent waiting for a connection.")}
+}
+
+func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.total
+	ch <- c.idle
+	ch <- c.acquired
+	ch <- c.max
+	ch <- c.waitDur
+}
+
+func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.pool.Stat()
+	ch <- prometheus.MustNewConstMetric(c.total, prometheus.GaugeValue, float64(s.TotalConns()))
+	ch <- prometheus.MustNewConstMetric(c.idle, prometheus.GaugeValue, float64(s.IdleConns()))
+	ch <- prometheus.MustNewConstMetric(c.acquired, prometheus.GaugeValue, float64(s.AcquiredConns()))
+	ch <- prometheus.MustNewConstMetric(c.max, prometheus.GaugeValue, float64(s.MaxConns()))
+	ch <- prometheus.MustNewConstMetric(c.waitDur, prometheus.CounterValue, s.AcquireDuration().Seconds())
+}
