@@ -1,0 +1,108 @@
+package generator
+
+import "strings"
+
+// Section identifies a paragraph of the reference. Sections are the unit the
+// checker reads and a hand edit replaces.
+type Section string
+
+// The sections in document order.
+const (
+	SecTitle          Section = "title"
+	SecIntro          Section = "intro"
+	SecCompany        Section = "company"
+	SecStations       Section = "stations"
+	SecTasks          Section = "tasks"
+	SecAdditional     Section = "additional_tasks"
+	SecAuthorities    Section = "authorities"
+	SecTraining       Section = "training"
+	SecPerformance    Section = "performance"
+	SecSuccesses      Section = "successes"
+	SecLeadership     Section = "leadership"
+	SecConduct        Section = "conduct"
+	SecExam           Section = "exam"
+	SecExit           Section = "exit"
+	SecInterimReason  Section = "interim_reason"
+	SecClosing        Section = "closing"
+)
+
+// AllSections lists every section in document order (title excluded).
+var AllSections = []Section{
+	SecIntro, SecCompany, SecStations, SecTasks, SecAdditional, SecAuthorities, SecTraining,
+	SecPerformance, SecSuccesses, SecLeadership, SecConduct, SecExam, SecExit, SecInterimReason, SecClosing,
+}
+
+// Sentence is one generated sentence with the category and grade it was
+// written for (zero for ungraded sentences).
+type Sentence struct {
+	Text     string   `json:"text"`
+	Category Category `json:"category,omitempty"`
+	Grade    Grade    `json:"grade,omitempty"`
+}
+
+// Paragraph is one titled paragraph of the reference. Text is the running
+// text; for a list paragraph it is the lead-in line and Items are the list
+// entries.
+type Paragraph struct {
+	Section   Section    `json:"section"`
+	Heading   string     `json:"heading"`
+	Text      string     `json:"text"`
+	Items     []string   `json:"items,omitempty"`
+	Sentences []Sentence `json:"sentences,omitempty"`
+}
+
+// SignatureLine is a signatory as printed under the text.
+type SignatureLine struct {
+	Name     string `json:"name"`
+	Function string `json:"function,omitempty"`
+}
+
+// Document is a generated reference: title, paragraphs in order, the date it
+// carries and who signs it. The PDF renderer and the checker both read it.
+type Document struct {
+	Kind     Kind   `json:"kind"`
+	Language string `json:"language"`
+	Title    string `json:"title"`
+	// Date is the date the reference carries (see Facts.DocumentDate).
+	Date Date `json:"date"`
+	// DateText is Date written out in the document's language.
+	DateText string `json:"dateText"`
+	// Subject is the employee's full name; Company the employer's name.
+	Subject     string          `json:"subject"`
+	Company     string          `json:"company"`
+	Paragraphs  []Paragraph     `json:"paragraphs"`
+	Signatories []SignatureLine `json:"signatories,omitempty"`
+	// Overall is the overall grade the text conveys (0 for a simple reference).
+	Overall Grade `json:"overall,omitempty"`
+}
+
+// Paragraph returns the paragraph of a section.
+func (d *Document) Paragraph(s Section) (Paragraph, bool) {
+	for _, p := range d.Paragraphs {
+		if p.Section == s {
+			return p, true
+		}
+	}
+	return Paragraph{}, false
+}
+
+// Bullet is the list marker of list items in text and PDF.
+const Bullet = "•"
+
+// PlainText is the reference as plain text: the title, then the paragraphs
+// separated by blank lines, list items one per line after a bullet. It is
+// exactly the body the PDF prints.
+func (d *Document) PlainText() string {
+	var b strings.Builder
+	b.WriteString(d.Title)
+	for _, p := range d.Paragraphs {
+		b.WriteString("\n\n")
+		b.WriteString(p.Text)
+		for _, it := range p.Items {
+			b.WriteString("\n")
+			b.WriteString(Bullet + " " + it)
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
