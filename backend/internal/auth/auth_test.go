@@ -1,0 +1,297 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+
+	"github.com/zeugo/zeugo/backend/internal/apptest"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+)
+
+var protocols = []apptest.Protocol{apptest.Connect, apptest.GRPC, apptest.GRPCWeb}
+
+func login(t *testing.T, c interface {
+	Login(context.Context, *connect.Request[zeugov1.LoginRequest]) (*connect.Response[zeugov1.LoginResponse], error)
+}, email, pw string) (*connect.Response[zeugov1.LoginResponse], error) {
+	t.Helper()
+	return c.Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: email, Password: pw, RefreshTokenInBody: true}))
+}
+
+func code(err error) connect.Code { return connect.CodeOf(err) }
+
+func me(env *apptest.Env, hc *http.Client, p apptest.Protocol, token string) error {
+	c := env.AuthClient(hc, p)
+	req := connect.NewRequest(&zeugov1.MeRequest{})
+	req.Header().Set("Authorization", "Bearer "+token)
+	_, err := c.Me(context.Background(), req)
+	return err
+}
+
+func TestLoginRefreshReuseLogout(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Alpha AG", "chefin@alpha.example")
+	for _, p := range protocols {
+		t.Run(p.String(), func(t *testing.T) {
+			hc := env.HTTPClient()
+			c := env.AuthClient(hc, p)
+			res, err := login(t, c, "Chefin@Alpha.Example", ten.Password)
+			if err != nil {
+				t.Fatalf("login: %v", err)
+			}
+			pr := res.Msg.GetPrincipal()
+			if pr.GetEmail() != "chefin@alpha.example" || pr.GetTenantName() != "Alpha AG" || len(pr.GetAreas()) != 1 ||
+				pr.GetAreas()[0] != zeugov1.Area_AREA_ADMINISTRATOR {
+				t.Fatalf("principal = %v", pr)
+			}
+			tok := res.Msg.GetTokens()
+			if err := me(env, hc, p, tok.GetAccessToken()); err != nil {
+				t.Fatalf("me: %v", err)
+			}
+			// Rotation: the new pair works, the old refresh token is spent.
+			r2, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: tok.GetRefreshToken(), RefreshTokenInBody: true}))
+			if err != nil {
+				t.Fatalf("refresh: %v", err)
+			}
+			if r2.Msg.GetTokens().GetRefreshToken() == tok.GetRefreshToken() {
+				t.Fatal("refresh token did not rotate")
+			}
+			// Reuse of the old token revokes the whole session: even the
+			// fresh access token stops working at once.
+			_, err = c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: tok.GetRefreshToken()}))
+			if code(err) != connect.CodeUnauthenticated {
+				t.Fatalf("reuse: got %v, want Unauthenticated", err)
+			}
+			if err := me(env, hc, p, r2.Msg.GetTokens().GetAccessToken()); code(err) != connect.CodeUnauthenticated {
+				t.Fatalf("me after reuse: got %v, want Unauthenticated", err)
+			}
+			if _, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: r2.Msg.GetTokens().GetRefreshToken()})); code(err) != connect.CodeUnauthenticated {
+				t.Fatalf("refresh of revoked session: got %v", err)
+			}
+
+			// Logout ends the session immediately.
+			res, err = login(t, c, ten.Email, ten.Password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			access := res.Msg.GetTokens().GetAccessToken()
+			lreq := connect.NewRequest(&zeugov1.LogoutRequest{})
+			lreq.Header().Set("Authorization", "Bearer "+access)
+			if _, err := c.Logout(context.Background(), lreq); err != nil {
+				t.Fatalf("logout: %v", err)
+			}
+			if err := me(env, hc, p, access); code(err) != connect.CodeUnauthenticated {
+				t.Fatalf("me after logout: got %v", err)
+			}
+			if _, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()})); code(err) != connect.CodeUnauthenticated {
+				t.Fatalf("refresh after logout: got %v", err)
+			}
+		})
+	}
+}
+
+func TestAccessTokenExpires(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Beta GmbH", "admin@beta.example")
+	hc := env.HTTPClient()
+	res, err := login(t, env.AuthClient(hc, apptest.Connect), ten.Email, ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(10*time.Minute + 10*time.Second)
+	if err := me(env, hc, apptest.Connect, res.Msg.GetTokens().GetAccessToken()); code(err) != connect.CodeUnauthenticated {
+		t.Fatalf("expired token: got %v", err)
+	}
+	// The refresh token still works within the idle timeout.
+	if _, err := env.AuthClient(hc, apptest.Connect).Refresh(context.Background(),
+		connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()})); err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	// After the idle timeout nothing works.
+	env.Clock.Advance(31 * time.Minute)
+	if _, err := env.AuthClient(hc, apptest.Connect).Refresh(context.Background(),
+		connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()})); code(err) != connect.CodeUnauthenticated {
+		t.Fatalf("refresh after idle timeout: got %v", err)
+	}
+}
+
+func TestCookieRefreshRequiresCSRFHeader(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Gamma KG", "admin@gamma.example")
+	hc := env.HTTPClient()
+	c := env.AuthClient(hc, apptest.Connect)
+	res, err := c.Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Msg.GetTokens().GetRefreshToken() != "" {
+		t.Fatal("browser login must not return the refresh token in the body")
+	}
+	sc := res.Header().Get("Set-Cookie")
+	for _, want := range []string{"__Host-zeugo_refresh=zr1.", "Path=/", "HttpOnly", "Secure", "SameSite=Strict"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("Set-Cookie %q lacks %q", sc, want)
+		}
+	}
+	if strings.Contains(strings.ToLower(sc), "domain=") {
+		t.Errorf("__Host- cookie must not carry a Domain: %q", sc)
+	}
+	// Without the header the cookie is not honoured (CSRF defence).
+	if _, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{})); code(err) != connect.CodePermissionDenied {
+		t.Fatalf("refresh without CSRF header: got %v", err)
+	}
+	req := connect.NewRequest(&zeugov1.RefreshRequest{})
+	req.Header().Set("Zeugo-CSRF", "1")
+	r2, err := c.Refresh(context.Background(), req)
+	if err != nil {
+		t.Fatalf("cookie refresh: %v", err)
+	}
+	if r2.Msg.GetPrincipal().GetEmail() != ten.Email {
+		t.Fatalf("principal = %v", r2.Msg.GetPrincipal())
+	}
+}
+
+func TestLockoutAndUnlock(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Delta SE", "admin@delta.example")
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	var first error
+	for i := 0; i < 5; i++ {
+		_, err := login(t, c, ten.Email, "falsch-"+ten.Password)
+		if code(err) != connect.CodeUnauthenticated {
+			t.Fatalf("attempt %d: got %v", i, err)
+		}
+		if i == 0 {
+			first = err
+		}
+	}
+	// Locked: the right password is refused with the very same answer.
+	_, err := login(t, c, ten.Email, ten.Password)
+	if code(err) != connect.CodeUnauthenticated || err.Error() != first.Error() {
+		t.Fatalf("locked account: got %v, want %v", err, first)
+	}
+	if _, err := env.Owner.Provisioner.Unlock(context.Background(), ten.Slug, ten.Email); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	if _, err := login(t, c, ten.Email, ten.Password); err != nil {
+		t.Fatalf("login after unlock: %v", err)
+	}
+	// The audit trail has each step, with type, time and target.
+	rows, err := env.DB.Owner.Query(context.Background(), `SELECT action FROM audit_events WHERE tenant_id = $1 ORDER BY seq`, ten.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	got := strings.Join(actions, ",")
+	want := "tenant.created,user.created," + strings.Repeat("auth.login.failed,", 5) + "auth.account.locked,auth.login.failed,auth.account.unlocked,auth.login.succeeded"
+	if got != want {
+		t.Fatalf("audit actions:\n got  %s\n want %s", got, want)
+	}
+}
+
+func TestAnswersDoNotRevealAccounts(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Epsilon eG", "admin@epsilon.example")
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	_, unknown := login(t, c, "niemand@epsilon.example", ten.Password)
+	_, wrong := login(t, c, ten.Email, "Falsch!123")
+	var ce1, ce2 *connect.Error
+	if !errors.As(unknown, &ce1) || !errors.As(wrong, &ce2) {
+		t.Fatalf("errors: %v / %v", unknown, wrong)
+	}
+	if ce1.Code() != ce2.Code() || ce1.Message() != ce2.Message() || len(ce1.Details()) != 0 || len(ce2.Details()) != 0 {
+		t.Fatalf("unknown email %v and wrong password %v answer differently", ce1, ce2)
+	}
+}
+
+func TestLoginRateLimitPerIP(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	var limited bool
+	for i := 0; i < 35 && !limited; i++ {
+		_, err := login(t, c, "unbekannt@zeta.example", "Irgendwas1!")
+		switch code(err) {
+		case connect.CodeResourceExhausted:
+			limited = true
+			if i < 30 {
+				t.Fatalf("limited after only %d attempts", i)
+			}
+		case connect.CodeUnauthenticated:
+		default:
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	if !limited {
+		t.Fatal("35 attempts from one address were not limited")
+	}
+}
+
+func TestConcurrentRefreshOnlyOneWins(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Eta GmbH", "admin@eta.example")
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	res, err := login(t, c, ten.Email, ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()}))
+			if err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if ok > 1 {
+		t.Fatalf("%d concurrent refreshes with one token succeeded", ok)
+	}
+}
+
+func TestApplicationLogHasNoSecretsOrPersonalData(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Theta AG", "vertraulich.person@theta.example")
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	res, err := login(t, c, ten.Email, ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = login(t, c, ten.Email, "Falsch-Passwort-42!")
+	_, _ = login(t, c, "unbekannt.person@theta.example", "Geheim-Passwort-43!")
+	logText := env.Log.String()
+	if logText == "" {
+		t.Fatal("expected some log output")
+	}
+	for _, secret := range []string{ten.Email, "vertraulich", "unbekannt.person", ten.Password, "Falsch-Passwort-42!", "Geheim-Passwort-43!",
+		res.Msg.GetTokens().GetAccessToken(), res.Msg.GetTokens().GetRefreshToken()} {
+		if strings.Contains(logText, secret) {
+			t.Errorf("log contains %q", secret)
+		}
+	}
+}
