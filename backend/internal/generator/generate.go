@@ -648,3 +648,45 @@ func regretAllowed(r ExitReason) bool {
 	}
 	return false
 }
+
+// PhraseRequest names one sentence of the phrase library: a category, a
+// grade, one of its variants, for a person and kind of reference.
+type PhraseRequest struct {
+	Language string
+	Category Category
+	Grade    Grade
+	Variant  int
+	Person   Person
+	Kind     Kind
+	Leader   bool
+}
+
+// Phrase writes a single graded sentence exactly as Generate would inside a
+// reference. It lets a UI preview the wording of a grade and the tests read
+// every variant back.
+func Phrase(lib *Library, r PhraseRequest) (string, error) {
+	if lib == nil {
+		var err error
+		if lib, err = DefaultLibrary(); err != nil {
+			return "", err
+		}
+	}
+	book, ok := lib.Phrases[r.Language]
+	if !ok {
+		return "", fmt.Errorf("generator: language %q not supported", r.Language)
+	}
+	vs := book.Variants(r.Category, r.Grade)
+	if r.Variant < 0 || r.Variant >= len(vs) {
+		return "", fmt.Errorf("generator: %s.%d has no variant %d", r.Category, r.Grade, r.Variant)
+	}
+	f := &Facts{Kind: r.Kind, Language: r.Language, Person: r.Person, Leader: r.Leader, JobTitle: catalog.T("x")}
+	w := newWriter(f, lib)
+	if err := w.setup(); err != nil {
+		return "", err
+	}
+	s, err := w.exp.expand(vs[r.Variant])
+	if err != nil {
+		return "", err
+	}
+	return tidy(s), nil
+}

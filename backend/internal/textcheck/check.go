@@ -1,0 +1,650 @@
+// Package textcheck reads a German or English employment reference —
+// generated or edited by hand — the way an experienced HR reader would: it
+// reports for every paragraph the grade the wording conveys, every coded
+// phrase (§109 GewO forbids hidden codes), and pronouns, forms of address or
+// verb tenses that do not fit the person and the kind of reference.
+//
+// It is the oracle of the generator's round-trip tests and warns HR users
+// when a hand edit changed what the certificate says (see Compare). Its
+// knowledge lives in embedded data files (lexicon/*.json), independent of
+// the generator's phrase library.
+package textcheck
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Section names, the same strings as the generator's sections. An empty
+// section means "unknown": the checker then guesses from the wording.
+const (
+	SecTitle         = "title"
+	SecIntro         = "intro"
+	SecCompany       = "company"
+	SecStations      = "stations"
+	SecTasks         = "tasks"
+	SecAdditional    = "additional_tasks"
+	SecAuthorities   = "authorities"
+	SecTraining      = "training"
+	SecPerformance   = "performance"
+	SecSuccesses     = "successes"
+	SecLeadership    = "leadership"
+	SecConduct       = "conduct"
+	SecExam          = "exam"
+	SecExit          = "exit"
+	SecInterimReason = "interim_reason"
+	SecClosing       = "closing"
+	SecOther         = "other"
+)
+
+// Paragraph is one paragraph of the text to check. Items are list entries
+// (tasks, achievements) that follow the paragraph's lead-in text.
+type Paragraph struct {
+	Section string   `json:"section,omitempty"`
+	Text    string   `json:"text"`
+	Items   []string `json:"items,omitempty"`
+}
+
+// Options say what the text should be: its language, the person's
+// grammatical gender ("m" for Herr, "f" for Frau, "n" for divers or no
+// salutation) and the kind of reference ("final", "interim",
+// "apprenticeship", "simple"), which decides the expected tense.
+type Options struct {
+	Language string `json:"language"`
+	Gender   string `json:"gender"`
+	Kind     string `json:"kind"`
+	// Names are the person's (and signatories') names. Their words are
+	// masked before reading, so that a Herr Weiß is no present-tense "weiß"
+	// and a Frau Gut no grade 3.
+	Names []string `json:"names,omitempty"`
+}
+
+// masker replaces name words by a neutral token.
+type masker []*regexp.Regexp
+
+func newMasker(names []string) masker {
+	var m masker
+	seen := map[string]bool{}
+	for _, n := range names {
+		for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' || r == '\'' || r == '’' }) {
+			if utf8.RuneCountInString(part) < 2 || seen[part] {
+				continue
+			}
+			seen[part] = true
+			m = append(m, regexp.MustCompile(`(^|[^\p{L}])`+regexp.QuoteMeta(part)+`($|[^\p{L}])`))
+		}
+	}
+	return m
+}
+
+func (m masker) mask(s string) string {
+	for _, re := range m {
+		// twice: adjacent matches share a boundary character
+		s = re.ReplaceAllString(s, "${1}Xname${2}")
+		s = re.ReplaceAllString(s, "${1}Xname${2}")
+	}
+	return s
+}
+
+// Finding kinds.
+const (
+	KindCode   = "code"
+	KindGender = "gender"
+	KindTense  = "tense"
+)
+
+// Finding is one problem in the text: a coded phrase, a wrong-gender or a
+// wrong-tense fragment.
+type Finding struct {
+	Kind string `json:"kind"`
+	// Code names the kind of coded phrase (effort, minimum, negation,
+	// sociability, works_council, superficial, health, self_interest,
+	// dismissal, intensity, order, superiors_missing, rating_in_simple).
+	Code     string `json:"code,omitempty"`
+	Fragment string `json:"fragment"`
+	Sentence string `json:"sentence"`
+	De       string `json:"de"`
+	En       string `json:"en"`
+}
+
+// SentenceReport is the grade one sentence conveys and the grade words that
+// carry it.
+type SentenceReport struct {
+	Text    string   `json:"text"`
+	Grade   int      `json:"grade,omitempty"`
+	Markers []string `json:"markers,omitempty"`
+	// Overall marks the overall-performance formula ("… zu unserer vollsten
+	// Zufriedenheit").
+	Overall bool `json:"overall,omitempty"`
+	// Exam marks a literal exam grade („Note gut“).
+	Exam bool `json:"exam,omitempty"`
+}
+
+// ParagraphReport is what the checker read in one paragraph.
+type ParagraphReport struct {
+	Index   int    `json:"index"`
+	Section string `json:"section"`
+	// Grade is the grade the paragraph conveys: the overall formula if it has
+	// one, else the mean of its graded sentences (0: no grading language).
+	Grade     int              `json:"grade,omitempty"`
+	Sentences []SentenceReport `json:"sentences,omitempty"`
+	Findings  []Finding        `json:"findings,omitempty"`
+}
+
+// Closing describes the closing formula.
+type Closing struct {
+	Present bool `json:"present"`
+	Regret  bool `json:"regret"`
+	Thanks  bool `json:"thanks"`
+	Wishes  bool `json:"wishes"`
+}
+
+// Report is the result of reading a whole reference.
+type Report struct {
+	Language   string            `json:"language"`
+	Paragraphs []ParagraphReport `json:"paragraphs"`
+	// Overall is the grade of the overall-performance formula (0 if none).
+	Overall int     `json:"overall,omitempty"`
+	Closing Closing `json:"closing"`
+}
+
+// Findings returns all findings of all paragraphs.
+func (r *Report) Findings() []Finding {
+	var out []Finding
+	for _, p := range r.Paragraphs {
+		out = append(out, p.Findings...)
+	}
+	return out
+}
+
+// Clean reports whether the text has no finding at all.
+func (r *Report) Clean() bool { return len(r.Findings()) == 0 }
+
+// Section returns the report of the first paragraph of a section.
+func (r *Report) Section(s string) (ParagraphReport, bool) {
+	for _, p := range r.Paragraphs {
+		if p.Section == s {
+			return p, true
+		}
+	}
+	return ParagraphReport{}, false
+}
+
+var gradedSections = map[string]bool{SecPerformance: true, SecLeadership: true, SecConduct: true, SecExam: true, SecOther: true}
+
+var tenseSections = map[string]bool{
+	SecIntro: true, SecStations: true, SecTasks: true, SecAdditional: true, SecAuthorities: true,
+	SecTraining: true, SecPerformance: true, SecSuccesses: true, SecLeadership: true, SecConduct: true,
+	SecExam: true, SecOther: true,
+}
+
+// Check reads the paragraphs and reports what they convey.
+func Check(paras []Paragraph, opt Options) (*Report, error) {
+	lx, err := lexiconFor(opt.Language)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Language: opt.Language}
+	names := newMasker(opt.Names)
+	conductSeen, superiorsSeen := false, false
+	for i, p := range paras {
+		sec := p.Section
+		if sec == "" {
+			sec = lx.guessSection(p.Text, i, len(paras))
+		}
+		pr := ParagraphReport{Index: i, Section: sec}
+		if sec == SecClosing {
+			rep.Closing = Closing{Present: true,
+				Regret: lx.cues["regret"].MatchString(p.Text),
+				Thanks: lx.cues["thanks"].MatchString(p.Text),
+				Wishes: lx.cues["wishes"].MatchString(p.Text)}
+		}
+		for _, s := range lx.sentences(names.mask(p.Text)) {
+			var sr SentenceReport
+			if gradedSections[sec] || opt.Kind == "simple" {
+				sr = lx.grade(s)
+				if sr.Grade > 0 && opt.Kind == "simple" && !sr.Exam {
+					pr.Findings = append(pr.Findings, Finding{Kind: KindCode, Code: "rating_in_simple", Fragment: strings.Join(sr.Markers, ", "), Sentence: s,
+						De: "Ein einfaches Zeugnis darf keine Bewertung enthalten.", En: "a simple reference must not contain any rating."})
+				}
+				if sr.Grade >= 3 && lx.hasIntensifier(s) && !sr.Exam {
+					pr.Findings = append(pr.Findings, Finding{Kind: KindCode, Code: "intensity", Fragment: s, Sentence: s,
+						De: "„stets“ bei einer Aussage der Note 3 bis 5 verwischt die Bewertung.", En: "\"always\" in a statement of grade 3 to 5 blurs the rating."})
+				}
+				if sr.Grade > 0 && sr.Overall && rep.Overall == 0 {
+					rep.Overall = sr.Grade
+				}
+			} else {
+				sr = SentenceReport{Text: s}
+			}
+			pr.Sentences = append(pr.Sentences, sr)
+			if sec != SecTitle && sec != SecCompany {
+				pr.Findings = append(pr.Findings, lx.codes1(s)...)
+				pr.Findings = append(pr.Findings, lx.genderSlips(s, opt.Gender)...)
+			}
+			if tenseSections[sec] {
+				pr.Findings = append(pr.Findings, lx.tenseSlips(s, opt.Kind)...)
+			}
+			if sec == SecConduct || (sec == SecOther && lx.cues["conduct"].MatchString(s)) {
+				conductSeen = true
+				if lx.parties[0].MatchString(s) {
+					superiorsSeen = true
+				}
+				pr.Findings = append(pr.Findings, lx.orderSlips(s)...)
+			}
+		}
+		for _, it := range p.Items {
+			it = names.mask(it)
+			if sec != SecTitle && sec != SecCompany {
+				pr.Findings = append(pr.Findings, lx.codes1(it)...)
+			}
+		}
+		pr.Grade = paragraphGrade(pr.Sentences)
+		rep.Paragraphs = append(rep.Paragraphs, pr)
+	}
+	if opt.Kind != "simple" && conductSeen && !superiorsSeen {
+		for i := range rep.Paragraphs {
+			if rep.Paragraphs[i].Section == SecConduct || i == len(rep.Paragraphs)-1 {
+				rep.Paragraphs[i].Findings = append(rep.Paragraphs[i].Findings, Finding{Kind: KindCode, Code: "superiors_missing",
+					De: "Die Vorgesetzten fehlen in der Verhaltensbeurteilung; das gilt als Hinweis auf Konflikte.",
+					En: "superiors are missing from the conduct assessment, which hints at conflicts."})
+				break
+			}
+		}
+	}
+	return rep, nil
+}
+
+// paragraphGrade is the overall formula's grade if present, else the mean
+// of the graded sentences rounded half toward the better grade.
+func paragraphGrade(ss []SentenceReport) int {
+	sum, n := 0, 0
+	for _, s := range ss {
+		if s.Overall && s.Grade > 0 {
+			return s.Grade
+		}
+		if s.Grade > 0 {
+			sum += s.Grade
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return (2*sum + n - 1) / (2 * n)
+}
+
+// FromText splits a plain-text reference into paragraphs at blank lines;
+// lines starting with a bullet become items of the paragraph before. The
+// sections are left empty for Check to guess.
+func FromText(text string) []Paragraph {
+	var out []Paragraph
+	for _, block := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		block = strings.TrimSpace(block)
+		if block == "" {
+			continue
+		}
+		var p Paragraph
+		var lines []string
+		for _, ln := range strings.Split(block, "\n") {
+			ln = strings.TrimSpace(ln)
+			if t, ok := cutBullet(ln); ok {
+				p.Items = append(p.Items, t)
+				continue
+			}
+			lines = append(lines, ln)
+		}
+		p.Text = strings.Join(lines, " ")
+		out = append(out, p)
+	}
+	return out
+}
+
+func cutBullet(ln string) (string, bool) {
+	for _, b := range []string{"•", "-", "–", "*"} {
+		if strings.HasPrefix(ln, b+" ") {
+			return strings.TrimSpace(ln[len(b):]), true
+		}
+	}
+	return ln, false
+}
+
+// guessSection classifies a paragraph without a section by its wording.
+func (lx *lexicon) guessSection(text string, i, n int) string {
+	switch {
+	case i == 0 && !strings.ContainsAny(text, ".:"):
+		return SecTitle
+	case lx.cues["interimReason"].MatchString(text):
+		return SecInterimReason
+	case lx.cues["closing"].MatchString(text) && i >= n-2:
+		return SecClosing
+	case lx.cues["exit"].MatchString(text) && i >= n-3:
+		return SecExit
+	case i <= 1:
+		return SecIntro
+	}
+	return SecOther
+}
+
+// sentences splits a paragraph into sentences at . ! ? followed by a space
+// and a capital letter or opening quote, except after numbers ("1. März"),
+// single letters and known abbreviations ("Dr.").
+func (lx *lexicon) sentences(text string) []string {
+	text = strings.TrimSpace(text)
+	var out []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		if i+2 >= len(text) || text[i+1] != ' ' {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(text[i+2:])
+		if !unicode.IsUpper(next) && next != '„' && next != '"' && next != '“' {
+			continue
+		}
+		if c == '.' {
+			w := lastWord(text[start:i])
+			if w == "" || lx.abbrev[strings.ToLower(w)] || isNumber(w) || utf8.RuneCountInString(w) == 1 {
+				continue
+			}
+		}
+		out = append(out, strings.TrimSpace(text[start:i+1]))
+		start = i + 2
+	}
+	if rest := strings.TrimSpace(text[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+func lastWord(s string) string {
+	i := strings.LastIndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return s[i+1:]
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// tokens lower-cases s and splits it into words.
+func tokens(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// rawTokens splits s into words keeping case.
+func rawTokens(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// normalise replaces intensifier synonyms ("jederzeit", "at all times") by
+// the single token "stets" and reports whether there was one.
+func (lx *lexicon) normalise(ts []string) ([]string, bool) {
+	out := make([]string, 0, len(ts))
+	found := false
+	for i := 0; i < len(ts); {
+		matched := false
+		for _, in := range lx.intensifiers {
+			if i+len(in) <= len(ts) && equalSeq(ts[i:i+len(in)], in) {
+				out = append(out, "stets")
+				i += len(in)
+				matched, found = true, true
+				break
+			}
+		}
+		if !matched {
+			out = append(out, ts[i])
+			i++
+		}
+	}
+	return out, found
+}
+
+func equalSeq(a, b []string) bool {
+	for i := range b {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (lx *lexicon) hasIntensifier(s string) bool {
+	_, ok := lx.normalise(tokens(s))
+	return ok
+}
+
+// grade decodes the grade one sentence conveys. A literal exam grade wins;
+// otherwise restricting qualifiers ("im Großen und Ganzen", "korrekt") set
+// the grade to the worst of them, and without any the best positive marker
+// counts. Markers such as "vorbildlich" or "zu unserer vollen Zufriedenheit"
+// are one grade better when the sentence says "stets".
+func (lx *lexicon) grade(s string) SentenceReport {
+	sr := SentenceReport{Text: s}
+	if m := lx.examRe.FindStringSubmatch(s); m != nil {
+		if g, ok := lx.examGrades[strings.ToLower(m[1])]; ok {
+			sr.Grade, sr.Exam, sr.Markers = g, true, []string{m[0]}
+			return sr
+		}
+	}
+	ts, stets := lx.normalise(tokens(s))
+	best, worst := 0, 0
+	for i := 0; i < len(ts); {
+		hit := false
+		for _, m := range lx.markers {
+			if i+len(m.tokens) > len(ts) {
+				continue
+			}
+			ok := true
+			for k, re := range m.tokens {
+				if !re.MatchString(ts[i+k]) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			g := m.grade
+			if stets {
+				g = m.stets
+			}
+			sr.Markers = append(sr.Markers, strings.Join(ts[i:i+len(m.tokens)], " "))
+			if m.overall {
+				sr.Overall = true
+			}
+			if m.restrict {
+				worst = max(worst, g)
+			} else if best == 0 || g < best {
+				best = g
+			}
+			i += len(m.tokens)
+			hit = true
+			break
+		}
+		if !hit {
+			i++
+		}
+	}
+	switch {
+	case worst > 0:
+		sr.Grade = worst
+	default:
+		sr.Grade = best
+	}
+	return sr
+}
+
+func (lx *lexicon) codes1(s string) []Finding {
+	var out []Finding
+	for _, c := range lx.codes {
+		if loc := c.re.FindStringIndex(s); loc != nil {
+			out = append(out, Finding{Kind: KindCode, Code: c.kind, Fragment: strings.TrimFunc(s[loc[0]:loc[1]], notLetter), Sentence: s, De: c.de, En: c.en})
+		}
+	}
+	return out
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// genderSlips finds pronouns, forms of address and job titles that
+// contradict the expected gender.
+func (lx *lexicon) genderSlips(s, gender string) []Finding {
+	bad := lx.gender[gender]
+	if bad == nil {
+		return nil
+	}
+	var out []Finding
+	raw := rawTokens(s)
+	for i, t := range raw {
+		lt := strings.ToLower(t)
+		if bad[lt] {
+			out = append(out, Finding{Kind: KindGender, Fragment: t, Sentence: s,
+				De: "„" + t + "“ passt nicht zur Anrede der Person.", En: "\"" + t + "\" does not match the person's salutation."})
+		}
+		if lx.titleAfter != "" && lt == lx.titleAfter && i+1 < len(raw) && gender != "n" {
+			next := raw[i+1]
+			nl := strings.ToLower(next)
+			if !unicode.IsUpper([]rune(next)[0]) {
+				continue
+			}
+			if (gender == "m" && lx.femTitle.MatchString(nl)) || (gender == "f" && lx.mascTitle.MatchString(nl) && !lx.femTitle.MatchString(nl)) {
+				out = append(out, Finding{Kind: KindGender, Fragment: t + " " + next, Sentence: s,
+					De: "Die Berufsbezeichnung „" + next + "“ passt nicht zur Anrede.", En: "the job title \"" + next + "\" does not match the salutation."})
+			}
+		}
+	}
+	return out
+}
+
+// tenseSlips finds verb forms of the wrong tense: present forms in a final
+// or apprenticeship reference, past forms in an interim one. English past
+// participles after an auxiliary ("has completed") are not past tense.
+func (lx *lexicon) tenseSlips(s, kind string) []Finding {
+	wrong, what, whatEn := lx.present, "Präsens", "present tense"
+	if kind == "interim" {
+		wrong, what, whatEn = lx.past, "Vergangenheitsform", "past tense"
+	}
+	var out []Finding
+	ts := tokens(s)
+	for i, t := range ts {
+		if !wrong[t] {
+			continue
+		}
+		if kind == "interim" && i > 0 && lx.aux[ts[i-1]] {
+			continue
+		}
+		if kind == "interim" && i > 1 && lx.aux[ts[i-2]] && lx.lang == "en" {
+			continue
+		}
+		out = append(out, Finding{Kind: KindTense, Fragment: t, Sentence: s,
+			De: "„" + t + "“ ist " + what + "; ein " + kindDe(kind) + " braucht eine andere Zeitform.",
+			En: "\"" + t + "\" is " + whatEn + ", which does not fit a " + kindEn(kind) + " reference."})
+	}
+	return out
+}
+
+func kindDe(k string) string {
+	switch k {
+	case "interim":
+		return "Zwischenzeugnis"
+	case "apprenticeship":
+		return "Ausbildungszeugnis"
+	}
+	return "Endzeugnis"
+}
+
+func kindEn(k string) string {
+	switch k {
+	case "interim", "apprenticeship", "simple":
+		return k
+	}
+	return "final"
+}
+
+// orderSlips checks that a conduct sentence names superiors before
+// colleagues, colleagues before staff and all of them before customers.
+func (lx *lexicon) orderSlips(s string) []Finding {
+	prevRank, prevPos := -1, -1
+	type hit struct{ rank, pos int }
+	var hits []hit
+	for r, re := range lx.parties {
+		if loc := re.FindStringIndex(s); loc != nil {
+			hits = append(hits, hit{r, loc[0]})
+		}
+	}
+	// sort by position
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].pos < hits[j-1].pos; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	for _, h := range hits {
+		if h.rank < prevRank {
+			return []Finding{{Kind: KindCode, Code: "order", Fragment: s, Sentence: s,
+				De: "Die Reihenfolge Vorgesetzte – Kollegen – Kunden ist vertauscht; das gilt als Hinweis auf Probleme mit Vorgesetzten.",
+				En: "the order superiors – colleagues – customers is reversed, which hints at problems with superiors."}}
+		}
+		prevRank, prevPos = h.rank, h.pos
+	}
+	_ = prevPos
+	return nil
+}
+
+// Change is a difference in what two versions of a text convey.
+type Change struct {
+	Section string `json:"section"`
+	Before  int    `json:"before"`
+	After   int    `json:"after"`
+	De      string `json:"de"`
+	En      string `json:"en"`
+}
+
+// Compare reports how an edited text differs in what it conveys from the
+// original: changed paragraph grades, a changed overall grade, a changed
+// closing formula and findings that are new.
+func Compare(before, after *Report) []Change {
+	var out []Change
+	grades := func(r *Report) map[string]int {
+		m := map[string]int{}
+		for _, p := range r.Paragraphs {
+			if p.Grade > 0 {
+				m[p.Section] = p.Grade
+			}
+		}
+		return m
+	}
+	gb, ga := grades(before), grades(after)
+	for _, sec := range []string{SecPerformance, SecLeadership, SecConduct, SecExam, SecOther} {
+		if gb[sec] != ga[sec] {
+			out = append(out, Change{Section: sec, Before: gb[sec], After: ga[sec],
+				De: "Die Bewertung dieses Abschnitts hat sich geändert.", En: "the grade conveyed by this section changed."})
+		}
+	}
+	if before.Overall != after.Overall {
+		out = append(out, Change{Section: SecPerformance, Before: before.Overall, After: after.Overall,
+			De: "Die Gesamtbeurteilung hat sich geändert.", En: "the overall grade changed."})
+	}
+	if before.Closing != after.Closing {
+		out = append(out, Change{Section: SecClosing, De: "Die Schlussformel hat sich geändert (Bedauern, Dank oder Wünsche).", En: "the closing formula changed (regret, thanks or wishes)."})
+	}
+	seen := map[string]bool{}
+	for _, f := range before.Findings() {
+		seen[f.Kind+f.Code+f.Fragment] = true
+	}
+	for _, f := range after.Findings() {
+		if !seen[f.Kind+f.Code+f.Fragment] {
+			out = append(out, Change{Section: "", De: "Neu: " + f.De, En: "new: " + f.En})
+		}
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package textcheck
+
+import (
+	"strings"
+	"testing"
+)
+
+func check(t *testing.T, lang, gender, kind string, paras ...Paragraph) *Report {
+	t.Helper()
+	r, err := Check(paras, Options{Language: lang, Gender: gender, Kind: kind, Names: []string{"Anna Weiß", "Jan Gut"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func hasFinding(r *Report, kind, code string) bool {
+	for _, f := range r.Findings() {
+		if f.Kind == kind && (code == "" || f.Code == code) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCodedPhrases(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang, text, code string
+	}{
+		{"de", "Er bemühte sich, die Aufgaben zu erledigen.", "effort"},
+		{"de", "Sie war stets bemüht, den Anforderungen gerecht zu werden.", "effort"},
+		{"de", "Er erledigte die Aufgaben im Rahmen seiner Fähigkeiten.", "effort"},
+		{"de", "Sie erledigte alle Aufgaben ordnungsgemäß.", "minimum"},
+		{"de", "Er zeigte die erforderliche Sorgfalt.", "minimum"},
+		{"de", "Sie war stets pünktlich.", "minimum"},
+		{"de", "Sein Verhalten gab keinen Anlass zu Beanstandungen.", "negation"},
+		{"de", "Ihr Verhalten war ohne Tadel.", "negation"},
+		{"de", "Durch seine Geselligkeit trug er zur Verbesserung des Betriebsklimas bei.", "sociability"},
+		{"de", "Sie zeigte Verständnis für die Belange der Belegschaft.", "works_council"},
+		{"de", "Wir haben ihn als zuverlässigen Mitarbeiter kennengelernt.", "superficial"},
+		{"de", "Wir wünschen ihr für die Zukunft vor allem Gesundheit.", "health"},
+		{"de", "Das Arbeitsverhältnis endete durch fristgerechte Kündigung.", "dismissal"},
+		{"en", "He tried to complete the tasks assigned.", "effort"},
+		{"en", "She performed the tasks properly.", "minimum"},
+		{"en", "His conduct gave no cause for complaint.", "negation"},
+		{"en", "Her sociability improved the working atmosphere.", "sociability"},
+		{"en", "We came to know him as a reliable employee.", "superficial"},
+	}
+	for _, c := range cases {
+		r := check(t, c.lang, "m", "final", Paragraph{Section: SecOther, Text: c.text})
+		if !hasFinding(r, KindCode, c.code) {
+			t.Errorf("%q: no %s finding; got %+v", c.text, c.code, r.Findings())
+		}
+	}
+}
+
+func TestGrades(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang, text string
+		grade      int
+	}{
+		{"de", "Sie erledigte alle Aufgaben stets zu unserer vollsten Zufriedenheit.", 1},
+		{"de", "Sie erledigte alle Aufgaben zu unserer vollsten Zufriedenheit.", 2},
+		{"de", "Er erledigte die Aufgaben jederzeit zu unserer vollen Zufriedenheit.", 2},
+		{"de", "Er erledigte die Aufgaben zu unserer vollen Zufriedenheit.", 3},
+		{"de", "Er erledigte die Aufgaben zu unserer Zufriedenheit.", 4},
+		{"de", "Er erledigte die Aufgaben im Großen und Ganzen zu unserer Zufriedenheit.", 5},
+		{"de", "Sein Verhalten gegenüber Vorgesetzten und Kollegen war stets vorbildlich.", 1},
+		{"de", "Sein Verhalten gegenüber Vorgesetzten und Kollegen war einwandfrei.", 3},
+		{"de", "Die Abschlussprüfung bestand er mit der Note „gut“.", 2},
+		{"en", "She always performed her tasks to our fullest satisfaction.", 1},
+		{"en", "He performed his tasks to our satisfaction.", 4},
+		{"en", "His conduct towards superiors and colleagues was always impeccable.", 2},
+	}
+	for _, c := range cases {
+		r := check(t, c.lang, "m", "final", Paragraph{Section: SecPerformance, Text: c.text})
+		if g := r.Paragraphs[0].Sentences[0].Grade; g != c.grade {
+			t.Errorf("%q: grade %d, want %d (%v)", c.text, g, c.grade, r.Paragraphs[0].Sentences[0].Markers)
+		}
+	}
+}
+
+func TestIntensifierAtLowGrade(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Er erledigte die Aufgaben stets zu unserer Zufriedenheit."})
+	if r.Paragraphs[0].Grade != 3 || !hasFinding(r, KindCode, "intensity") {
+		t.Fatalf("want grade 3 with intensity finding, got %d %+v", r.Paragraphs[0].Grade, r.Findings())
+	}
+}
+
+func TestConductOrder(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "f", "final", Paragraph{Section: SecConduct, Text: "Ihr Verhalten gegenüber Kollegen und Vorgesetzten war stets vorbildlich."})
+	if !hasFinding(r, KindCode, "order") {
+		t.Errorf("colleagues before superiors not found: %+v", r.Findings())
+	}
+	r = check(t, "de", "f", "final", Paragraph{Section: SecConduct, Text: "Gegenüber Kunden sowie Vorgesetzten trat sie stets vorbildlich auf."})
+	if !hasFinding(r, KindCode, "order") {
+		t.Errorf("customers before superiors not found: %+v", r.Findings())
+	}
+	r = check(t, "de", "f", "final", Paragraph{Section: SecConduct, Text: "Ihr Verhalten gegenüber Kolleginnen und Kollegen war stets vorbildlich."})
+	if !hasFinding(r, KindCode, "superiors_missing") {
+		t.Errorf("missing superiors not found: %+v", r.Findings())
+	}
+	r = check(t, "en", "m", "final", Paragraph{Section: SecConduct, Text: "His conduct towards colleagues and superiors was always exemplary."})
+	if !hasFinding(r, KindCode, "order") {
+		t.Errorf("en order not found: %+v", r.Findings())
+	}
+}
+
+func TestGenderAndTense(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Herr Gut arbeitete stets sehr sorgfältig. Sie erzielte stets sehr gute Ergebnisse."})
+	if !hasFinding(r, KindGender, "") {
+		t.Errorf("wrong pronoun not found: %+v", r.Findings())
+	}
+	r = check(t, "de", "f", "final", Paragraph{Section: SecIntro, Text: "Frau Anna Weiß war vom 1. März 2018 bis zum 31. Mai 2024 als Teamleiter tätig."})
+	if !hasFinding(r, KindGender, "") {
+		t.Errorf("masculine title for Frau not found: %+v", r.Findings())
+	}
+	if hasFinding(r, KindTense, "") {
+		t.Errorf("name Weiß read as a verb: %+v", r.Findings())
+	}
+	r = check(t, "de", "n", "final", Paragraph{Section: SecConduct, Text: "Gegenüber Vorgesetzten und Kollegen verhielt er sich stets vorbildlich."})
+	if !hasFinding(r, KindGender, "") {
+		t.Errorf("gendered pronoun for divers not found: %+v", r.Findings())
+	}
+	r = check(t, "de", "f", "interim", Paragraph{Section: SecPerformance, Text: "Sie arbeitet stets sehr sorgfältig und erzielte stets sehr gute Ergebnisse."})
+	if !hasFinding(r, KindTense, "") {
+		t.Errorf("past tense in interim not found: %+v", r.Findings())
+	}
+	r = check(t, "de", "f", "final", Paragraph{Section: SecPerformance, Text: "Sie arbeitete stets sehr sorgfältig und zeigt stets großes Engagement."})
+	if !hasFinding(r, KindTense, "") {
+		t.Errorf("present tense in final not found: %+v", r.Findings())
+	}
+	r = check(t, "en", "f", "interim", Paragraph{Section: SecTraining, Text: "She has completed the following courses:"})
+	if hasFinding(r, KindTense, "") {
+		t.Errorf("present perfect flagged as past: %+v", r.Findings())
+	}
+	r = check(t, "en", "f", "final", Paragraph{Section: SecPerformance, Text: "He always worked very carefully."})
+	if !hasFinding(r, KindGender, "") {
+		t.Errorf("en wrong pronoun not found: %+v", r.Findings())
+	}
+}
+
+func TestSimpleHasNoRating(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "m", "simple", Paragraph{Section: SecIntro, Text: "Herr Jan Gut war vom 1. März 2018 bis zum 31. Mai 2024 bei uns als Lagerist tätig."},
+		Paragraph{Section: SecExit, Text: "Er verließ uns mit sehr guten Leistungen."})
+	if !hasFinding(r, KindCode, "rating_in_simple") {
+		t.Fatalf("rating in simple reference not found: %+v", r.Findings())
+	}
+}
+
+func TestFromTextAndCompare(t *testing.T) {
+	t.Parallel()
+	orig := "Arbeitszeugnis\n\nFrau Anna Weiß war vom 1. März 2018 bis zum 31. Mai 2024 bei uns tätig.\n\nSie erledigte die übertragenen Aufgaben stets zu unserer vollsten Zufriedenheit.\n\nIhr Verhalten gegenüber Vorgesetzten und Kollegen war stets vorbildlich.\n\nSie verlässt unser Unternehmen auf eigenen Wunsch.\n\nWir bedauern ihr Ausscheiden sehr, danken ihr und wünschen ihr alles Gute."
+	edited := strings.Replace(orig, "stets zu unserer vollsten", "zu unserer", 1)
+	edited = strings.Replace(edited, "Wir bedauern ihr Ausscheiden sehr, danken ihr und wünschen ihr alles Gute.", "Wir wünschen ihr alles Gute.", 1)
+	opt := Options{Language: "de", Gender: "f", Kind: "final", Names: []string{"Anna Weiß"}}
+	before, err := Check(FromText(orig), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := Check(FromText(edited), opt)
+	if before.Overall != 1 || after.Overall != 4 {
+		t.Fatalf("overall before %d after %d, want 1 and 4", before.Overall, after.Overall)
+	}
+	if !before.Closing.Regret || after.Closing.Regret {
+		t.Errorf("closing before %+v after %+v", before.Closing, after.Closing)
+	}
+	ch := Compare(before, after)
+	if len(ch) < 2 {
+		t.Fatalf("changes %+v", ch)
+	}
+	if !before.Clean() {
+		t.Errorf("original not clean: %+v", before.Findings())
+	}
+	if sec := FromText(orig); len(sec) != 6 {
+		t.Errorf("FromText: %d paragraphs", len(sec))
+	}
+}
+
+func TestSentenceSplitting(t *testing.T) {
+	t.Parallel()
+	lx, _ := lexiconFor("de")
+	got := lx.sentences("Frau Dr. Weiß war vom 1. März 2018 bis zum 2. Mai 2020 tätig. Sie arbeitete z. B. im Einkauf. Danach ging sie.")
+	if len(got) != 3 {
+		t.Fatalf("%d sentences: %q", len(got), got)
+	}
+}
+
+func TestUnknownLanguage(t *testing.T) {
+	t.Parallel()
+	if _, err := Check(nil, Options{Language: "fr"}); err == nil {
+		t.Fatal("want error")
+	}
+}

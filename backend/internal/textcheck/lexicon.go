@@ -1,0 +1,195 @@
+package textcheck
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed lexicon/*.json
+var lexFS embed.FS
+
+type markerSpec struct {
+	P        string `json:"p"`
+	G        int    `json:"g"`
+	Stets    int    `json:"stets,omitempty"`
+	Restrict bool   `json:"restrict,omitempty"`
+	Overall  bool   `json:"overall,omitempty"`
+}
+
+type codeSpec struct {
+	Kind string `json:"kind"`
+	P    string `json:"p"`
+	De   string `json:"de"`
+	En   string `json:"en"`
+}
+
+type lexiconFile struct {
+	Version      int          `json:"version"`
+	Language     string       `json:"language"`
+	Intensifiers []string     `json:"intensifiers"`
+	Markers      []markerSpec `json:"markers"`
+	Exam         struct {
+		Pattern string         `json:"pattern"`
+		Grades  map[string]int `json:"grades"`
+	} `json:"exam"`
+	Codes []codeSpec `json:"codes"`
+	Tense struct {
+		Past        []string `json:"past"`
+		Present     []string `json:"present"`
+		Auxiliaries []string `json:"auxiliaries"`
+	} `json:"tense"`
+	Gender struct {
+		M              []string `json:"m"`
+		F              []string `json:"f"`
+		N              []string `json:"n"`
+		TitleAfter     string   `json:"titleAfter"`
+		FeminineTitle  string   `json:"feminineTitle"`
+		MasculineTitle string   `json:"masculineTitle"`
+	} `json:"gender"`
+	Parties       map[string]string `json:"parties"`
+	Cues          map[string]string `json:"cues"`
+	Abbreviations []string          `json:"abbreviations"`
+}
+
+type marker struct {
+	tokens   []*regexp.Regexp
+	text     string
+	grade    int
+	stets    int
+	restrict bool
+	overall  bool
+}
+
+type code struct {
+	kind   string
+	re     *regexp.Regexp
+	de, en string
+}
+
+// lexicon is the compiled reading knowledge for one language.
+type lexicon struct {
+	lang         string
+	intensifiers [][]string // token sequences meaning "stets"
+	markers      []marker   // longest first
+	examRe       *regexp.Regexp
+	examGrades   map[string]int
+	codes        []code
+	past         map[string]bool
+	present      map[string]bool
+	aux          map[string]bool
+	gender       map[string]map[string]bool // expected gender → words that contradict it
+	titleAfter   string
+	femTitle     *regexp.Regexp
+	mascTitle    *regexp.Regexp
+	parties      [4]*regexp.Regexp // superiors, colleagues, staff, customers
+	cues         map[string]*regexp.Regexp
+	abbrev       map[string]bool
+}
+
+// wordRe wraps a pattern so that it matches whole words in any script: Go's
+// \b only knows ASCII, which would break on umlauts and ß.
+func wordRe(p string) (*regexp.Regexp, error) {
+	return regexp.Compile(`(?i)(?:^|[^\p{L}\p{N}])(?:` + p + `)(?:$|[^\p{L}\p{N}])`)
+}
+
+var (
+	lexOnce sync.Once
+	lexMap  map[string]*lexicon
+	lexErr  error
+)
+
+func lexiconFor(lang string) (*lexicon, error) {
+	lexOnce.Do(func() {
+		lexMap = map[string]*lexicon{}
+		for _, l := range []string{"de", "en"} {
+			lx, err := loadLexicon(l)
+			if err != nil {
+				lexErr = err
+				return
+			}
+			lexMap[l] = lx
+		}
+	})
+	if lexErr != nil {
+		return nil, lexErr
+	}
+	lx, ok := lexMap[lang]
+	if !ok {
+		return nil, fmt.Errorf("textcheck: language %q not supported", lang)
+	}
+	return lx, nil
+}
+
+func loadLexicon(lang string) (*lexicon, error) {
+	b, err := lexFS.ReadFile("lexicon/" + lang + ".json")
+	if err != nil {
+		return nil, err
+	}
+	var f lexiconFile
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("textcheck: lexicon/%s.json: %w", lang, err)
+	}
+	lx := &lexicon{lang: lang, examGrades: f.Exam.Grades, titleAfter: f.Gender.TitleAfter,
+		past: set(f.Tense.Past), present: set(f.Tense.Present), aux: set(f.Tense.Auxiliaries),
+		cues: map[string]*regexp.Regexp{}, abbrev: set(f.Abbreviations)}
+	for _, in := range f.Intensifiers {
+		lx.intensifiers = append(lx.intensifiers, strings.Fields(in))
+	}
+	sort.SliceStable(lx.intensifiers, func(i, j int) bool { return len(lx.intensifiers[i]) > len(lx.intensifiers[j]) })
+	for _, m := range f.Markers {
+		mk := marker{text: m.P, grade: m.G, stets: m.Stets, restrict: m.Restrict, overall: m.Overall}
+		if mk.stets == 0 {
+			mk.stets = m.G
+		}
+		for _, t := range strings.Fields(m.P) {
+			re, err := regexp.Compile(`^(?:` + t + `)$`)
+			if err != nil {
+				return nil, fmt.Errorf("textcheck: marker %q: %w", m.P, err)
+			}
+			mk.tokens = append(mk.tokens, re)
+		}
+		lx.markers = append(lx.markers, mk)
+	}
+	sort.SliceStable(lx.markers, func(i, j int) bool { return len(lx.markers[i].tokens) > len(lx.markers[j].tokens) })
+	if lx.examRe, err = regexp.Compile(`(?i)` + f.Exam.Pattern); err != nil {
+		return nil, err
+	}
+	for _, c := range f.Codes {
+		re, err := wordRe(c.P)
+		if err != nil {
+			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
+		}
+		lx.codes = append(lx.codes, code{kind: c.Kind, re: re, de: c.De, en: c.En})
+	}
+	lx.gender = map[string]map[string]bool{"m": set(f.Gender.M), "f": set(f.Gender.F), "n": set(f.Gender.N)}
+	if f.Gender.FeminineTitle != "" {
+		lx.femTitle = regexp.MustCompile(`^(?:` + f.Gender.FeminineTitle + `)$`)
+		lx.mascTitle = regexp.MustCompile(`^(?:` + f.Gender.MasculineTitle + `)$`)
+	}
+	for i, k := range []string{"superiors", "colleagues", "staff", "customers"} {
+		if lx.parties[i], err = wordRe(f.Parties[k]); err != nil {
+			return nil, err
+		}
+	}
+	for k, p := range f.Cues {
+		if lx.cues[k], err = wordRe(p); err != nil {
+			return nil, err
+		}
+	}
+	return lx, nil
+}
+
+func set(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
