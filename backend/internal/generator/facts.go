@@ -165,7 +165,7 @@ type Company struct {
 	// Industry, City and Employees.
 	Description Text   `json:"description,omitempty"`
 	Industry    Text   `json:"industry,omitempty"`
-	City        string `json:"city,omitempty"`
+	City        Text   `json:"city,omitempty"`
 	Employees   int    `json:"employees,omitempty"`
 }
 

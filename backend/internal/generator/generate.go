@@ -47,6 +47,8 @@ type writer struct {
 	prev    string // first word of the previous sentence in the paragraph
 	// prevHadName is whether the previous sentence named the person.
 	prevHadName bool
+	// prevText is the previous sentence, to avoid repeating its frame.
+	prevText string
 	overall Grade
 }
 
@@ -109,6 +111,9 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		if firstWord(s) == w.prev {
 			score += 10
 		}
+		if sharedTrigrams(s, w.prevText) >= 2 {
+			score += 5
+		}
 		if pronounsAvailable && w.prevHadName && (strings.Contains(s, name) || strings.Contains(s, nameD)) {
 			score += 10
 		}
@@ -117,8 +122,33 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		}
 	}
 	w.prev = firstWord(best)
+	w.prevText = best
 	w.prevHadName = strings.Contains(best, name) || strings.Contains(best, nameD)
 	return best, nil
+}
+
+// sharedTrigrams counts the word trigrams two sentences have in common, so
+// that "Im Umgang mit … Auch im Umgang mit …" is not chosen twice in a row.
+func sharedTrigrams(a, b string) int {
+	if b == "" {
+		return 0
+	}
+	tri := func(s string) map[string]bool {
+		ws := strings.Fields(strings.ToLower(s))
+		m := map[string]bool{}
+		for i := 0; i+2 < len(ws); i++ {
+			m[ws[i]+" "+ws[i+1]+" "+ws[i+2]] = true
+		}
+		return m
+	}
+	tb := tri(b)
+	n := 0
+	for t := range tri(a) {
+		if tb[t] {
+			n++
+		}
+	}
+	return n
 }
 
 func firstWord(s string) string {
@@ -174,7 +204,7 @@ func (w *writer) write() (Document, error) {
 		w.performance, w.successes, w.leadership, w.conduct, w.exam, w.ending, w.closing,
 	}
 	for _, step := range steps {
-		w.prev = ""
+		w.prev, w.prevText, w.prevHadName = "", "", false
 		p, err := step()
 		if err != nil {
 			return Document{}, err
@@ -204,7 +234,8 @@ func (w *writer) setup() error {
 	w.setVar("entry", FormatDate(f.EntryDate, w.lang))
 	w.setVar("exit", FormatDate(f.ExitDate, w.lang))
 	w.setVar("job", w.jobTitle())
-	w.setVar("city", strings.TrimSpace(f.Company.City))
+	w.setVar("city", w.text(f.Company.City))
+	w.setVar("aJob", withArticle(w.exp.vars["job"], w.lang))
 	w.setVar("industry", w.text(f.Company.Industry))
 	w.setVar("employees", formatCount(f.Company.Employees, w.lang))
 	w.setVar("teamSize", numberWord(f.TeamSize, w.lang))

@@ -124,3 +124,27 @@ func numberWord(n int, lang string) string {
 	}
 	return formatCount(n, lang)
 }
+
+// withArticle puts the indefinite article before an English job title
+// ("a Software Developer", "an HR Officer"); titles of a single head role
+// ("Head of …", "Managing Director") and German take none.
+func withArticle(title, lang string) string {
+	if lang != "en" || title == "" {
+		return title
+	}
+	for _, p := range []string{"Head of", "Chief ", "Managing Director", "Director of"} {
+		if strings.HasPrefix(title, p) {
+			return title
+		}
+	}
+	first := strings.Fields(title)[0]
+	an := strings.ContainsRune("AEIOUaeiou", rune(first[0]))
+	if len(first) > 1 && strings.ToUpper(first) == first {
+		// an acronym is read letter by letter: "an HR Officer", "an IT Specialist"
+		an = strings.ContainsRune("AEFHILMNORSX", rune(first[0]))
+	}
+	if an {
+		return "an " + title
+	}
+	return "a " + title
+}

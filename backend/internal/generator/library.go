@@ -130,7 +130,7 @@ func MustDefaultLibrary() *Library {
 var placeholders = []string{
 	"Er", "er", "ihn", "ihm", "Name", "NameD", "FullName",
 	"He", "he", "him", "his", "His",
-	"birth", "birthDate", "birthPlace", "entry", "exit", "job", "intern", "extern",
+	"birth", "birthDate", "birthPlace", "entry", "exit", "job", "aJob", "intern", "extern",
 	"chamber", "teamSize", "since", "authority", "list", "city", "industry", "employees",
 }
 

@@ -3,6 +3,8 @@ package generator
 import (
 	"fmt"
 	"strings"
+
+	"github.com/zeugo/zeugo/backend/internal/catalog"
 )
 
 // Problem is one thing wrong or missing in the facts: the JSON path of the
@@ -90,7 +92,7 @@ func Validate(f *Facts, lib *Library) error {
 	if strings.TrimSpace(f.Person.LastName) == "" {
 		ps.add("person.lastName", "Der Nachname fehlt.", "the last name is missing.")
 	}
-	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}} {
+	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}} {
 		if strings.ContainsAny(fld.v, "{}\n\r\t") {
 			ps.add(fld.path, "Enthält unzulässige Zeichen ({, }, Zeilenumbruch oder Tabulator).", "contains characters that are not allowed ({, }, line break or tab).")
 		}
@@ -109,6 +111,7 @@ func Validate(f *Facts, lib *Library) error {
 	}
 	optText("company.description", f.Company.Description, "Die Unternehmensbeschreibung", "the company description")
 	optText("company.industry", f.Company.Industry, "Die Branche", "the industry")
+	optText("company.city", f.Company.City, "Der Sitz des Unternehmens", "the company's city")
 
 	// dates
 	if f.EntryDate.IsZero() {
