@@ -221,7 +221,7 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 			}
 			pr.Sentences = append(pr.Sentences, sr)
 			if sec != SecTitle && sec != SecCompany {
-				pr.Findings = append(pr.Findings, lx.codes1(s)...)
+				pr.Findings = append(pr.Findings, lx.codes1(s, sec)...)
 				pr.Findings = append(pr.Findings, lx.genderSlips(s, opt.Gender)...)
 			}
 			if tenseSections[sec] {
@@ -238,7 +238,7 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 		for _, it := range p.Items {
 			it = names.mask(it)
 			if sec != SecTitle && sec != SecCompany {
-				pr.Findings = append(pr.Findings, lx.codes1(it)...)
+				pr.Findings = append(pr.Findings, lx.codes1(it, sec)...)
 			}
 		}
 		pr.Grade = paragraphGrade(pr.Sentences)
@@ -484,9 +484,12 @@ func (lx *lexicon) grade(s string) SentenceReport {
 	return sr
 }
 
-func (lx *lexicon) codes1(s string) []Finding {
+func (lx *lexicon) codes1(s, sec string) []Finding {
 	var out []Finding
 	for _, c := range lx.codes {
+		if c.sections != nil && !c.sections[sec] {
+			continue
+		}
 		if loc := c.re.FindStringIndex(s); loc != nil {
 			out = append(out, Finding{Kind: KindCode, Code: c.kind, Fragment: strings.TrimFunc(s[loc[0]:loc[1]], notLetter), Sentence: s, De: c.de, En: c.en})
 		}
@@ -543,7 +546,7 @@ func (lx *lexicon) tenseSlips(s, kind string) []Finding {
 		if kind == "interim" && i > 0 && lx.aux[ts[i-1]] {
 			continue
 		}
-		if kind == "interim" && i > 1 && lx.aux[ts[i-2]] && lx.lang == "en" {
+		if kind == "interim" && lx.lang == "en" && auxBefore(ts, i, lx.aux) {
 			continue
 		}
 		out = append(out, Finding{Kind: KindTense, Fragment: t, Sentence: s,
@@ -647,4 +650,15 @@ func Compare(before, after *Report) []Change {
 		}
 	}
 	return out
+}
+
+// auxBefore reports whether one of the three words before i is an English
+// auxiliary ("has so far comprised", "has been granted").
+func auxBefore(ts []string, i int, aux map[string]bool) bool {
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if aux[ts[k]] {
+			return true
+		}
+	}
+	return false
 }

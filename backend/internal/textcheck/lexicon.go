@@ -23,6 +23,9 @@ type markerSpec struct {
 
 type codeSpec struct {
 	Kind string `json:"kind"`
+	// Sections limits the code to these sections ("Kündigung" is a
+	// dismissal hint in the exit sentence, but a task in customer service).
+	Sections []string `json:"sections,omitempty"`
 	P    string `json:"p"`
 	De   string `json:"de"`
 	En   string `json:"en"`
@@ -66,7 +69,8 @@ type marker struct {
 }
 
 type code struct {
-	kind   string
+	kind     string
+	sections map[string]bool
 	re     *regexp.Regexp
 	de, en string
 }
@@ -166,7 +170,11 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		lx.codes = append(lx.codes, code{kind: c.Kind, re: re, de: c.De, en: c.En})
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En}
+		if len(c.Sections) > 0 {
+			cd.sections = set(c.Sections)
+		}
+		lx.codes = append(lx.codes, cd)
 	}
 	lx.gender = map[string]map[string]bool{"m": set(f.Gender.M), "f": set(f.Gender.F), "n": set(f.Gender.N)}
 	if f.Gender.FeminineTitle != "" {
