@@ -267,7 +267,14 @@ func Verify(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (VerifyResult, e
 		}
 	}
 	if expect-1 != headSeq || !bytes.Equal(prev, headHash) {
-		return fail(expect, fmt.Sprintf("chain ends at %d but the head is at %d", expect-1, headSeq))
+		// The first event missing from the chain, or not covered by the
+		// head; when the lengths agree, the last event is not the one the
+		// head recorded.
+		at := min(expect, headSeq+1)
+		if expect-1 == headSeq {
+			at = headSeq
+		}
+		return fail(at, fmt.Sprintf("chain ends at %d but the head is at %d", expect-1, headSeq))
 	}
 	res.OK = true
 	return res, nil
