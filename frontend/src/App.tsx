@@ -8,11 +8,11 @@ import { I18nextProvider } from "react-i18next";
 import { RouterProvider } from "react-router";
 import { SessionProvider } from "./lib/session-context.js";
 import type { Session } from "./lib/session.js";
-import { cspNonce } from "./lib/nonce.js";
+import { installCspNonce } from "./lib/nonce.js";
 import { router } from "./routes.js";
 import { theme } from "./theme.js";
 
-const nonce = cspNonce();
+const nonce = installCspNonce();
 const getStyleNonce = () => nonce;
 
 export type AppProps = {

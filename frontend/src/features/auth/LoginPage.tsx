@@ -1,6 +1,6 @@
 import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LoginRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
 import { errorMessage } from "../../lib/errors.js";
@@ -18,7 +18,6 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
   const session = useSession();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const errorRef = useRef<HTMLDivElement>(null);
   const form = useForm({
     mode: "controlled",
     initialValues: { email: "", password: "" },
@@ -29,8 +28,10 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
     document.title = `${t("auth.title")} · ${t("app.name")}`;
   }, [t]);
 
+  // After a failed attempt the (cleared) password field gets focus; the
+  // alert is announced by its role.
   useEffect(() => {
-    if (error) errorRef.current?.focus();
+    if (error) form.getInputNode("password")?.focus();
   }, [error]);
 
   const notice =
@@ -69,7 +70,7 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
       <Group justify="flex-end" p="md">
         <LanguageSwitch />
       </Group>
-      <Center px="md" pb="xl">
+      <Center px="md" pb="xl" className="login-center">
         <Stack w="100%" maw={420} gap="lg">
           <Group gap="sm" justify="center">
             <BrandMark size={40} />
@@ -91,8 +92,6 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
             )}
             {error && (
               <Alert
-                ref={errorRef}
-                tabIndex={-1}
                 color="red"
                 variant="light"
                 mb="md"
@@ -118,6 +117,7 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
                   label={t("auth.password")}
                   autoComplete="current-password"
                   required
+                  visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }}
                   {...form.getInputProps("password")}
                 />
                 <Button type="submit" fullWidth mt="xs" size="md" loading={submitting}>

@@ -244,6 +244,7 @@ export function CompanyPage() {
                   description={t("company.fields.countryHint")}
                   placeholder="DE"
                   maxLength={2}
+                  descriptionBelow
                   upperCase
                   readOnly={readOnly}
                 />
@@ -336,13 +337,16 @@ type FieldProps = {
   type?: "text" | "email" | "tel";
   autoComplete?: string;
   upperCase?: boolean;
+  /** Put the hint under the input, keeping inputs of a row aligned. */
+  descriptionBelow?: boolean;
 };
 
-function Field({ form, name, upperCase, ...rest }: FieldProps) {
+function Field({ form, name, upperCase, descriptionBelow, ...rest }: FieldProps) {
   const props = form.getInputProps(name);
   return (
     <TextInput
       id={`company-${name}`}
+      inputWrapperOrder={descriptionBelow ? ["label", "input", "description", "error"] : undefined}
       {...rest}
       {...props}
       onChange={(e) => {

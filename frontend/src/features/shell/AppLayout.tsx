@@ -13,7 +13,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
@@ -33,6 +33,7 @@ import {
   IconUsersGroup,
 } from "./icons.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
+import { focusPageHeading } from "./PageHeader.js";
 
 const unitIcons = {
   locations: <IconMapPin />,
@@ -42,7 +43,7 @@ const unitIcons = {
 } as const;
 
 /** AppLayout is the signed-in frame: header, navigation, main content. */
-export function AppLayout({ principal }: { principal: Principal }) {
+export function AppLayout({ principal, focusOnMount }: { principal: Principal; focusOnMount: boolean }) {
   const { t } = useTranslation();
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const location = useLocation();
@@ -51,6 +52,18 @@ export function AppLayout({ principal }: { principal: Principal }) {
   useEffect(() => {
     closeNav();
   }, [location.pathname, closeNav]);
+
+  // After a navigation (and right after signing in) focus goes to the new
+  // page's heading. On a fresh page load it stays at the document start, so
+  // the first Tab reaches the skip link.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    const first = firstRender.current;
+    firstRender.current = false;
+    if (first && !focusOnMount) return;
+    const frame = requestAnimationFrame(focusPageHeading);
+    return () => cancelAnimationFrame(frame);
+  }, [location.pathname, focusOnMount]);
 
   // Every area of SPEC §3.2 that exists in the SPA appears here once built;
   // the Foundation has the company structure only.

@@ -1,28 +1,20 @@
 import { Group, Stack, Text, Title } from "@mantine/core";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 /**
- * PageHeader is the h1 of a screen. It sets the document title and moves
- * focus to the heading when the page opens, so screen-reader and keyboard
- * users start reading at the new content after a navigation.
+ * PageHeader is the h1 of a screen and sets the document title. AppLayout
+ * moves focus to it after a navigation (see focusPageHeading).
  */
 export function PageHeader({ title, intro, actions }: { title: string; intro?: ReactNode; actions?: ReactNode }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · ${t("app.name")}`;
   }, [title, t]);
-  useEffect(() => {
-    // Only move focus when it is not already inside the page (e.g. a modal).
-    if (document.activeElement === document.body || document.activeElement?.closest("nav")) {
-      ref.current?.focus({ preventScroll: true });
-    }
-  }, []);
   return (
     <Group justify="space-between" align="flex-start" mb="lg" gap="md">
       <Stack gap={6} maw={720}>
-        <Title order={1} fz="h2" ref={ref} tabIndex={-1} className="page-title">
+        <Title order={1} fz="h2" tabIndex={-1} className="page-title">
           {title}
         </Title>
         {intro && (
@@ -34,4 +26,15 @@ export function PageHeader({ title, intro, actions }: { title: string; intro?: R
       {actions && <Group gap="sm">{actions}</Group>}
     </Group>
   );
+}
+
+/**
+ * focusPageHeading moves focus to the new page's h1 (or the main region while
+ * the page is still loading), so keyboard and screen-reader users continue
+ * at the new content instead of the top of the document.
+ */
+export function focusPageHeading(): void {
+  const heading = document.querySelector<HTMLElement>("#main h1");
+  const target = heading ?? document.getElementById("main");
+  target?.focus({ preventScroll: true });
 }

@@ -1,4 +1,5 @@
 import { Center, Loader, Stack, Text } from "@mantine/core";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useSessionState } from "../../lib/session-context.js";
 import { LoginPage } from "../auth/LoginPage.js";
@@ -11,6 +12,10 @@ import { AppLayout } from "./AppLayout.js";
 export function Root() {
   const state = useSessionState();
   const { t } = useTranslation();
+  // Signing in on the login page (rather than a restored session) moves
+  // focus into the application once it appears.
+  const wasAnonymous = useRef(false);
+  if (state.status === "anonymous") wasAnonymous.current = true;
   switch (state.status) {
     case "starting":
       return (
@@ -26,6 +31,6 @@ export function Root() {
     case "anonymous":
       return <LoginPage reason={state.reason} />;
     case "authenticated":
-      return <AppLayout principal={state.principal} />;
+      return <AppLayout principal={state.principal} focusOnMount={wasAnonymous.current} />;
   }
 }
