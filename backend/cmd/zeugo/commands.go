@@ -66,6 +66,11 @@ func cmdMigrate(ctx context.Context, getenv config.Getenv, stdout io.Writer) err
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		return err
 	}
+	if cfg.AppDBPassword != "" {
+		if err := postgres.SetAppPassword(ctx, pool, cfg.AppDBPassword); err != nil {
+			return fmt.Errorf("set password of %s (ZEUGO_APP_DB_PASSWORD): %w", postgres.AppRole, err)
+		}
+	}
 	fmt.Fprintln(stdout, "migrations applied")
 	return nil
 }
@@ -85,7 +90,7 @@ func operatorApp(ctx context.Context, getenv config.Getenv) (*app.App, func(), e
 		pool.Close()
 		return nil, nil, err
 	}
-	return a, pool.Close, nil
+	return a, func() { a.Close(); pool.Close() }, nil
 }
 
 func cmdTenant(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
@@ -298,10 +303,12 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 	if err := postgres.CheckAppRole(ctx, pool); err != nil {
 		return err
 	}
+	app.TuneRuntime(cfg)
 	a, err := app.Build(ctx, cfg, log, pool, app.Options{})
 	if err != nil {
 		return err
 	}
+	defer a.Close()
 	if _, err := audit.EnsurePartitions(ctx, pool, time.Now()); err != nil {
 		return fmt.Errorf("audit partitions: %w", err)
 	}

@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -97,6 +98,17 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Organization = organization.NewService(a.DB, a.Audit, now)
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	return a, nil
+}
+
+// Close releases what Build started (the hashing threads).
+func (a *App) Close() { a.Hasher.Close() }
+
+// TuneRuntime gives the Go scheduler one processor more per hashing thread,
+// so that request goroutines always find a processor while every hashing
+// thread is busy; the kernel then favours them by priority (see package
+// password). Call once at start of a serving process.
+func TuneRuntime(cfg *config.Config) {
+	runtime.GOMAXPROCS(runtime.NumCPU() + cfg.HashConcurrency)
 }
 
 // Handler is the server's HTTP handler.

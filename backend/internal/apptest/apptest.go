@@ -99,6 +99,8 @@ func New(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("build owner app: %v", err)
 	}
+	t.Cleanup(a.Close)
+	t.Cleanup(owner.Close)
 	srv := httptest.NewUnstartedServer(a.Handler())
 	srv.EnableHTTP2 = true
 	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS13}

@@ -296,12 +296,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*Princ
 	if err != nil {
 		return nil, apperr.ErrUnauthenticated
 	}
-	var p *Principal
-	err = a.db.TenantTx(ctx, ids.TenantID, func(tx pgx.Tx) error {
-		var err error
-		p, err = checkSession(ctx, tx, ids, a.now(), a.policy.IdleTimeout)
-		return err
-	})
+	p, err := checkSession(ctx, a.db, ids, a.now(), a.policy.IdleTimeout)
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}

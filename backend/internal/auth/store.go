@@ -143,34 +143,37 @@ func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 // checkSession validates the session named by a token and returns the
 // principal, or nil when the session is gone, revoked, expired, or its user
 // or tenant may no longer sign in. Activity extends the idle timeout, written
-// at most once a minute per session.
-func checkSession(ctx context.Context, tx pgx.Tx, ids tokenIDs, now time.Time, idle time.Duration) (*Principal, error) {
-	var areas []string
-	var lastSeen time.Time
-	var tenantStatus string
-	err := tx.QueryRow(ctx, `SELECT r.areas, s.last_seen_at, t.status
-		FROM sessions s
-		JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
-		JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
-		JOIN tenants t ON t.id = s.tenant_id
-		WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
-		  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
-		  AND u.status = 'active' AND t.status IN ('active', 'terminated')`,
-		ids.TenantID, ids.SessionID, ids.UserID, now).Scan(&areas, &lastSeen, &tenantStatus)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if now.Sub(lastSeen) > time.Minute {
-		if _, err := tx.Exec(ctx, `UPDATE sessions SET last_seen_at = $3, idle_expires_at = LEAST($4, absolute_expires_at)
-			WHERE tenant_id = $1 AND id = $2`, ids.TenantID, ids.SessionID, now, now.Add(idle)); err != nil {
-			return nil, err
-		}
-	}
-	return &Principal{UserID: ids.UserID, TenantID: ids.TenantID, SessionID: ids.SessionID,
-		Areas: toAreas(areas), ReadOnly: tenantStatus == "terminated"}, nil
+// at most once a minute per session. One round trip: this runs on every call.
+func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.Time, idle time.Duration) (*Principal, error) {
+	var p *Principal
+	err := db.TenantBatch(ctx, ids.TenantID, func(b *pgx.Batch) {
+		b.Queue(`SELECT r.areas, t.status
+			FROM sessions s
+			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+			JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
+			JOIN tenants t ON t.id = s.tenant_id
+			WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
+			  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
+			  AND u.status = 'active' AND t.status IN ('active', 'terminated')`,
+			ids.TenantID, ids.SessionID, ids.UserID, now).QueryRow(func(row pgx.Row) error {
+			var areas []string
+			var tenantStatus string
+			err := row.Scan(&areas, &tenantStatus)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			p = &Principal{UserID: ids.UserID, TenantID: ids.TenantID, SessionID: ids.SessionID,
+				Areas: toAreas(areas), ReadOnly: tenantStatus == "terminated"}
+			return nil
+		})
+		b.Queue(`UPDATE sessions SET last_seen_at = $3, idle_expires_at = LEAST($4, absolute_expires_at)
+			WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $3 AND last_seen_at < $5`,
+			ids.TenantID, ids.SessionID, now, now.Add(idle), now.Add(-time.Minute))
+	})
+	return p, err
 }
 
 func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*Principal, error) {

@@ -44,6 +44,8 @@ type Config struct {
 	DatabaseURL string
 	// AppDatabaseURL is the zeugo_app role's URL: everything the server does.
 	AppDatabaseURL string
+	// AppDBPassword, when set, is given to the zeugo_app role by migrate.
+	AppDBPassword string
 	// MasterKeys are the key-encryption keys; the first wraps new data keys,
 	// the others only unwrap (during a rotation).
 	MasterKeys [][]byte
@@ -117,6 +119,8 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 	} else if err := checkPostgresURL(c.AppDatabaseURL); err != nil {
 		return nil, &Error{"ZEUGO_APP_DATABASE_URL", err.Error()}
 	}
+
+	c.AppDBPassword = getenv("ZEUGO_APP_DB_PASSWORD")
 
 	keys, err := loadMasterKeys(getenv, c)
 	if err != nil {

@@ -4,9 +4,11 @@
 // 16-byte random salt per password. Parameters are at least the OWASP
 // recommendation (m=19456 KiB, t=2, p=1); a stored hash with weaker
 // parameters is reported by NeedsRehash so that login can upgrade it.
-// Argon2id is deliberately expensive, so the number of concurrent
-// computations is bounded by a semaphore: a burst of logins queues instead of
-// starving every other request of CPU.
+// Argon2id is deliberately expensive, so it runs only on a fixed set of
+// worker goroutines (≈ one per core), each locked to its own OS thread whose
+// scheduling priority is lowered (nice 19 on Linux). A burst of logins then
+// queues for the workers and, while it uses every idle cycle, yields the CPU
+// to request handling and PostgreSQL: it cannot starve other requests.
 package password
 
 import (
@@ -16,6 +18,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -40,34 +43,63 @@ var ErrMismatch = errors.New("password: mismatch")
 // ErrMalformed is returned for a stored hash that cannot be parsed.
 var ErrMalformed = errors.New("password: malformed hash")
 
-// Hasher computes hashes with bounded concurrency.
+// Hasher computes hashes on its worker threads.
 type Hasher struct {
 	params Params
-	sem    chan struct{}
+	jobs   chan job
 	dummy  string
+	stop   chan struct{}
 }
 
-// NewHasher returns a hasher allowing at most concurrency computations at
-// once (≈ number of cores).
-func NewHasher(params Params, concurrency int) *Hasher {
-	if concurrency < 1 {
-		concurrency = 1
+type job struct {
+	pw, salt []byte
+	p        Params
+	keyLen   uint32
+	out      chan []byte
+}
+
+// NewHasher returns a hasher with workers hashing threads (≈ number of cores).
+func NewHasher(params Params, workers int) *Hasher {
+	if workers < 1 {
+		workers = 1
 	}
-	h := &Hasher{params: params, sem: make(chan struct{}, concurrency)}
+	h := &Hasher{params: params, jobs: make(chan job), stop: make(chan struct{})}
 	h.dummy = h.encode(make([]byte, params.SaltLen), make([]byte, params.KeyLen), params)
+	for i := 0; i < workers; i++ {
+		go h.work()
+	}
 	return h
 }
 
-func (h *Hasher) acquire(ctx context.Context) error {
-	select {
-	case h.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// Close stops the workers (their threads end with them).
+func (h *Hasher) Close() { close(h.stop) }
+
+func (h *Hasher) work() {
+	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+	lowerThreadPriority()
+	for {
+		select {
+		case j := <-h.jobs:
+			j.out <- argon2.IDKey(j.pw, j.salt, j.p.Iterations, j.p.MemoryKiB, j.p.Parallelism, j.keyLen)
+		case <-h.stop:
+			return
+		}
 	}
 }
 
-func (h *Hasher) release() { <-h.sem }
+// key computes one argon2id key on a worker; ctx bounds the wait for a free
+// worker, not a computation already running.
+func (h *Hasher) key(ctx context.Context, pw, salt []byte, p Params, keyLen uint32) ([]byte, error) {
+	j := job{pw: pw, salt: salt, p: p, keyLen: keyLen, out: make(chan []byte, 1)}
+	select {
+	case h.jobs <- j:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-h.stop:
+		return nil, errors.New("password: hasher closed")
+	}
+	return <-j.out, nil
+}
 
 // Hash returns the PHC string of pw with a fresh salt.
 func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
@@ -75,11 +107,10 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	if err := h.acquire(ctx); err != nil {
+	key, err := h.key(ctx, []byte(pw), salt, h.params, h.params.KeyLen)
+	if err != nil {
 		return "", err
 	}
-	defer h.release()
-	key := argon2.IDKey([]byte(pw), salt, h.params.Iterations, h.params.MemoryKiB, h.params.Parallelism, h.params.KeyLen)
 	return h.encode(salt, key, h.params), nil
 }
 
@@ -95,11 +126,10 @@ func (h *Hasher) Verify(ctx context.Context, encoded, pw string) error {
 	if err != nil {
 		return err
 	}
-	if err := h.acquire(ctx); err != nil {
+	got, err := h.key(ctx, []byte(pw), salt, p, uint32(len(want)))
+	if err != nil {
 		return err
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(want)))
-	h.release()
 	if subtle.ConstantTimeCompare(got, want) != 1 || encoded == "" {
 		return ErrMismatch
 	}

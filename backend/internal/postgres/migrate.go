@@ -185,6 +185,14 @@ func ensureAppRole(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
+// SetAppPassword sets the login password of zeugo_app (deployments where
+// the server authenticates with a password).
+func SetAppPassword(ctx context.Context, pool *pgxpool.Pool, password string) error {
+	lit := "'" + strings.ReplaceAll(password, "'", "''") + "'"
+	_, err := pool.Exec(ctx, "ALTER ROLE "+AppRole+" PASSWORD "+lit)
+	return err
+}
+
 // LatestMigration is the highest embedded goose version.
 func LatestMigration() (int64, error) {
 	sub, err := fs.Sub(migrationsFS, "migrations")

@@ -59,12 +59,25 @@ func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 	if tenantID == uuid.Nil {
 		return apperr.Wrap(apperr.Internal, "internal error", errors.New("TenantTx without tenant"))
 	}
-	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
-			return fmt.Errorf("bind tenant: %w", err)
-		}
-		return fn(tx)
-	})
+	// BEGIN and the binding travel in one round trip (simple protocol; the
+	// id is a formatted UUID, never caller text).
+	begin := "BEGIN; SELECT set_config('app.tenant_id', '" + tenantID.String() + "', true)"
+	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, fn)
+}
+
+// TenantBatch sends the statements queue adds, preceded by the tenant
+// binding, in one round trip; they run as one implicit transaction, so the
+// binding holds for all of them and nothing else. For hot read paths (the
+// per-call session check). Result callbacks registered with Queue(…).QueryRow
+// or .Exec run before TenantBatch returns.
+func (db *DB) TenantBatch(ctx context.Context, tenantID uuid.UUID, queue func(b *pgx.Batch)) error {
+	if tenantID == uuid.Nil {
+		return apperr.Wrap(apperr.Internal, "internal error", errors.New("TenantBatch without tenant"))
+	}
+	b := &pgx.Batch{}
+	b.Queue("SELECT set_config('app.tenant_id', $1, true)", tenantID.String())
+	queue(b)
+	return db.Pool.SendBatch(ctx, b).Close()
 }
 
 // Tx runs fn in a transaction that is bound to no tenant: row-level security

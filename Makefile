@@ -1,0 +1,133 @@
+# Zeugo — two commands: `make run` (set up everything and serve
+# https://localhost:8443) and `make test` (every check and test). All other
+# targets are steps of these two.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT      := $(CURDIR)
+BIN       := $(ROOT)/.bin
+DATA      := $(ROOT)/.data
+ZEUGO     := $(BIN)/zeugo
+BUF       := $(ROOT)/frontend/node_modules/.bin/buf
+GO_GEN    := backend/internal/gen
+TS_GEN    := frontend/src/gen
+DEB_PKGS  := chromium fonts-dejavu-core poppler-utils postgresql-client docker-compose
+# The base URL of a PostgreSQL server (see scripts/ensure-postgres.sh).
+PG_BASE    = $$(scripts/ensure-postgres.sh)
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------- set-up --
+
+.PHONY: setup
+setup: deps-debian deps-go deps-npm tools ## install what is missing (idempotent)
+
+.PHONY: deps-debian
+deps-debian:
+	@missing=""; \
+	for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian packages:$$missing"; \
+	  $$sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+.PHONY: deps-go
+deps-go:
+	@cd backend && go mod download
+	@GOWORK=off go -C tools mod download
+
+.PHONY: deps-npm
+deps-npm: frontend/node_modules/.package-lock.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json frontend/package.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: tools
+tools: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/staticcheck
+
+$(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/staticcheck: tools/go.mod tools/go.sum
+	@mkdir -p $(BIN)
+	GOWORK=off go -C tools build -o $(BIN)/ google.golang.org/protobuf/cmd/protoc-gen-go \
+	  connectrpc.com/connect/cmd/protoc-gen-connect-go honnef.co/go/tools/cmd/staticcheck
+
+# ------------------------------------------------------------- generation --
+
+.PHONY: generate
+generate: deps-npm tools ## regenerate Go and TypeScript code from proto/
+	rm -rf $(GO_GEN) $(TS_GEN)
+	$(BUF) generate
+
+.PHONY: checkgenerate
+checkgenerate: generate ## fail when committed generated code is stale
+	@if [ -n "$$(git status --porcelain -- $(GO_GEN) $(TS_GEN))" ]; then \
+	  git status --porcelain -- $(GO_GEN) $(TS_GEN); \
+	  echo "generated code is stale: run 'make generate' and commit the result"; exit 1; fi
+
+# ----------------------------------------------------------------- build --
+
+.PHONY: build-web
+build-web: deps-npm
+	cd frontend && npm run --silent build
+
+.PHONY: build
+build: build-web ## build the SPA and the zeugo binary (SPA embedded)
+	@mkdir -p $(BIN)
+	cd backend && go build -trimpath -o $(ZEUGO) ./cmd/zeugo
+
+# ------------------------------------------------------------------- run --
+
+.PHONY: run
+run: setup build ## set everything up and serve https://localhost:8443
+	@base=$(PG_BASE); \
+	export ZEUGO_ENV=development ZEUGO_DATA_DIR=$(DATA) \
+	  ZEUGO_DATABASE_URL="$${ZEUGO_DATABASE_URL:-$$base/zeugo?sslmode=disable}" \
+	  ZEUGO_LISTEN_ADDR="$${ZEUGO_LISTEN_ADDR:-localhost:8443}"; \
+	$(ZEUGO) migrate; \
+	echo; $(ZEUGO) demo; echo; \
+	echo "Öffnen Sie / open https://localhost:8443 (Entwicklungszertifikat / development certificate: $(DATA)/tls/cert.pem)"; \
+	exec $(ZEUGO) serve
+
+# ------------------------------------------------------------------ test --
+
+.PHONY: test
+test: setup lint checkgenerate test-go test-web test-e2e ## every check and test (what CI runs)
+	@echo "make test: all checks passed"
+
+.PHONY: lint
+lint: deps-npm tools ## buf lint, go vet, staticcheck, tsc, compose file
+	$(BUF) lint
+	cd backend && go vet ./...
+	cd backend && $(BIN)/staticcheck ./...
+	cd frontend && npm run --silent typecheck
+	ZEUGO_MASTER_KEY=compose-config-check docker-compose -f docker-compose.yml config -q
+
+.PHONY: test-go
+test-go: ## Go tests on real PostgreSQL (fresh database per test)
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go test -count=1 -race -timeout 15m ./...
+
+.PHONY: test-web
+test-web: deps-npm ## Vitest
+	cd frontend && npm test --silent
+
+.PHONY: test-e2e
+test-e2e: build ## Playwright with Debian Chromium against a real server
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable" ZEUGO_BIN=$(ZEUGO); \
+	cd frontend && npx playwright test
+
+# ----------------------------------------------------------------- bench --
+
+.PHONY: bench
+bench: setup ## benchmarks, reported as ratios against same-run baselines
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go run ./cmd/zeugo-bench
+
+.PHONY: clean
+clean: ## remove built files (keeps .data: dev database cluster, keys, certificate)
+	rm -rf $(BIN) frontend/node_modules backend/internal/web/dist/assets backend/internal/web/dist/index.html
