@@ -29,17 +29,30 @@ func devMasterKey(dataDir string) (string, error) {
 		return "", err
 	}
 	enc := base64.StdEncoding.EncodeToString(key)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another process won the race
-		b, err := os.ReadFile(path)
-		return string(b), err
-	}
+	// Write a complete temporary file and link it into place: the key file
+	// appears atomically with its content, so a process starting at the same
+	// moment (make run starts migrate and serve) never reads it half written.
+	tmp, err := os.CreateTemp(dataDir, ".master.key-*")
 	if err != nil {
 		return "", fmt.Errorf("cannot create %s: %v", path, errors.Unwrap(err))
 	}
-	defer f.Close()
-	if _, err := f.WriteString(enc); err != nil {
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(enc); err != nil {
+		tmp.Close()
 		return "", err
 	}
-	return enc, f.Sync()
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) { // another process won the race
+		b, err := os.ReadFile(path)
+		return string(b), err
+	} else if err != nil {
+		return "", fmt.Errorf("cannot create %s: %v", path, errors.Unwrap(err))
+	}
+	return enc, nil
 }
