@@ -311,19 +311,34 @@ func cutBullet(ln string) (string, bool) {
 	return ln, false
 }
 
-// guessSection classifies a paragraph without a section by its wording.
+// guessSection classifies a paragraph without a section by its position
+// and wording, so that a pasted plain text is read like a generated one.
 func (lx *lexicon) guessSection(text string, i, n int) string {
+	late := i >= n/2
 	switch {
 	case i == 0 && !strings.ContainsAny(text, ".:"):
 		return SecTitle
-	case lx.cues["interimReason"].MatchString(text):
-		return SecInterimReason
-	case lx.cues["closing"].MatchString(text) && i >= n-2:
-		return SecClosing
-	case lx.cues["exit"].MatchString(text) && i >= n-3:
-		return SecExit
 	case i <= 1:
 		return SecIntro
+	case lx.cues["interimReason"].MatchString(text):
+		return SecInterimReason
+	case lx.cues["exam"].MatchString(text) && lx.examRe.MatchString(text):
+		return SecExam
+	}
+	for _, s := range lx.sentences(text) {
+		if lx.grade(s).Overall {
+			return SecPerformance
+		}
+	}
+	switch {
+	case lx.cues["conduct"].MatchString(text):
+		return SecConduct
+	case late && lx.cues["closing"].MatchString(text):
+		return SecClosing
+	case late && lx.cues["exit"].MatchString(text):
+		return SecExit
+	case lx.cues["leadership"].MatchString(text):
+		return SecLeadership
 	}
 	return SecOther
 }

@@ -1,0 +1,145 @@
+package rendercmd_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zeugo/zeugo/backend/internal/generator"
+	"github.com/zeugo/zeugo/backend/internal/rendercmd"
+)
+
+const examples = "../../../examples/"
+
+func render(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = rendercmd.Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExamplesRender(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"facts-final-de.json", "facts-interim-en.json", "facts-apprenticeship-de.json"} {
+		code, out, errs := render(t, "--facts", examples+f)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d: %s", f, code, errs)
+		}
+		if !strings.Contains(out, "•") || strings.ContainsAny(out, "{}") {
+			t.Errorf("%s: output\n%s", f, out)
+		}
+	}
+	code, out, _ := render(t, "--facts", examples+"facts-final-de.json", "--lang", "en")
+	if code != 0 || !strings.HasPrefix(out, "Employment Reference\n") || !strings.Contains(out, "Dr. Friedrich Weißenfels, Managing Director") {
+		t.Fatalf("en: %d\n%s", code, out)
+	}
+}
+
+func TestPDF(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "zeugnis.pdf")
+	code, stdout, errs := render(t, "--facts", examples+"facts-final-de.json", "--layout", examples+"layout.json", "--pdf", out)
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	t.Parallel()
+	code, out, errs := render(t, "--facts", examples+"facts-interim-en.json", "--json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	var d generator.Document
+	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Kind != generator.Interim || len(d.Paragraphs) < 5 {
+		t.Fatalf("%v %+v", err, d)
+	}
+}
+
+// TestBadFacts: missing facts give exit 1, the list of problems, no text
+// and no PDF.
+func TestBadFacts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	facts := filepath.Join(dir, "facts.json")
+	os.WriteFile(facts, []byte(`{"kind":"final","language":"de","person":{"salutation":"frau","firstName":"Anna","lastName":"Weiß"},"company":{"name":"X GmbH"},"ratings":{"wissen":2,"verhaltenIntern":2},"exitReason":"own_wish"}`), 0o644)
+	out := filepath.Join(dir, "out.pdf")
+	code, stdout, errs := render(t, "--facts", facts, "--pdf", out)
+	if code != rendercmd.ExitInvalid || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	for _, p := range []string{"jobTitle:", "entryDate:", "exitDate:", "tasks:"} {
+		if !strings.Contains(errs, p) {
+			t.Errorf("stderr lacks %s:\n%s", p, errs)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a PDF was written for invalid facts")
+	}
+	os.WriteFile(facts, []byte(`{"kind":"final","jobtitel":"x"}`), 0o644)
+	if code, _, errs := render(t, "--facts", facts); code != rendercmd.ExitInvalid || !strings.Contains(errs, "jobtitel") {
+		t.Errorf("unknown field: %d %s", code, errs)
+	}
+	if code, _, _ := render(t, "--facts", filepath.Join(dir, "missing.json")); code != rendercmd.ExitInvalid {
+		t.Errorf("missing file: %d", code)
+	}
+}
+
+func TestBadLogo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "logo.png"), []byte("this is a text file, not an image"), 0o644)
+	layout := filepath.Join(dir, "layout.json")
+	os.WriteFile(layout, []byte(`{"logoFile":"logo.png","place":"Köln"}`), 0o644)
+	out := filepath.Join(dir, "out.pdf")
+	code, _, errs := render(t, "--facts", examples+"facts-final-de.json", "--layout", layout, "--pdf", out)
+	if code != rendercmd.ExitInvalid || !strings.Contains(errs, "logo") || !strings.Contains(errs, "PNG") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a PDF was written for an invalid logo")
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{}, {"--lang", "fr", "--facts", "x"}, {"--facts", "x", "extra"}, {"--bogus"}, {"--facts", "x", "--layout", "y"}} {
+		if code, _, errs := render(t, args...); code != rendercmd.ExitUsage || errs == "" {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+	if code, out, _ := render(t, "-h"); code != 0 || !strings.Contains(out, "usage: zeugo render") {
+		t.Errorf("help: %d", code)
+	}
+}
+
+func TestCheckEdited(t *testing.T) {
+	t.Parallel()
+	code, text, _ := render(t, "--facts", examples+"facts-final-de.json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	dir := t.TempDir()
+	same := filepath.Join(dir, "same.txt")
+	os.WriteFile(same, []byte(text), 0o644)
+	if code, out, errs := render(t, "--facts", examples+"facts-final-de.json", "--check", same); code != 0 {
+		t.Fatalf("unchanged text: exit %d\n%s%s", code, out, errs)
+	}
+	edited := strings.Replace(text, "stets zu unserer vollsten Zufriedenheit", "zu unserer Zufriedenheit", 1)
+	edited = strings.Replace(edited, "Im Team bewies sie Fairness und Hilfsbereitschaft.", "Durch ihre Geselligkeit trug sie zu einem guten Betriebsklima bei.", 1)
+	p := filepath.Join(dir, "edited.txt")
+	os.WriteFile(p, []byte(edited), 0o644)
+	code, out, _ := render(t, "--facts", examples+"facts-final-de.json", "--check", p)
+	if code != rendercmd.ExitInvalid || !strings.Contains(out, "Gesamtbeurteilung") || !strings.Contains(out, "Geselligkeit") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
