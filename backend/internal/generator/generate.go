@@ -47,8 +47,9 @@ type writer struct {
 	prev    string // first word of the previous sentence in the paragraph
 	// prevHadName is whether the previous sentence named the person.
 	prevHadName bool
-	// prevText is the previous sentence, to avoid repeating its frame.
-	prevText string
+	// prevTri holds the previous sentence's word trigrams, to avoid
+	// repeating its frame.
+	prevTri map[string]struct{}
 	overall Grade
 }
 
@@ -111,7 +112,7 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		if firstWord(s) == w.prev {
 			score += 10
 		}
-		if sharedTrigrams(s, w.prevText) >= 2 {
+		if sharedTrigrams(s, w.prevTri) >= 2 {
 			score += 5
 		}
 		if pronounsAvailable && w.prevHadName && (strings.Contains(s, name) || strings.Contains(s, nameD)) {
@@ -122,29 +123,32 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		}
 	}
 	w.prev = firstWord(best)
-	w.prevText = best
+	w.prevTri = trigrams(best)
 	w.prevHadName = strings.Contains(best, name) || strings.Contains(best, nameD)
 	return best, nil
 }
 
-// sharedTrigrams counts the word trigrams two sentences have in common, so
-// that "Im Umgang mit … Auch im Umgang mit …" is not chosen twice in a row.
-func sharedTrigrams(a, b string) int {
-	if b == "" {
+// trigrams returns the lower-cased word trigrams of a sentence.
+func trigrams(s string) map[string]struct{} {
+	ws := strings.Fields(strings.ToLower(s))
+	m := make(map[string]struct{}, len(ws))
+	for i := 0; i+2 < len(ws); i++ {
+		m[ws[i]+" "+ws[i+1]+" "+ws[i+2]] = struct{}{}
+	}
+	return m
+}
+
+// sharedTrigrams counts the word trigrams of a that occur in the previous
+// sentence's set, so that "Im Umgang mit … Auch im Umgang mit …" is not
+// chosen twice in a row.
+func sharedTrigrams(a string, prev map[string]struct{}) int {
+	if len(prev) == 0 {
 		return 0
 	}
-	tri := func(s string) map[string]bool {
-		ws := strings.Fields(strings.ToLower(s))
-		m := map[string]bool{}
-		for i := 0; i+2 < len(ws); i++ {
-			m[ws[i]+" "+ws[i+1]+" "+ws[i+2]] = true
-		}
-		return m
-	}
-	tb := tri(b)
+	ws := strings.Fields(strings.ToLower(a))
 	n := 0
-	for t := range tri(a) {
-		if tb[t] {
+	for i := 0; i+2 < len(ws); i++ {
+		if _, ok := prev[ws[i]+" "+ws[i+1]+" "+ws[i+2]]; ok {
 			n++
 		}
 	}
@@ -204,7 +208,7 @@ func (w *writer) write() (Document, error) {
 		w.performance, w.successes, w.leadership, w.conduct, w.exam, w.ending, w.closing,
 	}
 	for _, step := range steps {
-		w.prev, w.prevText, w.prevHadName = "", "", false
+		w.prev, w.prevTri, w.prevHadName = "", nil, false
 		p, err := step()
 		if err != nil {
 			return Document{}, err

@@ -1,7 +1,11 @@
 package pdf_test
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"testing"
+	"time"
 
 	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/pdf"
@@ -40,4 +44,63 @@ func BenchmarkRenderPDFOnePage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// zipDocs builds n different references (varying seed, person and grades).
+func zipDocs(b testing.TB, n int) []pdf.NamedDocument {
+	base := exampleFacts(b)
+	docs := make([]pdf.NamedDocument, n)
+	for i := range docs {
+		f := base
+		f.Seed = fmt.Sprintf("cert-%04d", i)
+		f.Person.LastName = fmt.Sprintf("Müller-%04d", i)
+		g := generator.Grade(1 + i%4)
+		f.Ratings.Arbeitserfolg, f.Ratings.Wissen = g, g
+		d, err := generator.Generate(f, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[i] = pdf.NamedDocument{Name: fmt.Sprintf("zeugnis-%04d.pdf", i), Doc: d}
+	}
+	return docs
+}
+
+// BenchmarkPDFZip renders 1,000 references into one ZIP with 1 and with 2
+// workers; compare the two with benchstat or see BenchmarkPDFZipSpeedup.
+func BenchmarkPDFZip(b *testing.B) {
+	docs := zipDocs(b, 1000)
+	l := layout(b)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			for b.Loop() {
+				if err := pdf.WriteZip(context.Background(), io.Discard, docs, l, w); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "pdfs/s")
+		})
+	}
+}
+
+// BenchmarkPDFZipSpeedup measures 1 worker and 2 workers back to back in
+// the same run on the same machine and reports the throughput ratio
+// (target ≥ 1.7 on two cores).
+func BenchmarkPDFZipSpeedup(b *testing.B) {
+	docs := zipDocs(b, 1000)
+	l := layout(b)
+	run := func(w int) time.Duration {
+		start := time.Now()
+		if err := pdf.WriteZip(context.Background(), io.Discard, docs, l, w); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var one, two time.Duration
+	for b.Loop() {
+		one += run(1)
+		two += run(2)
+	}
+	b.ReportMetric(float64(one)/float64(two), "speedup")
+	b.ReportMetric(float64(len(docs))*float64(b.N)/one.Seconds(), "pdfs/s-1worker")
+	b.ReportMetric(float64(len(docs))*float64(b.N)/two.Seconds(), "pdfs/s-2workers")
 }

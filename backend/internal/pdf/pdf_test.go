@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -308,5 +310,48 @@ func TestNoLayoutAtAll(t *testing.T) {
 	b, err := pdf.Render(doc, pdf.Layout{})
 	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("%v", err)
+	}
+}
+
+func TestWriteZip(t *testing.T) {
+	t.Parallel()
+	f := exampleFacts(t)
+	var docs []pdf.NamedDocument
+	for i, lang := range []string{"de", "en", "de"} {
+		f.Language = lang
+		f.Seed = string(rune('a' + i))
+		d, err := generator.Generate(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, pdf.NamedDocument{Name: "z" + string(rune('0'+i)) + ".pdf", Doc: d})
+	}
+	var a, b bytes.Buffer
+	if err := pdf.WriteZip(t.Context(), &a, docs, layout(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := pdf.WriteZip(t.Context(), &b, docs, layout(t), 3); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("archive depends on the number of workers")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a.Bytes()), int64(a.Len()))
+	if err != nil || len(zr.File) != 3 || zr.File[1].Name != "z1.pdf" {
+		t.Fatalf("%v %d", err, len(zr.File))
+	}
+	bad := pdf.Layout{Logo: []byte("no image")}
+	docs[1].Layout = &bad
+	if err := pdf.WriteZip(t.Context(), io.Discard, docs, layout(t), 2); err == nil || !strings.Contains(err.Error(), "z1.pdf") {
+		t.Fatalf("want error naming z1.pdf, got %v", err)
+	}
+	// An early error with many documents still queued must not hang.
+	many := make([]pdf.NamedDocument, 40)
+	for i := range many {
+		many[i] = docs[0]
+	}
+	many[2].Layout = &bad
+	if err := pdf.WriteZip(t.Context(), io.Discard, many, layout(t), 2); err == nil {
+		t.Fatal("want error")
 	}
 }
