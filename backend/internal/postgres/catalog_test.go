@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/dbtest"
 )
@@ -32,52 +34,7 @@ func TestCatalogEveryTenantTableForcesRLS(t *testing.T) {
 		t.Fatal("EnsurePartitions created no partition on a fresh database")
 	}
 
-	rows, err := db.Owner.Query(ctx, `
-		SELECT c.relname, c.relkind::text, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
-		       EXISTS (
-		           SELECT FROM pg_policy p
-		           WHERE p.polrelid = c.oid AND p.polcmd = '*' AND p.polpermissive
-		             AND p.polroles = '{0}'::oid[]
-		             AND replace(pg_get_expr(p.polqual, p.polrelid), ' ', '') LIKE '%tenant_id=app_tenant_id()%'
-		             AND replace(pg_get_expr(p.polwithcheck, p.polrelid), ' ', '') LIKE '%tenant_id=app_tenant_id()%')
-		FROM pg_class c
-		JOIN pg_namespace ns ON ns.oid = c.relnamespace
-		WHERE ns.nspname = 'public' AND c.relkind IN ('r', 'p')
-		  AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
-		ORDER BY c.relname`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var checked, partitions int
-	var offenders []string
-	for rows.Next() {
-		var name, kind string
-		var isPartition, rls, force, policy bool
-		if err := rows.Scan(&name, &kind, &isPartition, &rls, &force, &policy); err != nil {
-			t.Fatal(err)
-		}
-		checked++
-		if isPartition {
-			partitions++
-		}
-		var missing []string
-		if !rls {
-			missing = append(missing, "ENABLE ROW LEVEL SECURITY")
-		}
-		if !force {
-			missing = append(missing, "FORCE ROW LEVEL SECURITY")
-		}
-		if !policy {
-			missing = append(missing, "a policy FOR ALL TO PUBLIC with USING and WITH CHECK (tenant_id = app_tenant_id())")
-		}
-		if len(missing) > 0 {
-			offenders = append(offenders, name+": missing "+strings.Join(missing, ", "))
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	offenders, checked, partitions := rlsOffenders(t, db.Owner)
 	if len(offenders) > 0 {
 		t.Errorf("tenant tables without forced row-level security (add it in the migration that creates them):\n  %s",
 			strings.Join(offenders, "\n  "))
@@ -125,6 +82,126 @@ func TestCatalogEveryTenantTableForcesRLS(t *testing.T) {
 	}
 	if len(views) > 0 {
 		t.Errorf("views without security_invoker (they would bypass row-level security): %v", views)
+	}
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// rlsOffenders walks the catalog and describes every table in the public
+// schema with a tenant_id column that is not locked down: RLS enabled and
+// forced, a permissive policy for all commands and all roles whose USING and
+// WITH CHECK are exactly tenant_id = app_tenant_id(), and no other
+// permissive policy (permissive policies are OR-ed, so one more would widen
+// access).
+func rlsOffenders(t *testing.T, q querier) (offenders []string, checked, partitions int) {
+	t.Helper()
+	rows, err := q.Query(context.Background(), `
+		WITH pol AS (
+		    SELECT p.polrelid,
+		           p.polcmd = '*' AND p.polpermissive AND p.polroles = '{0}'::oid[]
+		             AND regexp_replace(pg_get_expr(p.polqual, p.polrelid), '\s', '', 'g') = '(tenant_id=app_tenant_id())'
+		             AND regexp_replace(pg_get_expr(p.polwithcheck, p.polrelid), '\s', '', 'g') = '(tenant_id=app_tenant_id())' AS tenant_policy,
+		           p.polpermissive AS permissive
+		    FROM pg_policy p)
+		SELECT c.relname, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
+		       EXISTS (SELECT FROM pol WHERE pol.polrelid = c.oid AND pol.tenant_policy),
+		       EXISTS (SELECT FROM pol WHERE pol.polrelid = c.oid AND pol.permissive AND NOT pol.tenant_policy)
+		FROM pg_class c
+		JOIN pg_namespace ns ON ns.oid = c.relnamespace
+		WHERE ns.nspname = 'public' AND c.relkind IN ('r', 'p')
+		  AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+		ORDER BY c.relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var isPartition, rls, force, policy, widening bool
+		if err := rows.Scan(&name, &isPartition, &rls, &force, &policy, &widening); err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		if isPartition {
+			partitions++
+		}
+		var missing []string
+		if !rls {
+			missing = append(missing, "missing ENABLE ROW LEVEL SECURITY")
+		}
+		if !force {
+			missing = append(missing, "missing FORCE ROW LEVEL SECURITY")
+		}
+		if !policy {
+			missing = append(missing, "missing a policy FOR ALL TO PUBLIC USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())")
+		}
+		if widening {
+			missing = append(missing, "has another permissive policy that widens access")
+		}
+		if len(missing) > 0 {
+			offenders = append(offenders, name+": "+strings.Join(missing, ", "))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return offenders, checked, partitions
+}
+
+// TestCatalogCheckCatchesOffenders proves the walk itself: inside a
+// transaction that is rolled back, it adds tables that get RLS wrong in each
+// way the walk must notice.
+func TestCatalogCheckCatchesOffenders(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	ctx := context.Background()
+	tx, err := db.Owner.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	bad := map[string]string{
+		"bad_no_rls": `CREATE TABLE bad_no_rls (tenant_id uuid)`,
+		"bad_no_force": `CREATE TABLE bad_no_force (tenant_id uuid);
+			ALTER TABLE bad_no_force ENABLE ROW LEVEL SECURITY;
+			CREATE POLICY p ON bad_no_force USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())`,
+		"bad_no_policy": `CREATE TABLE bad_no_policy (tenant_id uuid);
+			ALTER TABLE bad_no_policy ENABLE ROW LEVEL SECURITY; ALTER TABLE bad_no_policy FORCE ROW LEVEL SECURITY`,
+		"bad_weak_policy": `CREATE TABLE bad_weak_policy (tenant_id uuid);
+			ALTER TABLE bad_weak_policy ENABLE ROW LEVEL SECURITY; ALTER TABLE bad_weak_policy FORCE ROW LEVEL SECURITY;
+			CREATE POLICY p ON bad_weak_policy USING (tenant_id = app_tenant_id() OR true) WITH CHECK (tenant_id = app_tenant_id())`,
+		"bad_no_check": `CREATE TABLE bad_no_check (tenant_id uuid);
+			ALTER TABLE bad_no_check ENABLE ROW LEVEL SECURITY; ALTER TABLE bad_no_check FORCE ROW LEVEL SECURITY;
+			CREATE POLICY p ON bad_no_check FOR SELECT USING (tenant_id = app_tenant_id())`,
+		"bad_extra_policy": `CREATE TABLE bad_extra_policy (tenant_id uuid);
+			ALTER TABLE bad_extra_policy ENABLE ROW LEVEL SECURITY; ALTER TABLE bad_extra_policy FORCE ROW LEVEL SECURITY;
+			CREATE POLICY p ON bad_extra_policy USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
+			CREATE POLICY open ON bad_extra_policy FOR SELECT USING (true)`,
+		"bad_child": `CREATE TABLE bad_parent (tenant_id uuid, d date) PARTITION BY RANGE (d);
+			ALTER TABLE bad_parent ENABLE ROW LEVEL SECURITY; ALTER TABLE bad_parent FORCE ROW LEVEL SECURITY;
+			CREATE POLICY p ON bad_parent USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
+			CREATE TABLE bad_child PARTITION OF bad_parent DEFAULT`,
+	}
+	for _, ddl := range bad {
+		if _, err := tx.Exec(ctx, ddl); err != nil {
+			t.Fatalf("%s: %v", ddl, err)
+		}
+	}
+	offenders, _, _ := rlsOffenders(t, tx)
+	found := map[string]bool{}
+	for _, o := range offenders {
+		found[strings.SplitN(o, ":", 2)[0]] = true
+	}
+	for name := range bad {
+		if !found[name] {
+			t.Errorf("the catalog walk missed %s (reported: %v)", name, offenders)
+		}
+	}
+	if found["bad_parent"] || len(offenders) != len(bad) {
+		t.Errorf("the catalog walk reported more than the broken tables: %v", offenders)
 	}
 }
 

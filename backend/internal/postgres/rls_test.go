@@ -79,6 +79,26 @@ func populate(t *testing.T) *populated {
 	return p
 }
 
+// TestRowLevelSecurity runs the isolation proofs on one server with two
+// populated tenants (none of them changes the data they share).
+func TestRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	p := populate(t)
+	for name, fn := range map[string]func(*testing.T, *populated){
+		"isolates tenants without app filter":  testRLSIsolatesTenantsWithoutAppFilter,
+		"hides everything outside TenantTx":    testRLSHidesEverythingOutsideTenantTx,
+		"app role privileges":                  testAppRolePrivileges,
+		"CheckAppRole":                         testCheckAppRole,
+		"binding does not outlive transaction": testTenantBindingDoesNotOutliveTransaction,
+		"TenantBatch binding":                  testTenantBatchBinding,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, p)
+		})
+	}
+}
+
 // sqlstate returns the SQLSTATE of err, or "" when err is no PostgreSQL error.
 func sqlstate(err error) string {
 	var pgErr *pgconn.PgError
@@ -88,9 +108,7 @@ func sqlstate(err error) string {
 	return ""
 }
 
-func TestRLSIsolatesTenantsWithoutAppFilter(t *testing.T) {
-	t.Parallel()
-	p := populate(t)
+func testRLSIsolatesTenantsWithoutAppFilter(t *testing.T, p *populated) {
 	ctx := context.Background()
 	db := &postgres.DB{Pool: p.env.DB.App}
 
@@ -171,9 +189,7 @@ func TestRLSIsolatesTenantsWithoutAppFilter(t *testing.T) {
 	})
 }
 
-func TestRLSHidesEverythingOutsideTenantTx(t *testing.T) {
-	t.Parallel()
-	p := populate(t)
+func testRLSHidesEverythingOutsideTenantTx(t *testing.T, p *populated) {
 	ctx := context.Background()
 	for _, tbl := range tenantTables {
 		var n int
@@ -204,9 +220,7 @@ func TestRLSHidesEverythingOutsideTenantTx(t *testing.T) {
 	}
 }
 
-func TestAppRolePrivileges(t *testing.T) {
-	t.Parallel()
-	p := populate(t)
+func testAppRolePrivileges(t *testing.T, p *populated) {
 	ctx := context.Background()
 	db := &postgres.DB{Pool: p.env.DB.App}
 	denied := []string{
@@ -247,9 +261,8 @@ func TestAppRolePrivileges(t *testing.T) {
 	}
 }
 
-func TestCheckAppRole(t *testing.T) {
-	t.Parallel()
-	env := apptest.New(t)
+func testCheckAppRole(t *testing.T, p *populated) {
+	env := p.env
 	ctx := context.Background()
 	if err := postgres.CheckAppRole(ctx, env.DB.Owner); err == nil {
 		t.Error("CheckAppRole accepted the owner pool (BYPASSRLS, owns the tables)")
@@ -260,5 +273,111 @@ func TestCheckAppRole(t *testing.T) {
 	var bypass bool
 	if err := env.DB.App.QueryRow(ctx, "SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&bypass); err != nil || bypass {
 		t.Errorf("zeugo_app can bypass RLS: %v %v", bypass, err)
+	}
+}
+
+// testTenantBindingDoesNotOutliveTransaction reuses one pooled connection:
+// after a tenant transaction commits or rolls back, the next use of that
+// connection is bound to no tenant and sees nothing.
+func testTenantBindingDoesNotOutliveTransaction(t *testing.T, p *populated) {
+	ctx := context.Background()
+	pool, err := postgres.Open(ctx, p.env.DB.AppURL+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	db := &postgres.DB{Pool: pool}
+	var pid1 int
+	visible := func(tx pgx.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT count(*), pg_backend_pid() FROM users").Scan(&n, &pid1); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errors.New("tenant A sees no users in its own transaction")
+		}
+		return nil
+	}
+	boom := errors.New("rollback")
+	for name, fn := range map[string]func(pgx.Tx) error{
+		"commit":   visible,
+		"rollback": func(tx pgx.Tx) error { _ = visible(tx); return boom },
+	} {
+		if err := db.TenantTx(ctx, p.a, fn); err != nil && !errors.Is(err, boom) {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var n, pid2 int
+		var setting string
+		if err := pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM users), pg_backend_pid(), current_setting('app.tenant_id', true)").Scan(&n, &pid2, &setting); err != nil {
+			t.Fatal(err)
+		}
+		if pid2 != pid1 {
+			t.Fatalf("%s: the pool used another connection (%d, %d)", name, pid1, pid2)
+		}
+		if n != 0 || setting != "" {
+			t.Errorf("after %s the connection is still bound: %d users visible, app.tenant_id = %q", name, n, setting)
+		}
+	}
+	// A tenant id can only be set through the binding, never smuggled in
+	// as SQL: TenantTx takes a uuid.UUID.
+	if err := db.TenantTx(ctx, p.b, func(tx pgx.Tx) error {
+		var got string
+		if err := tx.QueryRow(ctx, "SELECT current_setting('app.tenant_id')").Scan(&got); err != nil {
+			return err
+		}
+		if got != p.b.String() {
+			return fmt.Errorf("bound to %q, want %s", got, p.b)
+		}
+		return nil
+	}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestTenantBatchBinding: the pipelined binding of TenantBatch holds for
+// every queued statement (one implicit transaction), shows nothing of other
+// tenants, and is gone once the batch has run.
+func testTenantBatchBinding(t *testing.T, p *populated) {
+	ctx := context.Background()
+	pool, err := postgres.Open(ctx, p.env.DB.AppURL+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	db := &postgres.DB{Pool: pool}
+	counts := make([]int, len(tenantTables))
+	foreign := make([]int, len(tenantTables))
+	err = db.TenantBatch(ctx, p.a, func(b *pgx.Batch) {
+		for i, tbl := range tenantTables {
+			b.Queue("SELECT count(*), count(*) FILTER (WHERE tenant_id <> $1) FROM "+tbl, p.a).QueryRow(func(r pgx.Row) error {
+				return r.Scan(&counts[i], &foreign[i])
+			})
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tbl := range tenantTables {
+		if counts[i] == 0 || foreign[i] != 0 {
+			t.Errorf("%s in A's batch: %d rows, %d of another tenant", tbl, counts[i], foreign[i])
+		}
+	}
+	// A write of another tenant's row inside the batch is refused.
+	err = db.TenantBatch(ctx, p.a, func(b *pgx.Batch) {
+		b.Queue(`INSERT INTO companies (id, tenant_id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'Fremd', now(), now())`, p.b)
+	})
+	if sqlstate(err) != "42501" {
+		t.Errorf("insert of B's row in A's batch: %v, want 42501", err)
+	}
+	var n int
+	var setting string
+	if err := pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM users), current_setting('app.tenant_id', true)").Scan(&n, &setting); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 || setting != "" {
+		t.Errorf("after TenantBatch the connection is still bound: %d users, app.tenant_id = %q", n, setting)
+	}
+	if err := db.TenantBatch(ctx, uuid.Nil, func(*pgx.Batch) {}); err == nil {
+		t.Error("TenantBatch with the nil tenant must fail")
 	}
 }
