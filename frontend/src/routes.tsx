@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { Root } from "./features/shell/Root.js";
 import { StartPage } from "./features/shell/StartPage.js";
 import { NotFoundPage } from "./features/shell/NotFoundPage.js";
+import { RouteError } from "./features/shell/RouteError.js";
 import { CompaniesPage } from "./features/organization/CompaniesPage.js";
 import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
@@ -21,6 +22,7 @@ export const router = createBrowserRouter([
   {
     path: "/",
     element: <Root />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <StartPage /> },
       { path: "organisation", element: <Navigate to="/organisation/companies" replace /> },

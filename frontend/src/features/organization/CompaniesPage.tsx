@@ -41,7 +41,7 @@ export function CompaniesPage() {
           <EmptyState
             icon={<IconBuilding size={28} />}
             title={t("company.listTitle")}
-            description={t("company.empty")}
+            description={canEdit ? t("company.empty") : t("common.emptyReadOnly")}
           >
             {createButton}
           </EmptyState>

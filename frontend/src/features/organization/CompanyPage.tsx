@@ -127,7 +127,7 @@ export function CompanyPage() {
   if (!isNew && query.isError) {
     return (
       <>
-        <PageHeader title={title} />
+        <PageHeader title={title} back={{ to: "/organisation/companies", label: t("nav.companies") }} />
         <ErrorAlert error={query.error} onRetry={isCode(query.error, Code.NotFound) ? undefined : () => void query.refetch()} />
         <Button component={Link} to="/organisation/companies" variant="default" mt="lg">
           {t("app.back")}
@@ -177,7 +177,11 @@ export function CompanyPage() {
 
   return (
     <>
-      <PageHeader title={title} intro={!isNew ? company?.fields?.name : undefined} />
+      <PageHeader
+        title={title}
+        intro={!isNew ? company?.fields?.name : undefined}
+        back={{ to: "/organisation/companies", label: t("nav.companies") }}
+      />
       {readOnly && (
         <Text c="dimmed" size="sm" mb="md">
           {t("common.readOnlyHint")}

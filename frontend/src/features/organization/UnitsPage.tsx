@@ -18,10 +18,10 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useState, type ReactElement } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useMatch, useNavigate, useParams } from "react-router";
 import {
   CreateUnitRequestSchema,
   UpdateUnitRequestSchema,
@@ -61,7 +61,7 @@ export function UnitsPage({ slug }: { slug: UnitKindSlug }) {
   const [toDelete, setToDelete] = useState<Unit | undefined>();
   const units = query.data?.units ?? [];
   const base = `/organisation/${slug}`;
-  const isNewRoute = window.location.pathname.endsWith("/new");
+  const isNewRoute = useMatch(`${base}/new`) !== null;
   const text = (key: string) => t(`unit.kinds.${info.textKey}.${key}`);
 
   const createButton = canEdit && (
@@ -81,7 +81,7 @@ export function UnitsPage({ slug }: { slug: UnitKindSlug }) {
         <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />
       ) : units.length === 0 ? (
         <Paper withBorder radius="lg" p="xl">
-          <EmptyState icon={emptyIcons[slug]} title={text("title")} description={text("empty")}>
+          <EmptyState icon={emptyIcons[slug]} title={text("title")} description={canEdit ? text("empty") : t("common.emptyReadOnly")}>
             {createButton}
           </EmptyState>
         </Paper>
@@ -251,7 +251,8 @@ function UnitDialog({
           <Loader aria-label={t("app.loading")} />
         </Center>
       ) : !isNew && (query.isError || wrongKind) ? (
-        <ErrorAlert error={query.error ?? new Error("wrong kind")} />
+        // An id of another kind is as unknown here as one of another tenant.
+        <ErrorAlert error={query.error ?? new ConnectError("", Code.NotFound)} />
       ) : (
         <form onSubmit={submit} noValidate aria-label={title}>
           <Stack gap="md">

@@ -17,8 +17,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
-import { Area } from "../../gen/zeugo/v1/auth_pb.js";
-import { displayName, hasArea } from "../../lib/access.js";
+import { displayName } from "../../lib/access.js";
 import { useSession } from "../../lib/session-context.js";
 import { unitKinds, unitKindSlugs } from "../organization/unit-kinds.js";
 import {
@@ -65,10 +64,6 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
     return () => cancelAnimationFrame(frame);
   }, [location.pathname, focusOnMount]);
 
-  // Every area of SPEC §3.2 that exists in the SPA appears here once built;
-  // the Foundation has the company structure only.
-  const showStructure = hasArea(principal, Area.COMPANY_STRUCTURE);
-
   return (
     <AppShell
       header={{ height: 60 }}
@@ -112,24 +107,23 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
       <AppShell.Navbar p="sm" id="main-navigation" aria-label={t("app.mainNavigation")} component="nav">
         <AppShell.Section grow component={ScrollArea}>
           <NavItem to="/" end label={t("nav.start")} icon={<IconHome />} />
-          {showStructure && (
-            <>
-              <Text size="xs" fw={700} c="dimmed" mt="lg" mb={6} px="sm" className="nav-section-label" id="nav-structure">
-                {t("nav.companyStructure")}
-              </Text>
-              <div role="group" aria-labelledby="nav-structure">
-                <NavItem to="/organisation/companies" label={t("nav.companies")} icon={<IconBuilding />} />
-                {unitKindSlugs.map((slug) => (
-                  <NavItem
-                    key={slug}
-                    to={`/organisation/${slug}`}
-                    label={t(`nav.${unitKinds[slug].navKey}`)}
-                    icon={unitIcons[slug]}
-                  />
-                ))}
-              </div>
-            </>
-          )}
+          {/* Every area of SPEC §3.2 appears here once it is built; the
+              Foundation has the company structure, which every signed-in user
+              may read (changes need the Unternehmen area: canEditStructure). */}
+          <Text size="xs" fw={700} c="dimmed" mt="lg" mb={6} px="sm" className="nav-section-label" id="nav-structure">
+            {t("nav.companyStructure")}
+          </Text>
+          <div role="group" aria-labelledby="nav-structure">
+            <NavItem to="/organisation/companies" label={t("nav.companies")} icon={<IconBuilding />} />
+            {unitKindSlugs.map((slug) => (
+              <NavItem
+                key={slug}
+                to={`/organisation/${slug}`}
+                label={t(`nav.${unitKinds[slug].navKey}`)}
+                icon={unitIcons[slug]}
+              />
+            ))}
+          </div>
         </AppShell.Section>
       </AppShell.Navbar>
 
@@ -193,6 +187,9 @@ function UserMenu({ principal }: { principal: Principal }) {
           </Text>
           <Text size="xs" c="dimmed">
             {principal.email}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t("auth.tenant")}: {principal.tenantName}
           </Text>
           {principal.roleName !== "" && (
             <Text size="xs" c="dimmed">

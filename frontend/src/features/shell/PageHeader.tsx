@@ -1,4 +1,6 @@
-import { Group, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Group, Stack, Text, Title } from "@mantine/core";
+import { Link } from "react-router";
+import { IconChevronLeft } from "./icons.js";
 import { useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -6,7 +8,18 @@ import { useTranslation } from "react-i18next";
  * PageHeader is the h1 of a screen and sets the document title. AppLayout
  * moves focus to it after a navigation (see focusPageHeading).
  */
-export function PageHeader({ title, intro, actions }: { title: string; intro?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  intro,
+  actions,
+  back,
+}: {
+  title: string;
+  intro?: ReactNode;
+  actions?: ReactNode;
+  /** A link to the list the page belongs to. */
+  back?: { to: string; label: string };
+}) {
   const { t } = useTranslation();
   useEffect(() => {
     document.title = `${title} · ${t("app.name")}`;
@@ -14,6 +27,12 @@ export function PageHeader({ title, intro, actions }: { title: string; intro?: R
   return (
     <Group justify="space-between" align="flex-start" mb="lg" gap="md">
       <Stack gap={6} maw={720}>
+        {back && (
+          <Anchor component={Link} to={back.to} size="sm" className="back-link">
+            <IconChevronLeft size={14} />
+            {back.label}
+          </Anchor>
+        )}
         <Title order={1} fz="h2" tabIndex={-1} className="page-title">
           {title}
         </Title>

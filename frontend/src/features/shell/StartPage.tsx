@@ -1,8 +1,7 @@
 import { Anchor, Card, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { Area } from "../../gen/zeugo/v1/auth_pb.js";
-import { displayName, hasArea } from "../../lib/access.js";
+import { canEditStructure, displayName } from "../../lib/access.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { unitKinds, unitKindSlugs } from "../organization/unit-kinds.js";
 import { IconBuilding, IconChevronRight } from "./icons.js";
@@ -12,40 +11,35 @@ import { PageHeader } from "./PageHeader.js";
 export function StartPage() {
   const { t } = useTranslation();
   const principal = usePrincipal();
-  const structure = hasArea(principal, Area.COMPANY_STRUCTURE);
   return (
     <>
       <PageHeader
         title={t("start.greeting", { name: principal.firstName || displayName(principal) })}
-        intro={t("start.intro", { tenant: principal.tenantName })}
+        intro={t(canEditStructure(principal) ? "start.intro" : "start.introReadOnly", { tenant: principal.tenantName })}
       />
-      {structure ? (
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-          <Card withBorder radius="lg" padding="lg">
-            <Group gap="md" align="flex-start" wrap="nowrap">
-              <ThemeIcon size={44} radius="md" variant="light">
-                <IconBuilding size={24} />
-              </ThemeIcon>
-              <Stack gap={6}>
-                <Title order={2} fz="h4">
-                  {t("start.structureTitle")}
-                </Title>
-                <Text size="sm" c="dimmed">
-                  {t("start.structureText")}
-                </Text>
-                <Stack gap={4} mt="xs">
-                  <StartLink to="/organisation/companies" label={t("nav.companies")} />
-                  {unitKindSlugs.map((slug) => (
-                    <StartLink key={slug} to={`/organisation/${slug}`} label={t(`nav.${unitKinds[slug].navKey}`)} />
-                  ))}
-                </Stack>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Card withBorder radius="lg" padding="lg">
+          <Group gap="md" align="flex-start" wrap="nowrap">
+            <ThemeIcon size={44} radius="md" variant="light">
+              <IconBuilding size={24} />
+            </ThemeIcon>
+            <Stack gap={6}>
+              <Title order={2} fz="h4">
+                {t("start.structureTitle")}
+              </Title>
+              <Text size="sm" c="dimmed">
+                {t("start.structureText")}
+              </Text>
+              <Stack gap={4} mt="xs">
+                <StartLink to="/organisation/companies" label={t("nav.companies")} />
+                {unitKindSlugs.map((slug) => (
+                  <StartLink key={slug} to={`/organisation/${slug}`} label={t(`nav.${unitKinds[slug].navKey}`)} />
+                ))}
               </Stack>
-            </Group>
-          </Card>
-        </SimpleGrid>
-      ) : (
-        <Text>{t("start.noAreas")}</Text>
-      )}
+            </Stack>
+          </Group>
+        </Card>
+      </SimpleGrid>
     </>
   );
 }

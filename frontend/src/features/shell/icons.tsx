@@ -115,6 +115,12 @@ export const IconChevronRight = (p: IconProps) => (
   </Icon>
 );
 
+export const IconChevronLeft = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M15 6l-6 6 6 6" />
+  </Icon>
+);
+
 /** BrandMark is the Zeugo logo. */
 export function BrandMark({ size = 30 }: { size?: number }) {
   return (
