@@ -214,18 +214,22 @@ func LatestMigration() (int64, error) {
 }
 
 // CheckAppRole refuses to run the server as a role that could defeat
-// row-level security: a superuser, a BYPASSRLS role or the tables' owner.
+// row-level security: a superuser, a BYPASSRLS role or the tables' owner —
+// or a member of any of them, since a member can SET ROLE to it.
 func CheckAppRole(ctx context.Context, pool *pgxpool.Pool) error {
-	var super, bypass, owns bool
+	var privileged bool
 	err := pool.QueryRow(ctx, `
-		SELECT r.rolsuper, r.rolbypassrls,
-		       EXISTS (SELECT FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema() AND tableowner = current_user)
-		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&super, &bypass, &owns)
+		SELECT EXISTS (
+		    SELECT FROM pg_roles r
+		    WHERE pg_has_role(current_user, r.oid, 'MEMBER')
+		      AND (r.rolsuper OR r.rolbypassrls OR EXISTS (
+		          SELECT FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema() AND tableowner = r.rolname)))`).
+		Scan(&privileged)
 	if err != nil {
 		return fmt.Errorf("inspect server role: %w", err)
 	}
-	if super || bypass || owns {
-		return errors.New("the server role (ZEUGO_APP_DATABASE_URL) must not be a superuser, have BYPASSRLS or own the tables; use the zeugo_app role")
+	if privileged {
+		return errors.New("the server role (ZEUGO_APP_DATABASE_URL) must not be a superuser, have BYPASSRLS or own the tables, nor be a member of such a role; use the zeugo_app role")
 	}
 	return nil
 }
