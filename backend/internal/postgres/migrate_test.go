@@ -222,3 +222,71 @@ func TestClassify(t *testing.T) {
 		t.Errorf("wrapped unique violation: %v", apperr.CodeOf(got))
 	}
 }
+
+// TestCheckAppRoleRefusesMembersOfPrivilegedRoles: a role that is merely a
+// member of the owner (or of any BYPASSRLS or superuser role) can SET ROLE
+// to it and switch row-level security off, so the server must refuse it just
+// like the owner itself.
+func TestCheckAppRoleRefusesMembersOfPrivilegedRoles(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	ctx := context.Background()
+	var owner string
+	if err := db.Owner.QueryRow(ctx, "SELECT current_user").Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, superuserURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	probe := "zeugo_probe_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, "CREATE ROLE "+probe+" LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT IN ROLE "+postgres.AppRole+", "+pgx.Identifier{owner}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), superuserURL())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP ROLE IF EXISTS "+probe); err != nil {
+			t.Errorf("drop role %s: %v", probe, err)
+		}
+	})
+	u, err := url.Parse(db.AppURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(probe)
+	pool, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	// The danger is real: the member becomes the owner and bypasses RLS.
+	var bypass bool
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "SET ROLE "+pgx.Identifier{owner}.Sanitize()); err != nil {
+		t.Fatalf("SET ROLE owner as member: %v", err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user").Scan(&bypass); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "RESET ROLE"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Release()
+	if !bypass {
+		t.Fatal("setup: SET ROLE to the owner did not gain BYPASSRLS")
+	}
+	if err := postgres.CheckAppRole(ctx, pool); err == nil {
+		t.Error("CheckAppRole accepted a member of the owner role")
+	}
+}
