@@ -102,10 +102,10 @@ type Letters struct {
 // Catalog is the complete catalogue: job profiles, attributes and the letter
 // texts per language.
 type Catalog struct {
-	Version     string                `json:"version"`
-	JobProfiles []JobProfile          `json:"jobProfiles"`
-	Attributes  []Attribute           `json:"attributes"`
-	Letters     map[string]*Letters   `json:"letters"`
+	Version     string              `json:"version"`
+	JobProfiles []JobProfile        `json:"jobProfiles"`
+	Attributes  []Attribute         `json:"attributes"`
+	Letters     map[string]*Letters `json:"letters"`
 	profiles    map[string]*JobProfile
 	attributes  map[string]*Attribute
 }

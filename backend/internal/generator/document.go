@@ -8,22 +8,22 @@ type Section string
 
 // The sections in document order.
 const (
-	SecTitle          Section = "title"
-	SecIntro          Section = "intro"
-	SecCompany        Section = "company"
-	SecStations       Section = "stations"
-	SecTasks          Section = "tasks"
-	SecAdditional     Section = "additional_tasks"
-	SecAuthorities    Section = "authorities"
-	SecTraining       Section = "training"
-	SecPerformance    Section = "performance"
-	SecSuccesses      Section = "successes"
-	SecLeadership     Section = "leadership"
-	SecConduct        Section = "conduct"
-	SecExam           Section = "exam"
-	SecExit           Section = "exit"
-	SecInterimReason  Section = "interim_reason"
-	SecClosing        Section = "closing"
+	SecTitle         Section = "title"
+	SecIntro         Section = "intro"
+	SecCompany       Section = "company"
+	SecStations      Section = "stations"
+	SecTasks         Section = "tasks"
+	SecAdditional    Section = "additional_tasks"
+	SecAuthorities   Section = "authorities"
+	SecTraining      Section = "training"
+	SecPerformance   Section = "performance"
+	SecSuccesses     Section = "successes"
+	SecLeadership    Section = "leadership"
+	SecConduct       Section = "conduct"
+	SecExam          Section = "exam"
+	SecExit          Section = "exit"
+	SecInterimReason Section = "interim_reason"
+	SecClosing       Section = "closing"
 )
 
 // AllSections lists every section in document order (title excluded).
@@ -35,43 +35,43 @@ var AllSections = []Section{
 // Sentence is one generated sentence with the category and grade it was
 // written for (zero for ungraded sentences).
 type Sentence struct {
-	Text     string   `json:"text"`
-	Category Category `json:"category,omitempty"`
-	Grade    Grade    `json:"grade,omitempty"`
+	Text     string   `json:"text"`               // the sentence as printed
+	Category Category `json:"category,omitempty"` // graded category, if any
+	Grade    Grade    `json:"grade,omitempty"`    // grade it was written for, if any
 }
 
 // Paragraph is one titled paragraph of the reference. Text is the running
 // text; for a list paragraph it is the lead-in line and Items are the list
 // entries.
 type Paragraph struct {
-	Section   Section    `json:"section"`
-	Heading   string     `json:"heading"`
-	Text      string     `json:"text"`
-	Items     []string   `json:"items,omitempty"`
-	Sentences []Sentence `json:"sentences,omitempty"`
+	Section   Section    `json:"section"`             // what the paragraph is about
+	Heading   string     `json:"heading"`             // section title in the document language
+	Text      string     `json:"text"`                // running text or list lead-in
+	Items     []string   `json:"items,omitempty"`     // list entries
+	Sentences []Sentence `json:"sentences,omitempty"` // the sentences of Text
 }
 
 // SignatureLine is a signatory as printed under the text.
 type SignatureLine struct {
-	Name     string `json:"name"`
-	Function string `json:"function,omitempty"`
+	Name     string `json:"name"`               // as typed under the signature line
+	Function string `json:"function,omitempty"` // in the document language
 }
 
 // Document is a generated reference: title, paragraphs in order, the date it
 // carries and who signs it. The PDF renderer and the checker both read it.
 type Document struct {
-	Kind     Kind   `json:"kind"`
-	Language string `json:"language"`
-	Title    string `json:"title"`
+	Kind     Kind   `json:"kind"`     // kind of reference
+	Language string `json:"language"` // "de" or "en"
+	Title    string `json:"title"`    // "Arbeitszeugnis", "Zwischenzeugnis", …
 	// Date is the date the reference carries (see Facts.DocumentDate).
 	Date Date `json:"date"`
 	// DateText is Date written out in the document's language.
 	DateText string `json:"dateText"`
 	// Subject is the employee's full name; Company the employer's name.
 	Subject     string          `json:"subject"`
-	Company     string          `json:"company"`
-	Paragraphs  []Paragraph     `json:"paragraphs"`
-	Signatories []SignatureLine `json:"signatories,omitempty"`
+	Company     string          `json:"company"`               // employer, for metadata and letterhead
+	Paragraphs  []Paragraph     `json:"paragraphs"`            // in document order
+	Signatories []SignatureLine `json:"signatories,omitempty"` // for the signature block
 	// Overall is the overall grade the text conveys (0 for a simple reference).
 	Overall Grade `json:"overall,omitempty"`
 }

@@ -66,12 +66,12 @@ type ExitReason string
 
 // Exit reasons.
 const (
-	ExitOwnWish      ExitReason = "own_wish"
-	ExitMutual       ExitReason = "mutual"
-	ExitFixedTerm    ExitReason = "end_of_fixed_term"
-	ExitEmployer     ExitReason = "employer"
-	ExitEndTraining  ExitReason = "end_of_training"
-	ExitOther        ExitReason = "other"
+	ExitOwnWish     ExitReason = "own_wish"
+	ExitMutual      ExitReason = "mutual"
+	ExitFixedTerm   ExitReason = "end_of_fixed_term"
+	ExitEmployer    ExitReason = "employer"
+	ExitEndTraining ExitReason = "end_of_training"
+	ExitOther       ExitReason = "other"
 )
 
 // InterimReason is why an interim reference is issued; the text states it.
@@ -145,12 +145,12 @@ func (d Date) MarshalJSON() ([]byte, error) {
 
 // Person holds the personal data of the employee (section Persönliche Daten).
 type Person struct {
-	Salutation Salutation `json:"salutation"`
+	Salutation Salutation `json:"salutation"` // herr, frau, divers or none
 	// Title is an academic title such as "Dr." or "Prof. Dr.".
 	Title     string `json:"title,omitempty"`
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
-	BirthDate Date   `json:"birthDate,omitzero"`
+	FirstName string `json:"firstName"`          // required
+	LastName  string `json:"lastName"`           // required; double names with a hyphen
+	BirthDate Date   `json:"birthDate,omitzero"` // printed only with PrintBirth
 	// BirthPlace is printed together with the birth date.
 	BirthPlace string `json:"birthPlace,omitempty"`
 	// PrintBirth prints birth date and place; only when the employee wants it.
@@ -159,29 +159,29 @@ type Person struct {
 
 // Company describes the employer (section Unternehmen).
 type Company struct {
-	Name string `json:"name"`
+	Name string `json:"name"` // legal name, e.g. "Muster GmbH"
 	// Description is a complete sentence (or several) written by HR that
 	// introduces the company. When empty, a sentence is composed from
 	// Industry, City and Employees.
-	Description Text   `json:"description,omitempty"`
-	Industry    Text   `json:"industry,omitempty"`
-	City        Text   `json:"city,omitempty"`
-	Employees   int    `json:"employees,omitempty"`
+	Description Text `json:"description,omitempty"`
+	Industry    Text `json:"industry,omitempty"`  // e.g. "Maschinenbau"; used without a description
+	City        Text `json:"city,omitempty"`      // seat of the company
+	Employees   int  `json:"employees,omitempty"` // approximate head count; 0 leaves it out
 }
 
 // Station is one position held during the employment (Werdegang/Stationen).
 type Station struct {
-	From       Date `json:"from"`
-	To         Date `json:"to,omitzero"` // zero: still held
-	Title      Text `json:"title"`
-	Department Text `json:"department,omitempty"`
+	From       Date `json:"from"`                 // first day in the position
+	To         Date `json:"to,omitzero"`          // zero: still held
+	Title      Text `json:"title"`                // position held
+	Department Text `json:"department,omitempty"` // optional department
 }
 
 // Training is one further-training course (Weiterbildung).
 type Training struct {
-	Title    Text   `json:"title"`
-	Provider string `json:"provider,omitempty"`
-	Year     int    `json:"year,omitempty"`
+	Title    Text   `json:"title"`              // course or certificate
+	Provider string `json:"provider,omitempty"` // optional training provider
+	Year     int    `json:"year,omitempty"`     // optional year of completion
 }
 
 // Authority is a power the employee held (Vollmacht).
@@ -190,13 +190,13 @@ type Authority struct {
 	Kind string `json:"kind"`
 	// Name names an "other" authority as a noun phrase ("Einkaufsvollmacht").
 	Name  Text `json:"name,omitempty"`
-	Since Date `json:"since,omitzero"`
+	Since Date `json:"since,omitzero"` // optional date it was granted
 }
 
 // Signatory signs the reference (section Unterschriften).
 type Signatory struct {
-	Name     string `json:"name"`
-	Function Text   `json:"function,omitempty"`
+	Name     string `json:"name"`               // full name with title
+	Function Text   `json:"function,omitempty"` // e.g. "Geschäftsführerin"
 }
 
 // Ratings are the graded categories of SPEC §5.1; each is 1–5 or 0 (not
@@ -224,13 +224,13 @@ type Facts struct {
 	// Seed makes the choice among equivalent phrasings differ between
 	// certificates: use the certificate id. Same seed and facts → same text.
 	Seed     string `json:"seed,omitempty"`
-	Kind     Kind   `json:"kind"`
+	Kind     Kind   `json:"kind"`     // final, interim, apprenticeship or simple
 	Language string `json:"language"` // "de" or "en"
 
-	Person  Person  `json:"person"`
-	Company Company `json:"company"`
+	Person  Person  `json:"person"`  // the employee
+	Company Company `json:"company"` // the employer
 
-	EntryDate Date `json:"entryDate"`
+	EntryDate Date `json:"entryDate"` // first day of employment or training
 	// ExitDate is the last day of employment (final, apprenticeship, simple).
 	ExitDate Date `json:"exitDate,omitzero"`
 	// IssueDate dates an interim reference; final references are dated on
@@ -247,33 +247,33 @@ type Facts struct {
 	// Tasks are further task descriptions, written as noun phrases
 	// ("Betreuung der Schlüsselkunden im Raum Nord").
 	Tasks           []Text      `json:"tasks,omitempty"`
-	AdditionalTasks []Text      `json:"additionalTasks,omitempty"`
-	Stations        []Station   `json:"stations,omitempty"`
-	Trainings       []Training  `json:"trainings,omitempty"`
-	Authorities     []Authority `json:"authorities,omitempty"`
+	AdditionalTasks []Text      `json:"additionalTasks,omitempty"` // Zusatztätigkeiten, noun phrases
+	Stations        []Station   `json:"stations,omitempty"`        // Werdegang, in order
+	Trainings       []Training  `json:"trainings,omitempty"`       // Weiterbildungen
+	Authorities     []Authority `json:"authorities,omitempty"`     // Vollmachten
 	// Successes are noun phrases, listed as particular achievements.
 	Successes []Text `json:"successes,omitempty"`
 
-	Ratings Ratings `json:"ratings"`
+	Ratings Ratings `json:"ratings"` // the graded categories
 	// Overall is the overall performance grade; 0 derives it from the rated
 	// categories (see DeriveOverall).
 	Overall Grade `json:"overall,omitempty"`
 	// PersonalAttributes and ProfessionalAttributes are catalogue attribute
 	// ids that the text names.
 	PersonalAttributes     []string `json:"personalAttributes,omitempty"`
-	ProfessionalAttributes []string `json:"professionalAttributes,omitempty"`
+	ProfessionalAttributes []string `json:"professionalAttributes,omitempty"` // named after the way of working
 
 	// Leader marks a person with staff responsibility; only then may
 	// Führungserfolg be rated.
 	Leader   bool `json:"leader,omitempty"`
-	TeamSize int  `json:"teamSize,omitempty"`
+	TeamSize int  `json:"teamSize,omitempty"` // number of people led; 0 leaves it out
 	// ExternalParties replaces "customers and business partners" in the
 	// external-conduct sentence (e.g. "Patientinnen, Patienten und Angehörigen"),
 	// in the dative plural for German.
 	ExternalParties Text `json:"externalParties,omitempty"`
 
-	ExitReason    ExitReason    `json:"exitReason,omitempty"`
-	InterimReason InterimReason `json:"interimReason,omitempty"`
+	ExitReason    ExitReason    `json:"exitReason,omitempty"`    // final and apprenticeship (optional in simple)
+	InterimReason InterimReason `json:"interimReason,omitempty"` // interim only
 
 	// ExamChamber names the examining body ("Industrie- und Handelskammer
 	// zu Köln"); apprenticeship only.
@@ -281,7 +281,7 @@ type Facts struct {
 	// TakenOn marks an apprentice who stays on as an employee.
 	TakenOn bool `json:"takenOn,omitempty"`
 
-	Signatories []Signatory `json:"signatories,omitempty"`
+	Signatories []Signatory `json:"signatories,omitempty"` // printed under the text
 }
 
 // DocumentDate is the date the reference carries: the last day of

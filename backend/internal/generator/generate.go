@@ -38,19 +38,18 @@ func Generate(f Facts, lib *Library) (Document, error) {
 }
 
 type writer struct {
-	f       *Facts
-	lib     *Library
-	lang    string
-	book    *PhraseBook
-	exp     expander
-	seed    string
-	prev    string // first word of the previous sentence in the paragraph
+	f    *Facts
+	lib  *Library
+	lang string
+	book *PhraseBook
+	exp  expander
+	seed string
+	prev string // first word of the previous sentence in the paragraph
 	// prevHadName is whether the previous sentence named the person.
 	prevHadName bool
 	// prevTri holds the previous sentence's word trigrams, to avoid
 	// repeating its frame.
 	prevTri map[string]struct{}
-	overall Grade
 }
 
 func newWriter(f *Facts, lib *Library) *writer {

@@ -133,10 +133,10 @@ func TestDeriveOverall(t *testing.T) {
 		want generator.Grade
 	}{
 		{generator.Ratings{}, 0},
-		{generator.Ratings{Wissen: 2, Arbeitserfolg: 3}, 2},   // 2.5 → 2 (benevolent)
+		{generator.Ratings{Wissen: 2, Arbeitserfolg: 3}, 2},                  // 2.5 → 2 (benevolent)
 		{generator.Ratings{Wissen: 2, Arbeitserfolg: 3, Arbeitsweise: 3}, 3}, // 2.67 → 3
 		{generator.Ratings{Wissen: 1, Bereitschaft: 1, Arbeitserfolg: 2}, 1}, // 1.33 → 1
-		{generator.Ratings{Wissen: 4, VerhaltenIntern: 1}, 4},                 // conduct does not count
+		{generator.Ratings{Wissen: 4, VerhaltenIntern: 1}, 4},                // conduct does not count
 	}
 	for _, c := range cases {
 		if got := c.r.DeriveOverall(); got != c.want {

@@ -23,15 +23,15 @@ var interimReasons = []generator.InterimReason{generator.InterimOwnRequest, gene
 // sample builds facts of a kind for a person with every category rated g.
 func sample(kind generator.Kind, lang string, p generator.Person, g generator.Grade) generator.Facts {
 	f := generator.Facts{
-		Seed:      fmt.Sprintf("cert-%s-%s-%s-%d", kind, lang, p.LastName, g),
-		Kind:      kind,
-		Language:  lang,
-		Person:    p,
-		Company:   generator.Company{Name: "Brückner & Söhne GmbH", Industry: catalog.Text{"de": "Maschinenbau", "en": "mechanical engineering"}, City: catalog.Text{"de": "Köln", "en": "Cologne"}, Employees: 480},
-		EntryDate: generator.NewDate(2016, 3, 1),
-		ExitDate:  generator.NewDate(2024, 5, 31),
-		JobProfile: "einkauf",
-		Tasks:     []catalog.Text{{"de": "Einführung eines Lieferantenportals", "en": "introducing a supplier portal"}},
+		Seed:        fmt.Sprintf("cert-%s-%s-%s-%d", kind, lang, p.LastName, g),
+		Kind:        kind,
+		Language:    lang,
+		Person:      p,
+		Company:     generator.Company{Name: "Brückner & Söhne GmbH", Industry: catalog.Text{"de": "Maschinenbau", "en": "mechanical engineering"}, City: catalog.Text{"de": "Köln", "en": "Cologne"}, Employees: 480},
+		EntryDate:   generator.NewDate(2016, 3, 1),
+		ExitDate:    generator.NewDate(2024, 5, 31),
+		JobProfile:  "einkauf",
+		Tasks:       []catalog.Text{{"de": "Einführung eines Lieferantenportals", "en": "introducing a supplier portal"}},
 		Signatories: []generator.Signatory{{Name: "Dr. Friederike Groß", Function: catalog.Text{"de": "Geschäftsführerin", "en": "Managing Director"}}},
 	}
 	switch kind {

@@ -46,9 +46,9 @@ const MinVariants = 3
 // PhraseBook is the grading language of one language: for every category
 // and grade ("wissen.2") a list of interchangeable sentence templates.
 type PhraseBook struct {
-	Version  int                 `json:"version"`
-	Language string              `json:"language"`
-	Phrases  map[string][]string `json:"phrases"`
+	Version  int                 `json:"version"`  // data version
+	Language string              `json:"language"` // "de" or "en"
+	Phrases  map[string][]string `json:"phrases"`  // "category.grade" → variants
 }
 
 // Variants returns the templates for a category and grade.

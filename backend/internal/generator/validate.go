@@ -10,15 +10,15 @@ import (
 // Problem is one thing wrong or missing in the facts: the JSON path of the
 // field and a message for a person, in German and English.
 type Problem struct {
-	Path string `json:"path"`
-	De   string `json:"de"`
-	En   string `json:"en"`
+	Path string `json:"path"` // JSON path of the field, e.g. "ratings.wissen"
+	De   string `json:"de"`   // message in German
+	En   string `json:"en"`   // message in English
 }
 
 // ValidationError lists every problem found in the facts; Generate returns
 // it instead of a partial text.
 type ValidationError struct {
-	Problems []Problem `json:"problems"`
+	Problems []Problem `json:"problems"` // every problem found
 }
 
 // Error joins the English messages.

@@ -72,6 +72,7 @@ type ValidationError struct {
 	Problems []Problem `json:"problems"`
 }
 
+// Error joins the English messages.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -26,9 +26,9 @@ type codeSpec struct {
 	// Sections limits the code to these sections ("Kündigung" is a
 	// dismissal hint in the exit sentence, but a task in customer service).
 	Sections []string `json:"sections,omitempty"`
-	P    string `json:"p"`
-	De   string `json:"de"`
-	En   string `json:"en"`
+	P        string   `json:"p"`
+	De       string   `json:"de"`
+	En       string   `json:"en"`
 }
 
 type lexiconFile struct {
@@ -71,8 +71,8 @@ type marker struct {
 type code struct {
 	kind     string
 	sections map[string]bool
-	re     *regexp.Regexp
-	de, en string
+	re       *regexp.Regexp
+	de, en   string
 }
 
 // lexicon is the compiled reading knowledge for one language.
