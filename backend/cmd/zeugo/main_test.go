@@ -3,16 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/zeugo/zeugo/backend/internal/dbtest"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/password"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
 
 // zeugo runs the command line with env as the whole environment.
@@ -210,5 +216,52 @@ func TestOperatorCommands(t *testing.T) {
 	code, _, stderr = zeugo(t, env, "user", "unlock", "--email", "chef@kommandozeile.example", "--tenant", "kommandozeile-gmbh")
 	if code != 0 {
 		t.Errorf("unlock with only the new key: %d %q", code, stderr)
+	}
+}
+
+// TestMigrateCreatesDatabase is the first `make run` on a fresh server:
+// the database does not exist yet, migrate creates it and applies the
+// schema; a second migrate is a no-op.
+func TestMigrateCreatesDatabase(t *testing.T) {
+	t.Parallel()
+	base := os.Getenv("ZEUGO_TEST_DATABASE_URL")
+	if base == "" {
+		base = dbtest.DefaultURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "zeugo_cli_" + hex.EncodeToString(b)
+	u.Path = "/" + name
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	env := map[string]string{"ZEUGO_ENV": "development", "ZEUGO_DATA_DIR": t.TempDir(), "ZEUGO_DATABASE_URL": u.String()}
+	code, stdout, stderr := zeugo(t, env, "migrate")
+	if code != 0 || !strings.Contains(stdout, "created database") || !strings.Contains(stdout, "migrations applied") {
+		t.Fatalf("first migrate: %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = zeugo(t, env, "migrate")
+	if code != 0 || strings.Contains(stdout, "created database") {
+		t.Fatalf("second migrate: %d %q %q", code, stdout, stderr)
+	}
+	pool, err := postgres.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if ok, err := postgres.SchemaCurrent(context.Background(), pool); err != nil || !ok {
+		t.Errorf("schema current = %v, %v", ok, err)
 	}
 }
