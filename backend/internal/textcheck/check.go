@@ -13,6 +13,7 @@ package textcheck
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -62,7 +63,14 @@ type Options struct {
 }
 
 // masker replaces name words by a neutral token.
-type masker []*regexp.Regexp
+type masker []nameRe
+
+type nameRe struct {
+	part string
+	re   *regexp.Regexp
+}
+
+var nameRes sync.Map // name part → *regexp.Regexp, compiled once
 
 func newMasker(names []string) masker {
 	var m masker
@@ -73,17 +81,24 @@ func newMasker(names []string) masker {
 				continue
 			}
 			seen[part] = true
-			m = append(m, regexp.MustCompile(`(^|[^\p{L}])`+regexp.QuoteMeta(part)+`($|[^\p{L}])`))
+			re, ok := nameRes.Load(part)
+			if !ok {
+				re, _ = nameRes.LoadOrStore(part, regexp.MustCompile(`(^|[^\p{L}])`+regexp.QuoteMeta(part)+`($|[^\p{L}])`))
+			}
+			m = append(m, nameRe{part, re.(*regexp.Regexp)})
 		}
 	}
 	return m
 }
 
 func (m masker) mask(s string) string {
-	for _, re := range m {
+	for _, n := range m {
+		if !strings.Contains(s, n.part) {
+			continue
+		}
 		// twice: adjacent matches share a boundary character
-		s = re.ReplaceAllString(s, "${1}Xname${2}")
-		s = re.ReplaceAllString(s, "${1}Xname${2}")
+		s = n.re.ReplaceAllString(s, "${1}Xname${2}")
+		s = n.re.ReplaceAllString(s, "${1}Xname${2}")
 	}
 	return s
 }
@@ -501,7 +516,11 @@ func (lx *lexicon) grade(s string) SentenceReport {
 
 func (lx *lexicon) codes1(s, sec string) []Finding {
 	var out []Finding
+	ls := strings.ToLower(s)
 	for _, c := range lx.codes {
+		if c.stems != nil && !containsAny(ls, c.stems) {
+			continue
+		}
 		if c.sections != nil && !c.sections[sec] {
 			continue
 		}
@@ -672,6 +691,15 @@ func Compare(before, after *Report) []Change {
 func auxBefore(ts []string, i int, aux map[string]bool) bool {
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
 		if aux[ts[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
 			return true
 		}
 	}

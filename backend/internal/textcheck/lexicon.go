@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed lexicon/*.json
@@ -69,6 +71,9 @@ type marker struct {
 }
 
 type code struct {
+	// stems are literal lower-case substrings one of which every match
+	// contains; nil when the pattern has none (then the regexp always runs).
+	stems    []string
 	kind     string
 	sections map[string]bool
 	re       *regexp.Regexp
@@ -170,7 +175,7 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En}
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P)}
 		if len(c.Sections) > 0 {
 			cd.sections = set(c.Sections)
 		}
@@ -200,4 +205,76 @@ func set(ws []string) map[string]bool {
 		m[strings.ToLower(w)] = true
 	}
 	return m
+}
+
+// requiredStems returns, for a pattern, one literal stem per top-level
+// alternative (its longest run of letters outside groups that is not made
+// optional by a quantifier). A text that contains none of them cannot
+// match, so the costly word-boundary regexp is skipped for most sentences.
+func requiredStems(p string) []string {
+	var alts []string
+	depth, start := 0, 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				alts = append(alts, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	alts = append(alts, p[start:])
+	var stems []string
+	for _, a := range alts {
+		best := ""
+		rs := []rune(a)
+		cur := []rune{}
+		flush := func() {
+			if len(cur) > len([]rune(best)) {
+				best = string(cur)
+			}
+			cur = cur[:0]
+		}
+		d := 0
+		for i := 0; i < len(rs); i++ {
+			r := rs[i]
+			switch {
+			case r == '\\':
+				flush()
+				i++
+				// skip \p{L} style classes
+				if i < len(rs) && (rs[i] == 'p' || rs[i] == 'P') && i+1 < len(rs) && rs[i+1] == '{' {
+					for i < len(rs) && rs[i] != '}' {
+						i++
+					}
+				}
+			case r == '(':
+				flush()
+				d++
+			case r == ')':
+				d--
+			case d > 0:
+			case unicode.IsLetter(r) || r == ' ':
+				if i+1 < len(rs) && (rs[i+1] == '?' || rs[i+1] == '*' || rs[i+1] == '{') {
+					flush()
+					continue
+				}
+				cur = append(cur, unicode.ToLower(r))
+			default:
+				flush()
+			}
+		}
+		flush()
+		if utf8.RuneCountInString(strings.TrimSpace(best)) < 3 {
+			return nil
+		}
+		stems = append(stems, strings.TrimSpace(best))
+	}
+	return stems
 }
