@@ -101,6 +101,16 @@ func TestNoPlaintextPersonalDataAtRest(t *testing.T) {
 	if err := env.DB.Owner.QueryRow(ctx, `SELECT count(ip_enc), count(user_agent_enc) FROM audit_events`).Scan(&withIP, &withUA); err != nil || withIP < 2 || withUA < 2 {
 		t.Fatalf("audit events with encrypted ip %d, user agent %d (%v); want ≥ 2 each", withIP, withUA, err)
 	}
+	// The application log must not carry them either (DESIGN.md §3.10).
+	logText := strings.ToLower(env.Log.String())
+	if !strings.Contains(logText, "login") {
+		t.Errorf("the server log has no login entries, so this check proves nothing: %.500s", env.Log.String())
+	}
+	for _, secret := range []string{email, strings.Split(email, "@")[0], first, last, "Ölmüller", ua, "Klartextsuche", pw} {
+		if strings.Contains(logText, strings.ToLower(secret)) {
+			t.Errorf("the server log contains %q", secret)
+		}
+	}
 	for _, secret := range []string{email, strings.Split(email, "@")[0], first, last, "Ölmüller", ua, "Klartextsuche", ip} {
 		s := strings.ToLower(secret)
 		if strings.Contains(lower, s) {
