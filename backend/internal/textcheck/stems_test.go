@@ -8,10 +8,10 @@ import (
 func TestRequiredStems(t *testing.T) {
 	t.Parallel()
 	cases := map[string][]string{
-		`bemüh(t|te|ten|en)?\s+sich`: {"bemüh"},
-		`fleiß|fleißig\p{L}*`:        {"fleiß", "fleißig"},
-		`(genügte|genügt|genügten)`:  nil,
-		`endeavou?r(ed|s)?|strove`:    {"endeavo", "strove"},
+		`bemüh(t|te|ten|en)?\s+sich`:                   {"bemüh"},
+		`fleiß|fleißig\p{L}*`:                          {"fleiß", "fleißig"},
+		`(genügte|genügt|genügten)`:                    nil,
+		`endeavou?r(ed|s)?|strove`:                     {"endeavo", "strove"},
 		`im\s+rahmen\s+(seiner|ihrer)\s+(fähigkeiten)`: {"rahmen"},
 	}
 	for p, want := range cases {
