@@ -50,7 +50,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{now: time.Now().UTC().Truncate(time.Microsecond)}
+	// Noon UTC today: no test crosses a day boundary by accident.
+	c := &clock{now: time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)}
 	keys := keyring.New(master, c.Now)
 	return &fixture{db: db, app: &postgres.DB{Pool: db.App}, keys: keys, w: audit.NewWriter(keys, c.Now), clock: c}
 }
@@ -498,5 +499,35 @@ func TestChainHashIsCanonical(t *testing.T) {
 	}
 	if bytes.Equal(h, audit.ChainHash(bytes.Repeat([]byte{8}, 32), &r)) {
 		t.Error("the previous hash does not feed the hash")
+	}
+}
+
+// TestEnsurePartitionsSkipsDaysInDefault: events written before their day's
+// partition existed stay in the default partition; creating partitions later
+// skips that day instead of failing, and the chain still verifies.
+func TestEnsurePartitionsSkipsDaysInDefault(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ten := f.chain(t, 3) // today, in the default partition
+	ctx := context.Background()
+	n, err := audit.EnsurePartitions(ctx, f.db.App, f.clock.Now())
+	if err != nil {
+		t.Fatalf("EnsurePartitions with today's rows in the default partition: %v", err)
+	}
+	if n != 8 {
+		t.Errorf("created %d partitions, want 8 (9 days minus today)", n)
+	}
+	f.clock.Advance(24 * time.Hour)
+	f.write(t, ten, 2) // tomorrow: into its own partition
+	var inDefault, inDaily int
+	if err := f.db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE tableoid = 'audit_events_default'::regclass),
+		count(*) FILTER (WHERE tableoid <> 'audit_events_default'::regclass) FROM audit_events WHERE tenant_id = $1`, ten).Scan(&inDefault, &inDaily); err != nil {
+		t.Fatal(err)
+	}
+	if inDefault != 3 || inDaily != 2 {
+		t.Errorf("default partition %d, daily %d; want 3 and 2", inDefault, inDaily)
+	}
+	if res := f.verify(t, ten); !res.OK || res.Events != 5 {
+		t.Fatalf("Verify = %+v", res)
 	}
 }
