@@ -50,6 +50,8 @@ type writer struct {
 	// prevTri holds the previous sentence's word trigrams, to avoid
 	// repeating its frame.
 	prevTri map[string]struct{}
+	// paraBigrams holds the word pairs used so far in the paragraph.
+	paraBigrams map[string]struct{}
 }
 
 func newWriter(f *Facts, lib *Library) *writer {
@@ -114,6 +116,9 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		if sharedTrigrams(s, w.prevTri) >= 2 {
 			score += 5
 		}
+		// prefer wording not yet used in this paragraph ("im Allgemeinen"
+		// four times in a row reads like a form)
+		score += 2 * min(3, sharedBigrams(s, w.paraBigrams, name))
 		if pronounsAvailable && w.prevHadName && (strings.Contains(s, name) || strings.Contains(s, nameD)) {
 			score += 10
 		}
@@ -123,6 +128,7 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 	}
 	w.prev = firstWord(best)
 	w.prevTri = trigrams(best)
+	addBigrams(best, w.paraBigrams, name)
 	w.prevHadName = strings.Contains(best, name) || strings.Contains(best, nameD)
 	return best, nil
 }
@@ -152,6 +158,41 @@ func sharedTrigrams(a string, prev map[string]struct{}) int {
 		}
 	}
 	return n
+}
+
+// bigramStop are word pairs too common to count as repeated wording.
+var bigramStop = map[string]bool{"von herrn": true, "von frau": true, "die arbeit": true, "in die": true, "und kollegen": true, "kolleginnen und": true}
+
+func bigrams(s, name string) []string {
+	ws := strings.Fields(strings.ToLower(strings.ReplaceAll(s, name, " ")))
+	out := make([]string, 0, len(ws))
+	for i := 0; i+1 < len(ws); i++ {
+		b := ws[i] + " " + ws[i+1]
+		if !bigramStop[b] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// sharedBigrams counts word pairs of s already used in the paragraph.
+func sharedBigrams(s string, used map[string]struct{}, name string) int {
+	n := 0
+	for _, b := range bigrams(s, name) {
+		if _, ok := used[b]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+func addBigrams(s string, used map[string]struct{}, name string) {
+	if used == nil {
+		return
+	}
+	for _, b := range bigrams(s, name) {
+		used[b] = struct{}{}
+	}
 }
 
 func firstWord(s string) string {
@@ -208,6 +249,7 @@ func (w *writer) write() (Document, error) {
 	}
 	for _, step := range steps {
 		w.prev, w.prevTri, w.prevHadName = "", nil, false
+		w.paraBigrams = map[string]struct{}{}
 		p, err := step()
 		if err != nil {
 			return Document{}, err
