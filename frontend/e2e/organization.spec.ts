@@ -48,6 +48,20 @@ test.describe("organization structure", () => {
     await expect(page.getByLabel("Name (Firma)")).toBeFocused();
     expect(createCalls).toBe(2);
     await screenshot(page, "10-company-server-unique");
+
+    // Server-side protovalidate violations: let the client validation pass,
+    // then send an invalid email in the request the server receives.
+    await page.route("**/zeugo.v1.OrganizationService/CreateCompany", async (route) => {
+      await route.continue({
+        headers: { ...route.request().headers(), "content-type": "application/json" },
+        postData: JSON.stringify({ fields: { name: uniqueName("Umgehung AG"), email: "keine-email-adresse" } }),
+      });
+    });
+    await page.getByLabel("Name (Firma)").fill(uniqueName("Umgehung AG"));
+    await page.getByLabel("E-Mail-Adresse").fill("gueltig@umgehung.de");
+    await page.getByRole("button", { name: "Speichern" }).click();
+    await expectFieldError(page, "E-Mail-Adresse", "Bitte geben Sie eine gültige E-Mail-Adresse ein");
+    expect(createCalls).toBe(3);
   });
 
   test("deep links open their page after sign-in and survive a reload", async ({ page, admin }) => {
@@ -146,6 +160,23 @@ test.describe("organization structure", () => {
     await expect(page.getByRole("row", { name: new RegExp(escape(name)) })).toContainText("Köln");
     await page.getByRole("link", { name, exact: true }).click();
     await screenshot(page, "14-company-edit");
+
+    // Someone else saves the same company in another tab meanwhile: saving
+    // here is refused (optimistic concurrency) until the page is reloaded.
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await expect(other.getByLabel("Ort", { exact: true })).toHaveValue("Köln");
+    await other.getByLabel("Ort", { exact: true }).fill("Bonn");
+    await other.getByRole("button", { name: "Speichern" }).click();
+    await expect(other).toHaveURL(/\/organisation\/companies$/);
+    await other.close();
+    await page.getByLabel("Straße und Hausnummer").fill("Domplatz 1");
+    await page.getByRole("button", { name: "Speichern" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "von jemand anderem geändert" })).toBeVisible();
+    await screenshot(page, "15-company-conflict");
+    await page.getByRole("button", { name: "Neu laden" }).click();
+    await expect(page.getByLabel("Ort", { exact: true })).toHaveValue("Bonn");
+
     await page.getByRole("button", { name: "Löschen" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Löschen" }).click();
     await expect(page).toHaveURL(/\/organisation\/companies$/);

@@ -16,7 +16,7 @@ import {
 import { useForm, type UseFormReturnType } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import {
@@ -99,8 +99,14 @@ export function CompanyPage() {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const form = useForm<CompanyValues>({ mode: "controlled", initialValues: emptyValues });
 
+  const alertRef = useRef<HTMLDivElement>(null);
   const company = query.data?.company;
   const loadedVersion = company?.version;
+
+  // A form-level message appears above the form; the Save button is below it.
+  useEffect(() => {
+    if (conflict || formError) alertRef.current?.scrollIntoView({ block: "center", behavior: "smooth" });
+  }, [conflict, formError]);
 
   // Fill the form when the company (or a newer version after reload) arrives.
   useEffect(() => {
@@ -190,6 +196,7 @@ export function CompanyPage() {
       <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }} maw={960}>
         <form onSubmit={submit} noValidate aria-label={title}>
           <Stack gap="xl">
+            <div ref={alertRef} />
             {conflict && (
               <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
                 <Stack gap="sm" align="flex-start">
