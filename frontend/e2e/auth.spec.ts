@@ -48,10 +48,18 @@ test.describe("sign-in", () => {
     await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Anmelden" })).toHaveCount(0);
 
+    // A second tab shares the session (the cookie) ...
+    const second = await page.context().newPage();
+    await second.goto("/organisation/locations");
+    await expect(second.getByRole("heading", { level: 1, name: "Standorte" })).toBeVisible();
+
     await page.getByTestId("user-menu").click();
     await page.getByRole("menuitem", { name: "Abmelden" }).click();
     await expect(page.getByRole("heading", { name: "Anmelden" })).toBeVisible();
     await expect(page.getByText("Sie wurden abgemeldet.")).toBeVisible();
+    // ... and is signed out with it.
+    await expect(second.getByRole("heading", { name: "Anmelden" })).toBeVisible();
+    await second.close();
 
     // The cookie is gone: a reload stays signed out.
     await page.reload();

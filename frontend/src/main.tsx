@@ -23,7 +23,15 @@ i18n.on("languageChanged", (lng) => {
 // any request can be made.
 let session: Session | undefined;
 const tokenOf = () => session?.getAccessToken();
-session = new Session(createAuthApi(origin, tokenOf), { lock: browserLock });
+// A logout in one tab signs out the others at once (same browser, same cookie).
+const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("zeugo-session") : undefined;
+session = new Session(createAuthApi(origin, tokenOf), {
+  lock: browserLock,
+  onLogout: () => tabs?.postMessage("logout"),
+});
+tabs?.addEventListener("message", (event) => {
+  if (event.data === "logout") session?.signedOutElsewhere();
+});
 const transport = createAppTransport(origin, session);
 const queryClient = createQueryClient();
 

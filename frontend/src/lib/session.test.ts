@@ -181,6 +181,23 @@ describe("Session", () => {
     expect(s.getState()).toEqual({ status: "anonymous", reason: "loggedOut" });
   });
 
+  it("tells other tabs about a logout and follows theirs", async () => {
+    const clock = fakeTimers();
+    const onLogout = vi.fn();
+    const a = api({ login: vi.fn(async () => ({ tokens: tokens(1, clock.now() + 600_000), principal })) });
+    const s = new Session(a, { ...clock, onLogout });
+    await s.login("a@b.de", "x");
+    s.signedOutElsewhere();
+    expect(s.getState()).toEqual({ status: "anonymous", reason: "loggedOut" });
+    expect(s.getAccessToken()).toBeUndefined();
+    expect(clock.pending()).toEqual([]);
+    expect(a.logout).not.toHaveBeenCalled();
+    expect(onLogout).not.toHaveBeenCalled();
+    await s.login("a@b.de", "x");
+    await s.logout();
+    expect(onLogout).toHaveBeenCalledTimes(1);
+  });
+
   it("passes login errors to the form and stays signed out", async () => {
     const a = api({ login: vi.fn(async () => Promise.reject(new ConnectError("bad", Code.Unauthenticated))) });
     const s = new Session(a, fakeTimers());

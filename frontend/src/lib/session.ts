@@ -30,6 +30,8 @@ export type SessionOptions = {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
   lock?: LockFn;
+  /** Called after this tab logged out, e.g. to tell the other tabs. */
+  onLogout?: () => void;
 };
 
 /** The lock name under which tabs serialise their refreshes. */
@@ -58,6 +60,7 @@ export class Session {
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
   private readonly lock: LockFn;
+  private readonly onLogout: () => void;
 
   constructor(
     private readonly api: AuthApi,
@@ -67,6 +70,7 @@ export class Session {
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
     this.lock = options.lock ?? ((fn) => fn());
+    this.onLogout = options.onLogout ?? (() => {});
   }
 
   /** subscribe and getState make the session usable with useSyncExternalStore. */
@@ -100,6 +104,16 @@ export class Session {
     } catch {
       // The local session ends regardless; the server's expires on its own.
     }
+    this.clear({ status: "anonymous", reason: "loggedOut" });
+    this.onLogout();
+  }
+
+  /**
+   * signedOutElsewhere ends the session in this tab after another tab logged
+   * out: the server session is gone already, so nothing is sent.
+   */
+  signedOutElsewhere(): void {
+    if (this.state.status === "anonymous") return;
     this.clear({ status: "anonymous", reason: "loggedOut" });
   }
 
