@@ -76,7 +76,9 @@ func CreateDatabase(ctx context.Context, dbURL string) error {
 	}
 	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created concurrently
+	// Created concurrently: 42P04 when the other creation had committed,
+	// 23505 (pg_database's unique index) when it was still in progress.
+	if errors.As(err, &pgErr) && (pgErr.Code == "42P04" || pgErr.Code == "23505") {
 		return nil
 	}
 	return err
@@ -176,7 +178,9 @@ func ensureAppRole(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	_, err := pool.Exec(ctx, "CREATE ROLE "+AppRole+" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42710" { // created concurrently
+	// Created concurrently: 42710 when the other creation had committed,
+	// 23505 (pg_authid's unique index) when it was still in progress.
+	if errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "23505") {
 		return nil
 	}
 	if err != nil {
