@@ -290,3 +290,52 @@ func TestCheckAppRoleRefusesMembersOfPrivilegedRoles(t *testing.T) {
 		t.Error("CheckAppRole accepted a member of the owner role")
 	}
 }
+
+// TestCreateDatabaseConcurrently: replicas (or migrate and serve) that find
+// the database missing at the same moment all succeed; one creates it.
+func TestCreateDatabaseConcurrently(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(superuserURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "zeugo_create_" + hex.EncodeToString(b)
+	u.Path = "/" + name
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), superuserURL())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	const n = 6
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = postgres.CreateDatabase(context.Background(), u.String())
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("CreateDatabase %d: %v", i, err)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), u.String())
+	if err != nil {
+		t.Fatalf("the database does not exist: %v", err)
+	}
+	conn.Close(context.Background())
+}
