@@ -105,7 +105,7 @@ lint: deps-npm tools ## buf lint, go vet, staticcheck, tsc, compose file
 	cd backend && go vet ./...
 	cd backend && $(BIN)/staticcheck ./...
 	cd frontend && npm run --silent typecheck
-	ZEUGO_MASTER_KEY=compose-config-check docker-compose -f docker-compose.yml config -q
+	ZEUGO_MASTER_KEY=check ZEUGO_DB_OWNER_PASSWORD=check ZEUGO_DB_APP_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 .PHONY: test-go
 test-go: ## Go tests on real PostgreSQL (fresh database per test)

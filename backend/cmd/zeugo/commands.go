@@ -191,6 +191,9 @@ func cmdDemo(ctx context.Context, getenv config.Getenv, stdout io.Writer) error 
 		return err
 	}
 	defer done()
+	if a.Cfg.Env != config.Development {
+		return &usageError{"demo: the demo tenant exists only in development (ZEUGO_ENV=development)"}
+	}
 	pw := getenv("ZEUGO_DEMO_PASSWORD")
 	if pw == "" {
 		if pw, err = demoPassword(a.Cfg.DataDir); err != nil {

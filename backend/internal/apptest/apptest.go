@@ -21,6 +21,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/dbtest"
+	"github.com/zeugo/zeugo/backend/internal/devtls"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -103,7 +104,9 @@ func New(t testing.TB, opts ...Options) *Env {
 	t.Cleanup(owner.Close)
 	srv := httptest.NewUnstartedServer(a.Handler())
 	srv.EnableHTTP2 = true
-	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS13}
+	tlsConf := devtls.ServerConfig(tls.Certificate{}) // the production TLS settings
+	tlsConf.Certificates = nil                        // httptest supplies its certificate
+	srv.TLS = tlsConf
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return &Env{T: t, DB: db, App: a, Server: srv, Clock: clock, Owner: owner, MasterKeys: keys, Log: logBuf}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/password"
 )
 
 var protocols = []apptest.Protocol{apptest.Connect, apptest.GRPC, apptest.GRPCWeb}
@@ -158,6 +159,25 @@ func TestCookieRefreshRequiresCSRFHeader(t *testing.T) {
 	if r2.Msg.GetPrincipal().GetEmail() != ten.Email {
 		t.Fatalf("principal = %v", r2.Msg.GetPrincipal())
 	}
+	// Asking for the token in the body does not make a cookie-based refresh
+	// reveal it to page script.
+	req = connect.NewRequest(&zeugov1.RefreshRequest{RefreshTokenInBody: true})
+	req.Header().Set("Zeugo-CSRF", "1")
+	r3, err := c.Refresh(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Msg.GetTokens().GetRefreshToken() != "" {
+		t.Fatal("cookie refresh returned the refresh token in the body")
+	}
+	// A body-mode login sets no cookie.
+	body, err := c.Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password, RefreshTokenInBody: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body.Header().Get("Set-Cookie") != "" || body.Msg.GetTokens().GetRefreshToken() == "" {
+		t.Fatalf("body-mode login: cookie %q, body token %q", body.Header().Get("Set-Cookie"), body.Msg.GetTokens().GetRefreshToken())
+	}
 }
 
 func TestLockoutAndUnlock(t *testing.T) {
@@ -294,4 +314,76 @@ func TestApplicationLogHasNoSecretsOrPersonalData(t *testing.T) {
 			t.Errorf("log contains %q", secret)
 		}
 	}
+}
+
+func TestLockingAnAccountEndsItsLiveSessionsAtOnce(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Iota GmbH", "admin@iota.example")
+	hc := env.HTTPClient()
+	c := env.AuthClient(hc, apptest.Connect)
+	res, err := login(t, c, ten.Email, ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ { // someone else guesses the password
+		_, _ = login(t, env.AuthClient(env.HTTPClient(), apptest.GRPC), ten.Email, "Rate-mal-"+ten.Password)
+	}
+	if err := me(env, hc, apptest.Connect, res.Msg.GetTokens().GetAccessToken()); code(err) != connect.CodeUnauthenticated {
+		t.Fatalf("token of a locked account: got %v, want Unauthenticated", err)
+	}
+}
+
+func TestWeakerHashIsUpgradedAtLogin(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Kappa AG", "admin@kappa.example")
+	weak := password.NewHasher(password.Params{MemoryKiB: 4096, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1)
+	defer weak.Close()
+	h, err := weak.Hash(context.Background(), ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.Owner.Exec(context.Background(), `UPDATE users SET password_hash = $1 WHERE id = $2`, h, ten.AdminID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(t, env.AuthClient(env.HTTPClient(), apptest.Connect), ten.Email, ten.Password); err != nil {
+		t.Fatalf("login with an old hash: %v", err)
+	}
+	var stored string
+	if err := env.DB.Owner.QueryRow(context.Background(), `SELECT password_hash FROM users WHERE id = $1`, ten.AdminID).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stored, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash not upgraded: %s", stored)
+	}
+}
+
+func TestAbsoluteTimeoutEndsEvenAnActiveSession(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Lambda KG", "admin@lambda.example")
+	hc := env.HTTPClient()
+	c := env.AuthClient(hc, apptest.Connect)
+	res, err := login(t, c, ten.Email, ten.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := res.Msg.GetTokens().GetRefreshToken()
+	// Active every 9 minutes for 12 hours: idle never expires, absolute does.
+	for elapsed := time.Duration(0); elapsed < 12*time.Hour; elapsed += 9 * time.Minute {
+		env.Clock.Advance(9 * time.Minute)
+		r, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: refresh, RefreshTokenInBody: true}))
+		if err != nil {
+			if elapsed+9*time.Minute < 12*time.Hour {
+				t.Fatalf("refresh after %v: %v", elapsed+9*time.Minute, err)
+			}
+			return
+		}
+		refresh = r.Msg.GetTokens().GetRefreshToken()
+		if err := me(env, hc, apptest.Connect, r.Msg.GetTokens().GetAccessToken()); err != nil {
+			t.Fatalf("me after %v: %v", elapsed+9*time.Minute, err)
+		}
+	}
+	t.Fatal("the session outlived its absolute timeout")
 }

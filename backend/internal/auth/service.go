@@ -48,8 +48,14 @@ func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginR
 	if err != nil {
 		return nil, err
 	}
-	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, req.Msg.GetRefreshTokenInBody()), Principal: profileToProto(prof)})
-	setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	// A refresh token travels one way only: in the body for clients that
+	// asked (no cookie then), otherwise as the HttpOnly cookie that page
+	// script cannot read.
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(prof)})
+	if !inBody {
+		setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	}
 	return res, nil
 }
 
@@ -78,8 +84,13 @@ func (h *Handler) Refresh(ctx context.Context, req *connect.Request[zeugov1.Refr
 	if err != nil {
 		return nil, err
 	}
-	res := connect.NewResponse(&zeugov1.RefreshResponse{Tokens: tokensToProto(s, req.Msg.GetRefreshTokenInBody()), Principal: profileToProto(prof)})
-	setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	// The rotated token goes back the way the old one came: a cookie-based
+	// refresh never reveals the token in the body, even when asked to.
+	inBody := !fromCookie && req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.RefreshResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(prof)})
+	if fromCookie {
+		setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+	}
 	return res, nil
 }
 

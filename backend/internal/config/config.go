@@ -59,6 +59,8 @@ type Config struct {
 	MigrateOnStart bool
 	// LogLevel is the zerolog level name.
 	LogLevel string
+	// MetricsToken guards /metrics (bearer); empty: loopback only.
+	MetricsToken string
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -101,17 +103,30 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		c.DataDir = abs
 	}
 
+	c.MigrateOnStart = true
+	if v := getenv("ZEUGO_MIGRATE_ON_START"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, &Error{"ZEUGO_MIGRATE_ON_START", fmt.Sprintf("must be true or false, got %q", v)}
+		}
+		c.MigrateOnStart = b
+	}
 	c.DatabaseURL = getenv("ZEUGO_DATABASE_URL")
-	if c.DatabaseURL == "" {
+	c.AppDatabaseURL = getenv("ZEUGO_APP_DATABASE_URL")
+	// A server that does not migrate needs no owner credentials at all:
+	// then only the zeugo_app URL is required.
+	serverOnly := needServe && !c.MigrateOnStart && c.AppDatabaseURL != ""
+	if c.DatabaseURL == "" && !serverOnly {
 		if c.Env != Development {
 			return nil, &Error{"ZEUGO_DATABASE_URL", "is not set (e.g. postgres://zeugo_owner@db:5432/zeugo)"}
 		}
 		c.DatabaseURL = DefaultDatabaseURL
 	}
-	if err := checkPostgresURL(c.DatabaseURL); err != nil {
-		return nil, &Error{"ZEUGO_DATABASE_URL", err.Error()}
+	if c.DatabaseURL != "" {
+		if err := checkPostgresURL(c.DatabaseURL); err != nil {
+			return nil, &Error{"ZEUGO_DATABASE_URL", err.Error()}
+		}
 	}
-	c.AppDatabaseURL = getenv("ZEUGO_APP_DATABASE_URL")
 	if c.AppDatabaseURL == "" {
 		u, _ := url.Parse(c.DatabaseURL)
 		u.User = url.User(AppRole)
@@ -146,14 +161,6 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		}
 		c.HashConcurrency = n
 	}
-	c.MigrateOnStart = true
-	if v := getenv("ZEUGO_MIGRATE_ON_START"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, &Error{"ZEUGO_MIGRATE_ON_START", fmt.Sprintf("must be true or false, got %q", v)}
-		}
-		c.MigrateOnStart = b
-	}
 	c.ShutdownTimeout = 20 * time.Second
 
 	if !needServe {
@@ -169,6 +176,10 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		return nil, &Error{"ZEUGO_LISTEN_ADDR", fmt.Sprintf("port must be 0 to 65535, got %q", port)}
 	}
 	c.AddrFile = getenv("ZEUGO_ADDR_FILE")
+	c.MetricsToken = getenv("ZEUGO_METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return nil, &Error{"ZEUGO_METRICS_TOKEN", "must have at least 32 characters"}
+	}
 
 	pub := getenv("ZEUGO_PUBLIC_URL")
 	if pub == "" {

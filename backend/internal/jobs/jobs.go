@@ -76,7 +76,7 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 		return res, fmt.Errorf("audit partitions: %w", err)
 	}
 	res.PartitionsCreated = n
-	rows, err := w.DB.Pool.Query(ctx, `SELECT id FROM tenants WHERE status <> 'purged' ORDER BY id`)
+	rows, err := w.DB.Pool.Query(ctx, `SELECT tenant_ids_for_jobs()`)
 	if err != nil {
 		return res, err
 	}

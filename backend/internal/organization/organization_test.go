@@ -250,3 +250,53 @@ func TestUnauthenticatedCallsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestRoleWithoutTheAreaMayReadButNotChange(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Rollen GmbH", "admin@rollen.example")
+	ctx := context.Background()
+	// Give the administrator a role that grants only the employees area.
+	if _, err := env.DB.Owner.Exec(ctx, `INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at)
+		VALUES (gen_random_uuid(), $1, 'Sachbearbeitung', '{employees}', now(), now())`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE users SET role_id = (SELECT id FROM roles WHERE tenant_id = $1 AND name = 'Sachbearbeitung') WHERE id = $2`,
+		ten.TenantID, ten.AdminID); err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, env, ten, apptest.Connect)
+	if _, err := c.ListCompanies(ctx, connect.NewRequest(&zeugov1.ListCompaniesRequest{})); err != nil {
+		t.Fatalf("reading: %v", err)
+	}
+	_, err := c.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Verboten GmbH"}}))
+	if connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("create without the area: %v", err)
+	}
+	_, err = c.CreateUnit(ctx, connect.NewRequest(&zeugov1.CreateUnitRequest{Kind: zeugov1.UnitKind_UNIT_KIND_DEPARTMENT, Fields: &zeugov1.UnitFields{Name: "x"}}))
+	if connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("create unit without the area: %v", err)
+	}
+}
+
+func TestTerminatedTenantIsReadOnly(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Gekündigt GmbH", "admin@gekuendigt.example")
+	c := signIn(t, env, ten, apptest.Connect)
+	ctx := context.Background()
+	co, err := c.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Vorher GmbH"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE tenants SET status = 'terminated', terminated_at = now() WHERE id = $1`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetCompany(ctx, connect.NewRequest(&zeugov1.GetCompanyRequest{Id: co.Msg.GetCompany().GetId()})); err != nil {
+		t.Fatalf("reading during the read-only period: %v", err)
+	}
+	_, err = c.DeleteCompany(ctx, connect.NewRequest(&zeugov1.DeleteCompanyRequest{Id: co.Msg.GetCompany().GetId()}))
+	if connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Fatalf("delete while read-only: %v", err)
+	}
+}

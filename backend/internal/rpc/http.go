@@ -30,6 +30,9 @@ func securityHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()")
 	h.Set("Content-Security-Policy", CSP(""))
+	// API answers carry personal data: no cache may keep them. The SPA
+	// handler overrides this for its content-hashed assets.
+	h.Set("Cache-Control", "no-store")
 }
 
 // CSP returns the Content-Security-Policy; styleNonce allows the SPA's

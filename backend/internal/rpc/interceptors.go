@@ -11,6 +11,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 )
 
 // observeInterceptor is the outermost interceptor: it maps every error once
@@ -30,6 +31,13 @@ func (o *observeInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc
 		code := "ok"
 		if err != nil {
 			code = connect.CodeOf(err).String()
+			switch connect.CodeOf(err) {
+			case connect.CodePermissionDenied, connect.CodeResourceExhausted, connect.CodeUnauthenticated, connect.CodeInvalidArgument:
+				// Security-relevant refusals: procedure, code and request id,
+				// never the request's content.
+				o.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", proc).
+					Str("code", code).Msg("request refused")
+			}
 		}
 		o.requests.WithLabelValues(proc, code).Inc()
 		o.latency.WithLabelValues(proc).Observe(time.Since(start).Seconds())

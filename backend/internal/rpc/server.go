@@ -7,6 +7,9 @@ package rpc
 
 import (
 	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"time"
@@ -25,6 +28,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 	"github.com/zeugo/zeugo/backend/internal/web"
 )
 
@@ -37,6 +41,9 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Registry receives the metrics; a fresh one when nil.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, is the bearer token /metrics requires; when
+	// empty, /metrics answers loopback clients only.
+	MetricsToken string
 }
 
 // services lists the Connect services for health and reflection.
@@ -67,8 +74,9 @@ func NewHandler(d Deps) http.Handler {
 		connect.WithCompressMinBytes(1024),
 		connect.WithReadMaxBytes(MaxRequestBytes),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
-			d.Log.Error().Str("procedure", spec.Procedure).Interface("panic", p).Msg("panic in handler")
-			return errPanic
+			rid := requestinfo.From(ctx).RequestID
+			d.Log.Error().Str("request_id", rid).Str("procedure", spec.Procedure).Str("panic", fmt.Sprint(p)).Msg("panic in handler")
+			return connect.NewError(connect.CodeInternal, errors.New("internal error (id "+rid+")"))
 		}),
 	}
 	mux := http.NewServeMux()
@@ -99,17 +107,11 @@ func NewHandler(d Deps) http.Handler {
 			_, _ = w.Write([]byte("ready\n"))
 		}
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	spa, _ := web.New(CSP)
 	mux.Handle("/", spa)
 	return middleware(mux, d.Log, d.TrustedProxies)
 }
-
-type panicError struct{}
-
-func (panicError) Error() string { return "internal error" }
-
-var errPanic = connect.NewError(connect.CodeInternal, panicError{})
 
 // poolCollector exposes pgx pool statistics.
 type poolCollector struct {
@@ -141,4 +143,24 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.acquired, prometheus.GaugeValue, float64(s.AcquiredConns()))
 	ch <- prometheus.MustNewConstMetric(c.max, prometheus.GaugeValue, float64(s.MaxConns()))
 	ch <- prometheus.MustNewConstMetric(c.waitDur, prometheus.CounterValue, s.AcquireDuration().Seconds())
+}
+
+// metricsGuard keeps operational metrics from the public: a bearer token
+// when configured, otherwise loopback clients only (a local scraper or a
+// sidecar).
+func metricsGuard(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok := false
+		if token != "" {
+			ok = subtle.ConstantTimeCompare([]byte(bearer(r.Header)), []byte(token)) == 1
+		} else {
+			ip := requestinfo.From(r.Context()).IP
+			ok = ip.IsValid() && ip.IsLoopback()
+		}
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -98,8 +98,10 @@ CREATE INDEX users_role_idx ON users (tenant_id, role_id);
 GRANT SELECT, INSERT, UPDATE, DELETE ON users TO zeugo_app;
 
 -- auth_find_login maps a blind index to its account before the tenant is
--- known (login names no tenant). It returns ids only, runs with the owner's
--- rights (the owner bypasses RLS) and is the one such door zeugo_app has.
+-- known (login names no tenant). It returns ids only and runs with the
+-- owner's rights (the owner bypasses RLS): the one function through which
+-- zeugo_app reads rows across tenants (audit_ensure_partitions, also
+-- SECURITY DEFINER, only creates partitions and reads no rows).
 CREATE FUNCTION auth_find_login(p_email_index bytea)
     RETURNS TABLE (tenant_id uuid, user_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER
