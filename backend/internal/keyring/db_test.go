@@ -1,10 +1,12 @@
 package keyring_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"connectrpc.com/connect"
@@ -12,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/dbtest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
@@ -185,5 +188,47 @@ func TestSwappedCiphertextInDatabaseFails(t *testing.T) {
 	}
 	if connect.CodeOf(err) != connect.CodeInternal || strings.Contains(err.Error(), "Administrator") {
 		t.Errorf("swapped ciphertexts: got %v, want a bare internal error", err)
+	}
+}
+
+// TestEnsurePlatformKeyConcurrently: replicas starting together on a fresh
+// database agree on one blind-index key (otherwise logins would fail on
+// some of them), and a replica with another master key cannot read it.
+func TestEnsurePlatformKeyConcurrently(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	ctx := context.Background()
+	master := keyring.NewKey()
+	const n = 6
+	got := make([][]keyring.PlatformKey, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := keyring.NewMaster([][]byte{master})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			<-start
+			got[i], errs[i] = keyring.New(m, nil).EnsurePlatformKey(ctx, db.App, keyring.BlindIndexKey)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		if len(got[i]) != 1 || got[i][0].Version != 1 || !bytes.Equal(got[i][0].Key, got[0][0].Key) {
+			t.Fatalf("replica %d got another blind-index key", i)
+		}
+	}
+	other, _ := keyring.NewMaster([][]byte{keyring.NewKey()})
+	if _, err := keyring.New(other, nil).EnsurePlatformKey(ctx, db.App, keyring.BlindIndexKey); err == nil {
+		t.Error("a replica with a foreign master key read the platform key")
 	}
 }
