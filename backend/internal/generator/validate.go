@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zeugo/zeugo/backend/internal/catalog"
 )
@@ -93,7 +94,7 @@ func Validate(f *Facts, lib *Library) error {
 		ps.add("person.lastName", "Der Nachname fehlt.", "the last name is missing.")
 	}
 	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}} {
-		if strings.ContainsAny(fld.v, "{}\n\r\t") {
+		if strings.ContainsAny(fld.v, "{}\n\r\t") || !utf8.ValidString(fld.v) {
 			ps.add(fld.path, "Enthält unzulässige Zeichen ({, }, Zeilenumbruch oder Tabulator).", "contains characters that are not allowed ({, }, line break or tab).")
 		}
 	}

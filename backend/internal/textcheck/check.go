@@ -76,6 +76,7 @@ func newMasker(names []string) masker {
 	var m masker
 	seen := map[string]bool{}
 	for _, n := range names {
+		n = strings.ToValidUTF8(n, " ")
 		for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' || r == '\'' || r == '’' }) {
 			if utf8.RuneCountInString(part) < 2 || seen[part] {
 				continue
