@@ -329,6 +329,9 @@ func runCheck(path string, facts generator.Facts, doc generator.Document, lang s
 	}
 	changes := textcheck.Compare(before, after)
 	for _, c := range changes {
+		if c.Section == "" {
+			continue // a new finding, already listed under its paragraph
+		}
 		line := pick(c.De, c.En)
 		if c.Before != 0 || c.After != 0 {
 			line += fmt.Sprintf(" (%d → %d)", c.Before, c.After)
