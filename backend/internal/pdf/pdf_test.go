@@ -183,7 +183,7 @@ func TestMultiPage(t *testing.T) {
 	t.Parallel()
 	needTool(t, "pdftotext")
 	dir := artifacts(t)
-	for _, n := range []int{18, 25, 31, 38, 52} {
+	for _, n := range []int{18, 24, 25, 26, 31, 38, 52} {
 		f := exampleFacts(t)
 		f.Tasks = nil
 		for i := 0; i < n; i++ {
@@ -230,6 +230,14 @@ func TestMultiPage(t *testing.T) {
 					t.Errorf("%d tasks: page %d ends with %q", n, i+1, last)
 				}
 			}
+		}
+		// the signatures never stand alone: the last page also carries the
+		// end of the closing paragraph
+		last := doc.Paragraphs[len(doc.Paragraphs)-1].Text
+		words := strings.Fields(last)
+		tail := strings.Join(words[max(0, len(words)-3):], " ")
+		if !strings.Contains(norm(pages[len(pages)-1]), tail) {
+			t.Errorf("%d tasks: last page lacks the end of the closing %q", n, tail)
 		}
 		got := extracted(t, path, l)
 		if !strings.Contains(got, norm(doc.PlainText()[len(doc.Title):])) {

@@ -258,15 +258,14 @@ func (r *renderer) body() {
 		} else if len(text) > 2 {
 			need = len(heading) + 2
 		}
-		if i == len(paras)-1 {
+		lastTravels := false
+		if i == len(paras)-1 && len(items) == 0 {
 			// The last paragraph travels with place, date and signatures if
 			// both do not fit, so the signatures never stand alone.
-			if r.y+float64(len(heading)+len(text))*r.lineH+gap+r.closingHeight() > r.bottom() &&
-				r.l.MarginTop+float64(len(heading)+len(text))*r.lineH+gap+r.closingHeight() <= r.bottom() {
-				need = len(heading) + len(text)
-			}
+			h := float64(len(heading)+len(text))*r.lineH + gap + r.closingHeight()
+			lastTravels = r.y+h > r.bottom() && r.l.MarginTop+h <= r.bottom()
 		}
-		if r.y+float64(need)*r.lineH > r.bottom() && r.y > r.l.MarginTop+0.1 {
+		if (lastTravels || r.y+float64(need)*r.lineH > r.bottom()) && r.y > r.l.MarginTop+0.1 {
 			r.newPage()
 		}
 		r.draw(heading, r.lineH)
@@ -351,7 +350,7 @@ func (r *renderer) signatures() {
 	if cols > 3 {
 		cols = 3
 	}
-	colW := (r.textW - float64(cols-1)*10) / float64(cols)
+	colW := min((r.textW-float64(cols-1)*10)/float64(cols), 75)
 	rowY := r.y
 	for i, s := range r.doc.Signatories {
 		if i > 0 && i%cols == 0 {
