@@ -43,6 +43,9 @@ type Layout struct {
 	MarginLeft   float64 `json:"marginLeft,omitempty"`   // mm, default 25 (DIN 5008)
 	MarginRight  float64 `json:"marginRight,omitempty"`  // mm, default 20
 	FontSize     float64 `json:"fontSize,omitempty"`     // pt, default 11
+	// Font is FontSerif (default, Liberation Serif) or FontSans (Liberation
+	// Sans).
+	Font string `json:"font,omitempty"`
 	// Logo is a PNG or JPEG image, at most 2 MiB and 4000 px per side.
 	Logo []byte `json:"logo,omitempty"`
 	// LogoWidth is the printed logo width in mm (default 40); the height
@@ -59,6 +62,12 @@ type Layout struct {
 	// default the text runs as a letter without headings.
 	ShowHeadings bool `json:"showHeadings,omitempty"`
 }
+
+// Typefaces a layout can choose.
+const (
+	FontSerif = "serif"
+	FontSans  = "sans"
+)
 
 // Problem is one invalid layout setting.
 type Problem struct {
@@ -192,6 +201,9 @@ func (l Layout) Validate() error {
 	}
 	if l.FontSize != 0 && (l.FontSize < 9 || l.FontSize > 14) {
 		add("fontSize", "Die Schriftgröße muss zwischen 9 und 14 pt liegen.", "the font size must be between 9 and 14 pt.")
+	}
+	if l.Font != "" && l.Font != FontSerif && l.Font != FontSans {
+		add("font", "Die Schrift muss serif oder sans sein.", "the font must be serif or sans.")
 	}
 	if l.LogoWidth != 0 && (l.LogoWidth < 10 || l.LogoWidth > 80) {
 		add("logoWidth", "Die Logobreite muss zwischen 10 und 80 mm liegen.", "the logo width must be between 10 and 80 mm.")

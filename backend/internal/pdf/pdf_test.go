@@ -133,6 +133,7 @@ func TestTextRoundTrip(t *testing.T) {
 		l := layout(t)
 		if lang == "en" {
 			l.Place = "Cologne"
+			l.Font = pdf.FontSans
 		}
 		b, err := pdf.Render(doc, l)
 		if err != nil {
@@ -148,11 +149,16 @@ func TestTextRoundTrip(t *testing.T) {
 			}
 			t.Fatalf("%s: extracted text differs at byte %d:\n got: …%s\nwant: …%s", lang, i, got[max(0, i-60):min(len(got), i+80)], want[max(0, i-60):min(len(want), i+80)])
 		}
+		// after the body only the signatures remain: nothing else, nothing hidden
 		rest := got[len(want):]
 		for _, s := range doc.Signatories {
 			if !strings.Contains(rest, s.Name) || !strings.Contains(rest, s.Function) {
 				t.Errorf("%s: signature %q / %q missing from %q", lang, s.Name, s.Function, rest)
 			}
+			rest = strings.Replace(strings.Replace(rest, s.Name, "", 1), s.Function, "", 1)
+		}
+		if strings.TrimSpace(rest) != "" {
+			t.Errorf("%s: unexpected text in the PDF: %q", lang, rest)
 		}
 		if lang == "de" && !strings.Contains(got, "Müller-Lüdenscheidt") {
 			t.Error("umlauts lost")

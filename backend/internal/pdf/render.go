@@ -4,8 +4,9 @@
 // with room for handwritten signatures, footer lines with the registration
 // data and page numbers from page 2.
 //
-// The typeface is Liberation Serif (SIL OFL 1.1, licence in fonts/LICENSE),
-// embedded as UTF-8 TrueType so every German character prints. The document
+// The typeface is Liberation Serif, or Liberation Sans if the layout asks
+// for it (SIL OFL 1.1, licence in fonts/LICENSE), embedded as UTF-8
+// TrueType so every German character prints. The document
 // carries no hidden content: everything in it is visible text, and its
 // metadata is the title and the company only.
 package pdf
@@ -24,13 +25,17 @@ import (
 
 var (
 	//go:embed fonts/LiberationSerif-Regular.ttf
-	fontRegular []byte
+	serifRegular []byte
 	//go:embed fonts/LiberationSerif-Bold.ttf
-	fontBold []byte
+	serifBold []byte
+	//go:embed fonts/LiberationSans-Regular.ttf
+	sansRegular []byte
+	//go:embed fonts/LiberationSans-Bold.ttf
+	sansBold []byte
 )
 
 const (
-	family  = "Serif"
+	family  = "Body"
 	pageW   = 210.0
 	pageH   = 297.0
 	ptToMM  = 25.4 / 72
@@ -105,8 +110,12 @@ func (r *renderer) run() error {
 		f.SetCreationDate(r.doc.Date.Time)
 		f.SetModificationDate(r.doc.Date.Time)
 	}
-	f.AddUTF8FontFromBytes(family, "", fontRegular)
-	f.AddUTF8FontFromBytes(family, "B", fontBold)
+	regular, bold := serifRegular, serifBold
+	if r.l.Font == FontSans {
+		regular, bold = sansRegular, sansBold
+	}
+	f.AddUTF8FontFromBytes(family, "", regular)
+	f.AddUTF8FontFromBytes(family, "B", bold)
 	f.SetMargins(r.l.MarginLeft, r.l.MarginTop, r.l.MarginRight)
 	f.SetCellMargin(0) // text starts exactly at the margin, like the signature lines
 	f.SetAutoPageBreak(false, 0)
