@@ -85,6 +85,53 @@ func TestCatalogEveryTenantTableForcesRLS(t *testing.T) {
 	}
 }
 
+// TestCatalogDoorsAcrossTenants lists what lets zeugo_app past row-level
+// security: SECURITY DEFINER functions it may execute. Each one is a
+// reviewed door (ids only, or partition maintenance) with a pinned
+// search_path; a new one must be added here deliberately. The tenants table,
+// which has no tenant_id column, is held to the same RLS rule on its id.
+func TestCatalogDoorsAcrossTenants(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	ctx := context.Background()
+	rows, err := db.Owner.Query(ctx, `
+		SELECT p.proname, coalesce(array_to_string(p.proconfig, ','), '')
+		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = 'public' AND p.prosecdef AND has_function_privilege('zeugo_app', p.oid, 'EXECUTE')
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviewed := map[string]bool{"auth_find_login": true, "audit_ensure_partitions": true, "tenant_ids_for_jobs": true}
+	for rows.Next() {
+		var name, config string
+		if err := rows.Scan(&name, &config); err != nil {
+			t.Fatal(err)
+		}
+		if !reviewed[name] {
+			t.Errorf("SECURITY DEFINER function %s is executable by zeugo_app but not reviewed here", name)
+		}
+		if !strings.Contains(config, "search_path=public, pg_temp") && !strings.Contains(config, "search_path=public,pg_temp") {
+			t.Errorf("SECURITY DEFINER function %s does not pin search_path (config %q)", name, config)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var rls, force, policy bool
+	if err := db.Owner.QueryRow(ctx, `
+		SELECT c.relrowsecurity, c.relforcerowsecurity,
+		       EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid AND p.polcmd = '*' AND p.polroles = '{0}'::oid[]
+		               AND regexp_replace(pg_get_expr(p.polqual, p.polrelid), '\s', '', 'g') = '(id=app_tenant_id())'
+		               AND regexp_replace(pg_get_expr(p.polwithcheck, p.polrelid), '\s', '', 'g') = '(id=app_tenant_id())')
+		FROM pg_class c WHERE c.oid = 'public.tenants'::regclass`).Scan(&rls, &force, &policy); err != nil {
+		t.Fatal(err)
+	}
+	if !rls || !force || !policy {
+		t.Errorf("tenants: RLS enabled %v, forced %v, policy on id = app_tenant_id() %v", rls, force, policy)
+	}
+}
+
 // querier is a pool or a transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

@@ -129,6 +129,22 @@ func testRLSIsolatesTenantsWithoutAppFilter(t *testing.T, p *populated) {
 		}
 	})
 
+	t.Run("tenants table", func(t *testing.T) {
+		t.Parallel()
+		var ids []uuid.UUID
+		err := db.TenantTx(ctx, p.a, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, "SELECT id FROM tenants")
+			if err != nil {
+				return err
+			}
+			ids, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+			return err
+		})
+		if err != nil || len(ids) != 1 || ids[0] != p.a {
+			t.Errorf("tenants seen in A's transaction: %v (%v), want only A", ids, err)
+		}
+	})
+
 	t.Run("insert with other tenant_id", func(t *testing.T) {
 		t.Parallel()
 		inserts := map[string]string{
@@ -199,6 +215,10 @@ func testRLSHidesEverythingOutsideTenantTx(t *testing.T, p *populated) {
 		if n != 0 {
 			t.Errorf("zeugo_app without a tenant sees %d rows of %s, want 0", n, tbl)
 		}
+	}
+	var tenants int
+	if err := p.env.DB.App.QueryRow(ctx, "SELECT count(*) FROM tenants").Scan(&tenants); err != nil || tenants != 0 {
+		t.Errorf("zeugo_app without a tenant sees %d tenants (%v), want 0", tenants, err)
 	}
 	// Tx (no tenant) is the same: nothing.
 	db := &postgres.DB{Pool: p.env.DB.App}
