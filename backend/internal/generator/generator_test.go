@@ -196,7 +196,7 @@ func read(t *testing.T, f generator.Facts, d generator.Document) *textcheck.Repo
 	for _, p := range d.Paragraphs {
 		paras = append(paras, textcheck.Paragraph{Section: string(p.Section), Text: p.Text, Items: p.Items})
 	}
-	rep, err := textcheck.Check(paras, textcheck.Options{Language: d.Language, Gender: string(f.Person.Salutation.Gender()), Kind: string(f.Kind), Names: []string{f.Person.FirstName, f.Person.LastName}})
+	rep, err := textcheck.Check(paras, textcheck.Options{Language: d.Language, Gender: string(f.Person.Salutation.Gender()), Kind: string(f.Kind), Names: []string{f.Person.FirstName, f.Person.LastName}, Whole: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func checkDocument(t *testing.T, f generator.Facts, d generator.Document) {
 	for _, s := range f.Signatories {
 		names = append(names, s.Name)
 	}
-	rep, err := textcheck.Check(paras, textcheck.Options{Language: d.Language, Gender: string(f.Person.Salutation.Gender()), Kind: string(f.Kind), Names: names})
+	rep, err := textcheck.Check(paras, textcheck.Options{Language: d.Language, Gender: string(f.Person.Salutation.Gender()), Kind: string(f.Kind), Names: names, Whole: true})
 	if err != nil {
 		t.Fatal(err)
 	}

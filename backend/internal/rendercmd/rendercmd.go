@@ -293,7 +293,7 @@ func runCheck(path string, facts generator.Facts, doc generator.Document, lang s
 	for _, s := range facts.Signatories {
 		names = append(names, s.Name)
 	}
-	opt := textcheck.Options{Language: doc.Language, Gender: string(facts.Person.Salutation.Gender()), Kind: string(facts.Kind), Names: names}
+	opt := textcheck.Options{Language: doc.Language, Gender: string(facts.Person.Salutation.Gender()), Kind: string(facts.Kind), Names: names, Whole: true}
 	var orig []textcheck.Paragraph
 	for _, p := range doc.Paragraphs {
 		orig = append(orig, textcheck.Paragraph{Section: string(p.Section), Text: p.Text, Items: p.Items})

@@ -60,6 +60,10 @@ type Options struct {
 	// masked before reading, so that a Herr Weiß is no present-tense "weiß"
 	// and a Frau Gut no grade 3.
 	Names []string `json:"names,omitempty"`
+	// Whole says the paragraphs are a complete reference, so that what is
+	// missing counts too (a qualified reference without overall formula or
+	// conduct statement reads as a poor one).
+	Whole bool `json:"whole,omitempty"`
 }
 
 // masker replaces name words by a neutral token.
@@ -164,6 +168,10 @@ type Report struct {
 	// Overall is the grade of the overall-performance formula (0 if none).
 	Overall int     `json:"overall,omitempty"`
 	Closing Closing `json:"closing"`
+	// Document holds findings about the text as a whole (set when
+	// Options.Whole is true): a qualified reference without overall
+	// formula, conduct statement or closing formula.
+	Document []Finding `json:"document,omitempty"`
 }
 
 // Findings returns all findings of all paragraphs.
@@ -172,7 +180,7 @@ func (r *Report) Findings() []Finding {
 	for _, p := range r.Paragraphs {
 		out = append(out, p.Findings...)
 	}
-	return out
+	return append(out, r.Document...)
 }
 
 // Clean reports whether the text has no finding at all.
@@ -270,7 +278,37 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 			}
 		}
 	}
+	if opt.Whole && opt.Kind != "simple" {
+		rep.Document = lx.missing(rep)
+	}
 	return rep, nil
+}
+
+// missing reports what a complete qualified reference lacks.
+func (lx *lexicon) missing(rep *Report) []Finding {
+	var out []Finding
+	add := func(code, de, en string) {
+		out = append(out, Finding{Kind: KindCode, Code: code, De: de, En: en})
+	}
+	if rep.Overall == 0 {
+		add("overall_missing", "Die zusammenfassende Leistungsbeurteilung („… zu unserer … Zufriedenheit“) fehlt; ein Leser wertet das als schlechte Note.",
+			"the overall performance statement (\"… to our … satisfaction\") is missing, which a reader takes as a poor grade.")
+	}
+	conduct := 0
+	for _, p := range rep.Paragraphs {
+		if p.Section == SecConduct && p.Grade > 0 {
+			conduct = p.Grade
+		}
+	}
+	if conduct == 0 {
+		add("conduct_missing", "Eine bewertende Aussage zum Verhalten fehlt; ein Leser wertet das als Hinweis auf Probleme.",
+			"a graded statement on conduct is missing, which a reader takes as a hint at problems.")
+	}
+	if rep.Overall > 0 && rep.Overall <= 4 && !rep.Closing.Present {
+		add("closing_missing", "Die Schlussformel fehlt, obwohl die Leistung nicht mangelhaft ist; das wirkt wie eine Abwertung.",
+			"the closing formula is missing although performance is not poor, which reads as a downgrade.")
+	}
+	return out
 }
 
 // paragraphGrade is the overall formula's grade if present, else the mean

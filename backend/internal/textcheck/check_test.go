@@ -198,3 +198,21 @@ func TestUnknownLanguage(t *testing.T) {
 		t.Fatal("want error")
 	}
 }
+
+func TestWholeDocumentMissing(t *testing.T) {
+	t.Parallel()
+	text := "Zwischenzeugnis\n\nFrau Anna Weiß ist seit dem 1. März 2018 bei uns tätig.\n\nSie arbeitet sorgfältig und verfügt über gute Fachkenntnisse.\n\nDieses Zwischenzeugnis wird auf Wunsch von Frau Weiß ausgestellt."
+	r, err := Check(FromText(text), Options{Language: "de", Gender: "f", Kind: "interim", Names: []string{"Anna Weiß"}, Whole: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"overall_missing", "conduct_missing"} {
+		if !hasFinding(r, KindCode, code) {
+			t.Errorf("no %s: %+v", code, r.Document)
+		}
+	}
+	r, _ = Check(FromText(text), Options{Language: "de", Gender: "f", Kind: "interim", Names: []string{"Anna Weiß"}})
+	if len(r.Document) != 0 {
+		t.Errorf("document findings without Whole: %+v", r.Document)
+	}
+}
