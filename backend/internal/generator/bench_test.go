@@ -26,11 +26,13 @@ func BenchmarkGenerate(b *testing.B) {
 	f := exampleFacts(b)
 	lib := generator.MustDefaultLibrary()
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := generator.Generate(f, lib); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkGenerateEnglish is the same facts in English.

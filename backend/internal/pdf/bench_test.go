@@ -22,11 +22,13 @@ func BenchmarkRenderPDF(b *testing.B) {
 	}
 	l := layout(b)
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := pdf.Render(doc, l); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkRenderPDFOnePage renders a one-page reference (no second pass
@@ -93,10 +95,16 @@ func BenchmarkPDFZip(b *testing.B) {
 func BenchmarkPDFZipSpeedup(b *testing.B) {
 	docs := zipDocs(b, 1000)
 	l := layout(b)
+	var cpu1, cpu2 time.Duration
 	run := func(w int) time.Duration {
-		start := time.Now()
+		start, c0 := time.Now(), cpuTime()
 		if err := pdf.WriteZip(context.Background(), io.Discard, docs, l, w); err != nil {
 			b.Fatal(err)
+		}
+		if w == 1 {
+			cpu1 += cpuTime() - c0
+		} else {
+			cpu2 += cpuTime() - c0
 		}
 		return time.Since(start)
 	}
@@ -112,6 +120,11 @@ func BenchmarkPDFZipSpeedup(b *testing.B) {
 	b.ReportMetric(speedup, "speedup")
 	b.ReportMetric(baseline, "baseline-speedup")
 	b.ReportMetric(speedup/baseline, "efficiency")
+	// CPU work with 2 workers relative to 1: ≈ 1 means the parallel run
+	// does no extra work (no contention inside the process).
+	if cpu1 > 0 {
+		b.ReportMetric(float64(cpu2)/float64(cpu1), "cpu-work-ratio")
+	}
 	b.ReportMetric(float64(len(docs))*float64(b.N)/one.Seconds(), "pdfs/s-1worker")
 	b.ReportMetric(float64(len(docs))*float64(b.N)/two.Seconds(), "pdfs/s-2workers")
 }
