@@ -10,7 +10,7 @@ import { SessionProvider } from "./lib/session-context.js";
 import type { Session } from "./lib/session.js";
 import { installCspNonce } from "./lib/nonce.js";
 import { router } from "./routes.js";
-import { theme } from "./theme.js";
+import { cssVariablesResolver, theme } from "./theme.js";
 
 const nonce = installCspNonce();
 const getStyleNonce = () => nonce;
@@ -24,7 +24,12 @@ export type AppProps = {
 
 export function App({ session, transport, queryClient, i18n }: AppProps) {
   return (
-    <MantineProvider theme={theme} getStyleNonce={getStyleNonce} defaultColorScheme="light">
+    <MantineProvider
+      theme={theme}
+      getStyleNonce={getStyleNonce}
+      cssVariablesResolver={cssVariablesResolver}
+      defaultColorScheme="light"
+    >
       <I18nextProvider i18n={i18n}>
         <SessionProvider session={session}>
           <TransportProvider transport={transport}>

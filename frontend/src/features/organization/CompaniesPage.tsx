@@ -1,11 +1,11 @@
 import { ActionIcon, Anchor, Button, Center, EmptyState, Group, Loader, Paper, Table, Text, Tooltip } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Company } from "../../gen/zeugo/v1/organization_pb.js";
 import { useCompanies, useDeleteCompany } from "../../api/organization.js";
 import { canEditStructure } from "../../lib/access.js";
+import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { IconBuilding, IconPencil, IconPlus, IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
@@ -130,7 +130,7 @@ export function CompaniesPage() {
           const name = toDelete.fields?.name ?? "";
           await remove.mutateAsync({ id: toDelete.id });
           setToDelete(undefined);
-          notifications.show({ color: "green", message: t("company.deleted", { name }) });
+          notifySuccess(t, t("company.deleted", { name }));
         }}
       />
     </>

@@ -14,7 +14,6 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm, type UseFormReturnType } from "@mantine/form";
-import { notifications } from "@mantine/notifications";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -28,6 +27,7 @@ import { useCompany, useCreateCompany, useDeleteCompany, useUpdateCompany } from
 import { canEditStructure } from "../../lib/access.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { showFormErrors } from "../../lib/form.js";
+import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
 import { IconAlert, IconTrash } from "../shell/icons.js";
@@ -158,10 +158,10 @@ export function CompanyPage() {
     try {
       if (isNew) {
         await create.mutateAsync({ fields });
-        notifications.show({ color: "green", message: t("company.created", { name: fields.name }) });
+        notifySuccess(t, t("company.created", { name: fields.name }));
       } else {
         await update.mutateAsync({ id, version: loadedVersion ?? 0n, fields });
-        notifications.show({ color: "green", message: t("company.updated", { name: fields.name }) });
+        notifySuccess(t, t("company.updated", { name: fields.name }));
       }
       form.resetDirty();
       void navigate("/organisation/companies");
@@ -203,8 +203,7 @@ export function CompanyPage() {
                   <Text size="sm">{t("errors.conflict")}</Text>
                   <Button
                     size="xs"
-                    variant="white"
-                    color="orange"
+                    variant="default"
                     onClick={() => {
                       setConflict(false);
                       void query.refetch();
@@ -316,7 +315,7 @@ export function CompanyPage() {
             const name = company.fields?.name ?? "";
             await remove.mutateAsync({ id: company.id });
             setConfirmDelete(false);
-            notifications.show({ color: "green", message: t("company.deleted", { name }) });
+            notifySuccess(t, t("company.deleted", { name }));
             void navigate("/organisation/companies");
           }}
         />

@@ -17,7 +17,6 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { notifications } from "@mantine/notifications";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useState, type ReactElement } from "react";
 import { useTranslation } from "react-i18next";
@@ -31,6 +30,7 @@ import { useCreateUnit, useDeleteUnit, useUnit, useUnits, useUpdateUnit } from "
 import { canEditStructure } from "../../lib/access.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { showFormErrors } from "../../lib/form.js";
+import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
 import { IconAlert, IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
@@ -164,7 +164,7 @@ export function UnitsPage({ slug }: { slug: UnitKindSlug }) {
           const name = toDelete.fields?.name ?? "";
           await remove.mutateAsync({ id: toDelete.id });
           setToDelete(undefined);
-          notifications.show({ color: "green", message: t("unit.deleted", { name }) });
+          notifySuccess(t, t("unit.deleted", { name }));
         }}
       />
     </>
@@ -222,10 +222,10 @@ function UnitDialog({
     try {
       if (isNew) {
         await create.mutateAsync({ kind: info.kind, fields });
-        notifications.show({ color: "green", message: t("unit.created", { name: fields.name }) });
+        notifySuccess(t, t("unit.created", { name: fields.name }));
       } else {
         await update.mutateAsync({ id, version, fields });
-        notifications.show({ color: "green", message: t("unit.updated", { name: fields.name }) });
+        notifySuccess(t, t("unit.updated", { name: fields.name }));
       }
       onClose();
     } catch (err) {
@@ -262,8 +262,7 @@ function UnitDialog({
                   <Text size="sm">{t("errors.conflict")}</Text>
                   <Button
                     size="xs"
-                    variant="white"
-                    color="orange"
+                    variant="default"
                     onClick={() => {
                       setConflict(false);
                       void query.refetch();

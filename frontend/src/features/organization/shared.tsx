@@ -22,7 +22,7 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
       <Stack gap="sm" align="flex-start">
         <Text size="sm">{errorMessage(error, t)}</Text>
         {onRetry && (
-          <Button size="xs" variant="white" color="red" onClick={onRetry}>
+          <Button size="xs" variant="default" onClick={onRetry}>
             {t("app.retry")}
           </Button>
         )}

@@ -129,7 +129,15 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
 
       <AppShell.Main id="main" tabIndex={-1} className="app-main">
         {principal.tenantReadOnly && (
-          <Alert color="yellow" variant="light" mb="lg" icon={<IconLock />} title={t("app.readOnlyTitle")} role="status">
+          <Alert
+            color="yellow"
+            variant="light"
+            mb="lg"
+            icon={<IconLock />}
+            title={t("app.readOnlyTitle")}
+            role="status"
+            className="readonly-alert"
+          >
             {t("app.readOnlyBanner")}
           </Alert>
         )}

@@ -1,0 +1,44 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, login, test, uniqueName } from "./fixtures.js";
+
+/** expectAccessible runs axe-core (WCAG 2.1 A and AA rules) on the current page. */
+async function expectAccessible(page: Page, screen: string) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const found = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(found).toEqual([]);
+}
+
+test("the main screens pass the axe-core WCAG 2.1 AA checks", async ({ page, admin }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Anmelden" })).toBeVisible();
+  await expectAccessible(page, "login");
+
+  await login(page, admin.email, admin.password);
+  await expectAccessible(page, "start");
+
+  await page.goto("/organisation/companies");
+  await expect(page.getByRole("heading", { level: 1, name: "Unternehmen" })).toBeVisible();
+  await expect(page.getByRole("table")).toBeVisible();
+  await expectAccessible(page, "companies");
+
+  await page.goto("/organisation/companies/new");
+  await page.getByRole("button", { name: "Speichern" }).click();
+  await expect(page.getByLabel("Name (Firma)")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page, "company form with errors");
+
+  await page.goto("/organisation/employee-types");
+  await expect(page.getByRole("heading", { level: 1, name: "Mitarbeitertypen" })).toBeVisible();
+  await expectAccessible(page, "employee types");
+
+  await page.getByRole("link", { name: "Mitarbeitertyp anlegen" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Neuer Mitarbeitertyp" });
+  await dialog.getByLabel("Name").fill(uniqueName("Auszubildende"));
+  await expectAccessible(page, "unit dialog");
+  await dialog.getByRole("button", { name: "Speichern" }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByRole("button", { name: /^Löschen: / }).first().click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expectAccessible(page, "delete confirmation");
+});
