@@ -67,6 +67,8 @@ type Document struct {
 	Date Date `json:"date"`
 	// DateText is Date written out in the document's language.
 	DateText string `json:"dateText"`
+	// Place is the company's city, the default place before the date.
+	Place string `json:"place,omitempty"`
 	// Subject is the employee's full name; Company the employer's name.
 	Subject     string          `json:"subject"`
 	Company     string          `json:"company"`               // employer, for metadata and letterhead

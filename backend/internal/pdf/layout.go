@@ -55,7 +55,8 @@ type Layout struct {
 	// Footer lines carry the registration data (Amtsgericht, HRB, USt-IdNr.,
 	// managing directors); printed small on every page.
 	Footer []string `json:"footer,omitempty"`
-	// Place is printed before the date ("Köln, 31. Mai 2024").
+	// Place is printed before the date ("Köln, 31. Mai 2024"); empty uses
+	// the document's place (the company's city).
 	Place     string         `json:"place,omitempty"`
 	Signature SignatureBlock `json:"signature"`
 	// ShowHeadings prints the section headings above the paragraphs; by

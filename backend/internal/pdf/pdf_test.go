@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -189,76 +190,76 @@ func TestMultiPage(t *testing.T) {
 	t.Parallel()
 	needTool(t, "pdftotext")
 	dir := artifacts(t)
-	for _, n := range []int{18, 24, 25, 26, 31, 38, 52} {
-		f := exampleFacts(t)
-		f.Tasks = nil
-		for i := 0; i < n; i++ {
-			f.Tasks = append(f.Tasks, catalog.T("Steuerung des Teilprojekts Nummer "+strings.Repeat("I", 1+i%4)+" mit den Fachbereichen Vertrieb, Einkauf und Produktion an den Standorten Köln, Görlitz und Straßburg"))
-		}
-		doc, err := generator.Generate(f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l := layout(t)
-		l.ShowHeadings = true
-		b, err := pdf.Render(doc, l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := write(t, dir, "long.pdf", b)
-		if n == 52 {
-			write(t, dir, "long-52.pdf", b)
-		}
-		pages := strings.Split(strings.TrimRight(run(t, "pdftotext", "-enc", "UTF-8", path, "-"), "\f"), "\f")
-		if len(pages) < 2 {
-			t.Fatalf("%d tasks: %d page(s)", n, len(pages))
-		}
-		headings := map[string]bool{}
-		for _, p := range doc.Paragraphs {
-			headings[p.Heading] = true
-		}
-		for i, page := range pages {
-			label := pdf.PageLabel("de", i+1, len(pages))
-			if (i == 0) == strings.Contains(page, label) {
-				t.Errorf("%d tasks, page %d: label %q present=%v", n, i+1, label, strings.Contains(page, label))
+	for _, n := range []int{18, 25, 31, 38, 52} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			f := exampleFacts(t)
+			f.Tasks = nil
+			for i := 0; i < n; i++ {
+				f.Tasks = append(f.Tasks, catalog.T("Steuerung des Teilprojekts Nummer "+strings.Repeat("I", 1+i%4)+" mit den Fachbereichen Vertrieb, Einkauf und Produktion an den Standorten Köln, Görlitz und Straßburg"))
 			}
-			var body []string
-			for _, ln := range strings.Split(page, "\n") {
-				ln = strings.TrimSpace(ln)
-				if ln == "" || ln == label || strings.HasPrefix(ln, "Weißenfels & Söhne GmbH · Sitz") || strings.HasPrefix(ln, "Geschäftsführer:") {
-					continue
-				}
-				body = append(body, ln)
+			doc, err := generator.Generate(f, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if i < len(pages)-1 && len(body) > 0 {
-				last := body[len(body)-1]
-				if strings.HasSuffix(last, ":") || headings[last] {
-					t.Errorf("%d tasks: page %d ends with %q", n, i+1, last)
-				}
+			l := layout(t)
+			l.ShowHeadings = true
+			b, err := pdf.Render(doc, l)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		// the signatures never stand alone: the last page also carries the
-		// end of the closing paragraph
-		last := doc.Paragraphs[len(doc.Paragraphs)-1].Text
-		words := strings.Fields(last)
-		tail := strings.Join(words[max(0, len(words)-3):], " ")
-		if !strings.Contains(norm(pages[len(pages)-1]), tail) {
-			t.Errorf("%d tasks: last page lacks the end of the closing %q", n, tail)
-		}
-		got := extracted(t, path, l)
-		if !strings.Contains(got, norm(doc.PlainText()[len(doc.Title):])) {
-			// headings are printed in this layout; compare without them
-			var want []string
+			path := write(t, dir, fmt.Sprintf("long-%d.pdf", n), b)
+			pages := strings.Split(strings.TrimRight(run(t, "pdftotext", "-enc", "UTF-8", path, "-"), "\f"), "\f")
+			if len(pages) < 2 {
+				t.Fatalf("%d tasks: %d page(s)", n, len(pages))
+			}
+			headings := map[string]bool{}
 			for _, p := range doc.Paragraphs {
-				want = append(want, p.Heading, p.Text)
-				for _, it := range p.Items {
-					want = append(want, generator.Bullet+" "+it)
+				headings[p.Heading] = true
+			}
+			for i, page := range pages {
+				label := pdf.PageLabel("de", i+1, len(pages))
+				if (i == 0) == strings.Contains(page, label) {
+					t.Errorf("%d tasks, page %d: label %q present=%v", n, i+1, label, strings.Contains(page, label))
+				}
+				var body []string
+				for _, ln := range strings.Split(page, "\n") {
+					ln = strings.TrimSpace(ln)
+					if ln == "" || ln == label || strings.HasPrefix(ln, "Weißenfels & Söhne GmbH · Sitz") || strings.HasPrefix(ln, "Geschäftsführer:") {
+						continue
+					}
+					body = append(body, ln)
+				}
+				if i < len(pages)-1 && len(body) > 0 {
+					last := body[len(body)-1]
+					if strings.HasSuffix(last, ":") || headings[last] {
+						t.Errorf("%d tasks: page %d ends with %q", n, i+1, last)
+					}
 				}
 			}
-			if !strings.Contains(got, norm(strings.Join(want, " "))) {
-				t.Errorf("%d tasks: body text lost in extraction", n)
+			// the signatures never stand alone: the last page also carries the
+			// end of the closing paragraph
+			last := doc.Paragraphs[len(doc.Paragraphs)-1].Text
+			words := strings.Fields(last)
+			tail := strings.Join(words[max(0, len(words)-3):], " ")
+			if !strings.Contains(norm(pages[len(pages)-1]), tail) {
+				t.Errorf("%d tasks: last page lacks the end of the closing %q", n, tail)
 			}
-		}
+			got := extracted(t, path, l)
+			if !strings.Contains(got, norm(doc.PlainText()[len(doc.Title):])) {
+				// headings are printed in this layout; compare without them
+				var want []string
+				for _, p := range doc.Paragraphs {
+					want = append(want, p.Heading, p.Text)
+					for _, it := range p.Items {
+						want = append(want, generator.Bullet+" "+it)
+					}
+				}
+				if !strings.Contains(got, norm(strings.Join(want, " "))) {
+					t.Errorf("%d tasks: body text lost in extraction", n)
+				}
+			}
+		})
 	}
 }
 

@@ -329,8 +329,12 @@ func (r *renderer) draw(ls []line, h float64) {
 }
 
 func (r *renderer) dateLine() string {
-	if r.l.Place != "" {
-		return r.l.Place + ", " + r.doc.DateText
+	place := r.l.Place
+	if place == "" {
+		place = r.doc.Place
+	}
+	if place != "" {
+		return place + ", " + r.doc.DateText
 	}
 	return r.doc.DateText
 }
