@@ -96,7 +96,7 @@ run: setup build ## set everything up and serve https://localhost:8443
 # ------------------------------------------------------------------ test --
 
 .PHONY: test
-test: setup lint checkgenerate test-go test-web test-e2e ## every check and test (what CI runs)
+test: setup lint checkgenerate test-go fuzz test-web test-e2e ## every check and test (what CI runs)
 	@echo "make test: all checks passed"
 
 .PHONY: lint
@@ -111,6 +111,10 @@ lint: deps-npm tools ## buf lint, go vet, staticcheck, tsc, compose file
 test-go: ## Go tests on real PostgreSQL (fresh database per test)
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test -count=1 -race -timeout 15m ./...
+
+.PHONY: fuzz
+fuzz: ## every Go fuzz target, briefly (FUZZTIME=8s each)
+	scripts/fuzz.sh
 
 .PHONY: test-web
 test-web: deps-npm ## Vitest
