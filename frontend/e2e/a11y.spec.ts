@@ -10,6 +10,8 @@ async function expectAccessible(page: Page, screen: string) {
 }
 
 test("the main screens pass the axe-core WCAG 2.1 AA checks", async ({ page, admin }) => {
+  // axe-core analyses the whole DOM seven times: slow on a busy machine.
+  test.slow();
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Anmelden" })).toBeVisible();
   await expectAccessible(page, "login");

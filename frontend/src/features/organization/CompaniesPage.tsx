@@ -9,7 +9,9 @@ import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { IconBuilding, IconPencil, IconPlus, IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal, ErrorAlert, formatDateTime } from "./shared.js";
+import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { formatDateTime } from "../../lib/format.js";
 
 /** CompaniesPage lists the legal entities of the tenant. */
 export function CompaniesPage() {

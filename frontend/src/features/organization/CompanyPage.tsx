@@ -32,7 +32,8 @@ import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
 import { IconAlert, IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal, ErrorAlert } from "./shared.js";
+import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { ErrorAlert } from "../shell/ErrorAlert.js";
 
 type CompanyValues = Omit<CompanyFields, "$typeName" | "$unknown">;
 

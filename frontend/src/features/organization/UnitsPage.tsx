@@ -35,7 +35,9 @@ import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
 import { IconAlert, IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal, ErrorAlert, formatDateTime } from "./shared.js";
+import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { formatDateTime } from "../../lib/format.js";
 import { unitKinds, type UnitKindInfo, type UnitKindSlug } from "./unit-kinds.js";
 
 const emptyIcons: Record<UnitKindSlug, ReactElement> = {

@@ -1,35 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../lib/errors.js";
-import { IconAlert } from "../shell/icons.js";
-
-/** formatDateTime shows a protobuf timestamp in the UI language. */
-export function formatDateTime(ts: Timestamp | undefined, language: string): string {
-  if (!ts) return "";
-  return new Intl.DateTimeFormat(language === "en" ? "en-GB" : "de-DE", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  }).format(timestampDate(ts));
-}
-
-/** ErrorAlert shows why loading failed and offers to try again. */
-export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <Alert color="red" variant="light" icon={<IconAlert />} title={t("errors.title")} role="alert">
-      <Stack gap="sm" align="flex-start">
-        <Text size="sm">{errorMessage(error, t)}</Text>
-        {onRetry && (
-          <Button size="xs" variant="default" onClick={onRetry}>
-            {t("app.retry")}
-          </Button>
-        )}
-      </Stack>
-    </Alert>
-  );
-}
 
 /**
  * ConfirmDeleteModal asks before deleting. Focus starts on "Abbrechen", the
