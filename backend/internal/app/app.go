@@ -39,6 +39,7 @@ type App struct {
 	Hasher       *password.Hasher
 	Signer       *auth.Signer
 	Audit        *audit.Writer
+	AuditChain   *audit.ChainKey
 	Limiter      *ratelimit.Limiter
 	Auth         *auth.Authenticator
 	Organization *organization.Service
@@ -77,6 +78,10 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	if err != nil {
 		return nil, fmt.Errorf("token signing key: %w", err)
 	}
+	chain, err := keys.EnsurePlatformKey(ctx, pool, keyring.AuditChainKey)
+	if err != nil {
+		return nil, fmt.Errorf("audit chain key: %w", err)
+	}
 	policy := auth.DefaultPolicy
 	if opts.Policy != nil {
 		policy = *opts.Policy
@@ -91,7 +96,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a := &App{Cfg: cfg, Log: log, Now: now, Pool: pool, DB: &postgres.DB{Pool: pool}, Keys: keys,
 		Index: keyring.NewIndexKey(idx[len(idx)-1].Key), Hasher: password.NewHasher(params, cfg.HashConcurrency),
-		Signer: signer, Audit: audit.NewWriter(keys, now), Registry: prometheus.NewRegistry()}
+		Signer: signer, AuditChain: audit.NewChainKey(chain[0].Key), Registry: prometheus.NewRegistry()}
+	a.Audit = audit.NewWriter(keys, a.AuditChain, now)
 	a.Limiter = ratelimit.New(pool, a.Index, now)
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log})

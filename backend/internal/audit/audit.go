@@ -2,10 +2,14 @@
 //
 // Every event is written in the same transaction as the action it records,
 // so an action without its record (or a record of an action that was rolled
-// back) cannot exist. Per tenant the events form a hash chain:
+// back) cannot exist. Per tenant the events form a keyed hash chain:
 //
-//	hash(n) = SHA-256(hash(n-1) || canonical(event n))
+//	hash(n) = HMAC-SHA256(K_tenant, hash(n-1) || canonical(event n))
+//	K_tenant = HMAC-SHA256(K_chain, "zeugo audit chain/" || tenant id)
 //
+// K_chain is a platform key wrapped by the master key, so whoever can write
+// the database but does not hold the master key (a database administrator,
+// a stolen backup) cannot recompute a consistent chain after changing it.
 // The chain head row is locked by the writer, which serialises appends per
 // tenant. zeugo_app may only INSERT and SELECT audit rows; Verify proves that
 // no event was altered, removed or inserted since the anchor (the last hash
@@ -15,6 +19,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -72,19 +77,34 @@ type Event struct {
 	Details map[string]string
 }
 
-// Writer appends events.
-type Writer struct {
-	keys *keyring.Keyring
-	now  func() time.Time
+// ChainKey computes and verifies the keyed chain.
+type ChainKey struct {
+	key []byte
 }
 
-// NewWriter returns a writer that encrypts IP and user agent with the
-// tenant's data key.
-func NewWriter(keys *keyring.Keyring, now func() time.Time) *Writer {
+// NewChainKey wraps the raw platform chain key.
+func NewChainKey(raw []byte) *ChainKey { return &ChainKey{key: append([]byte{}, raw...)} }
+
+func (k *ChainKey) tenantKey(tenantID uuid.UUID) []byte {
+	m := hmac.New(sha256.New, k.key)
+	m.Write([]byte("zeugo audit chain/" + tenantID.String()))
+	return m.Sum(nil)
+}
+
+// Writer appends events.
+type Writer struct {
+	keys  *keyring.Keyring
+	chain *ChainKey
+	now   func() time.Time
+}
+
+// NewWriter returns a writer that chains with chain and encrypts IP and user
+// agent with the tenant's data key.
+func NewWriter(keys *keyring.Keyring, chain *ChainKey, now func() time.Time) *Writer {
 	if now == nil {
 		now = time.Now
 	}
-	return &Writer{keys: keys, now: now}
+	return &Writer{keys: keys, chain: chain, now: now}
 }
 
 // Genesis is the hash before a tenant's first event.
@@ -155,7 +175,7 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 			r.UserAgentEnc = c.SealString(id, "audit.user_agent", info.UserAgent)
 		}
 	}
-	r.Hash = ChainHash(prev, &r)
+	r.Hash = w.chain.Hash(prev, &r)
 	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, actor_id, action, outcome,
 			target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -169,9 +189,9 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 	return nil
 }
 
-// ChainHash is SHA-256(prev || canonical(r)); canonical is every stored
-// field, length-prefixed, in a fixed order.
-func ChainHash(prev []byte, r *Record) []byte {
+// Hash is HMAC-SHA256 under the tenant's chain key of prev || canonical(r);
+// canonical is every stored field, length-prefixed, in a fixed order.
+func (k *ChainKey) Hash(prev []byte, r *Record) []byte {
 	var buf bytes.Buffer
 	field := func(b []byte) {
 		var n [4]byte
@@ -195,7 +215,7 @@ func ChainHash(prev []byte, r *Record) []byte {
 	field(r.IPEnc)
 	field(r.UserAgentEnc)
 	field([]byte(r.Details))
-	h := sha256.New()
+	h := hmac.New(sha256.New, k.tenantKey(r.TenantID))
 	h.Write(prev)
 	h.Write(buf.Bytes())
 	return h.Sum(nil)
@@ -215,7 +235,7 @@ type VerifyResult struct {
 
 // Verify recomputes the tenant's chain from its anchor to its head inside tx
 // (bound to tenantID), reading in batches of 1,000.
-func Verify(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (VerifyResult, error) {
+func (k *ChainKey) Verify(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (VerifyResult, error) {
 	var headSeq, anchorSeq int64
 	var headHash, anchorHash []byte
 	err := tx.QueryRow(ctx, `SELECT seq, hash, anchor_seq, anchor_hash FROM audit_chain_heads WHERE tenant_id = $1`, tenantID).
@@ -256,7 +276,7 @@ func Verify(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (VerifyResult, e
 			if !bytes.Equal(r.PrevHash, prev) {
 				return fail(r.Seq, "previous hash does not match")
 			}
-			if !bytes.Equal(ChainHash(prev, r), r.Hash) {
+			if !hmac.Equal(k.Hash(prev, r), r.Hash) {
 				return fail(r.Seq, "event content does not match its hash")
 			}
 			prev, expect = r.Hash, expect+1

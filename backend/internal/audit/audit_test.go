@@ -40,6 +40,7 @@ type fixture struct {
 	app   *postgres.DB
 	keys  *keyring.Keyring
 	w     *audit.Writer
+	key   *audit.ChainKey
 	clock *clock
 }
 
@@ -53,7 +54,8 @@ func newFixture(t *testing.T) *fixture {
 	// Noon UTC today: no test crosses a day boundary by accident.
 	c := &clock{now: time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)}
 	keys := keyring.New(master, c.Now)
-	return &fixture{db: db, app: &postgres.DB{Pool: db.App}, keys: keys, w: audit.NewWriter(keys, c.Now), clock: c}
+	chain := audit.NewChainKey(keyring.NewKey())
+	return &fixture{db: db, app: &postgres.DB{Pool: db.App}, keys: keys, w: audit.NewWriter(keys, chain, c.Now), key: chain, clock: c}
 }
 
 // tenant creates a tenant row (as the operator) and its data key.
@@ -109,7 +111,7 @@ func (f *fixture) verify(t *testing.T, ten uuid.UUID) audit.VerifyResult {
 	var res audit.VerifyResult
 	err := f.app.TenantTx(context.Background(), ten, func(tx pgx.Tx) error {
 		var err error
-		res, err = audit.Verify(context.Background(), tx, ten)
+		res, err = f.key.Verify(context.Background(), tx, ten)
 		return err
 	})
 	if err != nil {
@@ -279,7 +281,7 @@ func testForgedAppendIsDetected(t *testing.T, f *fixture) {
 	}
 	forged := audit.Record{TenantID: ten, Seq: last.Seq + 1, ID: uuid.Must(uuid.NewV7()), OccurredAt: last.OccurredAt.Add(time.Second),
 		ActorType: audit.ActorOperator, Action: audit.ActionAccountUnlocked, Outcome: audit.OutcomeSuccess, Details: "{}", PrevHash: last.Hash}
-	forged.Hash = audit.ChainHash(last.Hash, &forged)
+	forged.Hash = audit.NewChainKey(keyring.NewKey()).Hash(last.Hash, &forged) // a forger without the master key
 	if _, err := f.db.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, action, outcome, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ten, forged.Seq, forged.ID, forged.OccurredAt, forged.ActorType,
 		forged.Action, forged.Outcome, forged.Details, forged.PrevHash, forged.Hash); err != nil {
@@ -302,7 +304,7 @@ func testForgedAppendIsDetected(t *testing.T, f *fixture) {
 	}
 	r.Action, r.Outcome = audit.ActionLoginSucceeded, audit.OutcomeSuccess
 	if _, err := f.db.Owner.Exec(ctx, `UPDATE audit_events SET action = $3, outcome = $4, hash = $5 WHERE tenant_id = $1 AND seq = $2`,
-		ten2, n, r.Action, r.Outcome, audit.ChainHash(r.PrevHash, &r)); err != nil {
+		ten2, n, r.Action, r.Outcome, audit.NewChainKey(keyring.NewKey()).Hash(r.PrevHash, &r)); err != nil {
 		t.Fatal(err)
 	}
 	if res := f.verify(t, ten2); res.OK || res.BrokenAtSeq != n {
@@ -422,7 +424,7 @@ func testTenantsHaveSeparateChains(t *testing.T, f *fixture) {
 			return fmt.Errorf("B sees %d events and %d chain heads of A", events, heads)
 		}
 		// Verifying A from B's transaction finds no chain at all.
-		res, err := audit.Verify(ctx, tx, a)
+		res, err := f.key.Verify(ctx, tx, a)
 		if err != nil {
 			return err
 		}
@@ -452,23 +454,24 @@ func TestChainHashIsCanonical(t *testing.T) {
 			IPEnc: []byte{1, 2}, UserAgentEnc: []byte{3}, Details: `{"a":"b"}`}
 	}
 	prev := bytes.Repeat([]byte{9}, 32)
+	key := audit.NewChainKey(bytes.Repeat([]byte{7}, 32))
 	r := base()
-	h := audit.ChainHash(prev, &r)
+	h := key.Hash(prev, &r)
 	r2 := base()
-	if !bytes.Equal(h, audit.ChainHash(prev, &r2)) {
+	if !bytes.Equal(h, key.Hash(prev, &r2)) {
 		t.Fatal("ChainHash is not deterministic")
 	}
 	// The same instant in another time zone hashes the same (the database
 	// returns local times).
 	r3 := base()
 	r3.OccurredAt = r3.OccurredAt.In(time.FixedZone("CET", 3600))
-	if !bytes.Equal(h, audit.ChainHash(prev, &r3)) {
+	if !bytes.Equal(h, key.Hash(prev, &r3)) {
 		t.Error("ChainHash depends on the time zone of OccurredAt")
 	}
 	// prev_hash and hash themselves are not part of the content.
 	r4 := base()
 	r4.PrevHash, r4.Hash = []byte("x"), []byte("y")
-	if !bytes.Equal(h, audit.ChainHash(prev, &r4)) {
+	if !bytes.Equal(h, key.Hash(prev, &r4)) {
 		t.Error("stored PrevHash/Hash leak into the content hash")
 	}
 	mutations := map[string]func(*audit.Record){
@@ -493,12 +496,16 @@ func TestChainHashIsCanonical(t *testing.T) {
 	for name, mut := range mutations {
 		m := base()
 		mut(&m)
-		if bytes.Equal(h, audit.ChainHash(prev, &m)) {
+		if bytes.Equal(h, key.Hash(prev, &m)) {
 			t.Errorf("changing %s does not change the hash", name)
 		}
 	}
-	if bytes.Equal(h, audit.ChainHash(bytes.Repeat([]byte{8}, 32), &r)) {
+	if bytes.Equal(h, key.Hash(bytes.Repeat([]byte{8}, 32), &r)) {
 		t.Error("the previous hash does not feed the hash")
+	}
+	// Without the key nobody computes the same chain.
+	if bytes.Equal(h, audit.NewChainKey(bytes.Repeat([]byte{6}, 32)).Hash(prev, &r)) {
+		t.Error("another chain key yields the same hash")
 	}
 }
 

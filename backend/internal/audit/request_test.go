@@ -85,7 +85,7 @@ func TestLoginEventsCarryRequestFacts(t *testing.T) {
 			}
 			events = append(events, r.e)
 		}
-		res, err := audit.Verify(ctx, tx, ten.TenantID)
+		res, err := env.App.AuditChain.Verify(ctx, tx, ten.TenantID)
 		if err != nil {
 			return err
 		}

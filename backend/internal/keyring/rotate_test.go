@@ -164,8 +164,8 @@ func TestRotateWhileServing(t *testing.T) {
 	if rotErr != nil {
 		t.Fatalf("rotate: %v", rotErr)
 	}
-	if res.PlatformKeys != 2 || res.TenantKeys != 1 || res.NewDataKeys != 0 {
-		t.Errorf("rotate result %+v, want 2 platform keys and 1 tenant key", res)
+	if res.PlatformKeys != 3 || res.TenantKeys != 1 || res.NewDataKeys != 0 {
+		t.Errorf("rotate result %+v, want 3 platform keys and 1 tenant key", res)
 	}
 	total := 0
 	calls.Range(func(_, v any) bool { total += v.(int); return true })

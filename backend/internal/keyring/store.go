@@ -23,6 +23,7 @@ type Querier interface {
 const (
 	BlindIndexKey   = "blind_index"
 	TokenSigningKey = "token_signing"
+	AuditChainKey   = "audit_chain"
 )
 
 // cacheTTL bounds how long a process keeps encrypting with a DEK version

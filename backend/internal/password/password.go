@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Params are argon2id cost parameters.
@@ -107,7 +108,7 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key, err := h.key(ctx, []byte(pw), salt, h.params, h.params.KeyLen)
+	key, err := h.key(ctx, []byte(normalize(pw)), salt, h.params, h.params.KeyLen)
 	if err != nil {
 		return "", err
 	}
@@ -126,7 +127,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, pw string) error {
 	if err != nil {
 		return err
 	}
-	got, err := h.key(ctx, []byte(pw), salt, p, uint32(len(want)))
+	got, err := h.key(ctx, []byte(normalize(pw)), salt, p, uint32(len(want)))
 	if err != nil {
 		return err
 	}
@@ -181,3 +182,8 @@ func decode(encoded string) (Params, []byte, []byte, error) {
 	p.SaltLen, p.KeyLen = len(salt), uint32(len(key))
 	return p, salt, key, nil
 }
+
+// normalize applies Unicode NFKC (NIST SP 800-63B §5.1.1.2), so a password
+// typed as composed or decomposed characters (ä vs a + ¨) is the same
+// password on every keyboard and operating system.
+func normalize(pw string) string { return norm.NFKC.String(pw) }

@@ -218,3 +218,17 @@ func TestCancelledContext(t *testing.T) {
 		t.Fatalf("unexpected error %v", err)
 	}
 }
+
+func TestComposedAndDecomposedPasswordsAreTheSame(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1)
+	defer h.Close()
+	composed, decomposed := "Passw\u00f6rter-\u00c4rger-1", "Passwo\u0308rter-A\u0308rger-1"
+	enc, err := h.Hash(context.Background(), composed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Verify(context.Background(), enc, decomposed); err != nil {
+		t.Fatalf("decomposed form of the same password refused: %v", err)
+	}
+}
