@@ -119,7 +119,12 @@ export function CompanyPage() {
   }, [company?.id, loadedVersion]);
 
   if (isNew && !canEdit) {
-    return <ErrorAlert error={new ConnectError("", Code.PermissionDenied)} />;
+    return (
+      <>
+        <PageHeader title={t("company.createTitle")} back={{ to: "/organisation/companies", label: t("nav.companies") }} />
+        <ErrorAlert error={new ConnectError("", Code.PermissionDenied)} />
+      </>
+    );
   }
 
   const title = isNew ? t("company.createTitle") : canEdit ? t("company.editTitle") : t("company.viewTitle");
@@ -197,28 +202,31 @@ export function CompanyPage() {
       <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }} maw={960}>
         <form onSubmit={submit} noValidate aria-label={title}>
           <Stack gap="xl">
-            <div ref={alertRef} />
-            {conflict && (
-              <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
-                <Stack gap="sm" align="flex-start">
-                  <Text size="sm">{t("errors.conflict")}</Text>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => {
-                      setConflict(false);
-                      void query.refetch();
-                    }}
-                  >
-                    {t("app.reload")}
-                  </Button>
-                </Stack>
-              </Alert>
-            )}
-            {formError && (
-              <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
-                {formError}
-              </Alert>
+            {(conflict || formError) && (
+              <Stack gap="sm" ref={alertRef}>
+                {conflict && (
+                  <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
+                    <Stack gap="sm" align="flex-start">
+                      <Text size="sm">{t("errors.conflict")}</Text>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        onClick={() => {
+                          setConflict(false);
+                          void query.refetch();
+                        }}
+                      >
+                        {t("app.reload")}
+                      </Button>
+                    </Stack>
+                  </Alert>
+                )}
+                {formError && (
+                  <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+                    {formError}
+                  </Alert>
+                )}
+              </Stack>
             )}
             <Section title={t("company.sectionGeneral")}>
               <Grid.Col span={12}>
@@ -228,7 +236,7 @@ export function CompanyPage() {
                 <Textarea
                   id="company-description"
                   label={t("company.fields.description")}
-                  description={t("company.fields.descriptionHint")}
+                  description={readOnly ? undefined : t("company.fields.descriptionHint")}
                   autosize
                   minRows={2}
                   maxRows={5}
@@ -354,11 +362,16 @@ type FieldProps = {
 
 function Field({ form, name, upperCase, descriptionBelow, ...rest }: FieldProps) {
   const props = form.getInputProps(name);
+  // Read-only: no hints, examples or required marks that look like data or tasks.
+  const editable = !rest.readOnly;
   return (
     <TextInput
       id={`company-${name}`}
       inputWrapperOrder={descriptionBelow ? ["label", "input", "description", "error"] : undefined}
       {...rest}
+      description={editable ? rest.description : undefined}
+      placeholder={editable ? rest.placeholder : undefined}
+      required={editable && rest.required}
       {...props}
       onChange={(e) => {
         const value = upperCase ? e.currentTarget.value.toUpperCase() : e.currentTarget.value;

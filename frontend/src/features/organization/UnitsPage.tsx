@@ -283,7 +283,7 @@ function UnitDialog({
             <TextInput
               id="unit-name"
               label={t("common.name")}
-              required
+              required={canEdit}
               maxLength={100}
               readOnly={!canEdit}
               data-autofocus
