@@ -6,6 +6,7 @@
 //	zeugo user unlock --email E --tenant T
 //	zeugo keys rotate [--new-data-keys]
 //	zeugo demo                       ensure the demo tenant of `make run` and print its login
+//	zeugo render --facts F.json      certificate text or PDF without a server or database
 //
 // Configuration comes from ZEUGO_* environment variables (README.md). A bad
 // configuration ends the program with exit code 2 and one line naming the
@@ -22,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/zeugo/zeugo/backend/internal/config"
+	"github.com/zeugo/zeugo/backend/internal/rendercmd"
 )
 
 func main() {
@@ -40,6 +42,7 @@ commands:
   user unlock     unlock a locked account
   keys rotate     re-wrap all data keys under the current master key
   demo            ensure the demo tenant "Muster GmbH" and print its login
+  render          print a certificate text (or write its PDF) from a facts file, offline
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv config.Getenv) int {
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv co
 		err = cmdKeys(ctx, rest, getenv, stdout)
 	case "demo":
 		err = cmdDemo(ctx, getenv, stdout)
+	case "render":
+		// Needs no configuration, database or server.
+		return rendercmd.Run(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
