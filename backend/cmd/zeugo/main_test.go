@@ -203,7 +203,7 @@ func TestOperatorCommands(t *testing.T) {
 	env["ZEUGO_MASTER_KEY"] = base64.StdEncoding.EncodeToString(newKey)
 	env["ZEUGO_MASTER_KEYS_OLD"] = strings.TrimSpace(string(oldKey))
 	code, stdout, stderr = zeugo(t, env, "keys", "rotate")
-	if code != 0 || !strings.Contains(stdout, "re-wrapped 2 platform keys and 1 tenant data keys") {
+	if code != 0 || !strings.Contains(stdout, "re-wrapped 3 platform keys and 1 tenant data keys") {
 		t.Fatalf("keys rotate: %d %q %q", code, stdout, stderr)
 	}
 	var notRewrapped int
