@@ -76,6 +76,9 @@ type Document struct {
 	Signatories []SignatureLine `json:"signatories,omitempty"` // for the signature block
 	// Overall is the overall grade the text conveys (0 for a simple reference).
 	Overall Grade `json:"overall,omitempty"`
+	// Version names the catalogue and phrase data the text was written with
+	// (see Library.Version).
+	Version string `json:"version"`
 }
 
 // Paragraph returns the paragraph of a section.

@@ -231,7 +231,7 @@ func (w *writer) write() (Document, error) {
 		Kind: f.Kind, Language: w.lang, Date: f.DocumentDate(),
 		DateText: FormatDate(f.DocumentDate(), w.lang),
 		Subject:  w.exp.vars["FullName"], Company: strings.TrimSpace(f.Company.Name),
-		Place: w.text(f.Company.City),
+		Place: w.text(f.Company.City), Version: w.lib.Version(w.lang),
 	}
 	if err := w.setup(); err != nil {
 		return Document{}, err

@@ -64,6 +64,20 @@ type Library struct {
 	Catalog *catalog.Catalog
 }
 
+// Version identifies the data a text was written with, e.g.
+// "catalog 2026.11-1, letters de 1, phrases de 1", so that a stored
+// certificate records which wording version produced it.
+func (l *Library) Version(lang string) string {
+	v := "catalog " + l.Catalog.Version
+	if lt := l.Catalog.Letters[lang]; lt != nil {
+		v += fmt.Sprintf(", letters %s %d", lang, lt.Version)
+	}
+	if pb := l.Phrases[lang]; pb != nil {
+		v += fmt.Sprintf(", phrases %s %d", lang, pb.Version)
+	}
+	return v
+}
+
 // Languages returns the languages the library can write, sorted.
 func (l *Library) Languages() []string {
 	var out []string
