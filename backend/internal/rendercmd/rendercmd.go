@@ -179,7 +179,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var out bytes.Buffer
 	out.WriteString(doc.PlainText())
-	out.WriteString("\n" + doc.DateText + "\n")
+	dateLine := doc.DateText
+	if doc.Place != "" {
+		dateLine = doc.Place + ", " + dateLine
+	}
+	out.WriteString("\n" + dateLine + "\n")
 	for _, s := range doc.Signatories {
 		out.WriteString("\n" + s.Name)
 		if s.Function != "" {
