@@ -198,6 +198,26 @@ describe("Session", () => {
     expect(onLogout).toHaveBeenCalledTimes(1);
   });
 
+  it("waits for a running refresh before logging out", async () => {
+    const clock = fakeTimers();
+    const order: string[] = [];
+    const d = deferred<{ tokens: ReturnType<typeof tokens>; principal: typeof principal }>();
+    const a = api({
+      login: vi.fn(async () => ({ tokens: tokens(1, clock.now() + 600_000), principal })),
+      refresh: vi.fn(() => d.promise.then((r) => (order.push("refreshed"), r))),
+      logout: vi.fn(async () => (order.push("logout"), {})),
+    });
+    const s = new Session(a, clock);
+    await s.login("a@b.de", "x");
+    const refreshing = s.refresh();
+    const loggingOut = s.logout();
+    d.resolve({ tokens: tokens(2, clock.now() + 600_000), principal });
+    await Promise.all([refreshing, loggingOut]);
+    expect(order).toEqual(["refreshed", "logout"]);
+    expect(s.getState()).toEqual({ status: "anonymous", reason: "loggedOut" });
+    expect(s.getAccessToken()).toBeUndefined();
+  });
+
   it("passes login errors to the form and stays signed out", async () => {
     const a = api({ login: vi.fn(async () => Promise.reject(new ConnectError("bad", Code.Unauthenticated))) });
     const s = new Session(a, fakeTimers());

@@ -99,6 +99,9 @@ export class Session {
 
   /** logout ends the session on the server (best effort) and locally. */
   async logout(): Promise<void> {
+    // Let a running refresh finish first: the logout must present the newest
+    // cookie, and a late refresh answer must not sign this tab in again.
+    if (this.inflight) await this.inflight.catch(() => false);
     try {
       await this.api.logout();
     } catch {
