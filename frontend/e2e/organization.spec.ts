@@ -156,6 +156,14 @@ test.describe("organization structure", () => {
     await page.getByRole("button", { name: "Speichern" }).click();
     await page.getByRole("link", { name, exact: true }).click();
     await page.getByLabel("Ort", { exact: true }).fill("Köln");
+    // Leaving with unsaved changes asks first.
+    await page.getByRole("link", { name: "Abbrechen" }).click();
+    const guard = page.getByRole("dialog", { name: "Änderungen verwerfen?" });
+    await expect(guard.getByRole("button", { name: "Weiter bearbeiten" })).toBeFocused();
+    await screenshot(page, "16-unsaved-changes");
+    await guard.getByRole("button", { name: "Weiter bearbeiten" }).click();
+    await expect(guard).toBeHidden();
+    await expect(page.getByLabel("Ort", { exact: true })).toHaveValue("Köln");
     await page.getByRole("button", { name: "Speichern" }).click();
     await expect(page.getByRole("row", { name: new RegExp(escape(name)) })).toContainText("Köln");
     await page.getByRole("link", { name, exact: true }).click();

@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { useForm, type UseFormReturnType } from "@mantine/form";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import {
@@ -33,6 +33,7 @@ import { toFormErrors, validateMessage, violationsFromError } from "../../lib/va
 import { IconAlert, IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
 import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { UnsavedChangesGuard } from "./UnsavedChangesGuard.js";
 import { ErrorAlert } from "../shell/ErrorAlert.js";
 
 type CompanyValues = Omit<CompanyFields, "$typeName" | "$unknown">;
@@ -101,6 +102,9 @@ export function CompanyPage() {
   const form = useForm<CompanyValues>({ mode: "controlled", initialValues: emptyValues });
 
   const alertRef = useRef<HTMLDivElement>(null);
+  // Set once saved or deleted, so the navigation that follows is not stopped.
+  const done = useRef(false);
+  const isDirty = useCallback(() => canEdit && !done.current && form.isDirty(), [canEdit, form]);
   const company = query.data?.company;
   const loadedVersion = company?.version;
 
@@ -169,7 +173,7 @@ export function CompanyPage() {
         await update.mutateAsync({ id, version: loadedVersion ?? 0n, fields });
         notifySuccess(t, t("company.updated", { name: fields.name }));
       }
-      form.resetDirty();
+      done.current = true;
       void navigate("/organisation/companies");
     } catch (err) {
       const server = violationsFromError(err, schema);
@@ -315,6 +319,7 @@ export function CompanyPage() {
           </Stack>
         </form>
       </Paper>
+      <UnsavedChangesGuard dirty={isDirty} />
       {company && (
         <ConfirmDeleteModal
           opened={confirmDelete}
@@ -325,6 +330,7 @@ export function CompanyPage() {
             await remove.mutateAsync({ id: company.id });
             setConfirmDelete(false);
             notifySuccess(t, t("company.deleted", { name }));
+            done.current = true;
             void navigate("/organisation/companies");
           }}
         />
