@@ -95,6 +95,11 @@ test.describe("organization structure", () => {
     // Unknown paths inside the app show the not-found page, not a blank screen.
     await page.goto("/gibt-es-nicht");
     await expect(page.getByRole("heading", { level: 1, name: "Seite nicht gefunden" })).toBeVisible();
+    // So does a company id that does not exist, well-formed or not.
+    for (const id of ["01939f5e-0000-7000-8000-000000000000", "kein-gueltiger-schluessel"]) {
+      await page.goto(`/organisation/companies/${id}`);
+      await expect(page.getByRole("alert")).toContainText("nicht gefunden");
+    }
   });
 
   test("locations: create, edit and delete in a dialog, by keyboard", async ({ page, admin }) => {

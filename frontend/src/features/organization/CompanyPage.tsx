@@ -84,6 +84,11 @@ function trimmed(values: CompanyValues): CompanyValues {
   return out;
 }
 
+/** unknownId: a malformed id in the URL (InvalidArgument) is simply an unknown company. */
+function unknownId(err: unknown): unknown {
+  return isCode(err, Code.InvalidArgument) ? new ConnectError("", Code.NotFound) : err;
+}
+
 /** CompanyPage creates (/new), edits or — without the right — shows a company. */
 export function CompanyPage() {
   const { id } = useParams();
@@ -144,7 +149,10 @@ export function CompanyPage() {
     return (
       <>
         <PageHeader title={title} back={{ to: "/organisation/companies", label: t("nav.companies") }} />
-        <ErrorAlert error={query.error} onRetry={isCode(query.error, Code.NotFound) ? undefined : () => void query.refetch()} />
+        <ErrorAlert
+          error={unknownId(query.error)}
+          onRetry={isCode(unknownId(query.error), Code.NotFound) ? undefined : () => void query.refetch()}
+        />
         <Button component={Link} to="/organisation/companies" variant="default" mt="lg">
           {t("app.back")}
         </Button>

@@ -253,8 +253,12 @@ function UnitDialog({
           <Loader aria-label={t("app.loading")} />
         </Center>
       ) : !isNew && (query.isError || wrongKind) ? (
-        // An id of another kind is as unknown here as one of another tenant.
-        <ErrorAlert error={query.error ?? new ConnectError("", Code.NotFound)} />
+        // A malformed id, or one of another kind, is as unknown here as one of another tenant.
+        <ErrorAlert
+          error={
+            query.error && !isCode(query.error, Code.InvalidArgument) ? query.error : new ConnectError("", Code.NotFound)
+          }
+        />
       ) : (
         <form onSubmit={submit} noValidate aria-label={title}>
           <Stack gap="md">
