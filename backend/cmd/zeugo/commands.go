@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	stdlog "log"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -332,7 +334,7 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		ErrorLog:          stdlog.New(httpErrorLog{log}, "", 0),
 	}
 	url := baseURL(ln.Addr(), cfg.ListenAddr)
 	if cfg.AddrFile != "" {
@@ -370,4 +372,22 @@ func baseURL(addr net.Addr, configured string) string {
 		host = "localhost"
 	}
 	return "https://" + net.JoinHostPort(host, port)
+}
+
+// httpErrorLog routes net/http's own error lines (TLS handshakes, bad
+// requests) into the JSON log: handshake failures — browsers that do not
+// trust a development certificate, scanners — at debug, the rest as warnings.
+type httpErrorLog struct{ log zerolog.Logger }
+
+var peerAddr = regexp.MustCompile(`from \[?[0-9a-fA-F.:]+\]?:[0-9]+`)
+
+func (h httpErrorLog) Write(p []byte) (int, error) {
+	// "… from 203.0.113.7:51234: …": client addresses stay out of the log.
+	msg := peerAddr.ReplaceAllString(strings.TrimSpace(string(p)), "from client")
+	ev := h.log.Warn()
+	if strings.Contains(msg, "TLS handshake error") {
+		ev = h.log.Debug()
+	}
+	ev.Str("component", "http").Msg(msg)
+	return len(p), nil
 }

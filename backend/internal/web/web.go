@@ -6,10 +6,12 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"embed"
 	"encoding/base64"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -26,6 +28,9 @@ type Handler struct {
 	files fs.FS
 	index []byte
 	csp   func(nonce string) string
+	// gz holds gzip-compressed copies of the compressible assets, made once
+	// at start (they are content-hashed and public: no BREACH concern).
+	gz map[string][]byte
 }
 
 // New returns the SPA handler; built is false when the binary was compiled
@@ -39,7 +44,31 @@ func New(csp func(string) string) (h *Handler, built bool) {
 			`(The web UI is not built; use <code>make run</code>.)</p></body></html>`)
 		return &Handler{files: files, index: index, csp: csp}, false
 	}
-	return &Handler{files: files, index: index, csp: csp}, true
+	return &Handler{files: files, index: index, csp: csp, gz: compressAssets(files)}, true
+}
+
+// compressible are the asset types worth compressing.
+var compressible = map[string]bool{".js": true, ".css": true, ".svg": true, ".json": true, ".txt": true}
+
+func compressAssets(files fs.FS) map[string][]byte {
+	out := map[string][]byte{}
+	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !compressible[path.Ext(p)] {
+			return nil
+		}
+		b, err := fs.ReadFile(files, p)
+		if err != nil || len(b) < 1024 {
+			return nil
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = zw.Write(b)
+		if zw.Close() == nil && buf.Len() < len(b) {
+			out[p] = buf.Bytes()
+		}
+		return nil
+	})
+	return out
 }
 
 // ServeHTTP implements http.Handler.
@@ -58,7 +87,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				if strings.HasPrefix(p, "assets/") {
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 				} else {
-					w.Header().Set("Cache-Control", "no-cache")
+					w.Header().Set("Cache-Control", "public, max-age=86400")
+				}
+				w.Header().Add("Vary", "Accept-Encoding")
+				if gz, ok := h.gz[p]; ok && acceptsGzip(r) {
+					if ct := mime.TypeByExtension(path.Ext(p)); ct != "" {
+						w.Header().Set("Content-Type", ct)
+					}
+					w.Header().Set("Content-Encoding", "gzip")
+					http.ServeContent(w, r, p, st.ModTime(), bytes.NewReader(gz))
+					return
 				}
 				http.ServeFileFS(w, r, h.files, p)
 				return
@@ -80,4 +118,14 @@ func newNonce() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
