@@ -24,6 +24,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/devtls"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 )
@@ -69,7 +70,15 @@ type Options struct {
 	MasterKeys [][]byte
 	// Policy overrides the sign-in policy.
 	Policy *auth.Policy
+	// HashParams overrides the argon2id cost. By default tests hash with
+	// TestHashParams: the same algorithm and code path at a fraction of the
+	// cost (the race detector slows argon2id tenfold). Tests about the
+	// production parameters pass &password.OWASP.
+	HashParams *password.Params
 }
+
+// TestHashParams is the reduced argon2id cost of tests.
+var TestHashParams = password.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}
 
 // New starts a server for t.
 func New(t testing.TB, opts ...Options) *Env {
@@ -92,11 +101,14 @@ func New(t testing.TB, opts ...Options) *Env {
 	if err := postgres.CheckAppRole(ctx, db.App); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Build(ctx, cfg, log, db.App, app.Options{Now: clock.Now, Policy: o.Policy})
+	if o.HashParams == nil {
+		o.HashParams = &TestHashParams
+	}
+	a, err := app.Build(ctx, cfg, log, db.App, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	owner, err := app.Build(ctx, cfg, log, db.Owner, app.Options{Now: clock.Now, Policy: o.Policy})
+	owner, err := app.Build(ctx, cfg, log, db.Owner, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
 	if err != nil {
 		t.Fatalf("build owner app: %v", err)
 	}

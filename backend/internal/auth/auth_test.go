@@ -336,7 +336,7 @@ func TestLockingAnAccountEndsItsLiveSessionsAtOnce(t *testing.T) {
 
 func TestWeakerHashIsUpgradedAtLogin(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t)
+	env := apptest.New(t, apptest.Options{HashParams: &password.OWASP})
 	ten := env.CreateTenant("Kappa AG", "admin@kappa.example")
 	weak := password.NewHasher(password.Params{MemoryKiB: 4096, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1)
 	defer weak.Close()
