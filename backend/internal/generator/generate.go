@@ -23,6 +23,7 @@ import (
 
 // Generate validates the facts and writes the reference. lib may be nil for
 // the default library. Invalid facts give a *ValidationError and no text.
+// It is safe for concurrent use; the library is only read.
 func Generate(f Facts, lib *Library) (Document, error) {
 	if lib == nil {
 		var err error

@@ -235,64 +235,53 @@ func (r *Keyring) Rotate(ctx context.Context, q Querier, newDataKeys bool) (Rota
 	var res RotateResult
 	cur := r.Master.CurrentID()
 
-	type row struct {
-		tenant  uuid.UUID
-		name    string
+	// One table at a time: every row whose key is not under the current
+	// master key is unwrapped and wrapped again, each in its own statement
+	// (guarded by the old master id, so concurrent rotations cannot clash).
+	type table struct {
+		selectSQL, updateSQL string
+		label                func(key string, version int) string
+		count                *int
+	}
+	tables := []table{
+		{`SELECT name, version, master_key_id, wrapped FROM platform_keys WHERE master_key_id <> $1`,
+			`UPDATE platform_keys SET master_key_id = $1, wrapped = $2 WHERE name = $3 AND version = $4 AND master_key_id = $5`,
+			PlatformKeyLabel, &res.PlatformKeys},
+		{`SELECT tenant_id::text, version, master_key_id, wrapped FROM tenant_keys WHERE master_key_id <> $1`,
+			`UPDATE tenant_keys SET master_key_id = $1, wrapped = $2 WHERE tenant_id = $3::uuid AND version = $4 AND master_key_id = $5`,
+			func(tenant string, v int) string { return TenantDEKLabel(uuid.MustParse(tenant), v) }, &res.TenantKeys},
+	}
+	type wrappedKey struct {
+		key     string
 		version int
 		master  string
 		wrapped []byte
 	}
-	collect := func(sql string, scan func(pgx.Rows, *row) error) ([]row, error) {
-		rows, err := q.Query(ctx, sql, cur)
+	for _, tb := range tables {
+		rows, err := q.Query(ctx, tb.selectSQL, cur)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
-		defer rows.Close()
-		var out []row
-		for rows.Next() {
-			var rw row
-			if err := scan(rows, &rw); err != nil {
-				return nil, err
+		keys, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (wrappedKey, error) {
+			var k wrappedKey
+			err := row.Scan(&k.key, &k.version, &k.master, &k.wrapped)
+			return k, err
+		})
+		if err != nil {
+			return res, err
+		}
+		for _, k := range keys {
+			label := tb.label(k.key, k.version)
+			raw, err := r.Master.Unwrap(k.master, k.wrapped, label)
+			if err != nil {
+				return res, err
 			}
-			out = append(out, rw)
+			mid, w, _ := r.Master.Wrap(raw, label)
+			if _, err := q.Exec(ctx, tb.updateSQL, mid, w, k.key, k.version, k.master); err != nil {
+				return res, err
+			}
+			*tb.count++
 		}
-		return out, rows.Err()
-	}
-	platform, err := collect(`SELECT name, version, master_key_id, wrapped FROM platform_keys WHERE master_key_id <> $1`,
-		func(rs pgx.Rows, rw *row) error { return rs.Scan(&rw.name, &rw.version, &rw.master, &rw.wrapped) })
-	if err != nil {
-		return res, err
-	}
-	for _, p := range platform {
-		label := PlatformKeyLabel(p.name, p.version)
-		raw, err := r.Master.Unwrap(p.master, p.wrapped, label)
-		if err != nil {
-			return res, err
-		}
-		mid, w, _ := r.Master.Wrap(raw, label)
-		if _, err := q.Exec(ctx, `UPDATE platform_keys SET master_key_id = $1, wrapped = $2 WHERE name = $3 AND version = $4 AND master_key_id = $5`,
-			mid, w, p.name, p.version, p.master); err != nil {
-			return res, err
-		}
-		res.PlatformKeys++
-	}
-	tenant, err := collect(`SELECT tenant_id, version, master_key_id, wrapped FROM tenant_keys WHERE master_key_id <> $1`,
-		func(rs pgx.Rows, rw *row) error { return rs.Scan(&rw.tenant, &rw.version, &rw.master, &rw.wrapped) })
-	if err != nil {
-		return res, err
-	}
-	for _, t := range tenant {
-		label := TenantDEKLabel(t.tenant, t.version)
-		raw, err := r.Master.Unwrap(t.master, t.wrapped, label)
-		if err != nil {
-			return res, err
-		}
-		mid, w, _ := r.Master.Wrap(raw, label)
-		if _, err := q.Exec(ctx, `UPDATE tenant_keys SET master_key_id = $1, wrapped = $2 WHERE tenant_id = $3 AND version = $4 AND master_key_id = $5`,
-			mid, w, t.tenant, t.version, t.master); err != nil {
-			return res, err
-		}
-		res.TenantKeys++
 	}
 	if newDataKeys {
 		rows, err := q.Query(ctx, `SELECT id FROM tenants WHERE status <> 'purged' ORDER BY id`)

@@ -73,7 +73,8 @@ type renderer struct {
 const nbAlias = "{nb}"
 
 // Render lays out the document in the layout and returns the PDF bytes.
-// An invalid layout gives a *ValidationError.
+// An invalid layout gives a *ValidationError. It is safe for concurrent use
+// (see WriteZip).
 func Render(doc generator.Document, layout Layout) (out []byte, err error) {
 	if err := layout.Validate(); err != nil {
 		return nil, err

@@ -204,7 +204,8 @@ var tenseSections = map[string]bool{
 	SecExam: true, SecOther: true,
 }
 
-// Check reads the paragraphs and reports what they convey.
+// Check reads the paragraphs and reports what they convey. It is safe for
+// concurrent use.
 func Check(paras []Paragraph, opt Options) (*Report, error) {
 	lx, err := lexiconFor(opt.Language)
 	if err != nil {
