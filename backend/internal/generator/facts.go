@@ -60,8 +60,9 @@ func (s Salutation) Gender() catalog.Gender {
 }
 
 // ExitReason is why the employment ends. Only own wish, mutual agreement,
-// end of a fixed term and end of training are ever named in the text; the
-// employer's decision and "other" lead to a sentence without a reason.
+// end of a fixed term, end of training and retirement are ever named in the
+// text; the employer's decision and "other" lead to a sentence without a
+// reason.
 type ExitReason string
 
 // Exit reasons.
@@ -71,6 +72,7 @@ const (
 	ExitFixedTerm   ExitReason = "end_of_fixed_term"
 	ExitEmployer    ExitReason = "employer"
 	ExitEndTraining ExitReason = "end_of_training"
+	ExitRetirement  ExitReason = "retirement"
 	ExitOther       ExitReason = "other"
 )
 

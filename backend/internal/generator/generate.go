@@ -711,7 +711,12 @@ func (w *writer) closing() (*Paragraph, error) {
 				return nil, err
 			}
 		}
-		err = add(fmt.Sprintf("closing.thanks.%d", g))
+		key := "closing.thanks.%d"
+		if f.ExitReason == ExitRetirement {
+			// no "weiterer Berufsweg" for someone entering retirement
+			key = "closing.retirement.%d"
+		}
+		err = add(fmt.Sprintf(key, g))
 	}
 	if err != nil {
 		return nil, err
@@ -721,7 +726,7 @@ func (w *writer) closing() (*Paragraph, error) {
 
 func regretAllowed(r ExitReason) bool {
 	switch r {
-	case ExitOwnWish, ExitMutual, ExitFixedTerm, ExitEndTraining:
+	case ExitOwnWish, ExitMutual, ExitFixedTerm, ExitEndTraining, ExitRetirement:
 		return true
 	}
 	return false

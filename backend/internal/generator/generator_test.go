@@ -148,7 +148,7 @@ func TestDeriveOverall(t *testing.T) {
 func TestClosingRules(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []string{"de", "en"} {
-		for _, reason := range []generator.ExitReason{generator.ExitOwnWish, generator.ExitMutual, generator.ExitFixedTerm, generator.ExitEmployer, generator.ExitOther} {
+		for _, reason := range []generator.ExitReason{generator.ExitOwnWish, generator.ExitMutual, generator.ExitFixedTerm, generator.ExitEmployer, generator.ExitOther, generator.ExitRetirement} {
 			for g := generator.Grade(1); g <= 5; g++ {
 				f := sample(generator.Final, lang, persons[0], g)
 				f.ExitReason = reason
@@ -167,6 +167,9 @@ func TestClosingRules(t *testing.T) {
 					t.Errorf("%s %s grade %d: regret where none belongs", lang, reason, g)
 				case !c.Regret && g <= 2 && reason != generator.ExitEmployer && reason != generator.ExitOther:
 					t.Errorf("%s %s grade %d: no regret", lang, reason, g)
+				}
+				if closing, ok := d.Paragraph(generator.SecClosing); ok && reason == generator.ExitRetirement && (strings.Contains(closing.Text, "Beruf") || strings.Contains(closing.Text, "career")) {
+					t.Errorf("retirement closing mentions a career: %q", closing.Text)
 				}
 				exit, _ := d.Paragraph(generator.SecExit)
 				if reason == generator.ExitEmployer && (strings.Contains(exit.Text, "Wunsch") || strings.Contains(exit.Text, "request") || strings.Contains(exit.Text, "Einvernehmen")) {

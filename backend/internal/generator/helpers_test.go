@@ -16,7 +16,7 @@ var persons = []generator.Person{
 
 var kinds = []generator.Kind{generator.Final, generator.Interim, generator.Apprenticeship, generator.Simple}
 
-var exitReasons = []generator.ExitReason{generator.ExitOwnWish, generator.ExitFixedTerm, generator.ExitMutual, generator.ExitEmployer, generator.ExitOther}
+var exitReasons = []generator.ExitReason{generator.ExitOwnWish, generator.ExitFixedTerm, generator.ExitMutual, generator.ExitEmployer, generator.ExitOther, generator.ExitRetirement}
 
 var interimReasons = []generator.InterimReason{generator.InterimOwnRequest, generator.InterimSupervisorChange, generator.InterimReorganisation, generator.InterimTransfer, generator.InterimParentalLeave, generator.InterimPromotion, generator.InterimOther}
 
@@ -52,6 +52,9 @@ func sample(kind generator.Kind, lang string, p generator.Person, g generator.Gr
 		return f
 	default:
 		f.ExitReason = exitReasons[int(g-1)%len(exitReasons)]
+		if p.Salutation == generator.Frau && g == 2 {
+			f.ExitReason = generator.ExitRetirement
+		}
 	}
 	f.Ratings = generator.Ratings{
 		Bereitschaft: g, Befaehigung: g, Wissen: g, Weiterbildung: g, Arbeitsweise: g, Arbeitserfolg: g,

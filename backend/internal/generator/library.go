@@ -169,14 +169,14 @@ func requiredLetters() []string {
 	for _, r := range []InterimReason{InterimOwnRequest, InterimSupervisorChange, InterimReorganisation, InterimTransfer, InterimParentalLeave, InterimPromotion, InterimOther} {
 		keys = append(keys, "interimReason."+string(r))
 	}
-	for _, r := range []ExitReason{ExitOwnWish, ExitMutual, ExitFixedTerm, ExitEmployer, ExitOther} {
+	for _, r := range []ExitReason{ExitOwnWish, ExitMutual, ExitFixedTerm, ExitEmployer, ExitRetirement, ExitOther} {
 		keys = append(keys, "exit."+string(r))
 	}
 	for _, r := range []ExitReason{ExitEndTraining, ExitOwnWish, ExitMutual, ExitEmployer, ExitOther} {
 		keys = append(keys, "exit.apprenticeship."+string(r))
 	}
 	for g := 1; g <= 4; g++ {
-		keys = append(keys, fmt.Sprintf("closing.thanks.%d", g), fmt.Sprintf("closing.interim.%d", g), fmt.Sprintf("closing.takenOn.%d", g))
+		keys = append(keys, fmt.Sprintf("closing.thanks.%d", g), fmt.Sprintf("closing.interim.%d", g), fmt.Sprintf("closing.takenOn.%d", g), fmt.Sprintf("closing.retirement.%d", g))
 	}
 	return append(keys, "closing.regret.1", "closing.regret.2")
 }

@@ -37,7 +37,7 @@ func (ps *problems) add(path, de, en string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, De: fmt.Sprintf(de, args...), En: fmt.Sprintf(en, args...)})
 }
 
-var validExit = map[ExitReason]bool{ExitOwnWish: true, ExitMutual: true, ExitFixedTerm: true, ExitEmployer: true, ExitEndTraining: true, ExitOther: true}
+var validExit = map[ExitReason]bool{ExitOwnWish: true, ExitMutual: true, ExitFixedTerm: true, ExitEmployer: true, ExitEndTraining: true, ExitRetirement: true, ExitOther: true}
 
 var validInterim = map[InterimReason]bool{InterimOwnRequest: true, InterimSupervisorChange: true, InterimReorganisation: true, InterimTransfer: true, InterimParentalLeave: true, InterimPromotion: true, InterimOther: true}
 
@@ -153,6 +153,8 @@ func Validate(f *Facts, lib *Library) error {
 			ps.add("exitReason", "Unbekannter Austrittsgrund %q.", "unknown exit reason %q.", f.ExitReason)
 		case f.ExitReason == ExitEndTraining && f.Kind != Apprenticeship:
 			ps.add("exitReason", "„Ende der Ausbildung“ gibt es nur beim Ausbildungszeugnis.", "\"end of training\" applies to an apprenticeship reference only.")
+		case f.ExitReason == ExitRetirement && f.Kind == Apprenticeship:
+			ps.add("exitReason", "Ein Ausbildungsverhältnis endet nicht durch Ruhestand.", "a training relationship does not end with retirement.")
 		case f.ExitReason == ExitFixedTerm && f.Kind == Apprenticeship:
 			ps.add("exitReason", "Ein Ausbildungsverhältnis endet mit der Ausbildung, nicht durch Befristung: end_of_training verwenden.", "a training relationship ends with the training, not a fixed term: use end_of_training.")
 		}

@@ -386,12 +386,12 @@ func (lx *lexicon) guessSection(text string, i, n int) string {
 		}
 	}
 	switch {
-	case lx.cues["conduct"].MatchString(text):
-		return SecConduct
 	case late && lx.cues["closing"].MatchString(text):
 		return SecClosing
 	case late && lx.cues["exit"].MatchString(text):
 		return SecExit
+	case lx.cues["conduct"].MatchString(text):
+		return SecConduct
 	case lx.cues["leadership"].MatchString(text):
 		return SecLeadership
 	}
