@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Center,
   Divider,
@@ -30,9 +29,10 @@ import { showFormErrors } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
-import { IconAlert, IconTrash } from "../shell/icons.js";
+import { IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
 import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { FormAlerts } from "./FormAlerts.js";
 import { UnsavedChangesGuard } from "./UnsavedChangesGuard.js";
 import { ErrorAlert } from "../shell/ErrorAlert.js";
 
@@ -216,28 +216,14 @@ export function CompanyPage() {
           <Stack gap="xl">
             {(conflict || formError) && (
               <Stack gap="sm" ref={alertRef}>
-                {conflict && (
-                  <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
-                    <Stack gap="sm" align="flex-start">
-                      <Text size="sm">{t("errors.conflict")}</Text>
-                      <Button
-                        size="xs"
-                        variant="default"
-                        onClick={() => {
-                          setConflict(false);
-                          void query.refetch();
-                        }}
-                      >
-                        {t("app.reload")}
-                      </Button>
-                    </Stack>
-                  </Alert>
-                )}
-                {formError && (
-                  <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
-                    {formError}
-                  </Alert>
-                )}
+                <FormAlerts
+                  conflict={conflict}
+                  formError={formError}
+                  onReload={() => {
+                    setConflict(false);
+                    void query.refetch();
+                  }}
+                />
               </Stack>
             )}
             <Section title={t("company.sectionGeneral")}>

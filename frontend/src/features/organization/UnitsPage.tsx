@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Alert,
   Anchor,
   Button,
   Center,
@@ -33,9 +32,10 @@ import { showFormErrors } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
-import { IconAlert, IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
+import { IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
 import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
+import { FormAlerts } from "./FormAlerts.js";
 import { ErrorAlert } from "../shell/ErrorAlert.js";
 import { formatDateTime } from "../../lib/format.js";
 import { unitKinds, type UnitKindInfo, type UnitKindSlug } from "./unit-kinds.js";
@@ -262,28 +262,14 @@ function UnitDialog({
       ) : (
         <form onSubmit={submit} noValidate aria-label={title}>
           <Stack gap="md">
-            {conflict && (
-              <Alert color="orange" variant="light" icon={<IconAlert />} role="alert">
-                <Stack gap="sm" align="flex-start">
-                  <Text size="sm">{t("errors.conflict")}</Text>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => {
-                      setConflict(false);
-                      void query.refetch();
-                    }}
-                  >
-                    {t("app.reload")}
-                  </Button>
-                </Stack>
-              </Alert>
-            )}
-            {formError && (
-              <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
-                {formError}
-              </Alert>
-            )}
+            <FormAlerts
+              conflict={conflict}
+              formError={formError}
+              onReload={() => {
+                setConflict(false);
+                void query.refetch();
+              }}
+            />
             <TextInput
               id="unit-name"
               label={t("common.name")}
