@@ -135,14 +135,16 @@ type Record struct {
 // Write appends e to the tenant's chain inside tx, which must be bound to
 // tenantID. Request facts (IP, user agent) come from ctx.
 func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Event) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_chain_heads (tenant_id, seq, hash, anchor_seq, anchor_hash)
-		VALUES ($1, 0, $2, 0, $2) ON CONFLICT (tenant_id) DO NOTHING`, tenantID, Genesis(tenantID)); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
+	// Create or lock the chain head in one statement: the no-op update of
+	// an existing head takes its row lock (serialising this tenant's writers
+	// until commit) and returns the current end of the chain.
 	var seq int64
 	var prev []byte
-	if err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = $1 FOR UPDATE`, tenantID).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head lock: %w", err)
+	if err := tx.QueryRow(ctx, `INSERT INTO audit_chain_heads (tenant_id, seq, hash, anchor_seq, anchor_hash)
+		VALUES ($1, 0, $2, 0, $2)
+		ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_chain_heads.seq
+		RETURNING seq, hash`, tenantID, Genesis(tenantID)).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
 	}
 	info := requestinfo.From(ctx)
 	id, err := uuid.NewV7()

@@ -89,6 +89,9 @@ type Session struct {
 	RefreshToken     string
 	RefreshExpiresAt time.Time
 	Principal        *Principal
+	// Profile describes the principal for the client (loaded in the same
+	// transaction).
+	Profile *Profile
 }
 
 // Login checks credentials. Every failure — unknown email, wrong password,
@@ -221,7 +224,11 @@ func (a *Authenticator) issue(ctx context.Context, tx pgx.Tx, tenantID, userID, 
 		return nil, err
 	}
 	p.SessionID = sid
-	return &Session{AccessToken: access, AccessExpiresAt: exp, RefreshToken: refresh, RefreshExpiresAt: absolute, Principal: p}, nil
+	prof, err := a.loadProfile(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{AccessToken: access, AccessExpiresAt: exp, RefreshToken: refresh, RefreshExpiresAt: absolute, Principal: p, Profile: prof}, nil
 }
 
 // Refresh rotates a refresh token. A token that was already used revokes its
@@ -329,17 +336,6 @@ type Profile struct {
 	FirstName  string
 	LastName   string
 	RoleName   string
-}
-
-// ProfileOf loads the profile of a session's principal (after Login or Refresh).
-func (a *Authenticator) ProfileOf(ctx context.Context, p *Principal) (*Profile, error) {
-	var prof *Profile
-	err := a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
-		var err error
-		prof, err = a.loadProfile(ctx, tx, p)
-		return err
-	})
-	return prof, postgres.Classify(err)
 }
 
 func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *Principal) (*Profile, error) {

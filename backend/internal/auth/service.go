@@ -44,15 +44,11 @@ func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginR
 	if err != nil {
 		return nil, err
 	}
-	prof, err := h.auth.ProfileOf(ctx, s.Principal)
-	if err != nil {
-		return nil, err
-	}
 	// A refresh token travels one way only: in the body for clients that
 	// asked (no cookie then), otherwise as the HttpOnly cookie that page
 	// script cannot read.
 	inBody := req.Msg.GetRefreshTokenInBody()
-	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(prof)})
+	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
 	if !inBody {
 		setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
 	}
@@ -80,14 +76,10 @@ func (h *Handler) Refresh(ctx context.Context, req *connect.Request[zeugov1.Refr
 		}
 		return nil, err
 	}
-	prof, err := h.auth.ProfileOf(ctx, s.Principal)
-	if err != nil {
-		return nil, err
-	}
 	// The rotated token goes back the way the old one came: a cookie-based
 	// refresh never reveals the token in the body, even when asked to.
 	inBody := !fromCookie && req.Msg.GetRefreshTokenInBody()
-	res := connect.NewResponse(&zeugov1.RefreshResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(prof)})
+	res := connect.NewResponse(&zeugov1.RefreshResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
 	if fromCookie {
 		setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
 	}

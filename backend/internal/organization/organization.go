@@ -90,12 +90,14 @@ func (s *Service) write(ctx context.Context, fn func(tx pgx.Tx, p *auth.Principa
 	return postgres.Classify(s.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error { return fn(tx, p) }))
 }
 
-func (s *Service) read(ctx context.Context, fn func(tx pgx.Tx, p *auth.Principal) error) error {
+// read runs fn for any signed-in user of the tenant; the store's read
+// functions each bind the tenant and query in one round trip.
+func (s *Service) read(ctx context.Context, fn func(p *auth.Principal) error) error {
 	p, err := auth.Read(ctx)
 	if err != nil {
 		return err
 	}
-	return postgres.Classify(s.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error { return fn(tx, p) }))
+	return postgres.Classify(fn(p))
 }
 
 func (s *Service) record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action, targetType string, id uuid.UUID) error {
@@ -128,9 +130,9 @@ func (s *Service) CreateCompany(ctx context.Context, f CompanyFields) (*Company,
 // ListCompanies returns the tenant's companies by name.
 func (s *Service) ListCompanies(ctx context.Context) ([]Company, error) {
 	var out []Company
-	err := s.read(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.read(ctx, func(p *auth.Principal) error {
 		var err error
-		out, err = listCompanies(ctx, tx, p.TenantID)
+		out, err = listCompanies(ctx, s.db, p.TenantID)
 		return err
 	})
 	return out, err
@@ -139,9 +141,9 @@ func (s *Service) ListCompanies(ctx context.Context) ([]Company, error) {
 // GetCompany returns one company; NotFound for another tenant's id.
 func (s *Service) GetCompany(ctx context.Context, id uuid.UUID) (*Company, error) {
 	var c *Company
-	err := s.read(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.read(ctx, func(p *auth.Principal) error {
 		var err error
-		c, err = getCompany(ctx, tx, p.TenantID, id)
+		c, err = getCompany(ctx, s.db, p.TenantID, id)
 		return err
 	})
 	return c, err
@@ -189,9 +191,9 @@ func (s *Service) CreateUnit(ctx context.Context, kind UnitKind, f UnitFields) (
 // ListUnits returns the units of one kind by name.
 func (s *Service) ListUnits(ctx context.Context, kind UnitKind) ([]Unit, error) {
 	var out []Unit
-	err := s.read(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.read(ctx, func(p *auth.Principal) error {
 		var err error
-		out, err = listUnits(ctx, tx, p.TenantID, kind)
+		out, err = listUnits(ctx, s.db, p.TenantID, kind)
 		return err
 	})
 	return out, err
@@ -200,9 +202,9 @@ func (s *Service) ListUnits(ctx context.Context, kind UnitKind) ([]Unit, error) 
 // GetUnit returns one unit; NotFound for another tenant's id.
 func (s *Service) GetUnit(ctx context.Context, id uuid.UUID) (*Unit, error) {
 	var u *Unit
-	err := s.read(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.read(ctx, func(p *auth.Principal) error {
 		var err error
-		u, err = getUnit(ctx, tx, p.TenantID, id)
+		u, err = getUnit(ctx, s.db, p.TenantID, id)
 		return err
 	})
 	return u, err

@@ -56,17 +56,22 @@ func isNameTaken(err error) bool {
 	return ok && (c == "companies_name_key" || c == "org_units_name_key")
 }
 
-func listCompanies(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) ([]Company, error) {
-	rows, err := tx.Query(ctx, `SELECT `+companyColumns+` FROM companies WHERE tenant_id = $1 ORDER BY lower(name), id`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanCompany)
+func listCompanies(ctx context.Context, db *postgres.DB, tenantID uuid.UUID) ([]Company, error) {
+	var out []Company
+	err := db.TenantQuery(ctx, tenantID, func(rows pgx.Rows) (err error) {
+		out, err = pgx.CollectRows(rows, scanCompany)
+		return err
+	}, `SELECT `+companyColumns+` FROM companies WHERE tenant_id = $1 ORDER BY lower(name), id`, tenantID)
+	return out, err
 }
 
-func getCompany(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID) (*Company, error) {
-	rows, err := tx.Query(ctx, `SELECT `+companyColumns+` FROM companies WHERE tenant_id = $1 AND id = $2`, tenantID, id)
-	return oneCompany(rows, err)
+func getCompany(ctx context.Context, db *postgres.DB, tenantID, id uuid.UUID) (*Company, error) {
+	var c *Company
+	err := db.TenantQuery(ctx, tenantID, func(rows pgx.Rows) (err error) {
+		c, err = oneCompany(rows, nil)
+		return err
+	}, `SELECT `+companyColumns+` FROM companies WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	return c, err
 }
 
 func updateCompany(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID, version int64, f CompanyFields, now time.Time) (*Company, error) {
@@ -135,17 +140,22 @@ func insertUnit(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID, kind Uni
 	return oneUnit(rows, err)
 }
 
-func listUnits(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, kind UnitKind) ([]Unit, error) {
-	rows, err := tx.Query(ctx, `SELECT `+unitColumns+` FROM org_units WHERE tenant_id = $1 AND kind = $2 ORDER BY lower(name), id`, tenantID, kind)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanUnit)
+func listUnits(ctx context.Context, db *postgres.DB, tenantID uuid.UUID, kind UnitKind) ([]Unit, error) {
+	var out []Unit
+	err := db.TenantQuery(ctx, tenantID, func(rows pgx.Rows) (err error) {
+		out, err = pgx.CollectRows(rows, scanUnit)
+		return err
+	}, `SELECT `+unitColumns+` FROM org_units WHERE tenant_id = $1 AND kind = $2 ORDER BY lower(name), id`, tenantID, kind)
+	return out, err
 }
 
-func getUnit(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID) (*Unit, error) {
-	rows, err := tx.Query(ctx, `SELECT `+unitColumns+` FROM org_units WHERE tenant_id = $1 AND id = $2`, tenantID, id)
-	return oneUnit(rows, err)
+func getUnit(ctx context.Context, db *postgres.DB, tenantID, id uuid.UUID) (*Unit, error) {
+	var u *Unit
+	err := db.TenantQuery(ctx, tenantID, func(rows pgx.Rows) (err error) {
+		u, err = oneUnit(rows, nil)
+		return err
+	}, `SELECT `+unitColumns+` FROM org_units WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	return u, err
 }
 
 func updateUnit(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID, version int64, f UnitFields, now time.Time) (*Unit, error) {

@@ -80,6 +80,15 @@ func (db *DB) TenantBatch(ctx context.Context, tenantID uuid.UUID, queue func(b 
 	return db.Pool.SendBatch(ctx, b).Close()
 }
 
+// TenantQuery runs one read-only query bound to tenantID in a single round
+// trip (binding and query pipelined as one implicit transaction) and hands
+// its rows to scan. For the read paths of the API.
+func (db *DB) TenantQuery(ctx context.Context, tenantID uuid.UUID, scan func(pgx.Rows) error, sql string, args ...any) error {
+	return db.TenantBatch(ctx, tenantID, func(b *pgx.Batch) {
+		b.Queue(sql, args...).Query(scan)
+	})
+}
+
 // Tx runs fn in a transaction that is bound to no tenant: row-level security
 // then hides every tenant row. For platform tables only.
 func (db *DB) Tx(ctx context.Context, fn func(pgx.Tx) error) error {
