@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -184,7 +185,15 @@ func run(ctx context.Context, dur time.Duration) error {
 		ms(idle99), ms(burst99), float64(burst99)/float64(idle99))
 
 	// 3. Throughput vs a bare handler.
+	if path := os.Getenv("ZEUGO_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	full, _, ferr := load(64, dur, list)
+	pprof.StopCPUProfile()
 	bare, _, berr := load(64, dur, func(i int) error {
 		_, err := orgc(i, bareURL).ListCompanies(ctx, connect.NewRequest(&zeugov1.ListCompaniesRequest{}))
 		return err

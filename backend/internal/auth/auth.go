@@ -111,12 +111,10 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
 	}
-	var u loginUser
-	err = a.db.TenantTx(ctx, acct.TenantID, func(tx pgx.Tx) error {
-		var err error
-		u, err = loadLoginUser(ctx, tx, acct.TenantID, acct.UserID)
-		return err
-	})
+	u, err := loadLoginUser(ctx, a.db, acct.TenantID, acct.UserID)
+	if errors.Is(err, pgx.ErrNoRows) { // deleted in the meantime
+		return nil, apperr.ErrUnauthenticated
+	}
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}

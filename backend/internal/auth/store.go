@@ -33,14 +33,22 @@ type loginUser struct {
 	TenantStatus string
 }
 
-func loadLoginUser(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (loginUser, error) {
+func loadLoginUser(ctx context.Context, db *postgres.DB, tenantID, userID uuid.UUID) (loginUser, error) {
 	var u loginUser
-	var hash *string
-	err := tx.QueryRow(ctx, `SELECT u.status, u.password_hash, t.status FROM users u JOIN tenants t ON t.id = u.tenant_id
-		WHERE u.tenant_id = $1 AND u.id = $2`, tenantID, userID).Scan(&u.Status, &hash, &u.TenantStatus)
-	if hash != nil {
-		u.PasswordHash = *hash
-	}
+	err := db.TenantQuery(ctx, tenantID, func(rows pgx.Rows) error {
+		var hash *string
+		if !rows.Next() {
+			return errors.Join(rows.Err(), pgx.ErrNoRows)
+		}
+		if err := rows.Scan(&u.Status, &hash, &u.TenantStatus); err != nil {
+			return err
+		}
+		if hash != nil {
+			u.PasswordHash = *hash
+		}
+		return nil
+	}, `SELECT u.status, u.password_hash, t.status FROM users u JOIN tenants t ON t.id = u.tenant_id
+		WHERE u.tenant_id = $1 AND u.id = $2`, tenantID, userID)
 	return u, err
 }
 

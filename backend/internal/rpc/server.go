@@ -71,7 +71,10 @@ func NewHandler(d Deps) http.Handler {
 			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures},
 			validate.NewInterceptor(),
 		),
-		connect.WithCompressMinBytes(1024),
+		// Below ~8 KiB a response fits the first TCP congestion window
+		// (10 segments ≈ 14 KB) anyway: compressing it saves no round trip
+		// and cost an eighth of the CPU of a list call.
+		connect.WithCompressMinBytes(8 << 10),
 		connect.WithReadMaxBytes(MaxRequestBytes),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
 			rid := requestinfo.From(ctx).RequestID
