@@ -120,5 +120,6 @@ func TuneRuntime(cfg *config.Config) {
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
 	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Organization: a.Organization,
-		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken})
+		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
+		Development: a.Cfg.Env == config.Development})
 }

@@ -3,6 +3,8 @@ package rpc
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -52,6 +54,40 @@ func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
 		r := httptestRequest(c.remote, c.xff)
 		if got := clientIP(r, c.trusted).String(); got != c.want {
 			t.Errorf("clientIP(%s, %s) = %s, want %s", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+func TestMetricsNeedTheTokenOrALocalDevelopmentClient(t *testing.T) {
+	t.Parallel()
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	loopback := requestinfo.Info{IP: netip.MustParseAddr("127.0.0.1")}
+	remote := requestinfo.Info{IP: netip.MustParseAddr("203.0.113.9")}
+	token := strings.Repeat("t", 32)
+	for _, c := range []struct {
+		name       string
+		token      string
+		dev        bool
+		info       requestinfo.Info
+		auth       string
+		wantStatus int
+	}{
+		{"production without token: nobody", "", false, loopback, "", http.StatusNotFound},
+		{"development, loopback", "", true, loopback, "", http.StatusOK},
+		{"development, remote", "", true, remote, "", http.StatusNotFound},
+		{"token, right", token, false, remote, "Bearer " + token, http.StatusOK},
+		{"token, wrong", token, false, loopback, "Bearer " + strings.Repeat("x", 32), http.StatusNotFound},
+		{"token, missing", token, true, loopback, "", http.StatusNotFound},
+	} {
+		r := httptestRequest("127.0.0.1:1", "")
+		r = r.WithContext(requestinfo.With(r.Context(), c.info))
+		if c.auth != "" {
+			r.Header.Set("Authorization", c.auth)
+		}
+		rec := httptest.NewRecorder()
+		metricsGuard(c.token, c.dev, ok).ServeHTTP(rec, r)
+		if rec.Code != c.wantStatus {
+			t.Errorf("%s: status %d, want %d", c.name, rec.Code, c.wantStatus)
 		}
 	}
 }

@@ -70,6 +70,9 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			t.Errorf("%s: CSP allows unsafe code: %q", name, csp)
 		}
 	}
+	if cc := api.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("API answers must not be cached: Cache-Control %q", cc)
+	}
 }
 
 func TestSPADeepLinksGetIndexWithFreshNonce(t *testing.T) {

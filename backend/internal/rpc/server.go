@@ -41,9 +41,13 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Registry receives the metrics; a fresh one when nil.
 	Registry *prometheus.Registry
-	// MetricsToken, when set, is the bearer token /metrics requires; when
-	// empty, /metrics answers loopback clients only.
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	// Without it /metrics answers loopback clients in development and
+	// nobody in production (behind a local reverse proxy every client would
+	// look like loopback).
 	MetricsToken string
+	// Development allows loopback clients to read /metrics without a token.
+	Development bool
 }
 
 // services lists the Connect services for health and reflection.
@@ -110,7 +114,7 @@ func NewHandler(d Deps) http.Handler {
 			_, _ = w.Write([]byte("ready\n"))
 		}
 	})
-	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, d.Development, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	spa, _ := web.New(CSP)
 	mux.Handle("/", spa)
 	return middleware(mux, d.Log, d.TrustedProxies)
@@ -149,14 +153,13 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // metricsGuard keeps operational metrics from the public: a bearer token
-// when configured, otherwise loopback clients only (a local scraper or a
-// sidecar).
-func metricsGuard(token string, next http.Handler) http.Handler {
+// when configured, otherwise (development only) loopback clients.
+func metricsGuard(token string, loopbackOK bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok := false
 		if token != "" {
 			ok = subtle.ConstantTimeCompare([]byte(bearer(r.Header)), []byte(token)) == 1
-		} else {
+		} else if loopbackOK {
 			ip := requestinfo.From(r.Context()).IP
 			ok = ip.IsValid() && ip.IsLoopback()
 		}
