@@ -128,9 +128,13 @@ test-e2e: build ## Playwright with Debian Chromium against a real server
 # ----------------------------------------------------------------- bench --
 
 .PHONY: bench
-bench: setup ## benchmarks, reported as ratios against same-run baselines
+bench: setup ## benchmarks, reported as ratios against same-run baselines (bench/README.md)
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go run ./cmd/zeugo-bench
+	cd backend && go test ./internal/generator -run '^$$' -bench Generate -count 3
+	cd backend && go test ./internal/pdf -run '^$$' -bench RenderPDF -count 3
+	cd backend && go test ./internal/pdf -run '^$$' -bench PDFZipSpeedup -benchtime 1x -timeout 30m
+	cd backend && GOGC=400 go test ./internal/pdf -run '^$$' -bench PDFZipSpeedup -benchtime 1x -timeout 30m
 
 .PHONY: clean
 clean: ## remove built files (keeps .data: dev database cluster, keys, certificate)
