@@ -265,3 +265,17 @@ func TestMigrateCreatesDatabase(t *testing.T) {
 		t.Errorf("schema current = %v, %v", ok, err)
 	}
 }
+
+func TestDemoRefusesOutsideDevelopment(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	env := map[string]string{"ZEUGO_DATABASE_URL": db.OwnerURL, "ZEUGO_MASTER_KEY": base64.StdEncoding.EncodeToString(keyring.NewKey())}
+	code, stdout, stderr := zeugo(t, env, "demo")
+	if code != 2 || !strings.Contains(stderr, "development") || stdout != "" {
+		t.Fatalf("demo in production: %d %q %q", code, stdout, stderr)
+	}
+	var n int
+	if err := db.Owner.QueryRow(context.Background(), `SELECT count(*) FROM tenants`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("tenants after refused demo: %d %v", n, err)
+	}
+}

@@ -274,3 +274,24 @@ func TestDevelopmentMasterKeyConcurrentFirstUse(t *testing.T) {
 		}
 	}
 }
+
+func TestNonMigratingServerNeedsNoOwnerCredential(t *testing.T) {
+	t.Parallel()
+	e := production(t)
+	delete(e, "ZEUGO_DATABASE_URL")
+	e["ZEUGO_MIGRATE_ON_START"] = "false"
+	e["ZEUGO_APP_DATABASE_URL"] = "postgres://zeugo_app:app-pw@db:5432/zeugo?sslmode=verify-full"
+	c, err := config.Load(env(e), true)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c.DatabaseURL != "" || c.AppDatabaseURL != e["ZEUGO_APP_DATABASE_URL"] {
+		t.Fatalf("owner %q, app %q", c.DatabaseURL, c.AppDatabaseURL)
+	}
+	// A migrating server still needs the owner.
+	e["ZEUGO_MIGRATE_ON_START"] = "true"
+	var ce *config.Error
+	if _, err := config.Load(env(e), true); !errors.As(err, &ce) || ce.Var != "ZEUGO_DATABASE_URL" {
+		t.Fatalf("migrating server without owner URL: %v", err)
+	}
+}

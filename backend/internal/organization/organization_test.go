@@ -3,6 +3,7 @@ package organization_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
@@ -276,6 +277,10 @@ func TestRoleWithoutTheAreaMayReadButNotChange(t *testing.T) {
 	_, err = c.CreateUnit(ctx, connect.NewRequest(&zeugov1.CreateUnitRequest{Kind: zeugov1.UnitKind_UNIT_KIND_DEPARTMENT, Fields: &zeugov1.UnitFields{Name: "x"}}))
 	if connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Fatalf("create unit without the area: %v", err)
+	}
+	// The refusal is attributable in the log: user and tenant ids, never names.
+	if log := env.Log.String(); !strings.Contains(log, `"message":"permission denied"`) || !strings.Contains(log, ten.AdminID.String()) {
+		t.Fatalf("permission denial not logged with the user id")
 	}
 }
 

@@ -60,6 +60,7 @@ func (o *observeInterceptor) WrapStreamingHandler(next connect.StreamingHandlerF
 type authInterceptor struct {
 	auth   *auth.Authenticator
 	public map[string]bool
+	log    zerolog.Logger
 }
 
 func bearer(h interface{ Get(string) string }) string {
@@ -83,7 +84,13 @@ func (a *authInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 		if err != nil {
 			return nil, err
 		}
-		return next(auth.WithPrincipal(ctx, p), req)
+		res, err := next(auth.WithPrincipal(ctx, p), req)
+		if apperr.CodeOf(err) == apperr.PermissionDenied {
+			// Attributable refusals: who (ids only) tried what.
+			a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", req.Spec().Procedure).
+				Str("tenant_id", p.TenantID.String()).Str("user_id", p.UserID.String()).Msg("permission denied")
+		}
+		return res, err
 	}
 }
 

@@ -72,7 +72,7 @@ func NewHandler(d Deps) http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
-			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures},
+			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures, log: d.Log},
 			validate.NewInterceptor(),
 		),
 		// Below ~8 KiB a response fits the first TCP congestion window
