@@ -161,7 +161,14 @@ func run(ctx context.Context, dur time.Duration) error {
 
 	// 1. Logins vs raw argon2id.
 	conc := 2 * runtime.NumCPU()
+	if path := os.Getenv("ZEUGO_BENCH_LOGIN_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer f.Close()
+		}
+	}
 	loginsPerSec, _, _ := load(conc, dur, func(int) error { return login() })
+	pprof.StopCPUProfile()
 	hashesPerSec, _, _ := load(conc, dur, func(int) error {
 		argon2.IDKey([]byte("Bench-Passwort-1!"), []byte("0123456789abcdef"), password.OWASP.Iterations, password.OWASP.MemoryKiB, password.OWASP.Parallelism, 32)
 		return nil
