@@ -36,7 +36,9 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	row := uuid.New()
 	for _, plain := range []string{"", "a", "Jürgen Müßig", string(bytes.Repeat([]byte("x"), 10000))} {
 		ct := c.SealString(row, "users.first_name", plain)
-		if plain != "" && bytes.Contains(ct, []byte(plain)) {
+		// (Only for values long enough that random ciphertext bytes cannot
+		// match them by chance: a one-byte value does in ~11 % of runs.)
+		if len(plain) >= 8 && bytes.Contains(ct, []byte(plain)) {
 			t.Fatal("ciphertext contains the plaintext")
 		}
 		got, err := c.OpenString(context.Background(), row, "users.first_name", ct)
