@@ -24,11 +24,11 @@ import {
 } from "../../gen/zeugo/v1/organization_pb.js";
 import { useCompany, useCreateCompany, useDeleteCompany, useUpdateCompany } from "../../api/organization.js";
 import { canEditStructure } from "../../lib/access.js";
-import { errorMessage, isCode } from "../../lib/errors.js";
-import { showFormErrors } from "../../lib/form.js";
+import { isCode } from "../../lib/errors.js";
+import { showFormErrors, showSaveError } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
-import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
+import { toFormErrors, validateMessage } from "../../lib/validation.js";
 import { IconTrash } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
 import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
@@ -184,15 +184,7 @@ export function CompanyPage() {
       done.current = true;
       void navigate("/organisation/companies");
     } catch (err) {
-      const server = violationsFromError(err, schema);
-      if (server.length > 0) {
-        const errors = toFormErrors(server, t, { prefix: "fields.", known: fieldOrder });
-        const shown = showFormErrors(form, errors, fieldOrder);
-        if (errors.other.length > 0 || !shown) setFormError(errors.other.join(" ") || errorMessage(err, t));
-        return;
-      }
-      if (isCode(err, Code.Aborted)) setConflict(true);
-      else setFormError(errorMessage(err, t));
+      showSaveError(err, { form, schema, order: fieldOrder, t, setFormError, setConflict });
     }
   });
 

@@ -27,11 +27,11 @@ import {
 } from "../../gen/zeugo/v1/organization_pb.js";
 import { useCreateUnit, useDeleteUnit, useUnit, useUnits, useUpdateUnit } from "../../api/organization.js";
 import { canEditStructure } from "../../lib/access.js";
-import { errorMessage, isCode } from "../../lib/errors.js";
-import { showFormErrors } from "../../lib/form.js";
+import { isCode } from "../../lib/errors.js";
+import { showFormErrors, showSaveError } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
-import { toFormErrors, validateMessage, violationsFromError } from "../../lib/validation.js";
+import { toFormErrors, validateMessage } from "../../lib/validation.js";
 import { IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
 import { PageHeader } from "../shell/PageHeader.js";
 import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
@@ -231,15 +231,7 @@ function UnitDialog({
       }
       onClose();
     } catch (err) {
-      const server = violationsFromError(err, schema);
-      if (server.length > 0) {
-        const errors = toFormErrors(server, t, { prefix: "fields.", known: unitFieldOrder });
-        const shown = showFormErrors(form, errors, unitFieldOrder);
-        if (errors.other.length > 0 || !shown) setFormError(errors.other.join(" ") || errorMessage(err, t));
-        return;
-      }
-      if (isCode(err, Code.Aborted)) setConflict(true);
-      else setFormError(errorMessage(err, t));
+      showSaveError(err, { form, schema, order: unitFieldOrder, t, setFormError, setConflict });
     }
   });
 
