@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { Area, PrincipalSchema } from "../gen/zeugo/v1/auth_pb.js";
+import { Area } from "../gen/zeugo/v1/access_pb.js";
+import { PrincipalSchema } from "../gen/zeugo/v1/auth_pb.js";
 import { canEditStructure, displayName, hasArea } from "./access.js";
 
 describe("access", () => {

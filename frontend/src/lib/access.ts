@@ -1,6 +1,7 @@
 // What the signed-in principal may see and do in the SPA. The server checks
 // every call again; this only hides what a role cannot use.
-import { Area, type Principal } from "../gen/zeugo/v1/auth_pb.js";
+import { Area } from "../gen/zeugo/v1/access_pb.js";
+import type { Principal } from "../gen/zeugo/v1/auth_pb.js";
 
 /** hasArea: Administrator implies every area (SPEC §3.2). */
 export function hasArea(principal: Principal, area: Area): boolean {

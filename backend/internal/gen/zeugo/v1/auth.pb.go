@@ -23,113 +23,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// Area is one part of the product a role can grant (SPEC §3.2). The server
-// checks the area on every call; the SPA hides what a role cannot use.
-type Area int32
-
-const (
-	// No area; never granted.
-	Area_AREA_UNSPECIFIED Area = 0
-	// Everything, including all certificates; cannot be restricted.
-	Area_AREA_ADMINISTRATOR Area = 1
-	// Mitarbeiter: employees.
-	Area_AREA_EMPLOYEES Area = 2
-	// Unternehmen: company structure (companies, locations, departments,
-	// organisational units, employee types).
-	Area_AREA_COMPANY_STRUCTURE Area = 3
-	// Benutzer: users.
-	Area_AREA_USERS Area = 4
-	// Rollen: roles.
-	Area_AREA_ROLES Area = 5
-	// Berufsbilder: job profiles.
-	Area_AREA_JOB_PROFILES Area = 6
-	// Zeugnisformatierung: document layout.
-	Area_AREA_DOCUMENT_LAYOUT Area = 7
-	// Brieftexte: letter texts.
-	Area_AREA_LETTER_TEXTS Area = 8
-	// E-Mail-Vorlagen: email templates.
-	Area_AREA_EMAIL_TEMPLATES Area = 9
-	// Qualifikationen: qualifications.
-	Area_AREA_QUALIFICATIONS Area = 10
-	// Self-Service.
-	Area_AREA_SELF_SERVICE Area = 11
-	// Individualisierung: branding and sender name.
-	Area_AREA_BRANDING Area = 12
-	// Datenschutz: privacy settings.
-	Area_AREA_PRIVACY Area = 13
-	// Schnittstellen: API keys.
-	Area_AREA_API_KEYS Area = 14
-	// Account: contract and support grants.
-	Area_AREA_ACCOUNT Area = 15
-)
-
-// Enum value maps for Area.
-var (
-	Area_name = map[int32]string{
-		0:  "AREA_UNSPECIFIED",
-		1:  "AREA_ADMINISTRATOR",
-		2:  "AREA_EMPLOYEES",
-		3:  "AREA_COMPANY_STRUCTURE",
-		4:  "AREA_USERS",
-		5:  "AREA_ROLES",
-		6:  "AREA_JOB_PROFILES",
-		7:  "AREA_DOCUMENT_LAYOUT",
-		8:  "AREA_LETTER_TEXTS",
-		9:  "AREA_EMAIL_TEMPLATES",
-		10: "AREA_QUALIFICATIONS",
-		11: "AREA_SELF_SERVICE",
-		12: "AREA_BRANDING",
-		13: "AREA_PRIVACY",
-		14: "AREA_API_KEYS",
-		15: "AREA_ACCOUNT",
-	}
-	Area_value = map[string]int32{
-		"AREA_UNSPECIFIED":       0,
-		"AREA_ADMINISTRATOR":     1,
-		"AREA_EMPLOYEES":         2,
-		"AREA_COMPANY_STRUCTURE": 3,
-		"AREA_USERS":             4,
-		"AREA_ROLES":             5,
-		"AREA_JOB_PROFILES":      6,
-		"AREA_DOCUMENT_LAYOUT":   7,
-		"AREA_LETTER_TEXTS":      8,
-		"AREA_EMAIL_TEMPLATES":   9,
-		"AREA_QUALIFICATIONS":    10,
-		"AREA_SELF_SERVICE":      11,
-		"AREA_BRANDING":          12,
-		"AREA_PRIVACY":           13,
-		"AREA_API_KEYS":          14,
-		"AREA_ACCOUNT":           15,
-	}
-)
-
-func (x Area) Enum() *Area {
-	p := new(Area)
-	*p = x
-	return p
-}
-
-func (x Area) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (Area) Descriptor() protoreflect.EnumDescriptor {
-	return file_zeugo_v1_auth_proto_enumTypes[0].Descriptor()
-}
-
-func (Area) Type() protoreflect.EnumType {
-	return &file_zeugo_v1_auth_proto_enumTypes[0]
-}
-
-func (x Area) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use Area.Descriptor instead.
-func (Area) EnumDescriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{0}
-}
-
 // LoginRequest carries the credentials of a password login.
 type LoginRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -718,7 +611,7 @@ var File_zeugo_v1_auth_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\n" +
-	"\x13zeugo/v1/auth.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x01\n" +
+	"\x13zeugo/v1/auth.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x01\n" +
 	"\fLoginRequest\x12 \n" +
 	"\x05email\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x18\xfe\x01`\x01R\x05email\x12&\n" +
@@ -758,32 +651,12 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\t \x01(\tR\tsessionId\x12(\n" +
 	"\x10tenant_read_only\x18\n" +
-	" \x01(\bR\x0etenantReadOnly*\xe0\x02\n" +
-	"\x04Area\x12\x14\n" +
-	"\x10AREA_UNSPECIFIED\x10\x00\x12\x16\n" +
-	"\x12AREA_ADMINISTRATOR\x10\x01\x12\x12\n" +
-	"\x0eAREA_EMPLOYEES\x10\x02\x12\x1a\n" +
-	"\x16AREA_COMPANY_STRUCTURE\x10\x03\x12\x0e\n" +
-	"\n" +
-	"AREA_USERS\x10\x04\x12\x0e\n" +
-	"\n" +
-	"AREA_ROLES\x10\x05\x12\x15\n" +
-	"\x11AREA_JOB_PROFILES\x10\x06\x12\x18\n" +
-	"\x14AREA_DOCUMENT_LAYOUT\x10\a\x12\x15\n" +
-	"\x11AREA_LETTER_TEXTS\x10\b\x12\x18\n" +
-	"\x14AREA_EMAIL_TEMPLATES\x10\t\x12\x17\n" +
-	"\x13AREA_QUALIFICATIONS\x10\n" +
-	"\x12\x15\n" +
-	"\x11AREA_SELF_SERVICE\x10\v\x12\x11\n" +
-	"\rAREA_BRANDING\x10\f\x12\x10\n" +
-	"\fAREA_PRIVACY\x10\r\x12\x11\n" +
-	"\rAREA_API_KEYS\x10\x0e\x12\x10\n" +
-	"\fAREA_ACCOUNT\x10\x0f2\xf5\x01\n" +
-	"\vAuthService\x128\n" +
-	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\x12>\n" +
-	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\x12;\n" +
-	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\x12/\n" +
-	"\x02Me\x12\x13.zeugo.v1.MeRequest\x1a\x14.zeugo.v1.MeResponseB\x98\x01\n" +
+	" \x01(\bR\x0etenantReadOnly2\x98\x02\n" +
+	"\vAuthService\x12@\n" +
+	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12F\n" +
+	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
+	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\"\x06\xca\xf3\x18\x02\b\x02\x12:\n" +
+	"\x02Me\x12\x13.zeugo.v1.MeRequest\x1a\x14.zeugo.v1.MeResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01B\x98\x01\n" +
 	"\fcom.zeugo.v1B\tAuthProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
@@ -798,38 +671,37 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_auth_proto_rawDescData
 }
 
-var file_zeugo_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_zeugo_v1_auth_proto_goTypes = []any{
-	(Area)(0),                     // 0: zeugo.v1.Area
-	(*LoginRequest)(nil),          // 1: zeugo.v1.LoginRequest
-	(*LoginResponse)(nil),         // 2: zeugo.v1.LoginResponse
-	(*Tokens)(nil),                // 3: zeugo.v1.Tokens
-	(*RefreshRequest)(nil),        // 4: zeugo.v1.RefreshRequest
-	(*RefreshResponse)(nil),       // 5: zeugo.v1.RefreshResponse
-	(*LogoutRequest)(nil),         // 6: zeugo.v1.LogoutRequest
-	(*LogoutResponse)(nil),        // 7: zeugo.v1.LogoutResponse
-	(*MeRequest)(nil),             // 8: zeugo.v1.MeRequest
-	(*MeResponse)(nil),            // 9: zeugo.v1.MeResponse
-	(*Principal)(nil),             // 10: zeugo.v1.Principal
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*LoginRequest)(nil),          // 0: zeugo.v1.LoginRequest
+	(*LoginResponse)(nil),         // 1: zeugo.v1.LoginResponse
+	(*Tokens)(nil),                // 2: zeugo.v1.Tokens
+	(*RefreshRequest)(nil),        // 3: zeugo.v1.RefreshRequest
+	(*RefreshResponse)(nil),       // 4: zeugo.v1.RefreshResponse
+	(*LogoutRequest)(nil),         // 5: zeugo.v1.LogoutRequest
+	(*LogoutResponse)(nil),        // 6: zeugo.v1.LogoutResponse
+	(*MeRequest)(nil),             // 7: zeugo.v1.MeRequest
+	(*MeResponse)(nil),            // 8: zeugo.v1.MeResponse
+	(*Principal)(nil),             // 9: zeugo.v1.Principal
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(Area)(0),                     // 11: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
-	3,  // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
-	10, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
-	11, // 2: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
-	3,  // 3: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
-	10, // 4: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
-	10, // 5: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	0,  // 6: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
-	1,  // 7: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	4,  // 8: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	6,  // 9: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	8,  // 10: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	2,  // 11: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	5,  // 12: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	7,  // 13: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	9,  // 14: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	2,  // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	9,  // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
+	10, // 2: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	2,  // 3: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
+	9,  // 4: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
+	9,  // 5: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
+	11, // 6: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	0,  // 7: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	3,  // 8: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	5,  // 9: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	7,  // 10: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	1,  // 11: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	4,  // 12: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	6,  // 13: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	8,  // 14: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
 	11, // [11:15] is the sub-list for method output_type
 	7,  // [7:11] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
@@ -842,19 +714,19 @@ func file_zeugo_v1_auth_proto_init() {
 	if File_zeugo_v1_auth_proto != nil {
 		return
 	}
+	file_zeugo_v1_access_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      0,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zeugo_v1_auth_proto_goTypes,
 		DependencyIndexes: file_zeugo_v1_auth_proto_depIdxs,
-		EnumInfos:         file_zeugo_v1_auth_proto_enumTypes,
 		MessageInfos:      file_zeugo_v1_auth_proto_msgTypes,
 	}.Build()
 	File_zeugo_v1_auth_proto = out.File

@@ -23,6 +23,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// CompanyOrder names the sort key of ListCompanies; ties are broken by id.
+type CompanyOrder int32
+
+const (
+	// By name (the default).
+	CompanyOrder_COMPANY_ORDER_UNSPECIFIED CompanyOrder = 0
+	// By name.
+	CompanyOrder_COMPANY_ORDER_NAME CompanyOrder = 1
+	// By city.
+	CompanyOrder_COMPANY_ORDER_CITY CompanyOrder = 2
+	// By the time of the last change.
+	CompanyOrder_COMPANY_ORDER_UPDATE_TIME CompanyOrder = 3
+)
+
+// Enum value maps for CompanyOrder.
+var (
+	CompanyOrder_name = map[int32]string{
+		0: "COMPANY_ORDER_UNSPECIFIED",
+		1: "COMPANY_ORDER_NAME",
+		2: "COMPANY_ORDER_CITY",
+		3: "COMPANY_ORDER_UPDATE_TIME",
+	}
+	CompanyOrder_value = map[string]int32{
+		"COMPANY_ORDER_UNSPECIFIED": 0,
+		"COMPANY_ORDER_NAME":        1,
+		"COMPANY_ORDER_CITY":        2,
+		"COMPANY_ORDER_UPDATE_TIME": 3,
+	}
+)
+
+func (x CompanyOrder) Enum() *CompanyOrder {
+	p := new(CompanyOrder)
+	*p = x
+	return p
+}
+
+func (x CompanyOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CompanyOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_organization_proto_enumTypes[0].Descriptor()
+}
+
+func (CompanyOrder) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_organization_proto_enumTypes[0]
+}
+
+func (x CompanyOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CompanyOrder.Descriptor instead.
+func (CompanyOrder) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_organization_proto_rawDescGZIP(), []int{0}
+}
+
 // UnitKind is one of the four structure dimensions besides the company.
 type UnitKind int32
 
@@ -68,11 +125,11 @@ func (x UnitKind) String() string {
 }
 
 func (UnitKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_zeugo_v1_organization_proto_enumTypes[0].Descriptor()
+	return file_zeugo_v1_organization_proto_enumTypes[1].Descriptor()
 }
 
 func (UnitKind) Type() protoreflect.EnumType {
-	return &file_zeugo_v1_organization_proto_enumTypes[0]
+	return &file_zeugo_v1_organization_proto_enumTypes[1]
 }
 
 func (x UnitKind) Number() protoreflect.EnumNumber {
@@ -81,7 +138,60 @@ func (x UnitKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use UnitKind.Descriptor instead.
 func (UnitKind) EnumDescriptor() ([]byte, []int) {
-	return file_zeugo_v1_organization_proto_rawDescGZIP(), []int{0}
+	return file_zeugo_v1_organization_proto_rawDescGZIP(), []int{1}
+}
+
+// UnitOrder names the sort key of ListUnits; ties are broken by id.
+type UnitOrder int32
+
+const (
+	// By name (the default).
+	UnitOrder_UNIT_ORDER_UNSPECIFIED UnitOrder = 0
+	// By name.
+	UnitOrder_UNIT_ORDER_NAME UnitOrder = 1
+	// By the time of the last change.
+	UnitOrder_UNIT_ORDER_UPDATE_TIME UnitOrder = 2
+)
+
+// Enum value maps for UnitOrder.
+var (
+	UnitOrder_name = map[int32]string{
+		0: "UNIT_ORDER_UNSPECIFIED",
+		1: "UNIT_ORDER_NAME",
+		2: "UNIT_ORDER_UPDATE_TIME",
+	}
+	UnitOrder_value = map[string]int32{
+		"UNIT_ORDER_UNSPECIFIED": 0,
+		"UNIT_ORDER_NAME":        1,
+		"UNIT_ORDER_UPDATE_TIME": 2,
+	}
+)
+
+func (x UnitOrder) Enum() *UnitOrder {
+	p := new(UnitOrder)
+	*p = x
+	return p
+}
+
+func (x UnitOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (UnitOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_organization_proto_enumTypes[2].Descriptor()
+}
+
+func (UnitOrder) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_organization_proto_enumTypes[2]
+}
+
+func (x UnitOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use UnitOrder.Descriptor instead.
+func (UnitOrder) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_organization_proto_rawDescGZIP(), []int{2}
 }
 
 // Company is a legal entity (Unternehmen) of the tenant. Its address and
@@ -414,9 +524,17 @@ func (x *CreateCompanyResponse) GetCompany() *Company {
 	return nil
 }
 
-// ListCompaniesRequest lists all companies of the caller's tenant.
+// ListCompaniesRequest asks for one page of the tenant's companies.
 type ListCompaniesRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which page and how many rows.
+	Page *PageRequest `protobuf:"bytes,1,opt,name=page,proto3" json:"page,omitempty"`
+	// The sort key.
+	OrderBy CompanyOrder `protobuf:"varint,2,opt,name=order_by,json=orderBy,proto3,enum=zeugo.v1.CompanyOrder" json:"order_by,omitempty"`
+	// The sort direction.
+	Direction SortDirection `protobuf:"varint,3,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
+	// Only companies whose name or city contains this text (case-insensitive).
+	Query         string `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -451,11 +569,41 @@ func (*ListCompaniesRequest) Descriptor() ([]byte, []int) {
 	return file_zeugo_v1_organization_proto_rawDescGZIP(), []int{4}
 }
 
-// ListCompaniesResponse holds the companies, sorted by name.
+func (x *ListCompaniesRequest) GetPage() *PageRequest {
+	if x != nil {
+		return x.Page
+	}
+	return nil
+}
+
+func (x *ListCompaniesRequest) GetOrderBy() CompanyOrder {
+	if x != nil {
+		return x.OrderBy
+	}
+	return CompanyOrder_COMPANY_ORDER_UNSPECIFIED
+}
+
+func (x *ListCompaniesRequest) GetDirection() SortDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return SortDirection_SORT_DIRECTION_UNSPECIFIED
+}
+
+func (x *ListCompaniesRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+// ListCompaniesResponse holds one page of companies.
 type ListCompaniesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The companies.
-	Companies     []*Company `protobuf:"bytes,1,rep,name=companies,proto3" json:"companies,omitempty"`
+	// The companies of this page.
+	Companies []*Company `protobuf:"bytes,1,rep,name=companies,proto3" json:"companies,omitempty"`
+	// The token for the next page and the total.
+	Page          *PageInfo `protobuf:"bytes,2,opt,name=page,proto3" json:"page,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -493,6 +641,13 @@ func (*ListCompaniesResponse) Descriptor() ([]byte, []int) {
 func (x *ListCompaniesResponse) GetCompanies() []*Company {
 	if x != nil {
 		return x.Companies
+	}
+	return nil
+}
+
+func (x *ListCompaniesResponse) GetPage() *PageInfo {
+	if x != nil {
+		return x.Page
 	}
 	return nil
 }
@@ -1029,11 +1184,19 @@ func (x *CreateUnitResponse) GetUnit() *Unit {
 	return nil
 }
 
-// ListUnitsRequest lists the units of one kind.
+// ListUnitsRequest asks for one page of the units of one kind.
 type ListUnitsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The dimension to list.
-	Kind          UnitKind `protobuf:"varint,1,opt,name=kind,proto3,enum=zeugo.v1.UnitKind" json:"kind,omitempty"`
+	Kind UnitKind `protobuf:"varint,1,opt,name=kind,proto3,enum=zeugo.v1.UnitKind" json:"kind,omitempty"`
+	// Which page and how many rows.
+	Page *PageRequest `protobuf:"bytes,2,opt,name=page,proto3" json:"page,omitempty"`
+	// The sort key.
+	OrderBy UnitOrder `protobuf:"varint,3,opt,name=order_by,json=orderBy,proto3,enum=zeugo.v1.UnitOrder" json:"order_by,omitempty"`
+	// The sort direction.
+	Direction SortDirection `protobuf:"varint,4,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
+	// Only units whose name contains this text (case-insensitive).
+	Query         string `protobuf:"bytes,5,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1075,11 +1238,41 @@ func (x *ListUnitsRequest) GetKind() UnitKind {
 	return UnitKind_UNIT_KIND_UNSPECIFIED
 }
 
-// ListUnitsResponse holds the units, sorted by name.
+func (x *ListUnitsRequest) GetPage() *PageRequest {
+	if x != nil {
+		return x.Page
+	}
+	return nil
+}
+
+func (x *ListUnitsRequest) GetOrderBy() UnitOrder {
+	if x != nil {
+		return x.OrderBy
+	}
+	return UnitOrder_UNIT_ORDER_UNSPECIFIED
+}
+
+func (x *ListUnitsRequest) GetDirection() SortDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return SortDirection_SORT_DIRECTION_UNSPECIFIED
+}
+
+func (x *ListUnitsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+// ListUnitsResponse holds one page of units.
 type ListUnitsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The units.
-	Units         []*Unit `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
+	// The units of this page.
+	Units []*Unit `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
+	// The token for the next page and the total.
+	Page          *PageInfo `protobuf:"bytes,2,opt,name=page,proto3" json:"page,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1117,6 +1310,13 @@ func (*ListUnitsResponse) Descriptor() ([]byte, []int) {
 func (x *ListUnitsResponse) GetUnits() []*Unit {
 	if x != nil {
 		return x.Units
+	}
+	return nil
+}
+
+func (x *ListUnitsResponse) GetPage() *PageInfo {
+	if x != nil {
+		return x.Page
 	}
 	return nil
 }
@@ -1410,7 +1610,7 @@ var File_zeugo_v1_organization_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\n" +
-	"\x1bzeugo/v1/organization.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xde\x01\n" +
+	"\x1bzeugo/v1/organization.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15zeugo/v1/access.proto\x1a\x15zeugo/v1/paging.proto\"\xde\x01\n" +
 	"\aCompany\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12/\n" +
 	"\x06fields\x18\x02 \x01(\v2\x17.zeugo.v1.CompanyFieldsR\x06fields\x12\x18\n" +
@@ -1439,10 +1639,15 @@ const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\x14CreateCompanyRequest\x127\n" +
 	"\x06fields\x18\x01 \x01(\v2\x17.zeugo.v1.CompanyFieldsB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"D\n" +
 	"\x15CreateCompanyResponse\x12+\n" +
-	"\acompany\x18\x01 \x01(\v2\x11.zeugo.v1.CompanyR\acompany\"\x16\n" +
-	"\x14ListCompaniesRequest\"H\n" +
+	"\acompany\x18\x01 \x01(\v2\x11.zeugo.v1.CompanyR\acompany\"\xde\x01\n" +
+	"\x14ListCompaniesRequest\x12)\n" +
+	"\x04page\x18\x01 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x12;\n" +
+	"\border_by\x18\x02 \x01(\x0e2\x16.zeugo.v1.CompanyOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12?\n" +
+	"\tdirection\x18\x03 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\x12\x1d\n" +
+	"\x05query\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\"p\n" +
 	"\x15ListCompaniesResponse\x12/\n" +
-	"\tcompanies\x18\x01 \x03(\v2\x11.zeugo.v1.CompanyR\tcompanies\"-\n" +
+	"\tcompanies\x18\x01 \x03(\v2\x11.zeugo.v1.CompanyR\tcompanies\x12&\n" +
+	"\x04page\x18\x02 \x01(\v2\x12.zeugo.v1.PageInfoR\x04page\"-\n" +
 	"\x11GetCompanyRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"A\n" +
 	"\x12GetCompanyResponse\x12+\n" +
@@ -1474,12 +1679,17 @@ const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x124\n" +
 	"\x06fields\x18\x02 \x01(\v2\x14.zeugo.v1.UnitFieldsB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"8\n" +
 	"\x12CreateUnitResponse\x12\"\n" +
-	"\x04unit\x18\x01 \x01(\v2\x0e.zeugo.v1.UnitR\x04unit\"F\n" +
+	"\x04unit\x18\x01 \x01(\v2\x0e.zeugo.v1.UnitR\x04unit\"\x8b\x02\n" +
 	"\x10ListUnitsRequest\x122\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x12.zeugo.v1.UnitKindB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\"9\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12)\n" +
+	"\x04page\x18\x02 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x128\n" +
+	"\border_by\x18\x03 \x01(\x0e2\x13.zeugo.v1.UnitOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12?\n" +
+	"\tdirection\x18\x04 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\x12\x1d\n" +
+	"\x05query\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\"a\n" +
 	"\x11ListUnitsResponse\x12$\n" +
-	"\x05units\x18\x01 \x03(\v2\x0e.zeugo.v1.UnitR\x05units\"*\n" +
+	"\x05units\x18\x01 \x03(\v2\x0e.zeugo.v1.UnitR\x05units\x12&\n" +
+	"\x04page\x18\x02 \x01(\v2\x12.zeugo.v1.PageInfoR\x04page\"*\n" +
 	"\x0eGetUnitRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"5\n" +
 	"\x0fGetUnitResponse\x12\"\n" +
@@ -1492,28 +1702,37 @@ const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\x04unit\x18\x01 \x01(\v2\x0e.zeugo.v1.UnitR\x04unit\"-\n" +
 	"\x11DeleteUnitRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x14\n" +
-	"\x12DeleteUnitResponse*\x8c\x01\n" +
+	"\x12DeleteUnitResponse*|\n" +
+	"\fCompanyOrder\x12\x1d\n" +
+	"\x19COMPANY_ORDER_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12COMPANY_ORDER_NAME\x10\x01\x12\x16\n" +
+	"\x12COMPANY_ORDER_CITY\x10\x02\x12\x1d\n" +
+	"\x19COMPANY_ORDER_UPDATE_TIME\x10\x03*\x8c\x01\n" +
 	"\bUnitKind\x12\x19\n" +
 	"\x15UNIT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12UNIT_KIND_LOCATION\x10\x01\x12\x18\n" +
 	"\x14UNIT_KIND_DEPARTMENT\x10\x02\x12\x16\n" +
 	"\x12UNIT_KIND_ORG_UNIT\x10\x03\x12\x1b\n" +
-	"\x17UNIT_KIND_EMPLOYEE_TYPE\x10\x042\x9b\x06\n" +
-	"\x13OrganizationService\x12P\n" +
-	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\x12U\n" +
-	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\x03\x90\x02\x01\x12L\n" +
+	"\x17UNIT_KIND_EMPLOYEE_TYPE\x10\x04*X\n" +
+	"\tUnitOrder\x12\x1a\n" +
+	"\x16UNIT_ORDER_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fUNIT_ORDER_NAME\x10\x01\x12\x1a\n" +
+	"\x16UNIT_ORDER_UPDATE_TIME\x10\x022\x85\a\n" +
+	"\x13OrganizationService\x12[\n" +
+	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12_\n" +
+	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12V\n" +
 	"\n" +
-	"GetCompany\x12\x1b.zeugo.v1.GetCompanyRequest\x1a\x1c.zeugo.v1.GetCompanyResponse\"\x03\x90\x02\x01\x12P\n" +
-	"\rUpdateCompany\x12\x1e.zeugo.v1.UpdateCompanyRequest\x1a\x1f.zeugo.v1.UpdateCompanyResponse\x12P\n" +
-	"\rDeleteCompany\x12\x1e.zeugo.v1.DeleteCompanyRequest\x1a\x1f.zeugo.v1.DeleteCompanyResponse\x12G\n" +
+	"GetCompany\x12\x1b.zeugo.v1.GetCompanyRequest\x1a\x1c.zeugo.v1.GetCompanyResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12[\n" +
+	"\rUpdateCompany\x12\x1e.zeugo.v1.UpdateCompanyRequest\x1a\x1f.zeugo.v1.UpdateCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12[\n" +
+	"\rDeleteCompany\x12\x1e.zeugo.v1.DeleteCompanyRequest\x1a\x1f.zeugo.v1.DeleteCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12R\n" +
 	"\n" +
-	"CreateUnit\x12\x1b.zeugo.v1.CreateUnitRequest\x1a\x1c.zeugo.v1.CreateUnitResponse\x12I\n" +
-	"\tListUnits\x12\x1a.zeugo.v1.ListUnitsRequest\x1a\x1b.zeugo.v1.ListUnitsResponse\"\x03\x90\x02\x01\x12C\n" +
-	"\aGetUnit\x12\x18.zeugo.v1.GetUnitRequest\x1a\x19.zeugo.v1.GetUnitResponse\"\x03\x90\x02\x01\x12G\n" +
+	"CreateUnit\x12\x1b.zeugo.v1.CreateUnitRequest\x1a\x1c.zeugo.v1.CreateUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12S\n" +
+	"\tListUnits\x12\x1a.zeugo.v1.ListUnitsRequest\x1a\x1b.zeugo.v1.ListUnitsResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12M\n" +
+	"\aGetUnit\x12\x18.zeugo.v1.GetUnitRequest\x1a\x19.zeugo.v1.GetUnitResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12R\n" +
 	"\n" +
-	"UpdateUnit\x12\x1b.zeugo.v1.UpdateUnitRequest\x1a\x1c.zeugo.v1.UpdateUnitResponse\x12G\n" +
+	"UpdateUnit\x12\x1b.zeugo.v1.UpdateUnitRequest\x1a\x1c.zeugo.v1.UpdateUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12R\n" +
 	"\n" +
-	"DeleteUnit\x12\x1b.zeugo.v1.DeleteUnitRequest\x1a\x1c.zeugo.v1.DeleteUnitResponseB\xa0\x01\n" +
+	"DeleteUnit\x12\x1b.zeugo.v1.DeleteUnitRequest\x1a\x1c.zeugo.v1.DeleteUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03B\xa0\x01\n" +
 	"\fcom.zeugo.v1B\x11OrganizationProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
@@ -1528,83 +1747,96 @@ func file_zeugo_v1_organization_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_organization_proto_rawDescData
 }
 
-var file_zeugo_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_zeugo_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_zeugo_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_zeugo_v1_organization_proto_goTypes = []any{
-	(UnitKind)(0),                 // 0: zeugo.v1.UnitKind
-	(*Company)(nil),               // 1: zeugo.v1.Company
-	(*CompanyFields)(nil),         // 2: zeugo.v1.CompanyFields
-	(*CreateCompanyRequest)(nil),  // 3: zeugo.v1.CreateCompanyRequest
-	(*CreateCompanyResponse)(nil), // 4: zeugo.v1.CreateCompanyResponse
-	(*ListCompaniesRequest)(nil),  // 5: zeugo.v1.ListCompaniesRequest
-	(*ListCompaniesResponse)(nil), // 6: zeugo.v1.ListCompaniesResponse
-	(*GetCompanyRequest)(nil),     // 7: zeugo.v1.GetCompanyRequest
-	(*GetCompanyResponse)(nil),    // 8: zeugo.v1.GetCompanyResponse
-	(*UpdateCompanyRequest)(nil),  // 9: zeugo.v1.UpdateCompanyRequest
-	(*UpdateCompanyResponse)(nil), // 10: zeugo.v1.UpdateCompanyResponse
-	(*DeleteCompanyRequest)(nil),  // 11: zeugo.v1.DeleteCompanyRequest
-	(*DeleteCompanyResponse)(nil), // 12: zeugo.v1.DeleteCompanyResponse
-	(*Unit)(nil),                  // 13: zeugo.v1.Unit
-	(*UnitFields)(nil),            // 14: zeugo.v1.UnitFields
-	(*CreateUnitRequest)(nil),     // 15: zeugo.v1.CreateUnitRequest
-	(*CreateUnitResponse)(nil),    // 16: zeugo.v1.CreateUnitResponse
-	(*ListUnitsRequest)(nil),      // 17: zeugo.v1.ListUnitsRequest
-	(*ListUnitsResponse)(nil),     // 18: zeugo.v1.ListUnitsResponse
-	(*GetUnitRequest)(nil),        // 19: zeugo.v1.GetUnitRequest
-	(*GetUnitResponse)(nil),       // 20: zeugo.v1.GetUnitResponse
-	(*UpdateUnitRequest)(nil),     // 21: zeugo.v1.UpdateUnitRequest
-	(*UpdateUnitResponse)(nil),    // 22: zeugo.v1.UpdateUnitResponse
-	(*DeleteUnitRequest)(nil),     // 23: zeugo.v1.DeleteUnitRequest
-	(*DeleteUnitResponse)(nil),    // 24: zeugo.v1.DeleteUnitResponse
-	(*timestamppb.Timestamp)(nil), // 25: google.protobuf.Timestamp
+	(CompanyOrder)(0),             // 0: zeugo.v1.CompanyOrder
+	(UnitKind)(0),                 // 1: zeugo.v1.UnitKind
+	(UnitOrder)(0),                // 2: zeugo.v1.UnitOrder
+	(*Company)(nil),               // 3: zeugo.v1.Company
+	(*CompanyFields)(nil),         // 4: zeugo.v1.CompanyFields
+	(*CreateCompanyRequest)(nil),  // 5: zeugo.v1.CreateCompanyRequest
+	(*CreateCompanyResponse)(nil), // 6: zeugo.v1.CreateCompanyResponse
+	(*ListCompaniesRequest)(nil),  // 7: zeugo.v1.ListCompaniesRequest
+	(*ListCompaniesResponse)(nil), // 8: zeugo.v1.ListCompaniesResponse
+	(*GetCompanyRequest)(nil),     // 9: zeugo.v1.GetCompanyRequest
+	(*GetCompanyResponse)(nil),    // 10: zeugo.v1.GetCompanyResponse
+	(*UpdateCompanyRequest)(nil),  // 11: zeugo.v1.UpdateCompanyRequest
+	(*UpdateCompanyResponse)(nil), // 12: zeugo.v1.UpdateCompanyResponse
+	(*DeleteCompanyRequest)(nil),  // 13: zeugo.v1.DeleteCompanyRequest
+	(*DeleteCompanyResponse)(nil), // 14: zeugo.v1.DeleteCompanyResponse
+	(*Unit)(nil),                  // 15: zeugo.v1.Unit
+	(*UnitFields)(nil),            // 16: zeugo.v1.UnitFields
+	(*CreateUnitRequest)(nil),     // 17: zeugo.v1.CreateUnitRequest
+	(*CreateUnitResponse)(nil),    // 18: zeugo.v1.CreateUnitResponse
+	(*ListUnitsRequest)(nil),      // 19: zeugo.v1.ListUnitsRequest
+	(*ListUnitsResponse)(nil),     // 20: zeugo.v1.ListUnitsResponse
+	(*GetUnitRequest)(nil),        // 21: zeugo.v1.GetUnitRequest
+	(*GetUnitResponse)(nil),       // 22: zeugo.v1.GetUnitResponse
+	(*UpdateUnitRequest)(nil),     // 23: zeugo.v1.UpdateUnitRequest
+	(*UpdateUnitResponse)(nil),    // 24: zeugo.v1.UpdateUnitResponse
+	(*DeleteUnitRequest)(nil),     // 25: zeugo.v1.DeleteUnitRequest
+	(*DeleteUnitResponse)(nil),    // 26: zeugo.v1.DeleteUnitResponse
+	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
+	(*PageRequest)(nil),           // 28: zeugo.v1.PageRequest
+	(SortDirection)(0),            // 29: zeugo.v1.SortDirection
+	(*PageInfo)(nil),              // 30: zeugo.v1.PageInfo
 }
 var file_zeugo_v1_organization_proto_depIdxs = []int32{
-	2,  // 0: zeugo.v1.Company.fields:type_name -> zeugo.v1.CompanyFields
-	25, // 1: zeugo.v1.Company.create_time:type_name -> google.protobuf.Timestamp
-	25, // 2: zeugo.v1.Company.update_time:type_name -> google.protobuf.Timestamp
-	2,  // 3: zeugo.v1.CreateCompanyRequest.fields:type_name -> zeugo.v1.CompanyFields
-	1,  // 4: zeugo.v1.CreateCompanyResponse.company:type_name -> zeugo.v1.Company
-	1,  // 5: zeugo.v1.ListCompaniesResponse.companies:type_name -> zeugo.v1.Company
-	1,  // 6: zeugo.v1.GetCompanyResponse.company:type_name -> zeugo.v1.Company
-	2,  // 7: zeugo.v1.UpdateCompanyRequest.fields:type_name -> zeugo.v1.CompanyFields
-	1,  // 8: zeugo.v1.UpdateCompanyResponse.company:type_name -> zeugo.v1.Company
-	0,  // 9: zeugo.v1.Unit.kind:type_name -> zeugo.v1.UnitKind
-	14, // 10: zeugo.v1.Unit.fields:type_name -> zeugo.v1.UnitFields
-	25, // 11: zeugo.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
-	25, // 12: zeugo.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 13: zeugo.v1.CreateUnitRequest.kind:type_name -> zeugo.v1.UnitKind
-	14, // 14: zeugo.v1.CreateUnitRequest.fields:type_name -> zeugo.v1.UnitFields
-	13, // 15: zeugo.v1.CreateUnitResponse.unit:type_name -> zeugo.v1.Unit
-	0,  // 16: zeugo.v1.ListUnitsRequest.kind:type_name -> zeugo.v1.UnitKind
-	13, // 17: zeugo.v1.ListUnitsResponse.units:type_name -> zeugo.v1.Unit
-	13, // 18: zeugo.v1.GetUnitResponse.unit:type_name -> zeugo.v1.Unit
-	14, // 19: zeugo.v1.UpdateUnitRequest.fields:type_name -> zeugo.v1.UnitFields
-	13, // 20: zeugo.v1.UpdateUnitResponse.unit:type_name -> zeugo.v1.Unit
-	3,  // 21: zeugo.v1.OrganizationService.CreateCompany:input_type -> zeugo.v1.CreateCompanyRequest
-	5,  // 22: zeugo.v1.OrganizationService.ListCompanies:input_type -> zeugo.v1.ListCompaniesRequest
-	7,  // 23: zeugo.v1.OrganizationService.GetCompany:input_type -> zeugo.v1.GetCompanyRequest
-	9,  // 24: zeugo.v1.OrganizationService.UpdateCompany:input_type -> zeugo.v1.UpdateCompanyRequest
-	11, // 25: zeugo.v1.OrganizationService.DeleteCompany:input_type -> zeugo.v1.DeleteCompanyRequest
-	15, // 26: zeugo.v1.OrganizationService.CreateUnit:input_type -> zeugo.v1.CreateUnitRequest
-	17, // 27: zeugo.v1.OrganizationService.ListUnits:input_type -> zeugo.v1.ListUnitsRequest
-	19, // 28: zeugo.v1.OrganizationService.GetUnit:input_type -> zeugo.v1.GetUnitRequest
-	21, // 29: zeugo.v1.OrganizationService.UpdateUnit:input_type -> zeugo.v1.UpdateUnitRequest
-	23, // 30: zeugo.v1.OrganizationService.DeleteUnit:input_type -> zeugo.v1.DeleteUnitRequest
-	4,  // 31: zeugo.v1.OrganizationService.CreateCompany:output_type -> zeugo.v1.CreateCompanyResponse
-	6,  // 32: zeugo.v1.OrganizationService.ListCompanies:output_type -> zeugo.v1.ListCompaniesResponse
-	8,  // 33: zeugo.v1.OrganizationService.GetCompany:output_type -> zeugo.v1.GetCompanyResponse
-	10, // 34: zeugo.v1.OrganizationService.UpdateCompany:output_type -> zeugo.v1.UpdateCompanyResponse
-	12, // 35: zeugo.v1.OrganizationService.DeleteCompany:output_type -> zeugo.v1.DeleteCompanyResponse
-	16, // 36: zeugo.v1.OrganizationService.CreateUnit:output_type -> zeugo.v1.CreateUnitResponse
-	18, // 37: zeugo.v1.OrganizationService.ListUnits:output_type -> zeugo.v1.ListUnitsResponse
-	20, // 38: zeugo.v1.OrganizationService.GetUnit:output_type -> zeugo.v1.GetUnitResponse
-	22, // 39: zeugo.v1.OrganizationService.UpdateUnit:output_type -> zeugo.v1.UpdateUnitResponse
-	24, // 40: zeugo.v1.OrganizationService.DeleteUnit:output_type -> zeugo.v1.DeleteUnitResponse
-	31, // [31:41] is the sub-list for method output_type
-	21, // [21:31] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	4,  // 0: zeugo.v1.Company.fields:type_name -> zeugo.v1.CompanyFields
+	27, // 1: zeugo.v1.Company.create_time:type_name -> google.protobuf.Timestamp
+	27, // 2: zeugo.v1.Company.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 3: zeugo.v1.CreateCompanyRequest.fields:type_name -> zeugo.v1.CompanyFields
+	3,  // 4: zeugo.v1.CreateCompanyResponse.company:type_name -> zeugo.v1.Company
+	28, // 5: zeugo.v1.ListCompaniesRequest.page:type_name -> zeugo.v1.PageRequest
+	0,  // 6: zeugo.v1.ListCompaniesRequest.order_by:type_name -> zeugo.v1.CompanyOrder
+	29, // 7: zeugo.v1.ListCompaniesRequest.direction:type_name -> zeugo.v1.SortDirection
+	3,  // 8: zeugo.v1.ListCompaniesResponse.companies:type_name -> zeugo.v1.Company
+	30, // 9: zeugo.v1.ListCompaniesResponse.page:type_name -> zeugo.v1.PageInfo
+	3,  // 10: zeugo.v1.GetCompanyResponse.company:type_name -> zeugo.v1.Company
+	4,  // 11: zeugo.v1.UpdateCompanyRequest.fields:type_name -> zeugo.v1.CompanyFields
+	3,  // 12: zeugo.v1.UpdateCompanyResponse.company:type_name -> zeugo.v1.Company
+	1,  // 13: zeugo.v1.Unit.kind:type_name -> zeugo.v1.UnitKind
+	16, // 14: zeugo.v1.Unit.fields:type_name -> zeugo.v1.UnitFields
+	27, // 15: zeugo.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
+	27, // 16: zeugo.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 17: zeugo.v1.CreateUnitRequest.kind:type_name -> zeugo.v1.UnitKind
+	16, // 18: zeugo.v1.CreateUnitRequest.fields:type_name -> zeugo.v1.UnitFields
+	15, // 19: zeugo.v1.CreateUnitResponse.unit:type_name -> zeugo.v1.Unit
+	1,  // 20: zeugo.v1.ListUnitsRequest.kind:type_name -> zeugo.v1.UnitKind
+	28, // 21: zeugo.v1.ListUnitsRequest.page:type_name -> zeugo.v1.PageRequest
+	2,  // 22: zeugo.v1.ListUnitsRequest.order_by:type_name -> zeugo.v1.UnitOrder
+	29, // 23: zeugo.v1.ListUnitsRequest.direction:type_name -> zeugo.v1.SortDirection
+	15, // 24: zeugo.v1.ListUnitsResponse.units:type_name -> zeugo.v1.Unit
+	30, // 25: zeugo.v1.ListUnitsResponse.page:type_name -> zeugo.v1.PageInfo
+	15, // 26: zeugo.v1.GetUnitResponse.unit:type_name -> zeugo.v1.Unit
+	16, // 27: zeugo.v1.UpdateUnitRequest.fields:type_name -> zeugo.v1.UnitFields
+	15, // 28: zeugo.v1.UpdateUnitResponse.unit:type_name -> zeugo.v1.Unit
+	5,  // 29: zeugo.v1.OrganizationService.CreateCompany:input_type -> zeugo.v1.CreateCompanyRequest
+	7,  // 30: zeugo.v1.OrganizationService.ListCompanies:input_type -> zeugo.v1.ListCompaniesRequest
+	9,  // 31: zeugo.v1.OrganizationService.GetCompany:input_type -> zeugo.v1.GetCompanyRequest
+	11, // 32: zeugo.v1.OrganizationService.UpdateCompany:input_type -> zeugo.v1.UpdateCompanyRequest
+	13, // 33: zeugo.v1.OrganizationService.DeleteCompany:input_type -> zeugo.v1.DeleteCompanyRequest
+	17, // 34: zeugo.v1.OrganizationService.CreateUnit:input_type -> zeugo.v1.CreateUnitRequest
+	19, // 35: zeugo.v1.OrganizationService.ListUnits:input_type -> zeugo.v1.ListUnitsRequest
+	21, // 36: zeugo.v1.OrganizationService.GetUnit:input_type -> zeugo.v1.GetUnitRequest
+	23, // 37: zeugo.v1.OrganizationService.UpdateUnit:input_type -> zeugo.v1.UpdateUnitRequest
+	25, // 38: zeugo.v1.OrganizationService.DeleteUnit:input_type -> zeugo.v1.DeleteUnitRequest
+	6,  // 39: zeugo.v1.OrganizationService.CreateCompany:output_type -> zeugo.v1.CreateCompanyResponse
+	8,  // 40: zeugo.v1.OrganizationService.ListCompanies:output_type -> zeugo.v1.ListCompaniesResponse
+	10, // 41: zeugo.v1.OrganizationService.GetCompany:output_type -> zeugo.v1.GetCompanyResponse
+	12, // 42: zeugo.v1.OrganizationService.UpdateCompany:output_type -> zeugo.v1.UpdateCompanyResponse
+	14, // 43: zeugo.v1.OrganizationService.DeleteCompany:output_type -> zeugo.v1.DeleteCompanyResponse
+	18, // 44: zeugo.v1.OrganizationService.CreateUnit:output_type -> zeugo.v1.CreateUnitResponse
+	20, // 45: zeugo.v1.OrganizationService.ListUnits:output_type -> zeugo.v1.ListUnitsResponse
+	22, // 46: zeugo.v1.OrganizationService.GetUnit:output_type -> zeugo.v1.GetUnitResponse
+	24, // 47: zeugo.v1.OrganizationService.UpdateUnit:output_type -> zeugo.v1.UpdateUnitResponse
+	26, // 48: zeugo.v1.OrganizationService.DeleteUnit:output_type -> zeugo.v1.DeleteUnitResponse
+	39, // [39:49] is the sub-list for method output_type
+	29, // [29:39] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_organization_proto_init() }
@@ -1612,12 +1844,14 @@ func file_zeugo_v1_organization_proto_init() {
 	if File_zeugo_v1_organization_proto != nil {
 		return
 	}
+	file_zeugo_v1_access_proto_init()
+	file_zeugo_v1_paging_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_organization_proto_rawDesc), len(file_zeugo_v1_organization_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      3,
 			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,

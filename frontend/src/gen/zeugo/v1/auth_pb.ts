@@ -2,9 +2,11 @@
 // @generated from file zeugo/v1/auth.proto (package zeugo.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { Area } from "./access_pb.js";
+import { file_zeugo_v1_access } from "./access_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -13,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/auth.proto.
  */
 export const file_zeugo_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIlkKDUxvZ2luUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCJyCgZUb2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJIlAKDlJlZnJlc2hSZXF1ZXN0Eh8KDXJlZnJlc2hfdG9rZW4YASABKAlCCLpIBXIDGIACEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgCIAEoCCJbCg9SZWZyZXNoUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIgsKCU1lUmVxdWVzdCI0CgpNZVJlc3BvbnNlEiYKCXByaW5jaXBhbBgBIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCLaAQoJUHJpbmNpcGFsEg8KB3VzZXJfaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEhIKCmZpcnN0X25hbWUYBSABKAkSEQoJbGFzdF9uYW1lGAYgASgJEhEKCXJvbGVfbmFtZRgHIAEoCRIdCgVhcmVhcxgIIAMoDjIOLnpldWdvLnYxLkFyZWESEgoKc2Vzc2lvbl9pZBgJIAEoCRIYChB0ZW5hbnRfcmVhZF9vbmx5GAogASgIKuACCgRBcmVhEhQKEEFSRUFfVU5TUEVDSUZJRUQQABIWChJBUkVBX0FETUlOSVNUUkFUT1IQARISCg5BUkVBX0VNUExPWUVFUxACEhoKFkFSRUFfQ09NUEFOWV9TVFJVQ1RVUkUQAxIOCgpBUkVBX1VTRVJTEAQSDgoKQVJFQV9ST0xFUxAFEhUKEUFSRUFfSk9CX1BST0ZJTEVTEAYSGAoUQVJFQV9ET0NVTUVOVF9MQVlPVVQQBxIVChFBUkVBX0xFVFRFUl9URVhUUxAIEhgKFEFSRUFfRU1BSUxfVEVNUExBVEVTEAkSFwoTQVJFQV9RVUFMSUZJQ0FUSU9OUxAKEhUKEUFSRUFfU0VMRl9TRVJWSUNFEAsSEQoNQVJFQV9CUkFORElORxAMEhAKDEFSRUFfUFJJVkFDWRANEhEKDUFSRUFfQVBJX0tFWVMQDhIQCgxBUkVBX0FDQ09VTlQQDzL1AQoLQXV0aFNlcnZpY2USOAoFTG9naW4SFi56ZXVnby52MS5Mb2dpblJlcXVlc3QaFy56ZXVnby52MS5Mb2dpblJlc3BvbnNlEj4KB1JlZnJlc2gSGC56ZXVnby52MS5SZWZyZXNoUmVxdWVzdBoZLnpldWdvLnYxLlJlZnJlc2hSZXNwb25zZRI7CgZMb2dvdXQSFy56ZXVnby52MS5Mb2dvdXRSZXF1ZXN0GhguemV1Z28udjEuTG9nb3V0UmVzcG9uc2USLwoCTWUSEy56ZXVnby52MS5NZVJlcXVlc3QaFC56ZXVnby52MS5NZVJlc3BvbnNlQpgBCgxjb20uemV1Z28udjFCCUF1dGhQcm90b1ABWjxnaXRodWIuY29tL3pldWdvL3pldWdvL2JhY2tlbmQvaW50ZXJuYWwvZ2VuL3pldWdvL3YxO3pldWdvdjGiAgNaWFiqAghaZXVnby5WMcoCCFpldWdvXFYx4gIUWmV1Z29cVjFcR1BCTWV0YWRhdGHqAglaZXVnbzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIlkKDUxvZ2luUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCJyCgZUb2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJIlAKDlJlZnJlc2hSZXF1ZXN0Eh8KDXJlZnJlc2hfdG9rZW4YASABKAlCCLpIBXIDGIACEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgCIAEoCCJbCg9SZWZyZXNoUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIgsKCU1lUmVxdWVzdCI0CgpNZVJlc3BvbnNlEiYKCXByaW5jaXBhbBgBIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCLaAQoJUHJpbmNpcGFsEg8KB3VzZXJfaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEhIKCmZpcnN0X25hbWUYBSABKAkSEQoJbGFzdF9uYW1lGAYgASgJEhEKCXJvbGVfbmFtZRgHIAEoCRIdCgVhcmVhcxgIIAMoDjIOLnpldWdvLnYxLkFyZWESEgoKc2Vzc2lvbl9pZBgJIAEoCRIYChB0ZW5hbnRfcmVhZF9vbmx5GAogASgIMpgCCgtBdXRoU2VydmljZRJACgVMb2dpbhIWLnpldWdvLnYxLkxvZ2luUmVxdWVzdBoXLnpldWdvLnYxLkxvZ2luUmVzcG9uc2UiBsrzGAIIARJGCgdSZWZyZXNoEhguemV1Z28udjEuUmVmcmVzaFJlcXVlc3QaGS56ZXVnby52MS5SZWZyZXNoUmVzcG9uc2UiBsrzGAIIARJDCgZMb2dvdXQSFy56ZXVnby52MS5Mb2dvdXRSZXF1ZXN0GhguemV1Z28udjEuTG9nb3V0UmVzcG9uc2UiBsrzGAIIAhI6CgJNZRITLnpldWdvLnYxLk1lUmVxdWVzdBoULnpldWdvLnYxLk1lUmVzcG9uc2UiCZACAcrzGAIIAkKYAQoMY29tLnpldWdvLnYxQglBdXRoUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
 
 /**
  * LoginRequest carries the credentials of a password login.
@@ -325,133 +327,6 @@ export type Principal = Message<"zeugo.v1.Principal"> & {
  */
 export const PrincipalSchema: GenMessage<Principal> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_auth, 9);
-
-/**
- * Area is one part of the product a role can grant (SPEC §3.2). The server
- * checks the area on every call; the SPA hides what a role cannot use.
- *
- * @generated from enum zeugo.v1.Area
- */
-export enum Area {
-  /**
-   * No area; never granted.
-   *
-   * @generated from enum value: AREA_UNSPECIFIED = 0;
-   */
-  UNSPECIFIED = 0,
-
-  /**
-   * Everything, including all certificates; cannot be restricted.
-   *
-   * @generated from enum value: AREA_ADMINISTRATOR = 1;
-   */
-  ADMINISTRATOR = 1,
-
-  /**
-   * Mitarbeiter: employees.
-   *
-   * @generated from enum value: AREA_EMPLOYEES = 2;
-   */
-  EMPLOYEES = 2,
-
-  /**
-   * Unternehmen: company structure (companies, locations, departments,
-   * organisational units, employee types).
-   *
-   * @generated from enum value: AREA_COMPANY_STRUCTURE = 3;
-   */
-  COMPANY_STRUCTURE = 3,
-
-  /**
-   * Benutzer: users.
-   *
-   * @generated from enum value: AREA_USERS = 4;
-   */
-  USERS = 4,
-
-  /**
-   * Rollen: roles.
-   *
-   * @generated from enum value: AREA_ROLES = 5;
-   */
-  ROLES = 5,
-
-  /**
-   * Berufsbilder: job profiles.
-   *
-   * @generated from enum value: AREA_JOB_PROFILES = 6;
-   */
-  JOB_PROFILES = 6,
-
-  /**
-   * Zeugnisformatierung: document layout.
-   *
-   * @generated from enum value: AREA_DOCUMENT_LAYOUT = 7;
-   */
-  DOCUMENT_LAYOUT = 7,
-
-  /**
-   * Brieftexte: letter texts.
-   *
-   * @generated from enum value: AREA_LETTER_TEXTS = 8;
-   */
-  LETTER_TEXTS = 8,
-
-  /**
-   * E-Mail-Vorlagen: email templates.
-   *
-   * @generated from enum value: AREA_EMAIL_TEMPLATES = 9;
-   */
-  EMAIL_TEMPLATES = 9,
-
-  /**
-   * Qualifikationen: qualifications.
-   *
-   * @generated from enum value: AREA_QUALIFICATIONS = 10;
-   */
-  QUALIFICATIONS = 10,
-
-  /**
-   * Self-Service.
-   *
-   * @generated from enum value: AREA_SELF_SERVICE = 11;
-   */
-  SELF_SERVICE = 11,
-
-  /**
-   * Individualisierung: branding and sender name.
-   *
-   * @generated from enum value: AREA_BRANDING = 12;
-   */
-  BRANDING = 12,
-
-  /**
-   * Datenschutz: privacy settings.
-   *
-   * @generated from enum value: AREA_PRIVACY = 13;
-   */
-  PRIVACY = 13,
-
-  /**
-   * Schnittstellen: API keys.
-   *
-   * @generated from enum value: AREA_API_KEYS = 14;
-   */
-  API_KEYS = 14,
-
-  /**
-   * Account: contract and support grants.
-   *
-   * @generated from enum value: AREA_ACCOUNT = 15;
-   */
-  ACCOUNT = 15,
-}
-
-/**
- * Describes the enum zeugo.v1.Area.
- */
-export const AreaSchema: GenEnum<Area> = /*@__PURE__*/
-  enumDesc(file_zeugo_v1_auth, 0);
 
 /**
  * AuthService signs people in and out. It is the only service that can be

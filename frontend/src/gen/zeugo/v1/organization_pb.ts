@@ -7,13 +7,16 @@ import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_zeugo_v1_access } from "./access_pb.js";
+import type { PageInfo, PageRequest, SortDirection } from "./paging_pb.js";
+import { file_zeugo_v1_paging } from "./paging_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file zeugo/v1/organization.proto.
  */
 export const file_zeugo_v1_organization: GenFile = /*@__PURE__*/
-  fileDesc("Cht6ZXVnby92MS9vcmdhbml6YXRpb24ucHJvdG8SCHpldWdvLnYxIrEBCgdDb21wYW55EgoKAmlkGAEgASgJEicKBmZpZWxkcxgCIAEoCzIXLnpldWdvLnYxLkNvbXBhbnlGaWVsZHMSDwoHdmVyc2lvbhgDIAEoAxIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItUDCg1Db21wYW55RmllbGRzEjAKBG5hbWUYASABKAlCIrpIH3IdEAEYyAEyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSGAoGc3RyZWV0GAIgASgJQgi6SAVyAxjIARIrCghwb3N0Y29kZRgDIAEoCUIZukgWchQYCjIQXlswLTlBLVphLXogLV0qJBIVCgRjaXR5GAQgASgJQge6SARyAhhkEiUKB2NvdW50cnkYBSABKAlCFLpIEXIPMg1eKFtBLVpdezJ9KT8kEiYKBXBob25lGAYgASgJQhe6SBRyEhgoMg5eWzAtOSsoKS8gLV0qJBIcCgVlbWFpbBgHIAEoCUINukgK2AEBcgUY/gFgARIZCgd3ZWJzaXRlGAggASgJQgi6SAVyAxjIARIfCg5yZWdpc3Rlcl9jb3VydBgJIAEoCUIHukgEcgIYZBIgCg9yZWdpc3Rlcl9udW1iZXIYCiABKAlCB7pIBHICGDISJAoGdmF0X2lkGAsgASgJQhS6SBFyDxgUMgteW0EtWjAtOV0qJBIkChJtYW5hZ2luZ19kaXJlY3RvcnMYDCABKAlCCLpIBXIDGKwCEh0KC2Rlc2NyaXB0aW9uGA0gASgJQgi6SAVyAxj0AyJHChRDcmVhdGVDb21wYW55UmVxdWVzdBIvCgZmaWVsZHMYASABKAsyFy56ZXVnby52MS5Db21wYW55RmllbGRzQga6SAPIAQEiOwoVQ3JlYXRlQ29tcGFueVJlc3BvbnNlEiIKB2NvbXBhbnkYASABKAsyES56ZXVnby52MS5Db21wYW55IhYKFExpc3RDb21wYW5pZXNSZXF1ZXN0Ij0KFUxpc3RDb21wYW5pZXNSZXNwb25zZRIkCgljb21wYW5pZXMYASADKAsyES56ZXVnby52MS5Db21wYW55IikKEUdldENvbXBhbnlSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASI4ChJHZXRDb21wYW55UmVzcG9uc2USIgoHY29tcGFueRgBIAEoCzIRLnpldWdvLnYxLkNvbXBhbnkidwoUVXBkYXRlQ29tcGFueVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAASLwoGZmllbGRzGAMgASgLMhcuemV1Z28udjEuQ29tcGFueUZpZWxkc0IGukgDyAEBIjsKFVVwZGF0ZUNvbXBhbnlSZXNwb25zZRIiCgdjb21wYW55GAEgASgLMhEuemV1Z28udjEuQ29tcGFueSIsChREZWxldGVDb21wYW55UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFwoVRGVsZXRlQ29tcGFueVJlc3BvbnNlIs0BCgRVbml0EgoKAmlkGAEgASgJEiAKBGtpbmQYAiABKA4yEi56ZXVnby52MS5Vbml0S2luZBIkCgZmaWVsZHMYAyABKAsyFC56ZXVnby52MS5Vbml0RmllbGRzEg8KB3ZlcnNpb24YBCABKAMSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJcCgpVbml0RmllbGRzEi8KBG5hbWUYASABKAlCIbpIHnIcEAEYZDIWXlteXHNdLipbXlxzXSR8XlteXHNdJBIdCgtkZXNjcmlwdGlvbhgCIAEoCUIIukgFcgMY9AMibwoRQ3JlYXRlVW5pdFJlcXVlc3QSLAoEa2luZBgBIAEoDjISLnpldWdvLnYxLlVuaXRLaW5kQgq6SAeCAQQQASAAEiwKBmZpZWxkcxgCIAEoCzIULnpldWdvLnYxLlVuaXRGaWVsZHNCBrpIA8gBASIyChJDcmVhdGVVbml0UmVzcG9uc2USHAoEdW5pdBgBIAEoCzIOLnpldWdvLnYxLlVuaXQiQAoQTGlzdFVuaXRzUmVxdWVzdBIsCgRraW5kGAEgASgOMhIuemV1Z28udjEuVW5pdEtpbmRCCrpIB4IBBBABIAAiMgoRTGlzdFVuaXRzUmVzcG9uc2USHQoFdW5pdHMYASADKAsyDi56ZXVnby52MS5Vbml0IiYKDkdldFVuaXRSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIvCg9HZXRVbml0UmVzcG9uc2USHAoEdW5pdBgBIAEoCzIOLnpldWdvLnYxLlVuaXQicQoRVXBkYXRlVW5pdFJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAASLAoGZmllbGRzGAMgASgLMhQuemV1Z28udjEuVW5pdEZpZWxkc0IGukgDyAEBIjIKElVwZGF0ZVVuaXRSZXNwb25zZRIcCgR1bml0GAEgASgLMg4uemV1Z28udjEuVW5pdCIpChFEZWxldGVVbml0UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFAoSRGVsZXRlVW5pdFJlc3BvbnNlKowBCghVbml0S2luZBIZChVVTklUX0tJTkRfVU5TUEVDSUZJRUQQABIWChJVTklUX0tJTkRfTE9DQVRJT04QARIYChRVTklUX0tJTkRfREVQQVJUTUVOVBACEhYKElVOSVRfS0lORF9PUkdfVU5JVBADEhsKF1VOSVRfS0lORF9FTVBMT1lFRV9UWVBFEAQymwYKE09yZ2FuaXphdGlvblNlcnZpY2USUAoNQ3JlYXRlQ29tcGFueRIeLnpldWdvLnYxLkNyZWF0ZUNvbXBhbnlSZXF1ZXN0Gh8uemV1Z28udjEuQ3JlYXRlQ29tcGFueVJlc3BvbnNlElUKDUxpc3RDb21wYW5pZXMSHi56ZXVnby52MS5MaXN0Q29tcGFuaWVzUmVxdWVzdBofLnpldWdvLnYxLkxpc3RDb21wYW5pZXNSZXNwb25zZSIDkAIBEkwKCkdldENvbXBhbnkSGy56ZXVnby52MS5HZXRDb21wYW55UmVxdWVzdBocLnpldWdvLnYxLkdldENvbXBhbnlSZXNwb25zZSIDkAIBElAKDVVwZGF0ZUNvbXBhbnkSHi56ZXVnby52MS5VcGRhdGVDb21wYW55UmVxdWVzdBofLnpldWdvLnYxLlVwZGF0ZUNvbXBhbnlSZXNwb25zZRJQCg1EZWxldGVDb21wYW55Eh4uemV1Z28udjEuRGVsZXRlQ29tcGFueVJlcXVlc3QaHy56ZXVnby52MS5EZWxldGVDb21wYW55UmVzcG9uc2USRwoKQ3JlYXRlVW5pdBIbLnpldWdvLnYxLkNyZWF0ZVVuaXRSZXF1ZXN0GhwuemV1Z28udjEuQ3JlYXRlVW5pdFJlc3BvbnNlEkkKCUxpc3RVbml0cxIaLnpldWdvLnYxLkxpc3RVbml0c1JlcXVlc3QaGy56ZXVnby52MS5MaXN0VW5pdHNSZXNwb25zZSIDkAIBEkMKB0dldFVuaXQSGC56ZXVnby52MS5HZXRVbml0UmVxdWVzdBoZLnpldWdvLnYxLkdldFVuaXRSZXNwb25zZSIDkAIBEkcKClVwZGF0ZVVuaXQSGy56ZXVnby52MS5VcGRhdGVVbml0UmVxdWVzdBocLnpldWdvLnYxLlVwZGF0ZVVuaXRSZXNwb25zZRJHCgpEZWxldGVVbml0EhsuemV1Z28udjEuRGVsZXRlVW5pdFJlcXVlc3QaHC56ZXVnby52MS5EZWxldGVVbml0UmVzcG9uc2VCoAEKDGNvbS56ZXVnby52MUIRT3JnYW5pemF0aW9uUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cht6ZXVnby92MS9vcmdhbml6YXRpb24ucHJvdG8SCHpldWdvLnYxIrEBCgdDb21wYW55EgoKAmlkGAEgASgJEicKBmZpZWxkcxgCIAEoCzIXLnpldWdvLnYxLkNvbXBhbnlGaWVsZHMSDwoHdmVyc2lvbhgDIAEoAxIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItUDCg1Db21wYW55RmllbGRzEjAKBG5hbWUYASABKAlCIrpIH3IdEAEYyAEyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSGAoGc3RyZWV0GAIgASgJQgi6SAVyAxjIARIrCghwb3N0Y29kZRgDIAEoCUIZukgWchQYCjIQXlswLTlBLVphLXogLV0qJBIVCgRjaXR5GAQgASgJQge6SARyAhhkEiUKB2NvdW50cnkYBSABKAlCFLpIEXIPMg1eKFtBLVpdezJ9KT8kEiYKBXBob25lGAYgASgJQhe6SBRyEhgoMg5eWzAtOSsoKS8gLV0qJBIcCgVlbWFpbBgHIAEoCUINukgK2AEBcgUY/gFgARIZCgd3ZWJzaXRlGAggASgJQgi6SAVyAxjIARIfCg5yZWdpc3Rlcl9jb3VydBgJIAEoCUIHukgEcgIYZBIgCg9yZWdpc3Rlcl9udW1iZXIYCiABKAlCB7pIBHICGDISJAoGdmF0X2lkGAsgASgJQhS6SBFyDxgUMgteW0EtWjAtOV0qJBIkChJtYW5hZ2luZ19kaXJlY3RvcnMYDCABKAlCCLpIBXIDGKwCEh0KC2Rlc2NyaXB0aW9uGA0gASgJQgi6SAVyAxj0AyJHChRDcmVhdGVDb21wYW55UmVxdWVzdBIvCgZmaWVsZHMYASABKAsyFy56ZXVnby52MS5Db21wYW55RmllbGRzQga6SAPIAQEiOwoVQ3JlYXRlQ29tcGFueVJlc3BvbnNlEiIKB2NvbXBhbnkYASABKAsyES56ZXVnby52MS5Db21wYW55Ir0BChRMaXN0Q29tcGFuaWVzUmVxdWVzdBIjCgRwYWdlGAEgASgLMhUuemV1Z28udjEuUGFnZVJlcXVlc3QSMgoIb3JkZXJfYnkYAiABKA4yFi56ZXVnby52MS5Db21wYW55T3JkZXJCCLpIBYIBAhABEjQKCWRpcmVjdGlvbhgDIAEoDjIXLnpldWdvLnYxLlNvcnREaXJlY3Rpb25CCLpIBYIBAhABEhYKBXF1ZXJ5GAQgASgJQge6SARyAhhkIl8KFUxpc3RDb21wYW5pZXNSZXNwb25zZRIkCgljb21wYW5pZXMYASADKAsyES56ZXVnby52MS5Db21wYW55EiAKBHBhZ2UYAiABKAsyEi56ZXVnby52MS5QYWdlSW5mbyIpChFHZXRDb21wYW55UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiOAoSR2V0Q29tcGFueVJlc3BvbnNlEiIKB2NvbXBhbnkYASABKAsyES56ZXVnby52MS5Db21wYW55IncKFFVwZGF0ZUNvbXBhbnlSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIYCgd2ZXJzaW9uGAIgASgDQge6SAQiAiAAEi8KBmZpZWxkcxgDIAEoCzIXLnpldWdvLnYxLkNvbXBhbnlGaWVsZHNCBrpIA8gBASI7ChVVcGRhdGVDb21wYW55UmVzcG9uc2USIgoHY29tcGFueRgBIAEoCzIRLnpldWdvLnYxLkNvbXBhbnkiLAoURGVsZXRlQ29tcGFueVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIhcKFURlbGV0ZUNvbXBhbnlSZXNwb25zZSLNAQoEVW5pdBIKCgJpZBgBIAEoCRIgCgRraW5kGAIgASgOMhIuemV1Z28udjEuVW5pdEtpbmQSJAoGZmllbGRzGAMgASgLMhQuemV1Z28udjEuVW5pdEZpZWxkcxIPCgd2ZXJzaW9uGAQgASgDEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXAoKVW5pdEZpZWxkcxIvCgRuYW1lGAEgASgJQiG6SB5yHBABGGQyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSHQoLZGVzY3JpcHRpb24YAiABKAlCCLpIBXIDGPQDIm8KEUNyZWF0ZVVuaXRSZXF1ZXN0EiwKBGtpbmQYASABKA4yEi56ZXVnby52MS5Vbml0S2luZEIKukgHggEEEAEgABIsCgZmaWVsZHMYAiABKAsyFC56ZXVnby52MS5Vbml0RmllbGRzQga6SAPIAQEiMgoSQ3JlYXRlVW5pdFJlc3BvbnNlEhwKBHVuaXQYASABKAsyDi56ZXVnby52MS5Vbml0IuQBChBMaXN0VW5pdHNSZXF1ZXN0EiwKBGtpbmQYASABKA4yEi56ZXVnby52MS5Vbml0S2luZEIKukgHggEEEAEgABIjCgRwYWdlGAIgASgLMhUuemV1Z28udjEuUGFnZVJlcXVlc3QSLwoIb3JkZXJfYnkYAyABKA4yEy56ZXVnby52MS5Vbml0T3JkZXJCCLpIBYIBAhABEjQKCWRpcmVjdGlvbhgEIAEoDjIXLnpldWdvLnYxLlNvcnREaXJlY3Rpb25CCLpIBYIBAhABEhYKBXF1ZXJ5GAUgASgJQge6SARyAhhkIlQKEUxpc3RVbml0c1Jlc3BvbnNlEh0KBXVuaXRzGAEgAygLMg4uemV1Z28udjEuVW5pdBIgCgRwYWdlGAIgASgLMhIuemV1Z28udjEuUGFnZUluZm8iJgoOR2V0VW5pdFJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIi8KD0dldFVuaXRSZXNwb25zZRIcCgR1bml0GAEgASgLMg4uemV1Z28udjEuVW5pdCJxChFVcGRhdGVVbml0UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESGAoHdmVyc2lvbhgCIAEoA0IHukgEIgIgABIsCgZmaWVsZHMYAyABKAsyFC56ZXVnby52MS5Vbml0RmllbGRzQga6SAPIAQEiMgoSVXBkYXRlVW5pdFJlc3BvbnNlEhwKBHVuaXQYASABKAsyDi56ZXVnby52MS5Vbml0IikKEURlbGV0ZVVuaXRSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIUChJEZWxldGVVbml0UmVzcG9uc2UqfAoMQ29tcGFueU9yZGVyEh0KGUNPTVBBTllfT1JERVJfVU5TUEVDSUZJRUQQABIWChJDT01QQU5ZX09SREVSX05BTUUQARIWChJDT01QQU5ZX09SREVSX0NJVFkQAhIdChlDT01QQU5ZX09SREVSX1VQREFURV9USU1FEAMqjAEKCFVuaXRLaW5kEhkKFVVOSVRfS0lORF9VTlNQRUNJRklFRBAAEhYKElVOSVRfS0lORF9MT0NBVElPThABEhgKFFVOSVRfS0lORF9ERVBBUlRNRU5UEAISFgoSVU5JVF9LSU5EX09SR19VTklUEAMSGwoXVU5JVF9LSU5EX0VNUExPWUVFX1RZUEUQBCpYCglVbml0T3JkZXISGgoWVU5JVF9PUkRFUl9VTlNQRUNJRklFRBAAEhMKD1VOSVRfT1JERVJfTkFNRRABEhoKFlVOSVRfT1JERVJfVVBEQVRFX1RJTUUQAjKFBwoTT3JnYW5pemF0aW9uU2VydmljZRJbCg1DcmVhdGVDb21wYW55Eh4uemV1Z28udjEuQ3JlYXRlQ29tcGFueVJlcXVlc3QaHy56ZXVnby52MS5DcmVhdGVDb21wYW55UmVzcG9uc2UiCcrzGAUIBBIBAxJfCg1MaXN0Q29tcGFuaWVzEh4uemV1Z28udjEuTGlzdENvbXBhbmllc1JlcXVlc3QaHy56ZXVnby52MS5MaXN0Q29tcGFuaWVzUmVzcG9uc2UiDZACAcrzGAYIAxICAwISVgoKR2V0Q29tcGFueRIbLnpldWdvLnYxLkdldENvbXBhbnlSZXF1ZXN0GhwuemV1Z28udjEuR2V0Q29tcGFueVJlc3BvbnNlIg2QAgHK8xgGCAMSAgMCElsKDVVwZGF0ZUNvbXBhbnkSHi56ZXVnby52MS5VcGRhdGVDb21wYW55UmVxdWVzdBofLnpldWdvLnYxLlVwZGF0ZUNvbXBhbnlSZXNwb25zZSIJyvMYBQgEEgEDElsKDURlbGV0ZUNvbXBhbnkSHi56ZXVnby52MS5EZWxldGVDb21wYW55UmVxdWVzdBofLnpldWdvLnYxLkRlbGV0ZUNvbXBhbnlSZXNwb25zZSIJyvMYBQgEEgEDElIKCkNyZWF0ZVVuaXQSGy56ZXVnby52MS5DcmVhdGVVbml0UmVxdWVzdBocLnpldWdvLnYxLkNyZWF0ZVVuaXRSZXNwb25zZSIJyvMYBQgEEgEDElMKCUxpc3RVbml0cxIaLnpldWdvLnYxLkxpc3RVbml0c1JlcXVlc3QaGy56ZXVnby52MS5MaXN0VW5pdHNSZXNwb25zZSINkAIByvMYBggDEgIDAhJNCgdHZXRVbml0EhguemV1Z28udjEuR2V0VW5pdFJlcXVlc3QaGS56ZXVnby52MS5HZXRVbml0UmVzcG9uc2UiDZACAcrzGAYIAxICAwISUgoKVXBkYXRlVW5pdBIbLnpldWdvLnYxLlVwZGF0ZVVuaXRSZXF1ZXN0GhwuemV1Z28udjEuVXBkYXRlVW5pdFJlc3BvbnNlIgnK8xgFCAQSAQMSUgoKRGVsZXRlVW5pdBIbLnpldWdvLnYxLkRlbGV0ZVVuaXRSZXF1ZXN0GhwuemV1Z28udjEuRGVsZXRlVW5pdFJlc3BvbnNlIgnK8xgFCAQSAQNCoAEKDGNvbS56ZXVnby52MUIRT3JnYW5pemF0aW9uUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_paging]);
 
 /**
  * Company is a legal entity (Unternehmen) of the tenant. Its address and
@@ -214,11 +217,38 @@ export const CreateCompanyResponseSchema: GenMessage<CreateCompanyResponse> = /*
   messageDesc(file_zeugo_v1_organization, 3);
 
 /**
- * ListCompaniesRequest lists all companies of the caller's tenant.
+ * ListCompaniesRequest asks for one page of the tenant's companies.
  *
  * @generated from message zeugo.v1.ListCompaniesRequest
  */
 export type ListCompaniesRequest = Message<"zeugo.v1.ListCompaniesRequest"> & {
+  /**
+   * Which page and how many rows.
+   *
+   * @generated from field: zeugo.v1.PageRequest page = 1;
+   */
+  page?: PageRequest | undefined;
+
+  /**
+   * The sort key.
+   *
+   * @generated from field: zeugo.v1.CompanyOrder order_by = 2;
+   */
+  orderBy: CompanyOrder;
+
+  /**
+   * The sort direction.
+   *
+   * @generated from field: zeugo.v1.SortDirection direction = 3;
+   */
+  direction: SortDirection;
+
+  /**
+   * Only companies whose name or city contains this text (case-insensitive).
+   *
+   * @generated from field: string query = 4;
+   */
+  query: string;
 };
 
 /**
@@ -229,17 +259,24 @@ export const ListCompaniesRequestSchema: GenMessage<ListCompaniesRequest> = /*@_
   messageDesc(file_zeugo_v1_organization, 4);
 
 /**
- * ListCompaniesResponse holds the companies, sorted by name.
+ * ListCompaniesResponse holds one page of companies.
  *
  * @generated from message zeugo.v1.ListCompaniesResponse
  */
 export type ListCompaniesResponse = Message<"zeugo.v1.ListCompaniesResponse"> & {
   /**
-   * The companies.
+   * The companies of this page.
    *
    * @generated from field: repeated zeugo.v1.Company companies = 1;
    */
   companies: Company[];
+
+  /**
+   * The token for the next page and the total.
+   *
+   * @generated from field: zeugo.v1.PageInfo page = 2;
+   */
+  page?: PageInfo | undefined;
 };
 
 /**
@@ -517,7 +554,7 @@ export const CreateUnitResponseSchema: GenMessage<CreateUnitResponse> = /*@__PUR
   messageDesc(file_zeugo_v1_organization, 15);
 
 /**
- * ListUnitsRequest lists the units of one kind.
+ * ListUnitsRequest asks for one page of the units of one kind.
  *
  * @generated from message zeugo.v1.ListUnitsRequest
  */
@@ -528,6 +565,34 @@ export type ListUnitsRequest = Message<"zeugo.v1.ListUnitsRequest"> & {
    * @generated from field: zeugo.v1.UnitKind kind = 1;
    */
   kind: UnitKind;
+
+  /**
+   * Which page and how many rows.
+   *
+   * @generated from field: zeugo.v1.PageRequest page = 2;
+   */
+  page?: PageRequest | undefined;
+
+  /**
+   * The sort key.
+   *
+   * @generated from field: zeugo.v1.UnitOrder order_by = 3;
+   */
+  orderBy: UnitOrder;
+
+  /**
+   * The sort direction.
+   *
+   * @generated from field: zeugo.v1.SortDirection direction = 4;
+   */
+  direction: SortDirection;
+
+  /**
+   * Only units whose name contains this text (case-insensitive).
+   *
+   * @generated from field: string query = 5;
+   */
+  query: string;
 };
 
 /**
@@ -538,17 +603,24 @@ export const ListUnitsRequestSchema: GenMessage<ListUnitsRequest> = /*@__PURE__*
   messageDesc(file_zeugo_v1_organization, 16);
 
 /**
- * ListUnitsResponse holds the units, sorted by name.
+ * ListUnitsResponse holds one page of units.
  *
  * @generated from message zeugo.v1.ListUnitsResponse
  */
 export type ListUnitsResponse = Message<"zeugo.v1.ListUnitsResponse"> & {
   /**
-   * The units.
+   * The units of this page.
    *
    * @generated from field: repeated zeugo.v1.Unit units = 1;
    */
   units: Unit[];
+
+  /**
+   * The token for the next page and the total.
+   *
+   * @generated from field: zeugo.v1.PageInfo page = 2;
+   */
+  page?: PageInfo | undefined;
 };
 
 /**
@@ -693,6 +765,47 @@ export const DeleteUnitResponseSchema: GenMessage<DeleteUnitResponse> = /*@__PUR
   messageDesc(file_zeugo_v1_organization, 23);
 
 /**
+ * CompanyOrder names the sort key of ListCompanies; ties are broken by id.
+ *
+ * @generated from enum zeugo.v1.CompanyOrder
+ */
+export enum CompanyOrder {
+  /**
+   * By name (the default).
+   *
+   * @generated from enum value: COMPANY_ORDER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * By name.
+   *
+   * @generated from enum value: COMPANY_ORDER_NAME = 1;
+   */
+  NAME = 1,
+
+  /**
+   * By city.
+   *
+   * @generated from enum value: COMPANY_ORDER_CITY = 2;
+   */
+  CITY = 2,
+
+  /**
+   * By the time of the last change.
+   *
+   * @generated from enum value: COMPANY_ORDER_UPDATE_TIME = 3;
+   */
+  UPDATE_TIME = 3,
+}
+
+/**
+ * Describes the enum zeugo.v1.CompanyOrder.
+ */
+export const CompanyOrderSchema: GenEnum<CompanyOrder> = /*@__PURE__*/
+  enumDesc(file_zeugo_v1_organization, 0);
+
+/**
  * UnitKind is one of the four structure dimensions besides the company.
  *
  * @generated from enum zeugo.v1.UnitKind
@@ -738,15 +851,50 @@ export enum UnitKind {
  * Describes the enum zeugo.v1.UnitKind.
  */
 export const UnitKindSchema: GenEnum<UnitKind> = /*@__PURE__*/
-  enumDesc(file_zeugo_v1_organization, 0);
+  enumDesc(file_zeugo_v1_organization, 1);
+
+/**
+ * UnitOrder names the sort key of ListUnits; ties are broken by id.
+ *
+ * @generated from enum zeugo.v1.UnitOrder
+ */
+export enum UnitOrder {
+  /**
+   * By name (the default).
+   *
+   * @generated from enum value: UNIT_ORDER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * By name.
+   *
+   * @generated from enum value: UNIT_ORDER_NAME = 1;
+   */
+  NAME = 1,
+
+  /**
+   * By the time of the last change.
+   *
+   * @generated from enum value: UNIT_ORDER_UPDATE_TIME = 2;
+   */
+  UPDATE_TIME = 2,
+}
+
+/**
+ * Describes the enum zeugo.v1.UnitOrder.
+ */
+export const UnitOrderSchema: GenEnum<UnitOrder> = /*@__PURE__*/
+  enumDesc(file_zeugo_v1_organization, 2);
 
 /**
  * OrganizationService manages the structure of a tenant: its legal entities
  * (companies, each with its own letterhead) and the four other dimensions
  * employees are sorted by — locations, departments, organisational units and
  * employee types. These five dimensions are also the criteria of certificate
- * access (SPEC §3.3). Every call needs the Unternehmen area for changes;
- * reading needs any signed-in user of the tenant.
+ * access (SPEC §3.3). Changes need the Unternehmen area; reading needs
+ * Unternehmen or Mitarbeiter (whoever files employees picks their company
+ * and units).
  *
  * @generated from service zeugo.v1.OrganizationService
  */
@@ -762,7 +910,7 @@ export const OrganizationService: GenService<{
     output: typeof CreateCompanyResponseSchema;
   },
   /**
-   * ListCompanies returns all companies of the tenant, sorted by name.
+   * ListCompanies returns one page of the tenant's companies.
    *
    * @generated from rpc zeugo.v1.OrganizationService.ListCompanies
    */
@@ -814,7 +962,7 @@ export const OrganizationService: GenService<{
     output: typeof CreateUnitResponseSchema;
   },
   /**
-   * ListUnits returns the units of one kind, sorted by name.
+   * ListUnits returns one page of the units of one kind.
    *
    * @generated from rpc zeugo.v1.OrganizationService.ListUnits
    */

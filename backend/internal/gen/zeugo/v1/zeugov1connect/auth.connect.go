@@ -93,6 +93,7 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			httpClient,
 			baseURL+AuthServiceMeProcedure,
 			connect.WithSchema(authServiceMethods.ByName("Me")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 	}
@@ -172,6 +173,7 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		AuthServiceMeProcedure,
 		svc.Me,
 		connect.WithSchema(authServiceMethods.ByName("Me")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	return "/zeugo.v1.AuthService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,7 @@ const (
 type OrganizationServiceClient interface {
 	// CreateCompany adds a legal entity. Names are unique within the tenant.
 	CreateCompany(context.Context, *connect.Request[v1.CreateCompanyRequest]) (*connect.Response[v1.CreateCompanyResponse], error)
-	// ListCompanies returns all companies of the tenant, sorted by name.
+	// ListCompanies returns one page of the tenant's companies.
 	ListCompanies(context.Context, *connect.Request[v1.ListCompaniesRequest]) (*connect.Response[v1.ListCompaniesResponse], error)
 	// GetCompany returns one company; an id of another tenant is NotFound.
 	GetCompany(context.Context, *connect.Request[v1.GetCompanyRequest]) (*connect.Response[v1.GetCompanyResponse], error)
@@ -81,7 +81,7 @@ type OrganizationServiceClient interface {
 	// CreateUnit adds a location, department, organisational unit or
 	// employee type. Names are unique per kind within the tenant.
 	CreateUnit(context.Context, *connect.Request[v1.CreateUnitRequest]) (*connect.Response[v1.CreateUnitResponse], error)
-	// ListUnits returns the units of one kind, sorted by name.
+	// ListUnits returns one page of the units of one kind.
 	ListUnits(context.Context, *connect.Request[v1.ListUnitsRequest]) (*connect.Response[v1.ListUnitsResponse], error)
 	// GetUnit returns one unit; an id of another tenant is NotFound.
 	GetUnit(context.Context, *connect.Request[v1.GetUnitRequest]) (*connect.Response[v1.GetUnitResponse], error)
@@ -238,7 +238,7 @@ func (c *organizationServiceClient) DeleteUnit(ctx context.Context, req *connect
 type OrganizationServiceHandler interface {
 	// CreateCompany adds a legal entity. Names are unique within the tenant.
 	CreateCompany(context.Context, *connect.Request[v1.CreateCompanyRequest]) (*connect.Response[v1.CreateCompanyResponse], error)
-	// ListCompanies returns all companies of the tenant, sorted by name.
+	// ListCompanies returns one page of the tenant's companies.
 	ListCompanies(context.Context, *connect.Request[v1.ListCompaniesRequest]) (*connect.Response[v1.ListCompaniesResponse], error)
 	// GetCompany returns one company; an id of another tenant is NotFound.
 	GetCompany(context.Context, *connect.Request[v1.GetCompanyRequest]) (*connect.Response[v1.GetCompanyResponse], error)
@@ -250,7 +250,7 @@ type OrganizationServiceHandler interface {
 	// CreateUnit adds a location, department, organisational unit or
 	// employee type. Names are unique per kind within the tenant.
 	CreateUnit(context.Context, *connect.Request[v1.CreateUnitRequest]) (*connect.Response[v1.CreateUnitResponse], error)
-	// ListUnits returns the units of one kind, sorted by name.
+	// ListUnits returns one page of the units of one kind.
 	ListUnits(context.Context, *connect.Request[v1.ListUnitsRequest]) (*connect.Response[v1.ListUnitsResponse], error)
 	// GetUnit returns one unit; an id of another tenant is NotFound.
 	GetUnit(context.Context, *connect.Request[v1.GetUnitRequest]) (*connect.Response[v1.GetUnitResponse], error)
