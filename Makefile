@@ -49,24 +49,30 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json frontend/pa
 	@touch $@
 
 .PHONY: tools
-tools: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/staticcheck
+tools: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/staticcheck $(BIN)/sqlc
 
 $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/staticcheck: tools/go.mod tools/go.sum
 	@mkdir -p $(BIN)
 	GOWORK=off go -C tools build -o $(BIN)/ google.golang.org/protobuf/cmd/protoc-gen-go \
 	  connectrpc.com/connect/cmd/protoc-gen-connect-go honnef.co/go/tools/cmd/staticcheck
 
+# sqlc builds without cgo (its optional SQLite/engine parts need none of ours).
+$(BIN)/sqlc: tools/go.mod tools/go.sum
+	@mkdir -p $(BIN)
+	GOWORK=off CGO_ENABLED=0 go -C tools build -o $(BIN)/ github.com/sqlc-dev/sqlc/cmd/sqlc
+
 # ------------------------------------------------------------- generation --
 
 .PHONY: generate
-generate: deps-npm tools ## regenerate Go and TypeScript code from proto/
-	rm -rf $(GO_GEN) $(TS_GEN)
+generate: deps-npm tools ## regenerate Go and TypeScript code from proto/ and SQL queries
+	rm -rf $(GO_GEN) $(TS_GEN) backend/internal/*/dbsqlc
 	$(BUF) generate
+	cd backend && $(BIN)/sqlc generate
 
 .PHONY: checkgenerate
 checkgenerate: generate ## fail when committed generated code is stale
-	@if [ -n "$$(git status --porcelain -- $(GO_GEN) $(TS_GEN))" ]; then \
-	  git status --porcelain -- $(GO_GEN) $(TS_GEN); \
+	@if [ -n "$$(git status --porcelain -- $(GO_GEN) $(TS_GEN) backend/internal/*/dbsqlc)" ]; then \
+	  git status --porcelain -- $(GO_GEN) $(TS_GEN) backend/internal/*/dbsqlc; \
 	  echo "generated code is stale: run 'make generate' and commit the result"; exit 1; fi
 
 # ----------------------------------------------------------------- build --

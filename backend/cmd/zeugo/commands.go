@@ -20,10 +20,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/app"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
-	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/devtls"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
@@ -237,7 +237,8 @@ func demoPassword(dataDir string) (string, error) {
 // seedDemo gives the demo tenant a small structure to look at, created
 // through the organisation service as its administrator.
 func seedDemo(ctx context.Context, a *app.App, c *tenant.Created) error {
-	ctx = auth.WithPrincipal(ctx, &auth.Principal{UserID: c.AdminID, TenantID: c.TenantID, Areas: []auth.Area{auth.AreaAdministrator}})
+	ctx = access.WithPrincipal(ctx, &access.Principal{Kind: access.KindUser, ActorID: c.AdminID, UserID: c.AdminID, TenantID: c.TenantID,
+		Areas: []access.Area{access.AreaAdministrator}, Scope: access.Scope{All: true}})
 	if _, err := a.Organization.CreateCompany(ctx, organization.CompanyFields{Name: demoName, Street: "Musterstraße 1",
 		Postcode: "80331", City: "München", Country: "DE", Phone: "+49 89 123456-0", Email: "personal@muster.example",
 		Website: "www.muster.example", RegisterCourt: "Amtsgericht München", RegisterNumber: "HRB 123456",

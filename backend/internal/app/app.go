@@ -12,16 +12,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
+	"github.com/zeugo/zeugo/backend/internal/uow"
 
 	"net/http"
 )
@@ -42,9 +46,14 @@ type App struct {
 	AuditChain   *audit.ChainKey
 	Limiter      *ratelimit.Limiter
 	Auth         *auth.Authenticator
+	Work         *uow.Runner
 	Organization *organization.Service
 	Provisioner  *tenant.Provisioner
 	Registry     *prometheus.Registry
+	// Services are the Connect services the server mounts, one line per
+	// domain; Rules are their access rules, read from the proto.
+	Services []mount.Service
+	Rules    map[string]access.Rule
 }
 
 // Options adjust what Build does.
@@ -101,9 +110,32 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Limiter = ratelimit.New(pool, a.Index, now)
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log})
-	a.Organization = organization.NewService(a.DB, a.Audit, now)
+	pages, err := paging.NewCodec(a.Index.Sum("zeugo page tokens", "v1"))
+	if err != nil {
+		return nil, err
+	}
+	a.Work = uow.New(a.DB, a.Audit, pages, now)
+	a.Organization = organization.NewService(a.Work)
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
+	a.Services = []mount.Service{
+		auth.Mount(a.Auth),
+		organization.Mount(a.Organization),
+	}
+	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// ServiceNames are the names of services, for health, reflection and the
+// access rules.
+func ServiceNames(services []mount.Service) []string {
+	names := make([]string, len(services))
+	for i, s := range services {
+		names[i] = s.Name
+	}
+	return names
 }
 
 // Close releases what Build started (the hashing threads).
@@ -119,7 +151,7 @@ func TuneRuntime(cfg *config.Config) {
 
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
-	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Organization: a.Organization,
+	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Services: a.Services, Rules: a.Rules,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
 		Development: a.Cfg.Env == config.Development})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
@@ -88,7 +89,7 @@ type Session struct {
 	AccessExpiresAt  time.Time
 	RefreshToken     string
 	RefreshExpiresAt time.Time
-	Principal        *Principal
+	Principal        *access.Principal
 	// Profile describes the principal for the client (loaded in the same
 	// transaction).
 	Profile *Profile
@@ -280,7 +281,7 @@ func (a *Authenticator) Refresh(ctx context.Context, token string) (*Session, er
 
 // Logout revokes the caller's session.
 func (a *Authenticator) Logout(ctx context.Context) error {
-	p, err := PrincipalFrom(ctx)
+	p, err := access.From(ctx)
 	if err != nil {
 		return err
 	}
@@ -296,7 +297,7 @@ func (a *Authenticator) Logout(ctx context.Context) error {
 // Authenticate turns a bearer token into a Principal. It checks the session
 // row on every call, so a revoked session, a deactivated or locked user or a
 // purged tenant is refused at once rather than when the token expires.
-func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
+func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*access.Principal, error) {
 	ids, err := a.signer.Verify(bearer)
 	if err != nil {
 		return nil, apperr.ErrUnauthenticated
@@ -313,7 +314,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*Princ
 
 // Me describes the caller.
 func (a *Authenticator) Me(ctx context.Context) (*Profile, error) {
-	p, err := PrincipalFrom(ctx)
+	p, err := access.From(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +329,7 @@ func (a *Authenticator) Me(ctx context.Context) (*Profile, error) {
 
 // Profile is the caller as the client may see it.
 type Profile struct {
-	Principal  *Principal
+	Principal  *access.Principal
 	TenantName string
 	Email      string
 	FirstName  string
@@ -336,7 +337,7 @@ type Profile struct {
 	RoleName   string
 }
 
-func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *Principal) (*Profile, error) {
+func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *access.Principal) (*Profile, error) {
 	row, err := loadProfileRow(ctx, tx, p.TenantID, p.UserID)
 	if err != nil {
 		return nil, err

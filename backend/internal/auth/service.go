@@ -8,6 +8,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
@@ -31,12 +32,6 @@ var _ zeugov1connect.AuthServiceHandler = (*Handler)(nil)
 
 // NewHandler returns the handler over a.
 func NewHandler(a *Authenticator) *Handler { return &Handler{auth: a} }
-
-// PublicProcedures need no access token.
-var PublicProcedures = map[string]bool{
-	zeugov1connect.AuthServiceLoginProcedure:   true,
-	zeugov1connect.AuthServiceRefreshProcedure: true,
-}
 
 // Login implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginRequest]) (*connect.Response[zeugov1.LoginResponse], error) {
@@ -149,20 +144,10 @@ func cookieValue(h http.Header, name string) string {
 	return c.Value
 }
 
-var areaToProto = map[Area]zeugov1.Area{
-	AreaAdministrator: zeugov1.Area_AREA_ADMINISTRATOR, AreaEmployees: zeugov1.Area_AREA_EMPLOYEES,
-	AreaCompanyStructure: zeugov1.Area_AREA_COMPANY_STRUCTURE, AreaUsers: zeugov1.Area_AREA_USERS,
-	AreaRoles: zeugov1.Area_AREA_ROLES, AreaJobProfiles: zeugov1.Area_AREA_JOB_PROFILES,
-	AreaDocumentLayout: zeugov1.Area_AREA_DOCUMENT_LAYOUT, AreaLetterTexts: zeugov1.Area_AREA_LETTER_TEXTS,
-	AreaEmailTemplates: zeugov1.Area_AREA_EMAIL_TEMPLATES, AreaQualifications: zeugov1.Area_AREA_QUALIFICATIONS,
-	AreaSelfService: zeugov1.Area_AREA_SELF_SERVICE, AreaBranding: zeugov1.Area_AREA_BRANDING,
-	AreaPrivacy: zeugov1.Area_AREA_PRIVACY, AreaAPIKeys: zeugov1.Area_AREA_API_KEYS, AreaAccount: zeugov1.Area_AREA_ACCOUNT,
-}
-
 func profileToProto(p *Profile) *zeugov1.Principal {
 	areas := make([]zeugov1.Area, 0, len(p.Principal.Areas))
 	for _, a := range p.Principal.Areas {
-		if pa, ok := areaToProto[a]; ok {
+		if pa := access.AreaToProto(a); pa != zeugov1.Area_AREA_UNSPECIFIED {
 			areas = append(areas, pa)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
 
@@ -152,8 +153,8 @@ func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 // principal, or nil when the session is gone, revoked, expired, or its user
 // or tenant may no longer sign in. Activity extends the idle timeout, written
 // at most once a minute per session. One round trip: this runs on every call.
-func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.Time, idle time.Duration) (*Principal, error) {
-	var p *Principal
+func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.Time, idle time.Duration) (*access.Principal, error) {
+	var p *access.Principal
 	err := db.TenantBatch(ctx, ids.TenantID, func(b *pgx.Batch) {
 		b.Queue(`SELECT r.areas, t.status
 			FROM sessions s
@@ -173,8 +174,8 @@ func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.T
 			if err != nil {
 				return err
 			}
-			p = &Principal{UserID: ids.UserID, TenantID: ids.TenantID, SessionID: ids.SessionID,
-				Areas: toAreas(areas), ReadOnly: tenantStatus == "terminated"}
+			p = userPrincipal(ids.TenantID, ids.UserID, areas, tenantStatus)
+			p.SessionID = ids.SessionID
 			return nil
 		})
 		b.Queue(`UPDATE sessions SET last_seen_at = $3, idle_expires_at = LEAST($4, absolute_expires_at)
@@ -184,7 +185,7 @@ func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.T
 	return p, err
 }
 
-func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*Principal, error) {
+func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*access.Principal, error) {
 	var areas []string
 	var tenantStatus string
 	err := tx.QueryRow(ctx, `SELECT r.areas, t.status FROM users u
@@ -194,7 +195,15 @@ func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{UserID: userID, TenantID: tenantID, Areas: toAreas(areas), ReadOnly: tenantStatus == "terminated"}, nil
+	return userPrincipal(tenantID, userID, areas, tenantStatus), nil
+}
+
+// userPrincipal is a signed-in user. Until per-user certificate access is
+// stored (SPEC §3.3, the identity work), every user's scope is the whole
+// tenant, which is what the Foundation granted.
+func userPrincipal(tenantID, userID uuid.UUID, areas []string, tenantStatus string) *access.Principal {
+	return &access.Principal{Kind: access.KindUser, ActorID: userID, UserID: userID, TenantID: tenantID,
+		Areas: toAreas(areas), Scope: access.Scope{All: true}, ReadOnly: tenantStatus == "terminated"}
 }
 
 type profileRow struct {
@@ -212,10 +221,10 @@ func loadProfileRow(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) 
 	return r, err
 }
 
-func toAreas(names []string) []Area {
-	out := make([]Area, 0, len(names))
+func toAreas(names []string) []access.Area {
+	out := make([]access.Area, 0, len(names))
 	for _, n := range names {
-		out = append(out, Area(n))
+		out = append(out, access.Area(n))
 	}
 	return out
 }

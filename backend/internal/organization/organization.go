@@ -5,17 +5,14 @@ package organization
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/zeugo/zeugo/backend/internal/apperr"
-	"github.com/zeugo/zeugo/backend/internal/audit"
-	"github.com/zeugo/zeugo/backend/internal/auth"
-	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/organization/dbsqlc"
+	"github.com/zeugo/zeugo/backend/internal/paging"
+	"github.com/zeugo/zeugo/backend/internal/uow"
 )
 
 // CompanyFields are the editable fields of a company.
@@ -60,90 +57,108 @@ type Unit struct {
 	UpdatedAt time.Time
 }
 
-// Service implements the organisation use cases. Every method authorises
-// the caller from the context and runs in one tenant-bound transaction that
-// also writes the audit record.
+// Audit actions and targets of this domain.
+const (
+	ActionCompanyCreated = "organization.company.created"
+	ActionCompanyUpdated = "organization.company.updated"
+	ActionCompanyDeleted = "organization.company.deleted"
+	ActionUnitCreated    = "organization.unit.created"
+	ActionUnitUpdated    = "organization.unit.updated"
+	ActionUnitDeleted    = "organization.unit.deleted"
+	targetCompany        = "company"
+)
+
+// CompanyOrder is the sort key of ListCompanies.
+type CompanyOrder int
+
+// Company sort keys.
+const (
+	CompanyByName CompanyOrder = iota
+	CompanyByCity
+	CompanyByUpdateTime
+)
+
+// CompanyQuery selects a page of companies.
+type CompanyQuery struct {
+	Page  paging.Request
+	Order CompanyOrder
+	Desc  bool
+	// Search matches name or city, case-insensitively.
+	Search string
+}
+
+// UnitOrder is the sort key of ListUnits.
+type UnitOrder int
+
+// Unit sort keys.
+const (
+	UnitByName UnitOrder = iota
+	UnitByUpdateTime
+)
+
+// UnitQuery selects a page of units of one kind.
+type UnitQuery struct {
+	Kind   UnitKind
+	Page   paging.Request
+	Order  UnitOrder
+	Desc   bool
+	Search string
+}
+
+// Service implements the organisation use cases, each one unit of work
+// (package uow). Who may call which is declared on the rpcs in
+// organization.proto, not decided here.
 type Service struct {
-	db    *postgres.DB
-	audit *audit.Writer
-	now   func() time.Time
+	work *uow.Runner
+	q    *dbsqlc.Queries
 }
 
 // NewService returns a Service.
-func NewService(db *postgres.DB, w *audit.Writer, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+func NewService(work *uow.Runner) *Service {
+	return &Service{work: work, q: dbsqlc.New()}
+}
+
+func trim(fields ...*string) {
+	for _, v := range fields {
+		*v = strings.TrimSpace(*v)
 	}
-	return &Service{db: db, audit: w, now: now}
-}
-
-// errNameTaken is the field error for a duplicate name.
-func errNameTaken() error {
-	return apperr.Field(apperr.AlreadyExists, "fields.name", "zeugo.unique", "this name is already in use")
-}
-
-func (s *Service) write(ctx context.Context, fn func(tx pgx.Tx, p *auth.Principal) error) error {
-	p, err := auth.Write(ctx, auth.AreaCompanyStructure)
-	if err != nil {
-		return err
-	}
-	return postgres.Classify(s.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error { return fn(tx, p) }))
-}
-
-// read runs fn for any signed-in user of the tenant; the store's read
-// functions each bind the tenant and query in one round trip.
-func (s *Service) read(ctx context.Context, fn func(p *auth.Principal) error) error {
-	p, err := auth.Read(ctx)
-	if err != nil {
-		return err
-	}
-	return postgres.Classify(fn(p))
-}
-
-func (s *Service) record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action, targetType string, id uuid.UUID) error {
-	return s.audit.Write(ctx, tx, p.TenantID, audit.Event{Action: action, Outcome: audit.OutcomeSuccess,
-		ActorType: audit.ActorUser, ActorID: p.UserID.String(), TargetType: targetType, TargetID: id.String()})
 }
 
 func normalizeCompany(f *CompanyFields) {
-	for _, v := range []*string{&f.Name, &f.Street, &f.Postcode, &f.City, &f.Country, &f.Phone, &f.Email, &f.Website,
-		&f.RegisterCourt, &f.RegisterNumber, &f.VATID, &f.ManagingDirectors, &f.Description} {
-		*v = strings.TrimSpace(*v)
-	}
+	trim(&f.Name, &f.Street, &f.Postcode, &f.City, &f.Country, &f.Phone, &f.Email, &f.Website,
+		&f.RegisterCourt, &f.RegisterNumber, &f.VATID, &f.ManagingDirectors, &f.Description)
 }
 
 // CreateCompany stores a new company.
 func (s *Service) CreateCompany(ctx context.Context, f CompanyFields) (*Company, error) {
 	normalizeCompany(&f)
 	var c *Company
-	err := s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
-		id, _ := uuid.NewV7()
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		id := uuid.Must(uuid.NewV7())
 		var err error
-		if c, err = insertCompany(ctx, tx, p.TenantID, id, f, s.now()); err != nil {
+		if c, err = insertCompany(ctx, s.q, tx, id, f, s.work.Now()); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionCompanyCreated, "company", id)
+		return tx.Record(ActionCompanyCreated, uow.Target{Type: targetCompany, ID: id}, nil)
 	})
 	return c, err
 }
 
-// ListCompanies returns the tenant's companies by name.
-func (s *Service) ListCompanies(ctx context.Context) ([]Company, error) {
-	var out []Company
-	err := s.read(ctx, func(p *auth.Principal) error {
-		var err error
-		out, err = listCompanies(ctx, s.db, p.TenantID)
+// ListCompanies returns one page of the tenant's companies.
+func (s *Service) ListCompanies(ctx context.Context, q CompanyQuery) (paging.Page[Company], error) {
+	var page paging.Page[Company]
+	err := s.work.Read(ctx, func(rd *uow.Reader) (err error) {
+		page, err = listCompanies(rd, q)
 		return err
 	})
-	return out, err
+	return page, err
 }
 
 // GetCompany returns one company; NotFound for another tenant's id.
 func (s *Service) GetCompany(ctx context.Context, id uuid.UUID) (*Company, error) {
 	var c *Company
-	err := s.read(ctx, func(p *auth.Principal) error {
-		var err error
-		c, err = getCompany(ctx, s.db, p.TenantID, id)
+	err := s.work.Read(ctx, func(rd *uow.Reader) (err error) {
+		c, err = getCompany(ctx, s.q, rd, id)
 		return err
 	})
 	return c, err
@@ -153,58 +168,56 @@ func (s *Service) GetCompany(ctx context.Context, id uuid.UUID) (*Company, error
 func (s *Service) UpdateCompany(ctx context.Context, id uuid.UUID, version int64, f CompanyFields) (*Company, error) {
 	normalizeCompany(&f)
 	var c *Company
-	err := s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
 		var err error
-		if c, err = updateCompany(ctx, tx, p.TenantID, id, version, f, s.now()); err != nil {
+		if c, err = updateCompany(ctx, s.q, tx, id, version, f, s.work.Now()); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionCompanyUpdated, "company", id)
+		return tx.Record(ActionCompanyUpdated, uow.Target{Type: targetCompany, ID: id}, nil)
 	})
 	return c, err
 }
 
 // DeleteCompany removes a company.
 func (s *Service) DeleteCompany(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
-		if err := deleteRow(ctx, tx, "companies", p.TenantID, id); err != nil {
+	return s.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := deleteCompany(ctx, s.q, tx, id); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionCompanyDeleted, "company", id)
+		return tx.Record(ActionCompanyDeleted, uow.Target{Type: targetCompany, ID: id}, nil)
 	})
 }
 
 // CreateUnit stores a new unit.
 func (s *Service) CreateUnit(ctx context.Context, kind UnitKind, f UnitFields) (*Unit, error) {
-	f.Name, f.Description = strings.TrimSpace(f.Name), strings.TrimSpace(f.Description)
+	trim(&f.Name, &f.Description)
 	var u *Unit
-	err := s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
-		id, _ := uuid.NewV7()
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		id := uuid.Must(uuid.NewV7())
 		var err error
-		if u, err = insertUnit(ctx, tx, p.TenantID, id, kind, f, s.now()); err != nil {
+		if u, err = insertUnit(ctx, s.q, tx, id, kind, f, s.work.Now()); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionUnitCreated, string(kind), id)
+		return tx.Record(ActionUnitCreated, uow.Target{Type: string(kind), ID: id}, nil)
 	})
 	return u, err
 }
 
-// ListUnits returns the units of one kind by name.
-func (s *Service) ListUnits(ctx context.Context, kind UnitKind) ([]Unit, error) {
-	var out []Unit
-	err := s.read(ctx, func(p *auth.Principal) error {
-		var err error
-		out, err = listUnits(ctx, s.db, p.TenantID, kind)
+// ListUnits returns one page of the units of one kind.
+func (s *Service) ListUnits(ctx context.Context, q UnitQuery) (paging.Page[Unit], error) {
+	var page paging.Page[Unit]
+	err := s.work.Read(ctx, func(rd *uow.Reader) (err error) {
+		page, err = listUnits(rd, q)
 		return err
 	})
-	return out, err
+	return page, err
 }
 
 // GetUnit returns one unit; NotFound for another tenant's id.
 func (s *Service) GetUnit(ctx context.Context, id uuid.UUID) (*Unit, error) {
 	var u *Unit
-	err := s.read(ctx, func(p *auth.Principal) error {
-		var err error
-		u, err = getUnit(ctx, s.db, p.TenantID, id)
+	err := s.work.Read(ctx, func(rd *uow.Reader) (err error) {
+		u, err = getUnit(ctx, s.q, rd, id)
 		return err
 	})
 	return u, err
@@ -212,35 +225,24 @@ func (s *Service) GetUnit(ctx context.Context, id uuid.UUID) (*Unit, error) {
 
 // UpdateUnit replaces the fields if version is current.
 func (s *Service) UpdateUnit(ctx context.Context, id uuid.UUID, version int64, f UnitFields) (*Unit, error) {
-	f.Name, f.Description = strings.TrimSpace(f.Name), strings.TrimSpace(f.Description)
+	trim(&f.Name, &f.Description)
 	var u *Unit
-	err := s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
 		var err error
-		if u, err = updateUnit(ctx, tx, p.TenantID, id, version, f, s.now()); err != nil {
+		if u, err = updateUnit(ctx, s.q, tx, id, version, f, s.work.Now()); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionUnitUpdated, string(u.Kind), id)
+		return tx.Record(ActionUnitUpdated, uow.Target{Type: string(u.Kind), ID: id}, nil)
 	})
 	return u, err
 }
 
 // DeleteUnit removes a unit.
 func (s *Service) DeleteUnit(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx, p *auth.Principal) error {
-		if err := deleteRow(ctx, tx, "org_units", p.TenantID, id); err != nil {
+	return s.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := deleteUnit(ctx, s.q, tx, id); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, audit.ActionUnitDeleted, "unit", id)
+		return tx.Record(ActionUnitDeleted, uow.Target{Type: "unit", ID: id}, nil)
 	})
-}
-
-var errNotFound = apperr.New(apperr.NotFound, "not found")
-
-// notFoundOr maps no rows to NotFound (also for other tenants' ids: RLS and
-// the tenant filter both hide them).
-func notFoundOr(err error) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errNotFound
-	}
-	return err
 }

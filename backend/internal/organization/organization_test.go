@@ -284,6 +284,28 @@ func TestRoleWithoutTheAreaMayReadButNotChange(t *testing.T) {
 	}
 }
 
+func TestRoleWithoutAStructureAreaCannotRead(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Texte GmbH", "admin@texte.example")
+	ctx := context.Background()
+	if _, err := env.DB.Owner.Exec(ctx, `INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at)
+		VALUES (gen_random_uuid(), $1, 'Texte', '{letter_texts}', now(), now())`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE users SET role_id = (SELECT id FROM roles WHERE tenant_id = $1 AND name = 'Texte') WHERE id = $2`,
+		ten.TenantID, ten.AdminID); err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, env, ten, apptest.Connect)
+	if _, err := c.ListCompanies(ctx, connect.NewRequest(&zeugov1.ListCompaniesRequest{})); connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("ListCompanies without Unternehmen or Mitarbeiter: %v", err)
+	}
+	if _, err := c.ListUnits(ctx, connect.NewRequest(&zeugov1.ListUnitsRequest{Kind: zeugov1.UnitKind_UNIT_KIND_LOCATION})); connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("ListUnits without Unternehmen or Mitarbeiter: %v", err)
+	}
+}
+
 func TestTerminatedTenantIsReadOnly(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)

@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apptest"
-	"github.com/zeugo/zeugo/backend/internal/auth"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -49,8 +49,8 @@ func populate(t *testing.T) *populated {
 		if res.Msg.GetTokens().GetRefreshToken() == "" {
 			t.Fatal("login returned no refresh token")
 		}
-		ctx := auth.WithPrincipal(context.Background(), &auth.Principal{UserID: ten.AdminID, TenantID: ten.TenantID,
-			Areas: []auth.Area{auth.AreaAdministrator}})
+		ctx := access.WithPrincipal(context.Background(), &access.Principal{Kind: access.KindUser, ActorID: ten.AdminID,
+			UserID: ten.AdminID, TenantID: ten.TenantID, Areas: []access.Area{access.AreaAdministrator}})
 		if _, err := env.App.Organization.CreateCompany(ctx, organization.CompanyFields{Name: fmt.Sprintf("Firma %d", i)}); err != nil {
 			t.Fatalf("create company: %v", err)
 		}

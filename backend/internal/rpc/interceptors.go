@@ -9,8 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
-	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 )
 
@@ -55,12 +55,14 @@ func (o *observeInterceptor) WrapStreamingHandler(next connect.StreamingHandlerF
 	}
 }
 
-// authInterceptor authenticates every call except the public ones and puts
-// the principal into the context.
-type authInterceptor struct {
-	auth   *auth.Authenticator
-	public map[string]bool
-	log    zerolog.Logger
+// accessInterceptor enforces the rule each rpc declares in its proto
+// (option zeugo.v1.access): public calls pass; every other call needs a
+// valid bearer token whose principal the rule admits. Handlers never decide
+// who may call them, and a procedure without a rule is refused.
+type accessInterceptor struct {
+	auth  Authenticator
+	rules map[string]access.Rule
+	log   zerolog.Logger
 }
 
 func bearer(h interface{ Get(string) string }) string {
@@ -71,46 +73,57 @@ func bearer(h interface{ Get(string) string }) string {
 	return ""
 }
 
-func (a *authInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+// admit authenticates the call (unless public) and applies the rule; it
+// returns the context the handler runs with.
+func (a *accessInterceptor) admit(ctx context.Context, procedure string, h interface{ Get(string) string }) (context.Context, error) {
+	rule, ok := a.rules[procedure]
+	if !ok {
+		a.log.Error().Str("procedure", procedure).Msg("no access rule; refused")
+		return nil, apperr.ErrPermissionDenied
+	}
+	if rule.Level == access.Public {
+		return ctx, nil
+	}
+	tok := bearer(h)
+	if tok == "" {
+		return nil, apperr.ErrUnauthenticated
+	}
+	p, err := a.auth.Authenticate(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	if err := rule.Allow(p); err != nil {
+		if apperr.CodeOf(err) == apperr.PermissionDenied {
+			// Attributable refusals: who (ids only) tried what.
+			a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", procedure).
+				Str("tenant_id", p.TenantID.String()).Str("actor_kind", string(p.Kind)).
+				Str("actor_id", p.ActorID.String()).Msg("permission denied")
+		}
+		return nil, err
+	}
+	return access.WithPrincipal(ctx, p), nil
+}
+
+func (a *accessInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		if a.public[req.Spec().Procedure] {
-			return next(ctx, req)
-		}
-		tok := bearer(req.Header())
-		if tok == "" {
-			return nil, apperr.ErrUnauthenticated
-		}
-		p, err := a.auth.Authenticate(ctx, tok)
+		ctx, err := a.admit(ctx, req.Spec().Procedure, req.Header())
 		if err != nil {
 			return nil, err
 		}
-		res, err := next(auth.WithPrincipal(ctx, p), req)
-		if apperr.CodeOf(err) == apperr.PermissionDenied {
-			// Attributable refusals: who (ids only) tried what.
-			a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", req.Spec().Procedure).
-				Str("tenant_id", p.TenantID.String()).Str("user_id", p.UserID.String()).Msg("permission denied")
-		}
-		return res, err
+		return next(ctx, req)
 	}
 }
 
-func (a *authInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+func (a *accessInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
 	return next
 }
 
-func (a *authInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+func (a *accessInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
 	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
-		if a.public[conn.Spec().Procedure] {
-			return next(ctx, conn)
-		}
-		tok := bearer(conn.RequestHeader())
-		if tok == "" {
-			return apperr.ErrUnauthenticated
-		}
-		p, err := a.auth.Authenticate(ctx, tok)
+		ctx, err := a.admit(ctx, conn.Spec().Procedure, conn.RequestHeader())
 		if err != nil {
 			return err
 		}
-		return next(auth.WithPrincipal(ctx, p), conn)
+		return next(ctx, conn)
 	}
 }

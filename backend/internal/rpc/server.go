@@ -24,20 +24,28 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
-	"github.com/zeugo/zeugo/backend/internal/auth"
-	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
-	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 	"github.com/zeugo/zeugo/backend/internal/web"
 )
 
+// Authenticator turns a bearer token into the caller (package auth).
+type Authenticator interface {
+	Authenticate(ctx context.Context, bearer string) (*access.Principal, error)
+}
+
 // Deps are what the handler serves.
 type Deps struct {
-	Log            zerolog.Logger
-	Pool           *pgxpool.Pool
-	Auth           *auth.Authenticator
-	Organization   *organization.Service
+	Log  zerolog.Logger
+	Pool *pgxpool.Pool
+	Auth Authenticator
+	// Services are the domains' Connect services (package app lists them).
+	Services []mount.Service
+	// Rules are the access rules of every procedure of Services
+	// (access.Rules); a procedure without one is refused.
+	Rules          map[string]access.Rule
 	TrustedProxies []netip.Prefix
 	// Registry receives the metrics; a fresh one when nil.
 	Registry *prometheus.Registry
@@ -49,9 +57,6 @@ type Deps struct {
 	// Development allows loopback clients to read /metrics without a token.
 	Development bool
 }
-
-// services lists the Connect services for health and reflection.
-var services = []string{zeugov1connect.AuthServiceName, zeugov1connect.OrganizationServiceName}
 
 // NewHandler returns the complete HTTP handler of the server.
 func NewHandler(d Deps) http.Handler {
@@ -72,7 +77,7 @@ func NewHandler(d Deps) http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
-			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures, log: d.Log},
+			&accessInterceptor{auth: d.Auth, rules: d.Rules, log: d.Log},
 			validate.NewInterceptor(),
 		),
 		// Below ~8 KiB a response fits the first TCP congestion window
@@ -87,8 +92,11 @@ func NewHandler(d Deps) http.Handler {
 		}),
 	}
 	mux := http.NewServeMux()
-	mux.Handle(zeugov1connect.NewAuthServiceHandler(auth.NewHandler(d.Auth), opts...))
-	mux.Handle(zeugov1connect.NewOrganizationServiceHandler(organization.NewHandler(d.Organization), opts...))
+	services := make([]string, 0, len(d.Services))
+	for _, s := range d.Services {
+		mux.Handle(s.Handler(opts...))
+		services = append(services, s.Name)
+	}
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
 	reflector := grpcreflect.NewStaticReflector(services...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))

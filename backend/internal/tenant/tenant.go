@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
@@ -104,7 +105,7 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) (*Created, error
 		}
 		roleID, _ := uuid.NewV7()
 		if _, err := tx.Exec(ctx, `INSERT INTO roles (id, tenant_id, name, areas, builtin, created_at, updated_at) VALUES ($1, $2, 'Administrator', $3, true, $4, $4)`,
-			roleID, tenantID, []string{string(auth.AreaAdministrator)}, now); err != nil {
+			roleID, tenantID, []string{string(access.AreaAdministrator)}, now); err != nil {
 			return err
 		}
 		if err := p.insertUser(ctx, tx, tenantID, adminID, roleID, nt, hash, now); err != nil {

@@ -5,15 +5,15 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/google/uuid"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/paging"
 )
 
 // Handler is the Connect handler of OrganizationService: it converts between
 // proto and domain and nothing else (validation runs in an interceptor,
-// authorisation in the Service).
+// access in another, from the rule each rpc declares in the proto).
 type Handler struct {
 	svc *Service
 }
@@ -33,16 +33,13 @@ func (h *Handler) CreateCompany(ctx context.Context, req *connect.Request[zeugov
 }
 
 // ListCompanies implements zeugov1connect.OrganizationServiceHandler.
-func (h *Handler) ListCompanies(ctx context.Context, _ *connect.Request[zeugov1.ListCompaniesRequest]) (*connect.Response[zeugov1.ListCompaniesResponse], error) {
-	cs, err := h.svc.ListCompanies(ctx)
+func (h *Handler) ListCompanies(ctx context.Context, req *connect.Request[zeugov1.ListCompaniesRequest]) (*connect.Response[zeugov1.ListCompaniesResponse], error) {
+	page, err := h.svc.ListCompanies(ctx, companyQueryFromProto(req.Msg))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*zeugov1.Company, len(cs))
-	for i := range cs {
-		out[i] = companyToProto(&cs[i])
-	}
-	return connect.NewResponse(&zeugov1.ListCompaniesResponse{Companies: out}), nil
+	return connect.NewResponse(&zeugov1.ListCompaniesResponse{Companies: paging.Map(page, companyToProto),
+		Page: paging.InfoToProto(page)}), nil
 }
 
 // GetCompany implements zeugov1connect.OrganizationServiceHandler.
@@ -82,15 +79,11 @@ func (h *Handler) CreateUnit(ctx context.Context, req *connect.Request[zeugov1.C
 
 // ListUnits implements zeugov1connect.OrganizationServiceHandler.
 func (h *Handler) ListUnits(ctx context.Context, req *connect.Request[zeugov1.ListUnitsRequest]) (*connect.Response[zeugov1.ListUnitsResponse], error) {
-	us, err := h.svc.ListUnits(ctx, kindFromProto(req.Msg.GetKind()))
+	page, err := h.svc.ListUnits(ctx, unitQueryFromProto(req.Msg))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*zeugov1.Unit, len(us))
-	for i := range us {
-		out[i] = unitToProto(&us[i])
-	}
-	return connect.NewResponse(&zeugov1.ListUnitsResponse{Units: out}), nil
+	return connect.NewResponse(&zeugov1.ListUnitsResponse{Units: paging.Map(page, unitToProto), Page: paging.InfoToProto(page)}), nil
 }
 
 // GetUnit implements zeugov1connect.OrganizationServiceHandler.
@@ -117,48 +110,4 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *connect.Request[zeugov1.D
 		return nil, err
 	}
 	return connect.NewResponse(&zeugov1.DeleteUnitResponse{}), nil
-}
-
-func companyFieldsFromProto(f *zeugov1.CompanyFields) CompanyFields {
-	return CompanyFields{Name: f.GetName(), Street: f.GetStreet(), Postcode: f.GetPostcode(), City: f.GetCity(),
-		Country: f.GetCountry(), Phone: f.GetPhone(), Email: f.GetEmail(), Website: f.GetWebsite(),
-		RegisterCourt: f.GetRegisterCourt(), RegisterNumber: f.GetRegisterNumber(), VATID: f.GetVatId(),
-		ManagingDirectors: f.GetManagingDirectors(), Description: f.GetDescription()}
-}
-
-func companyToProto(c *Company) *zeugov1.Company {
-	f := c.Fields
-	return &zeugov1.Company{Id: c.ID.String(), Version: c.Version,
-		CreateTime: timestamppb.New(c.CreatedAt), UpdateTime: timestamppb.New(c.UpdatedAt),
-		Fields: &zeugov1.CompanyFields{Name: f.Name, Street: f.Street, Postcode: f.Postcode, City: f.City,
-			Country: f.Country, Phone: f.Phone, Email: f.Email, Website: f.Website, RegisterCourt: f.RegisterCourt,
-			RegisterNumber: f.RegisterNumber, VatId: f.VATID, ManagingDirectors: f.ManagingDirectors, Description: f.Description}}
-}
-
-var kinds = map[zeugov1.UnitKind]UnitKind{
-	zeugov1.UnitKind_UNIT_KIND_LOCATION:      KindLocation,
-	zeugov1.UnitKind_UNIT_KIND_DEPARTMENT:    KindDepartment,
-	zeugov1.UnitKind_UNIT_KIND_ORG_UNIT:      KindOrgUnit,
-	zeugov1.UnitKind_UNIT_KIND_EMPLOYEE_TYPE: KindEmployeeType,
-}
-
-func kindFromProto(k zeugov1.UnitKind) UnitKind { return kinds[k] }
-
-func kindToProto(k UnitKind) zeugov1.UnitKind {
-	for pk, dk := range kinds {
-		if dk == k {
-			return pk
-		}
-	}
-	return zeugov1.UnitKind_UNIT_KIND_UNSPECIFIED
-}
-
-func unitFieldsFromProto(f *zeugov1.UnitFields) UnitFields {
-	return UnitFields{Name: f.GetName(), Description: f.GetDescription()}
-}
-
-func unitToProto(u *Unit) *zeugov1.Unit {
-	return &zeugov1.Unit{Id: u.ID.String(), Kind: kindToProto(u.Kind), Version: u.Version,
-		CreateTime: timestamppb.New(u.CreatedAt), UpdateTime: timestamppb.New(u.UpdatedAt),
-		Fields: &zeugov1.UnitFields{Name: u.Fields.Name, Description: u.Fields.Description}}
 }

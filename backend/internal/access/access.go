@@ -1,0 +1,124 @@
+// Package access says who a caller is and what it may do: the Principal of
+// a request (user, API key, handover recipient or support person), the
+// areas of SPEC §3.2 its role grants, its certificate-access scope
+// (SPEC §3.3), and the per-rpc rules declared in the proto
+// (option zeugo.v1.access) that one interceptor enforces. Domains read the
+// principal from the context; they never decide whether a call is allowed.
+package access
+
+import (
+	"context"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+)
+
+// Area is a part of the product a role can grant; stored by name in roles.areas.
+type Area string
+
+// The areas of SPEC §3.2.
+const (
+	AreaAdministrator    Area = "administrator"
+	AreaEmployees        Area = "employees"
+	AreaCompanyStructure Area = "company_structure"
+	AreaUsers            Area = "users"
+	AreaRoles            Area = "roles"
+	AreaJobProfiles      Area = "job_profiles"
+	AreaDocumentLayout   Area = "document_layout"
+	AreaLetterTexts      Area = "letter_texts"
+	AreaEmailTemplates   Area = "email_templates"
+	AreaQualifications   Area = "qualifications"
+	AreaSelfService      Area = "self_service"
+	AreaBranding         Area = "branding"
+	AreaPrivacy          Area = "privacy"
+	AreaAPIKeys          Area = "api_keys"
+	AreaAccount          Area = "account"
+)
+
+// AllAreas lists every area in the order of SPEC §3.2.
+var AllAreas = []Area{AreaAdministrator, AreaEmployees, AreaCompanyStructure, AreaUsers, AreaRoles,
+	AreaJobProfiles, AreaDocumentLayout, AreaLetterTexts, AreaEmailTemplates, AreaQualifications,
+	AreaSelfService, AreaBranding, AreaPrivacy, AreaAPIKeys, AreaAccount}
+
+// Kind is who stands behind a principal; the audit log records it as the
+// actor type (SPEC §8: by whom).
+type Kind string
+
+// The kinds of principal.
+const (
+	KindUser              Kind = "user"
+	KindAPIKey            Kind = "api_key"
+	KindHandoverRecipient Kind = "handover_recipient"
+	KindSupportPerson     Kind = "support_person"
+)
+
+// Principal is the authenticated caller of a request. Later features add
+// to it (a handover's section rights, an API key's scopes); they never
+// change what the fields below mean.
+type Principal struct {
+	// Kind says who the caller is; ActorID is that actor's id (the user,
+	// the API key, the handover, the support grant).
+	Kind    Kind
+	ActorID uuid.UUID
+	// UserID is the user behind the call: the signed-in user, the user an
+	// API key belongs to, or uuid.Nil for recipients and support persons.
+	UserID    uuid.UUID
+	TenantID  uuid.UUID
+	SessionID uuid.UUID
+	// Areas are what the caller's role grants.
+	Areas []Area
+	// Scope limits the certificates and employees the caller sees.
+	Scope Scope
+	// ReadOnly is true while the tenant is terminated: reads only.
+	ReadOnly bool
+}
+
+// Has reports whether the principal's role grants area (Administrator
+// grants everything).
+func (p *Principal) Has(area Area) bool {
+	return slices.Contains(p.Areas, AreaAdministrator) || slices.Contains(p.Areas, area)
+}
+
+// HasAny reports whether the principal's role grants at least one of areas.
+func (p *Principal) HasAny(areas []Area) bool {
+	return slices.ContainsFunc(areas, p.Has)
+}
+
+// Scope is the certificate access of SPEC §3.3: everything (Administrator,
+// or a role without restriction), or only the employees that match every
+// dimension that lists ids (within one dimension, any listed id matches).
+// A store turns it into one SQL condition (package postgres, ScopeFilter)
+// that every read of employees and certificates includes.
+type Scope struct {
+	// All grants every employee and certificate of the tenant.
+	All bool
+	// Companies, Locations, Departments, OrgUnits and EmployeeTypes restrict
+	// by the employee's structure; an empty list does not restrict.
+	Companies, Locations, Departments, OrgUnits, EmployeeTypes []uuid.UUID
+	// Employees restricts to these employees (a handover, self-service).
+	Employees []uuid.UUID
+}
+
+// Unrestricted reports whether the scope admits every row.
+func (s Scope) Unrestricted() bool {
+	return s.All
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// From returns the caller, or Unauthenticated outside an authenticated
+// call.
+func From(ctx context.Context) (*Principal, error) {
+	p, ok := ctx.Value(principalKey{}).(*Principal)
+	if !ok || p == nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	return p, nil
+}

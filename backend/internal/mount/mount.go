@@ -1,0 +1,24 @@
+// Package mount is the contract between a domain and the server: each
+// domain package exports a Mount function returning the Connect services it
+// contributes, the composition root (package app) collects them into one
+// list, and the server (package rpc) serves that list — with health,
+// reflection and the access rules read from the same names. The server
+// therefore imports no domain, and adding a domain is one line in app.
+package mount
+
+import (
+	"net/http"
+
+	"connectrpc.com/connect"
+)
+
+// Service is one Connect service a domain serves.
+type Service struct {
+	// Name is the fully qualified service name, e.g. "zeugo.v1.OrganizationService"
+	// (the generated XServiceName constant).
+	Name string
+	// Handler builds the service's route and handler with the server's
+	// options (interceptors, limits, compression); it is the generated
+	// NewXServiceHandler over the domain's handler.
+	Handler func(opts ...connect.HandlerOption) (string, http.Handler)
+}

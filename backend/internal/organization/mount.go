@@ -1,0 +1,18 @@
+package organization
+
+import (
+	"net/http"
+
+	"connectrpc.com/connect"
+
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/mount"
+)
+
+// Mount is OrganizationService as the server serves it.
+func Mount(s *Service) mount.Service {
+	return mount.Service{Name: zeugov1connect.OrganizationServiceName,
+		Handler: func(opts ...connect.HandlerOption) (string, http.Handler) {
+			return zeugov1connect.NewOrganizationServiceHandler(NewHandler(s), opts...)
+		}}
+}

@@ -1,0 +1,116 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+)
+
+// DBTX is what sqlc's generated queries run on (emit_methods_with_db_argument):
+// a pgx.Tx inside a unit of work, or Tenant's one-round-trip reader.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Tenant returns a DBTX whose every statement runs in its own implicit
+// transaction bound to tenantID, pipelined with the binding: one round
+// trip per statement. For reads outside a unit of work's transaction.
+func (db *DB) Tenant(tenantID uuid.UUID) DBTX { return tenantConn{db: db, tenantID: tenantID} }
+
+type tenantConn struct {
+	db       *DB
+	tenantID uuid.UUID
+}
+
+var errNoTenant = apperr.Wrap(apperr.Internal, "internal error", errors.New("tenant statement without tenant"))
+
+func (c tenantConn) send(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+	if c.tenantID == uuid.Nil {
+		return nil, errNoTenant
+	}
+	b := &pgx.Batch{}
+	b.Queue("SELECT set_config('app.tenant_id', $1, true)", c.tenantID.String())
+	b.Queue(sql, args...)
+	br := c.db.Pool.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return br, nil
+}
+
+func (c tenantConn) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	br, err := c.send(ctx, sql, args)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
+	return tag, errors.Join(err, br.Close())
+}
+
+func (c tenantConn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	br, err := c.send(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+func (c tenantConn) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := c.Query(ctx, sql, args...)
+	if err != nil {
+		return errRow{err}
+	}
+	return batchRow{rows.(*batchRows)}
+}
+
+// batchRows closes the batch with the rows, so the connection returns to
+// the pool when the caller is done.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	_ = r.br.Close()
+}
+
+func (r *batchRows) Err() error {
+	return r.Rows.Err()
+}
+
+type batchRow struct{ rows *batchRows }
+
+// Scan behaves like pgx's Row.Scan: ErrNoRows without a row, and the
+// statement's error otherwise.
+func (r batchRow) Scan(dest ...any) error {
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }

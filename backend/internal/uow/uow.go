@@ -1,0 +1,134 @@
+// Package uow is the unit of work every domain runs its use cases in.
+//
+// A write is one transaction bound to the caller's tenant (row-level
+// security) that also carries the audit record of the action: the action
+// and its record commit together or not at all, and a failed request
+// changes nothing. A read binds the tenant and runs each statement in one
+// pipelined round trip; a read of personal data records who read what with
+// one call (Reader.Audit), written in its own transaction once the read has
+// succeeded. The caller is always the context's principal: a domain never
+// passes tenant ids around by hand, and never decides who may call it (the
+// rpc's access rule did that before the domain ran).
+package uow
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/paging"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+)
+
+// Runner runs units of work.
+type Runner struct {
+	db    *postgres.DB
+	audit *audit.Writer
+	pages *paging.Codec
+	now   func() time.Time
+}
+
+// New returns a Runner.
+func New(db *postgres.DB, w *audit.Writer, pages *paging.Codec, now func() time.Time) *Runner {
+	if now == nil {
+		now = time.Now
+	}
+	return &Runner{db: db, audit: w, pages: pages, now: now}
+}
+
+// Now is the runner's clock (injected; tests move it).
+func (r *Runner) Now() time.Time { return r.now() }
+
+// Target names what an audit event is about: a domain-owned type name
+// ("company", "employee") and the row id.
+type Target struct {
+	Type string
+	ID   uuid.UUID
+}
+
+// Tx is a write in progress: the tenant-bound transaction (a sqlc DBTX),
+// the caller, and the audit hook.
+type Tx struct {
+	pgx.Tx
+	// P is the caller.
+	P   *access.Principal
+	ctx context.Context
+	r   *Runner
+}
+
+// Record appends the audit event of this action to the tenant's chain, in
+// this transaction. details hold non-personal facts only (codes, counts).
+func (t *Tx) Record(action string, target Target, details map[string]string) error {
+	return t.r.audit.Write(t.ctx, t.Tx, t.P.TenantID, event(t.P, action, target, details))
+}
+
+func event(p *access.Principal, action string, target Target, details map[string]string) audit.Event {
+	return audit.Event{Action: action, Outcome: audit.OutcomeSuccess, ActorType: string(p.Kind), ActorID: p.ActorID.String(),
+		TargetType: target.Type, TargetID: target.ID.String(), Details: details}
+}
+
+// Write runs fn in one transaction bound to the caller's tenant; it commits
+// when fn returns nil and rolls back otherwise. Database errors come back
+// classified (apperr).
+func (r *Runner) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	p, err := access.From(ctx)
+	if err != nil {
+		return err
+	}
+	return postgres.Classify(r.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
+		return fn(&Tx{Tx: tx, P: p, ctx: ctx, r: r})
+	}))
+}
+
+// Reader is a read in progress.
+type Reader struct {
+	// P is the caller.
+	P *access.Principal
+	// DB runs sqlc queries bound to the caller's tenant, one round trip
+	// each.
+	DB     postgres.DBTX
+	ctx    context.Context
+	r      *Runner
+	events []audit.Event
+}
+
+// Audit records that the caller read target (SPEC §8: every read of
+// personal data). The event is written when the read succeeds.
+func (rd *Reader) Audit(action string, target Target) {
+	rd.events = append(rd.events, event(rd.P, action, target, nil))
+}
+
+// Read runs fn for the caller and then writes the read events fn recorded.
+// A read that fails records nothing and returns the classified error.
+func (r *Runner) Read(ctx context.Context, fn func(rd *Reader) error) error {
+	p, err := access.From(ctx)
+	if err != nil {
+		return err
+	}
+	rd := &Reader{P: p, DB: r.db.Tenant(p.TenantID), ctx: ctx, r: r}
+	if err := fn(rd); err != nil {
+		return postgres.Classify(err)
+	}
+	if len(rd.events) == 0 {
+		return nil
+	}
+	return postgres.Classify(r.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
+		for _, e := range rd.events {
+			if err := r.audit.Write(ctx, tx, p.TenantID, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// ListPage reads one keyset page of l for the reader's tenant, rows and
+// total in one round trip (see postgres.List).
+func ListPage[T any](rd *Reader, l postgres.List, req paging.Request, scan pgx.RowToFunc[T],
+	keyOf func(*T) (string, uuid.UUID)) (paging.Page[T], error) {
+	return postgres.ListPage(rd.ctx, rd.r.db, rd.P.TenantID, rd.r.pages, l, req, scan, keyOf)
+}
