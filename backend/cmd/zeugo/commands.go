@@ -318,7 +318,7 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 	if _, err := audit.EnsurePartitions(ctx, pool, time.Now()); err != nil {
 		return fmt.Errorf("audit partitions: %w", err)
 	}
-	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Grace: 24 * time.Hour, Log: log}, 15*time.Minute)
+	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log}, 15*time.Minute)
 	if err != nil {
 		return fmt.Errorf("background jobs: %w", err)
 	}

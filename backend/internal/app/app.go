@@ -16,6 +16,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/organization"
@@ -54,6 +55,9 @@ type App struct {
 	// domain; Rules are their access rules, read from the proto.
 	Services []mount.Service
 	Rules    map[string]access.Rule
+	// Sweepers are the domains' housekeeping for the cleanup job, one line
+	// per domain.
+	Sweepers []jobs.Sweeper
 }
 
 // Options adjust what Build does.
@@ -120,6 +124,9 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
+	}
+	a.Sweepers = []jobs.Sweeper{
+		auth.SessionSweeper(24 * time.Hour),
 	}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
 		a.Close()

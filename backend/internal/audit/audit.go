@@ -56,12 +56,6 @@ const (
 	ActionLogout          = "auth.logout"
 	ActionRefreshReuse    = "auth.refresh.reuse_detected"
 	ActionTenantCreated   = "tenant.created"
-	ActionCompanyCreated  = "organization.company.created"
-	ActionCompanyUpdated  = "organization.company.updated"
-	ActionCompanyDeleted  = "organization.company.deleted"
-	ActionUnitCreated     = "organization.unit.created"
-	ActionUnitUpdated     = "organization.unit.updated"
-	ActionUnitDeleted     = "organization.unit.deleted"
 )
 
 // Event is one audit record before it is chained. Details must never hold

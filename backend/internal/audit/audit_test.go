@@ -346,7 +346,7 @@ func testAuditInSameTransaction(t *testing.T, f *fixture) {
 	ctx := requestCtx()
 	boom := errors.New("the action failed")
 	err := f.app.TenantTx(ctx, ten, func(tx pgx.Tx) error {
-		if err := f.w.Write(ctx, tx, ten, audit.Event{Action: audit.ActionCompanyCreated, Outcome: audit.OutcomeSuccess, ActorType: audit.ActorUser}); err != nil {
+		if err := f.w.Write(ctx, tx, ten, audit.Event{Action: "organization.company.created", Outcome: audit.OutcomeSuccess, ActorType: audit.ActorUser}); err != nil {
 			return err
 		}
 		return boom

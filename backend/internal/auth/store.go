@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
 
@@ -241,4 +242,13 @@ func DeleteExpiredSessions(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, b
 			  AND (absolute_expires_at < $2 OR idle_expires_at < $2 OR revoked_at < $2)
 			LIMIT $3)`, tenantID, before, batch)
 	return tag.RowsAffected(), err
+}
+
+// SessionSweeper is the cleanup job's sweeper of ended sessions, kept grace
+// long after they ended (for the audit trail of a recent logout and for
+// reuse detection).
+func SessionSweeper(grace time.Duration) jobs.Sweeper {
+	return jobs.Sweeper{Name: "sessions_deleted", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now time.Time, batch int) (int64, error) {
+		return DeleteExpiredSessions(ctx, tx, tenantID, now.Add(-grace), batch)
+	}}
 }

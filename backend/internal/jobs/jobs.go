@@ -20,7 +20,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/audit"
-	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 )
@@ -39,9 +38,10 @@ func (CleanupArgs) Kind() string { return "cleanup" }
 // CleanupResult is recorded as the job's output.
 type CleanupResult struct {
 	Tenants           int   `json:"tenants"`
-	SessionsDeleted   int64 `json:"sessions_deleted"`
 	RateLimitsDeleted int64 `json:"rate_limits_deleted"`
-	PartitionsCreated int   `json:"partitions_created"`
+	// Swept counts the rows each registered sweeper handled.
+	Swept             map[string]int64 `json:"swept"`
+	PartitionsCreated int              `json:"partitions_created"`
 }
 
 // CleanupWorker does the housekeeping.
@@ -49,10 +49,10 @@ type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	DB  *postgres.DB
 	Now func() time.Time
-	// Grace keeps ended sessions this long (for the audit trail of a
-	// recent logout and reuse detection).
-	Grace time.Duration
-	Log   zerolog.Logger
+	// Sweepers are the domains' per-tenant housekeeping (app.Build lists
+	// them).
+	Sweepers []Sweeper
+	Log      zerolog.Logger
 }
 
 // Work implements river.Worker.
@@ -61,7 +61,7 @@ func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	if err != nil {
 		return err
 	}
-	w.Log.Info().Str("job", "cleanup").Int("tenants", res.Tenants).Int64("sessions_deleted", res.SessionsDeleted).
+	w.Log.Info().Str("job", "cleanup").Int("tenants", res.Tenants).Interface("swept", res.Swept).
 		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).Msg("job done")
 	return river.RecordOutput(ctx, res)
 }
@@ -85,23 +85,8 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 		return res, err
 	}
 	res.Tenants = len(tenants)
-	before := now.Add(-w.Grace)
-	for _, t := range tenants {
-		for {
-			var deleted int64
-			err := w.DB.TenantTx(ctx, t, func(tx pgx.Tx) error {
-				var err error
-				deleted, err = auth.DeleteExpiredSessions(ctx, tx, t, before, BatchSize)
-				return err
-			})
-			if err != nil {
-				return res, fmt.Errorf("sessions of tenant %s: %w", t, err)
-			}
-			res.SessionsDeleted += deleted
-			if deleted < BatchSize {
-				break
-			}
-		}
+	if res.Swept, err = sweep(ctx, w.DB, w.Sweepers, tenants, now); err != nil {
+		return res, err
 	}
 	for {
 		deleted, err := ratelimit.DeleteExpired(ctx, w.DB.Pool, now.Add(-24*time.Hour), BatchSize)

@@ -2,10 +2,14 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
@@ -33,12 +37,12 @@ func TestCleanupDeletesEndedSessionsInBatchesAndIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Grace: 24 * time.Hour, Log: zerolog.Nop()}
+	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.Sweepers, Log: zerolog.Nop()}
 	res, err := w.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.SessionsDeleted != 0 || res.Tenants != 2 {
+	if res.Swept["sessions_deleted"] != 0 || res.Tenants != 2 {
 		t.Fatalf("live sessions must survive: %+v", res)
 	}
 	// A later session of the other tenant is still alive when the first ones end.
@@ -51,8 +55,8 @@ func TestCleanupDeletesEndedSessionsInBatchesAndIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.SessionsDeleted != 3 {
-		t.Fatalf("deleted %d sessions, want 3 (%+v)", res.SessionsDeleted, res)
+	if res.Swept["sessions_deleted"] != 3 {
+		t.Fatalf("deleted %d sessions, want 3 (%+v)", res.Swept["sessions_deleted"], res)
 	}
 	if n := count(t, env, `SELECT count(*) FROM refresh_tokens`); n != 1 {
 		t.Fatalf("refresh tokens left: %d, want 1 (the other tenant's)", n)
@@ -62,7 +66,7 @@ func TestCleanupDeletesEndedSessionsInBatchesAndIsIdempotent(t *testing.T) {
 	}
 	// Running again changes nothing.
 	res, err = w.Run(context.Background())
-	if err != nil || res.SessionsDeleted != 0 {
+	if err != nil || res.Swept["sessions_deleted"] != 0 {
 		t.Fatalf("second run: %+v %v", res, err)
 	}
 	if n := count(t, env, `SELECT count(*) FROM pg_class WHERE relname LIKE 'audit_events_2%'`); n < 8 {
@@ -73,7 +77,7 @@ func TestCleanupDeletesEndedSessionsInBatchesAndIsIdempotent(t *testing.T) {
 func TestRiverRunsTheCleanupJobAsZeugoApp(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
-	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Grace: 24 * time.Hour, Log: zerolog.Nop()}
+	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.Sweepers, Log: zerolog.Nop()}
 	pool, err := jobs.Start(context.Background(), env.DB.App, w, time.Hour)
 	if err != nil {
 		t.Fatalf("start: %v", err)
@@ -105,4 +109,39 @@ func TestRiverRunsTheCleanupJobAsZeugoApp(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the cleanup job did not complete within 60 s")
+}
+
+// TestSweepersRunInBoundedBatchesPerTenant crosses the batch boundary: a
+// sweeper with 2,500 due rows in one tenant is called until a batch comes
+// back short, each call in its own transaction bound to that tenant.
+func TestSweepersRunInBoundedBatchesPerTenant(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	big := env.CreateTenant("Viel GmbH", "hr@viel.example")
+	env.CreateTenant("Wenig AG", "hr@wenig.example")
+	due := map[uuid.UUID]int64{big.TenantID: 2*jobs.BatchSize + 500}
+	var calls []int
+	s := jobs.Sweeper{Name: "test_rows", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, _ time.Time, batch int) (int64, error) {
+		var bound string
+		if err := tx.QueryRow(ctx, `SELECT current_setting('app.tenant_id')`).Scan(&bound); err != nil || bound != tenantID.String() {
+			return 0, fmt.Errorf("transaction bound to %q, want %s (%v)", bound, tenantID, err)
+		}
+		n := min(due[tenantID], int64(batch))
+		due[tenantID] -= n
+		calls = append(calls, int(n))
+		return n, nil
+	}}
+	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: []jobs.Sweeper{s}, Log: zerolog.Nop()}
+	res, err := w.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Swept["test_rows"] != 2*jobs.BatchSize+500 || due[big.TenantID] != 0 {
+		t.Fatalf("swept %d, left %d", res.Swept["test_rows"], due[big.TenantID])
+	}
+	// Three batches for the big tenant (1000, 1000, 500), one empty call for
+	// the other tenant, in some tenant order.
+	if len(calls) != 4 || slices.Max(calls) != jobs.BatchSize {
+		t.Fatalf("calls %v, want 4 with none above %d", calls, jobs.BatchSize)
+	}
 }
