@@ -33,7 +33,7 @@ tabs?.addEventListener("message", (event) => {
   if (event.data === "logout") session?.signedOutElsewhere();
 });
 const transport = createAppTransport(origin, session);
-const queryClient = createQueryClient();
+const queryClient = createQueryClient((key) => i18n.t(key));
 
 // Nothing of a previous user stays cached after a logout or expiry.
 session.subscribe(() => {

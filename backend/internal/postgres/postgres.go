@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -21,7 +22,18 @@ import (
 
 // Open connects a pool to url and checks it answers. The pool is sized for
 // the machine (≈ 4 × cores, DESIGN.md §6) unless url sets pool_max_conns.
+// It is built for outages: a connection attempt gives up after
+// DefaultConnectTimeout unless url sets connect_timeout, waiting for a
+// pooled connection after DefaultAcquireTimeout, and after a failed attempt
+// further attempts back off (see dialBreaker) instead of every request
+// dialling a database that is down.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return open(ctx, url, nil)
+}
+
+// open is Open with a hook that adjusts the configuration last (tests count
+// dial attempts with it).
+func open(ctx context.Context, url string, adjust func(*pgxpool.Config)) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
@@ -29,10 +41,19 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()))
 	}
+	// connect_timeout in the URL (or PGCONNECT_TIMEOUT) wins.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "zeugo"
 	// A statement must never hang a request forever.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
+	hooks := &poolHooks{breaker: newDialBreaker(time.Now), acquireTimeout: DefaultAcquireTimeout}
+	hooks.install(cfg)
+	if adjust != nil {
+		adjust(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
@@ -105,6 +126,7 @@ const (
 	codeSerializationFailure  = "40001"
 	codeDeadlockDetected      = "40P01"
 	codeQueryCanceled         = "57014"
+	codeCharNotInRepertoire   = "22021"
 )
 
 // UniqueViolation reports whether err is a unique violation, and of which
@@ -119,7 +141,10 @@ func UniqueViolation(err error) (constraint string, ok bool) {
 
 // Classify turns a database error into an apperr with a generic,
 // caller-safe message; the cause is kept for the log. pgx.ErrNoRows becomes
-// NotFound. Already classified errors pass through.
+// NotFound. Already classified errors pass through. An unreachable or
+// failing database (connection errors, class 08, shutdown and start-up
+// states, too many connections, the dial backoff) becomes Unavailable, so
+// clients and load balancers retry instead of reporting a bug.
 func Classify(err error) error {
 	if err == nil {
 		return nil
@@ -147,7 +172,14 @@ func Classify(err error) error {
 			return apperr.Wrap(apperr.Aborted, "a concurrent change interfered; try again", err)
 		case codeQueryCanceled:
 			return apperr.Wrap(apperr.Unavailable, "the database took too long", err)
+		case codeCharNotInRepertoire:
+			// A NUL character in text: validation refuses it first; this
+			// is the backstop for any path that misses it.
+			return apperr.Wrap(apperr.InvalidArgument, "a text contains a character that is not allowed", err)
 		}
+	}
+	if errors.Is(err, ErrDatabaseUnavailable) || connectionFailure(err) {
+		return apperr.Wrap(apperr.Unavailable, "the service is temporarily unavailable; try again shortly", err)
 	}
 	return apperr.Wrap(apperr.Internal, "internal error", err)
 }

@@ -56,11 +56,11 @@ describe("errorMessage", () => {
 });
 
 describe("shouldRetry", () => {
-  it("retries only while the server is unavailable, at most three times", () => {
+  it("retries only while the server is unavailable, at most five times", () => {
     const unavailable = new ConnectError("x", Code.Unavailable);
     expect(shouldRetry(0, unavailable)).toBe(true);
-    expect(shouldRetry(2, unavailable)).toBe(true);
-    expect(shouldRetry(3, unavailable)).toBe(false);
+    expect(shouldRetry(4, unavailable)).toBe(true);
+    expect(shouldRetry(5, unavailable)).toBe(false);
     for (const code of [Code.InvalidArgument, Code.NotFound, Code.Unauthenticated, Code.Internal, Code.Aborted]) {
       expect(shouldRetry(0, new ConnectError("x", code))).toBe(false);
     }
