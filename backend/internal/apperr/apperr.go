@@ -8,6 +8,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error. The set mirrors the Connect codes a domain may
@@ -64,6 +65,9 @@ type Error struct {
 	Message    string
 	Violations []FieldViolation
 	Cause      error
+	// RetryAfter, when positive, tells a ResourceExhausted caller how long
+	// to wait (sent as the Retry-After header).
+	RetryAfter time.Duration
 }
 
 // Error implements error. It includes the cause for logs; clients only ever

@@ -109,7 +109,8 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	}
 	if acct == nil {
 		_ = a.hasher.Verify(ctx, "", pw) // same work as for a real account
-		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").Msg("login failed")
+		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").
+			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
 	}
 	u, err := loadLoginUser(ctx, a.db, acct.TenantID, acct.UserID)
@@ -190,8 +191,10 @@ func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid
 	if err != nil {
 		return postgres.Classify(err)
 	}
+	info := requestinfo.From(ctx)
 	a.log.Info().Str("event", "login_failed").Str("reason", reason).Str("tenant_id", tenantID.String()).
-		Str("user_id", userID.String()).Msg("login failed")
+		Str("user_id", userID.String()).Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).
+		Msg("login failed")
 	return nil
 }
 

@@ -63,6 +63,8 @@ type Config struct {
 	MetricsToken string
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
+	// AccessLog selects the requests the access log records.
+	AccessLog AccessLog
 }
 
 // Getenv is the lookup Load uses; tests pass a map's lookup.
@@ -176,6 +178,9 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		return nil, &Error{"ZEUGO_LISTEN_ADDR", fmt.Sprintf("port must be 0 to 65535, got %q", port)}
 	}
 	c.AddrFile = getenv("ZEUGO_ADDR_FILE")
+	if c.AccessLog, err = parseAccessLog(getenv, c.Env); err != nil {
+		return nil, err
+	}
 	c.MetricsToken = getenv("ZEUGO_METRICS_TOKEN")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		return nil, &Error{"ZEUGO_METRICS_TOKEN", "must have at least 32 characters"}

@@ -38,10 +38,12 @@ func New(pool *pgxpool.Pool, key *keyring.IndexKey, now func() time.Time) *Limit
 // ErrLimited is the answer when a rule is exceeded.
 var ErrLimited = apperr.New(apperr.ResourceExhausted, "too many attempts; wait a moment and try again")
 
-// Allow counts one hit of subject under rule and returns ErrLimited when the
-// window's count exceeds the limit.
+// Allow counts one hit of subject under rule and returns ErrLimited's answer,
+// with RetryAfter set to the rest of the window, when the window's count
+// exceeds the limit.
 func (l *Limiter) Allow(ctx context.Context, rule Rule, subject string) error {
-	window := l.now().UTC().Truncate(rule.Window)
+	now := l.now().UTC()
+	window := now.Truncate(rule.Window)
 	var hits int
 	err := l.pool.QueryRow(ctx, `INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
 		ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits`,
@@ -50,7 +52,9 @@ func (l *Limiter) Allow(ctx context.Context, rule Rule, subject string) error {
 		return apperr.Wrap(apperr.Internal, "internal error", err)
 	}
 	if hits > rule.Limit {
-		return ErrLimited
+		// Same answer as ErrLimited, plus when the window ends (Retry-After).
+		return &apperr.Error{Code: ErrLimited.Code, Message: ErrLimited.Message,
+			RetryAfter: window.Add(rule.Window).Sub(now)}
 	}
 	return nil
 }

@@ -32,10 +32,11 @@ var codeMap = map[apperr.Code]connect.Code{
 // buf.validate.Violations detail, like protovalidate's own); everything else
 // is logged with the request id and reaches the client only as
 // "internal error (id …)".
-func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err error) error {
+func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err error) (out error) {
 	if err == nil {
 		return nil
 	}
+	defer func() { noteRPCError(ctx, connect.CodeOf(out)) }() // for the access log
 	var ce *connect.Error
 	if errors.As(err, &ce) { // already mapped (validation, cleared cookie)
 		return err
@@ -48,6 +49,7 @@ func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err er
 				Str("cause", redact(ae.Cause)).Msg("request failed")
 		}
 		out := connect.NewError(codeMap[ae.Code], errors.New(ae.Message))
+		setRetryAfter(out, ae.RetryAfter)
 		if len(ae.Violations) > 0 {
 			v := &validate.Violations{}
 			for _, fv := range ae.Violations {

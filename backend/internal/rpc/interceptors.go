@@ -33,10 +33,12 @@ func (o *observeInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc
 			code = connect.CodeOf(err).String()
 			switch connect.CodeOf(err) {
 			case connect.CodePermissionDenied, connect.CodeResourceExhausted, connect.CodeUnauthenticated, connect.CodeInvalidArgument:
-				// Security-relevant refusals: procedure, code and request id,
+				// Security-relevant refusals: procedure, code, request id and
+				// the client's network (pseudonymised, see ClientNetwork),
 				// never the request's content.
-				o.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", proc).
-					Str("code", code).Msg("request refused")
+				info := requestinfo.From(ctx)
+				o.log.Info().Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).
+					Str("procedure", proc).Str("code", code).Msg("request refused")
 			}
 		}
 		o.requests.WithLabelValues(proc, code).Inc()

@@ -25,6 +25,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
@@ -56,6 +57,8 @@ type Deps struct {
 	MetricsToken string
 	// Development allows loopback clients to read /metrics without a token.
 	Development bool
+	// AccessLog selects the requests the access log records.
+	AccessLog config.AccessLog
 }
 
 // NewHandler returns the complete HTTP handler of the server.
@@ -79,7 +82,10 @@ func NewHandler(d Deps) http.Handler {
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
 			&accessInterceptor{auth: d.Auth, rules: d.Rules, log: d.Log},
 			validate.NewInterceptor(),
+			NewNoNULInterceptor(),
 		),
+		cappedGzip(MaxRequestBytes),
+		codecs(),
 		// Below ~8 KiB a response fits the first TCP congestion window
 		// (10 segments ≈ 14 KB) anyway: compressing it saves no round trip
 		// and cost an eighth of the CPU of a list call.
@@ -125,7 +131,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, d.Development, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	spa, _ := web.New(CSP)
 	mux.Handle("/", spa)
-	return middleware(mux, d.Log, d.TrustedProxies)
+	return middleware(mux, d.Log, d.TrustedProxies, d.AccessLog)
 }
 
 // poolCollector exposes pgx pool statistics.
