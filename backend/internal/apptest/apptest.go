@@ -143,12 +143,14 @@ func (e *Env) CreateTenant(name, email string) *Tenant {
 }
 
 // HTTPClient returns a client that trusts the test server, speaks HTTP/2
-// and keeps cookies (like a browser).
+// and keeps cookies (like a browser) — its own cookies: a copy of the
+// server's client, so two clients are two browsers and calls to
+// HTTPClient from several goroutines do not race.
 func (e *Env) HTTPClient() *http.Client {
-	c := e.Server.Client()
+	c := *e.Server.Client()
 	jar, _ := cookiejar.New(nil)
 	c.Jar = jar
-	return c
+	return &c
 }
 
 // Protocol selects the wire protocol of generated clients.

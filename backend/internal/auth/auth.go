@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +31,17 @@ type Policy struct {
 	AbsoluteTimeout time.Duration
 	// LoginPerIP bounds login attempts per client address.
 	LoginPerIP ratelimit.Rule
+	// LoginFailuresPerIP bounds failed logins per client address over a
+	// longer window (sliding), so that one address cannot lock account
+	// after account: each lock costs MaxFailedLogins of them.
+	LoginFailuresPerIP ratelimit.Rule
+	// LoginBackoff is the per-account throttle before the lock: after
+	// LoginBackoff.Free attempts on one email, the next is heard only after a
+	// delay that doubles with each attempt. Attempts during the delay get the
+	// usual Unauthenticated without any password check and without counting
+	// towards the lock. Keyed by the email, not the account, so unknown
+	// emails are throttled (and answered) exactly alike.
+	LoginBackoff ratelimit.Backoff
 	// RefreshPerIP bounds refresh attempts per client address.
 	RefreshPerIP ratelimit.Rule
 }
@@ -43,7 +53,15 @@ var DefaultPolicy = Policy{
 	IdleTimeout:     30 * time.Minute,
 	AbsoluteTimeout: 12 * time.Hour,
 	LoginPerIP:      ratelimit.Rule{Name: "login-ip", Limit: 30, Window: time.Minute},
-	RefreshPerIP:    ratelimit.Rule{Name: "refresh-ip", Limit: 120, Window: time.Minute},
+	// 20 failures in any hour (sliding by the minute): each lock costs 5, so
+	// one address locks at most 4 accounts an hour (docs/security.md §2.3).
+	LoginFailuresPerIP: ratelimit.Rule{Name: "login-fail-ip", Limit: 20, Window: time.Hour},
+	// 2 attempts at once, then waits of 4, 8, 16 s before the 3rd, 4th and
+	// 5th (the locking) wrong password: at least 28 s to lock an account.
+	// Capped at 64 s, so an account unlocked after a burst is usable again
+	// within a minute.
+	LoginBackoff: ratelimit.Backoff{Name: "login-account", Free: 2, Unit: time.Second, Max: 64 * time.Second},
+	RefreshPerIP: ratelimit.Rule{Name: "refresh-ip", Limit: 120, Window: time.Minute},
 }
 
 // Authenticator implements sign-in, sessions and per-call authentication.
@@ -97,11 +115,29 @@ type Session struct {
 
 // Login checks credentials. Every failure — unknown email, wrong password,
 // locked or deactivated account, terminated tenant — is the same
-// apperr.ErrUnauthenticated after the same argon2id work.
+// apperr.ErrUnauthenticated after the same argon2id work; an attempt the
+// per-email throttle (Policy.LoginBackoff) does not hear gets that answer
+// too, without any work, whether the email exists or not.
 func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, error) {
 	info := requestinfo.From(ctx)
-	if err := a.limiter.Allow(ctx, a.policy.LoginPerIP, clientKey(info.IP)); err != nil {
+	ip := ratelimit.ClientKey(info.IP)
+	if err := a.limiter.Allow(ctx, a.policy.LoginPerIP, ip); err != nil {
 		return nil, err
+	}
+	if err := a.limiter.Check(ctx, a.policy.LoginFailuresPerIP, ip); err != nil {
+		return nil, err
+	}
+	// The throttle comes before the account is looked up: an unknown email
+	// is throttled, and answered, exactly like an account.
+	subject := keyring.NormalizeEmail(email)
+	heard, err := a.limiter.Claim(ctx, a.policy.LoginBackoff, subject)
+	if err != nil {
+		return nil, err
+	}
+	if !heard {
+		a.log.Info().Str("event", "login_failed").Str("reason", "throttled").
+			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
+		return nil, apperr.ErrUnauthenticated
 	}
 	acct, err := findLogin(ctx, a.db, a.index.Email(email))
 	if err != nil {
@@ -109,6 +145,9 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	}
 	if acct == nil {
 		_ = a.hasher.Verify(ctx, "", pw) // same work as for a real account
+		if err := a.limiter.Hit(ctx, nil, a.policy.LoginFailuresPerIP, ip); err != nil {
+			return nil, err
+		}
 		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").
 			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
@@ -136,7 +175,7 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		reason = "bad_password"
 	}
 	if reason != "" {
-		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, reason); err != nil {
+		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, ip, reason); err != nil {
 			return nil, err
 		}
 		return nil, apperr.ErrUnauthenticated
@@ -156,6 +195,9 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID); err != nil {
 			return err
 		}
+		if err := a.limiter.Reset(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
+			return err
+		}
 		return a.audit.Write(ctx, tx, acct.TenantID, audit.Event{
 			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,
 			ActorType: audit.ActorUser, ActorID: acct.UserID.String(),
@@ -169,8 +211,13 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	return sess, nil
 }
 
-func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, reason string) error {
+// recordFailure counts a failed login, against the account (wrong passwords
+// only) and against the client address, and audits it — in one transaction.
+func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, ip, reason string) error {
 	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		if err := a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip); err != nil {
+			return err
+		}
 		failures, lockedNow, err := countFailure(ctx, tx, tenantID, userID, a.policy.MaxFailedLogins, a.now(), reason == "bad_password")
 		if err != nil {
 			return err
@@ -238,7 +285,7 @@ func (a *Authenticator) issue(ctx context.Context, tx pgx.Tx, tenantID, userID, 
 // committed before the caller gets Unauthenticated.
 func (a *Authenticator) Refresh(ctx context.Context, token string) (*Session, error) {
 	info := requestinfo.From(ctx)
-	if err := a.limiter.Allow(ctx, a.policy.RefreshPerIP, clientKey(info.IP)); err != nil {
+	if err := a.limiter.Allow(ctx, a.policy.RefreshPerIP, ratelimit.ClientKey(info.IP)); err != nil {
 		return nil, err
 	}
 	tenantID, hash, ok := parseRefreshToken(token)
@@ -360,17 +407,4 @@ func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *access.Pr
 		return nil, err
 	}
 	return prof, nil
-}
-
-// clientKey is the rate-limit subject of a client address; requests without
-// a known address (in-process callers) share one bucket.
-func clientKey(ip netip.Addr) string {
-	if !ip.IsValid() {
-		return "unknown"
-	}
-	if ip.Is6() && !ip.Is4In6() { // one /64 is one client
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.Unmap().String()
 }

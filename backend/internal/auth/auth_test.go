@@ -12,6 +12,7 @@ import (
 	"connectrpc.com/connect"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/auth"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/password"
 )
@@ -194,6 +195,7 @@ func TestLockoutAndUnlock(t *testing.T) {
 		if i == 0 {
 			first = err
 		}
+		env.Clock.Advance(time.Minute) // past the throttle's delay (TestLoginThrottle)
 	}
 	// Locked: the right password is refused with the very same answer.
 	_, err := login(t, c, ten.Email, ten.Password)
@@ -203,6 +205,9 @@ func TestLockoutAndUnlock(t *testing.T) {
 	if _, err := env.Owner.Provisioner.Unlock(context.Background(), ten.Slug, ten.Email); err != nil {
 		t.Fatalf("unlock: %v", err)
 	}
+	// Unlock does not reset the throttle: after six heard attempts its
+	// delay is the cap, 64 s.
+	env.Clock.Advance(auth.DefaultPolicy.LoginBackoff.Max)
 	if _, err := login(t, c, ten.Email, ten.Password); err != nil {
 		t.Fatalf("login after unlock: %v", err)
 	}
@@ -212,10 +217,16 @@ func TestLockoutAndUnlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	var actions []string
+	defer rows.Close()
 	for rows.Next() {
 		var a string
-		_ = rows.Scan(&a)
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
 		actions = append(actions, a)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	got := strings.Join(actions, ",")
 	want := "tenant.created,user.created," + strings.Repeat("auth.login.failed,", 5) + "auth.account.locked,auth.login.failed,auth.account.unlocked,auth.login.succeeded"
@@ -326,8 +337,9 @@ func TestLockingAnAccountEndsItsLiveSessionsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 5; i++ { // someone else guesses the password
+	for i := 0; i < 5; i++ { // someone else guesses the password, as fast as the throttle lets them
 		_, _ = login(t, env.AuthClient(env.HTTPClient(), apptest.GRPC), ten.Email, "Rate-mal-"+ten.Password)
+		env.Clock.Advance(time.Minute)
 	}
 	if err := me(env, hc, apptest.Connect, res.Msg.GetTokens().GetAccessToken()); code(err) != connect.CodeUnauthenticated {
 		t.Fatalf("token of a locked account: got %v, want Unauthenticated", err)
