@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -274,6 +273,13 @@ func TestLoginRateLimitPerIP(t *testing.T) {
 	}
 }
 
+// Of N concurrent refreshes with one token exactly one succeeds; the others
+// are Unauthenticated (and, as reuse, revoke the session). Deterministic: the
+// test holds the token's row lock while all N requests reach the database,
+// waits until all N are blocked on it, then lets go. With the row lock the
+// store takes (lockRefreshToken's FOR UPDATE) they then run one after the
+// other and see the token spent; without it all N read it unspent before
+// blocking and all N succeed.
 func TestConcurrentRefreshOnlyOneWins(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
@@ -283,24 +289,57 @@ func TestConcurrentRefreshOnlyOneWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok := 0
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
+	ctx := context.Background()
+	hold, err := env.DB.Owner.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	if _, err := hold.Exec(ctx, `SELECT 1 FROM refresh_tokens WHERE session_id = $1 FOR UPDATE`,
+		res.Msg.GetPrincipal().GetSessionId()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	results := make(chan error, n)
+	for i := 0; i < n; i++ {
 		go func() {
-			defer wg.Done()
-			_, err := c.Refresh(context.Background(), connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()}))
-			if err == nil {
-				mu.Lock()
-				ok++
-				mu.Unlock()
-			}
+			_, err := c.Refresh(ctx, connect.NewRequest(&zeugov1.RefreshRequest{RefreshToken: res.Msg.GetTokens().GetRefreshToken()}))
+			results <- err
 		}()
 	}
-	wg.Wait()
-	if ok > 1 {
-		t.Fatalf("%d concurrent refreshes with one token succeeded", ok)
+	// Wait (by polling pg_locks, not by guessing a duration) until all n
+	// requests wait for a lock in this test's database.
+	for {
+		var waiting int
+		if err := env.DB.Owner.QueryRow(ctx, `SELECT count(DISTINCT l.pid) FROM pg_locks l
+			JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == n {
+			break
+		}
+		if waiting > n {
+			t.Fatalf("%d backends wait for locks, want %d", waiting, n)
+		}
+		if len(results) > 0 { // a refresh ended without waiting for the lock
+			t.Fatalf("a refresh finished while the token was locked: %v", <-results)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := hold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		switch err := <-results; {
+		case err == nil:
+			ok++
+		case code(err) != connect.CodeUnauthenticated:
+			t.Errorf("refresh: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d concurrent refreshes with one token succeeded, want exactly 1", ok, n)
 	}
 }
 
