@@ -113,8 +113,10 @@ lint: deps-npm tools ## buf lint, go vet, staticcheck, tsc, compose file
 	cd frontend && npm run --silent typecheck
 	ZEUGO_MASTER_KEY=check ZEUGO_DB_OWNER_PASSWORD=check ZEUGO_DB_APP_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
+# The SPA is built first: the Go tests check the embedded app (without it
+# they would pass without testing it; with CI=true they fail instead).
 .PHONY: test-go
-test-go: ## Go tests on real PostgreSQL (fresh database per test)
+test-go: build-web ## Go tests on real PostgreSQL (fresh database per test)
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test -count=1 -race -timeout 15m ./...
 

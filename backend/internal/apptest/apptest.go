@@ -75,6 +75,10 @@ type Options struct {
 	// cost (the race detector slows argon2id tenfold). Tests about the
 	// production parameters pass &password.OWASP.
 	HashParams *password.Params
+	// Production runs the server with Env=production instead of
+	// development, for the tests of what differs there (/metrics closed to
+	// loopback clients without a token) and of what must not.
+	Production bool
 }
 
 // TestHashParams is the reduced argon2id cost of tests.
@@ -95,6 +99,9 @@ func New(t testing.TB, opts ...Options) *Env {
 	}
 	cfg := &config.Config{Env: config.Development, DatabaseURL: db.OwnerURL, AppDatabaseURL: db.AppURL,
 		MasterKeys: keys, HashConcurrency: 2, LogLevel: "debug"}
+	if o.Production {
+		cfg.Env = config.Production
+	}
 	logBuf := &SyncBuffer{}
 	log := zerolog.New(logBuf).Level(zerolog.DebugLevel)
 	ctx := context.Background()

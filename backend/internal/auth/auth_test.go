@@ -124,9 +124,21 @@ func TestAccessTokenExpires(t *testing.T) {
 	}
 }
 
+// modes are the environments the security-relevant tests run in: what
+// production serves must not depend on tests having run in development.
+var modes = map[string]apptest.Options{"development": {}, "production": {Production: true}}
+
 func TestCookieRefreshRequiresCSRFHeader(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t)
+	for mode, opts := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			cookieRefreshRequiresCSRFHeader(t, apptest.New(t, opts))
+		})
+	}
+}
+
+func cookieRefreshRequiresCSRFHeader(t *testing.T, env *apptest.Env) {
 	ten := env.CreateTenant("Gamma KG", "admin@gamma.example")
 	hc := env.HTTPClient()
 	c := env.AuthClient(hc, apptest.Connect)
@@ -236,7 +248,15 @@ func TestLockoutAndUnlock(t *testing.T) {
 
 func TestAnswersDoNotRevealAccounts(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t)
+	for mode, opts := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			answersDoNotRevealAccounts(t, apptest.New(t, opts))
+		})
+	}
+}
+
+func answersDoNotRevealAccounts(t *testing.T, env *apptest.Env) {
 	ten := env.CreateTenant("Epsilon eG", "admin@epsilon.example")
 	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
 	_, unknown := login(t, c, "niemand@epsilon.example", ten.Password)

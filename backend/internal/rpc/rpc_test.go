@@ -7,14 +7,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
 	"connectrpc.com/connect"
 	"connectrpc.com/grpcreflect"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/zeugo/zeugo/backend/internal/app"
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/rpc"
+	"github.com/zeugo/zeugo/backend/internal/web"
 )
 
 func get(t *testing.T, hc *http.Client, url string) *http.Response {
@@ -27,9 +32,21 @@ func get(t *testing.T, hc *http.Client, url string) *http.Response {
 	return res
 }
 
+// modes are the environments the security-relevant tests run in: what
+// production serves must not depend on tests having run in development.
+var modes = map[string]apptest.Options{"development": {}, "production": {Production: true}}
+
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t)
+	for mode, opts := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			securityHeaders(t, apptest.New(t, opts))
+		})
+	}
+}
+
+func securityHeaders(t *testing.T, env *apptest.Env) {
 	hc := env.HTTPClient()
 	api, err := hc.Post(env.Server.URL+"/zeugo.v1.AuthService/Login", "application/json", strings.NewReader(`{"email":"a@b.de","password":"x"}`))
 	if err != nil {
@@ -41,14 +58,18 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		"spa":      get(t, hc, env.Server.URL+"/organisation/companies/123"),
 		"healthz":  get(t, hc, env.Server.URL+"/healthz"),
 		"notfound": get(t, hc, env.Server.URL+"/assets/missing.js"),
+		"metrics":  get(t, hc, env.Server.URL+"/metrics"),
 	}
 	for name, res := range responses {
 		h := res.Header
 		if res.ProtoMajor != 2 {
 			t.Errorf("%s: protocol %s, want HTTP/2", name, res.Proto)
 		}
+		// Exactly: two years, and every subdomain (V3.4.1).
+		if got := h.Values("Strict-Transport-Security"); len(got) != 1 || got[0] != "max-age=63072000; includeSubDomains" {
+			t.Errorf("%s: Strict-Transport-Security %q, want exactly \"max-age=63072000; includeSubDomains\"", name, got)
+		}
 		for k, want := range map[string]string{
-			"Strict-Transport-Security":    "max-age=63072000",
 			"X-Content-Type-Options":       "nosniff",
 			"Referrer-Policy":              "no-referrer",
 			"Cross-Origin-Opener-Policy":   "same-origin",
@@ -75,8 +96,24 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 }
 
+// spaBuilt skips a test of the built SPA when the binary has none (a Go test
+// run without `make build-web`), except in CI (CI=true, as CI services set
+// it), where a missing build would make the test pass without testing
+// anything: there it fails.
+func spaBuilt(t *testing.T) {
+	t.Helper()
+	if _, built := web.New(rpc.CSP); built {
+		return
+	}
+	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
+		t.Fatal("the SPA is not embedded (backend/internal/web/dist is empty): CI must build it before the Go tests (make test-go does: it depends on build-web)")
+	}
+	t.Skip("the SPA is not built (make build-web); with CI=true this is a failure")
+}
+
 func TestSPADeepLinksGetIndexWithFreshNonce(t *testing.T) {
 	t.Parallel()
+	spaBuilt(t)
 	env := apptest.New(t)
 	hc := env.HTTPClient()
 	a := get(t, hc, env.Server.URL+"/organisation/standorte")
@@ -91,6 +128,15 @@ func TestSPADeepLinksGetIndexWithFreshNonce(t *testing.T) {
 	body, _ := io.ReadAll(a.Body)
 	if bytes.Contains(body, []byte("__CSP_NONCE__")) {
 		t.Fatal("nonce placeholder left in the page")
+	}
+	// The page carries the very nonce its CSP allows (the SPA reads it from
+	// the meta element for the style elements it injects).
+	nonce, _, _ := strings.Cut(strings.SplitN(na, "'nonce-", 2)[1], "'")
+	if !bytes.Contains(body, []byte(`<meta name="csp-nonce" content="`+nonce+`"`)) {
+		t.Fatalf("the page does not carry its CSP nonce %q:\n%s", nonce, body)
+	}
+	if !bytes.Contains(body, []byte(`<script type="module" crossorigin src="/assets/`)) {
+		t.Fatalf("the page is not the built SPA:\n%s", body)
 	}
 	if res := get(t, hc, env.Server.URL+"/favicon-missing.png"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("missing asset: %d", res.StatusCode)
@@ -120,6 +166,7 @@ func TestHealthReadinessMetricsAndGRPCHealth(t *testing.T) {
 	}
 	// One call so that per-procedure metrics exist.
 	_, _ = env.AuthClient(hc, apptest.Connect).Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: "x@y.de", Password: "z"}))
+	// Development: loopback clients read /metrics without a token.
 	res := get(t, hc, env.Server.URL+"/metrics")
 	body, _ := io.ReadAll(res.Body)
 	for _, want := range []string{`zeugo_rpc_requests_total{code="unauthenticated",procedure="/zeugo.v1.AuthService/Login"} 1`,
@@ -127,6 +174,10 @@ func TestHealthReadinessMetricsAndGRPCHealth(t *testing.T) {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	services := app.ServiceNames(env.App.Services)
+	if len(services) == 0 {
+		t.Fatal("the app mounts no service")
 	}
 	// gRPC reflection over a real gRPC stream lists our services.
 	stream := grpcreflect.NewClient(hc, env.Server.URL).NewStream(context.Background())
@@ -136,10 +187,52 @@ func TestHealthReadinessMetricsAndGRPCHealth(t *testing.T) {
 		t.Fatalf("reflection: %v", err)
 	}
 	joined := fmt.Sprint(names)
-	for _, want := range []string{"zeugo.v1.AuthService", "zeugo.v1.OrganizationService"} {
+	for _, want := range services {
 		if !strings.Contains(joined, want) {
 			t.Errorf("reflection lists %v, lacks %s", names, want)
 		}
+	}
+	// grpc.health.v1.Health/Check over gRPC: every mounted service and the
+	// server as a whole ("") are SERVING; a name the server does not serve
+	// is NotFound.
+	for _, name := range append([]string{""}, services...) {
+		status, err := healthCheck(hc, env.Server.URL, name)
+		if err != nil || status != servingStatusServing {
+			t.Errorf("health of %q: status %d, %v; want SERVING (%d)", name, status, err, servingStatusServing)
+		}
+	}
+	if _, err := healthCheck(hc, env.Server.URL, "zeugo.v1.NoSuchService"); connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("health of an unknown service: %v, want NotFound", err)
+	}
+}
+
+// servingStatusServing is grpc.health.v1.HealthCheckResponse.SERVING.
+const servingStatusServing = 1
+
+// healthCheck calls grpc.health.v1.Health/Check with a real gRPC client.
+// The health messages are not importable (grpchealth keeps its generated
+// code internal), but on the wire HealthCheckRequest{string service = 1} is
+// a google.protobuf.StringValue and HealthCheckResponse{ServingStatus
+// status = 1} an Int32Value, so the well-known wrappers carry them.
+func healthCheck(hc *http.Client, baseURL, service string) (int32, error) {
+	c := connect.NewClient[wrapperspb.StringValue, wrapperspb.Int32Value](hc, baseURL+"/grpc.health.v1.Health/Check", connect.WithGRPC())
+	res, err := c.CallUnary(context.Background(), connect.NewRequest(wrapperspb.String(service)))
+	if err != nil {
+		return 0, err
+	}
+	return res.Msg.GetValue(), nil
+}
+
+// In production, /metrics without a configured token answers nobody, not
+// even a loopback client (behind a local reverse proxy every client looks
+// like loopback): it is a 404, as if it did not exist.
+func TestMetricsClosedInProduction(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, apptest.Options{Production: true})
+	res := get(t, env.HTTPClient(), env.Server.URL+"/metrics")
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusNotFound || bytes.Contains(body, []byte("zeugo_")) {
+		t.Fatalf("production /metrics from loopback: %d\n%s", res.StatusCode, body)
 	}
 }
 
