@@ -100,8 +100,14 @@ func TestCreate(t *testing.T) {
 	}
 	for rows.Next() {
 		var a string
-		_ = rows.Scan(&a)
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			t.Fatal(err)
+		}
 		actions = append(actions, a)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	if len(actions) != 2 || actions[0] != audit.ActionTenantCreated {
 		t.Errorf("audit actions %v", actions)
