@@ -130,7 +130,7 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	// The throttle comes before the account is looked up: an unknown email
 	// is throttled, and answered, exactly like an account.
 	subject := keyring.NormalizeEmail(email)
-	heard, err := a.limiter.Claim(ctx, a.policy.LoginBackoff, subject)
+	heard, err := a.claim(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -139,15 +139,29 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
 	}
+	// The heard attempt is resolved as a failure (it then counts towards
+	// the wait) or a success (which resets the throttle); if neither
+	// happens — the database or the hasher failed — it is taken back.
+	resolved := false
+	defer func() {
+		if !resolved {
+			_ = a.limiter.Release(context.WithoutCancel(ctx), a.policy.LoginBackoff, subject)
+		}
+	}()
 	acct, err := findLogin(ctx, a.db, a.index.Email(email))
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}
 	if acct == nil {
 		_ = a.hasher.Verify(ctx, "", pw) // same work as for a real account
-		if err := a.limiter.Hit(ctx, nil, a.policy.LoginFailuresPerIP, ip); err != nil {
-			return nil, err
+		err := a.db.Tx(ctx, func(tx pgx.Tx) error {
+			return errors.Join(a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip),
+				a.limiter.Failed(ctx, tx, a.policy.LoginBackoff, subject))
+		})
+		if err != nil {
+			return nil, postgres.Classify(err)
 		}
+		resolved = true
 		a.log.Info().Str("event", "login_failed").Str("reason", "unknown_account").
 			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
@@ -175,9 +189,10 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		reason = "bad_password"
 	}
 	if reason != "" {
-		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, ip, reason); err != nil {
+		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, ip, subject, reason); err != nil {
 			return nil, err
 		}
+		resolved = true
 		return nil, apperr.ErrUnauthenticated
 	}
 	var rehash string
@@ -208,14 +223,43 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}
+	resolved = true
 	return sess, nil
 }
 
+// claim asks the throttle to hear a login attempt on subject. An attempt
+// refused only while other attempts on the same email are still being
+// checked waits for them (at most about 1.3 s): if one succeeds the
+// throttle starts over, so a few concurrent logins of one account (two
+// tabs, a script) are not refused, while concurrent wrong passwords still
+// get only the free attempts heard.
+func (a *Authenticator) claim(ctx context.Context, subject string) (bool, error) {
+	wait := 10 * time.Millisecond
+	for {
+		heard, pending, err := a.limiter.Claim(ctx, a.policy.LoginBackoff, subject)
+		if err != nil || heard || !pending || wait > 640*time.Millisecond {
+			return heard, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false, nil
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
 // recordFailure counts a failed login, against the account (wrong passwords
-// only) and against the client address, and audits it — in one transaction.
-func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, ip, reason string) error {
+// only), the client address and the email's throttle, and audits it — in
+// one transaction.
+func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, ip, subject, reason string) error {
 	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
 		if err := a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip); err != nil {
+			return err
+		}
+		if err := a.limiter.Failed(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
 			return err
 		}
 		failures, lockedNow, err := countFailure(ctx, tx, tenantID, userID, a.policy.MaxFailedLogins, a.now(), reason == "bad_password")

@@ -223,6 +223,36 @@ func TestConcurrentAttemptsCannotSkipTheThrottle(t *testing.T) {
 	}
 }
 
+// Five logins of one account with the right password at the same moment
+// (tabs, a script) all succeed: the throttle holds the ones beyond the two
+// free attempts until those are decided, and a success starts it over.
+func TestConcurrentLoginsOfOneAccountSucceed(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Viele Tabs GmbH", "admin@tabs.example")
+	c := env.AuthClient(env.HTTPClient(), apptest.Connect)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, 5)
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := c.Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent login: %v", err)
+		}
+	}
+}
+
 // One address gets at most 20 failed logins heard in any hour, whatever the
 // emails: the 21st attempt is refused as ResourceExhausted before any
 // password work, with a Retry-After that is exact. Successful logins do not

@@ -219,26 +219,60 @@ func (b Backoff) Delay(attempts int) time.Duration {
 	return time.Duration(d)
 }
 
-// Claim lets one attempt on subject through, counting it, or returns false
-// when the subject's wait has not passed (then nothing is counted). One
-// statement: concurrent attempts queue on the subject's row, so of several
-// arriving together after the free ones only one gets through.
-func (l *Limiter) Claim(ctx context.Context, b Backoff, subject string) (bool, error) {
+// Claim lets one attempt on subject through, counting it, or returns
+// heard=false when the subject's wait has not passed (then nothing is
+// counted). One statement: concurrent attempts queue on the subject's row,
+// so of several arriving together after the free ones only one gets
+// through. An attempt counts as if it failed until Reset (success), Failed
+// or Release resolves it; pending reports, for an attempt not heard, that
+// some attempts let through are still unresolved — their outcome may reset
+// the wait, so the caller may ask again shortly.
+func (l *Limiter) Claim(ctx context.Context, b Backoff, subject string) (heard, pending bool, err error) {
+	key := l.subjectKey(b.Name, subject)
 	var attempts int
-	err := l.pool.QueryRow(ctx, `INSERT INTO rate_backoffs AS b (key, attempts, last_at) VALUES ($1, 1, $2)
+	err = l.pool.QueryRow(ctx, `INSERT INTO rate_backoffs AS b (key, attempts, last_at) VALUES ($1, 1, $2)
 		ON CONFLICT (key) DO UPDATE SET attempts = least(b.attempts + 1, 1000000), last_at = $2
 		WHERE b.attempts < $3
 		   OR $2 >= b.last_at + least($4::float8 * power(2::float8, least(b.attempts, $6)), $5::float8) * interval '1 microsecond'
 		RETURNING attempts`,
-		l.subjectKey(b.Name, subject), l.now().UTC(), b.Free,
-		float64(b.Unit.Microseconds()), float64(b.Max.Microseconds()), maxDoublings).Scan(&attempts)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+		key, l.now().UTC(), b.Free, float64(b.Unit.Microseconds()), float64(b.Max.Microseconds()), maxDoublings).Scan(&attempts)
+	if err == nil {
+		return true, false, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return false, false, internal(err)
+	}
+	err = l.pool.QueryRow(ctx, `SELECT attempts > failures FROM rate_backoffs WHERE key = $1`, key).Scan(&pending)
+	if errors.Is(err, pgx.ErrNoRows) { // reset in the meantime
+		return false, true, nil
 	}
 	if err != nil {
-		return false, internal(err)
+		return false, false, internal(err)
 	}
-	return true, nil
+	return false, pending, nil
+}
+
+// Failed records that an attempt Claim let through failed, on q (the
+// caller's transaction) or the pool when nil.
+func (l *Limiter) Failed(ctx context.Context, q Querier, b Backoff, subject string) error {
+	if q == nil {
+		q = l.pool
+	}
+	if _, err := q.Exec(ctx, `UPDATE rate_backoffs SET failures = least(failures + 1, attempts) WHERE key = $1`,
+		l.subjectKey(b.Name, subject)); err != nil {
+		return internal(err)
+	}
+	return nil
+}
+
+// Release takes back an attempt Claim let through that was never decided
+// (the check could not run), so it neither counts nor stays pending.
+func (l *Limiter) Release(ctx context.Context, b Backoff, subject string) error {
+	if _, err := l.pool.Exec(ctx, `UPDATE rate_backoffs SET attempts = greatest(attempts - 1, failures) WHERE key = $1`,
+		l.subjectKey(b.Name, subject)); err != nil {
+		return internal(err)
+	}
+	return nil
 }
 
 // Reset forgets subject's attempts under b, on q (the caller's transaction)

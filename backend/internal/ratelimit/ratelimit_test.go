@@ -266,7 +266,7 @@ func TestBackoffClaimFollowsTheSchedule(t *testing.T) {
 	ctx := context.Background()
 	claim := func(subject string) bool {
 		t.Helper()
-		ok, err := l.Claim(ctx, backoff, subject)
+		ok, _, err := l.Claim(ctx, backoff, subject)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,6 +298,61 @@ func TestBackoffClaimFollowsTheSchedule(t *testing.T) {
 	}
 }
 
+// A refused attempt says whether attempts let through are still undecided
+// (pending): then their outcome may start the throttle over. Failed decides
+// one as a failure, Release takes one back, Reset forgets them all.
+func TestBackoffPendingAttempts(t *testing.T) {
+	t.Parallel()
+	l, c, _ := newLimiter(t, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	claim := func() (bool, bool) {
+		t.Helper()
+		heard, pending, err := l.Claim(ctx, backoff, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return heard, pending
+	}
+	if h, _ := claim(); !h {
+		t.Fatal("1st attempt refused")
+	}
+	if h, _ := claim(); !h {
+		t.Fatal("2nd attempt refused")
+	}
+	if h, p := claim(); h || !p {
+		t.Fatalf("3rd while two are undecided: heard %v, pending %v; want refused, pending", h, p)
+	}
+	if err := l.Failed(ctx, nil, backoff, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if h, p := claim(); h || !p {
+		t.Fatalf("one decided, one not: heard %v, pending %v", h, p)
+	}
+	if err := l.Release(ctx, backoff, "a"); err != nil { // the other one was never checked
+		t.Fatal(err)
+	}
+	// One failure left: below the free attempts, heard at once.
+	if h, _ := claim(); !h {
+		t.Fatal("after Release: refused")
+	}
+	if err := l.Failed(ctx, nil, backoff, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if h, p := claim(); h || p {
+		t.Fatalf("two failures, none undecided: heard %v, pending %v; want refused, not pending", h, p)
+	}
+	c.Advance(backoff.Delay(2))
+	if h, _ := claim(); !h {
+		t.Fatal("refused after the delay")
+	}
+	if err := l.Reset(ctx, nil, backoff, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := claim(); !h {
+		t.Fatal("refused after Reset")
+	}
+}
+
 // Concurrent attempts cannot slip past the throttle together: of 20 claims
 // at the same instant exactly Free get through.
 func TestBackoffConcurrentClaims(t *testing.T) {
@@ -312,7 +367,7 @@ func TestBackoffConcurrentClaims(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			ok, err := l.Claim(ctx, backoff, "a")
+			ok, _, err := l.Claim(ctx, backoff, "a")
 			if err != nil {
 				t.Error(err)
 			}
@@ -341,7 +396,7 @@ func TestDeleteExpired(t *testing.T) {
 		if err := l.Allow(ctx, rule, subject); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.Claim(ctx, backoff, subject); err != nil {
+		if _, _, err := l.Claim(ctx, backoff, subject); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -349,7 +404,7 @@ func TestDeleteExpired(t *testing.T) {
 	if err := l.Allow(ctx, rule, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Claim(ctx, backoff, "z"); err != nil {
+	if _, _, err := l.Claim(ctx, backoff, "z"); err != nil {
 		t.Fatal(err)
 	}
 	before := c.Now().Add(-24 * time.Hour)
