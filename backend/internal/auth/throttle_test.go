@@ -194,6 +194,17 @@ func TestThrottleTreatsUnknownEmailsAlike(t *testing.T) {
 	if failed, _, audited := account(t, env, ten); failed != 4 || audited != 4 {
 		t.Errorf("account: %d counted, %d audited; want 4 and 4", failed, audited)
 	}
+	// Every heard attempt, the unknown email's too, was decided as a
+	// failure: nothing is left pending, so a later throttled attempt of
+	// either answers at once instead of waiting for an outcome.
+	var emails, pending int
+	if err := env.DB.Owner.QueryRow(context.Background(),
+		`SELECT count(*), count(*) FILTER (WHERE attempts <> failures) FROM rate_backoffs`).Scan(&emails, &pending); err != nil {
+		t.Fatal(err)
+	}
+	if emails != 2 || pending != 0 {
+		t.Errorf("throttle rows: %d emails, %d with undecided attempts; want 2 and 0", emails, pending)
+	}
 }
 
 // Ten wrong passwords sent at once cannot slip past the throttle together:
