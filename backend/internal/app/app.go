@@ -121,5 +121,5 @@ func TuneRuntime(cfg *config.Config) {
 func (a *App) Handler() http.Handler {
 	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Organization: a.Organization,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
-		Development: a.Cfg.Env == config.Development})
+		Development: a.Cfg.Env == config.Development, RPCTimeout: a.Cfg.RPCTimeout})
 }

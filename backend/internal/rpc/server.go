@@ -48,6 +48,9 @@ type Deps struct {
 	MetricsToken string
 	// Development allows loopback clients to read /metrics without a token.
 	Development bool
+	// RPCTimeout is the server deadline of every unary RPC;
+	// DefaultRPCTimeout when zero.
+	RPCTimeout time.Duration
 }
 
 // services lists the Connect services for health and reflection.
@@ -72,6 +75,7 @@ func NewHandler(d Deps) http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
+			NewDeadlineInterceptor(d.RPCTimeout),
 			&authInterceptor{auth: d.Auth, public: auth.PublicProcedures, log: d.Log},
 			validate.NewInterceptor(),
 		),
