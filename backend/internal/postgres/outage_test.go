@@ -232,6 +232,13 @@ func TestPoolOutageAnswersUnavailableBacksOffAndRecovers(t *testing.T) {
 	// An exhausted pool: waiting for a connection ends (as Unavailable)
 	// although the caller's context has no deadline.
 	var held []*pgxpool.Conn
+	release := func() {
+		for _, c := range held {
+			c.Release()
+		}
+		held = nil
+	}
+	defer release() // before pool.Close, which waits for every connection
 	for range 8 {
 		c, err := pool.Acquire(ctx)
 		if err != nil {
@@ -255,9 +262,7 @@ func TestPoolOutageAnswersUnavailableBacksOffAndRecovers(t *testing.T) {
 	case <-time.After(2 * time.Minute): // a guard, far beyond the bound
 		t.Fatal("acquire from an exhausted pool waited without bound")
 	}
-	for _, c := range held {
-		c.Release()
-	}
+	release()
 
 	cluster.Stop()
 	before := dials.Load()
