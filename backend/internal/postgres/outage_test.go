@@ -150,7 +150,7 @@ func TestDialBreakerBacksOffExponentiallyWithOneProbe(t *testing.T) {
 	if !b.allow() {
 		t.Fatal("window longer than backoffMax")
 	}
-	b.done(nil) // the probe got through: closed again
+	b.done(nil)   // the probe got through: closed again
 	for range 2 { // closed: attempts run side by side again
 		if !b.allow() {
 			t.Fatal("a successful probe did not close the breaker")
