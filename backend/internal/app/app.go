@@ -160,5 +160,5 @@ func TuneRuntime(cfg *config.Config) {
 func (a *App) Handler() http.Handler {
 	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Services: a.Services, Rules: a.Rules,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
-		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog})
+		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog, RPCTimeout: a.Cfg.RPCTimeout})
 }

@@ -59,6 +59,9 @@ type Deps struct {
 	Development bool
 	// AccessLog selects the requests the access log records.
 	AccessLog config.AccessLog
+	// RPCTimeout is the server deadline of every unary RPC;
+	// DefaultRPCTimeout when zero.
+	RPCTimeout time.Duration
 }
 
 // NewHandler returns the complete HTTP handler of the server.
@@ -80,6 +83,7 @@ func NewHandler(d Deps) http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
+			NewDeadlineInterceptor(d.RPCTimeout),
 			&accessInterceptor{auth: d.Auth, rules: d.Rules, log: d.Log},
 			validate.NewInterceptor(),
 			NewNoNULInterceptor(),
