@@ -88,6 +88,12 @@ func WithCall(ctx context.Context, c *Call) context.Context {
 	return WithPrincipal(context.WithValue(ctx, callKey{}, c), c.p)
 }
 
+// WithoutCall returns ctx without call state, for the check's own round
+// trip (which must not queue itself again).
+func WithoutCall(ctx context.Context) context.Context {
+	return context.WithValue(ctx, callKey{}, (*Call)(nil))
+}
+
 // CallFrom returns the call state of ctx, or nil outside an authenticated
 // call (operator commands, jobs).
 func CallFrom(ctx context.Context) *Call {

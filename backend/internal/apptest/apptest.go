@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/app"
@@ -75,6 +76,9 @@ type Options struct {
 	// cost (the race detector slows argon2id tenfold). Tests about the
 	// production parameters pass &password.OWASP.
 	HashParams *password.Params
+	// Trips, when set, counts the database round trips of the server's
+	// pool (a separate zeugo_app pool traced by it).
+	Trips *TripCounter
 }
 
 // TestHashParams is the reduced argon2id cost of tests.
@@ -104,7 +108,19 @@ func New(t testing.TB, opts ...Options) *Env {
 	if o.HashParams == nil {
 		o.HashParams = &TestHashParams
 	}
-	a, err := app.Build(ctx, cfg, log, db.App, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
+	appPool := db.App
+	if o.Trips != nil {
+		pc, err := pgxpool.ParseConfig(db.AppURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc.ConnConfig.Tracer = o.Trips
+		if appPool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(appPool.Close)
+	}
+	a, err := app.Build(ctx, cfg, log, appPool, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}

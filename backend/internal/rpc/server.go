@@ -32,9 +32,12 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/web"
 )
 
-// Authenticator turns a bearer token into the caller (package auth).
+// Authenticator turns a bearer token into the caller (package auth). With
+// mayDefer it may answer from memory and return the session check the call
+// then owes (access.SessionCheck); Settle runs an owed check on its own.
 type Authenticator interface {
-	Authenticate(ctx context.Context, bearer string) (*access.Principal, error)
+	Authenticate(ctx context.Context, bearer string, mayDefer bool) (*access.Principal, access.SessionCheck, error)
+	Settle(ctx context.Context, call *access.Call) error
 }
 
 // Deps are what the handler serves.
