@@ -56,11 +56,18 @@
 // witness, so no key can tell it from a chain that simply ended at s. The
 // same holds for erasing a tenant's log completely (head, events and
 // checkpoints). Closing that gap needs a witness outside the owner's reach:
-// the cleanup job logs every checkpoint it writes (tenant id, seq and a hash
-// prefix, no content) to the application log, so a cut shows against the
-// log except for events written after the last logged checkpoint — bounded
-// by the job's interval (15 minutes) or CheckpointEvery events, whichever
-// comes first.
+// the cleanup job logs each tenant's newest checkpoint (tenant id, seq and
+// a hash prefix, no content) to the application log, and VerifyWitness
+// (`zeugo audit verify --witness SEQ:HASH`) checks the chain against such a
+// line. A cut then shows, except for the events written after the last
+// logged checkpoint: bounded by the job's interval (15 minutes), however
+// many events that is. The writer's own checkpoints (every CheckpointEvery
+// events) are not logged — they catch a cut whose checkpoints were left
+// behind, nothing more.
+//
+// Whoever holds the master key (the running server, an operator with
+// ZEUGO_MASTER_KEY) can of course compute any chain; this design protects
+// against the database's writers, not against the key holder.
 package audit
 
 import (
@@ -691,7 +698,9 @@ func (k *ChainKey) MoveAnchor(ctx context.Context, q keyring.Querier, tenantID u
 }
 
 // EnsurePartitions creates the daily partitions from yesterday through the
-// next week (idempotent; runs at start and daily).
+// next week, and one for every day whose events sit in the default
+// partition, moving them there (idempotent; runs at `migrate`, at server
+// start and in the cleanup job; the writer covers its own day).
 func EnsurePartitions(ctx context.Context, q keyring.Querier, now time.Time) (int, error) {
 	var n int
 	from := now.UTC().AddDate(0, 0, -1).Format("2006-01-02")

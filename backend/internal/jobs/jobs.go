@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,6 +61,12 @@ type CleanupWorker struct {
 	Log   zerolog.Logger
 	// Chain, when set, checkpoints every tenant's audit chain head.
 	Chain *audit.ChainKey
+
+	mu sync.Mutex
+	// logged is the last checkpoint seq logged per tenant by this process:
+	// a head checkpointed by the writer (every audit.CheckpointEvery
+	// events) is logged too, and each head only once.
+	logged map[uuid.UUID]int64
 }
 
 // Work implements river.Worker.
@@ -130,6 +137,8 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 			}
 			if cp.Written {
 				res.Checkpoints++
+			}
+			if cp.Seq > 0 && w.logOnce(t, cp.Seq) {
 				// A witness outside the database: an owner who later cuts
 				// the chain's tail and its checkpoints cannot cut this line
 				// (ids and a hash prefix only, no content).
@@ -149,6 +158,20 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// logOnce reports whether seq is a new checkpoint of tenant t for the log.
+func (w *CleanupWorker) logOnce(t uuid.UUID, seq int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.logged == nil {
+		w.logged = map[uuid.UUID]int64{}
+	}
+	if w.logged[t] == seq {
+		return false
+	}
+	w.logged[t] = seq
+	return true
 }
 
 // Pool is the running background pool.
