@@ -226,3 +226,32 @@ func TestPartitionCheckOnlyOnTheFirstWriteOfADay(t *testing.T) {
 		t.Fatalf("Verify = %+v", res)
 	}
 }
+
+// TestEnsurePartitionsYieldsToABusyDefault: while a long reader holds the
+// default partition, creating a partition (which must lock it exclusively)
+// gives up after lock_timeout instead of failing its caller or queueing
+// every audit writer behind it; the next call does the work.
+func TestEnsurePartitionsYieldsToABusyDefault(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	reader, err := f.db.Owner.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback(ctx) //nolint:errcheck
+	var n int
+	if err := reader.QueryRow(ctx, `SELECT count(*) FROM audit_events_default`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	created, err := audit.EnsurePartitions(ctx, f.db.App, f.clock.Now())
+	if err != nil || created != 0 {
+		t.Fatalf("EnsurePartitions beside a reader of the default partition: %d, %v; want 0, nil", created, err)
+	}
+	if err := reader.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if created, err := audit.EnsurePartitions(ctx, f.db.App, f.clock.Now()); err != nil || created != 9 {
+		t.Fatalf("EnsurePartitions afterwards: %d, %v; want 9", created, err)
+	}
+}

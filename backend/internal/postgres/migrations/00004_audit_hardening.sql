@@ -51,13 +51,13 @@ CREATE POLICY tenant_isolation ON audit_checkpoints USING (tenant_id = app_tenan
 -- rows of that day are moved into it and it is attached — all in the
 -- caller's transaction, with the default partition locked so that no row of
 -- that day can slip into it meanwhile. A lock not granted within
--- lock_timeout skips the day (the next call retries) instead of stalling
--- every audit writer. Returns the number of partitions created.
+-- lock_timeout ends the call early (the next call retries) instead of
+-- stalling every audit writer. Returns the number of partitions created.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION audit_ensure_partitions(p_from date, p_days integer) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public, pg_temp
-    SET lock_timeout = '5s'
+    SET lock_timeout = '2s'
     AS $$
 DECLARE
     d date;
@@ -73,7 +73,14 @@ BEGIN
     -- One caller at a time (until its transaction ends): two callers that
     -- both read the default partition and then each wait for the other's
     -- lock on it would deadlock. Taken before the first read for that reason.
-    PERFORM pg_advisory_xact_lock(20260, 4);
+    -- Not granted within lock_timeout (another caller is waiting for a
+    -- busy default partition): leave the work to that caller or the next
+    -- call rather than fail the caller's transaction.
+    BEGIN
+        PERFORM pg_advisory_xact_lock(20260, 4);
+    EXCEPTION WHEN lock_not_available THEN
+        RETURN 0;
+    END;
     SELECT array_agg(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) INTO days FROM audit_events_default;
     FOR i IN 0 .. p_days - 1 LOOP
         days := array_append(days, p_from + i);
@@ -98,11 +105,17 @@ BEGIN
                 EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', part);
                 EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())', part);
                 n := n + 1;
-            EXCEPTION WHEN duplicate_table OR unique_violation OR lock_not_available OR check_violation THEN
-                -- created concurrently by another transaction (which has
-                -- committed by now), or the lock was not granted in time:
-                -- the day is or will be handled by that or the next call.
-                NULL;
+            EXCEPTION
+                WHEN duplicate_table OR unique_violation OR check_violation THEN
+                    -- created concurrently by another transaction (which
+                    -- has committed by now), or rows of the day arrived
+                    -- outside this function: that or the next call.
+                    NULL;
+                WHEN lock_not_available THEN
+                    -- The default partition is busy (a long reader): the
+                    -- other days would wait just as long; the next call
+                    -- retries.
+                    EXIT;
             END;
         END IF;
     END LOOP;
