@@ -328,6 +328,9 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 // in the default partition, which never expires). Later writes of the day
 // skip it. A partition created here is part of tx and not yet visible to
 // others, so the day counts as ensured only once a call found it existing.
+// When the database function yields (its locks not granted within
+// lock_timeout) the day counts as ensured too: rows that then land in the
+// default partition are moved by the next EnsurePartitions (cleanup job).
 func (w *Writer) ensurePartition(ctx context.Context, tx pgx.Tx, at time.Time) error {
 	day := at.Unix()/86400 + 1
 	if w.ensuredDay.Load() == day {
