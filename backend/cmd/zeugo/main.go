@@ -11,7 +11,8 @@
 //
 // Configuration comes from ZEUGO_* environment variables (README.md). A bad
 // configuration ends the program with exit code 2 and one line naming the
-// variable; other failures with exit code 1 and one line.
+// variable; a broken audit chain (`audit verify`) with exit code 3 and one
+// line naming the first break; other failures with exit code 1 and one line.
 package main
 
 import (
