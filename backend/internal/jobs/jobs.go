@@ -7,9 +7,12 @@ package jobs
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,7 +31,9 @@ import (
 const BatchSize = 1000
 
 // CleanupArgs is the periodic housekeeping job: expired sessions and their
-// refresh tokens, old rate-limit windows, upcoming audit partitions. Later
+// refresh tokens, old rate-limit windows, upcoming audit partitions (which
+// also moves early events out of the default partition) and a keyed
+// checkpoint of every audit chain head that moved since the last run. Later
 // issues add retention and log expiry as jobs of their own.
 type CleanupArgs struct{}
 
@@ -42,6 +47,7 @@ type CleanupResult struct {
 	// Swept counts the rows each registered sweeper handled.
 	Swept             map[string]int64 `json:"swept"`
 	PartitionsCreated int              `json:"partitions_created"`
+	Checkpoints       int              `json:"audit_checkpoints"`
 }
 
 // CleanupWorker does the housekeeping.
@@ -53,6 +59,14 @@ type CleanupWorker struct {
 	// them).
 	Sweepers []Sweeper
 	Log      zerolog.Logger
+	// Chain, when set, checkpoints every tenant's audit chain head.
+	Chain *audit.ChainKey
+
+	mu sync.Mutex
+	// logged is the last checkpoint seq logged per tenant by this process:
+	// a head checkpointed by the writer (every audit.CheckpointEvery
+	// events) is logged too, and each head only once.
+	logged map[uuid.UUID]int64
 }
 
 // Work implements river.Worker.
@@ -62,7 +76,8 @@ func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 		return err
 	}
 	w.Log.Info().Str("job", "cleanup").Int("tenants", res.Tenants).Interface("swept", res.Swept).
-		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).Msg("job done")
+		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).
+		Int("audit_checkpoints", res.Checkpoints).Msg("job done")
 	return river.RecordOutput(ctx, res)
 }
 
@@ -88,6 +103,35 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 	if res.Swept, err = sweep(ctx, w.DB, w.Sweepers, tenants, now); err != nil {
 		return res, err
 	}
+	if w.Chain != nil {
+		for _, t := range tenants {
+			var cp audit.CheckpointResult
+			err := w.DB.TenantTx(ctx, t, func(tx pgx.Tx) error {
+				var err error
+				cp, err = w.Chain.Checkpoint(ctx, tx, t, now)
+				return err
+			})
+			if errors.Is(err, audit.ErrHeadNotKeyed) {
+				// One tampered chain must not stop the others' checkpoints.
+				w.Log.Error().Str("job", "cleanup").Str("tenant", t.String()).Int64("audit_head_seq", cp.Seq).
+					Msg("audit chain head is not keyed: not checkpointed; run zeugo audit verify")
+				continue
+			}
+			if err != nil {
+				return res, fmt.Errorf("audit checkpoint of tenant %s: %w", t, err)
+			}
+			if cp.Written {
+				res.Checkpoints++
+			}
+			if cp.Seq > 0 && w.logOnce(t, cp.Seq) {
+				// A witness outside the database: an owner who later cuts
+				// the chain's tail and its checkpoints cannot cut this line
+				// (ids and a hash prefix only, no content).
+				w.Log.Info().Str("job", "cleanup").Str("tenant", t.String()).Int64("audit_checkpoint_seq", cp.Seq).
+					Str("audit_checkpoint_hash", hex.EncodeToString(cp.Hash[:min(8, len(cp.Hash))])).Msg("audit checkpoint")
+			}
+		}
+	}
 	for {
 		deleted, err := ratelimit.DeleteExpired(ctx, w.DB.Pool, now.Add(-24*time.Hour), BatchSize)
 		if err != nil {
@@ -99,6 +143,20 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// logOnce reports whether seq is a new checkpoint of tenant t for the log.
+func (w *CleanupWorker) logOnce(t uuid.UUID, seq int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.logged == nil {
+		w.logged = map[uuid.UUID]int64{}
+	}
+	if w.logged[t] == seq {
+		return false
+	}
+	w.logged[t] = seq
+	return true
 }
 
 // Pool is the running background pool.

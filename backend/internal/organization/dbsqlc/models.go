@@ -17,6 +17,16 @@ type AuditChainHead struct {
 	Hash       []byte
 	AnchorSeq  int64
 	AnchorHash []byte
+	HeadMac    []byte
+	AnchorMac  []byte
+}
+
+type AuditCheckpoint struct {
+	TenantID  uuid.UUID
+	Seq       int64
+	Hash      []byte
+	CreatedAt time.Time
+	Mac       []byte
 }
 
 type AuditEvent struct {
