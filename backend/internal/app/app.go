@@ -118,7 +118,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	if err != nil {
 		return nil, err
 	}
-	a.Work = uow.New(a.DB, a.Audit, pages, now)
+	a.Work = uow.New(a.DB, keys, a.Audit, pages, now)
 	a.Organization = organization.NewService(a.Work)
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
@@ -127,6 +127,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
+		organization.LetterheadSweeper(keys),
 	}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
 		a.Close()

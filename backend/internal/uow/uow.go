@@ -20,6 +20,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
@@ -27,17 +28,18 @@ import (
 // Runner runs units of work.
 type Runner struct {
 	db    *postgres.DB
+	keys  *keyring.Keyring
 	audit *audit.Writer
 	pages *paging.Codec
 	now   func() time.Time
 }
 
 // New returns a Runner.
-func New(db *postgres.DB, w *audit.Writer, pages *paging.Codec, now func() time.Time) *Runner {
+func New(db *postgres.DB, keys *keyring.Keyring, w *audit.Writer, pages *paging.Codec, now func() time.Time) *Runner {
 	if now == nil {
 		now = time.Now
 	}
-	return &Runner{db: db, audit: w, pages: pages, now: now}
+	return &Runner{db: db, keys: keys, audit: w, pages: pages, now: now}
 }
 
 // Now is the runner's clock (injected; tests move it).
@@ -64,6 +66,12 @@ type Tx struct {
 // this transaction. details hold non-personal facts only (codes, counts).
 func (t *Tx) Record(action string, target Target, details map[string]string) error {
 	return t.r.audit.Write(t.ctx, t.Tx, t.P.TenantID, event(t.P, action, target, details))
+}
+
+// Cipher is the field cipher of the caller's tenant, for personal data
+// (keys are cached; a miss loads them in this transaction).
+func (t *Tx) Cipher() (*keyring.TenantCipher, error) {
+	return t.r.keys.Tenant(t.ctx, t.Tx, t.P.TenantID)
 }
 
 func event(p *access.Principal, action string, target Target, details map[string]string) audit.Event {
@@ -101,6 +109,15 @@ type Reader struct {
 func (rd *Reader) Audit(action string, target Target) {
 	rd.events = append(rd.events, event(rd.P, action, target, nil))
 }
+
+// Cipher is the field cipher of the caller's tenant (keys are cached; a
+// miss costs one round trip).
+func (rd *Reader) Cipher() (*keyring.TenantCipher, error) {
+	return rd.r.keys.Tenant(rd.ctx, rd.DB, rd.P.TenantID)
+}
+
+// Context is the call's context (for decryption inside row scans).
+func (rd *Reader) Context() context.Context { return rd.ctx }
 
 // Read runs fn for the caller and then writes the read events fn recorded.
 // A read that fails records nothing and returns the classified error.

@@ -66,24 +66,25 @@ type AuditEventsDefault struct {
 }
 
 type Company struct {
-	ID                uuid.UUID
-	TenantID          uuid.UUID
-	Name              string
-	Street            string
-	Postcode          string
-	City              string
-	Country           string
-	Phone             string
-	Email             string
-	Website           string
-	RegisterCourt     string
-	RegisterNumber    string
-	VatID             string
-	ManagingDirectors string
-	Description       string
-	Version           int64
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                   uuid.UUID
+	TenantID             uuid.UUID
+	Name                 string
+	Street               string
+	Postcode             string
+	City                 string
+	Country              string
+	Phone                string
+	Email                string
+	Website              string
+	RegisterCourt        string
+	RegisterNumber       string
+	VatID                string
+	ManagingDirectors    string
+	Description          string
+	Version              int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	ManagingDirectorsEnc []byte
 }
 
 type OrgUnit struct {
