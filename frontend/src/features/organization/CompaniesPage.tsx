@@ -7,10 +7,10 @@ import { useCompanies, useDeleteCompany } from "../../api/organization.js";
 import { canEditStructure } from "../../lib/access.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
-import { IconBuilding, IconPencil, IconPlus, IconTrash } from "../shell/icons.js";
-import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
-import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { IconBuilding, IconPencil, IconPlus, IconTrash } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { ConfirmDeleteModal } from "../../components/ConfirmDeleteModal.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { formatDateTime } from "../../lib/format.js";
 
 /** CompaniesPage lists the legal entities of the tenant. */

@@ -29,12 +29,12 @@ import { showFormErrors, showSaveError } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage } from "../../lib/validation.js";
-import { IconTrash } from "../shell/icons.js";
-import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
-import { FormAlerts } from "./FormAlerts.js";
-import { UnsavedChangesGuard } from "./UnsavedChangesGuard.js";
-import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { IconTrash } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { ConfirmDeleteModal } from "../../components/ConfirmDeleteModal.js";
+import { FormAlerts } from "../../components/FormAlerts.js";
+import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
 
 type CompanyValues = Omit<CompanyFields, "$typeName" | "$unknown">;
 

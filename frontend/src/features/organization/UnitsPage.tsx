@@ -32,11 +32,11 @@ import { showFormErrors, showSaveError } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage } from "../../lib/validation.js";
-import { IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../shell/icons.js";
-import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
-import { FormAlerts } from "./FormAlerts.js";
-import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { IconHierarchy, IconId, IconMapPin, IconPencil, IconPlus, IconTrash, IconUsersGroup } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { ConfirmDeleteModal } from "../../components/ConfirmDeleteModal.js";
+import { FormAlerts } from "../../components/FormAlerts.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { formatDateTime } from "../../lib/format.js";
 import { unitKinds, type UnitKindInfo, type UnitKindSlug } from "./unit-kinds.js";
 

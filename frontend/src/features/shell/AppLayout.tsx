@@ -30,9 +30,9 @@ import {
   IconLogout,
   IconMapPin,
   IconUsersGroup,
-} from "./icons.js";
+} from "../../components/icons.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
-import { focusPageHeading } from "./PageHeader.js";
+import { focusPageHeading } from "../../components/PageHeader.js";
 
 const unitIcons = {
   locations: <IconMapPin />,

@@ -1,7 +1,7 @@
 import { Button, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { PageHeader } from "./PageHeader.js";
+import { PageHeader } from "../../components/PageHeader.js";
 
 export function NotFoundPage() {
   const { t } = useTranslation();

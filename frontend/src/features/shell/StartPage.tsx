@@ -4,8 +4,8 @@ import { Link } from "react-router";
 import { canEditStructure, displayName } from "../../lib/access.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { unitKinds, unitKindSlugs } from "../organization/unit-kinds.js";
-import { IconBuilding, IconChevronRight } from "./icons.js";
-import { PageHeader } from "./PageHeader.js";
+import { IconBuilding, IconChevronRight } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
 
 /** StartPage greets the user and leads to the areas their role grants. */
 export function StartPage() {

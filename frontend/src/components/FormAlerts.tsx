@@ -1,6 +1,6 @@
 import { Alert, Button, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { IconAlert } from "../shell/icons.js";
+import { IconAlert } from "./icons.js";
 
 /**
  * The alerts above an edit form: a concurrent change (the server answered
