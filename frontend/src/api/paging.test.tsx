@@ -117,13 +117,15 @@ describe("usePagedQuery", () => {
     await waitFor(() => expect(current().isFetching).toBe(true));
     expect(current().isPlaceholderData).toBe(true);
     expect(names(current().rows)[0]).toBe(unitName(0));
+    // The rows shown are still those of page one, and so is their offset.
+    expect(current()).toMatchObject({ pageIndex: 1, offset: 0, hasNext: false });
     // Pressing "next" again meanwhile must not push the old page's token twice.
     act(() => current().next());
     expect(current().pageIndex).toBe(1);
     fake.gate = undefined;
     open();
     await waitFor(() => expect(names(current().rows)[0]).toBe(unitName(50)));
-    expect(current().pageIndex).toBe(1);
+    expect(current()).toMatchObject({ pageIndex: 1, offset: 50 });
   });
 
   it("searches from the first page", async () => {

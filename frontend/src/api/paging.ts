@@ -10,7 +10,7 @@ import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { Code, type ConnectError } from "@connectrpc/connect";
 import { useQuery } from "@connectrpc/connect-query";
 import { keepPreviousData } from "@tanstack/react-query";
-import { useCallback, useEffect, useReducer } from "react";
+import { useCallback, useEffect, useReducer, useRef } from "react";
 import { SortDirection, type PageInfo, type PageRequest } from "../gen/zeugo/v1/paging_pb.js";
 import { isCode } from "../lib/errors.js";
 
@@ -104,8 +104,13 @@ export type PagedQuery<Row, Order extends number = number> = {
   rows: Row[];
   /** Rows matching the search on all pages. */
   total: number;
-  /** 0-based index of the current page. */
+  /** 0-based index of the current page (the one asked for). */
   pageIndex: number;
+  /**
+   * How many rows come before the rows shown: while the next page loads the
+   * rows are still the previous page's, and so is this number.
+   */
+  offset: number;
   pageSize: number;
   orderBy: Order;
   direction: SortDirection;
@@ -177,6 +182,8 @@ export function usePagedQuery<Req extends PagedRequest, Res extends PagedRespons
   const nextToken = data?.page?.nextPageToken ?? "";
   const pageIndex = state.tokens.length;
   const settled = data !== undefined && !result.isPlaceholderData;
+  const offsetOfShown = useRef(0);
+  if (settled) offsetOfShown.current = pageIndex * state.pageSize;
 
   // A page emptied meanwhile (its rows deleted, e.g. the last row of the
   // last page) has nothing to show: go back to the page before it.
@@ -210,6 +217,7 @@ export function usePagedQuery<Req extends PagedRequest, Res extends PagedRespons
     rows,
     total: Number(data?.page?.totalSize ?? 0n),
     pageIndex,
+    offset: offsetOfShown.current,
     pageSize: state.pageSize,
     orderBy: state.orderBy,
     direction: state.direction,
