@@ -8,13 +8,13 @@ import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 
+// The list is the element of the parent route, so opening and closing the
+// dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
+// gives each kind its own list state.
 const unitRoutes = unitKindSlugs.map((slug) => ({
   path: `organisation/${slug}`,
-  children: [
-    { index: true, element: <UnitsPage slug={slug} /> },
-    { path: "new", element: <UnitsPage slug={slug} /> },
-    { path: ":id", element: <UnitsPage slug={slug} /> },
-  ],
+  element: <UnitsPage key={slug} slug={slug} />,
+  children: [{ index: true }, { path: "new" }, { path: ":id" }],
 }));
 
 /** All screens; every path works as a deep link (the server answers index.html). */

@@ -69,6 +69,15 @@ export type DataTableProps<Row, Order extends number> = {
   minWidth?: number;
 };
 
+/**
+ * isEmptyList: the list has no rows at all (not merely none matching a
+ * search). The table then shows its empty state, and the page its create
+ * button there rather than in the header.
+ */
+export function isEmptyList<Row, Order extends number>(data: PagedQuery<Row, Order>): boolean {
+  return !data.isPending && !data.error && data.total === 0 && data.query === "" && data.rows.length === 0;
+}
+
 /** How many skeleton rows stand in for the first page. */
 const skeletonRows = 8;
 
@@ -91,7 +100,7 @@ export function DataTable<Row, Order extends number>({
 
   // A list without rows and without a search is empty, not "no matches":
   // it gets the explanation and the create button instead of a table.
-  if (!data.isPending && !data.error && data.total === 0 && data.query === "" && data.rows.length === 0) {
+  if (isEmptyList(data)) {
     return (
       <Paper withBorder radius="lg" p="xl">
         <EmptyState icon={empty.icon} title={empty.title} description={empty.description}>
