@@ -74,7 +74,7 @@ export function UnitsPage({ slug }: { slug: UnitKindSlug }) {
       ),
       sortKey: UnitOrder.UPDATE_TIME,
       firstDirection: SortDirection.DESCENDING,
-      width: 190,
+      width: 200,
     },
   ];
 
