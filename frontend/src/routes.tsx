@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate } from "react-router";
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { Root } from "./features/shell/Root.js";
 import { StartPage } from "./features/shell/StartPage.js";
 import { NotFoundPage } from "./features/shell/NotFoundPage.js";
@@ -14,11 +14,16 @@ import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 const unitRoutes = unitKindSlugs.map((slug) => ({
   path: `organisation/${slug}`,
   element: <UnitsPage key={slug} slug={slug} />,
-  children: [{ index: true }, { path: "new" }, { path: ":id" }],
+  // element null: the list itself is the page (and React Router does not warn of an empty leaf).
+  children: [
+    { index: true, element: null },
+    { path: "new", element: null },
+    { path: ":id", element: null },
+  ],
 }));
 
 /** All screens; every path works as a deep link (the server answers index.html). */
-export const router = createBrowserRouter([
+export const routes: RouteObject[] = [
   {
     path: "/",
     element: <Root />,
@@ -33,4 +38,7 @@ export const router = createBrowserRouter([
       { path: "*", element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+/** router serves the routes from the browser's address bar. */
+export const router = createBrowserRouter(routes);

@@ -46,10 +46,15 @@ export function fakeOrganization(count: number): FakeOrganization {
   };
   fake.transport = createRouterTransport(({ service }) => {
     service(OrganizationService, {
+      getUnit(req) {
+        const unit = fake.units.find((u) => u.id === req.id);
+        if (!unit) throw new ConnectError("unit not found", Code.NotFound);
+        return { unit };
+      },
       async listUnits(req) {
         fake.listRequests.push(req);
         if (fake.gate) await fake.gate;
-        const scope = `${req.orderBy}|${req.direction}|${req.query}`;
+        const scope = `${req.kind}|${req.orderBy}|${req.direction}|${req.query}`;
         let start = 0;
         const token = req.page?.pageToken ?? "";
         if (token !== "") {

@@ -1,6 +1,7 @@
 // Rendering helpers for component tests: the providers the app has
 // (Mantine, i18n in German, connect-query with a fake transport, a router).
 import { MantineProvider } from "@mantine/core";
+import { configure } from "@testing-library/react";
 import { TransportProvider } from "@connectrpc/connect-query";
 import type { Transport } from "@connectrpc/connect";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -15,6 +16,15 @@ import { createI18n } from "../i18n/index.js";
 import { Session } from "../lib/session.js";
 import { SessionProvider } from "../lib/session-context.js";
 import { theme } from "../theme.js";
+
+// waitFor and findBy* give up after this long; a busy CI machine needs more
+// than the default second (this bounds waiting, it asserts no speed).
+configure({ asyncUtilTimeout: 10_000 });
+
+// happy-dom has no FontFaceSet; Mantine's autosizing Textarea listens on it.
+if (typeof document !== "undefined" && !("fonts" in document)) {
+  Object.defineProperty(document, "fonts", { value: { addEventListener() {}, removeEventListener() {} } });
+}
 
 /** testPrincipal is a signed-in user of a demo tenant with the given areas. */
 export function testPrincipal(areas: Area[]): Principal {
@@ -35,17 +45,22 @@ export async function signedIn(principal: Principal): Promise<Session> {
   return session;
 }
 
-/** Providers wraps children in what every screen expects. */
-export function providers(transport?: Transport, initialPath = "/", session?: Session) {
+/** providers wraps children in what every screen expects (and a memory router at initialPath). */
+export function providers(transport?: Transport, initialPath: string | null = "/", session?: Session) {
   const i18n = createI18n("de");
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } });
   return function Providers({ children }: { children: ReactNode }) {
     const inner = (
       <MantineProvider theme={theme}>
         <I18nextProvider i18n={i18n}>
-          <MemoryRouter initialEntries={[initialPath]}>
-            {session ? <SessionProvider session={session}>{children}</SessionProvider> : children}
-          </MemoryRouter>
+          {/* initialPath null: the test brings its own router. */}
+          {initialPath === null ? (
+            session ? <SessionProvider session={session}>{children}</SessionProvider> : children
+          ) : (
+            <MemoryRouter initialEntries={[initialPath]}>
+              {session ? <SessionProvider session={session}>{children}</SessionProvider> : children}
+            </MemoryRouter>
+          )}
         </I18nextProvider>
       </MantineProvider>
     );

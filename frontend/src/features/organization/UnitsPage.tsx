@@ -1,20 +1,18 @@
-import { Button, Center, Loader, Modal, Stack, Text, Textarea, TextInput, Group } from "@mantine/core";
+import { Button, Center, Group, Loader, Modal, Stack, Textarea, TextInput } from "@mantine/core";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ReactElement } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useMatch, useNavigate } from "react-router";
+import { useMatch, useNavigate } from "react-router";
 import { CreateUnitRequestSchema, UnitOrder, UpdateUnitRequestSchema, type Unit } from "../../gen/zeugo/v1/organization_pb.js";
-import { SortDirection } from "../../gen/zeugo/v1/paging_pb.js";
 import { useCreateUnit, useDeleteUnit, useUnit, useUnitList, useUpdateUnit } from "../../api/organization.js";
-import { DataTable, isEmptyList, RowLink, type DataColumn } from "../../components/DataTable.js";
+import { lastChangedColumn, linkColumn, textColumn } from "../../components/columns.js";
+import type { DataColumn } from "../../components/DataTable.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { FormAlerts } from "../../components/FormAlerts.js";
-import { IconHierarchy, IconId, IconMapPin, IconPlus, IconUsersGroup } from "../../components/icons.js";
-import { PageHeader } from "../../components/PageHeader.js";
-import { useDeleteConfirmation } from "../../components/useDeleteConfirmation.js";
+import { IconHierarchy, IconId, IconMapPin, IconUsersGroup } from "../../components/icons.js";
+import { ListPage } from "../../components/ListPage.js";
 import { canEditStructure } from "../../lib/access.js";
 import { isCode } from "../../lib/errors.js";
-import { formatDateTime } from "../../lib/format.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { saveCall, useEntityForm } from "../../lib/use-entity-form.js";
@@ -41,73 +39,42 @@ export function UnitsPage({ slug }: { slug: UnitKindSlug }) {
   const canEdit = canEditStructure(usePrincipal());
   const list = useUnitList(info.kind);
   const remove = useDeleteUnit();
-  const deletion = useDeleteConfirmation<Unit>({
-    name: (u) => u.fields?.name ?? "",
-    remove: (u) => remove.mutateAsync({ id: u.id }),
-    onDeleted: (name) => notifySuccess(t, t("unit.deleted", { name })),
-  });
   const isNewRoute = useMatch(`${base}/new`) !== null;
   const idMatch = useMatch(`${base}/:id`);
   const id = isNewRoute ? undefined : idMatch?.params.id;
   const text = (key: string) => t(`unit.kinds.${info.textKey}.${key}`);
 
   const columns: DataColumn<Unit, UnitOrder>[] = [
-    {
-      id: "name",
-      header: t("common.name"),
-      cell: (u) => <RowLink to={`${base}/${u.id}`}>{u.fields?.name}</RowLink>,
-      sortKey: UnitOrder.NAME,
-      width: "34%",
-    },
-    {
-      id: "description",
-      header: t("common.description"),
-      cell: (u) => <Text size="sm" truncate="end">{u.fields?.description}</Text>,
-    },
-    {
-      id: "updated",
-      header: t("common.lastChanged"),
-      cell: (u) => (
-        <Text size="sm" c="dimmed" truncate="end">
-          {formatDateTime(u.updateTime ?? u.createTime, i18n.language)}
-        </Text>
-      ),
-      sortKey: UnitOrder.UPDATE_TIME,
-      firstDirection: SortDirection.DESCENDING,
-      width: 200,
-    },
+    linkColumn({ header: t("common.name"), text: (u) => u.fields?.name ?? "", to: (u) => `${base}/${u.id}`, sortKey: UnitOrder.NAME, width: "34%" }),
+    textColumn("description", t("common.description"), (u) => u.fields?.description ?? ""),
+    lastChangedColumn(t, i18n.language, UnitOrder.UPDATE_TIME),
   ];
 
-  const createButton = canEdit && (
-    <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
-      {text("create")}
-    </Button>
-  );
-
   return (
-    <>
-      <PageHeader title={text("title")} intro={text("intro")} actions={!isEmptyList(list) && createButton} />
-      <DataTable
-        label={text("title")}
-        columns={columns}
-        data={list}
-        rowKey={(u) => u.id}
-        onOpenRow={(u) => void navigate(`${base}/${u.id}`)}
-        rowActions={canEdit ? deletion.button : undefined}
-        search={{ label: t("unit.search") }}
-        empty={{
-          icon: emptyIcons[slug],
-          title: text("title"),
-          description: canEdit ? text("empty") : t("common.emptyReadOnly"),
-          action: createButton,
-        }}
-        pageSizes={[25, 50, 100]}
-      />
+    <ListPage
+      title={text("title")}
+      intro={text("intro")}
+      data={list}
+      columns={columns}
+      rowKey={(u) => u.id}
+      rowPath={(u) => `${base}/${u.id}`}
+      searchLabel={t("unit.search")}
+      create={canEdit ? { label: text("create"), to: `${base}/new` } : undefined}
+      empty={{ icon: emptyIcons[slug], description: canEdit ? text("empty") : t("common.emptyReadOnly") }}
+      remove={
+        canEdit
+          ? {
+              name: (u) => u.fields?.name ?? "",
+              run: (u) => remove.mutateAsync({ id: u.id }),
+              done: (name) => t("unit.deleted", { name }),
+            }
+          : undefined
+      }
+    >
       {(id !== undefined || (isNewRoute && canEdit)) && (
         <UnitDialog key={id ?? "new"} info={info} id={id} canEdit={canEdit} onClose={() => void navigate(base)} />
       )}
-      {deletion.modal}
-    </>
+    </ListPage>
   );
 }
 
