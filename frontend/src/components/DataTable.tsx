@@ -229,7 +229,8 @@ export function DataTable<Row, Order extends number>({
                   <PagerButton enabled={data.hasPrevious} onClick={data.previous}>
                     {t("table.previous")}
                   </PagerButton>
-                  <PagerButton enabled={data.hasNext} busy={data.isPlaceholderData} onClick={data.next}>
+                  {/* While a page loads "Weiter" keeps its look (no flicker); a press then does nothing. */}
+                  <PagerButton enabled={data.hasNext || data.isPlaceholderData} busy={data.isPlaceholderData} onClick={data.next}>
                     {t("table.next")}
                   </PagerButton>
                 </Group>
