@@ -324,7 +324,8 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 	if _, err := audit.EnsurePartitions(ctx, pool, time.Now()); err != nil {
 		return fmt.Errorf("audit partitions: %w", err)
 	}
-	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log, Chain: a.AuditChain}, 15*time.Minute)
+	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log, Chain: a.AuditChain}, 15*time.Minute,
+		&jobs.FrequentWorker{DB: a.DB, Now: time.Now, Sweepers: a.FrequentSweepers, Interval: 10 * time.Second, Log: log})
 	if err != nil {
 		return fmt.Errorf("background jobs: %w", err)
 	}

@@ -58,6 +58,8 @@ type App struct {
 	// Sweepers are the domains' housekeeping for the cleanup job, one line
 	// per domain.
 	Sweepers []jobs.Sweeper
+	// FrequentSweepers run every few seconds (chaining queued read events).
+	FrequentSweepers []jobs.Sweeper
 }
 
 // Options adjust what Build does.
@@ -129,6 +131,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		auth.SessionSweeper(24 * time.Hour),
 		organization.LetterheadSweeper(keys),
 	}
+	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
 		a.Close()
 		return nil, err

@@ -244,9 +244,22 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 	if err := w.ensurePartition(ctx, tx, at); err != nil {
 		return err
 	}
-	// Create or lock the chain head in one statement: the no-op update of
-	// an existing head takes its row lock (serialising this tenant's writers
-	// until commit) and returns the current end of the chain.
+	seq, prev, err := w.lockHead(ctx, tx, tenantID)
+	if err != nil {
+		return err
+	}
+	r, err := w.prepare(ctx, tx, tenantID, e, at)
+	if err != nil {
+		return err
+	}
+	return w.appendRecord(ctx, tx, tenantID, r, seq, prev, at)
+}
+
+// lockHead creates or locks the tenant's chain head in one statement (the
+// no-op update of an existing head takes its row lock, serialising this
+// tenant's writers until commit) and returns the current end of the chain,
+// refusing a head whose MAC does not verify.
+func (w *Writer) lockHead(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (int64, []byte, error) {
 	var seq int64
 	var prev, mac []byte
 	genesis := Genesis(tenantID)
@@ -254,34 +267,39 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 		VALUES ($1, 0, $2, $3)
 		ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_chain_heads.seq
 		RETURNING seq, hash, head_mac`, tenantID, genesis, w.chain.HeadMAC(tenantID, 0, genesis)).Scan(&seq, &prev, &mac); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+		return 0, nil, fmt.Errorf("audit head: %w", err)
 	}
 	if !hmac.Equal(mac, w.chain.HeadMAC(tenantID, seq, prev)) {
-		return ErrHeadNotKeyed
+		return 0, nil, ErrHeadNotKeyed
 	}
+	return seq, prev, nil
+}
+
+// prepare is e as a record before it is chained: id, time, canonical
+// details, and the request's IP and user agent sealed with the tenant key.
+func (w *Writer) prepare(ctx context.Context, q keyring.Querier, tenantID uuid.UUID, e Event, at time.Time) (*Record, error) {
 	info := requestinfo.From(ctx)
 	id, err := uuid.NewV7()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	details := "{}"
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details) // map keys are sorted: canonical
 		if err != nil {
-			return err
+			return nil, err
 		}
 		details = string(b)
 	}
-	r := Record{
-		TenantID: tenantID, Seq: seq + 1, ID: id,
-		OccurredAt: at,
-		ActorType:  e.ActorType, ActorID: e.ActorID, Action: e.Action, Outcome: e.Outcome,
-		TargetType: e.TargetType, TargetID: e.TargetID, Details: details, PrevHash: prev,
+	r := &Record{
+		TenantID: tenantID, ID: id, OccurredAt: at,
+		ActorType: e.ActorType, ActorID: e.ActorID, Action: e.Action, Outcome: e.Outcome,
+		TargetType: e.TargetType, TargetID: e.TargetID, Details: details,
 	}
 	if info.IP.IsValid() || info.UserAgent != "" {
-		c, err := w.keys.Tenant(ctx, tx, tenantID)
+		c, err := w.keys.Tenant(ctx, q, tenantID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if info.IP.IsValid() {
 			r.IPEnc = c.SealString(id, "audit.ip", info.IP.String())
@@ -290,7 +308,15 @@ func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Eve
 			r.UserAgentEnc = c.SealString(id, "audit.user_agent", info.UserAgent)
 		}
 	}
-	r.Hash = w.chain.Hash(prev, &r)
+	return r, nil
+}
+
+// appendRecord chains r after (seq, prev), the locked head, and moves the
+// head (with a checkpoint every CheckpointEvery events).
+func (w *Writer) appendRecord(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, r *Record, seq int64, prev []byte, at time.Time) error {
+	var err error
+	r.Seq, r.PrevHash = seq+1, prev
+	r.Hash = w.chain.Hash(prev, r)
 	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, actor_id, action, outcome,
 			target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,

@@ -5,8 +5,11 @@
 // and its record commit together or not at all, and a failed request
 // changes nothing. A read binds the tenant and runs each statement in one
 // pipelined round trip; a read of personal data records who read what with
-// one call (Reader.Audit), written in its own transaction once the read has
-// succeeded. The caller is always the context's principal: a domain never
+// one call (Reader.Audit): once the read has succeeded, its events are
+// queued in one pipelined round trip (audit.Writer.Queue) and chained by a
+// background sweeper seconds later, so audited reads never wait on the
+// tenant's chain head. A read whose events cannot be queued fails: no read
+// of personal data goes unrecorded. The caller is always the context's principal: a domain never
 // passes tenant ids around by hand, and never decides who may call it (the
 // rpc's access rule did that before the domain ran).
 package uow
@@ -20,6 +23,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -105,7 +109,7 @@ type Reader struct {
 }
 
 // Audit records that the caller read target (SPEC §8: every read of
-// personal data). The event is written when the read succeeds.
+// personal data). The event is queued when the read succeeds.
 func (rd *Reader) Audit(action string, target Target) {
 	rd.events = append(rd.events, event(rd.P, action, target, nil))
 }
@@ -133,14 +137,24 @@ func (r *Runner) Read(ctx context.Context, fn func(rd *Reader) error) error {
 	if len(rd.events) == 0 {
 		return nil
 	}
-	return postgres.Classify(r.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
-		for _, e := range rd.events {
-			if err := r.audit.Write(ctx, tx, p.TenantID, e); err != nil {
-				return err
-			}
+	events := &pgx.Batch{}
+	for _, e := range rd.events {
+		if err := r.audit.Queue(ctx, rd.DB, events, p.TenantID, e); err != nil {
+			return postgres.Classify(err)
 		}
-		return nil
+	}
+	return postgres.Classify(r.db.TenantBatch(ctx, p.TenantID, func(b *pgx.Batch) {
+		b.QueuedQueries = append(b.QueuedQueries, events.QueuedQueries...)
 	}))
+}
+
+// AuditChainer is the sweeper that chains queued read events
+// (audit.Writer.ChainPending); the jobs run it every few seconds.
+func AuditChainer(w *audit.Writer) jobs.Sweeper {
+	return jobs.Sweeper{Name: "audit_events_chained", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, _ time.Time, batch int) (int64, error) {
+		n, err := w.ChainPending(ctx, tx, tenantID, batch)
+		return int64(n), err
+	}}
 }
 
 // ListPage reads one keyset page of l for the reader's tenant, rows and

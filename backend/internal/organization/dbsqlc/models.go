@@ -65,6 +65,21 @@ type AuditEventsDefault struct {
 	Hash         []byte
 }
 
+type AuditPending struct {
+	TenantID     uuid.UUID
+	ID           uuid.UUID
+	OccurredAt   time.Time
+	ActorType    string
+	ActorID      string
+	Action       string
+	Outcome      string
+	TargetType   string
+	TargetID     string
+	IpEnc        []byte
+	UserAgentEnc []byte
+	Details      string
+}
+
 type Company struct {
 	ID                   uuid.UUID
 	TenantID             uuid.UUID
