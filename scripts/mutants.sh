@@ -196,7 +196,7 @@ mutant R9 internal/rpc/errors.go 's/\t\tsetRetryAfter\(out, ae\.RetryAfter\)\n//
   "./internal/rpc/" 'TestRateLimitedAnswersCarryRetryAfter' \
   "429 without Retry-After"
 mutant R10 internal/rpc/server.go 's/\t\t\tNewDeadlineInterceptor\(d\.RPCTimeout\),\n//' \
-  "./internal/rpc/" 'TestDeadlineInterceptorBoundsEveryUnaryCall' \
+  "./internal/rpc/" 'TestDeadlineInterceptorBoundsEveryUnaryCall|TestServerChainBoundsEveryCall' \
   "server deadline interceptor removed from the chain"
 mutant R11 internal/rpc/codec.go 's/if !ok \|\| proto\.Unmarshal\(data, pm\) != nil \{\n\t\treturn errUndecodable/if !ok {\n\t\treturn errUndecodable\n\t}\n\tif err := proto.Unmarshal(data, pm); err != nil {\n\t\treturn errors.New("unmarshal into " + string(pm.ProtoReflect().Descriptor().FullName()) + ": " + err.Error())/' \
   "./internal/rpc/" 'TestUndecodableRequestsNameNoGoTypes' \
@@ -205,7 +205,7 @@ mutant R12 internal/rpc/interceptors.go 's/if err := rule\.Allow\(p\); err != ni
   "./internal/rpc/ ./internal/organization/ ./internal/app/" 'TestRoleWithout|TestTerminatedTenantIsReadOnly|TestAuthenticatedReadIsOneRoundTrip|TestUnauthenticatedCallsAreRefused' \
   "V8.2.1 access interceptor skips rule.Allow before the handler"
 mutant R13 internal/rpc/interceptors.go 's/if serr := a\.settled\(ctx, call\); serr != nil \{/if serr := a.settled(ctx, call); serr != nil \&\& false {/' \
-  "./internal/rpc/ ./internal/organization/ ./internal/app/ ./internal/auth/" 'TestRoleWithout|TestTerminatedTenantIsReadOnly|TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce' \
+  "./internal/rpc/ ./internal/organization/ ./internal/app/ ./internal/auth/" 'TestRoleWithout|TestTerminatedTenantIsReadOnly|TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestOwedSessionCheckIsSettledAfterTheHandler' \
   "owed session check not settled after the handler"
 mutant R14 internal/rpc/interceptors.go 's/rule, ok := a\.rules\[procedure\]\n\tif !ok \{/rule, ok := a.rules[procedure]\n\tif !ok \&\& false {/' \
   "./internal/rpc/ ./internal/app/" '.' \
@@ -230,13 +230,13 @@ mutant X5 internal/access/call.go 's/case fresh == nil:\n\t\tc\.err = apperr\.Er
 
 # ------------------------------------------------------------ postgres --
 mutant P1 internal/postgres/postgres.go 's/if call, chk := owed\(ctx, tenantID\); chk != nil \{/if call, chk := owed(ctx, tenantID); false \&\& chk != nil {/' \
-  "./internal/postgres/ ./internal/app/ ./internal/auth/ ./internal/organization/" 'TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestRoleWithout|TestTerminatedTenantIsReadOnly' \
+  "./internal/postgres/ ./internal/app/ ./internal/auth/ ./internal/organization/" 'TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestRoleWithout|TestTerminatedTenantIsReadOnly|TestEveryTenantPathRefusesAFailedSessionCheck' \
   "TenantTx does not settle the owed session check before fn (writes)"
 mutant P2 internal/postgres/postgres.go 's/(call, chk := owed\(ctx, tenantID\)\n\tif )chk == nil \{/${1}true || chk == nil {/' \
-  "./internal/postgres/ ./internal/app/" 'TestAuthenticatedReadIsOneRoundTrip' \
+  "./internal/postgres/ ./internal/app/" 'TestAuthenticatedReadIsOneRoundTrip|TestEveryTenantPathRefusesAFailedSessionCheck' \
   "TenantBatch does not pipeline the session check"
 mutant P3 internal/postgres/dbtx.go 's/if err := call\.Settle\(chk\.Scan\(br\.QueryRow\(\)\)\); err != nil \{/if err := call.Settle(chk.Scan(br.QueryRow())); err != nil \&\& false {/' \
-  "./internal/postgres/ ./internal/app/ ./internal/auth/ ./internal/organization/" 'TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestRoleWithout|TestTerminatedTenantIsReadOnly' \
+  "./internal/postgres/ ./internal/app/ ./internal/auth/ ./internal/organization/" 'TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestRoleWithout|TestTerminatedTenantIsReadOnly|TestEveryTenantPathRefusesAFailedSessionCheck' \
   "Tenant DBTX runs the statement although the session check failed"
 mutant P4 internal/postgres/postgres.go "s/begin := \"BEGIN; SELECT set_config\('app\.tenant_id', '\" \+ tenantID\.String\(\) \+ \"', true\)\"/begin := \"BEGIN\"/" \
   "./internal/postgres/" 'TestRowLevelSecurity' \
