@@ -8,9 +8,10 @@
 # The file is restored with `git checkout` after every mutant and on any
 # exit, so a mutation is never left behind.
 #
-# Not part of `make test` (a full run compiles each package ~40 times:
-# about 15 minutes on two cores); run it with `make mutants` after changing
-# a protection or its tests, and update docs/security.md with the result.
+# Not part of `make test` (a full run compiles test binaries 55 times: 2.5
+# to 7 minutes on the shared two-core machine); run it with `make mutants`
+# (or `make mutants MUTANTS="A2 R7"`) after changing a protection or its
+# tests, and update docs/security.md §5 with the result.
 #
 #   scripts/mutants.sh                 # every mutant
 #   scripts/mutants.sh A2 K1 P3        # only these ids
