@@ -2,9 +2,14 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"connectrpc.com/connect"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/apperr"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
@@ -99,5 +104,47 @@ func TestAuthenticatedReadIsOneRoundTrip(t *testing.T) {
 		if err := call(); connect.CodeOf(err) != connect.CodeUnauthenticated {
 			t.Errorf("%s after revocation: %v", name, err)
 		}
+	}
+}
+
+// TestRefusedSessionCheckAbortsWhatRidesBehindIt: the owed check that rides
+// in front of a statement fails the pipeline when the session is gone, so
+// not even a write queued behind it commits (G26).
+func TestRefusedSessionCheckAbortsWhatRidesBehindIt(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Schreib GmbH", "admin@schreib.example")
+	ctx := context.Background()
+	login, err := env.AuthClient(env.HTTPClient(), apptest.Connect).Login(ctx, connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := login.Msg.GetTokens().GetAccessToken()
+	if _, _, err := env.App.Auth.Authenticate(ctx, token, false); err != nil { // remembers the principal
+		t.Fatal(err)
+	}
+	p, chk, err := env.App.Auth.Authenticate(ctx, token, true)
+	if err != nil || chk == nil {
+		t.Fatalf("want a remembered principal with an owed check: %v, %v", chk, err)
+	}
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	rule := access.Rule{Level: access.Write, Areas: []access.Area{access.AreaCompanyStructure}, Kinds: []access.Kind{access.KindUser}}
+	call := access.NewCall(rule, p, chk)
+	_, err = env.App.DB.Tenant(ten.TenantID).Exec(access.WithCall(ctx, call),
+		`INSERT INTO org_units (id, tenant_id, kind, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'location', 'Hinterher', now(), now())`, ten.TenantID)
+	if !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("write behind a refused check: %v, want Unauthenticated", err)
+	}
+	var n int
+	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM org_units WHERE name = 'Hinterher'`).Scan(&n)
+	})
+	if err != nil || n != 0 {
+		t.Fatalf("rows written behind the refused check: %d (%v)", n, err)
 	}
 }

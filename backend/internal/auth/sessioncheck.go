@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 )
@@ -17,7 +18,11 @@ import (
 // revoked, expired, or its user or tenant may no longer sign in. The
 // data-modifying CTE extends the idle timeout, written at most once a
 // minute per session. One statement, so it can be pipelined in front of a
-// call's own statement (access.SessionCheck).
+// call's own statement (access.SessionCheck). When the session may no
+// longer act the statement fails (division by zero, SQLSTATE 22012, on the
+// one NULL row of the outer join) instead of returning no row: the failure
+// aborts the implicit transaction of the pipeline, so no statement queued
+// behind the check runs — not even a write.
 const sessionCheckSQL = `WITH live AS (
 		SELECT r.areas, t.status
 		FROM sessions s
@@ -32,7 +37,13 @@ const sessionCheckSQL = `WITH live AS (
 		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
 		RETURNING 1
 	)
-	SELECT areas, status FROM live`
+	SELECT live.areas, live.status
+	FROM (VALUES (1)) AS one LEFT JOIN live ON true
+	WHERE 1 / (CASE WHEN live.status IS NULL THEN 0 ELSE 1 END) = 1`
+
+// sessionRefused is the SQLSTATE of sessionCheckSQL for a session that may
+// no longer act (division_by_zero, raised on purpose).
+const sessionRefused = "22012"
 
 // sessionCheck is one call's check of its session.
 type sessionCheck struct {
@@ -54,7 +65,8 @@ func (c *sessionCheck) Scan(row pgx.Row) (*access.Principal, error) {
 	var areas []string
 	var status string
 	err := row.Scan(&areas, &status)
-	if errors.Is(err, pgx.ErrNoRows) {
+	var pgErr *pgconn.PgError
+	if errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr) && pgErr.Code == sessionRefused {
 		c.cache.drop(c.ids.SessionID)
 		return nil, nil
 	}
@@ -126,17 +138,6 @@ func (a *Authenticator) Settle(ctx context.Context, call *access.Call) error {
 		return call.Err()
 	}
 	c := chk.(*sessionCheck)
-	var fresh *access.Principal
-	var scanErr error
-	err := a.db.TenantBatch(access.WithoutCall(ctx), c.ids.TenantID, func(b *pgx.Batch) {
-		sql, args := chk.Statement()
-		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
-			fresh, scanErr = chk.Scan(row)
-			return nil
-		})
-	})
-	if err == nil {
-		err = scanErr
-	}
+	fresh, err := checkSession(access.WithoutCall(ctx), a.db, c)
 	return call.Settle(fresh, err)
 }

@@ -156,13 +156,18 @@ func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 func checkSession(ctx context.Context, db *postgres.DB, chk *sessionCheck) (*access.Principal, error) {
 	var p *access.Principal
 	var scanErr error
+	scanned := false
 	err := db.TenantBatch(ctx, chk.ids.TenantID, func(b *pgx.Batch) {
 		sql, args := chk.Statement()
 		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 			p, scanErr = chk.Scan(row)
+			scanned = true
 			return nil
 		})
 	})
+	if scanned && scanErr == nil && p == nil {
+		return nil, nil // refused on purpose: the batch's error is that refusal
+	}
 	if err == nil {
 		err = scanErr
 	}

@@ -123,15 +123,23 @@ func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle fu
 	}
 	var fresh *access.Principal
 	var scanErr error
+	scanned := false
 	sql, args := chk.Statement()
 	b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 		fresh, scanErr = chk.Scan(row)
+		scanned = true
 		return nil
 	})
 	return func(batchErr error) error {
-		if batchErr != nil && scanErr == nil && fresh == nil {
+		if !scanned && scanErr == nil {
+			// The binding failed before the check was read.
 			scanErr = batchErr
+			if scanErr == nil {
+				scanErr = errors.New("session check not read")
+			}
 		}
+		// A refused check (fresh nil, no error) wins over the batch's error,
+		// which is then the refusal aborting the statements behind it.
 		if err := call.Settle(fresh, scanErr); err != nil {
 			return err
 		}
