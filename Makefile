@@ -124,6 +124,11 @@ test-go: build-web ## Go tests on real PostgreSQL (fresh database per test)
 fuzz: ## every Go fuzz target, briefly (FUZZTIME=8s each)
 	scripts/fuzz.sh
 
+.PHONY: mutants
+mutants: ## mutation check of the security-critical packages (slow, not in make test; docs/security.md §5)
+	@export ZEUGO_TEST_DATABASE_URL="$${ZEUGO_TEST_DATABASE_URL:-$(PG_BASE)/postgres?sslmode=disable}"; \
+	scripts/mutants.sh $(MUTANTS)
+
 .PHONY: test-web
 test-web: deps-npm ## Vitest
 	cd frontend && npm test --silent

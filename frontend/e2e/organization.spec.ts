@@ -1,15 +1,53 @@
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 
+/**
+ * rpc calls a Connect method with JSON, as the SPA's transport would (CSRF
+ * header, bearer token), through Playwright's request context, which
+ * accepts the server's development certificate.
+ */
+async function rpc<T>(request: APIRequestContext, method: string, body: unknown, token?: string): Promise<T> {
+  const res = await request.post(`/zeugo.v1.${method}`, {
+    headers: {
+      "Content-Type": "application/json",
+      "Zeugo-CSRF": "1",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    data: body,
+  });
+  if (!res.ok()) throw new Error(`${method}: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** apiToken signs in through the API and returns the access token. */
+async function apiToken(request: APIRequestContext, email: string, password: string): Promise<string> {
+  const res = await rpc<{ tokens?: { accessToken?: string } }>(request, "AuthService/Login", { email, password });
+  const token = res.tokens?.accessToken;
+  if (!token) throw new Error("login answered without an access token");
+  return token;
+}
+
 /** expectFieldError: the input is marked invalid and its description carries the message. */
-async function expectFieldError(page: Page, label: string, message: string | RegExp, exact = false) {
-  const input = page.getByLabel(label, { exact });
+async function expectFieldError(scope: Page | Locator, label: string, message: string | RegExp, exact = false) {
+  const input = scope.getByLabel(label, { exact });
   await expect(input).toHaveAttribute("aria-invalid", "true");
   await expect(input).toHaveAccessibleDescription(typeof message === "string" ? new RegExp(escape(message)) : message);
 }
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * search narrows a list to the rows containing text (the lists are paged:
+ * a new row may sit on a later page) and waits until the search has applied.
+ */
+async function search(page: Page, label: string, text: string) {
+  const box = page.getByRole("searchbox", { name: label });
+  await box.fill(text);
+  // Enter searches at once instead of after the typing pause.
+  await box.press("Enter");
+  await expect(page.getByRole("table")).toHaveAttribute("aria-busy", "false");
 }
 
 test.describe("organization structure", () => {
@@ -72,6 +110,7 @@ test.describe("organization structure", () => {
     await page.getByLabel("Name (Firma)").fill(name);
     await page.getByLabel("Ort", { exact: true }).fill("Hamburg");
     await page.getByRole("button", { name: "Speichern" }).click();
+    await search(page, "Nach Name oder Ort suchen", name);
     await page.getByRole("link", { name, exact: true }).click();
     await expect(page).toHaveURL(/\/organisation\/companies\/[0-9a-f-]{36}$/);
     const url = page.url();
@@ -115,7 +154,7 @@ test.describe("organization structure", () => {
     await expect(dialog.getByLabel("Name")).toBeFocused();
     // An empty name is refused by the client rules.
     await page.keyboard.press("Enter");
-    await expectFieldError(page, "Name", "Bitte füllen Sie dieses Feld aus.");
+    await expectFieldError(dialog, "Name", "Bitte füllen Sie dieses Feld aus.");
     await page.keyboard.type(name);
     await page.keyboard.press("Tab");
     await page.keyboard.type("Produktion und Logistik");
@@ -123,11 +162,14 @@ test.describe("organization structure", () => {
     await dialog.getByRole("button", { name: "Speichern" }).click();
     await expect(dialog).toBeHidden();
     await expect(page).toHaveURL(/\/organisation\/locations$/);
+    await search(page, "Nach Name suchen", name);
     const row = page.getByRole("row", { name: new RegExp(escape(name)) });
     await expect(row).toContainText("Produktion und Logistik");
 
-    // Edit through its own URL, which also works on reload.
-    await row.getByRole("link", { name: `Bearbeiten: ${name}` }).click();
+    // The row is one tab stop and opens with Enter; editing has its own
+    // URL, which also works on reload.
+    await row.focus();
+    await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/organisation\/locations\/[0-9a-f-]{36}$/);
     await page.reload();
     const edit = page.getByRole("dialog", { name: "Standort bearbeiten" });
@@ -135,7 +177,14 @@ test.describe("organization structure", () => {
     await edit.getByLabel("Beschreibung").fill("Nur Produktion");
     await edit.getByRole("button", { name: "Speichern" }).click();
     await expect(edit).toBeHidden();
+    // After the reload the list starts unfiltered again.
+    await search(page, "Nach Name suchen", name);
     await expect(row).toContainText("Nur Produktion");
+    // The list stays mounted under its dialog: closing it keeps the search.
+    await row.click();
+    await page.getByRole("dialog", { name: "Standort bearbeiten" }).getByRole("button", { name: "Abbrechen" }).click();
+    await expect(page.getByRole("searchbox", { name: "Nach Name suchen" })).toHaveValue(name);
+    await expect(row).toBeVisible();
 
     // Escape closes a dialog without saving.
     await page.getByRole("link", { name: "Standort anlegen" }).first().click();
@@ -150,7 +199,10 @@ test.describe("organization structure", () => {
     await screenshot(page, "13-delete-confirm");
     await confirm.getByRole("button", { name: "Löschen" }).click();
     await expect(confirm).toBeHidden();
-    await expect(page.getByRole("row", { name: new RegExp(escape(name)) })).toHaveCount(0);
+    // Gone: the search now answers with the empty state (whose row names
+    // the search term, so look for a row that starts with the name).
+    await expect(page.getByRole("row", { name: new RegExp(`^${escape(name)}`) })).toHaveCount(0);
+    await expect(page.getByText(`Keine Treffer für „${name}“.`)).toBeVisible();
   });
 
   test("a company can be edited and deleted", async ({ page, admin }) => {
@@ -159,6 +211,7 @@ test.describe("organization structure", () => {
     const name = uniqueName("Lösch KG");
     await page.getByLabel("Name (Firma)").fill(name);
     await page.getByRole("button", { name: "Speichern" }).click();
+    await search(page, "Nach Name oder Ort suchen", name);
     await page.getByRole("link", { name, exact: true }).click();
     await page.getByLabel("Ort", { exact: true }).fill("Köln");
     // Leaving with unsaved changes asks first.
@@ -170,6 +223,7 @@ test.describe("organization structure", () => {
     await expect(guard).toBeHidden();
     await expect(page.getByLabel("Ort", { exact: true })).toHaveValue("Köln");
     await page.getByRole("button", { name: "Speichern" }).click();
+    await search(page, "Nach Name oder Ort suchen", name);
     await expect(page.getByRole("row", { name: new RegExp(escape(name)) })).toContainText("Köln");
     await page.getByRole("link", { name, exact: true }).click();
     await screenshot(page, "14-company-edit");
@@ -193,6 +247,100 @@ test.describe("organization structure", () => {
     await page.getByRole("button", { name: "Löschen" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Löschen" }).click();
     await expect(page).toHaveURL(/\/organisation\/companies$/);
+    await search(page, "Nach Name oder Ort suchen", name);
+    await expect(page.getByText(`Keine Treffer für „${name}“.`)).toBeVisible();
     await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+  });
+
+  test("pages through 5,000 units", async ({ page, admin, request }) => {
+    // Seeding 5,000 rows through the API takes a while on a busy machine.
+    test.setTimeout(10 * 60_000);
+    const total = 5000;
+    const batch = 20;
+    // One prefix for this run's rows: searching for it gives exactly 5,000
+    // matches, whatever else the tenant holds, and sorts them by number.
+    const prefix = uniqueName("Seite");
+    const nameOf = (i: number) => `${prefix} ${String(i).padStart(4, "0")}`;
+    const token = await apiToken(request, admin.email, admin.password);
+    for (let start = 1; start <= total; start += batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(batch, total - start + 1) }, (_, k) =>
+          rpc(request, "OrganizationService/CreateUnit", { kind: "UNIT_KIND_ORG_UNIT", fields: { name: nameOf(start + k) } }, token),
+        ),
+      );
+    }
+
+    await page.goto("/organisation/org-units");
+    await login(page, admin.email, admin.password);
+    await expect(page.getByRole("heading", { level: 1, name: "Organisationseinheiten" })).toBeVisible();
+    const range = page.getByTestId("table-range");
+    const table = page.getByRole("table", { name: "Organisationseinheiten" });
+    const firstRow = table.getByRole("row").nth(1);
+    const rows = table.getByRole("row");
+    const searchBox = page.getByRole("searchbox", { name: "Nach Name suchen" });
+    await searchBox.fill(prefix);
+    // The search is sent after a pause in typing.
+    await expect(range).toHaveText("1–50 von 5.000");
+    await expect(firstRow).toContainText(nameOf(1));
+    await expect(rows).toHaveCount(51);
+    await screenshot(page, "17-units-5000");
+
+    // Forward: by click, then by Enter on the button, which keeps focus.
+    const next = page.getByRole("button", { name: "Weiter" });
+    const back = page.getByRole("button", { name: "Zurück" });
+    await next.click();
+    await expect(range).toHaveText("51–100 von 5.000");
+    await expect(firstRow).toContainText(nameOf(51));
+    await expect(next).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(range).toHaveText("101–150 von 5.000");
+    await expect(firstRow).toContainText(nameOf(101));
+    await page.keyboard.press("Enter");
+    await expect(range).toHaveText("151–200 von 5.000");
+    await expect(firstRow).toContainText(nameOf(151));
+    await expect(rows).toHaveCount(51);
+
+    // Back again, page by page, to the start.
+    await back.click();
+    await expect(range).toHaveText("101–150 von 5.000");
+    await expect(firstRow).toContainText(nameOf(101));
+    await back.click();
+    await back.click();
+    await expect(range).toHaveText("1–50 von 5.000");
+    await expect(firstRow).toContainText(nameOf(1));
+    await expect(back).toHaveAttribute("aria-disabled", "true");
+
+    // A keyboard user sorts by name, descending: Tab from the search box
+    // reaches the "Name" column's sort button; Enter flips the order.
+    const nameHeader = table.getByRole("columnheader", { name: "Name" });
+    await expect(nameHeader).toHaveAttribute("aria-sort", "ascending");
+    await next.click();
+    await expect(range).toHaveText("51–100 von 5.000");
+    await searchBox.focus();
+    await page.keyboard.press("Tab");
+    await expect(nameHeader.getByRole("button", { name: "Name" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(nameHeader).toHaveAttribute("aria-sort", "descending");
+    // A new order starts at the first page.
+    await expect(range).toHaveText("1–50 von 5.000");
+    await expect(firstRow).toContainText(nameOf(5000));
+    await next.click();
+    await expect(range).toHaveText("51–100 von 5.000");
+    await expect(firstRow).toContainText(nameOf(4950));
+    await screenshot(page, "18-units-5000-descending");
+    // Space flips it back.
+    await nameHeader.getByRole("button", { name: "Name" }).focus();
+    await page.keyboard.press("Space");
+    await expect(nameHeader).toHaveAttribute("aria-sort", "ascending");
+    await expect(firstRow).toContainText(nameOf(1));
+
+    // A row opens with Enter from the keyboard as well.
+    await firstRow.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Organisationseinheit bearbeiten" });
+    await expect(dialog.getByLabel("Name")).toHaveValue(nameOf(1));
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(range).toHaveText("1–50 von 5.000");
   });
 });

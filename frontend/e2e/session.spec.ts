@@ -26,8 +26,9 @@ test.describe("session", () => {
       await route.continue();
     });
     await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Unternehmen" }).click();
+    // The list's table shows at once (loading rows); wait for the retry.
+    await expect.poll(() => rejected).toBe(2);
     await expect(page.getByRole("table")).toBeVisible();
-    expect(rejected).toBe(2);
     expect(refreshes.length - before).toBe(1);
     // Cookie-based calls carry the CSRF header.
     expect(refreshes.every((h) => h === "1")).toBe(true);

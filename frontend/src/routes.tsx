@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate } from "react-router";
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { Root } from "./features/shell/Root.js";
 import { StartPage } from "./features/shell/StartPage.js";
 import { NotFoundPage } from "./features/shell/NotFoundPage.js";
@@ -8,17 +8,22 @@ import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 
+// The list is the element of the parent route, so opening and closing the
+// dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
+// gives each kind its own list state.
 const unitRoutes = unitKindSlugs.map((slug) => ({
   path: `organisation/${slug}`,
+  element: <UnitsPage key={slug} slug={slug} />,
+  // element null: the list itself is the page (and React Router does not warn of an empty leaf).
   children: [
-    { index: true, element: <UnitsPage slug={slug} /> },
-    { path: "new", element: <UnitsPage slug={slug} /> },
-    { path: ":id", element: <UnitsPage slug={slug} /> },
+    { index: true, element: null },
+    { path: "new", element: null },
+    { path: ":id", element: null },
   ],
 }));
 
 /** All screens; every path works as a deep link (the server answers index.html). */
-export const router = createBrowserRouter([
+export const routes: RouteObject[] = [
   {
     path: "/",
     element: <Root />,
@@ -33,4 +38,7 @@ export const router = createBrowserRouter([
       { path: "*", element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+/** router serves the routes from the browser's address bar. */
+export const router = createBrowserRouter(routes);

@@ -68,6 +68,9 @@ func cmdMigrate(ctx context.Context, getenv config.Getenv, stdout io.Writer) err
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		return err
 	}
+	if err := prepareAudit(ctx, cfg, pool, stdout); err != nil {
+		return err
+	}
 	if cfg.AppDBPassword != "" {
 		if err := postgres.SetAppPassword(ctx, pool, cfg.AppDBPassword); err != nil {
 			return fmt.Errorf("set password of %s (ZEUGO_APP_DB_PASSWORD): %w", postgres.AppRole, err)
@@ -296,6 +299,9 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 			return err
 		}
 		err = postgres.Migrate(ctx, owner)
+		if err == nil {
+			err = prepareAudit(ctx, cfg, owner, stdout)
+		}
 		owner.Close()
 		if err != nil {
 			return err
@@ -318,7 +324,8 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 	if _, err := audit.EnsurePartitions(ctx, pool, time.Now()); err != nil {
 		return fmt.Errorf("audit partitions: %w", err)
 	}
-	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log}, 15*time.Minute)
+	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log, Chain: a.AuditChain}, 15*time.Minute,
+		&jobs.FrequentWorker{DB: a.DB, Now: time.Now, Sweepers: a.FrequentSweepers, Interval: 10 * time.Second, Log: log})
 	if err != nil {
 		return fmt.Errorf("background jobs: %w", err)
 	}

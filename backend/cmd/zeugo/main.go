@@ -5,12 +5,14 @@
 //	zeugo tenant create --name N --admin-email E
 //	zeugo user unlock --email E --tenant T
 //	zeugo keys rotate [--new-data-keys]
+//	zeugo audit verify --tenant T    verify a tenant's audit chain (exit 3 and the first break if not intact)
 //	zeugo demo                       ensure the demo tenant of `make run` and print its login
 //	zeugo render --facts F.json      certificate text or PDF without a server or database
 //
 // Configuration comes from ZEUGO_* environment variables (README.md). A bad
 // configuration ends the program with exit code 2 and one line naming the
-// variable; other failures with exit code 1 and one line.
+// variable; a broken audit chain (`audit verify`) with exit code 3 and one
+// line naming the first break; other failures with exit code 1 and one line.
 package main
 
 import (
@@ -41,6 +43,7 @@ commands:
   tenant create   create a tenant with its first administrator
   user unlock     unlock a locked account
   keys rotate     re-wrap all data keys under the current master key
+  audit verify    verify a tenant's audit chain (exit 0 intact, 3 broken)
   demo            ensure the demo tenant "Muster GmbH" and print its login
   render          print a certificate text (or write its PDF) from a facts file, offline
 `
@@ -62,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv co
 		err = cmdUser(ctx, rest, getenv, stdout)
 	case "keys":
 		err = cmdKeys(ctx, rest, getenv, stdout)
+	case "audit":
+		err = cmdAudit(ctx, rest, getenv, stdout)
 	case "demo":
 		err = cmdDemo(ctx, getenv, stdout)
 	case "render":
@@ -79,7 +84,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv co
 	}
 	var ce *config.Error
 	var ue *usageError
+	var be *brokenChainError
 	switch {
+	case errors.As(err, &be):
+		fmt.Fprintf(stderr, "zeugo: %s\n", be)
+		return 3
 	case errors.As(err, &ce):
 		fmt.Fprintf(stderr, "zeugo: configuration: %s\n", ce)
 		return 2

@@ -87,15 +87,16 @@ func (p *Principal) HasAny(areas []Area) bool {
 }
 
 // Scope is the certificate access of SPEC §3.3: everything (Administrator,
-// or a role without restriction), or only the employees that match every
+// or a user without restriction), or only the employees that match every
 // dimension that lists ids (within one dimension, any listed id matches).
-// A store turns it into one SQL condition (package postgres, ScopeFilter)
+// A scope that is not All and lists no ids admits nothing (deny by
+// default). A store turns it into one SQL condition (postgres.ScopeCond)
 // that every read of employees and certificates includes.
 type Scope struct {
 	// All grants every employee and certificate of the tenant.
 	All bool
 	// Companies, Locations, Departments, OrgUnits and EmployeeTypes restrict
-	// by the employee's structure; an empty list does not restrict.
+	// by the employee's structure; an empty list leaves that dimension free.
 	Companies, Locations, Departments, OrgUnits, EmployeeTypes []uuid.UUID
 	// Employees restricts to these employees (a handover, self-service).
 	Employees []uuid.UUID

@@ -58,6 +58,8 @@ type App struct {
 	// Sweepers are the domains' housekeeping for the cleanup job, one line
 	// per domain.
 	Sweepers []jobs.Sweeper
+	// FrequentSweepers run every few seconds (chaining queued read events).
+	FrequentSweepers []jobs.Sweeper
 }
 
 // Options adjust what Build does.
@@ -118,7 +120,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	if err != nil {
 		return nil, err
 	}
-	a.Work = uow.New(a.DB, a.Audit, pages, now)
+	a.Work = uow.New(a.DB, keys, a.Audit, pages, now)
 	a.Organization = organization.NewService(a.Work)
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
@@ -127,7 +129,9 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
+		organization.LetterheadSweeper(keys),
 	}
+	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
 		a.Close()
 		return nil, err
@@ -160,5 +164,5 @@ func TuneRuntime(cfg *config.Config) {
 func (a *App) Handler() http.Handler {
 	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Services: a.Services, Rules: a.Rules,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
-		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog})
+		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog, RPCTimeout: a.Cfg.RPCTimeout})
 }

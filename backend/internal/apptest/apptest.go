@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/app"
@@ -51,8 +52,11 @@ func (c *Clock) Advance(d time.Duration) {
 
 // Env is a running server.
 type Env struct {
-	T      testing.TB
-	DB     *dbtest.DB
+	T  testing.TB
+	DB *dbtest.DB
+	// Pool is the pool the server runs on: DB.App, or with
+	// Options.BypassRLS the pool of dbtest.BypassRole.
+	Pool   *pgxpool.Pool
 	App    *app.App
 	Server *httptest.Server
 	Clock  *Clock
@@ -79,6 +83,16 @@ type Options struct {
 	// development, for the tests of what differs there (/metrics closed to
 	// loopback clients without a token) and of what must not.
 	Production bool
+	// Trips, when set, counts the database round trips of the server's
+	// pool (a separate zeugo_app pool traced by it).
+	Trips *TripCounter
+	// BypassRLS builds the server over dbtest.BypassRole instead of
+	// zeugo_app: the same privileges, but row-level security does not
+	// apply, so the application's tenant filter is the only isolation left.
+	// TEST ONLY — it proves that filter on its own (issue 12 point 15);
+	// `zeugo serve` refuses such a role (postgres.CheckAppRole), and that
+	// check is skipped here and nowhere else.
+	BypassRLS bool
 }
 
 // TestHashParams is the reduced argon2id cost of tests.
@@ -97,21 +111,41 @@ func New(t testing.TB, opts ...Options) *Env {
 	if keys == nil {
 		keys = [][]byte{keyring.NewKey()}
 	}
-	cfg := &config.Config{Env: config.Development, DatabaseURL: db.OwnerURL, AppDatabaseURL: db.AppURL,
+	ctx := context.Background()
+	appURL, appPool := db.AppURL, db.App
+	if o.BypassRLS {
+		appURL, appPool = db.OpenBypassRLS(t)
+		// The opposite of CheckAppRole: a bypass test over a role that
+		// RLS still binds would prove nothing.
+		var bypass bool
+		if err := appPool.QueryRow(ctx, "SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user").Scan(&bypass); err != nil || !bypass {
+			t.Fatalf("BypassRLS: the server role does not bypass row-level security (%v, %v)", bypass, err)
+		}
+	} else if err := postgres.CheckAppRole(ctx, db.App); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{Env: config.Development, DatabaseURL: db.OwnerURL, AppDatabaseURL: appURL,
 		MasterKeys: keys, HashConcurrency: 2, LogLevel: "debug"}
 	if o.Production {
 		cfg.Env = config.Production
 	}
 	logBuf := &SyncBuffer{}
 	log := zerolog.New(logBuf).Level(zerolog.DebugLevel)
-	ctx := context.Background()
-	if err := postgres.CheckAppRole(ctx, db.App); err != nil {
-		t.Fatal(err)
-	}
 	if o.HashParams == nil {
 		o.HashParams = &TestHashParams
 	}
-	a, err := app.Build(ctx, cfg, log, db.App, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
+	if o.Trips != nil {
+		pc, err := pgxpool.ParseConfig(appURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc.ConnConfig.Tracer = o.Trips
+		if appPool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(appPool.Close)
+	}
+	a, err := app.Build(ctx, cfg, log, appPool, app.Options{Now: clock.Now, Policy: o.Policy, HashParams: o.HashParams})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
@@ -128,7 +162,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	srv.TLS = tlsConf
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return &Env{T: t, DB: db, App: a, Server: srv, Clock: clock, Owner: owner, MasterKeys: keys, Log: logBuf}
+	return &Env{T: t, DB: db, Pool: appPool, App: a, Server: srv, Clock: clock, Owner: owner, MasterKeys: keys, Log: logBuf}
 }
 
 // Tenant is a provisioned tenant with its administrator's login.

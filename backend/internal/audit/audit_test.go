@@ -164,6 +164,9 @@ func TestChainVerifiesAcrossPartitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed on every exit: a t.Fatalf with the rows open would keep the
+	// connection busy, and closing the pool at cleanup would wait forever.
+	defer rows.Close()
 	prev := audit.Genesis(ten)
 	var seq int64
 	for rows.Next() {
@@ -174,12 +177,15 @@ func TestChainVerifiesAcrossPartitions(t *testing.T) {
 		}
 		seq++
 		if s != seq || !bytes.Equal(p, prev) || len(h) != 32 {
-			t.Fatalf("row %d: seq %d, links %v", seq, s, bytes.Equal(p, prev))
+			t.Fatalf("row %d: seq %d, links %v, hash of %d bytes (want 32)", seq, s, bytes.Equal(p, prev), len(h))
 		}
 		if len(ip) == 0 || len(ua) == 0 || bytes.Contains(ip, []byte("203.0.113.7")) || bytes.Contains(ua, []byte("Mozilla")) {
 			t.Fatalf("row %d: ip/user agent not encrypted", s)
 		}
 		prev = h
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	if seq != n {
 		t.Fatalf("%d rows, want %d", seq, n)
@@ -206,6 +212,9 @@ func TestTamperingIsDetected(t *testing.T) {
 			FROM audit_events o WHERE e.tenant_id = $1 AND o.tenant_id = $1 AND e.seq = 4 AND o.seq = 5`, 4},
 		{"prev hash changed", `UPDATE audit_events SET prev_hash = hash WHERE tenant_id = $1 AND seq = 4`, 4},
 		{"hash changed", `UPDATE audit_events SET hash = prev_hash WHERE tenant_id = $1 AND seq = 4`, 4},
+		{"hash truncated to 4 bytes", `UPDATE audit_events SET hash = substring(hash from 1 for 4) WHERE tenant_id = $1 AND seq = 4`, 4},
+		{"last hash and head truncated to 4 bytes", `WITH e AS (UPDATE audit_events SET hash = substring(hash from 1 for 4) WHERE tenant_id = $1 AND seq = 8)
+			UPDATE audit_chain_heads SET hash = substring(hash from 1 for 4) WHERE tenant_id = $1`, 8},
 		{"first event changed", `UPDATE audit_events SET actor_id = 'x' WHERE tenant_id = $1 AND seq = 1`, 1},
 		{"middle event deleted", `DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 4`, 4},
 		{"first event deleted", `DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 1`, 1},
@@ -313,29 +322,52 @@ func testForgedAppendIsDetected(t *testing.T, f *fixture) {
 }
 
 // testExpiredPartitionsKeepAnchor: when old events are dropped (partition
-// expiry) and the anchor moves to the last dropped hash, the rest of the
-// chain still verifies; dropping without moving the anchor does not.
+// expiry) and the anchor is moved with the chain key to the last dropped
+// hash, the rest of the chain still verifies; dropping without moving the
+// anchor, or moving it without the key (as the owner could by SQL), does not.
 func testExpiredPartitionsKeepAnchor(t *testing.T, f *fixture) {
 	ten := f.chain(t, 10)
 	ctx := context.Background()
+	var anchor []byte // the hash of event 3, which is event 4's prev_hash
+	if err := f.db.Owner.QueryRow(ctx, `SELECT prev_hash FROM audit_events WHERE tenant_id = $1 AND seq = 4`, ten).Scan(&anchor); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.key.MoveAnchor(ctx, f.db.Owner, ten, 3, anchor); err == nil {
+		t.Fatal("MoveAnchor past events that are still stored succeeded")
+	}
 	if _, err := f.db.Owner.Exec(ctx, `DELETE FROM audit_events WHERE tenant_id = $1 AND seq <= 3`, ten); err != nil {
 		t.Fatal(err)
 	}
 	if res := f.verify(t, ten); res.OK || res.BrokenAtSeq != 1 {
 		t.Fatalf("expiry without anchor: %+v", res)
 	}
-	// The anchor is the hash of event 3, which is event 4's prev_hash.
-	if _, err := f.db.Owner.Exec(ctx, `UPDATE audit_chain_heads h SET anchor_seq = 3, anchor_hash = e.prev_hash
-		FROM audit_events e WHERE h.tenant_id = $1 AND e.tenant_id = $1 AND e.seq = 4`, ten); err != nil {
+	// Moved by SQL, without the key: refused.
+	if _, err := f.db.Owner.Exec(ctx, `UPDATE audit_chain_heads SET anchor_seq = 3, anchor_hash = $2 WHERE tenant_id = $1`, ten, anchor); err != nil {
 		t.Fatal(err)
 	}
-	if res := f.verify(t, ten); !res.OK || res.Events != 7 {
+	if res := f.verify(t, ten); res.OK || res.BrokenAtSeq != 3 {
+		t.Fatalf("anchor moved without the key: %+v", res)
+	}
+	if err := f.key.MoveAnchor(ctx, f.db.Owner, ten, 3, anchor); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.verify(t, ten); !res.OK || res.Events != 7 || res.AnchorSeq != 3 {
 		t.Fatalf("after expiry with anchor: %+v", res)
 	}
 	// Writing continues on the anchored chain.
 	f.write(t, ten, 2)
 	if res := f.verify(t, ten); !res.OK || res.Events != 9 {
 		t.Fatalf("after more writes: %+v", res)
+	}
+	// An event (re)appearing at or before the anchor is reported: the
+	// anchor may only stand for events that are gone.
+	if _, err := f.db.Owner.Exec(ctx, `INSERT INTO audit_events SELECT tenant_id, 2, gen_random_uuid(), occurred_at - interval '1 second',
+			actor_type, actor_id, action, outcome, target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash
+		FROM audit_events WHERE tenant_id = $1 AND seq = 4`, ten); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.verify(t, ten); res.OK || res.BrokenAtSeq != 2 {
+		t.Fatalf("event before the anchor: %+v", res)
 	}
 }
 
@@ -457,6 +489,9 @@ func TestChainHashIsCanonical(t *testing.T) {
 	key := audit.NewChainKey(bytes.Repeat([]byte{7}, 32))
 	r := base()
 	h := key.Hash(prev, &r)
+	if len(h) != 32 {
+		t.Fatalf("chain hash has %d bytes, want 32 (HMAC-SHA256, untruncated)", len(h))
+	}
 	r2 := base()
 	if !bytes.Equal(h, key.Hash(prev, &r2)) {
 		t.Fatal("ChainHash is not deterministic")
@@ -506,35 +541,5 @@ func TestChainHashIsCanonical(t *testing.T) {
 	// Without the key nobody computes the same chain.
 	if bytes.Equal(h, audit.NewChainKey(bytes.Repeat([]byte{6}, 32)).Hash(prev, &r)) {
 		t.Error("another chain key yields the same hash")
-	}
-}
-
-// TestEnsurePartitionsSkipsDaysInDefault: events written before their day's
-// partition existed stay in the default partition; creating partitions later
-// skips that day instead of failing, and the chain still verifies.
-func TestEnsurePartitionsSkipsDaysInDefault(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ten := f.chain(t, 3) // today, in the default partition
-	ctx := context.Background()
-	n, err := audit.EnsurePartitions(ctx, f.db.App, f.clock.Now())
-	if err != nil {
-		t.Fatalf("EnsurePartitions with today's rows in the default partition: %v", err)
-	}
-	if n != 8 {
-		t.Errorf("created %d partitions, want 8 (9 days minus today)", n)
-	}
-	f.clock.Advance(24 * time.Hour)
-	f.write(t, ten, 2) // tomorrow: into its own partition
-	var inDefault, inDaily int
-	if err := f.db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE tableoid = 'audit_events_default'::regclass),
-		count(*) FILTER (WHERE tableoid <> 'audit_events_default'::regclass) FROM audit_events WHERE tenant_id = $1`, ten).Scan(&inDefault, &inDaily); err != nil {
-		t.Fatal(err)
-	}
-	if inDefault != 3 || inDaily != 2 {
-		t.Errorf("default partition %d, daily %d; want 3 and 2", inDefault, inDaily)
-	}
-	if res := f.verify(t, ten); !res.OK || res.Events != 5 {
-		t.Fatalf("Verify = %+v", res)
 	}
 }

@@ -76,6 +76,8 @@ type Authenticator struct {
 	policy  Policy
 	now     func() time.Time
 	log     zerolog.Logger
+	// principals remembers recently checked sessions (see Authenticate).
+	principals *principalCache
 }
 
 // Deps are the collaborators of an Authenticator.
@@ -98,7 +100,8 @@ func NewAuthenticator(d Deps) *Authenticator {
 		d.Now = time.Now
 	}
 	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
-		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log}
+		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log,
+		principals: newPrincipalCache(time.Minute)}
 }
 
 // Session is what a successful login or refresh hands out.
@@ -388,22 +391,33 @@ func (a *Authenticator) Logout(ctx context.Context) error {
 	}))
 }
 
-// Authenticate turns a bearer token into a Principal. It checks the session
-// row on every call, so a revoked session, a deactivated or locked user or a
-// purged tenant is refused at once rather than when the token expires.
-func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*access.Principal, error) {
+// Authenticate turns a bearer token into a Principal. The session row is
+// checked on every call, so a revoked session, a deactivated or locked user
+// or a purged tenant is refused at once rather than when the token expires.
+// When mayDefer is true and the session was checked recently, the principal
+// comes from memory and the check is returned instead of run: the call's
+// first database round trip carries it (access.SessionCheck); otherwise the
+// check runs here, in a round trip of its own.
+func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefer bool) (*access.Principal, access.SessionCheck, error) {
 	ids, err := a.signer.Verify(bearer)
 	if err != nil {
-		return nil, apperr.ErrUnauthenticated
+		return nil, nil, apperr.ErrUnauthenticated
 	}
-	p, err := checkSession(ctx, a.db, ids, a.now(), a.policy.IdleTimeout)
+	now := a.now()
+	chk := &sessionCheck{ids: ids, now: now, idle: a.policy.IdleTimeout, cache: a.principals}
+	if mayDefer {
+		if p, ok := a.principals.get(ids, now); ok {
+			return p, chk, nil
+		}
+	}
+	p, err := checkSession(ctx, a.db, chk)
 	if err != nil {
-		return nil, postgres.Classify(err)
+		return nil, nil, postgres.Classify(err)
 	}
 	if p == nil {
-		return nil, apperr.ErrUnauthenticated
+		return nil, nil, apperr.ErrUnauthenticated
 	}
-	return p, nil
+	return p, nil, nil
 }
 
 // Me describes the caller.

@@ -150,39 +150,27 @@ func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 	return tag.RowsAffected(), err
 }
 
-// checkSession validates the session named by a token and returns the
-// principal, or nil when the session is gone, revoked, expired, or its user
-// or tenant may no longer sign in. Activity extends the idle timeout, written
-// at most once a minute per session. One round trip: this runs on every call.
-func checkSession(ctx context.Context, db *postgres.DB, ids tokenIDs, now time.Time, idle time.Duration) (*access.Principal, error) {
+// checkSession validates the session named by a token in one round trip
+// and returns the principal, or nil when the session may no longer act
+// (sessionCheckSQL).
+func checkSession(ctx context.Context, db *postgres.DB, chk *sessionCheck) (*access.Principal, error) {
 	var p *access.Principal
-	err := db.TenantBatch(ctx, ids.TenantID, func(b *pgx.Batch) {
-		b.Queue(`SELECT r.areas, t.status
-			FROM sessions s
-			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
-			JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
-			JOIN tenants t ON t.id = s.tenant_id
-			WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
-			  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
-			  AND u.status = 'active' AND t.status IN ('active', 'terminated')`,
-			ids.TenantID, ids.SessionID, ids.UserID, now).QueryRow(func(row pgx.Row) error {
-			var areas []string
-			var tenantStatus string
-			err := row.Scan(&areas, &tenantStatus)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			p = userPrincipal(ids.TenantID, ids.UserID, areas, tenantStatus)
-			p.SessionID = ids.SessionID
+	var scanErr error
+	scanned := false
+	err := db.TenantBatch(ctx, chk.ids.TenantID, func(b *pgx.Batch) {
+		sql, args := chk.Statement()
+		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+			p, scanErr = chk.Scan(row)
+			scanned = true
 			return nil
 		})
-		b.Queue(`UPDATE sessions SET last_seen_at = $3, idle_expires_at = LEAST($4, absolute_expires_at)
-			WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $3 AND last_seen_at < $5`,
-			ids.TenantID, ids.SessionID, now, now.Add(idle), now.Add(-time.Minute))
 	})
+	if scanned && scanErr == nil && p == nil {
+		return nil, nil // refused on purpose: the batch's error is that refusal
+	}
+	if err == nil {
+		err = scanErr
+	}
 	return p, err
 }
 

@@ -65,6 +65,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// AccessLog selects the requests the access log records.
 	AccessLog AccessLog
+	// RPCTimeout is the server deadline of every unary RPC (a client's
+	// shorter deadline wins), so no request waits unboundedly on a frozen
+	// database.
+	RPCTimeout time.Duration
 }
 
 // Getenv is the lookup Load uses; tests pass a map's lookup.
@@ -80,6 +84,10 @@ func (e *Error) Error() string { return e.Var + ": " + e.Problem }
 
 // DefaultDatabaseURL is used when ZEUGO_DATABASE_URL is not set in development.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/zeugo?sslmode=disable"
+
+// DefaultRPCTimeout is the server deadline of an RPC unless
+// ZEUGO_RPC_TIMEOUT says otherwise.
+const DefaultRPCTimeout = 10 * time.Second
 
 // AppRole is the database role the server runs as (no BYPASSRLS, not owner).
 const AppRole = "zeugo_app"
@@ -164,6 +172,15 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		c.HashConcurrency = n
 	}
 	c.ShutdownTimeout = 20 * time.Second
+
+	c.RPCTimeout = DefaultRPCTimeout
+	if v := getenv("ZEUGO_RPC_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+			return nil, &Error{"ZEUGO_RPC_TIMEOUT", fmt.Sprintf("must be a duration from 100ms to 10m (e.g. 10s), got %q", v)}
+		}
+		c.RPCTimeout = d
+	}
 
 	if !needServe {
 		return c, nil

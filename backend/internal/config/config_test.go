@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zeugo/zeugo/backend/internal/config"
 )
@@ -78,6 +79,9 @@ func TestLoadRejectsBadConfiguration(t *testing.T) {
 		{"hash concurrency zero", map[string]string{"ZEUGO_HASH_CONCURRENCY": "0"}, false, "ZEUGO_HASH_CONCURRENCY"},
 		{"hash concurrency text", map[string]string{"ZEUGO_HASH_CONCURRENCY": "many"}, false, "ZEUGO_HASH_CONCURRENCY"},
 		{"migrate on start", map[string]string{"ZEUGO_MIGRATE_ON_START": "maybe"}, false, "ZEUGO_MIGRATE_ON_START"},
+		{"rpc timeout without unit", map[string]string{"ZEUGO_RPC_TIMEOUT": "10"}, false, "ZEUGO_RPC_TIMEOUT"},
+		{"rpc timeout zero", map[string]string{"ZEUGO_RPC_TIMEOUT": "0s"}, false, "ZEUGO_RPC_TIMEOUT"},
+		{"rpc timeout an hour", map[string]string{"ZEUGO_RPC_TIMEOUT": "1h"}, false, "ZEUGO_RPC_TIMEOUT"},
 		{"missing tls cert", map[string]string{"ZEUGO_TLS_CERT_FILE": ""}, true, "ZEUGO_TLS_CERT_FILE"},
 		{"missing tls key", map[string]string{"ZEUGO_TLS_KEY_FILE": ""}, true, "ZEUGO_TLS_KEY_FILE"},
 		{"missing both tls files", map[string]string{"ZEUGO_TLS_CERT_FILE": "", "ZEUGO_TLS_KEY_FILE": ""}, true, "ZEUGO_TLS_CERT_FILE"},
@@ -293,5 +297,21 @@ func TestNonMigratingServerNeedsNoOwnerCredential(t *testing.T) {
 	var ce *config.Error
 	if _, err := config.Load(env(e), true); !errors.As(err, &ce) || ce.Var != "ZEUGO_DATABASE_URL" {
 		t.Fatalf("migrating server without owner URL: %v", err)
+	}
+}
+
+func TestRPCTimeoutDefaultsToTenSecondsAndIsConfigurable(t *testing.T) {
+	t.Parallel()
+	m := production(t)
+	c, err := config.Load(env(m), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RPCTimeout != 10*time.Second {
+		t.Fatalf("default RPCTimeout = %v, want 10s", c.RPCTimeout)
+	}
+	m["ZEUGO_RPC_TIMEOUT"] = "2500ms"
+	if c, err = config.Load(env(m), true); err != nil || c.RPCTimeout != 2500*time.Millisecond {
+		t.Fatalf("RPCTimeout = %v, %v; want 2.5s", c.RPCTimeout, err)
 	}
 }

@@ -7,9 +7,12 @@ package jobs
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,7 +31,9 @@ import (
 const BatchSize = 1000
 
 // CleanupArgs is the periodic housekeeping job: expired sessions and their
-// refresh tokens, old rate-limit windows, upcoming audit partitions. Later
+// refresh tokens, old rate-limit windows, upcoming audit partitions (which
+// also moves early events out of the default partition) and a keyed
+// checkpoint of every audit chain head that moved since the last run. Later
 // issues add retention and log expiry as jobs of their own.
 type CleanupArgs struct{}
 
@@ -42,6 +47,7 @@ type CleanupResult struct {
 	// Swept counts the rows each registered sweeper handled.
 	Swept             map[string]int64 `json:"swept"`
 	PartitionsCreated int              `json:"partitions_created"`
+	Checkpoints       int              `json:"audit_checkpoints"`
 }
 
 // CleanupWorker does the housekeeping.
@@ -53,6 +59,14 @@ type CleanupWorker struct {
 	// them).
 	Sweepers []Sweeper
 	Log      zerolog.Logger
+	// Chain, when set, checkpoints every tenant's audit chain head.
+	Chain *audit.ChainKey
+
+	mu sync.Mutex
+	// logged is the last checkpoint seq logged per tenant by this process:
+	// a head checkpointed by the writer (every audit.CheckpointEvery
+	// events) is logged too, and each head only once.
+	logged map[uuid.UUID]int64
 }
 
 // Work implements river.Worker.
@@ -62,7 +76,8 @@ func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 		return err
 	}
 	w.Log.Info().Str("job", "cleanup").Int("tenants", res.Tenants).Interface("swept", res.Swept).
-		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).Msg("job done")
+		Int64("rate_limits_deleted", res.RateLimitsDeleted).Int("partitions_created", res.PartitionsCreated).
+		Int("audit_checkpoints", res.Checkpoints).Msg("job done")
 	return river.RecordOutput(ctx, res)
 }
 
@@ -76,17 +91,42 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 		return res, fmt.Errorf("audit partitions: %w", err)
 	}
 	res.PartitionsCreated = n
-	rows, err := w.DB.Pool.Query(ctx, `SELECT tenant_ids_for_jobs()`)
-	if err != nil {
-		return res, err
-	}
-	tenants, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	tenants, err := tenantsForJobs(ctx, w.DB)
 	if err != nil {
 		return res, err
 	}
 	res.Tenants = len(tenants)
 	if res.Swept, err = sweep(ctx, w.DB, w.Sweepers, tenants, now); err != nil {
 		return res, err
+	}
+	if w.Chain != nil {
+		for _, t := range tenants {
+			var cp audit.CheckpointResult
+			err := w.DB.TenantTx(ctx, t, func(tx pgx.Tx) error {
+				var err error
+				cp, err = w.Chain.Checkpoint(ctx, tx, t, now)
+				return err
+			})
+			if errors.Is(err, audit.ErrHeadNotKeyed) {
+				// One tampered chain must not stop the others' checkpoints.
+				w.Log.Error().Str("job", "cleanup").Str("tenant", t.String()).Int64("audit_head_seq", cp.Seq).
+					Msg("audit chain head is not keyed: not checkpointed; run zeugo audit verify")
+				continue
+			}
+			if err != nil {
+				return res, fmt.Errorf("audit checkpoint of tenant %s: %w", t, err)
+			}
+			if cp.Written {
+				res.Checkpoints++
+			}
+			if cp.Seq > 0 && w.logOnce(t, cp.Seq) {
+				// A witness outside the database: an owner who later cuts
+				// the chain's tail and its checkpoints cannot cut this line
+				// (ids and a hash prefix only, no content).
+				w.Log.Info().Str("job", "cleanup").Str("tenant", t.String()).Int64("audit_checkpoint_seq", cp.Seq).
+					Str("audit_checkpoint_hash", hex.EncodeToString(cp.Hash[:min(8, len(cp.Hash))])).Msg("audit checkpoint")
+			}
+		}
 	}
 	for {
 		deleted, err := ratelimit.DeleteExpired(ctx, w.DB.Pool, now.Add(-24*time.Hour), BatchSize)
@@ -101,6 +141,20 @@ func (w *CleanupWorker) Run(ctx context.Context) (CleanupResult, error) {
 	return res, nil
 }
 
+// logOnce reports whether seq is a new checkpoint of tenant t for the log.
+func (w *CleanupWorker) logOnce(t uuid.UUID, seq int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.logged == nil {
+		w.logged = map[uuid.UUID]int64{}
+	}
+	if w.logged[t] == seq {
+		return false
+	}
+	w.logged[t] = seq
+	return true
+}
+
 // Pool is the running background pool.
 type Pool struct {
 	client *river.Client[pgx.Tx]
@@ -108,19 +162,27 @@ type Pool struct {
 
 // Start starts the River client with the periodic jobs on pool (the
 // zeugo_app pool: jobs obey row-level security like requests do).
-func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, interval time.Duration) (*Pool, error) {
+func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, interval time.Duration, frequent *FrequentWorker) (*Pool, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, cleanup)
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
+			return CleanupArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: interval}}
+		}, &river.PeriodicJobOpts{ID: "cleanup", RunOnStart: true}),
+	}
+	if frequent != nil {
+		river.AddWorker(workers, frequent)
+		every := frequent.Interval
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
+			return FrequentArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
+		}, &river.PeriodicJobOpts{ID: "frequent", RunOnStart: true}))
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
-				return CleanupArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: interval}}
-			}, &river.PeriodicJobOpts{ID: "cleanup", RunOnStart: true}),
-		},
-		JobTimeout: 10 * time.Minute,
-		Logger:     slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Workers:      workers,
+		PeriodicJobs: periodic,
+		JobTimeout:   10 * time.Minute,
+		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		return nil, err
@@ -134,4 +196,51 @@ func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, inte
 // Stop waits for running jobs to finish (bounded by ctx).
 func (p *Pool) Stop(ctx context.Context) error {
 	return p.client.Stop(ctx)
+}
+
+// tenantsForJobs lists every tenant a job must visit (through the one
+// SECURITY DEFINER door for it: zeugo_app sees no tenant row unbound).
+func tenantsForJobs(ctx context.Context, db *postgres.DB) ([]uuid.UUID, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT tenant_ids_for_jobs()`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// FrequentArgs is the periodic job of the sweepers that must run within
+// seconds rather than minutes (chaining queued read events into the audit
+// chain).
+type FrequentArgs struct{}
+
+// Kind implements river.JobArgs.
+func (FrequentArgs) Kind() string { return "frequent" }
+
+// FrequentWorker runs its sweepers over every tenant.
+type FrequentWorker struct {
+	river.WorkerDefaults[FrequentArgs]
+	DB       *postgres.DB
+	Now      func() time.Time
+	Sweepers []Sweeper
+	// Interval is how often the job runs.
+	Interval time.Duration
+	Log      zerolog.Logger
+}
+
+// Work implements river.Worker.
+func (w *FrequentWorker) Work(ctx context.Context, _ *river.Job[FrequentArgs]) error {
+	swept, err := w.Run(ctx)
+	if err != nil {
+		return err
+	}
+	return river.RecordOutput(ctx, swept)
+}
+
+// Run performs one pass of the sweepers.
+func (w *FrequentWorker) Run(ctx context.Context) (map[string]int64, error) {
+	tenants, err := tenantsForJobs(ctx, w.DB)
+	if err != nil {
+		return nil, err
+	}
+	return sweep(ctx, w.DB, w.Sweepers, tenants, w.Now())
 }

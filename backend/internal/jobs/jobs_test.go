@@ -78,7 +78,7 @@ func TestRiverRunsTheCleanupJobAsZeugoApp(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
 	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.Sweepers, Log: zerolog.Nop()}
-	pool, err := jobs.Start(context.Background(), env.DB.App, w, time.Hour)
+	pool, err := jobs.Start(context.Background(), env.DB.App, w, time.Hour, nil)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}

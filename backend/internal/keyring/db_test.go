@@ -76,6 +76,8 @@ func TestNoPlaintextPersonalDataAtRest(t *testing.T) {
 		last  = "Quastenflosser-Ölmüller"
 		ua    = "ZeugoPlaintextProbe/7.3 (Klartextsuche)"
 		ip    = "127.0.0.1"
+		// A managing director in a company letterhead (G21).
+		director = "Dr. Gundolf Zaunkönig-Schwarzbach"
 	)
 	pw := "Sicher-" + tenant.GeneratePassword()
 	if _, err := env.Owner.Provisioner.Create(ctx, tenant.NewTenant{Name: "Klartext KG", AdminEmail: email,
@@ -92,6 +94,12 @@ func TestNoPlaintextPersonalDataAtRest(t *testing.T) {
 	}
 	if got := res.Msg.GetPrincipal(); got.GetEmail() != email || got.GetFirstName() != first || got.GetLastName() != last {
 		t.Fatalf("principal does not decrypt: %v", got)
+	}
+	org := env.OrgClient(env.HTTPClient(), apptest.Connect, res.Msg.GetTokens().GetAccessToken())
+	co, err := org.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{
+		Name: "Klartext KG", ManagingDirectors: director}}))
+	if err != nil || co.Msg.GetCompany().GetFields().GetManagingDirectors() != director {
+		t.Fatalf("company with managing director: %v", err)
 	}
 
 	dump, tables := dumpAll(t, env)
@@ -114,7 +122,7 @@ func TestNoPlaintextPersonalDataAtRest(t *testing.T) {
 			t.Errorf("the server log contains %q", secret)
 		}
 	}
-	for _, secret := range []string{email, strings.Split(email, "@")[0], first, last, "Ölmüller", ua, "Klartextsuche", ip} {
+	for _, secret := range []string{email, strings.Split(email, "@")[0], first, last, "Ölmüller", ua, "Klartextsuche", ip, director, "Zaunkönig"} {
 		s := strings.ToLower(secret)
 		if strings.Contains(lower, s) {
 			i := strings.Index(lower, s)

@@ -7,6 +7,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zeugo/zeugo/backend/internal/jobs"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/organization/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -20,36 +22,70 @@ func nameTaken(err error) error {
 	return postgres.UniqueField(err, "fields.name", nameConstraints...)
 }
 
-func companyFromRow(r *dbsqlc.Company) *Company {
+// colManagingDirectors is the associated-data name of the encrypted
+// managing directors (personal data: named persons, G21).
+const colManagingDirectors = "companies.managing_directors"
+
+// sealOptional encrypts a personal field; the empty value stays NULL.
+func sealOptional(c *keyring.TenantCipher, id uuid.UUID, column, v string) []byte {
+	if v == "" {
+		return nil
+	}
+	return c.SealString(id, column, v)
+}
+
+func companyFromRow(ctx context.Context, c *keyring.TenantCipher, r *dbsqlc.Company) (*Company, error) {
+	directors := r.ManagingDirectors // written before 00006; the sweeper encrypts it
+	if r.ManagingDirectorsEnc != nil {
+		var err error
+		if directors, err = c.OpenString(ctx, r.ID, colManagingDirectors, r.ManagingDirectorsEnc); err != nil {
+			return nil, err
+		}
+	}
 	return &Company{ID: r.ID, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Fields: CompanyFields{Name: r.Name, Street: r.Street, Postcode: r.Postcode, City: r.City, Country: r.Country,
 			Phone: r.Phone, Email: r.Email, Website: r.Website, RegisterCourt: r.RegisterCourt,
-			RegisterNumber: r.RegisterNumber, VATID: r.VatID, ManagingDirectors: r.ManagingDirectors, Description: r.Description}}
+			RegisterNumber: r.RegisterNumber, VATID: r.VatID, ManagingDirectors: directors, Description: r.Description}}, nil
 }
 
-func companyOrNot(r *dbsqlc.Company, err error) (*Company, error) {
+func companyOrNot(ctx context.Context, c *keyring.TenantCipher, r *dbsqlc.Company, err error) (*Company, error) {
 	if err != nil {
 		return nil, nameTaken(postgres.NotFoundOr(err))
 	}
-	return companyFromRow(r), nil
+	return companyFromRow(ctx, c, r)
 }
 
 func insertCompany(ctx context.Context, q *dbsqlc.Queries, tx *uow.Tx, id uuid.UUID, f CompanyFields, now time.Time) (*Company, error) {
-	return companyOrNot(q.InsertCompany(ctx, tx, dbsqlc.InsertCompanyParams{ID: id, TenantID: tx.P.TenantID, Now: now,
+	c, err := tx.Cipher()
+	if err != nil {
+		return nil, err
+	}
+	r, err := q.InsertCompany(ctx, tx, dbsqlc.InsertCompanyParams{ID: id, TenantID: tx.P.TenantID, Now: now,
 		Name: f.Name, Street: f.Street, Postcode: f.Postcode, City: f.City, Country: f.Country, Phone: f.Phone,
 		Email: f.Email, Website: f.Website, RegisterCourt: f.RegisterCourt, RegisterNumber: f.RegisterNumber,
-		VatID: f.VATID, ManagingDirectors: f.ManagingDirectors, Description: f.Description}))
+		VatID: f.VATID, ManagingDirectorsEnc: sealOptional(c, id, colManagingDirectors, f.ManagingDirectors), Description: f.Description})
+	return companyOrNot(ctx, c, r, err)
 }
 
 func getCompany(ctx context.Context, q *dbsqlc.Queries, rd *uow.Reader, id uuid.UUID) (*Company, error) {
-	return companyOrNot(q.GetCompany(ctx, rd.DB, dbsqlc.GetCompanyParams{TenantID: rd.P.TenantID, ID: id}))
+	c, err := rd.Cipher()
+	if err != nil {
+		return nil, err
+	}
+	r, err := q.GetCompany(ctx, rd.DB, dbsqlc.GetCompanyParams{TenantID: rd.P.TenantID, ID: id})
+	return companyOrNot(ctx, c, r, err)
 }
 
 func updateCompany(ctx context.Context, q *dbsqlc.Queries, tx *uow.Tx, id uuid.UUID, version int64, f CompanyFields, now time.Time) (*Company, error) {
-	c, err := companyOrNot(q.UpdateCompany(ctx, tx, dbsqlc.UpdateCompanyParams{TenantID: tx.P.TenantID, ID: id, Version: version,
+	ci, err := tx.Cipher()
+	if err != nil {
+		return nil, err
+	}
+	r, err := q.UpdateCompany(ctx, tx, dbsqlc.UpdateCompanyParams{TenantID: tx.P.TenantID, ID: id, Version: version,
 		Now: now, Name: f.Name, Street: f.Street, Postcode: f.Postcode, City: f.City, Country: f.Country, Phone: f.Phone,
 		Email: f.Email, Website: f.Website, RegisterCourt: f.RegisterCourt, RegisterNumber: f.RegisterNumber,
-		VatID: f.VATID, ManagingDirectors: f.ManagingDirectors, Description: f.Description}))
+		VatID: f.VATID, ManagingDirectorsEnc: sealOptional(ci, id, colManagingDirectors, f.ManagingDirectors), Description: f.Description})
+	c, err := companyOrNot(ctx, ci, r, err)
 	if err == postgres.ErrNotFound {
 		return nil, postgres.StaleOrMissing(ctx, tx, "companies", tx.P.TenantID, id)
 	}
@@ -61,7 +97,7 @@ func deleteCompany(ctx context.Context, q *dbsqlc.Queries, tx *uow.Tx, id uuid.U
 }
 
 const companyColumns = `id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court,
-	register_number, vat_id, managing_directors, description, version, created_at, updated_at`
+	register_number, vat_id, managing_directors, description, version, created_at, updated_at, managing_directors_enc`
 
 // listCompanies pages through the companies: by lower(name), lower(city)
 // or updated_at, each with id as the tie-breaker (indexes in migration 00005).
@@ -80,9 +116,20 @@ func listCompanies(rd *uow.Reader, q CompanyQuery) (paging.Page[Company], error)
 		l.Where = append(l.Where, postgres.Where("strpos(lower(name), lower(?)) > 0 OR strpos(lower(city), lower(?)) > 0", q.Search, q.Search))
 	}
 	l.Scope = listScope("companies", l, q.Search)
+	ci, err := rd.Cipher()
+	if err != nil {
+		return paging.Page[Company]{}, err
+	}
 	return uow.ListPage(rd, l, q.Page, func(row pgx.CollectableRow) (Company, error) {
 		r, err := pgx.RowToStructByPos[dbsqlc.Company](row)
-		return *companyFromRow(&r), err
+		if err != nil {
+			return Company{}, err
+		}
+		c, err := companyFromRow(rd.Context(), ci, &r)
+		if err != nil {
+			return Company{}, err
+		}
+		return *c, nil
 	}, func(c *Company) (string, uuid.UUID) { return key(c), c.ID })
 }
 
@@ -154,4 +201,27 @@ func listScope(name string, l postgres.List, search string) string {
 		dir = "desc"
 	}
 	return name + "|" + l.Key + "|" + dir + "|" + search
+}
+
+// LetterheadSweeper encrypts managing directors stored in plain text before
+// migration 00006, a batch at a time, in the cleanup job.
+func LetterheadSweeper(keys *keyring.Keyring) jobs.Sweeper {
+	q := dbsqlc.New()
+	return jobs.Sweeper{Name: "letterheads_encrypted", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, _ time.Time, batch int) (int64, error) {
+		rows, err := q.LegacyLetterheads(ctx, tx, dbsqlc.LegacyLetterheadsParams{TenantID: tenantID, Batch: int32(batch)})
+		if err != nil || len(rows) == 0 {
+			return 0, err
+		}
+		c, err := keys.Tenant(ctx, tx, tenantID)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range rows {
+			if err := q.EncryptLetterhead(ctx, tx, dbsqlc.EncryptLetterheadParams{TenantID: tenantID, ID: r.ID,
+				ManagingDirectorsEnc: c.SealString(r.ID, colManagingDirectors, r.ManagingDirectors)}); err != nil {
+				return 0, err
+			}
+		}
+		return int64(len(rows)), nil
+	}}
 }

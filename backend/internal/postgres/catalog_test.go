@@ -304,3 +304,63 @@ func TestCatalogAuditLogIsAppendOnly(t *testing.T) {
 		t.Errorf("checked only %d audit tables", tables)
 	}
 }
+
+// TestCatalogAuditChainEnds pins zeugo_app's privileges on the ends of the
+// audit chain (migration 00004): it moves the head (seq, hash, head_mac)
+// but may neither write the anchor nor delete a head, and it may only add
+// and read checkpoints.
+func TestCatalogAuditChainEnds(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		table, column, priv string
+		want                bool
+	}{
+		{"audit_chain_heads", "seq", "UPDATE", true},
+		{"audit_chain_heads", "hash", "UPDATE", true},
+		{"audit_chain_heads", "head_mac", "UPDATE", true},
+		{"audit_chain_heads", "anchor_seq", "UPDATE", false},
+		{"audit_chain_heads", "anchor_hash", "UPDATE", false},
+		{"audit_chain_heads", "anchor_mac", "UPDATE", false},
+		{"audit_chain_heads", "anchor_seq", "INSERT", false},
+		{"audit_chain_heads", "anchor_hash", "INSERT", false},
+		{"audit_chain_heads", "anchor_mac", "INSERT", false},
+		{"audit_chain_heads", "tenant_id", "UPDATE", false},
+		{"audit_checkpoints", "seq", "UPDATE", false},
+		{"audit_checkpoints", "hash", "UPDATE", false},
+		{"audit_checkpoints", "mac", "UPDATE", false},
+		{"audit_checkpoints", "created_at", "UPDATE", false},
+	} {
+		var got bool
+		if err := db.Owner.QueryRow(ctx, `SELECT has_column_privilege('zeugo_app', $1::regclass, $2, $3)`, c.table, c.column, c.priv).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("zeugo_app %s on %s.%s = %v, want %v", c.priv, c.table, c.column, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		table, priv string
+		want        bool
+	}{
+		{"audit_chain_heads", "SELECT", true},
+		{"audit_chain_heads", "UPDATE", false}, // table-wide: would include the anchor
+		{"audit_chain_heads", "INSERT", false},
+		{"audit_chain_heads", "DELETE", false},
+		{"audit_chain_heads", "TRUNCATE", false},
+		{"audit_checkpoints", "SELECT", true},
+		{"audit_checkpoints", "INSERT", true},
+		{"audit_checkpoints", "UPDATE", false},
+		{"audit_checkpoints", "DELETE", false},
+		{"audit_checkpoints", "TRUNCATE", false},
+	} {
+		var got bool
+		if err := db.Owner.QueryRow(ctx, `SELECT has_table_privilege('zeugo_app', $1::regclass, $2)`, c.table, c.priv).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("zeugo_app %s on %s = %v, want %v", c.priv, c.table, got, c.want)
+		}
+	}
+}

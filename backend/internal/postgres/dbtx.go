@@ -37,11 +37,24 @@ func (c tenantConn) send(ctx context.Context, sql string, args []any) (pgx.Batch
 	}
 	b := &pgx.Batch{}
 	b.Queue("SELECT set_config('app.tenant_id', $1, true)", c.tenantID.String())
+	call, chk := owed(ctx, c.tenantID)
+	if chk != nil {
+		checkSQL, checkArgs := chk.Statement()
+		b.Queue(checkSQL, checkArgs...)
+	}
 	b.Queue(sql, args...)
 	br := c.db.Pool.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
 		_ = br.Close()
 		return nil, err
+	}
+	if chk != nil {
+		// The owed session check rides in front of the statement; a refusal
+		// discards the statement's result unread.
+		if err := call.Settle(chk.Scan(br.QueryRow())); err != nil {
+			_ = br.Close()
+			return nil, err
+		}
 	}
 	return br, nil
 }

@@ -150,8 +150,8 @@ func TestDialBreakerBacksOffExponentiallyWithOneProbe(t *testing.T) {
 	if !b.allow() {
 		t.Fatal("window longer than backoffMax")
 	}
-	b.done(nil) // the probe got through: closed again
-	for range 2 { // closed: every call passes, not just one probe
+	b.done(nil)   // the probe got through: closed again
+	for range 2 { // closed: attempts run side by side again
 		if !b.allow() {
 			t.Fatal("a successful probe did not close the breaker")
 		}
@@ -168,6 +168,9 @@ func TestPoolOutageAnswersUnavailableBacksOffAndRecovers(t *testing.T) {
 	var dials atomic.Int64
 	ctx := context.Background()
 	pool, err := open(ctx, cluster.URL("postgres")+"&pool_max_conns=8", func(cfg *pgxpool.Config) {
+		// A shorter acquire bound than the default keeps the test quick;
+		// the test never measures it.
+		cfg.ConnConfig.Tracer.(*poolHooks).acquireTimeout = 200 * time.Millisecond
 		dial := cfg.ConnConfig.DialFunc
 		cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			dials.Add(1)
@@ -225,6 +228,41 @@ func TestPoolOutageAnswersUnavailableBacksOffAndRecovers(t *testing.T) {
 	if codes := run(200); codes[-1] != 200 {
 		t.Fatalf("before the outage: %v", codes)
 	}
+
+	// An exhausted pool: waiting for a connection ends (as Unavailable)
+	// although the caller's context has no deadline.
+	var held []*pgxpool.Conn
+	release := func() {
+		for _, c := range held {
+			c.Release()
+		}
+		held = nil
+	}
+	defer release() // before pool.Close, which waits for every connection
+	for range 8 {
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	acquired := make(chan error, 1)
+	go func() {
+		c, err := pool.Acquire(context.Background())
+		if err == nil {
+			c.Release()
+		}
+		acquired <- err
+	}()
+	select {
+	case err := <-acquired:
+		if code := apperr.CodeOf(Classify(err)); code != apperr.Unavailable {
+			t.Fatalf("acquire from an exhausted pool: %v (%s), want unavailable", err, code)
+		}
+	case <-time.After(2 * time.Minute): // a guard, far beyond the bound
+		t.Fatal("acquire from an exhausted pool waited without bound")
+	}
+	release()
 
 	cluster.Stop()
 	before := dials.Load()

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 )
 
@@ -83,7 +84,67 @@ func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 	// BEGIN and the binding travel in one round trip (simple protocol; the
 	// id is a formatted UUID, never caller text).
 	begin := "BEGIN; SELECT set_config('app.tenant_id', '" + tenantID.String() + "', true)"
-	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, fn)
+	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
+		// A call whose session check is still owed settles it before it
+		// reads or changes anything (access.SessionCheck).
+		if call, chk := owed(ctx, tenantID); chk != nil {
+			sql, args := chk.Statement()
+			if err := call.Settle(chk.Scan(tx.QueryRow(ctx, sql, args...))); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// owed returns the session check the call in ctx still owes when it is
+// bound to tenantID (another tenant's transaction does not settle it).
+func owed(ctx context.Context, tenantID uuid.UUID) (*access.Call, access.SessionCheck) {
+	call := access.CallFrom(ctx)
+	if call == nil {
+		return nil, nil
+	}
+	chk := call.Pending()
+	if chk == nil {
+		return nil, nil
+	}
+	if p, err := access.From(ctx); err != nil || p.TenantID != tenantID {
+		return nil, nil
+	}
+	return call, chk
+}
+
+// queueOwed pipelines the owed session check (if any) after the binding in
+// b; the returned settle must be called after the batch has run.
+func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle func(batchErr error) error) {
+	call, chk := owed(ctx, tenantID)
+	if chk == nil {
+		return func(batchErr error) error { return batchErr }
+	}
+	var fresh *access.Principal
+	var scanErr error
+	scanned := false
+	sql, args := chk.Statement()
+	b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+		fresh, scanErr = chk.Scan(row)
+		scanned = true
+		return nil
+	})
+	return func(batchErr error) error {
+		if !scanned && scanErr == nil {
+			// The binding failed before the check was read.
+			scanErr = batchErr
+			if scanErr == nil {
+				scanErr = errors.New("session check not read")
+			}
+		}
+		// A refused check (fresh nil, no error) wins over the batch's error,
+		// which is then the refusal aborting the statements behind it.
+		if err := call.Settle(fresh, scanErr); err != nil {
+			return err
+		}
+		return batchErr
+	}
 }
 
 // TenantBatch sends the statements queue adds, preceded by the tenant
@@ -97,8 +158,9 @@ func (db *DB) TenantBatch(ctx context.Context, tenantID uuid.UUID, queue func(b 
 	}
 	b := &pgx.Batch{}
 	b.Queue("SELECT set_config('app.tenant_id', $1, true)", tenantID.String())
+	settle := queueOwed(ctx, tenantID, b)
 	queue(b)
-	return db.Pool.SendBatch(ctx, b).Close()
+	return settle(db.Pool.SendBatch(ctx, b).Close())
 }
 
 // TenantQuery runs one read-only query bound to tenantID in a single round

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/dbtest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -79,8 +80,17 @@ func populate(t *testing.T) *populated {
 	return p
 }
 
-// TestRowLevelSecurity runs the isolation proofs on one server with two
-// populated tenants (none of them changes the data they share).
+// TestRowLevelSecurity proves isolation mechanism 2, row-level security, on
+// its own (DESIGN.md §4: either mechanism alone must hold). Its statements
+// run as zeugo_app (the "CheckAppRole" case shows the role cannot bypass
+// RLS) and deliberately carry no tenant filter — or a filter naming the
+// other tenant — so nothing but the policies keeps tenant A from B's rows.
+// Mechanism 1, the application's tenant filter, is proven on its own by
+// organization.TestTenantIsolationThroughTheAPI, whose "tenant filter alone"
+// run goes through the public API over a role that bypasses RLS.
+//
+// All cases share one server with two populated tenants (none of them
+// changes the data they share).
 func TestRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	p := populate(t)
@@ -108,6 +118,9 @@ func sqlstate(err error) string {
 	return ""
 }
 
+// testRLSIsolatesTenantsWithoutAppFilter: tenant A's transaction, as
+// zeugo_app, selects, inserts, updates and deletes without the
+// application's tenant filter; RLS alone hides and protects B's rows.
 func testRLSIsolatesTenantsWithoutAppFilter(t *testing.T, p *populated) {
 	ctx := context.Background()
 	db := &postgres.DB{Pool: p.env.DB.App}
@@ -293,6 +306,12 @@ func testCheckAppRole(t *testing.T, p *populated) {
 	var bypass bool
 	if err := env.DB.App.QueryRow(ctx, "SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&bypass); err != nil || bypass {
 		t.Errorf("zeugo_app can bypass RLS: %v %v", bypass, err)
+	}
+	// The test-only role of the filter-alone proof has zeugo_app's
+	// privileges plus BYPASSRLS: serve must refuse it like any such role.
+	_, bp := env.DB.OpenBypassRLS(t)
+	if err := postgres.CheckAppRole(ctx, bp); err == nil {
+		t.Errorf("CheckAppRole accepted %s (BYPASSRLS)", dbtest.BypassRole)
 	}
 }
 

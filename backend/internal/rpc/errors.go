@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
+	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
@@ -11,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 )
 
@@ -42,9 +45,17 @@ func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err er
 		return err
 	}
 	rid := requestinfo.From(ctx).RequestID
+	err = outageBackstop(err)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Code != apperr.Internal {
-		if ae.Cause != nil {
+		if ae.Code == apperr.Unavailable {
+			// An outage fails every request: one line per window, with
+			// the number of requests it stands for.
+			if ok, suppressed := unavailableLog.allow(); ok {
+				log.Warn().Str("request_id", rid).Str("procedure", procedure).Str("cause", redact(ae)).
+					Int("suppressed", suppressed).Msg("service unavailable")
+			}
+		} else if ae.Cause != nil {
 			log.Debug().Str("request_id", rid).Str("procedure", procedure).Str("code", ae.Code.String()).
 				Str("cause", redact(ae.Cause)).Msg("request failed")
 		}
@@ -65,8 +76,68 @@ func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err er
 	if errors.Is(err, context.Canceled) {
 		return connect.NewError(connect.CodeCanceled, errors.New("request cancelled"))
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return connect.NewError(connect.CodeDeadlineExceeded, errors.New("request timed out"))
+	}
 	log.Error().Str("request_id", rid).Str("procedure", procedure).Str("error", redact(err)).Msg("internal error")
 	return connect.NewError(connect.CodeInternal, errors.New("internal error (id "+rid+")"))
+}
+
+// outageBackstop gives a database outage its code even where a store
+// returned the error unclassified or wrapped it as Internal (the rate
+// limiter does): clients and load balancers must see Unavailable and retry,
+// not a 500 per request.
+func outageBackstop(err error) error {
+	cause := err
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		if ae.Code != apperr.Internal || ae.Cause == nil {
+			return err
+		}
+		cause = ae.Cause
+	}
+	if errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		return err
+	}
+	if c := postgres.Classify(cause); apperr.Is(c, apperr.Unavailable) {
+		return c
+	}
+	return err
+}
+
+// unavailableLog bounds the log of Unavailable answers to one line per
+// five seconds.
+var unavailableLog = newBurstLog(5*time.Second, time.Now)
+
+// burstLog lets one event per window through and counts the ones it
+// suppressed, so a burst of identical failures logs a line every few
+// seconds instead of one per request.
+type burstLog struct {
+	window time.Duration
+	now    func() time.Time
+
+	mu         sync.Mutex
+	next       time.Time
+	suppressed int
+}
+
+func newBurstLog(window time.Duration, now func() time.Time) *burstLog {
+	return &burstLog{window: window, now: now}
+}
+
+// allow reports whether this event is logged and, if so, how many were
+// suppressed since the last logged one.
+func (b *burstLog) allow() (ok bool, suppressed int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	if now.Before(b.next) {
+		b.suppressed++
+		return false, 0
+	}
+	suppressed, b.suppressed = b.suppressed, 0
+	b.next = now.Add(b.window)
+	return true, suppressed
 }
 
 func fieldPath(dotted string) *validate.FieldPath {

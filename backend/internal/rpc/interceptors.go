@@ -76,43 +76,70 @@ func bearer(h interface{ Get(string) string }) string {
 }
 
 // admit authenticates the call (unless public) and applies the rule; it
-// returns the context the handler runs with.
-func (a *accessInterceptor) admit(ctx context.Context, procedure string, h interface{ Get(string) string }) (context.Context, error) {
+// returns the context the handler runs with and the call's access state
+// (nil for public calls). A unary call may carry its session check into its
+// first database round trip; a stream is checked before it starts.
+func (a *accessInterceptor) admit(ctx context.Context, procedure string, h interface{ Get(string) string }, unary bool) (context.Context, *access.Call, error) {
 	rule, ok := a.rules[procedure]
 	if !ok {
 		a.log.Error().Str("procedure", procedure).Msg("no access rule; refused")
-		return nil, apperr.ErrPermissionDenied
+		return nil, nil, apperr.ErrPermissionDenied
 	}
 	if rule.Level == access.Public {
-		return ctx, nil
+		return ctx, nil, nil
 	}
 	tok := bearer(h)
 	if tok == "" {
-		return nil, apperr.ErrUnauthenticated
+		return nil, nil, apperr.ErrUnauthenticated
 	}
-	p, err := a.auth.Authenticate(ctx, tok)
+	p, chk, err := a.auth.Authenticate(ctx, tok, unary)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	call := access.NewCall(rule, p, chk)
 	if err := rule.Allow(p); err != nil {
-		if apperr.CodeOf(err) == apperr.PermissionDenied {
-			// Attributable refusals: who (ids only) tried what.
-			a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", procedure).
-				Str("tenant_id", p.TenantID.String()).Str("actor_kind", string(p.Kind)).
-				Str("actor_id", p.ActorID.String()).Msg("permission denied")
+		if chk != nil {
+			// Decided on a remembered principal: the role may have gained
+			// the area since. Decide again on the session's current state.
+			err = a.auth.Settle(ctx, call)
 		}
-		return nil, err
+		if err != nil {
+			if apperr.CodeOf(err) == apperr.PermissionDenied {
+				// Attributable refusals: who (ids only) tried what.
+				a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", procedure).
+					Str("tenant_id", p.TenantID.String()).Str("actor_kind", string(p.Kind)).
+					Str("actor_id", p.ActorID.String()).Msg("permission denied")
+			}
+			return nil, nil, err
+		}
 	}
-	return access.WithPrincipal(ctx, p), nil
+	return access.WithCall(ctx, call), call, nil
+}
+
+// settled makes sure the call paid its session check: a handler that
+// touched no tenant data has it run now, and a failed check refuses the
+// call whatever the handler answered, so nothing it read leaves.
+func (a *accessInterceptor) settled(ctx context.Context, call *access.Call) error {
+	if call == nil {
+		return nil
+	}
+	if call.Pending() != nil {
+		return a.auth.Settle(access.WithoutCall(ctx), call)
+	}
+	return call.Err()
 }
 
 func (a *accessInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		ctx, err := a.admit(ctx, req.Spec().Procedure, req.Header())
+		ctx, call, err := a.admit(ctx, req.Spec().Procedure, req.Header(), true)
 		if err != nil {
 			return nil, err
 		}
-		return next(ctx, req)
+		res, err := next(ctx, req)
+		if serr := a.settled(ctx, call); serr != nil {
+			return nil, serr
+		}
+		return res, err
 	}
 }
 
@@ -122,7 +149,7 @@ func (a *accessInterceptor) WrapStreamingClient(next connect.StreamingClientFunc
 
 func (a *accessInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
 	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
-		ctx, err := a.admit(ctx, conn.Spec().Procedure, conn.RequestHeader())
+		ctx, _, err := a.admit(ctx, conn.Spec().Procedure, conn.RequestHeader(), false)
 		if err != nil {
 			return err
 		}

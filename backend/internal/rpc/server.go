@@ -32,9 +32,12 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/web"
 )
 
-// Authenticator turns a bearer token into the caller (package auth).
+// Authenticator turns a bearer token into the caller (package auth). With
+// mayDefer it may answer from memory and return the session check the call
+// then owes (access.SessionCheck); Settle runs an owed check on its own.
 type Authenticator interface {
-	Authenticate(ctx context.Context, bearer string) (*access.Principal, error)
+	Authenticate(ctx context.Context, bearer string, mayDefer bool) (*access.Principal, access.SessionCheck, error)
+	Settle(ctx context.Context, call *access.Call) error
 }
 
 // Deps are what the handler serves.
@@ -59,6 +62,9 @@ type Deps struct {
 	Development bool
 	// AccessLog selects the requests the access log records.
 	AccessLog config.AccessLog
+	// RPCTimeout is the server deadline of every unary RPC;
+	// DefaultRPCTimeout when zero.
+	RPCTimeout time.Duration
 }
 
 // NewHandler returns the complete HTTP handler of the server.
@@ -80,6 +86,7 @@ func NewHandler(d Deps) http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
+			NewDeadlineInterceptor(d.RPCTimeout),
 			&accessInterceptor{auth: d.Auth, rules: d.Rules, log: d.Log},
 			validate.NewInterceptor(),
 			NewNoNULInterceptor(),

@@ -5,8 +5,11 @@
 // and its record commit together or not at all, and a failed request
 // changes nothing. A read binds the tenant and runs each statement in one
 // pipelined round trip; a read of personal data records who read what with
-// one call (Reader.Audit), written in its own transaction once the read has
-// succeeded. The caller is always the context's principal: a domain never
+// one call (Reader.Audit): once the read has succeeded, its events are
+// queued in one pipelined round trip (audit.Writer.Queue) and chained by a
+// background sweeper seconds later, so audited reads never wait on the
+// tenant's chain head. A read whose events cannot be queued fails: no read
+// of personal data goes unrecorded. The caller is always the context's principal: a domain never
 // passes tenant ids around by hand, and never decides who may call it (the
 // rpc's access rule did that before the domain ran).
 package uow
@@ -20,6 +23,8 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
@@ -27,17 +32,18 @@ import (
 // Runner runs units of work.
 type Runner struct {
 	db    *postgres.DB
+	keys  *keyring.Keyring
 	audit *audit.Writer
 	pages *paging.Codec
 	now   func() time.Time
 }
 
 // New returns a Runner.
-func New(db *postgres.DB, w *audit.Writer, pages *paging.Codec, now func() time.Time) *Runner {
+func New(db *postgres.DB, keys *keyring.Keyring, w *audit.Writer, pages *paging.Codec, now func() time.Time) *Runner {
 	if now == nil {
 		now = time.Now
 	}
-	return &Runner{db: db, audit: w, pages: pages, now: now}
+	return &Runner{db: db, keys: keys, audit: w, pages: pages, now: now}
 }
 
 // Now is the runner's clock (injected; tests move it).
@@ -64,6 +70,12 @@ type Tx struct {
 // this transaction. details hold non-personal facts only (codes, counts).
 func (t *Tx) Record(action string, target Target, details map[string]string) error {
 	return t.r.audit.Write(t.ctx, t.Tx, t.P.TenantID, event(t.P, action, target, details))
+}
+
+// Cipher is the field cipher of the caller's tenant, for personal data
+// (keys are cached; a miss loads them in this transaction).
+func (t *Tx) Cipher() (*keyring.TenantCipher, error) {
+	return t.r.keys.Tenant(t.ctx, t.Tx, t.P.TenantID)
 }
 
 func event(p *access.Principal, action string, target Target, details map[string]string) audit.Event {
@@ -97,10 +109,19 @@ type Reader struct {
 }
 
 // Audit records that the caller read target (SPEC §8: every read of
-// personal data). The event is written when the read succeeds.
+// personal data). The event is queued when the read succeeds.
 func (rd *Reader) Audit(action string, target Target) {
 	rd.events = append(rd.events, event(rd.P, action, target, nil))
 }
+
+// Cipher is the field cipher of the caller's tenant (keys are cached; a
+// miss costs one round trip).
+func (rd *Reader) Cipher() (*keyring.TenantCipher, error) {
+	return rd.r.keys.Tenant(rd.ctx, rd.DB, rd.P.TenantID)
+}
+
+// Context is the call's context (for decryption inside row scans).
+func (rd *Reader) Context() context.Context { return rd.ctx }
 
 // Read runs fn for the caller and then writes the read events fn recorded.
 // A read that fails records nothing and returns the classified error.
@@ -116,14 +137,24 @@ func (r *Runner) Read(ctx context.Context, fn func(rd *Reader) error) error {
 	if len(rd.events) == 0 {
 		return nil
 	}
-	return postgres.Classify(r.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
-		for _, e := range rd.events {
-			if err := r.audit.Write(ctx, tx, p.TenantID, e); err != nil {
-				return err
-			}
+	events := &pgx.Batch{}
+	for _, e := range rd.events {
+		if err := r.audit.Queue(ctx, rd.DB, events, p.TenantID, e); err != nil {
+			return postgres.Classify(err)
 		}
-		return nil
+	}
+	return postgres.Classify(r.db.TenantBatch(ctx, p.TenantID, func(b *pgx.Batch) {
+		b.QueuedQueries = append(b.QueuedQueries, events.QueuedQueries...)
 	}))
+}
+
+// AuditChainer is the sweeper that chains queued read events
+// (audit.Writer.ChainPending); the jobs run it every few seconds.
+func AuditChainer(w *audit.Writer) jobs.Sweeper {
+	return jobs.Sweeper{Name: "audit_events_chained", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, _ time.Time, batch int) (int64, error) {
+		n, err := w.ChainPending(ctx, tx, tenantID, batch)
+		return int64(n), err
+	}}
 }
 
 // ListPage reads one keyset page of l for the reader's tenant, rows and

@@ -2,7 +2,8 @@
 // cached query of the service, so lists and detail views refetch.
 import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
-import { OrganizationService, UnitKind } from "../gen/zeugo/v1/organization_pb.js";
+import { CompanyOrder, OrganizationService, UnitKind, UnitOrder } from "../gen/zeugo/v1/organization_pb.js";
+import { usePagedQuery } from "./paging.js";
 
 const m = OrganizationService.method;
 
@@ -24,8 +25,9 @@ function useInvalidateOrganization(): (deletedId?: string) => Promise<void> {
     });
 }
 
-export function useCompanies() {
-  return useQuery(m.listCompanies, {});
+/** useCompanyList pages through the companies, by name unless the table sorts otherwise. */
+export function useCompanyList() {
+  return usePagedQuery(m.listCompanies, {}, { rows: (res) => res.companies, orderBy: CompanyOrder.NAME });
 }
 
 export function useCompany(id: string | undefined) {
@@ -47,8 +49,9 @@ export function useDeleteCompany() {
   return useMutation(m.deleteCompany, { onSuccess: (_res, req) => invalidate(req.id) });
 }
 
-export function useUnits(kind: UnitKind) {
-  return useQuery(m.listUnits, { kind });
+/** useUnitList pages through the units of one kind, by name unless the table sorts otherwise. */
+export function useUnitList(kind: UnitKind) {
+  return usePagedQuery(m.listUnits, { kind }, { rows: (res) => res.units, orderBy: UnitOrder.NAME });
 }
 
 export function useUnit(id: string | undefined) {

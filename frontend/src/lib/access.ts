@@ -8,6 +8,14 @@ export function hasArea(principal: Principal, area: Area): boolean {
   return principal.areas.includes(Area.ADMINISTRATOR) || principal.areas.includes(area);
 }
 
+/**
+ * hasAnyArea: the rule of a read (zeugo.v1.access lists the areas of which
+ * one suffices); no areas means any signed-in principal.
+ */
+export function hasAnyArea(principal: Principal, areas: readonly Area[]): boolean {
+  return areas.length === 0 || areas.some((area) => hasArea(principal, area));
+}
+
 /** canEditStructure: create, change and delete companies and units. */
 export function canEditStructure(principal: Principal): boolean {
   return !principal.tenantReadOnly && hasArea(principal, Area.COMPANY_STRUCTURE);

@@ -9,3 +9,8 @@ export function formatDateTime(ts: Timestamp | undefined, language: string): str
     timeStyle: "short",
   }).format(timestampDate(ts));
 }
+
+/** formatNumber groups digits as the UI language does: 5.000 in German, 5,000 in English. */
+export function formatNumber(n: number, language: string): string {
+  return new Intl.NumberFormat(language === "en" ? "en-GB" : "de-DE").format(n);
+}

@@ -29,8 +29,24 @@ func (q *Queries) DeleteCompany(ctx context.Context, db DBTX, arg DeleteCompanyP
 	return result.RowsAffected(), nil
 }
 
+const encryptLetterhead = `-- name: EncryptLetterhead :exec
+UPDATE companies SET managing_directors = '', managing_directors_enc = $1
+WHERE tenant_id = $2 AND id = $3
+`
+
+type EncryptLetterheadParams struct {
+	ManagingDirectorsEnc []byte
+	TenantID             uuid.UUID
+	ID                   uuid.UUID
+}
+
+func (q *Queries) EncryptLetterhead(ctx context.Context, db DBTX, arg EncryptLetterheadParams) error {
+	_, err := db.Exec(ctx, encryptLetterhead, arg.ManagingDirectorsEnc, arg.TenantID, arg.ID)
+	return err
+}
+
 const getCompany = `-- name: GetCompany :one
-SELECT id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at
+SELECT id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at, managing_directors_enc
 FROM companies
 WHERE tenant_id = $1 AND id = $2
 `
@@ -62,35 +78,36 @@ func (q *Queries) GetCompany(ctx context.Context, db DBTX, arg GetCompanyParams)
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ManagingDirectorsEnc,
 	)
 	return &i, err
 }
 
 const insertCompany = `-- name: InsertCompany :one
 INSERT INTO companies (id, tenant_id, created_at, updated_at, name, street, postcode, city, country,
-    phone, email, website, register_court, register_number, vat_id, managing_directors, description)
+    phone, email, website, register_court, register_number, vat_id, managing_directors_enc, description)
 VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8,
     $9, $10, $11, $12, $13, $14, $15, $16)
-RETURNING id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at
+RETURNING id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at, managing_directors_enc
 `
 
 type InsertCompanyParams struct {
-	ID                uuid.UUID
-	TenantID          uuid.UUID
-	Now               time.Time
-	Name              string
-	Street            string
-	Postcode          string
-	City              string
-	Country           string
-	Phone             string
-	Email             string
-	Website           string
-	RegisterCourt     string
-	RegisterNumber    string
-	VatID             string
-	ManagingDirectors string
-	Description       string
+	ID                   uuid.UUID
+	TenantID             uuid.UUID
+	Now                  time.Time
+	Name                 string
+	Street               string
+	Postcode             string
+	City                 string
+	Country              string
+	Phone                string
+	Email                string
+	Website              string
+	RegisterCourt        string
+	RegisterNumber       string
+	VatID                string
+	ManagingDirectorsEnc []byte
+	Description          string
 }
 
 func (q *Queries) InsertCompany(ctx context.Context, db DBTX, arg InsertCompanyParams) (*Company, error) {
@@ -109,7 +126,7 @@ func (q *Queries) InsertCompany(ctx context.Context, db DBTX, arg InsertCompanyP
 		arg.RegisterCourt,
 		arg.RegisterNumber,
 		arg.VatID,
-		arg.ManagingDirectors,
+		arg.ManagingDirectorsEnc,
 		arg.Description,
 	)
 	var i Company
@@ -132,37 +149,77 @@ func (q *Queries) InsertCompany(ctx context.Context, db DBTX, arg InsertCompanyP
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ManagingDirectorsEnc,
 	)
 	return &i, err
+}
+
+const legacyLetterheads = `-- name: LegacyLetterheads :many
+SELECT id, managing_directors FROM companies
+WHERE tenant_id = $1 AND managing_directors <> ''
+LIMIT $2
+`
+
+type LegacyLetterheadsParams struct {
+	TenantID uuid.UUID
+	Batch    int32
+}
+
+type LegacyLetterheadsRow struct {
+	ID                uuid.UUID
+	ManagingDirectors string
+}
+
+// Companies whose managing directors are still stored in plain text
+// (written before migration 00006).
+func (q *Queries) LegacyLetterheads(ctx context.Context, db DBTX, arg LegacyLetterheadsParams) ([]*LegacyLetterheadsRow, error) {
+	rows, err := db.Query(ctx, legacyLetterheads, arg.TenantID, arg.Batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*LegacyLetterheadsRow
+	for rows.Next() {
+		var i LegacyLetterheadsRow
+		if err := rows.Scan(&i.ID, &i.ManagingDirectors); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const updateCompany = `-- name: UpdateCompany :one
 UPDATE companies SET name = $1, street = $2, postcode = $3, city = $4, country = $5,
     phone = $6, email = $7, website = $8, register_court = $9,
-    register_number = $10, vat_id = $11, managing_directors = $12,
+    register_number = $10, vat_id = $11, managing_directors = '',
+    managing_directors_enc = $12,
     description = $13, version = version + 1, updated_at = $14
 WHERE tenant_id = $15 AND id = $16 AND version = $17
-RETURNING id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at
+RETURNING id, tenant_id, name, street, postcode, city, country, phone, email, website, register_court, register_number, vat_id, managing_directors, description, version, created_at, updated_at, managing_directors_enc
 `
 
 type UpdateCompanyParams struct {
-	Name              string
-	Street            string
-	Postcode          string
-	City              string
-	Country           string
-	Phone             string
-	Email             string
-	Website           string
-	RegisterCourt     string
-	RegisterNumber    string
-	VatID             string
-	ManagingDirectors string
-	Description       string
-	Now               time.Time
-	TenantID          uuid.UUID
-	ID                uuid.UUID
-	Version           int64
+	Name                 string
+	Street               string
+	Postcode             string
+	City                 string
+	Country              string
+	Phone                string
+	Email                string
+	Website              string
+	RegisterCourt        string
+	RegisterNumber       string
+	VatID                string
+	ManagingDirectorsEnc []byte
+	Description          string
+	Now                  time.Time
+	TenantID             uuid.UUID
+	ID                   uuid.UUID
+	Version              int64
 }
 
 func (q *Queries) UpdateCompany(ctx context.Context, db DBTX, arg UpdateCompanyParams) (*Company, error) {
@@ -178,7 +235,7 @@ func (q *Queries) UpdateCompany(ctx context.Context, db DBTX, arg UpdateCompanyP
 		arg.RegisterCourt,
 		arg.RegisterNumber,
 		arg.VatID,
-		arg.ManagingDirectors,
+		arg.ManagingDirectorsEnc,
 		arg.Description,
 		arg.Now,
 		arg.TenantID,
@@ -205,6 +262,7 @@ func (q *Queries) UpdateCompany(ctx context.Context, db DBTX, arg UpdateCompanyP
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ManagingDirectorsEnc,
 	)
 	return &i, err
 }

@@ -17,6 +17,16 @@ type AuditChainHead struct {
 	Hash       []byte
 	AnchorSeq  int64
 	AnchorHash []byte
+	HeadMac    []byte
+	AnchorMac  []byte
+}
+
+type AuditCheckpoint struct {
+	TenantID  uuid.UUID
+	Seq       int64
+	Hash      []byte
+	CreatedAt time.Time
+	Mac       []byte
 }
 
 type AuditEvent struct {
@@ -55,25 +65,41 @@ type AuditEventsDefault struct {
 	Hash         []byte
 }
 
+type AuditPending struct {
+	TenantID     uuid.UUID
+	ID           uuid.UUID
+	OccurredAt   time.Time
+	ActorType    string
+	ActorID      string
+	Action       string
+	Outcome      string
+	TargetType   string
+	TargetID     string
+	IpEnc        []byte
+	UserAgentEnc []byte
+	Details      string
+}
+
 type Company struct {
-	ID                uuid.UUID
-	TenantID          uuid.UUID
-	Name              string
-	Street            string
-	Postcode          string
-	City              string
-	Country           string
-	Phone             string
-	Email             string
-	Website           string
-	RegisterCourt     string
-	RegisterNumber    string
-	VatID             string
-	ManagingDirectors string
-	Description       string
-	Version           int64
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                   uuid.UUID
+	TenantID             uuid.UUID
+	Name                 string
+	Street               string
+	Postcode             string
+	City                 string
+	Country              string
+	Phone                string
+	Email                string
+	Website              string
+	RegisterCourt        string
+	RegisterNumber       string
+	VatID                string
+	ManagingDirectors    string
+	Description          string
+	Version              int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	ManagingDirectorsEnc []byte
 }
 
 type OrgUnit struct {

@@ -7,7 +7,7 @@ import { errorMessage } from "../../lib/errors.js";
 import type { AnonymousReason } from "../../lib/session.js";
 import { useSession } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage } from "../../lib/validation.js";
-import { BrandMark, IconAlert } from "../shell/icons.js";
+import { BrandMark, IconAlert } from "../../components/icons.js";
 import { LanguageSwitch } from "../shell/LanguageSwitch.js";
 
 const fieldNames = ["email", "password"] as const;

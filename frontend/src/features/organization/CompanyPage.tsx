@@ -12,9 +12,9 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useForm, type UseFormReturnType } from "@mantine/form";
+import type { UseFormReturnType } from "@mantine/form";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import {
@@ -25,16 +25,15 @@ import {
 import { useCompany, useCreateCompany, useDeleteCompany, useUpdateCompany } from "../../api/organization.js";
 import { canEditStructure } from "../../lib/access.js";
 import { isCode } from "../../lib/errors.js";
-import { showFormErrors, showSaveError } from "../../lib/form.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
-import { toFormErrors, validateMessage } from "../../lib/validation.js";
-import { IconTrash } from "../shell/icons.js";
-import { PageHeader } from "../shell/PageHeader.js";
-import { ConfirmDeleteModal } from "./ConfirmDeleteModal.js";
-import { FormAlerts } from "./FormAlerts.js";
-import { UnsavedChangesGuard } from "./UnsavedChangesGuard.js";
-import { ErrorAlert } from "../shell/ErrorAlert.js";
+import { saveCall, useEntityForm } from "../../lib/use-entity-form.js";
+import { IconTrash } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { ConfirmDeleteModal } from "../../components/ConfirmDeleteModal.js";
+import { FormAlerts } from "../../components/FormAlerts.js";
+import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
 
 type CompanyValues = Omit<CompanyFields, "$typeName" | "$unknown">;
 
@@ -77,13 +76,6 @@ function valuesOf(fields: CompanyFields | undefined): CompanyValues {
   return out;
 }
 
-/** Leading/trailing blanks are never meant; trimming avoids a pattern error the user cannot see. */
-function trimmed(values: CompanyValues): CompanyValues {
-  const out = { ...values };
-  for (const k of fieldOrder) out[k] = values[k].trim();
-  return out;
-}
-
 /** unknownId: a malformed id in the URL (InvalidArgument) is simply an unknown company. */
 function unknownId(err: unknown): unknown {
   return isCode(err, Code.InvalidArgument) ? new ConnectError("", Code.NotFound) : err;
@@ -101,31 +93,25 @@ export function CompanyPage() {
   const create = useCreateCompany();
   const update = useUpdateCompany();
   const remove = useDeleteCompany();
-  const [formError, setFormError] = useState<string | undefined>();
-  const [conflict, setConflict] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const form = useForm<CompanyValues>({ mode: "controlled", initialValues: emptyValues });
-
-  const alertRef = useRef<HTMLDivElement>(null);
-  // Set once saved or deleted, so the navigation that follows is not stopped.
-  const done = useRef(false);
-  const isDirty = useCallback(() => canEdit && !done.current && form.isDirty(), [canEdit, form]);
   const company = query.data?.company;
   const loadedVersion = company?.version;
-
-  // A form-level message appears above the form; the Save button is below it.
-  useEffect(() => {
-    if (conflict || formError) alertRef.current?.scrollIntoView({ block: "center", behavior: "smooth" });
-  }, [conflict, formError]);
-
-  // Fill the form when the company (or a newer version after reload) arrives.
-  useEffect(() => {
-    if (company) {
-      const values = valuesOf(company.fields);
-      form.setValues(values);
-      form.resetDirty(values);
-    }
-  }, [company?.id, loadedVersion]);
+  const entity = useEntityForm<CompanyValues>({
+    initialValues: emptyValues,
+    fieldOrder,
+    loaded: company && { key: `${company.id}/${company.version}`, values: valuesOf(company.fields) },
+    save: (fields) =>
+      isNew
+        ? saveCall(CreateCompanyRequestSchema, { fields }, (req) => create.mutateAsync(req))
+        : saveCall(UpdateCompanyRequestSchema, { id, version: loadedVersion ?? 0n, fields }, (req) => update.mutateAsync(req)),
+    onSaved: (fields) => {
+      notifySuccess(t, t(isNew ? "company.created" : "company.updated", { name: fields.name }));
+      void navigate("/organisation/companies");
+    },
+    reload: () => void query.refetch(),
+  });
+  const { form } = entity;
+  const isDirty = useCallback(() => canEdit && entity.isDirty(), [canEdit, entity.isDirty]);
 
   if (isNew && !canEdit) {
     return (
@@ -160,35 +146,6 @@ export function CompanyPage() {
     );
   }
 
-  const submit = form.onSubmit(async (raw) => {
-    setFormError(undefined);
-    setConflict(false);
-    const fields = trimmed(raw);
-    const schema = isNew ? CreateCompanyRequestSchema : UpdateCompanyRequestSchema;
-    const { violations } = isNew
-      ? validateMessage(CreateCompanyRequestSchema, { fields })
-      : validateMessage(UpdateCompanyRequestSchema, { id, version: loadedVersion ?? 0n, fields });
-    if (violations.length > 0) {
-      const errors = toFormErrors(violations, t, { prefix: "fields.", known: fieldOrder });
-      if (!showFormErrors(form, errors, fieldOrder)) setFormError(errors.other.join(" "));
-      return;
-    }
-    try {
-      if (isNew) {
-        await create.mutateAsync({ fields });
-        notifySuccess(t, t("company.created", { name: fields.name }));
-      } else {
-        await update.mutateAsync({ id, version: loadedVersion ?? 0n, fields });
-        notifySuccess(t, t("company.updated", { name: fields.name }));
-      }
-      done.current = true;
-      void navigate("/organisation/companies");
-    } catch (err) {
-      showSaveError(err, { form, schema, order: fieldOrder, t, setFormError, setConflict });
-    }
-  });
-
-  const saving = create.isPending || update.isPending;
   const readOnly = !canEdit;
 
   return (
@@ -204,20 +161,9 @@ export function CompanyPage() {
         </Text>
       )}
       <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }} maw={960}>
-        <form onSubmit={submit} noValidate aria-label={title}>
+        <form onSubmit={entity.submit} noValidate aria-label={title}>
           <Stack gap="xl">
-            {(conflict || formError) && (
-              <Stack gap="sm" ref={alertRef}>
-                <FormAlerts
-                  conflict={conflict}
-                  formError={formError}
-                  onReload={() => {
-                    setConflict(false);
-                    void query.refetch();
-                  }}
-                />
-              </Stack>
-            )}
+            <FormAlerts {...entity.alerts} />
             <Section title={t("company.sectionGeneral")}>
               <Grid.Col span={12}>
                 <Field form={form} name="name" label={t("company.fields.name")} description={t("company.fields.nameHint")} required readOnly={readOnly} maxLength={200} />
@@ -288,7 +234,7 @@ export function CompanyPage() {
             <Group justify="space-between">
               <Group gap="sm">
                 {canEdit && (
-                  <Button type="submit" loading={saving}>
+                  <Button type="submit" loading={entity.saving}>
                     {t("common.save")}
                   </Button>
                 )}
@@ -316,7 +262,7 @@ export function CompanyPage() {
             await remove.mutateAsync({ id: company.id });
             setConfirmDelete(false);
             notifySuccess(t, t("company.deleted", { name }));
-            done.current = true;
+            entity.markDone();
             void navigate("/organisation/companies");
           }}
         />

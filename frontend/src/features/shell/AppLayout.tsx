@@ -19,27 +19,11 @@ import { Link, Outlet, useLocation, useMatch } from "react-router";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { displayName } from "../../lib/access.js";
 import { useSession } from "../../lib/session-context.js";
-import { unitKinds, unitKindSlugs } from "../organization/unit-kinds.js";
-import {
-  BrandMark,
-  IconBuilding,
-  IconHierarchy,
-  IconHome,
-  IconId,
-  IconLock,
-  IconLogout,
-  IconMapPin,
-  IconUsersGroup,
-} from "./icons.js";
+import { BrandMark, IconLock, IconLogout } from "../../components/icons.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
-import { focusPageHeading } from "./PageHeader.js";
-
-const unitIcons = {
-  locations: <IconMapPin />,
-  departments: <IconUsersGroup />,
-  "org-units": <IconHierarchy />,
-  "employee-types": <IconId />,
-} as const;
+import { focusPageHeading } from "../../components/PageHeader.js";
+import { mayOpen, visibleNavigation } from "./navigation.js";
+import { NotFoundPage } from "./NotFoundPage.js";
 
 /** AppLayout is the signed-in frame: header, navigation, main content. */
 export function AppLayout({ principal, focusOnMount }: { principal: Principal; focusOnMount: boolean }) {
@@ -106,24 +90,23 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
 
       <AppShell.Navbar p="sm" id="main-navigation" aria-label={t("app.mainNavigation")} component="nav">
         <AppShell.Section grow component={ScrollArea}>
-          <NavItem to="/" end label={t("nav.start")} icon={<IconHome />} />
-          {/* Every area of SPEC §3.2 appears here once it is built; the
-              Foundation has the company structure, which every signed-in user
-              may read (changes need the Unternehmen area: canEditStructure). */}
-          <Text size="xs" fw={700} c="dimmed" mt="lg" mb={6} px="sm" className="nav-section-label" id="nav-structure">
-            {t("nav.companyStructure")}
-          </Text>
-          <div role="group" aria-labelledby="nav-structure">
-            <NavItem to="/organisation/companies" label={t("nav.companies")} icon={<IconBuilding />} />
-            {unitKindSlugs.map((slug) => (
-              <NavItem
-                key={slug}
-                to={`/organisation/${slug}`}
-                label={t(`nav.${unitKinds[slug].navKey}`)}
-                icon={unitIcons[slug]}
-              />
-            ))}
-          </div>
+          {/* Generated from the navigation table, without what the role cannot use. */}
+          {visibleNavigation(principal).map((section) =>
+            section.labelKey ? (
+              <div key={section.id}>
+                <Text size="xs" fw={700} c="dimmed" mt="lg" mb={6} px="sm" className="nav-section-label" id={`nav-${section.id}`}>
+                  {t(section.labelKey)}
+                </Text>
+                <div role="group" aria-labelledby={`nav-${section.id}`}>
+                  {section.entries.map((e) => (
+                    <NavItem key={e.path} to={e.path} end={e.end} label={t(e.labelKey)} icon={<e.icon />} />
+                  ))}
+                </div>
+              </div>
+            ) : (
+              section.entries.map((e) => <NavItem key={e.path} to={e.path} end={e.end} label={t(e.labelKey)} icon={<e.icon />} />)
+            ),
+          )}
         </AppShell.Section>
       </AppShell.Navbar>
 
@@ -141,7 +124,8 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
             {t("app.readOnlyBanner")}
           </Alert>
         )}
-        <Outlet />
+        {/* A page of an area the role lacks: say so instead of a screen whose every call fails. */}
+        {mayOpen(principal, location.pathname) ? <Outlet /> : <NotFoundPage forbidden />}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useRouteError } from "react-router";
-import { IconAlert } from "./icons.js";
+import { IconAlert } from "../../components/icons.js";
 
 /**
  * RouteError replaces a screen that failed to render, instead of leaving a

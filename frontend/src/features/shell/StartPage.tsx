@@ -3,42 +3,45 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { canEditStructure, displayName } from "../../lib/access.js";
 import { usePrincipal } from "../../lib/session-context.js";
-import { unitKinds, unitKindSlugs } from "../organization/unit-kinds.js";
-import { IconBuilding, IconChevronRight } from "./icons.js";
-import { PageHeader } from "./PageHeader.js";
+import { IconBuilding, IconChevronRight } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { visibleNavigation } from "./navigation.js";
 
-/** StartPage greets the user and leads to the areas their role grants. */
+/** StartPage greets the user and leads to the areas their role grants (from the navigation table). */
 export function StartPage() {
   const { t } = useTranslation();
   const principal = usePrincipal();
+  const structure = visibleNavigation(principal).find((s) => s.id === "structure");
+  const intro = canEditStructure(principal) ? "start.intro" : structure ? "start.introReadOnly" : "start.introPlain";
   return (
     <>
       <PageHeader
         title={t("start.greeting", { name: principal.firstName || displayName(principal) })}
-        intro={t(canEditStructure(principal) ? "start.intro" : "start.introReadOnly", { tenant: principal.tenantName })}
+        intro={t(intro, { tenant: principal.tenantName })}
       />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <Card withBorder radius="lg" padding="lg">
-          <Group gap="md" align="flex-start" wrap="nowrap">
-            <ThemeIcon size={44} radius="md" variant="light">
-              <IconBuilding size={24} />
-            </ThemeIcon>
-            <Stack gap={6}>
-              <Title order={2} fz="h4">
-                {t("start.structureTitle")}
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t("start.structureText")}
-              </Text>
-              <Stack gap={4} mt="xs">
-                <StartLink to="/organisation/companies" label={t("nav.companies")} />
-                {unitKindSlugs.map((slug) => (
-                  <StartLink key={slug} to={`/organisation/${slug}`} label={t(`nav.${unitKinds[slug].navKey}`)} />
-                ))}
+        {structure && (
+          <Card withBorder radius="lg" padding="lg">
+            <Group gap="md" align="flex-start" wrap="nowrap">
+              <ThemeIcon size={44} radius="md" variant="light">
+                <IconBuilding size={24} />
+              </ThemeIcon>
+              <Stack gap={6}>
+                <Title order={2} fz="h4">
+                  {t("start.structureTitle")}
+                </Title>
+                <Text size="sm" c="dimmed">
+                  {t("start.structureText")}
+                </Text>
+                <Stack gap={4} mt="xs">
+                  {structure.entries.map((e) => (
+                    <StartLink key={e.path} to={e.path} label={t(e.labelKey)} />
+                  ))}
+                </Stack>
               </Stack>
-            </Stack>
-          </Group>
-        </Card>
+            </Group>
+          </Card>
+        )}
       </SimpleGrid>
     </>
   );

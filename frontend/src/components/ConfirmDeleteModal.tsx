@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../lib/errors.js";
+import { errorMessage } from "../lib/errors.js";
 
 /**
  * ConfirmDeleteModal asks before deleting. Focus starts on "Abbrechen", the

@@ -1,6 +1,6 @@
 import { Alert, Button, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../lib/errors.js";
+import { errorMessage } from "../lib/errors.js";
 import { IconAlert } from "./icons.js";
 
 /** ErrorAlert shows why loading failed and offers to try again. */

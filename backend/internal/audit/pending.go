@@ -1,0 +1,94 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zeugo/zeugo/backend/internal/keyring"
+)
+
+// Queue adds e to b as a pending event of tenantID (table audit_pending):
+// the read it records and the record travel in one round trip, and the
+// chainer (ChainPending) appends it to the chain seconds later. For reads of
+// personal data, whose audit must not serialise every read of a tenant on
+// its chain head. q, bound to the tenant, loads the tenant key if it is not
+// cached (the IP and user agent are sealed before queueing). b must be
+// bound to tenantID.
+func (w *Writer) Queue(ctx context.Context, q keyring.Querier, b *pgx.Batch, tenantID uuid.UUID, e Event) error {
+	r, err := w.prepare(ctx, q, tenantID, e, w.now().UTC().Truncate(time.Microsecond))
+	if err != nil {
+		return err
+	}
+	b.Queue(`INSERT INTO audit_pending (tenant_id, id, occurred_at, actor_type, actor_id, action, outcome,
+			target_type, target_id, ip_enc, user_agent_enc, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		r.TenantID, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
+		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details)
+	return nil
+}
+
+// ChainPending appends up to limit pending events of tenantID to its chain,
+// oldest first, and removes them from audit_pending, all inside tx (bound
+// to the tenant); it returns how many. A chained event's occurred_at is the
+// time it was chained — so that seq and time grow together and expiring a
+// day's partition never cuts the chain — and its details carry the time of
+// the read itself as "read_at" (RFC 3339, microseconds).
+func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, limit int) (int, error) {
+	var due bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM audit_pending WHERE tenant_id = $1)`, tenantID).Scan(&due); err != nil || !due {
+		return 0, err
+	}
+	at := w.now().UTC().Truncate(time.Microsecond)
+	if err := w.ensurePartition(ctx, tx, at); err != nil {
+		return 0, err
+	}
+	// The head lock serialises chainers of this tenant: a second one waits
+	// here and then sees only what the first left pending.
+	seq, prev, err := w.lockHead(ctx, tx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.Query(ctx, `SELECT id, occurred_at, actor_type, actor_id, action, outcome, target_type, target_id,
+			ip_enc, user_agent_enc, details
+		FROM audit_pending WHERE tenant_id = $1 ORDER BY occurred_at, id LIMIT $2`, tenantID, limit)
+	if err != nil {
+		return 0, fmt.Errorf("pending audit events: %w", err)
+	}
+	pending, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Record, error) {
+		r := Record{TenantID: tenantID}
+		err := row.Scan(&r.ID, &r.OccurredAt, &r.ActorType, &r.ActorID, &r.Action, &r.Outcome, &r.TargetType, &r.TargetID,
+			&r.IPEnc, &r.UserAgentEnc, &r.Details)
+		return r, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]uuid.UUID, len(pending))
+	for i := range pending {
+		r := &pending[i]
+		ids[i] = r.ID
+		details := map[string]string{}
+		if err := json.Unmarshal([]byte(r.Details), &details); err != nil {
+			return 0, fmt.Errorf("pending audit event %s: details: %w", r.ID, err)
+		}
+		details["read_at"] = r.OccurredAt.UTC().Format(time.RFC3339Nano)
+		b, err := json.Marshal(details) // sorted keys: canonical
+		if err != nil {
+			return 0, err
+		}
+		r.Details, r.OccurredAt = string(b), at
+		if err := w.appendRecord(ctx, tx, tenantID, r, seq, prev, at); err != nil {
+			return 0, err
+		}
+		seq, prev = r.Seq, r.Hash
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM audit_pending WHERE tenant_id = $1 AND id = ANY($2)`, tenantID, ids); err != nil {
+		return 0, fmt.Errorf("pending audit events: %w", err)
+	}
+	return len(pending), nil
+}

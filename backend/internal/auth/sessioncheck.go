@@ -1,0 +1,143 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/zeugo/zeugo/backend/internal/access"
+)
+
+// sessionCheckSQL validates the session named by a token and returns the
+// areas and tenant status of its user, or no row when the session is gone,
+// revoked, expired, or its user or tenant may no longer sign in. The
+// data-modifying CTE extends the idle timeout, written at most once a
+// minute per session. One statement, so it can be pipelined in front of a
+// call's own statement (access.SessionCheck). When the session may no
+// longer act the statement fails (division by zero, SQLSTATE 22012, on the
+// one NULL row of the outer join) instead of returning no row: the failure
+// aborts the implicit transaction of the pipeline, so no statement queued
+// behind the check runs — not even a write.
+const sessionCheckSQL = `WITH live AS (
+		SELECT r.areas, t.status
+		FROM sessions s
+		JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+		JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
+		JOIN tenants t ON t.id = s.tenant_id
+		WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
+		  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
+		  AND u.status = 'active' AND t.status IN ('active', 'terminated')
+	), touch AS (
+		UPDATE sessions SET last_seen_at = $4, idle_expires_at = LEAST($5, absolute_expires_at)
+		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
+		RETURNING 1
+	)
+	SELECT live.areas, live.status
+	FROM (VALUES (1)) AS one LEFT JOIN live ON true
+	WHERE 1 / (CASE WHEN live.status IS NULL THEN 0 ELSE 1 END) = 1`
+
+// sessionRefused is the SQLSTATE of sessionCheckSQL for a session that may
+// no longer act (division_by_zero, raised on purpose).
+const sessionRefused = "22012"
+
+// sessionCheck is one call's check of its session.
+type sessionCheck struct {
+	ids   tokenIDs
+	now   time.Time
+	idle  time.Duration
+	cache *principalCache
+}
+
+var _ access.SessionCheck = (*sessionCheck)(nil)
+
+// Statement implements access.SessionCheck.
+func (c *sessionCheck) Statement() (string, []any) {
+	return sessionCheckSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-time.Minute)}
+}
+
+// Scan implements access.SessionCheck; it also refreshes the cache.
+func (c *sessionCheck) Scan(row pgx.Row) (*access.Principal, error) {
+	var areas []string
+	var status string
+	err := row.Scan(&areas, &status)
+	var pgErr *pgconn.PgError
+	if errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr) && pgErr.Code == sessionRefused {
+		c.cache.drop(c.ids.SessionID)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := userPrincipal(c.ids.TenantID, c.ids.UserID, areas, status)
+	p.SessionID = c.ids.SessionID
+	c.cache.put(p, c.now)
+	return p, nil
+}
+
+// principalCache remembers the principal of each recently checked session.
+// It never replaces the check — every call still runs it, pipelined with
+// its first statement — it only lets the access decision be made before
+// that round trip; the check's fresh answer then confirms or refuses the
+// call (access.Call.Settle).
+type principalCache struct {
+	mu      sync.Mutex
+	entries map[uuid.UUID]cachedPrincipal
+	ttl     time.Duration
+}
+
+type cachedPrincipal struct {
+	p  access.Principal
+	at time.Time
+}
+
+// maxCachedSessions bounds the cache; it is cleared when full.
+const maxCachedSessions = 20000
+
+func newPrincipalCache(ttl time.Duration) *principalCache {
+	return &principalCache{entries: map[uuid.UUID]cachedPrincipal{}, ttl: ttl}
+}
+
+func (c *principalCache) get(ids tokenIDs, now time.Time) (*access.Principal, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[ids.SessionID]
+	if !ok || now.Sub(e.at) > c.ttl || e.p.UserID != ids.UserID || e.p.TenantID != ids.TenantID {
+		return nil, false
+	}
+	p := e.p
+	p.Areas = append([]access.Area(nil), e.p.Areas...)
+	return &p, true
+}
+
+func (c *principalCache) put(p *access.Principal, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= maxCachedSessions {
+		clear(c.entries)
+	}
+	c.entries[p.SessionID] = cachedPrincipal{p: *p, at: now}
+}
+
+func (c *principalCache) drop(sessionID uuid.UUID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, sessionID)
+}
+
+// Settle runs the check a call still owes in a round trip of its own (for
+// calls whose handler touched no tenant data, and for refusals made on a
+// cached principal).
+func (a *Authenticator) Settle(ctx context.Context, call *access.Call) error {
+	chk := call.Pending()
+	if chk == nil {
+		return call.Err()
+	}
+	c := chk.(*sessionCheck)
+	fresh, err := checkSession(access.WithoutCall(ctx), a.db, c)
+	return call.Settle(fresh, err)
+}

@@ -1,0 +1,74 @@
+package organization_test
+
+import (
+	"context"
+	"testing"
+
+	"connectrpc.com/connect"
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/apptest"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
+)
+
+// TestLegacyLetterheadsAreEncryptedByTheCleanupJob: managing directors
+// written in plain text before migration 00006 read back unchanged, and the
+// cleanup job's sweeper moves them into the encrypted column.
+func TestLegacyLetterheadsAreEncryptedByTheCleanupJob(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Alt GmbH", "admin@alt.example")
+	c := signIn(t, env, ten, apptest.Connect)
+	ctx := context.Background()
+	co, err := c.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Alt GmbH"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := co.Msg.GetCompany().GetId()
+	// The state of a row written before 00006.
+	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE companies SET managing_directors = 'Hedwig Altbestand', managing_directors_enc = NULL WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() string {
+		t.Helper()
+		g, err := c.GetCompany(ctx, connect.NewRequest(&zeugov1.GetCompanyRequest{Id: id}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.Msg.GetCompany().GetFields().GetManagingDirectors()
+	}
+	if got := get(); got != "Hedwig Altbestand" {
+		t.Fatalf("legacy row reads %q", got)
+	}
+	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.Sweepers, Log: zerolog.Nop()}
+	res, err := w.Run(ctx)
+	if err != nil || res.Swept["letterheads_encrypted"] != 1 {
+		t.Fatalf("sweep: %+v, %v", res.Swept, err)
+	}
+	var plain string
+	var enc []byte
+	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT managing_directors, managing_directors_enc FROM companies WHERE id = $1`, id).Scan(&plain, &enc)
+	})
+	if err != nil || plain != "" || len(enc) == 0 {
+		t.Fatalf("after the sweep: plain %q, %d encrypted bytes, %v", plain, len(enc), err)
+	}
+	if got := get(); got != "Hedwig Altbestand" {
+		t.Fatalf("encrypted row reads %q", got)
+	}
+	if res, err := w.Run(ctx); err != nil || res.Swept["letterheads_encrypted"] != 0 {
+		t.Fatalf("second sweep: %+v, %v", res.Swept, err)
+	}
+}

@@ -1,0 +1,86 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { Route, Routes } from "react-router";
+import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { providers, signedIn, testPrincipal } from "../../test/render.js";
+import { AppLayout } from "./AppLayout.js";
+import { entryFor, mayOpen, visibleNavigation } from "./navigation.js";
+
+afterEach(cleanup);
+
+const paths = (areas: Area[]) => visibleNavigation(testPrincipal(areas)).flatMap((s) => s.entries.map((e) => e.path));
+const structure = [
+  "/organisation/companies",
+  "/organisation/locations",
+  "/organisation/departments",
+  "/organisation/org-units",
+  "/organisation/employee-types",
+];
+
+describe("navigation table", () => {
+  it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
+    expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
+    expect(paths([Area.EMPLOYEES])).toEqual(["/", ...structure]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure]);
+    expect(paths([Area.USERS, Area.ROLES])).toEqual(["/"]);
+    expect(paths([])).toEqual(["/"]);
+    // A section with nothing left is dropped with its heading.
+    expect(visibleNavigation(testPrincipal([Area.USERS])).map((s) => s.id)).toEqual(["main"]);
+  });
+
+  it("guards every sub-path of an entry, and nothing else", () => {
+    expect(entryFor("/organisation/locations/new")?.path).toBe("/organisation/locations");
+    expect(entryFor("/organisation/companies/0193-abc")?.path).toBe("/organisation/companies");
+    expect(entryFor("/")?.path).toBe("/");
+    expect(entryFor("/organisation/companiesX")).toBeUndefined();
+    expect(entryFor("/gibt-es-nicht")).toBeUndefined();
+    const usersOnly = testPrincipal([Area.USERS]);
+    expect(mayOpen(usersOnly, "/organisation/companies/0193-abc")).toBe(false);
+    expect(mayOpen(usersOnly, "/organisation/employee-types")).toBe(false);
+    expect(mayOpen(usersOnly, "/")).toBe(true);
+    expect(mayOpen(usersOnly, "/gibt-es-nicht")).toBe(true);
+    expect(mayOpen(testPrincipal([Area.EMPLOYEES]), "/organisation/departments/new")).toBe(true);
+  });
+});
+
+async function renderLayout(areas: Area[], path: string) {
+  const principal = testPrincipal(areas);
+  const session = await signedIn(principal);
+  render(
+    <Routes>
+      <Route path="/" element={<AppLayout principal={principal} focusOnMount={false} />}>
+        <Route path="*" element={<h1>Seiteninhalt</h1>} />
+      </Route>
+    </Routes>,
+    { wrapper: providers(undefined, path, session) },
+  );
+  return within(screen.getByRole("navigation", { name: "Hauptnavigation" }));
+}
+
+describe("AppLayout", () => {
+  it("renders the navigation from the table, filtered by the principal's areas", async () => {
+    const nav = await renderLayout([Area.EMPLOYEES], "/");
+    expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual([
+      "Start",
+      "Unternehmen",
+      "Standorte",
+      "Abteilungen",
+      "Organisationseinheiten",
+      "Mitarbeitertypen",
+    ]);
+    expect(nav.getByRole("group", { name: "Unternehmensstruktur" })).toBeTruthy();
+  });
+
+  it("shows 'no access' instead of a page of an area the role lacks", async () => {
+    const nav = await renderLayout([Area.USERS], "/organisation/locations/new");
+    expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual(["Start"]);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Kein Zugriff");
+    expect(screen.queryByText("Seiteninhalt")).toBeNull();
+  });
+
+  it("shows the page itself to a principal with the area", async () => {
+    await renderLayout([Area.COMPANY_STRUCTURE], "/organisation/locations/new");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Seiteninhalt");
+  });
+});
