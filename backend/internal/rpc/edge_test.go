@@ -2,6 +2,7 @@ package rpc_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -290,5 +291,52 @@ func TestRefusalsAndAccessLogCarryRequestIDAndClientNetwork(t *testing.T) {
 	}
 	if text := env.Log.String(); strings.Contains(text, email) || strings.Contains(text, "unbekannt") || strings.Contains(text, "127.0.0.1") {
 		t.Errorf("the log holds the email or the full client address:\n%s", text)
+	}
+}
+
+// Health and reflection answer before any authentication: a gzip bomb sent
+// to them must be refused by the same capped decompressor.
+func TestGzipBombOnHealthAndReflectionIsRefusedToo(t *testing.T) {
+	env := apptest.New(t)
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	_, _ = zw.Write(make([]byte, 32<<20))
+	_ = zw.Close()
+	for _, path := range []string{"/grpc.health.v1.Health/Check", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"} {
+		t.Run(path, func(t *testing.T) {
+			count, stop := rpc.CountInflated()
+			defer stop()
+			ct := "application/proto"
+			if strings.Contains(path, "Reflection") {
+				ct = "application/grpc" // reflection is a stream: gRPC framing, compressed flag set
+			}
+			body := bomb.Bytes()
+			req, _ := http.NewRequest(http.MethodPost, env.Server.URL+path, bytes.NewReader(body))
+			req.Header.Set("Content-Type", ct)
+			if ct == "application/grpc" {
+				framed := make([]byte, 5+len(body))
+				framed[0] = 1
+				binary.BigEndian.PutUint32(framed[1:5], uint32(len(body)))
+				copy(framed[5:], body)
+				req, _ = http.NewRequest(http.MethodPost, env.Server.URL+path, bytes.NewReader(framed))
+				req.Header.Set("Content-Type", ct)
+				req.Header.Set("Grpc-Encoding", "gzip")
+				req.Header.Set("Te", "trailers")
+			} else {
+				req.Header.Set("Content-Encoding", "gzip")
+			}
+			res, err := env.HTTPClient().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK && res.Header.Get("Grpc-Status") == "0" {
+				t.Fatal("the bomb was answered with success")
+			}
+			if n := count(); n == 0 || n > rpc.MaxRequestBytes+1 {
+				t.Fatalf("inflated %d bytes through the capped decompressor; want 1..%d", n, rpc.MaxRequestBytes+1)
+			}
+		})
 	}
 }

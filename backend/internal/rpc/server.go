@@ -83,6 +83,15 @@ func NewHandler(d Deps) http.Handler {
 	reg.MustRegister(requests, latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newPoolCollector(d.Pool))
 
+	// Limits every handler gets, including health and reflection, which are
+	// served before any authentication: the request size, the capped gzip
+	// reader (a small compressed body must not inflate to gigabytes) and
+	// codecs whose errors name no Go types.
+	limits := []connect.HandlerOption{
+		cappedGzip(MaxRequestBytes),
+		codecs(),
+		connect.WithReadMaxBytes(MaxRequestBytes),
+	}
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(
 			&observeInterceptor{log: d.Log, requests: requests, latency: latency},
@@ -91,29 +100,27 @@ func NewHandler(d Deps) http.Handler {
 			validate.NewInterceptor(),
 			NewNoNULInterceptor(),
 		),
-		cappedGzip(MaxRequestBytes),
-		codecs(),
 		// Below ~8 KiB a response fits the first TCP congestion window
 		// (10 segments ≈ 14 KB) anyway: compressing it saves no round trip
 		// and cost an eighth of the CPU of a list call.
 		connect.WithCompressMinBytes(8 << 10),
-		connect.WithReadMaxBytes(MaxRequestBytes),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
 			rid := requestinfo.From(ctx).RequestID
 			d.Log.Error().Str("request_id", rid).Str("procedure", spec.Procedure).Str("panic", fmt.Sprint(p)).Msg("panic in handler")
 			return connect.NewError(connect.CodeInternal, errors.New("internal error (id "+rid+")"))
 		}),
 	}
+	opts = append(opts, limits...)
 	mux := http.NewServeMux()
 	services := make([]string, 0, len(d.Services))
 	for _, s := range d.Services {
 		mux.Handle(s.Handler(opts...))
 		services = append(services, s.Name)
 	}
-	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
+	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...), limits...))
 	reflector := grpcreflect.NewStaticReflector(services...)
-	mux.Handle(grpcreflect.NewHandlerV1(reflector))
-	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+	mux.Handle(grpcreflect.NewHandlerV1(reflector, limits...))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, limits...))
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -121,6 +121,13 @@ type PlatformKey struct {
 	CreatedAt   time.Time
 }
 
+type RateBackoff struct {
+	Key      []byte
+	Attempts int32
+	Failures int32
+	LastAt   time.Time
+}
+
 type RateLimit struct {
 	Key         []byte
 	WindowStart time.Time
