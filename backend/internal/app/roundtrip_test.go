@@ -148,3 +148,73 @@ func TestRefusedSessionCheckAbortsWhatRidesBehindIt(t *testing.T) {
 		t.Fatalf("rows written behind the refused check: %d (%v)", n, err)
 	}
 }
+
+// TestRuleRefusalAndEarlierRefusalWriteNothing: a check that still finds
+// the session but whose rule now refuses (the role lost its area) is
+// decided after the pipeline ran — so everything behind the check runs
+// read-only; and once a call was refused, no later statement of it reaches
+// tenant data (a handler that carries on after the error).
+func TestRuleRefusalAndEarlierRefusalWriteNothing(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Regel GmbH", "admin@regel.example")
+	ctx := context.Background()
+	login, err := env.AuthClient(env.HTTPClient(), apptest.Connect).Login(ctx, connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := login.Msg.GetTokens().GetAccessToken()
+	if _, _, err := env.App.Auth.Authenticate(ctx, token, false); err != nil {
+		t.Fatal(err)
+	}
+	owing := func() (context.Context, *access.Call) {
+		p, chk, err := env.App.Auth.Authenticate(ctx, token, true)
+		if err != nil || chk == nil {
+			t.Fatalf("want an owed check: %v", err)
+		}
+		rule := access.Rule{Level: access.Write, Areas: []access.Area{access.AreaCompanyStructure}, Kinds: []access.Kind{access.KindUser}}
+		call := access.NewCall(rule, p, chk)
+		return access.WithCall(ctx, call), call
+	}
+	insert := `INSERT INTO org_units (id, tenant_id, kind, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'location', $2, now(), now())`
+	count := func(name string) int {
+		t.Helper()
+		var n int
+		err := pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, `SELECT count(*) FROM org_units WHERE name = $1`, name).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// The reader is read-only even for a session in good standing.
+	cctx, _ := owing()
+	if _, err := env.App.DB.Tenant(ten.TenantID).Exec(cctx, insert, ten.TenantID, "Leser"); err == nil || count("Leser") != 0 {
+		t.Fatalf("a write through the reader: %v, %d rows", err, count("Leser"))
+	}
+
+	// The role loses the area: the check finds the session, the rule refuses.
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE roles SET areas = '{letter_texts}' WHERE tenant_id = $1`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	cctx, call := owing()
+	err = env.App.DB.TenantBatch(cctx, ten.TenantID, func(b *pgx.Batch) { b.Queue(insert, ten.TenantID, "Ohne Recht") })
+	if !errors.Is(err, apperr.ErrPermissionDenied) || count("Ohne Recht") != 0 {
+		t.Fatalf("batch behind a rule refusal: %v, %d rows", err, count("Ohne Recht"))
+	}
+	// The handler carries on regardless: nothing reaches the database.
+	ran := false
+	err = env.App.DB.TenantTx(cctx, ten.TenantID, func(tx pgx.Tx) error {
+		ran = true
+		_, err := tx.Exec(cctx, insert, ten.TenantID, "Danach")
+		return err
+	})
+	if !errors.Is(err, call.Err()) || ran || count("Danach") != 0 {
+		t.Fatalf("after the refusal: %v (ran %v, %d rows)", err, ran, count("Danach"))
+	}
+}

@@ -21,7 +21,8 @@ type DBTX interface {
 
 // Tenant returns a DBTX whose every statement runs in its own implicit
 // transaction bound to tenantID, pipelined with the binding: one round
-// trip per statement. For reads outside a unit of work's transaction.
+// trip per statement. For reads outside a unit of work's transaction: the
+// statement runs read-only (a write fails with SQLSTATE 25006).
 func (db *DB) Tenant(tenantID uuid.UUID) DBTX { return tenantConn{db: db, tenantID: tenantID} }
 
 type tenantConn struct {
@@ -37,11 +38,17 @@ func (c tenantConn) send(ctx context.Context, sql string, args []any) (pgx.Batch
 	}
 	b := &pgx.Batch{}
 	b.Queue("SELECT set_config('app.tenant_id', $1, true)", c.tenantID.String())
-	call, chk := owed(ctx, c.tenantID)
+	call, chk, err := owed(ctx, c.tenantID)
+	if err != nil {
+		return nil, err
+	}
 	if chk != nil {
 		checkSQL, checkArgs := chk.Statement()
 		b.Queue(checkSQL, checkArgs...)
 	}
+	// The reader only reads: behind the check (whose idle-time update must
+	// still write) the statement runs read-only.
+	b.Queue(readOnly)
 	b.Queue(sql, args...)
 	br := c.db.Pool.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
@@ -55,6 +62,10 @@ func (c tenantConn) send(ctx context.Context, sql string, args []any) (pgx.Batch
 			_ = br.Close()
 			return nil, err
 		}
+	}
+	if _, err := br.Exec(); err != nil { // read-only
+		_ = br.Close()
+		return nil, err
 	}
 	return br, nil
 }

@@ -87,7 +87,11 @@ func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
 		// A call whose session check is still owed settles it before it
 		// reads or changes anything (access.SessionCheck).
-		if call, chk := owed(ctx, tenantID); chk != nil {
+		call, chk, err := owed(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		if chk != nil {
 			sql, args := chk.Statement()
 			if err := call.Settle(chk.Scan(tx.QueryRow(ctx, sql, args...))); err != nil {
 				return err
@@ -98,28 +102,42 @@ func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 }
 
 // owed returns the session check the call in ctx still owes when it is
-// bound to tenantID (another tenant's transaction does not settle it).
-func owed(ctx context.Context, tenantID uuid.UUID) (*access.Call, access.SessionCheck) {
+// bound to tenantID (another tenant's transaction does not settle it), or
+// the call's refusal when its check already failed: a refused call reaches
+// no tenant data afterwards, even if its handler went on after the error.
+func owed(ctx context.Context, tenantID uuid.UUID) (*access.Call, access.SessionCheck, error) {
 	call := access.CallFrom(ctx)
 	if call == nil {
-		return nil, nil
+		return nil, nil, nil
+	}
+	if err := call.Err(); err != nil {
+		return nil, nil, err
 	}
 	chk := call.Pending()
 	if chk == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if p, err := access.From(ctx); err != nil || p.TenantID != tenantID {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return call, chk
+	return call, chk, nil
 }
+
+// readOnly ends a pipeline's write access: queued after an owed session
+// check, it makes every statement behind the check read-only, so a call the
+// check refuses (by rule, decided after the batch ran) cannot have changed
+// anything in the meantime.
+const readOnly = "SELECT set_config('transaction_read_only', 'on', true)"
 
 // queueOwed pipelines the owed session check (if any) after the binding in
 // b; the returned settle must be called after the batch has run.
-func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle func(batchErr error) error) {
-	call, chk := owed(ctx, tenantID)
+func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle func(batchErr error) error, err error) {
+	call, chk, err := owed(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
 	if chk == nil {
-		return func(batchErr error) error { return batchErr }
+		return func(batchErr error) error { return batchErr }, nil
 	}
 	var fresh *access.Principal
 	var scanErr error
@@ -130,6 +148,7 @@ func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle fu
 		scanned = true
 		return nil
 	})
+	b.Queue(readOnly)
 	return func(batchErr error) error {
 		if !scanned && scanErr == nil {
 			// The binding failed before the check was read.
@@ -144,7 +163,7 @@ func queueOwed(ctx context.Context, tenantID uuid.UUID, b *pgx.Batch) (settle fu
 			return err
 		}
 		return batchErr
-	}
+	}, nil
 }
 
 // TenantBatch sends the statements queue adds, preceded by the tenant
@@ -158,7 +177,10 @@ func (db *DB) TenantBatch(ctx context.Context, tenantID uuid.UUID, queue func(b 
 	}
 	b := &pgx.Batch{}
 	b.Queue("SELECT set_config('app.tenant_id', $1, true)", tenantID.String())
-	settle := queueOwed(ctx, tenantID, b)
+	settle, err := queueOwed(ctx, tenantID, b)
+	if err != nil {
+		return err
+	}
 	queue(b)
 	return settle(db.Pool.SendBatch(ctx, b).Close())
 }
