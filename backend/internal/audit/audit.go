@@ -240,14 +240,17 @@ type Record struct {
 // Write appends e to the tenant's chain inside tx, which must be bound to
 // tenantID. Request facts (IP, user agent) come from ctx.
 func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Event) error {
-	at := w.now().UTC().Truncate(time.Microsecond)
-	if err := w.ensurePartition(ctx, tx, at); err != nil {
+	if err := w.ensurePartition(ctx, tx, w.now().UTC()); err != nil {
 		return err
 	}
 	seq, prev, err := w.lockHead(ctx, tx, tenantID)
 	if err != nil {
 		return err
 	}
+	// The time is taken under the head lock, so seq and time grow together
+	// (expiring a day's partition must never cut the chain). The partition
+	// of the day after is created a week ahead.
+	at := w.now().UTC().Truncate(time.Microsecond)
 	r, err := w.prepare(ctx, tx, tenantID, e, at)
 	if err != nil {
 		return err

@@ -43,16 +43,17 @@ func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM audit_pending WHERE tenant_id = $1)`, tenantID).Scan(&due); err != nil || !due {
 		return 0, err
 	}
-	at := w.now().UTC().Truncate(time.Microsecond)
-	if err := w.ensurePartition(ctx, tx, at); err != nil {
+	if err := w.ensurePartition(ctx, tx, w.now().UTC()); err != nil {
 		return 0, err
 	}
 	// The head lock serialises chainers of this tenant: a second one waits
-	// here and then sees only what the first left pending.
+	// here and then sees only what the first left pending. The chaining time
+	// is taken under it (see Write).
 	seq, prev, err := w.lockHead(ctx, tx, tenantID)
 	if err != nil {
 		return 0, err
 	}
+	at := w.now().UTC().Truncate(time.Microsecond)
 	rows, err := tx.Query(ctx, `SELECT id, occurred_at, actor_type, actor_id, action, outcome, target_type, target_id,
 			ip_enc, user_agent_enc, details
 		FROM audit_pending WHERE tenant_id = $1 ORDER BY occurred_at, id LIMIT $2`, tenantID, limit)

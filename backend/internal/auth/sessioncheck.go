@@ -120,7 +120,9 @@ func (c *principalCache) put(p *access.Principal, now time.Time) {
 	if len(c.entries) >= maxCachedSessions {
 		clear(c.entries)
 	}
-	c.entries[p.SessionID] = cachedPrincipal{p: *p, at: now}
+	e := cachedPrincipal{p: *p, at: now}
+	e.p.Areas = append([]access.Area(nil), p.Areas...) // the caller's slice stays the caller's
+	c.entries[p.SessionID] = e
 }
 
 func (c *principalCache) drop(sessionID uuid.UUID) {

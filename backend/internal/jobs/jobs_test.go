@@ -145,3 +145,24 @@ func TestSweepersRunInBoundedBatchesPerTenant(t *testing.T) {
 		t.Fatalf("calls %v, want 4 with none above %d", calls, jobs.BatchSize)
 	}
 }
+
+// TestOneFailingTenantDoesNotStopTheOthers: a sweep that fails for one
+// tenant is reported, and every other tenant is still swept.
+func TestOneFailingTenantDoesNotStopTheOthers(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	broken := env.CreateTenant("Kaputt GmbH", "hr@kaputt.example")
+	env.CreateTenant("Heil AG", "hr@heil.example")
+	env.CreateTenant("Ganz KG", "hr@ganz.example")
+	s := jobs.Sweeper{Name: "test_rows", Sweep: func(_ context.Context, _ pgx.Tx, tenantID uuid.UUID, _ time.Time, _ int) (int64, error) {
+		if tenantID == broken.TenantID {
+			return 0, fmt.Errorf("broken tenant")
+		}
+		return 1, nil
+	}}
+	w := &jobs.CleanupWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: []jobs.Sweeper{s}, Log: zerolog.Nop()}
+	res, err := w.Run(context.Background())
+	if err == nil || res.Swept["test_rows"] != 2 {
+		t.Fatalf("swept %d with error %v; want the two healthy tenants swept and the broken one reported", res.Swept["test_rows"], err)
+	}
+}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,11 +27,18 @@ type Sweeper struct {
 }
 
 // sweep runs every sweeper over every tenant; counts are recorded by name.
+// A tenant whose sweep fails is skipped for that sweeper (its error joins
+// the result) and every other tenant is still swept: one broken tenant must
+// not stop housekeeping — or the chaining of audit events — for all others.
 func sweep(ctx context.Context, db *postgres.DB, sweepers []Sweeper, tenants []uuid.UUID, now time.Time) (map[string]int64, error) {
 	counts := make(map[string]int64, len(sweepers))
+	var errs []error
 	for _, s := range sweepers {
 		counts[s.Name] = 0
 		for _, t := range tenants {
+			if ctx.Err() != nil {
+				return counts, errors.Join(append(errs, ctx.Err())...)
+			}
 			for {
 				var n int64
 				err := db.TenantTx(ctx, t, func(tx pgx.Tx) (err error) {
@@ -38,7 +46,8 @@ func sweep(ctx context.Context, db *postgres.DB, sweepers []Sweeper, tenants []u
 					return err
 				})
 				if err != nil {
-					return counts, fmt.Errorf("%s of tenant %s: %w", s.Name, t, err)
+					errs = append(errs, fmt.Errorf("%s of tenant %s: %w", s.Name, t, err))
+					break
 				}
 				counts[s.Name] += n
 				if n < BatchSize {
@@ -47,5 +56,5 @@ func sweep(ctx context.Context, db *postgres.DB, sweepers []Sweeper, tenants []u
 			}
 		}
 	}
-	return counts, nil
+	return counts, errors.Join(errs...)
 }

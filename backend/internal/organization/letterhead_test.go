@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"connectrpc.com/connect"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
+	"github.com/zeugo/zeugo/backend/internal/organization/dbsqlc"
 )
 
 // TestLegacyLetterheadsAreEncryptedByTheCleanupJob: managing directors
@@ -70,5 +72,58 @@ func TestLegacyLetterheadsAreEncryptedByTheCleanupJob(t *testing.T) {
 	}
 	if res, err := w.Run(ctx); err != nil || res.Swept["letterheads_encrypted"] != 0 {
 		t.Fatalf("second sweep: %+v, %v", res.Swept, err)
+	}
+}
+
+// TestLetterheadSweeperNeverOverwritesAnEdit: an edit committed between the
+// sweeper's read and its write wins.
+func TestLetterheadSweeperNeverOverwritesAnEdit(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Eile GmbH", "admin@eile.example")
+	c := signIn(t, env, ten, apptest.Connect)
+	ctx := context.Background()
+	co, err := c.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Eile GmbH"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.MustParse(co.Msg.GetCompany().GetId())
+	bound := func(fn func(tx pgx.Tx) error) {
+		t.Helper()
+		if err := pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+				return err
+			}
+			return fn(tx)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bound(func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE companies SET managing_directors = 'Alt Name', managing_directors_enc = NULL WHERE id = $1`, id)
+		return err
+	})
+	q := dbsqlc.New()
+	var legacy []*dbsqlc.LegacyLetterheadsRow
+	bound(func(tx pgx.Tx) (err error) {
+		legacy, err = q.LegacyLetterheads(ctx, tx, dbsqlc.LegacyLetterheadsParams{TenantID: ten.TenantID, Batch: 10})
+		return err
+	})
+	if len(legacy) != 1 {
+		t.Fatalf("legacy rows: %d", len(legacy))
+	}
+	// The user saves a new name in between.
+	if _, err := c.UpdateCompany(ctx, connect.NewRequest(&zeugov1.UpdateCompanyRequest{Id: id.String(), Version: co.Msg.GetCompany().GetVersion(),
+		Fields: &zeugov1.CompanyFields{Name: "Eile GmbH", ManagingDirectors: "Neu Name"}})); err != nil {
+		t.Fatal(err)
+	}
+	// The sweeper's write of the old text must not land.
+	bound(func(tx pgx.Tx) error {
+		return q.EncryptLetterhead(ctx, tx, dbsqlc.EncryptLetterheadParams{TenantID: ten.TenantID, ID: id,
+			ManagingDirectors: legacy[0].ManagingDirectors, ManagingDirectorsEnc: []byte("stale ciphertext")})
+	})
+	g, err := c.GetCompany(ctx, connect.NewRequest(&zeugov1.GetCompanyRequest{Id: id.String()}))
+	if err != nil || g.Msg.GetCompany().GetFields().GetManagingDirectors() != "Neu Name" {
+		t.Fatalf("after the sweeper's late write: %v, %q", err, g.Msg.GetCompany().GetFields().GetManagingDirectors())
 	}
 }

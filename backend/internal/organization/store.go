@@ -218,6 +218,7 @@ func LetterheadSweeper(keys *keyring.Keyring) jobs.Sweeper {
 		}
 		for _, r := range rows {
 			if err := q.EncryptLetterhead(ctx, tx, dbsqlc.EncryptLetterheadParams{TenantID: tenantID, ID: r.ID,
+				ManagingDirectors:    r.ManagingDirectors,
 				ManagingDirectorsEnc: c.SealString(r.ID, colManagingDirectors, r.ManagingDirectors)}); err != nil {
 				return 0, err
 			}

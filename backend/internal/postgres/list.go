@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,11 @@ type builder struct {
 
 func (b *builder) cond(c Cond) {
 	parts := strings.Split(c.SQL, "?")
+	if len(parts)-1 != len(c.Args) {
+		// A programming error in a store (a literal "?" or a missing
+		// argument), caught by its first test.
+		panic(fmt.Sprintf("postgres.List: %d placeholders and %d arguments in %q", len(parts)-1, len(c.Args), c.SQL))
+	}
 	for i, p := range parts {
 		b.sb.WriteString(p)
 		if i < len(parts)-1 {

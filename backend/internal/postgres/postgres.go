@@ -241,6 +241,9 @@ func Classify(err error) error {
 		return apperr.Wrap(apperr.NotFound, "not found", err)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// Also the bounded wait for a pooled connection (busy: retry later).
+		// When the request's own deadline passed, the rpc layer answers
+		// DeadlineExceeded instead (it sees the request's context).
 		return apperr.Wrap(apperr.Unavailable, "the request was cancelled or timed out", err)
 	}
 	var pgErr *pgconn.PgError

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"connectrpc.com/connect"
@@ -34,7 +35,14 @@ func (i deadlineInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc
 		}
 		ctx, cancel := context.WithTimeout(ctx, i.timeout)
 		defer cancel()
-		return next(ctx, req)
+		res, err := next(ctx, req)
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// Whatever failed inside failed because the deadline passed:
+			// DeadlineExceeded, not the Unavailable a cancelled database
+			// call classifies as (which clients would retry at once).
+			return nil, connect.NewError(connect.CodeDeadlineExceeded, errors.New("request timed out"))
+		}
+		return res, err
 	}
 }
 

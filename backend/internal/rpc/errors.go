@@ -45,6 +45,12 @@ func toConnect(ctx context.Context, log zerolog.Logger, procedure string, err er
 		return err
 	}
 	rid := requestinfo.From(ctx).RequestID
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The request's own deadline (the server's ZEUGO_RPC_TIMEOUT or the
+		// client's) passed: whatever failed inside, the answer is
+		// DeadlineExceeded — not Unavailable, which clients retry at once.
+		return connect.NewError(connect.CodeDeadlineExceeded, errors.New("request timed out"))
+	}
 	err = outageBackstop(err)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Code != apperr.Internal {

@@ -125,6 +125,18 @@ func TestDeadlineInterceptorBoundsEveryUnaryCall(t *testing.T) {
 		t.Fatalf("a client's hour outlasts the server deadline: %v", got)
 	}
 
+	// A call that fails because the deadline passed answers
+	// DeadlineExceeded, even when what failed inside classified itself as
+	// Unavailable (a cancelled database call), so clients do not retry it
+	// at once.
+	expired := NewDeadlineInterceptor(time.Millisecond).WrapUnary(func(ctx context.Context, _ connect.AnyRequest) (connect.AnyResponse, error) {
+		<-ctx.Done()
+		return nil, apperr.Wrap(apperr.Unavailable, "the request was cancelled or timed out", ctx.Err())
+	})
+	if _, err := expired(context.Background(), connect.NewRequest(&emptypb.Empty{})); connect.CodeOf(err) != connect.CodeDeadlineExceeded {
+		t.Fatalf("expired server deadline: %v, want DeadlineExceeded", err)
+	}
+
 	// Zero means the default.
 	start = time.Now()
 	if _, _ = NewDeadlineInterceptor(0).WrapUnary(next)(context.Background(), connect.NewRequest(&emptypb.Empty{})); got.Before(start.Add(DefaultRPCTimeout)) {

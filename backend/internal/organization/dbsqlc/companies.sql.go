@@ -31,17 +31,25 @@ func (q *Queries) DeleteCompany(ctx context.Context, db DBTX, arg DeleteCompanyP
 
 const encryptLetterhead = `-- name: EncryptLetterhead :exec
 UPDATE companies SET managing_directors = '', managing_directors_enc = $1
-WHERE tenant_id = $2 AND id = $3
+WHERE tenant_id = $2 AND id = $3 AND managing_directors = $4
 `
 
 type EncryptLetterheadParams struct {
 	ManagingDirectorsEnc []byte
 	TenantID             uuid.UUID
 	ID                   uuid.UUID
+	ManagingDirectors    string
 }
 
+// Only while the plain text is still the one read: an edit committed in
+// between (which writes the encrypted column) is never overwritten.
 func (q *Queries) EncryptLetterhead(ctx context.Context, db DBTX, arg EncryptLetterheadParams) error {
-	_, err := db.Exec(ctx, encryptLetterhead, arg.ManagingDirectorsEnc, arg.TenantID, arg.ID)
+	_, err := db.Exec(ctx, encryptLetterhead,
+		arg.ManagingDirectorsEnc,
+		arg.TenantID,
+		arg.ID,
+		arg.ManagingDirectors,
+	)
 	return err
 }
 

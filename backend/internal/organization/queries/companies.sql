@@ -30,5 +30,7 @@ WHERE tenant_id = @tenant_id AND managing_directors <> ''
 LIMIT @batch;
 
 -- name: EncryptLetterhead :exec
+-- Only while the plain text is still the one read: an edit committed in
+-- between (which writes the encrypted column) is never overwritten.
 UPDATE companies SET managing_directors = '', managing_directors_enc = @managing_directors_enc
-WHERE tenant_id = @tenant_id AND id = @id;
+WHERE tenant_id = @tenant_id AND id = @id AND managing_directors = @managing_directors;
