@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -25,11 +26,24 @@ func (w *Writer) Queue(ctx context.Context, q keyring.Querier, b *pgx.Batch, ten
 		return err
 	}
 	b.Queue(`INSERT INTO audit_pending (tenant_id, id, occurred_at, actor_type, actor_id, action, outcome,
-			target_type, target_id, ip_enc, user_agent_enc, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			target_type, target_id, ip_enc, user_agent_enc, details, mac)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		r.TenantID, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
-		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details)
+		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, w.chain.pendingMAC(r))
 	return nil
+}
+
+// ActionPendingRejected is chained in place of a pending event whose MAC
+// does not verify (inserted or altered without the chain key): the chain
+// records that something was there, never what it claimed.
+const ActionPendingRejected = "audit.pending.rejected"
+
+// pendingMAC keys a pending event (all its fields, canonical) with the
+// tenant's chain key under its own domain.
+func (k *ChainKey) pendingMAC(r *Record) []byte {
+	c := *r
+	c.Seq = 0
+	return k.Hash([]byte("zeugo audit pending v1"), &c)
 }
 
 // ChainPending appends up to limit pending events of tenantID to its chain,
@@ -55,15 +69,18 @@ func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 	}
 	at := w.now().UTC().Truncate(time.Microsecond)
 	rows, err := tx.Query(ctx, `SELECT id, occurred_at, actor_type, actor_id, action, outcome, target_type, target_id,
-			ip_enc, user_agent_enc, details
+			ip_enc, user_agent_enc, details, mac
 		FROM audit_pending WHERE tenant_id = $1 ORDER BY occurred_at, id LIMIT $2`, tenantID, limit)
 	if err != nil {
 		return 0, fmt.Errorf("pending audit events: %w", err)
 	}
+	var macs [][]byte
 	pending, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Record, error) {
 		r := Record{TenantID: tenantID}
+		var mac []byte
 		err := row.Scan(&r.ID, &r.OccurredAt, &r.ActorType, &r.ActorID, &r.Action, &r.Outcome, &r.TargetType, &r.TargetID,
-			&r.IPEnc, &r.UserAgentEnc, &r.Details)
+			&r.IPEnc, &r.UserAgentEnc, &r.Details, &mac)
+		macs = append(macs, mac)
 		return r, err
 	})
 	if err != nil {
@@ -74,10 +91,15 @@ func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 		r := &pending[i]
 		ids[i] = r.ID
 		details := map[string]string{}
-		if err := json.Unmarshal([]byte(r.Details), &details); err != nil {
-			return 0, fmt.Errorf("pending audit event %s: details: %w", r.ID, err)
+		if !hmac.Equal(macs[i], w.chain.pendingMAC(r)) || json.Unmarshal([]byte(r.Details), &details) != nil {
+			// Not written by a holder of the chain key: record that a forged
+			// or altered row was there, not what it claims.
+			*r = Record{TenantID: tenantID, ID: r.ID, ActorType: ActorSystem, Action: ActionPendingRejected,
+				Outcome: OutcomeFailure, TargetType: "audit_pending", TargetID: r.ID.String()}
+			details = map[string]string{"reason": "mac"}
+		} else {
+			details["read_at"] = r.OccurredAt.UTC().Format(time.RFC3339Nano)
 		}
-		details["read_at"] = r.OccurredAt.UTC().Format(time.RFC3339Nano)
 		b, err := json.Marshal(details) // sorted keys: canonical
 		if err != nil {
 			return 0, err

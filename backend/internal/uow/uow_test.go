@@ -11,6 +11,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 )
@@ -94,5 +95,42 @@ func TestAuditedReadIsQueuedThenChained(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestForgedPendingEventIsChainedAsRejected: a row inserted into
+// audit_pending with only the zeugo_app credential (no chain key) is chained
+// as a rejected event, never as the read it claims.
+func TestForgedPendingEventIsChainedAsRejected(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Fälsch GmbH", "admin@faelsch.example")
+	ctx := context.Background()
+	forged := uuid.Must(uuid.NewV7())
+	err := pgx.BeginFunc(ctx, env.DB.App, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO audit_pending (tenant_id, id, occurred_at, actor_type, actor_id, action, outcome,
+			target_type, target_id, details, mac) VALUES ($1, $2, now(), 'user', $3, 'employee.read', 'success', 'employee', 'x', '{}', '\x00')`,
+			ten.TenantID, forged, uuid.New().String())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &jobs.FrequentWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.FrequentSweepers, Log: zerolog.Nop()}
+	if swept, err := w.Run(ctx); err != nil || swept["audit_events_chained"] != 1 {
+		t.Fatalf("chainer: %v, %v", swept, err)
+	}
+	var action, target string
+	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT action, target_id FROM audit_events WHERE id = $1`, forged).Scan(&action, &target)
+	})
+	if err != nil || action != audit.ActionPendingRejected || target != forged.String() {
+		t.Fatalf("forged row chained as %q on %q (%v); want %q", action, target, err, audit.ActionPendingRejected)
 	}
 }

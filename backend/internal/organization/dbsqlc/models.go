@@ -78,6 +78,7 @@ type AuditPending struct {
 	IpEnc        []byte
 	UserAgentEnc []byte
 	Details      string
+	Mac          []byte
 }
 
 type Company struct {

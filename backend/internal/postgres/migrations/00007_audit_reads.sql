@@ -5,9 +5,11 @@
 -- (audit.Writer.ChainPending) and deletes it here. Chaining on the read path
 -- itself would serialise every read of a tenant on its chain head.
 -- zeugo_app may insert, read and delete (the chainer moves rows into the
--- chain); it cannot change a pending event. Until chained, a pending event
--- is protected by the privileges only, not by the chain; the window is one
--- chainer interval.
+-- chain); it cannot change a pending event. Each row carries a MAC under the
+-- tenant's chain key, so a row inserted by someone holding only the
+-- zeugo_app credential (not the master key) is chained as a rejected event,
+-- never as what it claims. Deleting a pending row before it is chained stays
+-- possible for that credential; the window is one chainer interval (10 s).
 CREATE TABLE audit_pending (
     tenant_id      uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     id             uuid NOT NULL,
@@ -21,6 +23,7 @@ CREATE TABLE audit_pending (
     ip_enc         bytea,
     user_agent_enc bytea,
     details        text NOT NULL,
+    mac            bytea NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX audit_pending_order_idx ON audit_pending (tenant_id, occurred_at, id);
