@@ -57,6 +57,20 @@ type run struct {
 	down    error
 }
 
+// kinds are the kinds this process can deliver: a message without a
+// transport (no relay, no gateway) stays pending, untouched, and keeps its
+// whole retry window for when one is configured.
+func (o *Outbox) kinds() []string {
+	var k []string
+	if o.mailer != nil {
+		k = append(k, string(Email))
+	}
+	if o.sms != nil {
+		k = append(k, string(SMS))
+	}
+	return k
+}
+
 // Deliver sends every message that is due now: tenant by tenant, a batch
 // at a time, each batch claimed with a lease in one short transaction and
 // each outcome recorded right after its attempt. It holds no transaction
@@ -66,7 +80,11 @@ type run struct {
 func (o *Outbox) Deliver(ctx context.Context) (Result, error) {
 	r := &run{o: o}
 	defer r.closeSession()
-	rows, err := o.db.Pool.Query(ctx, `SELECT outbox_due_tenants($1)`, o.now())
+	kinds := o.kinds()
+	if len(kinds) == 0 {
+		return r.res, nil
+	}
+	rows, err := o.db.Pool.Query(ctx, `SELECT outbox_due_tenants($1, $2)`, o.now(), kinds)
 	if err != nil {
 		return r.res, postgres.Classify(err)
 	}
@@ -77,7 +95,7 @@ func (o *Outbox) Deliver(ctx context.Context) (Result, error) {
 	r.res.Tenants = len(tenants)
 	for _, t := range tenants {
 		for {
-			n, err := r.batch(ctx, t)
+			n, err := r.batch(ctx, t, kinds)
 			if err != nil {
 				return r.res, err
 			}
@@ -93,14 +111,15 @@ func ts(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Val
 
 // batch claims, sends and records one batch of tenant t; it returns how
 // many messages it claimed.
-func (r *run) batch(ctx context.Context, t uuid.UUID) (int, error) {
+func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, error) {
 	o := r.o
 	now := o.now()
 	lease := now.Add(o.policy.Lease)
 	var msgs []claimed
 	var sender string
 	err := o.db.TenantTx(ctx, t, func(tx pgx.Tx) error {
-		rows, err := o.q.ClaimDue(ctx, tx, dbsqlc.ClaimDueParams{LeaseUntil: ts(lease), Now: now, TenantID: t, Batch: int32(o.policy.Batch)})
+		rows, err := o.q.ClaimDue(ctx, tx, dbsqlc.ClaimDueParams{LeaseUntil: ts(lease), Now: now, TenantID: t, Kinds: kinds,
+			Batch: int32(o.policy.Batch)})
 		if err != nil || len(rows) == 0 {
 			return err
 		}

@@ -38,6 +38,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/outbox/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -145,6 +146,8 @@ type Deps struct {
 	Templates *Templates
 	// Policy is the retry schedule; DefaultPolicy when zero.
 	Policy Policy
+	// Audit records operator retries in the tenant's log.
+	Audit *audit.Writer
 }
 
 // Outbox writes and delivers messages.
@@ -158,6 +161,7 @@ type Outbox struct {
 	from   string
 	tmpl   *Templates
 	policy Policy
+	audit  *audit.Writer
 	q      *dbsqlc.Queries
 }
 
@@ -173,7 +177,7 @@ func New(d Deps) *Outbox {
 		d.Policy = DefaultPolicy
 	}
 	return &Outbox{db: d.DB, keys: d.Keys, now: d.Now, log: d.Log, mailer: d.Mailer, sms: d.SMS, from: d.From,
-		tmpl: d.Templates, policy: d.Policy, q: dbsqlc.New()}
+		tmpl: d.Templates, policy: d.Policy, audit: d.Audit, q: dbsqlc.New()}
 }
 
 // Policy is the outbox's retry schedule.
@@ -334,12 +338,28 @@ func (o *Outbox) Failed(ctx context.Context, tenantID uuid.UUID, limit int) ([]S
 	return out, postgres.Classify(err)
 }
 
+// ActionRetried is the audit action of a retried message.
+const ActionRetried = "outbox.message.retried"
+
+// Actor is who retries a message, for the tenant's audit log.
+type Actor struct {
+	// Type is an audit actor type (audit.ActorOperator, audit.ActorUser).
+	Type string
+	ID   string
+}
+
 // Retry puts failed message id of tenantID back into delivery with a fresh
-// retry window. A message that is not failed (pending, sent, unknown or
-// another tenant's) is NotFound: only a failed message can be retried.
-func (o *Outbox) Retry(ctx context.Context, tenantID, id uuid.UUID) error {
+// retry window, and records who did so in the tenant's audit log (the
+// same transaction). A message that is not failed (pending, sent, unknown
+// or another tenant's) is NotFound: only a failed message can be retried.
+func (o *Outbox) Retry(ctx context.Context, tenantID, id uuid.UUID, by Actor) error {
 	return postgres.Classify(o.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
-		return postgres.Affected(o.q.RetryFailed(ctx, tx, dbsqlc.RetryFailedParams{TenantID: tenantID, ID: id, Now: o.now()}))
+		err := postgres.Affected(o.q.RetryFailed(ctx, tx, dbsqlc.RetryFailedParams{TenantID: tenantID, ID: id, Now: o.now()}))
+		if err != nil || o.audit == nil {
+			return err
+		}
+		return o.audit.Write(ctx, tx, tenantID, audit.Event{Action: ActionRetried, Outcome: audit.OutcomeSuccess,
+			ActorType: by.Type, ActorID: by.ID, TargetType: "outbox_message", TargetID: id.String()})
 	}))
 }
 
@@ -349,6 +369,22 @@ func TenantOf(ctx context.Context, q postgres.DBTX, id uuid.UUID) (uuid.UUID, er
 	var t uuid.UUID
 	err := q.QueryRow(ctx, `SELECT tenant_id FROM outbox_messages WHERE id = $1`, id).Scan(&t)
 	return t, postgres.Classify(postgres.NotFoundOr(err))
+}
+
+// FailedEverywhere lists up to limit failed messages of all tenants, oldest
+// first, for the operator (owner role; zeugo_app sees none unbound).
+func FailedEverywhere(ctx context.Context, q postgres.DBTX, limit int) ([]Status, error) {
+	rows, err := q.Query(ctx, `SELECT tenant_id, id, kind, template, language, attempts, last_error, created_at, updated_at
+		FROM outbox_messages WHERE state = 'failed' ORDER BY updated_at, id LIMIT $1`, min(max(limit, 1), 1000))
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Status, error) {
+		s := Status{State: Failed}
+		err := r.Scan(&s.TenantID, &s.ID, &s.Kind, &s.Template, &s.Language, &s.Attempts, &s.LastError, &s.CreatedAt, &s.UpdatedAt)
+		return s, err
+	})
+	return out, postgres.Classify(err)
 }
 
 // withSender adds the tenant's sender name to a template's data (as

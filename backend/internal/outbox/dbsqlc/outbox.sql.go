@@ -18,9 +18,10 @@ UPDATE outbox_messages m SET sending_until = $1, attempts = m.attempts + 1, upda
 FROM (
     SELECT d.tenant_id, d.id FROM outbox_messages d
     WHERE d.tenant_id = $3 AND d.state = 'pending' AND d.next_attempt_at <= $2
+      AND d.kind = ANY ($4::text[])
       AND (d.sending_until IS NULL OR d.sending_until <= $2)
     ORDER BY d.next_attempt_at, d.id
-    LIMIT $4
+    LIMIT $5
     FOR UPDATE SKIP LOCKED
 ) due
 WHERE m.tenant_id = $3 AND m.tenant_id = due.tenant_id AND m.id = due.id
@@ -31,6 +32,7 @@ type ClaimDueParams struct {
 	LeaseUntil pgtype.Timestamptz
 	Now        time.Time
 	TenantID   uuid.UUID
+	Kinds      []string
 	Batch      int32
 }
 
@@ -45,7 +47,8 @@ type ClaimDueRow struct {
 	CreatedAt    time.Time
 }
 
-// Leases up to batch due messages; a row another run holds is skipped.
+// Leases up to batch due messages of the kinds this process can deliver;
+// a row another run holds is skipped.
 // The attempt is counted at the claim, so a message that crashes its
 // sender still reaches the end of its retry window.
 func (q *Queries) ClaimDue(ctx context.Context, db DBTX, arg ClaimDueParams) ([]*ClaimDueRow, error) {
@@ -53,6 +56,7 @@ func (q *Queries) ClaimDue(ctx context.Context, db DBTX, arg ClaimDueParams) ([]
 		arg.LeaseUntil,
 		arg.Now,
 		arg.TenantID,
+		arg.Kinds,
 		arg.Batch,
 	)
 	if err != nil {

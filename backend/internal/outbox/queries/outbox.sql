@@ -7,13 +7,15 @@ VALUES (@tenant_id, @id, @kind, @template, @language, @recipient_enc, @payload_e
 ON CONFLICT (tenant_id, id) DO NOTHING;
 
 -- name: ClaimDue :many
--- Leases up to batch due messages; a row another run holds is skipped.
+-- Leases up to batch due messages of the kinds this process can deliver;
+-- a row another run holds is skipped.
 -- The attempt is counted at the claim, so a message that crashes its
 -- sender still reaches the end of its retry window.
 UPDATE outbox_messages m SET sending_until = @lease_until, attempts = m.attempts + 1, updated_at = @now
 FROM (
     SELECT d.tenant_id, d.id FROM outbox_messages d
     WHERE d.tenant_id = @tenant_id AND d.state = 'pending' AND d.next_attempt_at <= @now
+      AND d.kind = ANY (@kinds::text[])
       AND (d.sending_until IS NULL OR d.sending_until <= @now)
     ORDER BY d.next_attempt_at, d.id
     LIMIT @batch

@@ -50,20 +50,20 @@ CREATE POLICY tenant_isolation ON outbox_messages USING (tenant_id = app_tenant_
 ALTER TABLE tenants ADD COLUMN mail_sender_name text CHECK (length(mail_sender_name) BETWEEN 1 AND 200);
 
 -- outbox_due_tenants returns the ids (and nothing else) of tenants with a
--- message due at now, so the delivery job visits only those, every few
--- seconds, instead of binding every tenant in turn. Like
+-- message of one of kinds due at now, so the delivery job visits only
+-- those, every few seconds, instead of binding every tenant in turn. Like
 -- tenant_ids_for_jobs it runs with the owner's rights.
-CREATE FUNCTION outbox_due_tenants(now timestamptz) RETURNS SETOF uuid
+CREATE FUNCTION outbox_due_tenants(now timestamptz, kinds text[]) RETURNS SETOF uuid
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = public, pg_temp
     AS $$ SELECT DISTINCT m.tenant_id FROM outbox_messages m JOIN tenants t ON t.id = m.tenant_id
-          WHERE m.state = 'pending' AND m.next_attempt_at <= now
+          WHERE m.state = 'pending' AND m.next_attempt_at <= now AND m.kind = ANY (kinds)
             AND (m.sending_until IS NULL OR m.sending_until <= now) AND t.status <> 'purged'
           ORDER BY m.tenant_id $$;
-REVOKE ALL ON FUNCTION outbox_due_tenants(timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION outbox_due_tenants(timestamptz) TO zeugo_app;
+REVOKE ALL ON FUNCTION outbox_due_tenants(timestamptz, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbox_due_tenants(timestamptz, text[]) TO zeugo_app;
 
 -- +goose Down
-DROP FUNCTION outbox_due_tenants(timestamptz);
+DROP FUNCTION outbox_due_tenants(timestamptz, text[]);
 ALTER TABLE tenants DROP COLUMN mail_sender_name;
 DROP TABLE outbox_messages;
