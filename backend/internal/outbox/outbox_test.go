@@ -38,7 +38,7 @@ const (
 // fixture is a server environment with a tenant and an outbox delivering
 // to an in-process SMTP server.
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	env  *apptest.Env
 	ten  *apptest.Tenant
 	mail *mailServer
@@ -47,7 +47,7 @@ type fixture struct {
 	deps outbox.Deps
 }
 
-func newFixture(t *testing.T, adjust ...func(*outbox.Deps)) *fixture {
+func newFixture(t testing.TB, adjust ...func(*outbox.Deps)) *fixture {
 	t.Helper()
 	env := apptest.New(t)
 	f := &fixture{t: t, env: env, ten: env.CreateTenant("Lese GmbH", "admin@lese.example"), mail: newMailServer(t), log: &apptest.SyncBuffer{}}
