@@ -404,6 +404,7 @@ type asyncCommit struct {
 	tenant uuid.UUID
 }
 
+// Exec runs one statement (what sqlc's :execrows queries need).
 func (a asyncCommit) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	var tag pgconn.CommandTag
 	err := a.db.TenantBatch(ctx, a.tenant, func(b *pgx.Batch) {
@@ -418,8 +419,12 @@ func (a asyncCommit) Exec(ctx context.Context, sql string, args ...any) (pgconn.
 
 var errExecOnly = errors.New("outbox: outcome records only execute statements")
 
-func (a asyncCommit) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errExecOnly }
+// Query is not used by outcome records.
+func (a asyncCommit) Query(context.Context, string, ...any) (pgx.Rows, error) {
+	return nil, errExecOnly
+}
 
+// QueryRow is not used by outcome records.
 func (a asyncCommit) QueryRow(context.Context, string, ...any) pgx.Row { return errRow{} }
 
 type errRow struct{}

@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -233,15 +234,15 @@ func TestEnqueueRefusesUndeliverableMessages(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	bad := map[string]outbox.Message{
-		"not an address":         {Kind: outbox.Email, To: "erika", Subject: "s", Plain: "p"},
-		"address with name":      {Kind: outbox.Email, To: "Erika <e@x.example>", Subject: "s", Plain: "p"},
+		"not an address":          {Kind: outbox.Email, To: "erika", Subject: "s", Plain: "p"},
+		"address with name":       {Kind: outbox.Email, To: "Erika <e@x.example>", Subject: "s", Plain: "p"},
 		"phone not international": {Kind: outbox.SMS, To: "030 1234567", Plain: "p"},
-		"unknown kind":           {Kind: "fax", To: recipient, Plain: "p"},
-		"unknown template":       {Kind: outbox.Email, To: recipient, Template: "newsletter"},
-		"missing template value": {Kind: outbox.Email, To: recipient, Template: "invitation", Data: map[string]string{"Name": "E"}},
-		"no content":             {Kind: outbox.Email, To: recipient},
-		"subject with newline":   {Kind: outbox.Email, To: recipient, Subject: "a\r\nBcc: x@y.example", Plain: "p"},
-		"template and content":   {Kind: outbox.Email, To: recipient, Template: "invitation", Plain: "p"},
+		"unknown kind":            {Kind: "fax", To: recipient, Plain: "p"},
+		"unknown template":        {Kind: outbox.Email, To: recipient, Template: "newsletter"},
+		"missing template value":  {Kind: outbox.Email, To: recipient, Template: "invitation", Data: map[string]string{"Name": "E"}},
+		"no content":              {Kind: outbox.Email, To: recipient},
+		"subject with newline":    {Kind: outbox.Email, To: recipient, Subject: "a\r\nBcc: x@y.example", Plain: "p"},
+		"template and content":    {Kind: outbox.Email, To: recipient, Template: "invitation", Plain: "p"},
 	}
 	for name, m := range bad {
 		err := f.env.App.Work.Write(f.ctx(), func(tx *uow.Tx) error {
@@ -746,5 +747,24 @@ func TestRetentionSweeper(t *testing.T) {
 		if (err == nil) != want {
 			t.Errorf("%s: %v", id, err)
 		}
+	}
+}
+
+// TestRelayOfferingOnlyTLS11GetsNothing: below TLS 1.2 the handshake
+// fails; the message waits with the class tls.
+func TestRelayOfferingOnlyTLS11GetsNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.mail.stop()
+	old := f.mail.tls.Clone()
+	old.MinVersion, old.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	f.mail.tls = old
+	f.mail.start()
+	id := f.enqueue(invitation("de"))
+	if res := f.deliver(); res.Retried != 1 || len(f.mail.Mails()) != 0 {
+		t.Fatalf("TLS 1.1 relay: %+v, %d mails", res, len(f.mail.Mails()))
+	}
+	if st := f.status(id); st.State != outbox.Pending || st.LastError != outbox.ClassTLS {
+		t.Fatalf("%+v", st)
 	}
 }

@@ -149,8 +149,12 @@ func classifyDial(err error) error {
 		uerr x509.UnknownAuthorityError
 		herr x509.HostnameError
 	)
+	// The peer's TLS alert (no common version, say) comes as a net.OpError
+	// "remote error".
+	var oerr *net.OpError
+	remoteAlert := errors.As(err, &oerr) && oerr.Op == "remote error"
 	switch {
-	case errors.As(err, &verr), errors.As(err, &rerr), errors.As(err, &aerr), errors.As(err, &uerr), errors.As(err, &herr):
+	case remoteAlert, errors.As(err, &verr), errors.As(err, &rerr), errors.As(err, &aerr), errors.As(err, &uerr), errors.As(err, &herr):
 		return &DeliveryError{Class: ClassTLS, Err: err}
 	case errors.Is(err, gomail.ErrSMTPAuthMethodIsNil) || errors.Is(err, gomail.ErrNoSupportedAuthDiscovered) || isAuthReply(err):
 		return &DeliveryError{Class: ClassAuth, Err: err}
