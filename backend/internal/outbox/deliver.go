@@ -156,9 +156,11 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 	if err != nil {
 		return 0, postgres.Classify(err)
 	}
-	// Stop attempting while a fifth of the lease is left, so that no other
-	// run can take a message over while this one may still be sending it.
-	deadline := lease.Add(-o.policy.Lease / 5)
+	// Stop attempting while half the lease is left, so that no other run
+	// can take a message over while this one may still be sending it: one
+	// mail against a stalled relay takes at most about ten SMTP steps of
+	// SMTP.Timeout each (connection and mail), well within that half.
+	deadline := lease.Add(-o.policy.Lease / 2)
 	rec := r.recorder(ctx, t, lease)
 	for i, m := range msgs {
 		if rec.failed() {

@@ -109,7 +109,7 @@ type Policy struct {
 
 // DefaultPolicy retries for about four hours (1, 2, 4, … 32 minutes, then
 // hourly; ten attempts) before a message is failed.
-var DefaultPolicy = Policy{Base: time.Minute, Max: time.Hour, MaxAttempts: 10, Lease: 5 * time.Minute, Batch: 50}
+var DefaultPolicy = Policy{Base: time.Minute, Max: time.Hour, MaxAttempts: 10, Lease: 10 * time.Minute, Batch: 50}
 
 // Delay is the wait after the attempt-th failed attempt.
 func (p Policy) Delay(attempt int) time.Duration {

@@ -768,3 +768,69 @@ func TestRelayOfferingOnlyTLS11GetsNothing(t *testing.T) {
 		t.Fatalf("%+v", st)
 	}
 }
+
+// slowMailer moves the clock by step with every mail (a relay that takes
+// that long per mail).
+type slowMailer struct {
+	real  outbox.Mailer
+	clock *apptest.Clock
+	step  time.Duration
+}
+
+func (s *slowMailer) Open(ctx context.Context) (outbox.MailSession, error) {
+	sess, err := s.real.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &slowSession{MailSession: sess, m: s}, nil
+}
+
+type slowSession struct {
+	outbox.MailSession
+	m *slowMailer
+}
+
+func (s *slowSession) Send(ctx context.Context, msg *gomail.Msg) error {
+	err := s.MailSession.Send(ctx, msg)
+	s.m.clock.Advance(s.m.step)
+	return err
+}
+
+// TestRunGivesBackWhatItCannotSendWithinItsLease: once half the lease is
+// used up, a run stops attempting and gives the rest of its batch back
+// without counting an attempt; the next run sends them.
+func TestRunGivesBackWhatItCannotSendWithinItsLease(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	slow := f.deps
+	slow.Mailer = &slowMailer{real: f.mail.Mailer(), clock: f.env.Clock, step: f.ob.Policy().Lease/2 + time.Second}
+	f.ob = outbox.New(slow)
+	ids := []uuid.UUID{f.enqueue(invitation("de")), f.enqueue(invitation("de")), f.enqueue(invitation("de"))}
+	res := f.deliver()
+	if res.Sent < 1 || res.Released < 1 {
+		t.Fatalf("first run: %+v", res)
+	}
+	released := 0
+	for _, id := range ids {
+		if st := f.status(id); st.State == outbox.Pending {
+			released++
+			if st.Attempts != 0 || st.LastError != "" {
+				t.Fatalf("a released message counted an attempt: %+v", st)
+			}
+		}
+	}
+	if released != res.Released {
+		t.Fatalf("%d pending, %d released", released, res.Released)
+	}
+	for range 3 {
+		f.deliver()
+	}
+	for _, id := range ids {
+		if st := f.status(id); st.State != outbox.Sent {
+			t.Fatalf("never sent: %+v", st)
+		}
+	}
+	if n := len(f.mail.Mails()); n != 3 {
+		t.Fatalf("received %d mails", n)
+	}
+}

@@ -75,7 +75,8 @@ type SMTP struct {
 	Username, Password string
 	// RootCAs verify the relay's certificate; the system pool when nil.
 	RootCAs *x509.CertPool
-	// Timeout bounds every step of the conversation; 30 s when zero.
+	// Timeout bounds every step of the conversation; 20 s when zero (the
+	// delivery lease allows for about ten steps at this bound).
 	Timeout time.Duration
 	// HELO is the name we greet with; the host name when empty.
 	HELO string
@@ -85,7 +86,7 @@ type SMTP struct {
 func (s *SMTP) Open(ctx context.Context) (MailSession, error) {
 	timeout := s.Timeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = 20 * time.Second
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: s.Host, RootCAs: s.RootCAs}
 	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout), gomail.WithTLSConfig(tc),
