@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
@@ -28,6 +29,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/devtls"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/outbox"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 )
@@ -325,9 +327,13 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 		return fmt.Errorf("audit partitions: %w", err)
 	}
 	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log, Chain: a.AuditChain}, 15*time.Minute,
-		&jobs.FrequentWorker{DB: a.DB, Now: time.Now, Sweepers: a.FrequentSweepers, Interval: 10 * time.Second, Log: log})
+		&jobs.FrequentWorker{DB: a.DB, Now: time.Now, Sweepers: a.FrequentSweepers, Interval: 10 * time.Second, Log: log},
+		a.Outbox.Periodic(5*time.Second))
 	if err != nil {
 		return fmt.Errorf("background jobs: %w", err)
+	}
+	if cfg.Mail.SMTPRelay == "" && cfg.Env != config.Development {
+		log.Warn().Msg("no SMTP relay configured (ZEUGO_SMTP_RELAY): emails stay pending until one is")
 	}
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
@@ -398,4 +404,54 @@ func (h httpErrorLog) Write(p []byte) (int, error) {
 	}
 	ev.Str("component", "http").Msg(msg)
 	return len(p), nil
+}
+
+// cmdOutbox is `zeugo outbox failed` (the failed messages of all tenants:
+// ids, classes and times, never recipients or content) and `zeugo outbox
+// retry --id ID` (puts a failed message back into delivery with a fresh
+// retry window; recorded in its tenant's audit log).
+func cmdOutbox(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
+	const use = "usage: zeugo outbox failed | zeugo outbox retry --id MESSAGE_ID"
+	if len(args) == 0 || args[0] != "failed" && args[0] != "retry" {
+		return &usageError{use}
+	}
+	fs := flag.NewFlagSet("outbox "+args[0], flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	id := fs.String("id", "", "id of the failed message (from zeugo outbox failed or the log)")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return &usageError{use}
+	}
+	a, done, err := operatorApp(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if args[0] == "failed" {
+		list, err := outbox.FailedEverywhere(ctx, a.Pool, 1000)
+		if err != nil {
+			return friendly(err)
+		}
+		for _, m := range list {
+			fmt.Fprintf(stdout, "%s tenant=%s kind=%s template=%s attempts=%d error=%s failed_at=%s\n", m.ID, m.TenantID, m.Kind,
+				m.Template, m.Attempts, m.LastError, m.UpdatedAt.UTC().Format(time.RFC3339))
+		}
+		fmt.Fprintf(stdout, "%d failed message(s)\n", len(list))
+		return nil
+	}
+	msgID, err := uuid.Parse(*id)
+	if err != nil {
+		return &usageError{"outbox retry: --id must be a message id (UUID)"}
+	}
+	tenantID, err := outbox.TenantOf(ctx, a.Pool, msgID)
+	if err == nil {
+		err = a.Outbox.Retry(ctx, tenantID, msgID, outbox.Actor{Type: audit.ActorOperator})
+	}
+	if apperr.Is(err, apperr.NotFound) {
+		return fmt.Errorf("no failed message %s", msgID)
+	}
+	if err != nil {
+		return friendly(err)
+	}
+	fmt.Fprintf(stdout, "message %s will be sent again with the next delivery run\n", msgID)
+	return nil
 }

@@ -44,6 +44,8 @@ commands:
   user unlock     unlock a locked account
   keys rotate     re-wrap all data keys under the current master key
   audit verify    verify a tenant's audit chain (exit 0 intact, 3 broken)
+  outbox failed   list the messages whose delivery failed for good (ids and error classes)
+  outbox retry    send a failed message again (--id MESSAGE_ID)
   demo            ensure the demo tenant "Muster GmbH" and print its login
   render          print a certificate text (or write its PDF) from a facts file, offline
 `
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv co
 		err = cmdKeys(ctx, rest, getenv, stdout)
 	case "audit":
 		err = cmdAudit(ctx, rest, getenv, stdout)
+	case "outbox":
+		err = cmdOutbox(ctx, rest, getenv, stdout)
 	case "demo":
 		err = cmdDemo(ctx, getenv, stdout)
 	case "render":

@@ -20,6 +20,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/organization"
+	"github.com/zeugo/zeugo/backend/internal/outbox"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -50,7 +51,10 @@ type App struct {
 	Work         *uow.Runner
 	Organization *organization.Service
 	Provisioner  *tenant.Provisioner
-	Registry     *prometheus.Registry
+	// Outbox writes emails and SMS in the actions' transactions and
+	// delivers them (its job: Outbox.Periodic).
+	Outbox   *outbox.Outbox
+	Registry *prometheus.Registry
 	// Services are the Connect services the server mounts, one line per
 	// domain; Rules are their access rules, read from the proto.
 	Services []mount.Service
@@ -122,6 +126,13 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Work = uow.New(a.DB, keys, a.Audit, pages, now)
 	a.Organization = organization.NewService(a.Work)
+	mailer, sms, err := outbox.Transports(cfg)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Outbox = outbox.New(outbox.Deps{DB: a.DB, Keys: keys, Now: now, Log: log, Mailer: mailer, SMS: sms, From: cfg.Mail.From,
+		Audit: a.Audit})
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
@@ -130,6 +141,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
 		organization.LetterheadSweeper(keys),
+		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
 	}
 	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {

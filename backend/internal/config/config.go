@@ -69,6 +69,9 @@ type Config struct {
 	// shorter deadline wins), so no request waits unboundedly on a frozen
 	// database.
 	RPCTimeout time.Duration
+	// Mail configures the outbox's delivery (SMTP relay, sender address,
+	// SMS gateway); read for serve only.
+	Mail Mail
 }
 
 // Getenv is the lookup Load uses; tests pass a map's lookup.
@@ -240,6 +243,9 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	if c.Mail, err = parseMail(getenv, c.Env); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -160,11 +160,27 @@ type Pool struct {
 	client *river.Client[pgx.Tx]
 }
 
+// Periodic is a domain's own periodic job (the outbox's delivery). It runs
+// on a queue of its own with one worker per replica, so that a slow
+// outside service (an SMTP relay) never holds up the housekeeping jobs.
+type Periodic struct {
+	// Queue is the job's River queue.
+	Queue string
+	// Interval is how often the elected leader enqueues the job (and once
+	// at start).
+	Interval time.Duration
+	// Args returns the job's arguments, which name its kind.
+	Args func() river.JobArgs
+	// Register adds the job's worker.
+	Register func(*river.Workers)
+}
+
 // Start starts the River client with the periodic jobs on pool (the
 // zeugo_app pool: jobs obey row-level security like requests do).
-func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, interval time.Duration, frequent *FrequentWorker) (*Pool, error) {
+func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, interval time.Duration, frequent *FrequentWorker, more ...Periodic) (*Pool, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, cleanup)
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
 			return CleanupArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: interval}}
@@ -177,8 +193,16 @@ func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, inte
 			return FrequentArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
 		}, &river.PeriodicJobOpts{ID: "frequent", RunOnStart: true}))
 	}
+	for _, p := range more {
+		p.Register(workers)
+		queues[p.Queue] = river.QueueConfig{MaxWorkers: 1}
+		args, every, queue := p.Args, p.Interval, p.Queue
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
+			return args(), &river.InsertOpts{Queue: queue, UniqueOpts: river.UniqueOpts{ByPeriod: every}}
+		}, &river.PeriodicJobOpts{ID: args().Kind(), RunOnStart: true}))
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Queues:       queues,
 		Workers:      workers,
 		PeriodicJobs: periodic,
 		JobTimeout:   10 * time.Minute,

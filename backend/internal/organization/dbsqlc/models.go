@@ -114,6 +114,24 @@ type OrgUnit struct {
 	UpdatedAt   time.Time
 }
 
+type OutboxMessage struct {
+	TenantID      uuid.UUID
+	ID            uuid.UUID
+	Kind          string
+	Template      string
+	Language      string
+	RecipientEnc  []byte
+	PayloadEnc    []byte
+	State         string
+	Attempts      int32
+	NextAttemptAt time.Time
+	SendingUntil  pgtype.Timestamptz
+	LastError     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SentAt        pgtype.Timestamptz
+}
+
 type PlatformKey struct {
 	Name        string
 	Version     int32
@@ -167,13 +185,14 @@ type Session struct {
 }
 
 type Tenant struct {
-	ID           uuid.UUID
-	Name         string
-	Slug         string
-	Status       string
-	RequireMfa   bool
-	CreatedAt    time.Time
-	TerminatedAt pgtype.Timestamptz
+	ID             uuid.UUID
+	Name           string
+	Slug           string
+	Status         string
+	RequireMfa     bool
+	CreatedAt      time.Time
+	TerminatedAt   pgtype.Timestamptz
+	MailSenderName pgtype.Text
 }
 
 type TenantKey struct {
