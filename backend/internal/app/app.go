@@ -118,13 +118,13 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		Signer: signer, AuditChain: audit.NewChainKey(chain[0].Key), Registry: prometheus.NewRegistry()}
 	a.Audit = audit.NewWriter(keys, a.AuditChain, now)
 	a.Limiter = ratelimit.New(pool, a.Index, now)
-	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
-		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log})
 	pages, err := paging.NewCodec(a.Index.Sum("zeugo page tokens", "v1"))
 	if err != nil {
 		return nil, err
 	}
 	a.Work = uow.New(a.DB, keys, a.Audit, pages, now)
+	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
+		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work})
 	a.Organization = organization.NewService(a.Work)
 	mailer, sms, err := outbox.Transports(cfg)
 	if err != nil {

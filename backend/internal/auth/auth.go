@@ -17,6 +17,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
+	"github.com/zeugo/zeugo/backend/internal/uow"
 )
 
 // Policy holds the tunable numbers of sign-in.
@@ -78,6 +79,7 @@ type Authenticator struct {
 	log     zerolog.Logger
 	// principals remembers recently checked sessions (see Authenticate).
 	principals *principalCache
+	work       *uow.Runner
 }
 
 // Deps are the collaborators of an Authenticator.
@@ -92,6 +94,8 @@ type Deps struct {
 	Policy  Policy
 	Now     func() time.Time
 	Log     zerolog.Logger
+	// Work runs the signed-in calls (Logout, Me) as units of work.
+	Work *uow.Runner
 }
 
 // NewAuthenticator wires an Authenticator.
@@ -101,7 +105,7 @@ func NewAuthenticator(d Deps) *Authenticator {
 	}
 	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
 		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log,
-		principals: newPrincipalCache(time.Minute)}
+		principals: newPrincipalCache(time.Minute), work: d.Work}
 }
 
 // Session is what a successful login or refresh hands out.
@@ -376,19 +380,15 @@ func (a *Authenticator) Refresh(ctx context.Context, token string) (*Session, er
 	return sess, nil
 }
 
-// Logout revokes the caller's session.
+// Logout revokes the caller's session: one unit of work with its audit
+// record.
 func (a *Authenticator) Logout(ctx context.Context) error {
-	p, err := access.From(ctx)
-	if err != nil {
-		return err
-	}
-	return postgres.Classify(a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
-		if err := revokeSession(ctx, tx, p.TenantID, p.SessionID, "logout", a.now()); err != nil {
+	return a.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := revokeSession(ctx, tx, tx.P.TenantID, tx.P.SessionID, "logout", a.now()); err != nil {
 			return err
 		}
-		return a.audit.Write(ctx, tx, p.TenantID, audit.Event{Action: audit.ActionLogout, Outcome: audit.OutcomeSuccess,
-			ActorType: audit.ActorUser, ActorID: p.UserID.String(), TargetType: "session", TargetID: p.SessionID.String()})
-	}))
+		return tx.Record(audit.ActionLogout, uow.Target{Type: "session", ID: tx.P.SessionID}, nil)
+	})
 }
 
 // Authenticate turns a bearer token into a Principal. The session row is
@@ -420,19 +420,15 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefe
 	return p, nil, nil
 }
 
-// Me describes the caller.
+// Me describes the caller: one read (profile and its decryption), in the
+// call's first round trip.
 func (a *Authenticator) Me(ctx context.Context) (*Profile, error) {
-	p, err := access.From(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var prof *Profile
-	err = a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) error {
-		var err error
-		prof, err = a.loadProfile(ctx, tx, p)
+	err := a.work.Read(ctx, func(rd *uow.Reader) (err error) {
+		prof, err = a.loadProfile(ctx, rd.DB, rd.P)
 		return err
 	})
-	return prof, postgres.Classify(err)
+	return prof, err
 }
 
 // Profile is the caller as the client may see it.
@@ -445,7 +441,7 @@ type Profile struct {
 	RoleName   string
 }
 
-func (a *Authenticator) loadProfile(ctx context.Context, tx pgx.Tx, p *access.Principal) (*Profile, error) {
+func (a *Authenticator) loadProfile(ctx context.Context, tx postgres.DBTX, p *access.Principal) (*Profile, error) {
 	row, err := loadProfileRow(ctx, tx, p.TenantID, p.UserID)
 	if err != nil {
 		return nil, err

@@ -201,7 +201,7 @@ type profileRow struct {
 	EmailEnc, FirstNameEnc, LastNameEnc []byte
 }
 
-func loadProfileRow(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (profileRow, error) {
+func loadProfileRow(ctx context.Context, tx postgres.DBTX, tenantID, userID uuid.UUID) (profileRow, error) {
 	var r profileRow
 	err := tx.QueryRow(ctx, `SELECT t.name, r.name, u.email_enc, u.first_name_enc, u.last_name_enc FROM users u
 		JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
