@@ -41,10 +41,23 @@ func checkDocument(t *testing.T, f generator.Facts, d generator.Document) {
 			t.Errorf("%s: conduct grade read %+v, want %d", f.Seed, c, f.Ratings.VerhaltenIntern)
 		}
 	}
-	for _, p := range d.Paragraphs {
+	// Every sentence written for a grade reads back as that grade wherever
+	// the checker reads one from it.
+	for i, p := range d.Paragraphs {
+		if i >= len(rep.Paragraphs) {
+			t.Errorf("%s: paragraph %d (%s) not read back", f.Seed, i, p.Section)
+			continue
+		}
+		read := map[string]int{}
+		for _, sr := range rep.Paragraphs[i].Sentences {
+			read[strings.TrimSpace(sr.Text)] = sr.Grade
+		}
 		for _, s := range p.Sentences {
 			if s.Grade == 0 {
 				continue
+			}
+			if g, ok := read[strings.TrimSpace(s.Text)]; ok && g != 0 && g != int(s.Grade) {
+				t.Errorf("%s: %q written for grade %d, read as %d", f.Seed, s.Text, s.Grade, g)
 			}
 		}
 	}
