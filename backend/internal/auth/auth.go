@@ -404,9 +404,10 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefe
 		return nil, nil, apperr.ErrUnauthenticated
 	}
 	now := a.now()
-	chk := &sessionCheck{ids: ids, now: now, idle: a.policy.IdleTimeout, cache: a.principals}
+	chk := &sessionCheck{ids: ids, now: now, idle: a.policy.IdleTimeout, cache: a.principals, touch: true}
 	if mayDefer {
-		if p, ok := a.principals.get(ids, now); ok {
+		if p, touch, ok := a.principals.get(ids, now); ok {
+			chk.touch = touch
 			return p, chk, nil
 		}
 	}

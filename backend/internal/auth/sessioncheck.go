@@ -23,7 +23,21 @@ import (
 // one NULL row of the outer join) instead of returning no row: the failure
 // aborts the implicit transaction of the pipeline, so no statement queued
 // behind the check runs — not even a write.
-const sessionCheckSQL = `WITH live AS (
+const sessionCheckSQL = `WITH live AS (` + sessionLiveSQL + `)
+	` + sessionRefuseSQL
+
+// sessionCheckTouchSQL is sessionCheckSQL that also extends the idle
+// timeout (the data-modifying CTE writes at most once a minute per session).
+// The remembered principal knows when its session was last extended, so the
+// check of most calls is a read only.
+const sessionCheckTouchSQL = `WITH live AS (` + sessionLiveSQL + `), touch AS (
+		UPDATE sessions SET last_seen_at = $4, idle_expires_at = LEAST($5, absolute_expires_at)
+		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
+		RETURNING 1
+	)
+	` + sessionRefuseSQL
+
+const sessionLiveSQL = `
 		SELECT r.areas, t.status
 		FROM sessions s
 		JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
@@ -32,14 +46,14 @@ const sessionCheckSQL = `WITH live AS (
 		WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
 		  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
 		  AND u.status = 'active' AND t.status IN ('active', 'terminated')
-	), touch AS (
-		UPDATE sessions SET last_seen_at = $4, idle_expires_at = LEAST($5, absolute_expires_at)
-		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
-		RETURNING 1
-	)
-	SELECT live.areas, live.status
+	`
+
+const sessionRefuseSQL = `SELECT live.areas, live.status
 	FROM (VALUES (1)) AS one LEFT JOIN live ON true
 	WHERE 1 / (CASE WHEN live.status IS NULL THEN 0 ELSE 1 END) = 1`
+
+// touchEvery is how often a session's idle timeout is extended.
+const touchEvery = time.Minute
 
 // sessionRefused is the SQLSTATE of sessionCheckSQL for a session that may
 // no longer act (division_by_zero, raised on purpose).
@@ -51,13 +65,19 @@ type sessionCheck struct {
 	now   time.Time
 	idle  time.Duration
 	cache *principalCache
+	// touch extends the idle timeout too (the session was not extended by
+	// this process for touchEvery).
+	touch bool
 }
 
 var _ access.SessionCheck = (*sessionCheck)(nil)
 
 // Statement implements access.SessionCheck.
 func (c *sessionCheck) Statement() (string, []any) {
-	return sessionCheckSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-time.Minute)}
+	if c.touch {
+		return sessionCheckTouchSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-touchEvery)}
+	}
+	return sessionCheckSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now}
 }
 
 // Scan implements access.SessionCheck; it also refreshes the cache.
@@ -75,7 +95,7 @@ func (c *sessionCheck) Scan(row pgx.Row) (*access.Principal, error) {
 	}
 	p := userPrincipal(c.ids.TenantID, c.ids.UserID, areas, status)
 	p.SessionID = c.ids.SessionID
-	c.cache.put(p, c.now)
+	c.cache.put(p, c.now, c.touch)
 	return p, nil
 }
 
@@ -93,6 +113,8 @@ type principalCache struct {
 type cachedPrincipal struct {
 	p  access.Principal
 	at time.Time
+	// touched is when a check of this process last extended the session.
+	touched time.Time
 }
 
 // maxCachedSessions bounds the cache; it is cleared when full.
@@ -102,25 +124,30 @@ func newPrincipalCache(ttl time.Duration) *principalCache {
 	return &principalCache{entries: map[uuid.UUID]cachedPrincipal{}, ttl: ttl}
 }
 
-func (c *principalCache) get(ids tokenIDs, now time.Time) (*access.Principal, bool) {
+// get returns the remembered principal of the token's session and whether
+// the session is due for an idle-timeout extension.
+func (c *principalCache) get(ids tokenIDs, now time.Time) (p *access.Principal, touch, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[ids.SessionID]
 	if !ok || now.Sub(e.at) > c.ttl || e.p.UserID != ids.UserID || e.p.TenantID != ids.TenantID {
-		return nil, false
+		return nil, false, false
 	}
-	p := e.p
-	p.Areas = append([]access.Area(nil), e.p.Areas...)
-	return &p, true
+	cp := e.p
+	cp.Areas = append([]access.Area(nil), e.p.Areas...)
+	return &cp, now.Sub(e.touched) >= touchEvery, true
 }
 
-func (c *principalCache) put(p *access.Principal, now time.Time) {
+func (c *principalCache) put(p *access.Principal, now time.Time, touched bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= maxCachedSessions {
 		clear(c.entries)
 	}
-	e := cachedPrincipal{p: *p, at: now}
+	e := cachedPrincipal{p: *p, at: now, touched: c.entries[p.SessionID].touched}
+	if touched {
+		e.touched = now
+	}
 	e.p.Areas = append([]access.Area(nil), p.Areas...) // the caller's slice stays the caller's
 	c.entries[p.SessionID] = e
 }

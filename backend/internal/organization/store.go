@@ -121,8 +121,10 @@ func listCompanies(rd *uow.Reader, q CompanyQuery) (paging.Page[Company], error)
 		return paging.Page[Company]{}, err
 	}
 	return uow.ListPage(rd, l, q.Page, func(row pgx.CollectableRow) (Company, error) {
-		r, err := pgx.RowToStructByPos[dbsqlc.Company](row)
-		if err != nil {
+		var r dbsqlc.Company
+		if err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.Street, &r.Postcode, &r.City, &r.Country, &r.Phone, &r.Email,
+			&r.Website, &r.RegisterCourt, &r.RegisterNumber, &r.VatID, &r.ManagingDirectors, &r.Description, &r.Version,
+			&r.CreatedAt, &r.UpdatedAt, &r.ManagingDirectorsEnc); err != nil { // companyColumns, in order
 			return Company{}, err
 		}
 		c, err := companyFromRow(rd.Context(), ci, &r)
@@ -184,7 +186,8 @@ func listUnits(rd *uow.Reader, q UnitQuery) (paging.Page[Unit], error) {
 	}
 	l.Scope = listScope("units/"+string(q.Kind), l, q.Search)
 	return uow.ListPage(rd, l, q.Page, func(row pgx.CollectableRow) (Unit, error) {
-		r, err := pgx.RowToStructByPos[dbsqlc.OrgUnit](row)
+		var r dbsqlc.OrgUnit
+		err := row.Scan(&r.ID, &r.TenantID, &r.Kind, &r.Name, &r.Description, &r.Version, &r.CreatedAt, &r.UpdatedAt) // unitColumns
 		return *unitFromRow(&r), err
 	}, func(u *Unit) (string, uuid.UUID) { return key(u), u.ID })
 }
