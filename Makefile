@@ -144,6 +144,8 @@ test-e2e: build ## Playwright with Debian Chromium against a real server
 bench: setup ## benchmarks, reported as ratios against same-run baselines (bench/README.md)
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go run ./cmd/zeugo-bench
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go test ./internal/outbox -run '^$$' -bench OutboxDelivery -count 3
 	cd backend && go test ./internal/generator -run '^$$' -bench Generate -count 3
 	cd backend && go test ./internal/pdf -run '^$$' -bench RenderPDF -count 3
 	cd backend && go test ./internal/pdf -run '^$$' -bench PDFZipSpeedup -benchtime 1x -timeout 30m
