@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
@@ -240,4 +242,21 @@ func Bearer(token string) connect.Interceptor {
 			return next(ctx, req)
 		}
 	})
+}
+
+// AsOwner runs fn in a transaction of the owner pool bound to tenantID, as
+// an operator or a database administrator would look at (or tamper with) a
+// tenant's rows; a failure fails the test.
+func (e *Env) AsOwner(tenantID uuid.UUID, fn func(tx pgx.Tx) error) {
+	e.T.Helper()
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, e.DB.Owner, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenantID.String()); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	if err != nil {
+		e.T.Fatalf("as owner in tenant %s: %v", tenantID, err)
+	}
 }

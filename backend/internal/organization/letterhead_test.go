@@ -30,16 +30,10 @@ func TestLegacyLetterheadsAreEncryptedByTheCleanupJob(t *testing.T) {
 	}
 	id := co.Msg.GetCompany().GetId()
 	// The state of a row written before 00006.
-	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
-			return err
-		}
+	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE companies SET managing_directors = 'Hedwig Altbestand', managing_directors_enc = NULL WHERE id = $1`, id)
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	get := func() string {
 		t.Helper()
 		g, err := c.GetCompany(ctx, connect.NewRequest(&zeugov1.GetCompanyRequest{Id: id}))
@@ -58,14 +52,11 @@ func TestLegacyLetterheadsAreEncryptedByTheCleanupJob(t *testing.T) {
 	}
 	var plain string
 	var enc []byte
-	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
-			return err
-		}
+	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `SELECT managing_directors, managing_directors_enc FROM companies WHERE id = $1`, id).Scan(&plain, &enc)
 	})
-	if err != nil || plain != "" || len(enc) == 0 {
-		t.Fatalf("after the sweep: plain %q, %d encrypted bytes, %v", plain, len(enc), err)
+	if plain != "" || len(enc) == 0 {
+		t.Fatalf("after the sweep: plain %q, %d encrypted bytes", plain, len(enc))
 	}
 	if got := get(); got != "Hedwig Altbestand" {
 		t.Fatalf("encrypted row reads %q", got)
@@ -88,17 +79,7 @@ func TestLetterheadSweeperNeverOverwritesAnEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := uuid.MustParse(co.Msg.GetCompany().GetId())
-	bound := func(fn func(tx pgx.Tx) error) {
-		t.Helper()
-		if err := pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
-				return err
-			}
-			return fn(tx)
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bound := func(fn func(tx pgx.Tx) error) { env.AsOwner(ten.TenantID, fn) }
 	bound(func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE companies SET managing_directors = 'Alt Name', managing_directors_enc = NULL WHERE id = $1`, id)
 		return err

@@ -54,15 +54,7 @@ func TestAuditedReadIsQueuedThenChained(t *testing.T) {
 	count := func(sql string, args ...any) int {
 		t.Helper()
 		var n int
-		err := pgx.BeginFunc(context.Background(), env.DB.Owner, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(context.Background(), `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
-				return err
-			}
-			return tx.QueryRow(context.Background(), sql, args...).Scan(&n)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		env.AsOwner(ten.TenantID, func(tx pgx.Tx) error { return tx.QueryRow(context.Background(), sql, args...).Scan(&n) })
 		return n
 	}
 	if n := count(`SELECT count(*) FROM audit_pending`); n != 1 {
@@ -124,13 +116,10 @@ func TestForgedPendingEventIsChainedAsRejected(t *testing.T) {
 		t.Fatalf("chainer: %v, %v", swept, err)
 	}
 	var action, target string
-	err = pgx.BeginFunc(ctx, env.DB.Owner, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, ten.TenantID.String()); err != nil {
-			return err
-		}
+	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `SELECT action, target_id FROM audit_events WHERE id = $1`, forged).Scan(&action, &target)
 	})
-	if err != nil || action != audit.ActionPendingRejected || target != forged.String() {
-		t.Fatalf("forged row chained as %q on %q (%v); want %q", action, target, err, audit.ActionPendingRejected)
+	if action != audit.ActionPendingRejected || target != forged.String() {
+		t.Fatalf("forged row chained as %q on %q; want %q", action, target, audit.ActionPendingRejected)
 	}
 }
