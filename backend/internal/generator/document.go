@@ -79,6 +79,9 @@ type Document struct {
 	// Version names the catalogue and phrase data the text was written with
 	// (see Library.Version).
 	Version string `json:"version"`
+	// Warnings are what HR should confirm before issuing the text (see
+	// Warnings), in German and English; they never stop the text.
+	Warnings []Problem `json:"warnings,omitempty"`
 }
 
 // Paragraph returns the paragraph of a section.

@@ -76,7 +76,8 @@ const (
 	ExitOther       ExitReason = "other"
 )
 
-// InterimReason is why an interim reference is issued; the text states it.
+// InterimReason is why an interim reference is issued; the text states it,
+// unless the reason is sensitive (see Sensitive).
 type InterimReason string
 
 // Interim reasons.
@@ -89,6 +90,14 @@ const (
 	InterimPromotion        InterimReason = "promotion"
 	InterimOther            InterimReason = "other"
 )
+
+// Sensitive reports whether naming the reason would disclose a protected
+// part of the employee's private life. A reference must not mention parental
+// leave (nor illness, pregnancy or works-council membership, which the
+// library has no reason for) unless the employee asks for it (BAG case law on
+// Elternzeit, AGG), so Generate writes a neutral reason instead unless
+// Facts.DiscloseReason is set.
+func (r InterimReason) Sensitive() bool { return r == InterimParentalLeave }
 
 // Grade is a rating on the German 1–5 scale (1 sehr gut … 5 mangelhaft);
 // 0 means "not rated" and is what an absent JSON field decodes to.
@@ -276,6 +285,11 @@ type Facts struct {
 
 	ExitReason    ExitReason    `json:"exitReason,omitempty"`    // final and apprenticeship (optional in simple)
 	InterimReason InterimReason `json:"interimReason,omitempty"` // interim only
+	// DiscloseReason prints a sensitive interim reason (parental leave) as it
+	// is. Without it the text gives a neutral reason, because a reference may
+	// name parental leave only at the employee's express request; with it,
+	// Warnings asks HR to make sure of that request.
+	DiscloseReason bool `json:"discloseReason,omitempty"`
 
 	// ExamChamber names the examining body ("Industrie- und Handelskammer
 	// zu Köln"); apprenticeship only.

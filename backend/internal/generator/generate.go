@@ -233,6 +233,7 @@ func (w *writer) write() (Document, error) {
 		DateText: FormatDate(f.DocumentDate(), w.lang),
 		Subject:  w.exp.vars["FullName"], Company: strings.TrimSpace(f.Company.Name),
 		Place: w.text(f.Company.City), Version: w.lib.Version(w.lang),
+		Warnings: Warnings(f),
 	}
 	if err := w.setup(); err != nil {
 		return Document{}, err
@@ -667,7 +668,13 @@ func (w *writer) exam() (*Paragraph, error) {
 func (w *writer) ending() (*Paragraph, error) {
 	f := w.f
 	if f.Kind == Interim {
-		return w.para(SecInterimReason, "interimReason", w.letter("interimReason."+string(f.InterimReason)))
+		key := "interimReason." + string(f.InterimReason)
+		if f.InterimReason.Sensitive() && !f.DiscloseReason {
+			// Parental leave is not the reader's business unless the
+			// employee wants it said: a neutral reason stands in its place.
+			key = "interimReason.neutral"
+		}
+		return w.para(SecInterimReason, "interimReason", w.letter(key))
 	}
 	reason := f.ExitReason
 	if reason == "" {

@@ -145,6 +145,9 @@ func Validate(f *Facts, lib *Library) error {
 		if f.InterimReason != "" {
 			ps.add("interimReason", "Nur ein Zwischenzeugnis hat einen Anlass.", "only an interim reference has an interim reason.")
 		}
+		if f.DiscloseReason {
+			ps.add("discloseReason", "discloseReason gilt nur für den Anlass eines Zwischenzeugnisses.", "discloseReason applies to the reason of an interim reference only.")
+		}
 		switch {
 		case f.ExitReason == "" && f.Kind != Simple:
 			ps.add("exitReason", "Der Austrittsgrund fehlt.", "the exit reason is missing.")
@@ -302,4 +305,25 @@ func Validate(f *Facts, lib *Library) error {
 		return &ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+// sensitiveNames names the sensitive interim reasons in the warning.
+var sensitiveNames = map[InterimReason][2]string{
+	InterimParentalLeave: {"Elternzeit", "parental leave"},
+}
+
+// Warnings lists what valid facts make the text say that HR should confirm
+// before issuing it: today a sensitive interim reason printed because
+// DiscloseReason is set. They are not errors — the employee may well have
+// asked for it — so Generate writes the text and copies them into
+// Document.Warnings, and `zeugo render` prints them on stderr.
+func Warnings(f *Facts) []Problem {
+	var ps problems
+	if f.Kind == Interim && f.DiscloseReason && f.InterimReason.Sensitive() {
+		n := sensitiveNames[f.InterimReason]
+		ps = append(ps, Problem{Path: "discloseReason",
+			De: "Das Zeugnis nennt als Anlass „" + n[0] + "“. Das ist nur zulässig, wenn die Person es ausdrücklich wünscht; ohne discloseReason steht dort ein neutraler Anlass.",
+			En: "the reference names \"" + n[1] + "\" as its reason. This is only allowed when the employee expressly asks for it; without discloseReason a neutral reason is printed."})
+	}
+	return ps
 }

@@ -140,6 +140,22 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "zeugo render: %v\n", err)
 		return ExitInvalid
 	}
+	// Warnings (a disclosed parental leave) do not stop the text, but the
+	// person running the command must see them before issuing it.
+	if len(doc.Warnings) > 0 {
+		header := "Bitte vor dem Ausstellen prüfen:"
+		if msgLang == "en" {
+			header = "Please confirm before issuing:"
+		}
+		fmt.Fprintln(stderr, header)
+		for _, p := range doc.Warnings {
+			msg := p.De
+			if msgLang == "en" {
+				msg = p.En
+			}
+			fmt.Fprintf(stderr, "  - %s: %s\n", p.Path, msg)
+		}
+	}
 
 	switch {
 	case *pdfPath != "":

@@ -143,3 +143,52 @@ func TestCheckEdited(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
+
+// factsWith writes the example facts file with some fields replaced and
+// returns its path.
+func factsWith(t *testing.T, example string, set map[string]any) string {
+	t.Helper()
+	b, err := os.ReadFile(examples + example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range set {
+		if v == nil {
+			delete(m, k)
+			continue
+		}
+		m[k] = v
+	}
+	out, _ := json.Marshal(m)
+	p := filepath.Join(t.TempDir(), "facts.json")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestParentalLeaveReason: by default the printed text keeps parental leave
+// to itself and nothing is said on stderr; with discloseReason the text names
+// it and stderr carries the warning in the language of the text.
+func TestParentalLeaveReason(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ lang, word, warn string }{
+		{"de", "Elternzeit", "Bitte vor dem Ausstellen prüfen"},
+		{"en", "parental leave", "Please confirm before issuing"},
+	} {
+		quiet := factsWith(t, "facts-interim-en.json", map[string]any{"interimReason": "parental_leave"})
+		code, out, errs := render(t, "--facts", quiet, "--lang", c.lang)
+		if code != 0 || errs != "" || strings.Contains(out, c.word) {
+			t.Errorf("%s default: exit %d, stderr %q, text discloses the leave: %v\n%s", c.lang, code, errs, strings.Contains(out, c.word), out)
+		}
+		loud := factsWith(t, "facts-interim-en.json", map[string]any{"interimReason": "parental_leave", "discloseReason": true})
+		code, out, errs = render(t, "--facts", loud, "--lang", c.lang)
+		if code != 0 || !strings.Contains(out, c.word) || !strings.Contains(errs, c.warn) || !strings.Contains(errs, "discloseReason: ") {
+			t.Errorf("%s disclosed: exit %d\nstderr %s\n%s", c.lang, code, errs, out)
+		}
+	}
+}
