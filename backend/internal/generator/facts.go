@@ -180,6 +180,14 @@ type Company struct {
 	Employees   int  `json:"employees,omitempty"` // approximate head count; 0 leaves it out
 }
 
+// Location is the site the employee worked at (Standort) when it is not the
+// company's seat.
+type Location struct {
+	// City is the location's town. The date line ("Hamburg, 31. März 2025")
+	// uses it when the company has no city.
+	City Text `json:"city,omitempty"`
+}
+
 // Station is one position held during the employment (Werdegang/Stationen).
 type Station struct {
 	From       Date `json:"from"`                 // first day in the position
@@ -240,6 +248,9 @@ type Facts struct {
 
 	Person  Person  `json:"person"`  // the employee
 	Company Company `json:"company"` // the employer
+	// Location is the employee's work location; its city stands in the date
+	// line when the company has none.
+	Location Location `json:"location,omitzero"`
 
 	EntryDate Date `json:"entryDate"` // first day of employment or training
 	// ExitDate is the last day of employment (final, apprenticeship, simple).
@@ -308,6 +319,18 @@ func (f *Facts) DocumentDate() Date {
 		return f.IssueDate
 	}
 	return f.ExitDate
+}
+
+// Place is the town printed before the date: the company's city, else the
+// location's city, in the language lang; empty when neither is known, which
+// Validate refuses.
+func (f *Facts) Place(lang string) string {
+	for _, t := range []Text{f.Company.City, f.Location.City} {
+		if s, ok := t.In(lang); ok && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
 }
 
 // performanceCategories are the categories that make up the overall grade.

@@ -37,6 +37,19 @@ func (ps *problems) add(path, de, en string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, De: fmt.Sprintf(de, args...), En: fmt.Sprintf(en, args...)})
 }
 
+// has reports whether a problem was already recorded for one of the paths,
+// so that one missing value is not reported twice.
+func (ps problems) has(paths ...string) bool {
+	for _, p := range ps {
+		for _, q := range paths {
+			if p.Path == q {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var validExit = map[ExitReason]bool{ExitOwnWish: true, ExitMutual: true, ExitFixedTerm: true, ExitEmployer: true, ExitEndTraining: true, ExitRetirement: true, ExitOther: true}
 
 var validInterim = map[InterimReason]bool{InterimOwnRequest: true, InterimSupervisorChange: true, InterimReorganisation: true, InterimTransfer: true, InterimParentalLeave: true, InterimPromotion: true, InterimOther: true}
@@ -93,7 +106,7 @@ func Validate(f *Facts, lib *Library) error {
 	if strings.TrimSpace(f.Person.LastName) == "" {
 		ps.add("person.lastName", "Der Nachname fehlt.", "the last name is missing.")
 	}
-	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}} {
+	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}, {"location.city", f.Location.City[catalog.AnyLanguage]}} {
 		if strings.ContainsAny(fld.v, "{}\n\r\t") || !utf8.ValidString(fld.v) {
 			ps.add(fld.path, "Enthält unzulässige Zeichen ({, }, Zeilenumbruch oder Tabulator).", "contains characters that are not allowed ({, }, line break or tab).")
 		}
@@ -113,6 +126,13 @@ func Validate(f *Facts, lib *Library) error {
 	optText("company.description", f.Company.Description, "Die Unternehmensbeschreibung", "the company description")
 	optText("company.industry", f.Company.Industry, "Die Branche", "the industry")
 	optText("company.city", f.Company.City, "Der Sitz des Unternehmens", "the company's city")
+	optText("location.city", f.Location.City, "Der Ort des Standorts", "the location's city")
+	if lang != "" && f.Place(lang) == "" && !ps.has("company.city", "location.city") {
+		// A reference is dated with its place ("Köln, 30. Juni 2025"); a bare
+		// date looks unfinished, so refuse rather than print one.
+		ps.add("company.city", "Der Ort für die Datumszeile fehlt: company.city (Sitz des Unternehmens) oder location.city (Standort) angeben.",
+			"the place for the date line is missing: give company.city (the company's seat) or location.city (the work location).")
+	}
 
 	// dates
 	if f.EntryDate.IsZero() {

@@ -195,11 +195,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var out bytes.Buffer
 	out.WriteString(doc.PlainText())
-	dateLine := doc.DateText
-	if doc.Place != "" {
-		dateLine = doc.Place + ", " + dateLine
-	}
-	out.WriteString("\n" + dateLine + "\n")
+	out.WriteString("\n" + doc.DateLine("") + "\n")
 	for _, s := range doc.Signatories {
 		out.WriteString("\n" + s.Name)
 		if s.Function != "" {

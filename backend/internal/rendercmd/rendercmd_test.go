@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -189,6 +190,46 @@ func TestParentalLeaveReason(t *testing.T) {
 		code, out, errs = render(t, "--facts", loud, "--lang", c.lang)
 		if code != 0 || !strings.Contains(out, c.word) || !strings.Contains(errs, c.warn) || !strings.Contains(errs, "discloseReason: ") {
 			t.Errorf("%s disclosed: exit %d\nstderr %s\n%s", c.lang, code, errs, out)
+		}
+	}
+}
+
+// TestPlaceFallback: without a company city the text and the PDF both end
+// with the location's city before the date; with neither, the command
+// refuses and names the field in the language of the text.
+func TestPlaceFallback(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(examples + "facts-final-de.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	company := m["company"].(map[string]any)
+	delete(company, "city")
+	withLocation := factsWith(t, "facts-final-de.json", map[string]any{"company": company, "location": map[string]any{"city": "Leverkusen"}})
+	code, out, errs := render(t, "--facts", withLocation)
+	if code != 0 || !strings.Contains(out, "\nLeverkusen, 30. Juni 2025\n") {
+		t.Fatalf("exit %d %s\n%s", code, errs, out)
+	}
+	pdfPath := filepath.Join(t.TempDir(), "z.pdf")
+	if code, _, errs := render(t, "--facts", withLocation, "--pdf", pdfPath); code != 0 {
+		t.Fatalf("pdf: exit %d %s", code, errs)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+		if err != nil || !strings.Contains(string(txt), "Leverkusen, 30. Juni 2025") {
+			t.Errorf("PDF date line differs from the text: %v\n%s", err, txt)
+		}
+	}
+
+	nowhere := factsWith(t, "facts-final-de.json", map[string]any{"company": company})
+	for lang, want := range map[string]string{"de": "company.city: Der Ort für die Datumszeile fehlt", "en": "company.city: the place for the date line is missing"} {
+		code, out, errs := render(t, "--facts", nowhere, "--lang", lang)
+		if code != rendercmd.ExitInvalid || out != "" || !strings.Contains(errs, want) || !strings.Contains(errs, "location.city") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %s", lang, code, out, errs)
 		}
 	}
 }
