@@ -67,7 +67,8 @@ type Document struct {
 	Date Date `json:"date"`
 	// DateText is Date written out in the document's language.
 	DateText string `json:"dateText"`
-	// Place is the company's city, the default place before the date.
+	// Place is the town before the date: the company's city, else the
+	// location's (see Facts.Place).
 	Place string `json:"place,omitempty"`
 	// Subject is the employee's full name; Company the employer's name.
 	Subject     string          `json:"subject"`
@@ -79,6 +80,9 @@ type Document struct {
 	// Version names the catalogue and phrase data the text was written with
 	// (see Library.Version).
 	Version string `json:"version"`
+	// Warnings are what HR should confirm before issuing the text (see
+	// Warnings), in German and English; they never stop the text.
+	Warnings []Problem `json:"warnings,omitempty"`
 }
 
 // Paragraph returns the paragraph of a section.
@@ -89,6 +93,19 @@ func (d *Document) Paragraph(s Section) (Paragraph, bool) {
 		}
 	}
 	return Paragraph{}, false
+}
+
+// DateLine is the line under the text, place and date ("Köln, 30. Juni
+// 2025"). place, when not empty, replaces Document.Place (a PDF layout may
+// name another one); the PDF and `zeugo render` both print this line.
+func (d *Document) DateLine(place string) string {
+	if strings.TrimSpace(place) == "" {
+		place = d.Place
+	}
+	if place = strings.TrimSpace(place); place == "" {
+		return d.DateText
+	}
+	return place + ", " + d.DateText
 }
 
 // Bullet is the list marker of list items in text and PDF.

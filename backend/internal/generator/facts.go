@@ -76,7 +76,8 @@ const (
 	ExitOther       ExitReason = "other"
 )
 
-// InterimReason is why an interim reference is issued; the text states it.
+// InterimReason is why an interim reference is issued; the text states it,
+// unless the reason is sensitive (see Sensitive).
 type InterimReason string
 
 // Interim reasons.
@@ -89,6 +90,14 @@ const (
 	InterimPromotion        InterimReason = "promotion"
 	InterimOther            InterimReason = "other"
 )
+
+// Sensitive reports whether naming the reason would disclose a protected
+// part of the employee's private life. A reference must not mention parental
+// leave (nor illness, pregnancy or works-council membership, which the
+// library has no reason for) unless the employee asks for it (BAG case law on
+// Elternzeit, AGG), so Generate writes a neutral reason instead unless
+// Facts.DiscloseReason is set.
+func (r InterimReason) Sensitive() bool { return r == InterimParentalLeave }
 
 // Grade is a rating on the German 1–5 scale (1 sehr gut … 5 mangelhaft);
 // 0 means "not rated" and is what an absent JSON field decodes to.
@@ -171,6 +180,14 @@ type Company struct {
 	Employees   int  `json:"employees,omitempty"` // approximate head count; 0 leaves it out
 }
 
+// Location is the site the employee worked at (Standort) when it is not the
+// company's seat.
+type Location struct {
+	// City is the location's town. The date line ("Hamburg, 31. März 2025")
+	// uses it when the company has no city.
+	City Text `json:"city,omitempty"`
+}
+
 // Station is one position held during the employment (Werdegang/Stationen).
 type Station struct {
 	From       Date `json:"from"`                 // first day in the position
@@ -231,6 +248,9 @@ type Facts struct {
 
 	Person  Person  `json:"person"`  // the employee
 	Company Company `json:"company"` // the employer
+	// Location is the employee's work location; its city stands in the date
+	// line when the company has none.
+	Location Location `json:"location,omitzero"`
 
 	EntryDate Date `json:"entryDate"` // first day of employment or training
 	// ExitDate is the last day of employment (final, apprenticeship, simple).
@@ -276,6 +296,11 @@ type Facts struct {
 
 	ExitReason    ExitReason    `json:"exitReason,omitempty"`    // final and apprenticeship (optional in simple)
 	InterimReason InterimReason `json:"interimReason,omitempty"` // interim only
+	// DiscloseReason prints a sensitive interim reason (parental leave) as it
+	// is. Without it the text gives a neutral reason, because a reference may
+	// name parental leave only at the employee's express request; with it,
+	// Warnings asks HR to make sure of that request.
+	DiscloseReason bool `json:"discloseReason,omitempty"`
 
 	// ExamChamber names the examining body ("Industrie- und Handelskammer
 	// zu Köln"); apprenticeship only.
@@ -294,6 +319,18 @@ func (f *Facts) DocumentDate() Date {
 		return f.IssueDate
 	}
 	return f.ExitDate
+}
+
+// Place is the town printed before the date: the company's city, else the
+// location's city, in the language lang; empty when neither is known, which
+// Validate refuses.
+func (f *Facts) Place(lang string) string {
+	for _, t := range []Text{f.Company.City, f.Location.City} {
+		if s, ok := t.In(lang); ok && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
 }
 
 // performanceCategories are the categories that make up the overall grade.

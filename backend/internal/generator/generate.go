@@ -232,7 +232,8 @@ func (w *writer) write() (Document, error) {
 		Kind: f.Kind, Language: w.lang, Date: f.DocumentDate(),
 		DateText: FormatDate(f.DocumentDate(), w.lang),
 		Subject:  w.exp.vars["FullName"], Company: strings.TrimSpace(f.Company.Name),
-		Place: w.text(f.Company.City), Version: w.lib.Version(w.lang),
+		Place: f.Place(w.lang), Version: w.lib.Version(w.lang),
+		Warnings: Warnings(f),
 	}
 	if err := w.setup(); err != nil {
 		return Document{}, err
@@ -281,7 +282,7 @@ func (w *writer) setup() error {
 	w.setVar("entry", FormatDate(f.EntryDate, w.lang))
 	w.setVar("exit", FormatDate(f.ExitDate, w.lang))
 	w.setVar("job", w.jobTitle())
-	w.setVar("city", w.text(f.Company.City))
+	w.setVar("city", strings.TrimSpace(w.text(f.Company.City)))
 	w.setVar("aJob", withArticle(w.exp.vars["job"], w.lang))
 	w.setVar("industry", w.text(f.Company.Industry))
 	w.setVar("employees", formatCount(f.Company.Employees, w.lang))
@@ -667,7 +668,13 @@ func (w *writer) exam() (*Paragraph, error) {
 func (w *writer) ending() (*Paragraph, error) {
 	f := w.f
 	if f.Kind == Interim {
-		return w.para(SecInterimReason, "interimReason", w.letter("interimReason."+string(f.InterimReason)))
+		key := "interimReason." + string(f.InterimReason)
+		if f.InterimReason.Sensitive() && !f.DiscloseReason {
+			// Parental leave is not the reader's business unless the
+			// employee wants it said: a neutral reason stands in its place.
+			key = "interimReason.neutral"
+		}
+		return w.para(SecInterimReason, "interimReason", w.letter(key))
 	}
 	reason := f.ExitReason
 	if reason == "" {

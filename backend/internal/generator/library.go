@@ -156,6 +156,7 @@ func requiredLetters() []string {
 		"authorityName.bankvollmacht", "leaderScope", "attributes.professional", "attributes.personal",
 		"exit.apprenticeship.taken_on", "words.intern", "words.internLeader", "words.internApprentice",
 		"words.extern", "words.and", "words.until", "words.since", "words.chamber", "words.born", "words.bornNoPlace",
+		"interimReason.neutral",
 	}
 	for _, k := range []Kind{Final, Interim, Apprenticeship, Simple} {
 		keys = append(keys, "title."+string(k), "intro."+string(k))

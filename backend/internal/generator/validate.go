@@ -37,6 +37,19 @@ func (ps *problems) add(path, de, en string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, De: fmt.Sprintf(de, args...), En: fmt.Sprintf(en, args...)})
 }
 
+// has reports whether a problem was already recorded for one of the paths,
+// so that one missing value is not reported twice.
+func (ps problems) has(paths ...string) bool {
+	for _, p := range ps {
+		for _, q := range paths {
+			if p.Path == q {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var validExit = map[ExitReason]bool{ExitOwnWish: true, ExitMutual: true, ExitFixedTerm: true, ExitEmployer: true, ExitEndTraining: true, ExitRetirement: true, ExitOther: true}
 
 var validInterim = map[InterimReason]bool{InterimOwnRequest: true, InterimSupervisorChange: true, InterimReorganisation: true, InterimTransfer: true, InterimParentalLeave: true, InterimPromotion: true, InterimOther: true}
@@ -93,7 +106,7 @@ func Validate(f *Facts, lib *Library) error {
 	if strings.TrimSpace(f.Person.LastName) == "" {
 		ps.add("person.lastName", "Der Nachname fehlt.", "the last name is missing.")
 	}
-	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}} {
+	for _, fld := range []struct{ path, v string }{{"person.firstName", f.Person.FirstName}, {"person.lastName", f.Person.LastName}, {"person.title", f.Person.Title}, {"person.birthPlace", f.Person.BirthPlace}, {"company.name", f.Company.Name}, {"company.city", f.Company.City[catalog.AnyLanguage]}, {"location.city", f.Location.City[catalog.AnyLanguage]}} {
 		if strings.ContainsAny(fld.v, "{}\n\r\t") || !utf8.ValidString(fld.v) {
 			ps.add(fld.path, "Enthält unzulässige Zeichen ({, }, Zeilenumbruch oder Tabulator).", "contains characters that are not allowed ({, }, line break or tab).")
 		}
@@ -113,6 +126,13 @@ func Validate(f *Facts, lib *Library) error {
 	optText("company.description", f.Company.Description, "Die Unternehmensbeschreibung", "the company description")
 	optText("company.industry", f.Company.Industry, "Die Branche", "the industry")
 	optText("company.city", f.Company.City, "Der Sitz des Unternehmens", "the company's city")
+	optText("location.city", f.Location.City, "Der Ort des Standorts", "the location's city")
+	if lang != "" && f.Place(lang) == "" && !ps.has("company.city", "location.city") {
+		// A reference is dated with its place ("Köln, 30. Juni 2025"); a bare
+		// date looks unfinished, so refuse rather than print one.
+		ps.add("company.city", "Der Ort für die Datumszeile fehlt: company.city (Sitz des Unternehmens) oder location.city (Standort) angeben.",
+			"the place for the date line is missing: give company.city (the company's seat) or location.city (the work location).")
+	}
 
 	// dates
 	if f.EntryDate.IsZero() {
@@ -144,6 +164,9 @@ func Validate(f *Facts, lib *Library) error {
 		}
 		if f.InterimReason != "" {
 			ps.add("interimReason", "Nur ein Zwischenzeugnis hat einen Anlass.", "only an interim reference has an interim reason.")
+		}
+		if f.DiscloseReason {
+			ps.add("discloseReason", "discloseReason gilt nur für den Anlass eines Zwischenzeugnisses.", "discloseReason applies to the reason of an interim reference only.")
 		}
 		switch {
 		case f.ExitReason == "" && f.Kind != Simple:
@@ -302,4 +325,25 @@ func Validate(f *Facts, lib *Library) error {
 		return &ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+// sensitiveNames names the sensitive interim reasons in the warning.
+var sensitiveNames = map[InterimReason][2]string{
+	InterimParentalLeave: {"Elternzeit", "parental leave"},
+}
+
+// Warnings lists what valid facts make the text say that HR should confirm
+// before issuing it: today a sensitive interim reason printed because
+// DiscloseReason is set. They are not errors — the employee may well have
+// asked for it — so Generate writes the text and copies them into
+// Document.Warnings, and `zeugo render` prints them on stderr.
+func Warnings(f *Facts) []Problem {
+	var ps problems
+	if f.Kind == Interim && f.DiscloseReason && f.InterimReason.Sensitive() {
+		n := sensitiveNames[f.InterimReason]
+		ps = append(ps, Problem{Path: "discloseReason",
+			De: "Das Zeugnis nennt als Anlass „" + n[0] + "“. Das ist nur zulässig, wenn die Person es ausdrücklich wünscht; ohne discloseReason steht dort ein neutraler Anlass.",
+			En: "the reference names \"" + n[1] + "\" as its reason. This is only allowed when the employee expressly asks for it; without discloseReason a neutral reason is printed."})
+	}
+	return ps
 }

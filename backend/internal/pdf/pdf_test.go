@@ -370,3 +370,46 @@ func TestWriteZip(t *testing.T) {
 		t.Fatal("want error")
 	}
 }
+
+// TestPlaceInDateLine: the PDF prints the same date line as the generated
+// document — the location's city when the company has none, the layout's
+// place when it names one — and refuses a document without any place
+// rather than print a bare date.
+func TestPlaceInDateLine(t *testing.T) {
+	t.Parallel()
+	needTool(t, "pdftotext")
+	f := exampleFacts(t)
+	f.Company.City = nil
+	f.Location.City = generator.Text{"de": "Leverkusen"}
+	doc, err := generator.Generate(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := artifacts(t)
+	for _, c := range []struct{ layoutPlace, want string }{
+		{"", "Leverkusen, " + doc.DateText},
+		{"Köln", "Köln, " + doc.DateText},
+	} {
+		if doc.DateLine(c.layoutPlace) != c.want {
+			t.Errorf("DateLine(%q) = %q, want %q", c.layoutPlace, doc.DateLine(c.layoutPlace), c.want)
+		}
+		b, err := pdf.Render(doc, pdf.Layout{Place: c.layoutPlace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := norm(run(t, "pdftotext", "-enc", "UTF-8", write(t, dir, "place-"+c.layoutPlace+".pdf", b), "-"))
+		if !strings.Contains(txt, c.want) {
+			t.Errorf("PDF lacks %q:\n%s", c.want, txt)
+		}
+	}
+
+	doc.Place = ""
+	_, err = pdf.Render(doc, pdf.Layout{})
+	var ve *pdf.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "place" || ve.Problems[0].De == "" || ve.Problems[0].En == "" {
+		t.Fatalf("document without place: %v", err)
+	}
+	if _, err := pdf.Render(doc, pdf.Layout{Place: "Bonn"}); err != nil {
+		t.Fatalf("layout place should do: %v", err)
+	}
+}

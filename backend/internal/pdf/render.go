@@ -79,6 +79,13 @@ func Render(doc generator.Document, layout Layout) (out []byte, err error) {
 	if err := layout.Validate(); err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(layout.Place) == "" && strings.TrimSpace(doc.Place) == "" {
+		// A document from Generate always has a place; one built otherwise
+		// must not come out with a bare date.
+		return nil, &ValidationError{Problems: []Problem{{Field: "place",
+			De: "Der Ort für die Datumszeile fehlt: place im Layout oder den Sitz bzw. Standort des Unternehmens angeben.",
+			En: "the place for the date line is missing: set place in the layout or the company's or location's city."}}}
+	}
 	// fpdf panics on some malformed input instead of returning an error;
 	// a document request must never take the server down.
 	defer func() {
@@ -329,16 +336,7 @@ func (r *renderer) draw(ls []line, h float64) {
 	}
 }
 
-func (r *renderer) dateLine() string {
-	place := r.l.Place
-	if place == "" {
-		place = r.doc.Place
-	}
-	if place != "" {
-		return place + ", " + r.doc.DateText
-	}
-	return r.doc.DateText
-}
+func (r *renderer) dateLine() string { return r.doc.DateLine(r.l.Place) }
 
 func (r *renderer) closingHeight() float64 {
 	h := r.lineH * 2 // date line and gap

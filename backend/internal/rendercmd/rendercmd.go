@@ -43,7 +43,9 @@ docs/generator.md) as text to standard output, or as a PDF with --pdf.
   --layout FILE   layout JSON for the PDF (margins, letterhead, logo, footer,
                   place); "logoFile" is read relative to the layout file
   --pdf OUT.pdf   write the PDF to OUT.pdf instead of printing the text
-  --json          print the structured document (paragraphs, sections) as JSON
+  --json          print the structured document (paragraphs, sections) as JSON;
+                  with --check, the check result (every finding, the changes
+                  and the full reading) as JSON
   --check FILE    read a hand-edited text of this reference and report the
                   grades it conveys, coded phrases, gender and tense slips,
                   and what changed compared with the generated text
@@ -140,6 +142,22 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "zeugo render: %v\n", err)
 		return ExitInvalid
 	}
+	// Warnings (a disclosed parental leave) do not stop the text, but the
+	// person running the command must see them before issuing it.
+	if len(doc.Warnings) > 0 {
+		header := "Bitte vor dem Ausstellen prüfen:"
+		if msgLang == "en" {
+			header = "Please confirm before issuing:"
+		}
+		fmt.Fprintln(stderr, header)
+		for _, p := range doc.Warnings {
+			msg := p.De
+			if msgLang == "en" {
+				msg = p.En
+			}
+			fmt.Fprintf(stderr, "  - %s: %s\n", p.Path, msg)
+		}
+	}
 
 	switch {
 	case *pdfPath != "":
@@ -166,7 +184,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	case *checkPath != "":
-		return runCheck(*checkPath, facts, doc, msgLang, stdout, stderr)
+		return runCheck(*checkPath, facts, doc, msgLang, *asJSON, stdout, stderr)
 	case *asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -179,11 +197,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var out bytes.Buffer
 	out.WriteString(doc.PlainText())
-	dateLine := doc.DateText
-	if doc.Place != "" {
-		dateLine = doc.Place + ", " + dateLine
-	}
-	out.WriteString("\n" + dateLine + "\n")
+	out.WriteString("\n" + doc.DateLine("") + "\n")
 	for _, s := range doc.Signatories {
 		out.WriteString("\n" + s.Name)
 		if s.Function != "" {
@@ -284,10 +298,39 @@ func writeAtomic(path string, b []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// CheckResult is what `zeugo render --check FILE --json` prints: the edited
+// text as the checker read it, every finding in one flat list (the SPA and
+// scripts need not walk paragraphs to find the document-level ones), and
+// what changed compared with the generated text.
+type CheckResult struct {
+	// OK is true when the edited text has no finding and says the same as
+	// the generated one (exit code 0).
+	OK bool `json:"ok"`
+	// Findings lists every finding: per paragraph, then those about the text
+	// as a whole (overall statement, conduct statement or closing missing).
+	Findings []CheckFinding `json:"findings"`
+	// Changes are the differences in what the text conveys (grades, closing,
+	// new findings) against the generated text.
+	Changes []textcheck.Change `json:"changes"`
+	// Report is the full reading of the edited text.
+	Report *textcheck.Report `json:"report"`
+}
+
+// CheckFinding is a finding with the paragraph it was found in.
+type CheckFinding struct {
+	// Paragraph is the 1-based paragraph number; 0 for a finding about the
+	// document as a whole.
+	Paragraph int `json:"paragraph"`
+	// Section is the paragraph's section as read ("" for the document).
+	Section string `json:"section,omitempty"`
+	textcheck.Finding
+}
+
 // runCheck reads a hand-edited text and reports what it conveys and what
-// changed compared with the generated text. Exit code 1 when it has
-// findings or conveys something else.
-func runCheck(path string, facts generator.Facts, doc generator.Document, lang string, stdout, stderr io.Writer) int {
+// changed compared with the generated text: every finding with its reason,
+// including those about the whole document, as text or (asJSON) as a
+// CheckResult. Exit code 1 when it has findings or conveys something else.
+func runCheck(path string, facts generator.Facts, doc generator.Document, lang string, asJSON bool, stdout, stderr io.Writer) int {
 	b, err := readFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "zeugo render: check: %v\n", err)
@@ -312,11 +355,49 @@ func runCheck(path string, facts generator.Facts, doc generator.Document, lang s
 		fmt.Fprintf(stderr, "zeugo render: check: %v\n", err)
 		return ExitInvalid
 	}
+	changes := textcheck.Compare(before, after)
+	res := CheckResult{OK: len(changes) == 0 && after.Clean(), Findings: []CheckFinding{}, Changes: changes, Report: after}
+	if res.Changes == nil {
+		res.Changes = []textcheck.Change{}
+	}
+	for _, p := range after.Paragraphs {
+		for _, f := range p.Findings {
+			res.Findings = append(res.Findings, CheckFinding{Paragraph: p.Index + 1, Section: p.Section, Finding: f})
+		}
+	}
+	for _, f := range after.Document {
+		res.Findings = append(res.Findings, CheckFinding{Finding: f})
+	}
+	code := ExitInvalid
+	if res.OK {
+		code = ExitOK
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "zeugo render: %v\n", err)
+			return ExitInvalid
+		}
+		return code
+	}
+
 	pick := func(de, en string) string {
 		if lang == "en" {
 			return en
 		}
 		return de
+	}
+	printFinding := func(f textcheck.Finding) {
+		what := f.Kind
+		if f.Code != "" {
+			what += " " + f.Code
+		}
+		if f.Fragment != "" {
+			what += fmt.Sprintf(" %q", f.Fragment)
+		}
+		fmt.Fprintf(stdout, "  ! %s – %s\n", what, pick(f.De, f.En))
 	}
 	for _, p := range after.Paragraphs {
 		if p.Grade == 0 && len(p.Findings) == 0 {
@@ -328,13 +409,18 @@ func runCheck(path string, facts generator.Facts, doc generator.Document, lang s
 		}
 		fmt.Fprintln(stdout)
 		for _, f := range p.Findings {
-			fmt.Fprintf(stdout, "  ! %s: %q – %s\n", f.Kind, f.Fragment, pick(f.De, f.En))
+			printFinding(f)
 		}
 	}
-	changes := textcheck.Compare(before, after)
+	if len(after.Document) > 0 {
+		fmt.Fprintln(stdout, pick("Gesamter Text:", "Whole text:"))
+		for _, f := range after.Document {
+			printFinding(f)
+		}
+	}
 	for _, c := range changes {
 		if c.Section == "" {
-			continue // a new finding, already listed under its paragraph
+			continue // a new finding, already listed above
 		}
 		line := pick(c.De, c.En)
 		if c.Before != 0 || c.After != 0 {
@@ -342,11 +428,10 @@ func runCheck(path string, facts generator.Facts, doc generator.Document, lang s
 		}
 		fmt.Fprintf(stdout, "* %s%s\n", sectionPrefix(c.Section), line)
 	}
-	if len(changes) == 0 && after.Clean() {
+	if res.OK {
 		fmt.Fprintln(stdout, pick("Keine Auffälligkeiten: der Text sagt dasselbe wie der erzeugte.", "No findings: the text says the same as the generated one."))
-		return ExitOK
 	}
-	return ExitInvalid
+	return code
 }
 
 func sectionPrefix(s string) string {

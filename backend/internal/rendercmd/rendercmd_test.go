@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,5 +142,207 @@ func TestCheckEdited(t *testing.T) {
 	code, out, _ := render(t, "--facts", examples+"facts-final-de.json", "--check", p)
 	if code != rendercmd.ExitInvalid || !strings.Contains(out, "Gesamtbeurteilung") || !strings.Contains(out, "Geselligkeit") {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// factsWith writes the example facts file with some fields replaced and
+// returns its path.
+func factsWith(t *testing.T, example string, set map[string]any) string {
+	t.Helper()
+	b, err := os.ReadFile(examples + example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range set {
+		if v == nil {
+			delete(m, k)
+			continue
+		}
+		m[k] = v
+	}
+	out, _ := json.Marshal(m)
+	p := filepath.Join(t.TempDir(), "facts.json")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestParentalLeaveReason: by default the printed text keeps parental leave
+// to itself and nothing is said on stderr; with discloseReason the text names
+// it and stderr carries the warning in the language of the text.
+func TestParentalLeaveReason(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ lang, word, warn string }{
+		{"de", "Elternzeit", "Bitte vor dem Ausstellen prüfen"},
+		{"en", "parental leave", "Please confirm before issuing"},
+	} {
+		quiet := factsWith(t, "facts-interim-en.json", map[string]any{"interimReason": "parental_leave"})
+		code, out, errs := render(t, "--facts", quiet, "--lang", c.lang)
+		if code != 0 || errs != "" || strings.Contains(out, c.word) {
+			t.Errorf("%s default: exit %d, stderr %q, text discloses the leave: %v\n%s", c.lang, code, errs, strings.Contains(out, c.word), out)
+		}
+		loud := factsWith(t, "facts-interim-en.json", map[string]any{"interimReason": "parental_leave", "discloseReason": true})
+		code, out, errs = render(t, "--facts", loud, "--lang", c.lang)
+		if code != 0 || !strings.Contains(out, c.word) || !strings.Contains(errs, c.warn) || !strings.Contains(errs, "discloseReason: ") {
+			t.Errorf("%s disclosed: exit %d\nstderr %s\n%s", c.lang, code, errs, out)
+		}
+	}
+}
+
+// TestPlaceFallback: without a company city the text and the PDF both end
+// with the location's city before the date; with neither, the command
+// refuses and names the field in the language of the text.
+func TestPlaceFallback(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(examples + "facts-final-de.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	company := m["company"].(map[string]any)
+	delete(company, "city")
+	withLocation := factsWith(t, "facts-final-de.json", map[string]any{"company": company, "location": map[string]any{"city": "Leverkusen"}})
+	code, out, errs := render(t, "--facts", withLocation)
+	if code != 0 || !strings.Contains(out, "\nLeverkusen, 30. Juni 2025\n") {
+		t.Fatalf("exit %d %s\n%s", code, errs, out)
+	}
+	pdfPath := filepath.Join(t.TempDir(), "z.pdf")
+	if code, _, errs := render(t, "--facts", withLocation, "--pdf", pdfPath); code != 0 {
+		t.Fatalf("pdf: exit %d %s", code, errs)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+		if err != nil || !strings.Contains(string(txt), "Leverkusen, 30. Juni 2025") {
+			t.Errorf("PDF date line differs from the text: %v\n%s", err, txt)
+		}
+	}
+
+	nowhere := factsWith(t, "facts-final-de.json", map[string]any{"company": company})
+	for lang, want := range map[string]string{"de": "company.city: Der Ort für die Datumszeile fehlt", "en": "company.city: the place for the date line is missing"} {
+		code, out, errs := render(t, "--facts", nowhere, "--lang", lang)
+		if code != rendercmd.ExitInvalid || out != "" || !strings.Contains(errs, want) || !strings.Contains(errs, "location.city") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %s", lang, code, out, errs)
+		}
+	}
+}
+
+// editedWithout renders the example, removes part of the generated text and
+// returns the path of the edited text.
+func editedWithout(t *testing.T, lang, what string) string {
+	t.Helper()
+	code, text, errs := render(t, "--facts", examples+"facts-final-de.json", "--lang", lang)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	code, js, errs := render(t, "--facts", examples+"facts-final-de.json", "--lang", lang, "--json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	var d generator.Document
+	if err := json.Unmarshal([]byte(js), &d); err != nil {
+		t.Fatal(err)
+	}
+	var cut string
+	switch what {
+	case "overall":
+		p, _ := d.Paragraph(generator.SecPerformance)
+		for _, s := range p.Sentences {
+			if s.Category == generator.CatOverall {
+				cut = " " + s.Text
+			}
+		}
+	case "conduct", "closing":
+		p, _ := d.Paragraph(generator.Section(what))
+		cut = p.Text + "\n\n"
+	}
+	if cut == "" || !strings.Contains(text, cut) {
+		t.Fatalf("%s: %q not in the text", what, cut)
+	}
+	p := filepath.Join(t.TempDir(), what+".txt")
+	if err := os.WriteFile(p, []byte(strings.Replace(text, cut, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCheckPrintsDocumentFindings: a text without overall statement,
+// conduct statement or closing exits 1 and says why — the finding's code
+// and its reason in the language of the text — instead of failing silently.
+func TestCheckPrintsDocumentFindings(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ what, code, de, en string }{
+		{"overall", "overall_missing", "Die zusammenfassende Leistungsbeurteilung", "the overall performance statement"},
+		{"conduct", "conduct_missing", "Eine bewertende Aussage zum Verhalten fehlt", "a graded statement on conduct is missing"},
+		{"closing", "closing_missing", "Die Schlussformel fehlt", "the closing formula is missing"},
+	}
+	for _, c := range cases {
+		for _, lang := range []string{"de", "en"} {
+			p := editedWithout(t, lang, c.what)
+			code, out, errs := render(t, "--facts", examples+"facts-final-de.json", "--lang", lang, "--check", p)
+			reason := c.de
+			if lang == "en" {
+				reason = c.en
+			}
+			if code != rendercmd.ExitInvalid || !strings.Contains(out, c.code) || !strings.Contains(out, reason) {
+				t.Errorf("%s/%s: exit %d, want the finding %s with %q:\n%s%s", c.what, lang, code, c.code, reason, out, errs)
+			}
+		}
+	}
+}
+
+// TestCheckJSON: --check with --json prints a CheckResult — every finding
+// in one list with its paragraph (0 for the whole document), code and both
+// messages — with the same exit code as the text output.
+func TestCheckJSON(t *testing.T) {
+	t.Parallel()
+	code, text, _ := render(t, "--facts", examples+"facts-final-de.json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	dir := t.TempDir()
+	same := filepath.Join(dir, "same.txt")
+	os.WriteFile(same, []byte(text), 0o644)
+	code, out, errs := render(t, "--facts", examples+"facts-final-de.json", "--check", same, "--json")
+	var res rendercmd.CheckResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || !res.OK || len(res.Findings) != 0 || res.Report == nil || res.Report.Overall != 1 {
+		t.Fatalf("unchanged: exit %d, %v %s\n%s", code, err, errs, out)
+	}
+	if !strings.Contains(out, `"findings": []`) || !strings.Contains(out, `"changes": []`) {
+		t.Errorf("empty lists should be [] for scripts:\n%s", out)
+	}
+
+	edited := strings.Replace(text, "Im Team bewies sie Fairness und Hilfsbereitschaft.", "Durch ihre Geselligkeit trug sie zu einem guten Betriebsklima bei.", 1)
+	p := filepath.Join(dir, "edited.txt")
+	os.WriteFile(p, []byte(edited), 0o644)
+	code, out, _ = render(t, "--facts", examples+"facts-final-de.json", "--check", p, "--json")
+	res = rendercmd.CheckResult{}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != rendercmd.ExitInvalid || res.OK {
+		t.Fatalf("edited: exit %d %v\n%s", code, err, out)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.Code == "sociability" && f.Paragraph > 0 && f.Section == "conduct" && f.De != "" && f.En != "" && f.Fragment != "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no sociability finding with its paragraph:\n%s", out)
+	}
+
+	code, out, _ = render(t, "--facts", examples+"facts-final-de.json", "--check", editedWithout(t, "de", "closing"), "--json")
+	res = rendercmd.CheckResult{}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != rendercmd.ExitInvalid || res.OK {
+		t.Fatalf("no closing: exit %d %v\n%s", code, err, out)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Paragraph != 0 || res.Findings[0].Code != "closing_missing" || res.Findings[0].De == "" || res.Findings[0].En == "" {
+		t.Errorf("want one document finding closing_missing, got %+v", res.Findings)
 	}
 }

@@ -67,6 +67,11 @@ func TestGrades(t *testing.T) {
 		{"de", "Er erledigte die Aufgaben zu unserer vollen Zufriedenheit.", 3},
 		{"de", "Er erledigte die Aufgaben zu unserer Zufriedenheit.", 4},
 		{"de", "Er erledigte die Aufgaben im Großen und Ganzen zu unserer Zufriedenheit.", 5},
+		// "insgesamt" in front of the plain formula is the conventional
+		// grade 5, not the grade 4 of the bare formula.
+		{"de", "Er erledigte die Aufgaben insgesamt zu unserer Zufriedenheit.", 5},
+		{"de", "Seine Leistungen fanden insgesamt unsere Zufriedenheit.", 5},
+		{"de", "Insgesamt erledigte sie die Aufgaben stets zu unserer vollsten Zufriedenheit.", 1},
 		{"de", "Sein Verhalten gegenüber Vorgesetzten und Kollegen war stets vorbildlich.", 1},
 		{"de", "Sein Verhalten gegenüber Vorgesetzten und Kollegen war einwandfrei.", 3},
 		{"de", "Die Abschlussprüfung bestand er mit der Note „gut“.", 2},
