@@ -104,16 +104,22 @@ func (c tenantConn) QueryRow(ctx context.Context, sql string, args ...any) pgx.R
 // the pool when the caller is done.
 type batchRows struct {
 	pgx.Rows
-	br pgx.BatchResults
+	br       pgx.BatchResults
+	closeErr error
 }
 
+// Close closes the rows and the batch; the batch's error (e.g. at the
+// implicit commit) is reported by Err afterwards.
 func (r *batchRows) Close() {
 	r.Rows.Close()
-	_ = r.br.Close()
+	if r.br != nil {
+		r.closeErr = r.br.Close()
+		r.br = nil
+	}
 }
 
 func (r *batchRows) Err() error {
-	return r.Rows.Err()
+	return errors.Join(r.Rows.Err(), r.closeErr)
 }
 
 type batchRow struct{ rows *batchRows }
@@ -123,6 +129,7 @@ type batchRow struct{ rows *batchRows }
 func (r batchRow) Scan(dest ...any) error {
 	defer r.rows.Close()
 	if !r.rows.Next() {
+		r.rows.Close()
 		if err := r.rows.Err(); err != nil {
 			return err
 		}
@@ -132,7 +139,7 @@ func (r batchRow) Scan(dest ...any) error {
 		return err
 	}
 	r.rows.Close()
-	return r.rows.Err()
+	return r.rows.Err() // includes the batch's own error
 }
 
 type errRow struct{ err error }
