@@ -115,7 +115,6 @@ func listCompanies(rd *uow.Reader, q CompanyQuery) (paging.Page[Company], error)
 	if q.Search != "" {
 		l.Where = append(l.Where, postgres.Where("strpos(lower(name), lower(?)) > 0 OR strpos(lower(city), lower(?)) > 0", q.Search, q.Search))
 	}
-	l.Scope = listScope("companies", l, q.Search)
 	ci, err := rd.Cipher()
 	if err != nil {
 		return paging.Page[Company]{}, err
@@ -184,7 +183,6 @@ func listUnits(rd *uow.Reader, q UnitQuery) (paging.Page[Unit], error) {
 	if q.Search != "" {
 		l.Where = append(l.Where, postgres.Where("strpos(lower(name), lower(?)) > 0", q.Search))
 	}
-	l.Scope = listScope("units/"+string(q.Kind), l, q.Search)
 	return uow.ListPage(rd, l, q.Page, func(row pgx.CollectableRow) (Unit, error) {
 		var r dbsqlc.OrgUnit
 		err := row.Scan(&r.ID, &r.TenantID, &r.Kind, &r.Name, &r.Description, &r.Version, &r.CreatedAt, &r.UpdatedAt) // unitColumns
@@ -196,15 +194,6 @@ func listUnits(rd *uow.Reader, q UnitQuery) (paging.Page[Unit], error) {
 // survive RFC 3339 with nanoseconds exactly).
 func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// listScope names a list, its order and its filters: a page token opens
-// only for the same scope.
-func listScope(name string, l postgres.List, search string) string {
-	dir := "asc"
-	if l.Desc {
-		dir = "desc"
-	}
-	return name + "|" + l.Key + "|" + dir + "|" + search
-}
 
 // LetterheadSweeper encrypts managing directors stored in plain text before
 // migration 00006, a batch at a time, in the cleanup job.

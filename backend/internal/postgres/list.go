@@ -30,9 +30,21 @@ type List struct {
 	// direction.
 	Key, KeyArg string
 	Desc        bool
-	// Scope names the list, order and filters; a page token opens only for
-	// the same Scope.
-	Scope string
+}
+
+// scope names the list exactly — tenant, table, order and every condition
+// with its arguments — so a page token opens only for the list, order and
+// filters it was issued for, without each store having to spell that out.
+func (l *List) scope(tenantID uuid.UUID) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%q|%q|%t", tenantID, l.Table, l.Key, l.Desc)
+	for _, c := range l.Where {
+		fmt.Fprintf(&b, "|%q", c.SQL)
+		for _, a := range c.Args {
+			fmt.Fprintf(&b, ":%q", fmt.Sprint(a))
+		}
+	}
+	return b.String()
 }
 
 // Cond is one condition with "?" placeholders for Args.
@@ -91,7 +103,7 @@ func (l *List) where(b *builder, tenantID uuid.UUID, after *paging.Cursor) {
 func ListPage[T any](ctx context.Context, db *DB, tenantID uuid.UUID, codec *paging.Codec, l List, req paging.Request,
 	scan pgx.RowToFunc[T], keyOf func(*T) (string, uuid.UUID)) (paging.Page[T], error) {
 	var page paging.Page[T]
-	scope := tenantID.String() + "|" + l.Scope
+	scope := l.scope(tenantID)
 	after, err := codec.Decode(scope, req.Token)
 	if err != nil {
 		return page, err
