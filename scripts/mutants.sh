@@ -236,7 +236,7 @@ mutant X5 internal/access/call.go 's/case fresh == nil:\n\t\tc\.err = apperr\.Er
   "Settle lets a dead session (no fresh principal) through"
 
 # ------------------------------------------------------------ postgres --
-mutant P1 internal/postgres/postgres.go 's/(call, chk, err := owed\(ctx, tenantID\)\n\t\tif err != nil \{\n\t\t\treturn err\n\t\t\}\n\t\tif )chk != nil \{/${1}false \&\& chk != nil {/' \
+mutant P1 internal/postgres/postgres.go 's/if chk != nil \{(\n\t\t\tsql, args := chk\.Statement\(\)\n\t\t\tif err := call\.Settle\(chk\.Scan\(tx\.QueryRow)/if false \&\& chk != nil {${1}/' \
   "./internal/postgres/ ./internal/app/ ./internal/auth/ ./internal/organization/" 'TestAuthenticatedReadIsOneRoundTrip|TestLoginRefreshReuseLogout|TestLockingAnAccountEndsItsLiveSessionsAtOnce|TestRoleWithout|TestTerminatedTenantIsReadOnly|TestEveryTenantPathRefusesAFailedSessionCheck' \
   "TenantTx does not settle the owed session check before fn (writes)"
 mutant P2 internal/postgres/postgres.go 's/(call, chk, err := owed\(ctx, tenantID\)\n\tif err != nil \{\n\t\treturn nil, err\n\t\}\n\tif )chk == nil \{/${1}true || chk == nil {/' \

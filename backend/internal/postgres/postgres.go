@@ -83,14 +83,15 @@ func (db *DB) TenantTx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 	}
 	// BEGIN and the binding travel in one round trip (simple protocol; the
 	// id is a formatted UUID, never caller text).
+	// A refused call opens no transaction; one whose session check is still
+	// owed settles it before it reads or changes anything
+	// (access.SessionCheck).
+	call, chk, err := owed(ctx, tenantID)
+	if err != nil {
+		return err
+	}
 	begin := "BEGIN; SELECT set_config('app.tenant_id', '" + tenantID.String() + "', true)"
 	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
-		// A call whose session check is still owed settles it before it
-		// reads or changes anything (access.SessionCheck).
-		call, chk, err := owed(ctx, tenantID)
-		if err != nil {
-			return err
-		}
 		if chk != nil {
 			sql, args := chk.Statement()
 			if err := call.Settle(chk.Scan(tx.QueryRow(ctx, sql, args...))); err != nil {
