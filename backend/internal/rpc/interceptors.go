@@ -124,7 +124,7 @@ func (a *accessInterceptor) settled(ctx context.Context, call *access.Call) erro
 		return nil
 	}
 	if call.Pending() != nil {
-		return a.auth.Settle(access.WithoutCall(ctx), call)
+		return a.auth.Settle(ctx, call) // the check runs without the call state (auth)
 	}
 	return call.Err()
 }
