@@ -32,6 +32,10 @@ type Call struct {
 	p       *Principal
 	pending SessionCheck
 	err     error
+	// refusedOnMemory: the owed check refused (no principal). The check of a
+	// remembered principal also refuses when the rights it was decided on
+	// changed, so the call may be decided once more on a fresh check.
+	refusedOnMemory bool
 }
 
 // NewCall returns the call state; pending is nil when the session was
@@ -64,12 +68,24 @@ func (c *Call) Settle(fresh *Principal, err error) error {
 		c.err = err
 	case fresh == nil:
 		c.err = apperr.ErrUnauthenticated
+		c.refusedOnMemory = true
 	default:
 		fresh.SessionID = c.p.SessionID
 		*c.p = *fresh
 		c.err = c.rule.Allow(c.p)
 	}
 	return c.err
+}
+
+// Stale reports whether the call was refused by the check it owed: the
+// session may be gone, or only the rights the call was decided on changed
+// (a role's areas, the user's certificate access, the tenant's state).
+// Everything that rode behind the check was aborted, so the access
+// interceptor decides such a call once more on a fresh check.
+func (c *Call) Stale() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.refusedOnMemory
 }
 
 // Err is the outcome of a settled check (nil while pending or when it

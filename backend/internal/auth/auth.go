@@ -155,11 +155,11 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 			_ = a.limiter.Release(context.WithoutCancel(ctx), a.policy.LoginBackoff, subject)
 		}
 	}()
-	acct, err := findLogin(ctx, a.db, a.index.Email(email))
+	accts, err := findLogins(ctx, a.db, a.index.Email(email))
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}
-	if acct == nil {
+	if len(accts) == 0 {
 		_ = a.hasher.Verify(ctx, "", pw) // same work as for a real account
 		err := a.db.Tx(ctx, func(tx pgx.Tx) error {
 			return errors.Join(a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip),
@@ -173,31 +173,48 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 			Str("request_id", info.RequestID).Str("client_net", info.ClientNetwork()).Msg("login failed")
 		return nil, apperr.ErrUnauthenticated
 	}
-	u, err := loadLoginUser(ctx, a.db, acct.TenantID, acct.UserID)
-	if errors.Is(err, pgx.ErrNoRows) { // deleted in the meantime
-		return nil, apperr.ErrUnauthenticated
+	// One address may have an account in several tenants; the password
+	// decides which signs in (the first, by tenant id, whose password
+	// matches and that may sign in). Each is checked, so the work does not
+	// tell which one matched.
+	var acct *loginAccount
+	var u loginUser
+	reasons := make([]string, len(accts))
+	for i := range accts {
+		cand, err := loadLoginUser(ctx, a.db, accts[i].TenantID, accts[i].UserID)
+		if errors.Is(err, pgx.ErrNoRows) { // deleted in the meantime
+			reasons[i] = "gone"
+			continue
+		}
+		if err != nil {
+			return nil, postgres.Classify(err)
+		}
+		verr := a.hasher.Verify(ctx, cand.PasswordHash, pw)
+		if verr != nil && !errors.Is(verr, password.ErrMismatch) && !errors.Is(verr, password.ErrMalformed) {
+			return nil, apperr.Wrap(apperr.Unavailable, "sign-in is busy; try again", verr)
+		}
+		switch {
+		case cand.TenantStatus != "active" && cand.TenantStatus != "terminated":
+			reasons[i] = "tenant_" + cand.TenantStatus
+		case cand.Status == "locked":
+			reasons[i] = "locked"
+		case cand.Status != "active":
+			reasons[i] = "inactive"
+		case verr != nil:
+			reasons[i] = "bad_password"
+		}
+		if reasons[i] == "" && acct == nil {
+			acct, u = &accts[i], cand
+		}
 	}
-	if err != nil {
-		return nil, postgres.Classify(err)
-	}
-	verr := a.hasher.Verify(ctx, u.PasswordHash, pw)
-	if verr != nil && !errors.Is(verr, password.ErrMismatch) && !errors.Is(verr, password.ErrMalformed) {
-		return nil, apperr.Wrap(apperr.Unavailable, "sign-in is busy; try again", verr)
-	}
-	reason := ""
-	switch {
-	case u.TenantStatus != "active" && u.TenantStatus != "terminated":
-		reason = "tenant_" + u.TenantStatus
-	case u.Status == "locked":
-		reason = "locked"
-	case u.Status != "active":
-		reason = "inactive"
-	case verr != nil:
-		reason = "bad_password"
-	}
-	if reason != "" {
-		if err := a.recordFailure(ctx, acct.TenantID, acct.UserID, ip, subject, reason); err != nil {
-			return nil, err
+	if acct == nil {
+		for i, reason := range reasons {
+			if reason == "gone" {
+				continue
+			}
+			if err := a.recordFailure(ctx, accts[i].TenantID, accts[i].UserID, ip, subject, reason, i == 0); err != nil {
+				return nil, err
+			}
 		}
 		resolved = true
 		return nil, apperr.ErrUnauthenticated
@@ -261,13 +278,18 @@ func (a *Authenticator) claim(ctx context.Context, subject string) (bool, error)
 // recordFailure counts a failed login, against the account (wrong passwords
 // only), the client address and the email's throttle, and audits it — in
 // one transaction.
-func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, ip, subject, reason string) error {
+//
+// With several accounts behind one email, the address and the email's
+// throttle count the attempt once (first), every account its own failure.
+func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid.UUID, ip, subject, reason string, first bool) error {
 	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
-		if err := a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip); err != nil {
-			return err
-		}
-		if err := a.limiter.Failed(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
-			return err
+		if first {
+			if err := a.limiter.Hit(ctx, tx, a.policy.LoginFailuresPerIP, ip); err != nil {
+				return err
+			}
+			if err := a.limiter.Failed(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
+				return err
+			}
 		}
 		failures, lockedNow, err := countFailure(ctx, tx, tenantID, userID, a.policy.MaxFailedLogins, a.now(), reason == "bad_password")
 		if err != nil {
@@ -406,8 +428,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefe
 	now := a.now()
 	chk := &sessionCheck{ids: ids, now: now, idle: a.policy.IdleTimeout, cache: a.principals, touch: true}
 	if mayDefer {
-		if p, touch, ok := a.principals.get(ids, now); ok {
+		if p, v, touch, ok := a.principals.get(ids, now); ok {
 			chk.touch = touch
+			chk.expect = &v
 			return p, chk, nil
 		}
 	}

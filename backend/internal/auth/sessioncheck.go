@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -23,22 +24,30 @@ import (
 // one NULL row of the outer join) instead of returning no row: the failure
 // aborts the implicit transaction of the pipeline, so no statement queued
 // behind the check runs — not even a write.
-const sessionCheckSQL = `WITH live AS (` + sessionLiveSQL + `)
+var sessionCheckSQL = `WITH live AS (` + sessionLive(5) + `)
 	` + sessionRefuseSQL
 
 // sessionCheckTouchSQL is sessionCheckSQL that also extends the idle
 // timeout (the data-modifying CTE writes at most once a minute per session).
 // The remembered principal knows when its session was last extended, so the
 // check of most calls is a read only.
-const sessionCheckTouchSQL = `WITH live AS (` + sessionLiveSQL + `), touch AS (
+var sessionCheckTouchSQL = `WITH live AS (` + sessionLive(7) + `), touch AS (
 		UPDATE sessions SET last_seen_at = $4, idle_expires_at = LEAST($5, absolute_expires_at)
 		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
 		RETURNING 1
 	)
 	` + sessionRefuseSQL
 
-const sessionLiveSQL = `
-		SELECT r.areas, t.status
+// sessionLive selects the session's current rights; p is the number of the
+// first of three parameters that a check made on a remembered principal
+// sets (user's authz_version, role's version, tenant status; NULL for a
+// fresh check): when any differs, the check refuses like a dead session,
+// so nothing decided on stale rights runs, and the access interceptor
+// decides the call again on a fresh check (rpc, Call.Stale).
+func sessionLive(p int) string {
+	return fmt.Sprintf(`
+		SELECT r.areas, t.status, u.authz_version, r.version, u.access_all, u.access_companies,
+		       u.access_locations, u.access_departments, u.access_org_units, u.access_employee_types
 		FROM sessions s
 		JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 		JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
@@ -46,9 +55,11 @@ const sessionLiveSQL = `
 		WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3
 		  AND s.revoked_at IS NULL AND s.idle_expires_at > $4 AND s.absolute_expires_at > $4
 		  AND u.status = 'active' AND t.status IN ('active', 'terminated')
-	`
+		  AND ($%[1]d::bigint IS NULL OR (u.authz_version = $%[1]d AND r.version = $%[2]d::bigint AND t.status = $%[3]d::text))
+	`, p, p+1, p+2)
+}
 
-const sessionRefuseSQL = `SELECT live.areas, live.status
+const sessionRefuseSQL = `SELECT live.*
 	FROM (VALUES (1)) AS one LEFT JOIN live ON true
 	WHERE 1 / (CASE WHEN live.status IS NULL THEN 0 ELSE 1 END) = 1`
 
@@ -68,6 +79,25 @@ type sessionCheck struct {
 	// touch extends the idle timeout too (the session was not extended by
 	// this process for touchEvery).
 	touch bool
+	// expect, when set, are the versions the remembered principal was
+	// decided on; the check refuses when the session's differ.
+	expect *rightsVersion
+}
+
+// rightsVersion identifies what a user may do at one moment: any change of
+// role, role areas, certificate access, user state or tenant state changes
+// it.
+type rightsVersion struct {
+	User         int64
+	Role         int64
+	TenantStatus string
+}
+
+func (c *sessionCheck) expectArgs() []any {
+	if c.expect == nil {
+		return []any{nil, nil, nil}
+	}
+	return []any{c.expect.User, c.expect.Role, c.expect.TenantStatus}
 }
 
 var _ access.SessionCheck = (*sessionCheck)(nil)
@@ -75,16 +105,15 @@ var _ access.SessionCheck = (*sessionCheck)(nil)
 // Statement implements access.SessionCheck.
 func (c *sessionCheck) Statement() (string, []any) {
 	if c.touch {
-		return sessionCheckTouchSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-touchEvery)}
+		return sessionCheckTouchSQL, append([]any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-touchEvery)}, c.expectArgs()...)
 	}
-	return sessionCheckSQL, []any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now}
+	return sessionCheckSQL, append([]any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now}, c.expectArgs()...)
 }
 
 // Scan implements access.SessionCheck; it also refreshes the cache.
 func (c *sessionCheck) Scan(row pgx.Row) (*access.Principal, error) {
-	var areas []string
-	var status string
-	err := row.Scan(&areas, &status)
+	var r rightsRow
+	err := row.Scan(r.dest()...)
 	var pgErr *pgconn.PgError
 	if errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr) && pgErr.Code == sessionRefused {
 		c.cache.drop(c.ids.SessionID)
@@ -93,10 +122,44 @@ func (c *sessionCheck) Scan(row pgx.Row) (*access.Principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := userPrincipal(c.ids.TenantID, c.ids.UserID, areas, status)
+	p := r.principal(c.ids.TenantID, c.ids.UserID)
 	p.SessionID = c.ids.SessionID
-	c.cache.put(p, c.now, c.touch)
+	c.cache.put(p, r.version(), c.now, c.touch)
 	return p, nil
+}
+
+// rightsRow is what the session check (and loadPrincipal) read of a user's
+// rights: role areas, tenant state, versions, certificate access.
+type rightsRow struct {
+	Areas                                                      []string
+	TenantStatus                                               string
+	UserVersion, RoleVersion                                   int64
+	AccessAll                                                  bool
+	Companies, Locations, Departments, OrgUnits, EmployeeTypes []uuid.UUID
+}
+
+func (r *rightsRow) dest() []any {
+	return []any{&r.Areas, &r.TenantStatus, &r.UserVersion, &r.RoleVersion, &r.AccessAll, &r.Companies,
+		&r.Locations, &r.Departments, &r.OrgUnits, &r.EmployeeTypes}
+}
+
+func (r *rightsRow) version() rightsVersion {
+	return rightsVersion{User: r.UserVersion, Role: r.RoleVersion, TenantStatus: r.TenantStatus}
+}
+
+// principal is the signed-in user these rights describe. Certificate
+// access: everything for access_all (and for the Administrator area, which
+// cannot be restricted), else the listed dimensions (SPEC §3.3).
+func (r *rightsRow) principal(tenantID, userID uuid.UUID) *access.Principal {
+	p := &access.Principal{Kind: access.KindUser, ActorID: userID, UserID: userID, TenantID: tenantID,
+		Areas: toAreas(r.Areas), ReadOnly: r.TenantStatus == "terminated"}
+	if r.AccessAll || p.Has(access.AreaAdministrator) {
+		p.Scope = access.Scope{All: true}
+	} else {
+		p.Scope = access.Scope{Companies: r.Companies, Locations: r.Locations, Departments: r.Departments,
+			OrgUnits: r.OrgUnits, EmployeeTypes: r.EmployeeTypes}
+	}
+	return p
 }
 
 // principalCache remembers the principal of each recently checked session.
@@ -112,6 +175,7 @@ type principalCache struct {
 
 type cachedPrincipal struct {
 	p  access.Principal
+	v  rightsVersion
 	at time.Time
 	// touched is when a check of this process last extended the session.
 	touched time.Time
@@ -126,25 +190,25 @@ func newPrincipalCache(ttl time.Duration) *principalCache {
 
 // get returns the remembered principal of the token's session and whether
 // the session is due for an idle-timeout extension.
-func (c *principalCache) get(ids tokenIDs, now time.Time) (p *access.Principal, touch, ok bool) {
+func (c *principalCache) get(ids tokenIDs, now time.Time) (p *access.Principal, v rightsVersion, touch, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[ids.SessionID]
 	if !ok || now.Sub(e.at) > c.ttl || e.p.UserID != ids.UserID || e.p.TenantID != ids.TenantID {
-		return nil, false, false
+		return nil, rightsVersion{}, false, false
 	}
 	cp := e.p
 	cp.Areas = append([]access.Area(nil), e.p.Areas...)
-	return &cp, now.Sub(e.touched) >= touchEvery, true
+	return &cp, e.v, now.Sub(e.touched) >= touchEvery, true
 }
 
-func (c *principalCache) put(p *access.Principal, now time.Time, touched bool) {
+func (c *principalCache) put(p *access.Principal, v rightsVersion, now time.Time, touched bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= maxCachedSessions {
 		clear(c.entries)
 	}
-	e := cachedPrincipal{p: *p, at: now, touched: c.entries[p.SessionID].touched}
+	e := cachedPrincipal{p: *p, v: v, at: now, touched: c.entries[p.SessionID].touched}
 	if touched {
 		e.touched = now
 	}

@@ -18,15 +18,24 @@ type loginAccount struct {
 	TenantID, UserID uuid.UUID
 }
 
-// findLogin maps a blind email index to its account through the one
-// SECURITY DEFINER door (no tenant is known yet). nil when unknown.
-func findLogin(ctx context.Context, db *postgres.DB, emailIndex []byte) (*loginAccount, error) {
-	var a loginAccount
-	err := db.Pool.QueryRow(ctx, `SELECT tenant_id, user_id FROM auth_find_login($1)`, emailIndex).Scan(&a.TenantID, &a.UserID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+// maxLoginAccounts bounds the accounts one email may name across tenants
+// that a login tries (each costs one argon2id verification).
+const maxLoginAccounts = 4
+
+// findLogins maps a blind email index to its accounts — one per tenant that
+// uses the address — through the one SECURITY DEFINER door (no tenant is
+// known yet). Empty when unknown.
+func findLogins(ctx context.Context, db *postgres.DB, emailIndex []byte) ([]loginAccount, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT tenant_id, user_id FROM auth_find_login($1) ORDER BY tenant_id LIMIT $2`,
+		emailIndex, maxLoginAccounts)
+	if err != nil {
+		return nil, err
 	}
-	return &a, err
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (loginAccount, error) {
+		var a loginAccount
+		err := r.Scan(&a.TenantID, &a.UserID)
+		return a, err
+	})
 }
 
 type loginUser struct {
@@ -175,24 +184,17 @@ func checkSession(ctx context.Context, db *postgres.DB, chk *sessionCheck) (*acc
 }
 
 func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*access.Principal, error) {
-	var areas []string
-	var tenantStatus string
-	err := tx.QueryRow(ctx, `SELECT r.areas, t.status FROM users u
+	var r rightsRow
+	err := tx.QueryRow(ctx, `SELECT r.areas, t.status, u.authz_version, r.version, u.access_all, u.access_companies,
+		       u.access_locations, u.access_departments, u.access_org_units, u.access_employee_types
+		FROM users u
 		JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 		JOIN tenants t ON t.id = u.tenant_id
-		WHERE u.tenant_id = $1 AND u.id = $2`, tenantID, userID).Scan(&areas, &tenantStatus)
+		WHERE u.tenant_id = $1 AND u.id = $2`, tenantID, userID).Scan(r.dest()...)
 	if err != nil {
 		return nil, err
 	}
-	return userPrincipal(tenantID, userID, areas, tenantStatus), nil
-}
-
-// userPrincipal is a signed-in user. Until per-user certificate access is
-// stored (SPEC §3.3, the identity work), every user's scope is the whole
-// tenant, which is what the Foundation granted.
-func userPrincipal(tenantID, userID uuid.UUID, areas []string, tenantStatus string) *access.Principal {
-	return &access.Principal{Kind: access.KindUser, ActorID: userID, UserID: userID, TenantID: tenantID,
-		Areas: toAreas(areas), Scope: access.Scope{All: true}, ReadOnly: tenantStatus == "terminated"}
+	return r.principal(tenantID, userID), nil
 }
 
 type profileRow struct {

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 )
@@ -44,6 +45,9 @@ func (a *fakeAuth) Authenticate(_ context.Context, _ string, mayDefer bool) (*ac
 	p := &access.Principal{Kind: access.KindUser, ActorID: uuid.New(), UserID: uuid.New(), TenantID: uuid.New(), SessionID: uuid.New()}
 	if a.deferCheck && mayDefer {
 		return p, pendingCheck{}, nil
+	}
+	if a.gone { // a fresh check of a gone session refuses at once
+		return nil, nil, apperr.ErrUnauthenticated
 	}
 	return p, nil, nil
 }

@@ -104,6 +104,9 @@ func (a *accessInterceptor) admit(ctx context.Context, procedure string, h inter
 			err = a.auth.Settle(ctx, call)
 		}
 		if err != nil {
+			if call.Stale() {
+				return nil, call, err // decided on stale rights: the caller decides again
+			}
 			if apperr.CodeOf(err) == apperr.PermissionDenied {
 				// Attributable refusals: who (ids only) tried what.
 				a.log.Info().Str("request_id", requestinfo.From(ctx).RequestID).Str("procedure", procedure).
@@ -131,16 +134,31 @@ func (a *accessInterceptor) settled(ctx context.Context, call *access.Call) erro
 
 func (a *accessInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		ctx, call, err := a.admit(ctx, req.Spec().Procedure, req.Header(), true)
-		if err != nil {
-			return nil, err
-		}
-		res, err := next(ctx, req)
-		if serr := a.settled(ctx, call); serr != nil {
-			return nil, serr
+		res, stale, err := a.unary(ctx, req, next, true)
+		if stale {
+			// The check the call owed refused: its session ended, or only
+			// the remembered rights it was decided on changed (role, areas,
+			// certificate access, tenant state). Everything behind the check
+			// was aborted, so the call is decided once more, on a fresh
+			// check — which refuses for good if the session ended.
+			res, _, err = a.unary(ctx, req, next, false)
 		}
 		return res, err
 	}
+}
+
+// unary admits and runs one attempt of a unary call; stale reports a
+// refusal by an owed check (Call.Stale).
+func (a *accessInterceptor) unary(ctx context.Context, req connect.AnyRequest, next connect.UnaryFunc, mayDefer bool) (connect.AnyResponse, bool, error) {
+	ctx, call, err := a.admit(ctx, req.Spec().Procedure, req.Header(), mayDefer)
+	if err != nil {
+		return nil, call != nil && call.Stale(), err
+	}
+	res, err := next(ctx, req)
+	if serr := a.settled(ctx, call); serr != nil {
+		return nil, call.Stale(), serr
+	}
+	return res, false, err
 }
 
 func (a *accessInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {

@@ -139,10 +139,6 @@ func (p *Provisioner) insertUser(ctx context.Context, tx pgx.Tx, tenantID, userI
 		c.SealString(userID, "users.first_name", nt.AdminFirstName),
 		c.SealString(userID, "users.last_name", nt.AdminLastName),
 		roleID, hash, now)
-	if _, ok := postgres.UniqueViolation(err); ok {
-		// Login emails are unique across the platform (login names no tenant).
-		return apperr.Field(apperr.AlreadyExists, "admin_email", "zeugo.unique", "this email address is already in use")
-	}
 	return err
 }
 

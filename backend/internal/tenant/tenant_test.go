@@ -2,7 +2,6 @@ package tenant_test
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -113,22 +112,15 @@ func TestCreate(t *testing.T) {
 		t.Errorf("audit actions %v", actions)
 	}
 
-	t.Run("duplicate admin email in another tenant", func(t *testing.T) {
-		before := counts(t, env)
+	t.Run("admin email used by another tenant", func(t *testing.T) {
+		// An email is unique within its tenant only: a second tenant may
+		// use the address (its own account; the password decides at login
+		// which one signs in), and nothing tells the operator or the
+		// tenant that the address exists elsewhere.
 		for _, email := range []string{"chefin@erste.example", "  CHEFIN@ERSTE.EXAMPLE "} {
-			_, err := p.Create(ctx, tenant.NewTenant{Name: "Zweite AG " + uuid.NewString()[:4], AdminEmail: strings.TrimSpace(email)})
-			if !apperr.Is(err, apperr.AlreadyExists) {
-				t.Fatalf("duplicate email %q: %v, want AlreadyExists", email, err)
+			if _, err := p.Create(ctx, tenant.NewTenant{Name: "Zweite AG " + uuid.NewString()[:4], AdminEmail: strings.TrimSpace(email)}); err != nil {
+				t.Fatalf("email of another tenant %q: %v", email, err)
 			}
-			var ae *apperr.Error
-			if !errors.As(err, &ae) || len(ae.Violations) == 0 || ae.Violations[0].Field != "admin_email" {
-				t.Errorf("duplicate email: error %#v should name admin_email", err)
-			}
-		}
-		// A failed Create leaves nothing behind: no tenant, key, role,
-		// user or audit record.
-		if after := counts(t, env); !equal(before, after) {
-			t.Errorf("failed Create left rows: before %v, after %v", before, after)
 		}
 	})
 

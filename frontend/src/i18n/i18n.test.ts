@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import de from "./de.json";
-import en from "./en.json";
-import { createI18n, isLanguage } from "./index.js";
+import { createI18n, isLanguage, translations } from "./index.js";
+
+const { de, en } = translations;
 
 function keys(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [prefix];
