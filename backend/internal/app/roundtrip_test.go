@@ -209,3 +209,53 @@ func TestRuleRefusalAndEarlierRefusalWriteNothing(t *testing.T) {
 		t.Fatalf("after the refusal: %v (ran %v, %d rows)", err, ran, count("Danach"))
 	}
 }
+
+// TestWriteDecidedOnStaleRightsChangesNothing: a write decided on a
+// remembered principal whose role has since lost the area must not commit,
+// and the caller is answered on the fresh rights (PermissionDenied, not
+// thrown out): the owed check compares the rights versions the decision was
+// made on (users.authz_version, roles.version, tenant state), refuses when
+// they changed, and the interceptor decides the call again on a fresh check
+// (G30; auth.TestCheckOnRememberedRightsRefusesWhenTheyChanged is the
+// check itself).
+func TestWriteDecidedOnStaleRightsChangesNothing(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Veraltet GmbH", "admin@veraltet.example")
+	ctx := context.Background()
+	hc := env.HTTPClient()
+	login, err := env.AuthClient(hc, apptest.Connect).Login(ctx, connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := env.OrgClient(hc, apptest.Connect, login.Msg.GetTokens().GetAccessToken())
+	create := func(name string) error {
+		_, err := org.CreateCompany(ctx, connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: name}}))
+		return err
+	}
+	if err := create("Erste GmbH"); err != nil { // the principal is now remembered
+		t.Fatal(err)
+	}
+	// What the role service does: new areas, new version, one statement.
+	if _, err := env.DB.Owner.Exec(ctx, `UPDATE roles SET areas = '{letter_texts}', version = version + 1 WHERE tenant_id = $1`, ten.TenantID); err != nil {
+		t.Fatal(err)
+	}
+	if err := create("Zu spät GmbH"); connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("write after losing the area: %v, want PermissionDenied", err)
+	}
+	var n int
+	if err := env.DB.Owner.QueryRow(ctx, `SELECT count(*) FROM companies WHERE tenant_id = $1`, ten.TenantID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("companies: %d, %v; the write decided on stale rights must not commit", n, err)
+	}
+	// Rights regained (and a new user version, as a role assignment makes):
+	// the next call is decided on the fresh rights and succeeds.
+	for _, sql := range []string{`UPDATE roles SET areas = '{company_structure}', version = version + 1 WHERE tenant_id = $1`,
+		`UPDATE users SET authz_version = authz_version + 1 WHERE tenant_id = $1`} {
+		if _, err := env.DB.Owner.Exec(ctx, sql, ten.TenantID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := create("Wieder GmbH"); err != nil {
+		t.Fatalf("after regaining the area: %v", err)
+	}
+}
