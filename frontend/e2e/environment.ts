@@ -6,6 +6,8 @@ export const baseUrlVar = "ZEUGO_E2E_BASE_URL";
 /** The demo administrator's email and password. */
 export const adminEmailVar = "ZEUGO_E2E_ADMIN_EMAIL";
 export const adminPasswordVar = "ZEUGO_E2E_ADMIN_PASSWORD";
+/** The directory where the test relay stores received mails (smtp.ts). */
+export const mailDirVar = "ZEUGO_E2E_MAIL_DIR";
 /** A JSON file describing what the teardown must remove. */
 export const stateFileVar = "ZEUGO_E2E_STATE";
 

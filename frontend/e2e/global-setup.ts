@@ -12,8 +12,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { adminEmailVar, adminPasswordVar, baseUrlVar, stateFileVar, type E2eState } from "./environment.js";
+import { adminEmailVar, adminPasswordVar, baseUrlVar, mailDirVar, stateFileVar, type E2eState } from "./environment.js";
 import globalTeardown from "./global-teardown.js";
+import { startRelay } from "./smtp.js";
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultDatabaseUrl = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable";
@@ -90,6 +91,11 @@ async function setUp(): Promise<void> {
   mkdirSync(dataDir);
   const addrFile = join(tempDir, "addr");
   const password = strongPassword();
+  // The outbox delivers to a real SMTP server in this process (smtp.ts).
+  const mailDir = join(tempDir, "mail");
+  const relay = await startRelay(mailDir);
+  (globalThis as { zeugoRelay?: typeof relay.server }).zeugoRelay = relay.server;
+  process.env[mailDirVar] = mailDir;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ZEUGO_ENV: "development",
@@ -98,6 +104,9 @@ async function setUp(): Promise<void> {
     ZEUGO_LISTEN_ADDR: "localhost:0",
     ZEUGO_ADDR_FILE: addrFile,
     ZEUGO_DEMO_PASSWORD: password,
+    ZEUGO_SMTP_RELAY: relay.address,
+    ZEUGO_SMTP_TLS: "starttls",
+    ZEUGO_SMTP_CA_FILE: relay.caFile,
   };
 
   run(bin, ["migrate"], env, "zeugo migrate");

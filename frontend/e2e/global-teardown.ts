@@ -29,6 +29,12 @@ async function stopServer(state: E2eState): Promise<void> {
   }
 }
 
+/** stopRelay closes the test SMTP server (smtp.ts) after the zeugo server stopped. */
+async function stopRelay(): Promise<void> {
+  const relay = (globalThis as { zeugoRelay?: { close(cb: () => void): void } }).zeugoRelay;
+  if (relay) await new Promise<void>((resolve) => relay.close(resolve));
+}
+
 function dropDatabase(state: E2eState): void {
   if (!state.databaseName || !state.maintenanceUrl) return;
   if (!/^zeugo_e2e_[0-9a-f]+$/.test(state.databaseName)) throw new Error(`refusing to drop ${state.databaseName}`);
@@ -44,6 +50,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!stateFile || !existsSync(stateFile)) return;
   const state = JSON.parse(readFileSync(stateFile, "utf8")) as E2eState;
   await stopServer(state);
+  await stopRelay();
   dropDatabase(state);
   if (state.tempDir) rmSync(state.tempDir, { recursive: true, force: true });
 }
