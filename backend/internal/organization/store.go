@@ -194,7 +194,6 @@ func listUnits(rd *uow.Reader, q UnitQuery) (paging.Page[Unit], error) {
 // survive RFC 3339 with nanoseconds exactly).
 func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-
 // LetterheadSweeper encrypts managing directors stored in plain text before
 // migration 00006, a batch at a time, in the cleanup job.
 func LetterheadSweeper(keys *keyring.Keyring) jobs.Sweeper {

@@ -53,7 +53,9 @@ type claimed struct {
 // and shared by all; once the relay proved unreachable, the run's other
 // mails wait for their next attempt instead of dialling again each.
 type run struct {
-	o       *Outbox
+	o *Outbox
+	// mu guards res: outcomes are recorded by several goroutines.
+	mu      sync.Mutex
 	res     Result
 	session MailSession
 	down    error
@@ -184,12 +186,13 @@ type outcome struct {
 	release bool
 }
 
-// recorder records outcomes in the order of the attempts, in a goroutine
-// of its own, so that recording mail n overlaps sending mail n+1 (a
-// database round trip per mail would otherwise halve the throughput). The
-// hand-over is unbuffered: at any moment at most two mails have left
-// without their outcome recorded — the one being recorded and the one
-// just sent — which bounds the duplicates a crash can cause.
+// recorder records outcomes in goroutines of its own, so that recording
+// mail n overlaps sending the next ones (a database round trip per mail
+// would otherwise dominate delivery). recorders goroutines take outcomes
+// from an unbuffered hand-over: at any moment at most recorders+1 mails
+// have left without their outcome recorded — the ones being recorded and
+// the one just sent — which bounds the duplicates a crash can cause (each
+// resent after its lease with the same Message-ID).
 type recorder struct {
 	ch   chan outcome
 	done chan struct{}
@@ -197,20 +200,33 @@ type recorder struct {
 	err  error
 }
 
+// recorders is how many outcome records may be in flight at once: enough
+// that recording keeps pace with a relay on the same network (one record
+// round trip costs about what two or three mails cost to send).
+const recorders = 3
+
 func (r *run) recorder(ctx context.Context, t uuid.UUID, lease time.Time) *recorder {
 	rec := &recorder{ch: make(chan outcome), done: make(chan struct{})}
+	var wg sync.WaitGroup
+	for range recorders {
+		wg.Go(func() {
+			for oc := range rec.ch {
+				if rec.failed() {
+					continue
+				}
+				if err := r.record(ctx, t, lease, oc.m, oc.err, oc.release); err != nil {
+					rec.mu.Lock()
+					if rec.err == nil {
+						rec.err = err
+					}
+					rec.mu.Unlock()
+				}
+			}
+		})
+	}
 	go func() {
-		defer close(rec.done)
-		for oc := range rec.ch {
-			if rec.failed() {
-				continue
-			}
-			if err := r.record(ctx, t, lease, oc.m, oc.err, oc.release); err != nil {
-				rec.mu.Lock()
-				rec.err = err
-				rec.mu.Unlock()
-			}
-		}
+		wg.Wait()
+		close(rec.done)
 	}()
 	return rec
 }
@@ -363,10 +379,10 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 	switch {
 	case release:
 		n, dberr = o.q.Release(ctx, db, dbsqlc.ReleaseParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now})
-		r.res.Released++
+		r.tally(func(res *Result) { res.Released++ })
 	case err == nil:
 		n, dberr = o.q.MarkSent(ctx, db, dbsqlc.MarkSentParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: ts(now)})
-		r.res.Sent++
+		r.tally(func(res *Result) { res.Sent++ })
 		if _, file := o.mailer.(*FileSink); file && m.kind == Email {
 			log.Info().Msg("mail written to the mail directory (no SMTP relay configured)")
 		} else {
@@ -374,8 +390,7 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 		}
 	case errors.As(err, &de) && (de.Permanent || m.attempts >= o.policy.MaxAttempts):
 		n, dberr = o.q.MarkFailed(ctx, db, dbsqlc.MarkFailedParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now, LastError: de.Class})
-		r.res.Failed++
-		r.count(de.Class)
+		r.tally(func(res *Result) { res.Failed++; res.count(de.Class) })
 		log.Error().Str("error_class", de.Class).Msg("message failed; it stays visible as failed until an operator retries it")
 	default:
 		if de == nil {
@@ -384,15 +399,14 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 		next := now.Add(o.policy.Delay(m.attempts))
 		n, dberr = o.q.MarkRetry(ctx, db, dbsqlc.MarkRetryParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now,
 			LastError: de.Class, NextAttemptAt: next})
-		r.res.Retried++
-		r.count(de.Class)
+		r.tally(func(res *Result) { res.Retried++; res.count(de.Class) })
 		log.Warn().Str("error_class", de.Class).Time("next_attempt_at", next).Msg("delivery attempt failed; retrying later")
 	}
 	if dberr != nil {
 		return postgres.Classify(dberr)
 	}
 	if n == 0 {
-		r.res.LeaseLost++
+		r.tally(func(res *Result) { res.LeaseLost++ })
 		log.Warn().Msg("outcome not recorded: the lease had ended and another run took the message over")
 	}
 	return nil
@@ -439,11 +453,18 @@ type errRow struct{}
 
 func (errRow) Scan(...any) error { return errExecOnly }
 
-func (r *run) count(class string) {
-	if r.res.Errors == nil {
-		r.res.Errors = map[string]int{}
+// tally updates the run's counts (recorders run concurrently).
+func (r *run) tally(f func(*Result)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(&r.res)
+}
+
+func (res *Result) count(class string) {
+	if res.Errors == nil {
+		res.Errors = map[string]int{}
 	}
-	r.res.Errors[class]++
+	res.Errors[class]++
 }
 
 // DeliverArgs is the periodic delivery job.
