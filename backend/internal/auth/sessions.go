@@ -29,11 +29,11 @@ const (
 // maxima in seconds.
 const insertSessionSQL = `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, idle_expires_at,
 		absolute_expires_at, idle_seconds, user_agent_browser, user_agent_os, user_agent_mobile, client_network, login_method)
-	SELECT $1, t.id, $3, $4, $4,
-		$4 + make_interval(secs => LEAST(t.session_idle_minutes * 60, $7::integer)),
-		$4 + make_interval(secs => LEAST(t.session_absolute_hours * 3600, $8::integer)),
-		LEAST(t.session_idle_minutes * 60, $7::integer), $5, $6, $9, $10, $11
-	FROM tenants t WHERE t.id = $2
+	SELECT $1::uuid, t.id, $3::uuid, $4::timestamptz, $4::timestamptz,
+		$4::timestamptz + make_interval(secs => LEAST(t.session_idle_minutes * 60, $7::integer)),
+		$4::timestamptz + make_interval(secs => LEAST(t.session_absolute_hours * 3600, $8::integer)),
+		LEAST(t.session_idle_minutes * 60, $7::integer), $5::text, $6::text, $9::boolean, $10::text, $11::text
+	FROM tenants t WHERE t.id = $2::uuid
 	RETURNING absolute_expires_at`
 
 // openSession inserts the session row for a sign-in by method and returns
