@@ -171,7 +171,8 @@ function SessionsCard() {
   const logoutEverywhere = useLogoutEverywhere();
   const [confirming, setConfirming] = useState(false);
   const [revokeError, setRevokeError] = useState<unknown>();
-  const sessions = query.data?.sessions ?? [];
+  // This session first, then the others by last activity (the server's order).
+  const sessions = [...(query.data?.sessions ?? [])].sort((a, b) => Number(b.current) - Number(a.current));
 
   const onRevoke = async (s: MySession) => {
     setRevokeError(undefined);
@@ -179,7 +180,9 @@ function SessionsCard() {
       await revoke.mutateAsync({ id: s.id });
       notifySuccess(t, t("account.revoked"));
     } catch (err) {
+      // E.g. NotFound: the session ended meanwhile; show the list as it is now.
       setRevokeError(err);
+      void query.refetch();
     }
   };
 
