@@ -7,6 +7,8 @@ import { CompaniesPage } from "./features/organization/CompaniesPage.js";
 import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
+import { AccountPage } from "./features/account/AccountPage.js";
+import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -35,6 +37,8 @@ export const routes: RouteObject[] = [
       { path: "organisation/companies/new", element: <CompanyPage /> },
       { path: "organisation/companies/:id", element: <CompanyPage /> },
       ...unitRoutes,
+      { path: "account", element: <AccountPage /> },
+      { path: "settings/security", element: <SecuritySettingsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/account"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
@@ -26,6 +27,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
+	"github.com/zeugo/zeugo/backend/internal/settings"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 
@@ -137,6 +139,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
+		account.Mount(account.NewService(a.Work)),
+		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),

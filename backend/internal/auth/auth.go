@@ -324,8 +324,8 @@ func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, u
 	if err != nil {
 		return nil, err
 	}
-	absolute := now.Add(a.policy.AbsoluteTimeout)
-	if err := insertSession(ctx, tx, tenantID, userID, sid, now, now.Add(a.policy.IdleTimeout), absolute); err != nil {
+	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, MethodPassword)
+	if err != nil {
 		return nil, err
 	}
 	return a.issue(ctx, tx, tenantID, userID, sid, absolute)
@@ -426,7 +426,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefe
 		return nil, nil, apperr.ErrUnauthenticated
 	}
 	now := a.now()
-	chk := &sessionCheck{ids: ids, now: now, idle: a.policy.IdleTimeout, cache: a.principals, touch: true}
+	chk := &sessionCheck{ids: ids, now: now, cache: a.principals, touch: true}
 	if mayDefer {
 		if p, v, touch, ok := a.principals.get(ids, now); ok {
 			chk.touch = touch

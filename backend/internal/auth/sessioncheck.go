@@ -30,10 +30,13 @@ var sessionCheckSQL = `WITH live AS (` + sessionLive(5) + `)
 // sessionCheckTouchSQL is sessionCheckSQL that also extends the idle
 // timeout (the data-modifying CTE writes at most once a minute per session).
 // The remembered principal knows when its session was last extended, so the
-// check of most calls is a read only.
-var sessionCheckTouchSQL = `WITH live AS (` + sessionLive(7) + `), touch AS (
-		UPDATE sessions SET last_seen_at = $4, idle_expires_at = LEAST($5, absolute_expires_at)
-		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $6
+// check of most calls is a read only. The extension is the session's own
+// idle timeout (sessions.idle_seconds: the tenant's, bounded by the
+// operator's, fixed at login), so the check reads no tenant setting.
+var sessionCheckTouchSQL = `WITH live AS (` + sessionLive(6) + `), touch AS (
+		UPDATE sessions SET last_seen_at = $4,
+			idle_expires_at = LEAST($4 + make_interval(secs => idle_seconds), absolute_expires_at)
+		WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND idle_expires_at > $4 AND last_seen_at < $5
 		RETURNING 1
 	)
 	` + sessionRefuseSQL
@@ -74,7 +77,6 @@ const sessionRefused = "22012"
 type sessionCheck struct {
 	ids   tokenIDs
 	now   time.Time
-	idle  time.Duration
 	cache *principalCache
 	// touch extends the idle timeout too (the session was not extended by
 	// this process for touchEvery).
@@ -105,7 +107,7 @@ var _ access.SessionCheck = (*sessionCheck)(nil)
 // Statement implements access.SessionCheck.
 func (c *sessionCheck) Statement() (string, []any) {
 	if c.touch {
-		return sessionCheckTouchSQL, append([]any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(c.idle), c.now.Add(-touchEvery)}, c.expectArgs()...)
+		return sessionCheckTouchSQL, append([]any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now, c.now.Add(-touchEvery)}, c.expectArgs()...)
 	}
 	return sessionCheckSQL, append([]any{c.ids.TenantID, c.ids.SessionID, c.ids.UserID, c.now}, c.expectArgs()...)
 }

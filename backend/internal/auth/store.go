@@ -94,12 +94,6 @@ func markLoginSuccess(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID
 	return tag.RowsAffected() == 1, err
 }
 
-func insertSession(ctx context.Context, tx pgx.Tx, tenantID, userID, sid uuid.UUID, now, idle, absolute time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at)
-		VALUES ($1, $2, $3, $4, $4, $5, $6)`, sid, tenantID, userID, now, idle, absolute)
-	return err
-}
-
 func insertRefreshToken(ctx context.Context, tx pgx.Tx, tenantID, sid uuid.UUID, hash []byte, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)`,
 		hash, tenantID, sid, now)

@@ -19,7 +19,7 @@ import { Link, Outlet, useLocation, useMatch } from "react-router";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { displayName } from "../../lib/access.js";
 import { useSession } from "../../lib/session-context.js";
-import { BrandMark, IconLock, IconLogout } from "../../components/icons.js";
+import { BrandMark, IconId, IconLock, IconLogout } from "../../components/icons.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 import { focusPageHeading } from "../../components/PageHeader.js";
 import { mayOpen, visibleNavigation } from "./navigation.js";
@@ -190,6 +190,9 @@ function UserMenu({ principal }: { principal: Principal }) {
           )}
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item component={Link} to="/account" leftSection={<IconId size={16} />}>
+          {t("nav.account")}
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void session.logout()}>
           {t("auth.logout")}
         </Menu.Item>

@@ -7,7 +7,7 @@ import type { ComponentType } from "react";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
-import { IconBuilding, IconHierarchy, IconHome, IconId, IconMapPin, IconUsersGroup } from "../../components/icons.js";
+import { IconBuilding, IconHierarchy, IconHome, IconId, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -60,6 +60,11 @@ export const navigation: readonly NavSection[] = [
         areas: structureReadAreas,
       })),
     ],
+  },
+  {
+    id: "settings",
+    labelKey: "nav.settings",
+    entries: [{ path: "/settings/security", labelKey: "nav.securitySettings", icon: IconLock, areas: [Area.PRIVACY] }],
   },
 ];
 

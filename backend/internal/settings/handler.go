@@ -1,0 +1,61 @@
+package settings
+
+import (
+	"context"
+
+	"connectrpc.com/connect"
+
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+)
+
+// Handler is the Connect handler of SecuritySettingsService: proto ↔
+// domain only.
+type Handler struct {
+	svc *Service
+}
+
+var _ zeugov1connect.SecuritySettingsServiceHandler = (*Handler)(nil)
+
+// NewHandler returns the handler over svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// GetSecuritySettings implements zeugov1connect.SecuritySettingsServiceHandler.
+func (h *Handler) GetSecuritySettings(ctx context.Context, _ *connect.Request[zeugov1.GetSecuritySettingsRequest]) (*connect.Response[zeugov1.GetSecuritySettingsResponse], error) {
+	v, err := h.svc.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.GetSecuritySettingsResponse{Settings: toProto(v), Bounds: boundsToProto(h.svc.Bounds())}), nil
+}
+
+// UpdateSecuritySettings implements zeugov1connect.SecuritySettingsServiceHandler.
+func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Request[zeugov1.UpdateSecuritySettingsRequest]) (*connect.Response[zeugov1.UpdateSecuritySettingsResponse], error) {
+	f := req.Msg.GetFields()
+	v, err := h.svc.Update(ctx, req.Msg.GetVersion(), Security{PasswordMinLength: int(f.GetPasswordMinLength()),
+		PasswordComposition: f.GetPasswordComposition(), InvitationTTLHours: int(f.GetInvitationTtlHours()),
+		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours())})
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.UpdateSecuritySettingsResponse{Settings: toProto(v), Bounds: boundsToProto(h.svc.Bounds())}), nil
+}
+
+// The values are within the bounds (at most a few hundred), so they fit
+// int32.
+func toProto(v *Versioned) *zeugov1.SecuritySettings {
+	return &zeugov1.SecuritySettings{Version: v.Version, Fields: &zeugov1.SecuritySettingsFields{
+		PasswordMinLength: i32(v.PasswordMinLength), PasswordComposition: v.PasswordComposition,
+		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
+		SessionAbsoluteHours: i32(v.SessionAbsoluteHours)}}
+}
+
+func boundsToProto(b Bounds) *zeugov1.SecuritySettingsBounds {
+	return &zeugov1.SecuritySettingsBounds{
+		PasswordMinLengthMin: i32(b.PasswordMinLengthMin), PasswordMinLengthMax: i32(b.PasswordMinLengthMax),
+		InvitationTtlHoursMin: i32(b.InvitationTTLHoursMin), InvitationTtlHoursMax: i32(b.InvitationTTLHoursMax),
+		SessionIdleMinutesMin: i32(b.SessionIdleMinutesMin), SessionIdleMinutesMax: i32(b.SessionIdleMinutesMax),
+		SessionAbsoluteHoursMin: i32(b.SessionAbsoluteHoursMin), SessionAbsoluteHoursMax: i32(b.SessionAbsoluteHoursMax)}
+}
+
+func i32(v int) int32 { return int32(min(max(v, -1<<31), 1<<31-1)) }

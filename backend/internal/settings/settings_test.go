@@ -1,0 +1,195 @@
+package settings_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"connectrpc.com/connect"
+
+	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/auth"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+)
+
+func signIn(t *testing.T, env *apptest.Env, ten *apptest.Tenant) zeugov1connect.SecuritySettingsServiceClient {
+	t.Helper()
+	hc := env.HTTPClient()
+	res, err := env.AuthClient(hc, apptest.Connect).Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	return zeugov1connect.NewSecuritySettingsServiceClient(hc, env.Server.URL, connect.WithInterceptors(apptest.Bearer(res.Msg.GetTokens().GetAccessToken())))
+}
+
+// violation returns the field and rule of the first violation of err.
+func violation(t *testing.T, err error) (string, string) {
+	t.Helper()
+	var ce *connect.Error
+	if !errors.As(err, &ce) || ce.Code() != connect.CodeInvalidArgument {
+		t.Fatalf("want InvalidArgument, got %v", err)
+	}
+	for _, d := range ce.Details() {
+		m, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if v, ok := m.(*validate.Violations); ok && len(v.GetViolations()) > 0 {
+			vi := v.GetViolations()[0]
+			var path []string
+			for _, el := range vi.GetField().GetElements() {
+				path = append(path, el.GetFieldName())
+			}
+			return strings.Join(path, "."), vi.GetRuleId()
+		}
+	}
+	t.Fatalf("no violations in %v", err)
+	return "", ""
+}
+
+func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Regeln GmbH", "admin@regeln.example")
+	c := signIn(t, env, ten)
+	ctx := context.Background()
+	got, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, b := got.Msg.GetSettings(), got.Msg.GetBounds()
+	f := s.GetFields()
+	if f.GetPasswordMinLength() != 8 || !f.GetPasswordComposition() || f.GetInvitationTtlHours() != 72 ||
+		f.GetSessionIdleMinutes() != 30 || f.GetSessionAbsoluteHours() != 12 || s.GetVersion() != 1 {
+		t.Fatalf("defaults = %v", s)
+	}
+	// The timeouts' maxima are the operator's (auth.DefaultPolicy: 30 min, 12 h).
+	if b.GetPasswordMinLengthMin() != 8 || b.GetPasswordMinLengthMax() != 128 || b.GetInvitationTtlHoursMin() != 1 ||
+		b.GetInvitationTtlHoursMax() != 168 || b.GetSessionIdleMinutesMin() != 5 || b.GetSessionIdleMinutesMax() != 30 ||
+		b.GetSessionAbsoluteHoursMin() != 1 || b.GetSessionAbsoluteHoursMax() != 12 {
+		t.Fatalf("bounds = %v", b)
+	}
+
+	valid := func() *zeugov1.SecuritySettingsFields {
+		return &zeugov1.SecuritySettingsFields{PasswordMinLength: 12, PasswordComposition: false, InvitationTtlHours: 24,
+			SessionIdleMinutes: 15, SessionAbsoluteHours: 8}
+	}
+	for _, tc := range []struct {
+		name        string
+		edit        func(f *zeugov1.SecuritySettingsFields)
+		field, rule string
+	}{
+		{"password too short", func(f *zeugov1.SecuritySettingsFields) { f.PasswordMinLength = 7 }, "fields.password_min_length", "int32.gte_lte"},
+		{"password too long", func(f *zeugov1.SecuritySettingsFields) { f.PasswordMinLength = 129 }, "fields.password_min_length", "int32.gte_lte"},
+		{"link lifetime zero", func(f *zeugov1.SecuritySettingsFields) { f.InvitationTtlHours = 0 }, "fields.invitation_ttl_hours", "int32.gte_lte"},
+		{"link lifetime over 7 days", func(f *zeugov1.SecuritySettingsFields) { f.InvitationTtlHours = 169 }, "fields.invitation_ttl_hours", "int32.gte_lte"},
+		{"idle under 5 min", func(f *zeugov1.SecuritySettingsFields) { f.SessionIdleMinutes = 4 }, "fields.session_idle_minutes", "int32.gte_lte"},
+		{"idle over the operator's", func(f *zeugov1.SecuritySettingsFields) { f.SessionIdleMinutes = 31 }, "fields.session_idle_minutes", "int32.lte"},
+		{"absolute zero", func(f *zeugov1.SecuritySettingsFields) { f.SessionAbsoluteHours = 0 }, "fields.session_absolute_hours", "int32.gte_lte"},
+		{"absolute over the operator's", func(f *zeugov1.SecuritySettingsFields) { f.SessionAbsoluteHours = 13 }, "fields.session_absolute_hours", "int32.lte"},
+	} {
+		f := valid()
+		tc.edit(f)
+		_, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f}))
+		if field, rule := violation(t, err); field != tc.field || rule != tc.rule {
+			t.Errorf("%s: violation %s %s, want %s %s", tc.name, field, rule, tc.field, tc.rule)
+		}
+	}
+
+	up, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: valid()}))
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if up.Msg.GetSettings().GetVersion() != 2 || up.Msg.GetSettings().GetFields().GetSessionIdleMinutes() != 15 {
+		t.Fatalf("updated = %v", up.Msg.GetSettings())
+	}
+	// A stale version is refused and changes nothing.
+	f = valid()
+	f.PasswordMinLength = 20
+	if _, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f})); connect.CodeOf(err) != connect.CodeAborted {
+		t.Fatalf("stale update: %v", err)
+	}
+	again, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
+	if err != nil || again.Msg.GetSettings().GetFields().GetPasswordMinLength() != 12 || again.Msg.GetSettings().GetVersion() != 2 {
+		t.Fatalf("after the stale update: %v %v", again, err)
+	}
+	// The change is audited with old → new of what changed, once (the
+	// refused updates left nothing).
+	rows, err := env.DB.Owner.Query(ctx, `SELECT details FROM audit_events WHERE tenant_id = $1 AND action = 'settings.security.updated'`, ten.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		details = append(details, d)
+	}
+	if len(details) != 1 {
+		t.Fatalf("audit events: %v", details)
+	}
+	for _, want := range []string{`"password_min_length":"8 → 12"`, `"password_composition":"true → false"`, `"invitation_ttl_hours":"72 → 24"`,
+		`"session_idle_minutes":"30 → 15"`, `"session_absolute_hours":"12 → 8"`} {
+		if !strings.Contains(details[0], want) {
+			t.Errorf("audit details %s lack %s", details[0], want)
+		}
+	}
+}
+
+func TestIdleLongerThanAbsoluteIsRefused(t *testing.T) {
+	t.Parallel()
+	policy := auth.DefaultPolicy
+	policy.IdleTimeout = 8 * time.Hour
+	env := apptest.New(t, apptest.Options{Policy: &policy})
+	ten := env.CreateTenant("Lang GmbH", "admin@lang.example")
+	c := signIn(t, env, ten)
+	f := &zeugov1.SecuritySettingsFields{PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72,
+		SessionIdleMinutes: 120, SessionAbsoluteHours: 1}
+	_, err := c.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f}))
+	if field, rule := violation(t, err); field != "fields.session_idle_minutes" || rule != "zeugo.idle_exceeds_absolute" {
+		t.Fatalf("violation %s %s", field, rule)
+	}
+}
+
+func TestSettingsNeedThePrivacyArea(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Ohne GmbH", "admin@ohne.example")
+	ctx := context.Background()
+	setRole := func(name, areas string) {
+		t.Helper()
+		if _, err := env.DB.Owner.Exec(ctx, `WITH r AS (INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at)
+				VALUES (gen_random_uuid(), $1, $2, $3::text[], now(), now()) RETURNING id)
+			UPDATE users SET role_id = (SELECT id FROM r), authz_version = authz_version + 1 WHERE id = $4`, ten.TenantID, name, areas, ten.AdminID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, areas := range []string{"{}", "{employees,users,roles,api_keys}"} {
+		setRole("Rolle "+areas, areas)
+		c := signIn(t, env, ten)
+		if _, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{})); connect.CodeOf(err) != connect.CodePermissionDenied {
+			t.Errorf("areas %s: get: %v", areas, err)
+		}
+		f := &zeugov1.SecuritySettingsFields{PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72, SessionIdleMinutes: 30, SessionAbsoluteHours: 12}
+		if _, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f})); connect.CodeOf(err) != connect.CodePermissionDenied {
+			t.Errorf("areas %s: update: %v", areas, err)
+		}
+	}
+	// With the privacy area alone both work.
+	setRole("Datenschutz", "{privacy}")
+	c := signIn(t, env, ten)
+	got, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
+	if err != nil {
+		t.Fatalf("get with Datenschutz: %v", err)
+	}
+	if _, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: got.Msg.GetSettings().GetVersion(),
+		Fields: got.Msg.GetSettings().GetFields()})); err != nil {
+		t.Fatalf("update with Datenschutz: %v", err)
+	}
+}
