@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/apikey"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
@@ -50,6 +51,10 @@ type App struct {
 	Auth         *auth.Authenticator
 	Work         *uow.Runner
 	Organization *organization.Service
+	// APIKeys is the ApiKeyService; Authenticator checks every call's
+	// bearer token: API keys itself, sessions through Auth.
+	APIKeys       *apikey.Service
+	Authenticator *apikey.Authenticator
 	Provisioner  *tenant.Provisioner
 	// Outbox writes emails and SMS in the actions' transactions and
 	// delivers them (its job: Outbox.Periodic).
@@ -126,6 +131,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work})
 	a.Organization = organization.NewService(a.Work)
+	a.APIKeys = apikey.NewService(a.Work)
+	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log})
 	mailer, sms, err := outbox.Transports(cfg)
 	if err != nil {
 		a.Close()
@@ -137,6 +144,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
+		apikey.Mount(a.APIKeys),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
@@ -148,6 +156,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		a.Close()
 		return nil, err
 	}
+	a.APIKeys.UseRules(a.Rules)
 	return a, nil
 }
 
@@ -174,7 +183,7 @@ func TuneRuntime(cfg *config.Config) {
 
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
-	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Services: a.Services, Rules: a.Rules,
+	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Authenticator, Services: a.Services, Rules: a.Rules,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
 		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog, RPCTimeout: a.Cfg.RPCTimeout})
 }
