@@ -55,7 +55,7 @@ type App struct {
 	// bearer token: API keys itself, sessions through Auth.
 	APIKeys       *apikey.Service
 	Authenticator *apikey.Authenticator
-	Provisioner  *tenant.Provisioner
+	Provisioner   *tenant.Provisioner
 	// Outbox writes emails and SMS in the actions' transactions and
 	// delivers them (its job: Outbox.Periodic).
 	Outbox   *outbox.Outbox
