@@ -51,11 +51,13 @@ type App struct {
 	Auth         *auth.Authenticator
 	Work         *uow.Runner
 	Organization *organization.Service
+	Provisioner  *tenant.Provisioner
+
 	// APIKeys is the ApiKeyService; Authenticator checks every call's
 	// bearer token: API keys itself, sessions through Auth.
 	APIKeys       *apikey.Service
 	Authenticator *apikey.Authenticator
-	Provisioner   *tenant.Provisioner
+
 	// Outbox writes emails and SMS in the actions' transactions and
 	// delivers them (its job: Outbox.Periodic).
 	Outbox   *outbox.Outbox
