@@ -7,6 +7,7 @@ import { CompaniesPage } from "./features/organization/CompaniesPage.js";
 import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
+import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -35,6 +36,7 @@ export const routes: RouteObject[] = [
       { path: "organisation/companies/new", element: <CompanyPage /> },
       { path: "organisation/companies/:id", element: <CompanyPage /> },
       ...unitRoutes,
+      { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "*", element: <NotFoundPage /> },
     ],
   },
