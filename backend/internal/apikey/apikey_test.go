@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -488,5 +489,53 @@ func TestKeyCostsWhatASessionCosts(t *testing.T) {
 	key := measure(f.org(apptest.Connect, tok))
 	if key != session || key != 1 {
 		t.Fatalf("round trips: key %d, session %d (want both 1)", key, session)
+	}
+}
+
+func TestRefusalsPerAddressAreBounded(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	_, tok := f.create(t, &zeugov1.CreateApiKeyRequest{})
+	warm := f.org(apptest.Connect, tok)
+	if err := listCompanies(warm); err != nil {
+		t.Fatal(err)
+	}
+	// Made-up keys of the tenant: each is checked and refused until the
+	// address has had its 30 refusals.
+	for i := range 30 {
+		forged := tok[:36] + "zzzzzzzzzz" + string(rune('a'+i/26)) + string(rune('a'+i%26)) + tok[48:]
+		wantCode(t, fmt.Sprintf("made-up key %d", i), listCompanies(f.org(apptest.Connect, forged)), connect.CodeUnauthenticated)
+	}
+	_, fresh := f.create(t, &zeugov1.CreateApiKeyRequest{})
+	wantCode(t, "31st check from the address", listCompanies(f.org(apptest.Connect, fresh)), connect.CodeResourceExhausted)
+	// A key checked a moment ago keeps working from memory.
+	if err := listCompanies(warm); err != nil {
+		t.Fatalf("remembered key: %v", err)
+	}
+	f.env.Clock.Advance(11 * time.Minute)
+	if err := listCompanies(f.org(apptest.Connect, fresh)); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+func TestTenantStateActsOnTheNextCall(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	_, tok := f.create(t, &zeugov1.CreateApiKeyRequest{Scopes: orgScope(zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE)})
+	c := f.org(apptest.GRPC, tok)
+	if err := createCompany(c, "Vorher GmbH"); err != nil {
+		t.Fatal(err)
+	}
+	// Terminated: the key still reads, but writes are refused (read-only).
+	f.sql(t, `UPDATE tenants SET status = 'terminated' WHERE id = $1`, f.ten.TenantID)
+	if err := listCompanies(c); err != nil {
+		t.Fatalf("read while terminated: %v", err)
+	}
+	wantCode(t, "write while terminated", createCompany(c, "Nachher GmbH"), connect.CodeFailedPrecondition)
+	// Purged: the key is refused like any unknown credential.
+	f.sql(t, `UPDATE tenants SET status = 'purged' WHERE id = $1`, f.ten.TenantID)
+	wantCode(t, "purged tenant", listCompanies(c), connect.CodeUnauthenticated)
+	if got := f.keyEvents(t); count(got, "apikey.refused:read_only") != 1 {
+		t.Fatalf("events = %v", got)
 	}
 }

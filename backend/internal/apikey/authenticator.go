@@ -15,6 +15,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/requestinfo"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 )
@@ -33,7 +34,17 @@ type Authenticator struct {
 	log     zerolog.Logger
 	q       *dbsqlc.Queries
 	cache   *keyCache
+	limiter *ratelimit.Limiter
+	refusal ratelimit.Rule
 }
+
+// RefusalsPerIP bounds the refused API-key checks of one client address:
+// a key that is not remembered costs a database round trip to check (and
+// its refusal an audit write), so someone sending made-up or revoked keys
+// is answered ResourceExhausted, without any check, once the address has
+// had 30 refusals in ten minutes. A working key is checked against the
+// database at most once a minute per process and never counts.
+var RefusalsPerIP = ratelimit.Rule{Name: "apikey-refused-ip", Limit: 30, Window: 10 * time.Minute}
 
 var (
 	_ rpc.Authenticator   = (*Authenticator)(nil)
@@ -48,6 +59,8 @@ type AuthDeps struct {
 	Audit   *audit.Writer
 	Now     func() time.Time
 	Log     zerolog.Logger
+	// Limiter counts refused checks per client address (RefusalsPerIP).
+	Limiter *ratelimit.Limiter
 }
 
 // NewAuthenticator returns the composite authenticator.
@@ -56,7 +69,7 @@ func NewAuthenticator(d AuthDeps) *Authenticator {
 		d.Now = time.Now
 	}
 	return &Authenticator{session: d.Session, db: d.DB, audit: d.Audit, now: d.Now, log: d.Log, q: dbsqlc.New(),
-		cache: newKeyCache(time.Minute)}
+		cache: newKeyCache(time.Minute), limiter: d.Limiter, refusal: RefusalsPerIP}
 }
 
 // Authenticate implements rpc.Authenticator. For an API key: the client
@@ -85,6 +98,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string, mayDefe
 			v := e.v
 			return &p, &keyCheck{tok: tok, ip: ip, now: now, cache: a.cache, expect: &v}, nil
 		}
+	}
+	if err := a.limiter.Check(ctx, a.refusal, ratelimit.ClientKey(ip)); err != nil {
+		return nil, nil, err
 	}
 	chk := &keyCheck{tok: tok, ip: ip, now: now, cache: a.cache}
 	p, err := a.check(ctx, chk)
@@ -170,6 +186,9 @@ func (a *Authenticator) refuse(ctx context.Context, tok token, now time.Time) er
 	reason := "unknown_key"
 	keyID := ""
 	err := a.db.TenantTx(ctx, tok.TenantID, func(tx pgx.Tx) error {
+		if err := a.limiter.Hit(ctx, tx, a.refusal, ratelimit.ClientKey(info.IP)); err != nil {
+			return err
+		}
 		r, err := a.q.DiagnoseAPIKey(ctx, tx, dbsqlc.DiagnoseAPIKeyParams{TenantID: tok.TenantID, Prefix: tok.Prefix})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil

@@ -134,7 +134,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work})
 	a.Organization = organization.NewService(a.Work)
 	a.APIKeys = apikey.NewService(a.Work)
-	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log})
+	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
+		Limiter: a.Limiter})
 	mailer, sms, err := outbox.Transports(cfg)
 	if err != nil {
 		a.Close()
