@@ -539,3 +539,43 @@ func TestTenantStateActsOnTheNextCall(t *testing.T) {
 		t.Fatalf("events = %v", got)
 	}
 }
+
+func TestListPagesByNameAndCreation(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	for _, name := range []string{"Beta", "alpha", "Gamma", "delta", "Epsilon"} {
+		f.create(t, &zeugov1.CreateApiKeyRequest{Name: name})
+		f.env.Clock.Advance(time.Second)
+	}
+	walk := func(req *zeugov1.ListApiKeysRequest) []string {
+		var names []string
+		for {
+			res, err := f.admin(t).ListApiKeys(context.Background(), connect.NewRequest(req))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Msg.GetPage().GetTotalSize() != 5 && req.GetQuery() == "" {
+				t.Fatalf("total = %d", res.Msg.GetPage().GetTotalSize())
+			}
+			for _, k := range res.Msg.GetApiKeys() {
+				names = append(names, k.GetName())
+			}
+			if res.Msg.GetPage().GetNextPageToken() == "" {
+				return names
+			}
+			req.Page = &zeugov1.PageRequest{PageSize: 2, PageToken: res.Msg.GetPage().GetNextPageToken()}
+		}
+	}
+	got := walk(&zeugov1.ListApiKeysRequest{OrderBy: zeugov1.ApiKeyOrder_API_KEY_ORDER_NAME, Page: &zeugov1.PageRequest{PageSize: 2}})
+	if strings.Join(got, ",") != "alpha,Beta,delta,Epsilon,Gamma" {
+		t.Fatalf("by name: %v", got)
+	}
+	got = walk(&zeugov1.ListApiKeysRequest{Direction: zeugov1.SortDirection_SORT_DIRECTION_DESCENDING, Page: &zeugov1.PageRequest{PageSize: 2}})
+	if strings.Join(got, ",") != "Epsilon,delta,Gamma,alpha,Beta" {
+		t.Fatalf("newest first: %v", got)
+	}
+	got = walk(&zeugov1.ListApiKeysRequest{Query: "ta"})
+	if strings.Join(got, ",") != "Beta,delta" {
+		t.Fatalf("search: %v", got)
+	}
+}
