@@ -9,6 +9,7 @@ import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
+import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -39,6 +40,7 @@ export const routes: RouteObject[] = [
       ...unitRoutes,
       { path: "account", element: <AccountPage /> },
       { path: "settings/security", element: <SecuritySettingsPage /> },
+      { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -73,6 +73,22 @@ type Principal struct {
 	Scope Scope
 	// ReadOnly is true while the tenant is terminated: reads only.
 	ReadOnly bool
+	// Grants are an API key's scopes (nil for every other kind): the
+	// services it may call and at which level.
+	Grants Grants
+}
+
+// Grants map a service's scope name (Rule.KeyScope, e.g. "organization")
+// to the level an API key may call it at: Read, or Write (which includes
+// Read).
+type Grants map[string]Level
+
+// Allow reports whether the grants admit an rpc of service at level: a
+// Read or Write rpc needs a grant of at least its level, a SignedIn one a
+// grant of the service at all.
+func (g Grants) Allow(service string, level Level) bool {
+	need := max(level, Read)
+	return service != "" && g[service] >= need
 }
 
 // Has reports whether the principal's role grants area (Administrator

@@ -27,6 +27,10 @@ func TestAllowDecidesByLevelKindAreaAndReadOnly(t *testing.T) {
 	readOnlyAdmin := user(AreaAdministrator)
 	readOnlyAdmin.ReadOnly = true
 	key := &Principal{Kind: KindAPIKey, Areas: []Area{AreaAdministrator}}
+	readKey := &Principal{Kind: KindAPIKey, Areas: []Area{AreaCompanyStructure}, Grants: Grants{"organization": Read}}
+	writeKey := &Principal{Kind: KindAPIKey, Areas: []Area{AreaCompanyStructure}, Grants: Grants{"organization": Write}}
+	keyRead := Rule{Level: Read, Areas: []Area{AreaCompanyStructure}, Kinds: []Kind{KindUser, KindAPIKey}, KeyScope: "organization"}
+	keyWrite := Rule{Level: Write, Areas: []Area{AreaCompanyStructure}, Kinds: []Kind{KindUser, KindAPIKey}, KeyScope: "organization"}
 	for _, c := range []struct {
 		name string
 		rule Rule
@@ -44,11 +48,23 @@ func TestAllowDecidesByLevelKindAreaAndReadOnly(t *testing.T) {
 		{"write, terminated tenant", writeStructure, readOnlyAdmin, apperr.FailedPrecondition},
 		{"read, terminated tenant", readStructure, readOnlyAdmin, ok},
 		{"api key on a users-only rpc", readStructure, key, apperr.PermissionDenied},
-		{"api key admitted", Rule{Level: Read, Areas: []Area{AreaEmployees}, Kinds: []Kind{KindUser, KindAPIKey}}, key, ok},
+		{"api key without a grant", Rule{Level: Read, Areas: []Area{AreaEmployees}, Kinds: []Kind{KindUser, KindAPIKey}, KeyScope: "employee"}, key, apperr.PermissionDenied},
+		{"api key with a read grant", keyRead, readKey, ok},
+		{"api key with a write grant reads", keyRead, writeKey, ok},
+		{"api key with a read grant writes", keyWrite, readKey, apperr.PermissionDenied},
+		{"api key with a write grant", keyWrite, writeKey, ok},
+		{"api key with another service's grant", Rule{Level: Read, Areas: []Area{AreaEmployees}, Kinds: []Kind{KindAPIKey}, KeyScope: "employee"}, writeKey, apperr.PermissionDenied},
+		{"api key whose user lacks the area", keyRead, &Principal{Kind: KindAPIKey, Areas: []Area{AreaAPIKeys}, Grants: Grants{"organization": Write}}, apperr.PermissionDenied},
+		{"api key, signed-in rpc of its service", Rule{Level: SignedIn, Kinds: []Kind{KindAPIKey}, KeyScope: "organization"}, readKey, ok},
+		{"api key, signed-in rpc of another service", Rule{Level: SignedIn, Kinds: []Kind{KindAPIKey}, KeyScope: "auth"}, readKey, apperr.PermissionDenied},
 	} {
 		err := c.rule.Allow(c.p)
 		if c.want == ok && err != nil || c.want != ok && apperr.CodeOf(err) != c.want {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+		// Refusal names a reason exactly when Allow refuses a principal.
+		if r := c.rule.Refusal(c.p); (r == "") != (err == nil || c.p == nil) {
+			t.Errorf("%s: refusal %q for %v", c.name, r, err)
 		}
 	}
 }
@@ -94,5 +110,23 @@ func TestRuleOfRefusesMissingAndIncoherentRules(t *testing.T) {
 	r, err := RuleOf(method(t, &zeugov1.Access{Level: zeugov1.AccessLevel_ACCESS_LEVEL_WRITE, Areas: area}))
 	if err != nil || r.Level != Write || len(r.Kinds) != 1 || r.Kinds[0] != KindUser {
 		t.Fatalf("write rule: %+v, %v; want users only by default", r, err)
+	}
+}
+
+func TestScopeNameAndRulesKnowTheirService(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"zeugo.v1.OrganizationService": "organization", "zeugo.v1.ApiKeyService": "api_key",
+		"zeugo.v1.AuthService": "auth", "Plain": "plain"} {
+		if got := ScopeName(in); got != want {
+			t.Errorf("ScopeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	rules, err := Rules("zeugo.v1.OrganizationService")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rules["/zeugo.v1.OrganizationService/ListCompanies"]
+	if r.Service != "zeugo.v1.OrganizationService" || r.KeyScope != "organization" || r.Level != Read {
+		t.Fatalf("rule = %+v", r)
 	}
 }

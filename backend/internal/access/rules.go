@@ -46,11 +46,39 @@ type Rule struct {
 	// Kinds of principal admitted; never empty (users when the proto
 	// names none).
 	Kinds []Kind
+	// Service is the full name of the rpc's service
+	// ("zeugo.v1.OrganizationService") and KeyScope its scope name
+	// ("organization", ScopeName): an API key needs a grant of KeyScope at
+	// the rule's level (Principal.Grants).
+	Service, KeyScope string
+}
+
+// ScopeName is the name API-key scopes give a service: its simple name
+// without "Service", in snake case ("zeugo.v1.OrganizationService" →
+// "organization", "zeugo.v1.ApiKeyService" → "api_key").
+func ScopeName(service string) string {
+	if i := strings.LastIndexByte(service, '.'); i >= 0 {
+		service = service[i+1:]
+	}
+	service = strings.TrimSuffix(service, "Service")
+	var b strings.Builder
+	for i, r := range service {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Allow decides a call by p under r. It returns nil, Unauthenticated
-// (no principal where one is needed), PermissionDenied (wrong kind or no
-// area) or the read-only error (a write while the tenant is terminated).
+// (no principal where one is needed), PermissionDenied (wrong kind, an API
+// key without a grant of the rpc's service at its level, or no area — an
+// API key's areas are its user's, so a key never exceeds its user) or the
+// read-only error (a write while the tenant is terminated).
 func (r Rule) Allow(p *Principal) error {
 	if r.Level == Public {
 		return nil
@@ -61,6 +89,9 @@ func (r Rule) Allow(p *Principal) error {
 	if !slices.Contains(r.Kinds, p.Kind) {
 		return apperr.ErrPermissionDenied
 	}
+	if p.Kind == KindAPIKey && !p.Grants.Allow(r.KeyScope, r.Level) {
+		return apperr.ErrPermissionDenied
+	}
 	if r.Level >= Read && !p.HasAny(r.Areas) {
 		return apperr.ErrPermissionDenied
 	}
@@ -68,6 +99,26 @@ func (r Rule) Allow(p *Principal) error {
 		return apperr.ErrReadOnly
 	}
 	return nil
+}
+
+// Refusal names why r refuses p, for the audit log of refused API-key
+// calls: "actor" (the rpc does not admit p's kind), "scope" (the key has no
+// grant for it), "area" (the user's role lacks its areas), "read_only" (a
+// write while the tenant is terminated), or "" when r admits p.
+func (r Rule) Refusal(p *Principal) string {
+	switch {
+	case r.Level == Public || p == nil:
+		return ""
+	case !slices.Contains(r.Kinds, p.Kind):
+		return "actor"
+	case p.Kind == KindAPIKey && !p.Grants.Allow(r.KeyScope, r.Level):
+		return "scope"
+	case r.Level >= Read && !p.HasAny(r.Areas):
+		return "area"
+	case r.Level == Write && p.ReadOnly:
+		return "read_only"
+	}
+	return ""
 }
 
 // AreaFromProto maps the proto enum to an Area ("" for unspecified or
@@ -171,6 +222,7 @@ func Rules(services ...string) (map[string]Rule, error) {
 				errs = append(errs, err.Error())
 				continue
 			}
+			r.Service, r.KeyScope = string(d.FullName()), ScopeName(string(d.FullName()))
 			out["/"+string(d.FullName())+"/"+string(m.Name())] = r
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/account"
+	"github.com/zeugo/zeugo/backend/internal/apikey"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
@@ -53,6 +54,12 @@ type App struct {
 	Work         *uow.Runner
 	Organization *organization.Service
 	Provisioner  *tenant.Provisioner
+
+	// APIKeys is the ApiKeyService; Authenticator checks every call's
+	// bearer token: API keys itself, sessions through Auth.
+	APIKeys       *apikey.Service
+	Authenticator *apikey.Authenticator
+
 	// Outbox writes emails and SMS in the actions' transactions and
 	// delivers them (its job: Outbox.Periodic).
 	Outbox   *outbox.Outbox
@@ -128,6 +135,9 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work})
 	a.Organization = organization.NewService(a.Work)
+	a.APIKeys = apikey.NewService(a.Work)
+	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
+		Limiter: a.Limiter})
 	mailer, sms, err := outbox.Transports(cfg)
 	if err != nil {
 		a.Close()
@@ -141,6 +151,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		organization.Mount(a.Organization),
 		account.Mount(account.NewService(a.Work)),
 		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
+		apikey.Mount(a.APIKeys),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
@@ -152,6 +163,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		a.Close()
 		return nil, err
 	}
+	a.APIKeys.UseRules(a.Rules)
 	return a, nil
 }
 
@@ -178,7 +190,7 @@ func TuneRuntime(cfg *config.Config) {
 
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
-	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Auth, Services: a.Services, Rules: a.Rules,
+	return rpc.NewHandler(rpc.Deps{Log: a.Log, Pool: a.Pool, Auth: a.Authenticator, Services: a.Services, Rules: a.Rules,
 		TrustedProxies: a.Cfg.TrustedProxies, Registry: a.Registry, MetricsToken: a.Cfg.MetricsToken,
 		Development: a.Cfg.Env == config.Development, AccessLog: a.Cfg.AccessLog, RPCTimeout: a.Cfg.RPCTimeout})
 }

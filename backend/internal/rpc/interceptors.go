@@ -113,6 +113,9 @@ func (a *accessInterceptor) admit(ctx context.Context, procedure string, h inter
 					Str("tenant_id", p.TenantID.String()).Str("actor_kind", string(p.Kind)).
 					Str("actor_id", p.ActorID.String()).Msg("permission denied")
 			}
+			if rec, ok := a.auth.(RefusalRecorder); ok {
+				rec.Refused(ctx, procedure, rule, p)
+			}
 			return nil, nil, err
 		}
 	}

@@ -40,6 +40,14 @@ type Authenticator interface {
 	Settle(ctx context.Context, call *access.Call) error
 }
 
+// RefusalRecorder is implemented by an Authenticator that records the
+// calls the access rule refused for an authenticated principal (the audit
+// event of an API key used outside its scope). It runs after the decision
+// and cannot change it.
+type RefusalRecorder interface {
+	Refused(ctx context.Context, procedure string, rule access.Rule, p *access.Principal)
+}
+
 // Deps are what the handler serves.
 type Deps struct {
 	Log  zerolog.Logger

@@ -22,8 +22,9 @@ describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
     expect(paths([Area.EMPLOYEES])).toEqual(["/", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/settings/security"]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/api-keys", "/settings/security"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security"]);
+    expect(paths([Area.API_KEYS])).toEqual(["/", "/api-keys"]);
     expect(paths([Area.USERS, Area.ROLES])).toEqual(["/"]);
     expect(paths([])).toEqual(["/"]);
     // A section with nothing left is dropped with its heading.

@@ -9,6 +9,7 @@ import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconHierarchy, IconHome, IconId, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
+import { IconKey } from "../apikeys/IconKey.js";
 
 /** NavEntry is one page in the navigation. */
 export type NavEntry = {
@@ -60,6 +61,11 @@ export const navigation: readonly NavSection[] = [
         areas: structureReadAreas,
       })),
     ],
+  },
+  {
+    id: "integration",
+    labelKey: "nav.integration",
+    entries: [{ path: "/api-keys", labelKey: "nav.apiKeys", icon: IconKey, areas: [Area.API_KEYS] }],
   },
   {
     id: "settings",

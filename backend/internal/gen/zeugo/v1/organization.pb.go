@@ -1717,22 +1717,26 @@ const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\tUnitOrder\x12\x1a\n" +
 	"\x16UNIT_ORDER_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fUNIT_ORDER_NAME\x10\x01\x12\x1a\n" +
-	"\x16UNIT_ORDER_UPDATE_TIME\x10\x022\x85\a\n" +
-	"\x13OrganizationService\x12[\n" +
-	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12_\n" +
-	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12V\n" +
+	"\x16UNIT_ORDER_UPDATE_TIME\x10\x022\xad\a\n" +
+	"\x13OrganizationService\x12_\n" +
+	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12c\n" +
+	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12Z\n" +
 	"\n" +
-	"GetCompany\x12\x1b.zeugo.v1.GetCompanyRequest\x1a\x1c.zeugo.v1.GetCompanyResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12[\n" +
-	"\rUpdateCompany\x12\x1e.zeugo.v1.UpdateCompanyRequest\x1a\x1f.zeugo.v1.UpdateCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12[\n" +
-	"\rDeleteCompany\x12\x1e.zeugo.v1.DeleteCompanyRequest\x1a\x1f.zeugo.v1.DeleteCompanyResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12R\n" +
+	"GetCompany\x12\x1b.zeugo.v1.GetCompanyRequest\x1a\x1c.zeugo.v1.GetCompanyResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12_\n" +
+	"\rUpdateCompany\x12\x1e.zeugo.v1.UpdateCompanyRequest\x1a\x1f.zeugo.v1.UpdateCompanyResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12_\n" +
+	"\rDeleteCompany\x12\x1e.zeugo.v1.DeleteCompanyRequest\x1a\x1f.zeugo.v1.DeleteCompanyResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12V\n" +
 	"\n" +
-	"CreateUnit\x12\x1b.zeugo.v1.CreateUnitRequest\x1a\x1c.zeugo.v1.CreateUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12S\n" +
-	"\tListUnits\x12\x1a.zeugo.v1.ListUnitsRequest\x1a\x1b.zeugo.v1.ListUnitsResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12M\n" +
-	"\aGetUnit\x12\x18.zeugo.v1.GetUnitRequest\x1a\x19.zeugo.v1.GetUnitResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x03\x02\x90\x02\x01\x12R\n" +
+	"CreateUnit\x12\x1b.zeugo.v1.CreateUnitRequest\x1a\x1c.zeugo.v1.CreateUnitResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12W\n" +
+	"\tListUnits\x12\x1a.zeugo.v1.ListUnitsRequest\x1a\x1b.zeugo.v1.ListUnitsResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12Q\n" +
+	"\aGetUnit\x12\x18.zeugo.v1.GetUnitRequest\x1a\x19.zeugo.v1.GetUnitResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12V\n" +
 	"\n" +
-	"UpdateUnit\x12\x1b.zeugo.v1.UpdateUnitRequest\x1a\x1c.zeugo.v1.UpdateUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03\x12R\n" +
+	"UpdateUnit\x12\x1b.zeugo.v1.UpdateUnitRequest\x1a\x1c.zeugo.v1.UpdateUnitResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12V\n" +
 	"\n" +
-	"DeleteUnit\x12\x1b.zeugo.v1.DeleteUnitRequest\x1a\x1c.zeugo.v1.DeleteUnitResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x03B\xa0\x01\n" +
+	"DeleteUnit\x12\x1b.zeugo.v1.DeleteUnitRequest\x1a\x1c.zeugo.v1.DeleteUnitResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02B\xa0\x01\n" +
 	"\fcom.zeugo.v1B\x11OrganizationProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
