@@ -7,6 +7,7 @@ import { CompaniesPage } from "./features/organization/CompaniesPage.js";
 import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
+import { passwordRoutes } from "./features/password/routes.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -24,6 +25,7 @@ const unitRoutes = unitKindSlugs.map((slug) => ({
 
 /** All screens; every path works as a deep link (the server answers index.html). */
 export const routes: RouteObject[] = [
+  ...passwordRoutes,
   {
     path: "/",
     element: <Root />,
