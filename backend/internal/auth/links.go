@@ -129,6 +129,7 @@ func (a *Authenticator) findLink(ctx context.Context, q postgres.DBTX, tenantID 
 		return nil, err
 	}
 	r.LastName = r.Person.LastName
+	r.Person.Tenant = r.TenantName
 	return &r, nil
 }
 

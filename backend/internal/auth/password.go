@@ -65,10 +65,10 @@ func (a *Authenticator) ChangePassword(ctx context.Context, current, next string
 		var hash *string
 		var emailEnc, firstEnc, lastEnc []byte
 		err := rd.DB.QueryRow(ctx, `SELECT u.password_hash, u.email_enc, u.first_name_enc, u.last_name_enc,
-				t.password_min_length, t.password_composition
+				t.name, t.password_min_length, t.password_composition
 			FROM users u JOIN tenants t ON t.id = u.tenant_id
 			WHERE u.tenant_id = $1 AND u.id = $2`, p.TenantID, p.UserID).
-			Scan(&hash, &emailEnc, &firstEnc, &lastEnc, &u.Policy.MinLength, &u.Policy.Composition)
+			Scan(&hash, &emailEnc, &firstEnc, &lastEnc, &u.Person.Tenant, &u.Policy.MinLength, &u.Policy.Composition)
 		if err != nil {
 			return err
 		}

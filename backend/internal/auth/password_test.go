@@ -356,6 +356,7 @@ func TestChangePassword(t *testing.T) {
 
 	hasRule(t, changePassword(env, hc, ta, "Falsch-9#xyz", goodPassword), "current_password", "password.current_wrong")
 	hasRule(t, changePassword(env, hc, ta, ten.Password, "Passwort2024!"), "new_password", "password.breached")
+	hasRule(t, changePassword(env, hc, ta, ten.Password, "X9#delta-Qzzq"), "new_password", "password.contains_name") // the tenant's name
 	if n := auditCount(t, env, ten.TenantID, auth.ActionPasswordChangeFailed); n != 1 {
 		t.Errorf("%d failed changes audited, want 1", n)
 	}

@@ -54,9 +54,12 @@ type Policy struct {
 var DefaultPolicy = Policy{MinLength: MinLengthFloor, Composition: true}
 
 // Person is whose password is checked: a password must not contain the
-// first name, the last name or the local part of the email address.
+// first name, the last name or the local part of the email address, nor
+// the name of the tenant (the employer: the most obvious context word,
+// ASVS V6.2.11; legal forms such as GmbH are ignored).
 type Person struct {
 	FirstName, LastName, Email string
+	Tenant                     string
 }
 
 // Violation is one broken rule, with texts a person can read.
@@ -97,8 +100,8 @@ func (p Policy) Check(pw string, who Person) []Violation {
 	}
 	if containsName(lower, who) {
 		out = append(out, Violation{Rule: RuleContainsName,
-			EN: "the password must not contain your name or email address",
-			DE: "Das Passwort darf weder Ihren Namen noch Ihre E-Mail-Adresse enthalten."})
+			EN: "the password must not contain your name, your email address or your company's name",
+			DE: "Das Passwort darf weder Ihren Namen noch Ihre E-Mail-Adresse oder den Namen Ihres Unternehmens enthalten."})
 	}
 	return out
 }
@@ -174,5 +177,16 @@ func nameParts(who Person) []string {
 	if local, _, ok := strings.Cut(who.Email, "@"); ok {
 		add(local, ".-_+")
 	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(normalize(who.Tenant)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if !legalForms[w] && utf8.RuneCountInString(w) >= minNameLen {
+			parts = append(parts, w)
+		}
+	}
 	return parts
 }
+
+// legalForms are the words of company names that are no context.
+var legalForms = map[string]bool{"gmbh": true, "mbh": true, "ohg": true, "gbr": true, "und": true, "co": true,
+	"kgaa": true, "partg": true, "ltd": true, "inc": true, "llc": true, "the": true}

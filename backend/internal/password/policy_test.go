@@ -20,7 +20,7 @@ func rules(vs []password.Violation) []string {
 	return out
 }
 
-var anna = password.Person{FirstName: "Anna-Lena", LastName: "Schmidt", Email: "a.lena.schmidt+hr@example.com"}
+var anna = password.Person{FirstName: "Anna-Lena", LastName: "Schmidt", Email: "a.lena.schmidt+hr@example.com", Tenant: "Kranich Logistik GmbH"}
 
 func TestPolicyCheck(t *testing.T) {
 	def := password.DefaultPolicy
@@ -52,6 +52,8 @@ func TestPolicyCheck(t *testing.T) {
 		{"email part", def, "Tx9#kq2-HR-zz", anna, nil}, // "hr" is shorter than 3
 		{"email local part leet", def, "Tx9#5chmidt!", anna, []string{password.RuleContainsName}},
 		{"short names ignored", def, "Tx9#bo-Li-q2", password.Person{FirstName: "Bo", LastName: "Li", Email: "bo@li.de"}, nil},
+		{"tenant name", def, "Tx9#KRANICH!q", anna, []string{password.RuleContainsName}},
+		{"legal form is no context", def, "Tx9#gmbh-kq2L", anna, nil},
 		{"passphrase", def, "Korrekt Pferd Batterie 9 Heftklammer", anna, nil},
 		{"unicode", def, "Ünïcødé-Päßwört-9", anna, nil},
 		{"64 characters", def, strings.Repeat("aB3$", 16), anna, nil},

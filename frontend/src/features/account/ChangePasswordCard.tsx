@@ -112,7 +112,7 @@ export function ChangePasswordCard() {
               id="change-password-meter"
               password={form.values.newPassword}
               policy={policy}
-              userInputs={[principal.firstName, principal.lastName, principal.email]}
+              userInputs={[principal.firstName, principal.lastName, principal.email, principal.tenantName]}
             />
             <PasswordInput
               label={t("password.repeat")}

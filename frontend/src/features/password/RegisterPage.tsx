@@ -40,7 +40,7 @@ export function RegisterPage() {
             <NewPasswordForm
               policy={{ minLength: inv.policy?.minLength ?? 8, composition: inv.policy?.composition ?? true }}
               email={inv.email}
-              userInputs={[inv.firstName, inv.email]}
+              userInputs={[inv.firstName, inv.email, inv.tenantName]}
               submitLabel={t("password.register.submit")}
               schema={AcceptInvitationRequestSchema}
               onSubmit={async (password) => {
