@@ -145,7 +145,7 @@ func TestInvitationLink(t *testing.T) {
 		c := env.AuthClient(env.HTTPClient(), p)
 		// Tampered, malformed, unknown and reset-purpose tokens: one answer.
 		for name, tok := range map[string]string{"tampered": tamper(token), "malformed": "kein-token",
-			"unknown": func() string { s, _ := secretlink.New(ten.TenantID); return s }(),
+			"unknown":      func() string { s, _ := secretlink.New(ten.TenantID); return s }(),
 			"other tenant": func() string { s, _ := secretlink.New(uuid.New()); return s }()} {
 			_, err := c.GetInvitation(ctx, connect.NewRequest(&zeugov1.GetInvitationRequest{Token: tok}))
 			notFound(t, p.String()+" get "+name, err)
