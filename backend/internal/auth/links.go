@@ -327,8 +327,11 @@ func (a *Authenticator) RequestPasswordReset(ctx context.Context, email string) 
 		return postgres.Classify(err)
 	}
 	for _, acct := range accts {
+		// A failure here must not change the answer (it would tell that
+		// the address exists): it is logged, and the person may ask again.
 		if err := a.sendReset(ctx, acct.TenantID, acct.UserID); err != nil {
-			return err
+			a.log.Error().Err(err).Str("event", "reset_failed").Str("tenant_id", acct.TenantID.String()).
+				Str("request_id", info.RequestID).Msg("password reset link not sent")
 		}
 	}
 	return nil
