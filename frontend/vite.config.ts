@@ -39,6 +39,9 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // The password strength estimator and its dictionaries: loaded
+            // only by the password pages (dynamic import), never up front.
+            { name: "zxcvbn", test: /node_modules[\\/]@zxcvbn-ts[\\/]/, priority: 40 },
             { name: "protovalidate", test: /node_modules[\\/]@bufbuild[\\/](protovalidate|cel|re2)[\\/]/, priority: 30 },
             { name: "mantine", test: /node_modules[\\/]@mantine[\\/]/, priority: 20 },
             { name: "vendor", test: /node_modules[\\/]/, priority: 10 },

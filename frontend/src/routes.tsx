@@ -10,6 +10,7 @@ import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
+import { passwordRoutes } from "./features/password/routes.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -27,6 +28,7 @@ const unitRoutes = unitKindSlugs.map((slug) => ({
 
 /** All screens; every path works as a deep link (the server answers index.html). */
 export const routes: RouteObject[] = [
+  ...passwordRoutes,
   {
     path: "/",
     element: <Root />,

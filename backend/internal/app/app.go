@@ -132,12 +132,6 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		return nil, err
 	}
 	a.Work = uow.New(a.DB, keys, a.Audit, pages, now)
-	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
-		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work})
-	a.Organization = organization.NewService(a.Work)
-	a.APIKeys = apikey.NewService(a.Work)
-	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
-		Limiter: a.Limiter})
 	mailer, sms, err := outbox.Transports(cfg)
 	if err != nil {
 		a.Close()
@@ -145,6 +139,13 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Outbox = outbox.New(outbox.Deps{DB: a.DB, Keys: keys, Now: now, Log: log, Mailer: mailer, SMS: sms, From: cfg.Mail.From,
 		Audit: a.Audit})
+	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
+		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work,
+		Outbox: a.Outbox, PublicURL: publicURL(cfg)})
+	a.Organization = organization.NewService(a.Work)
+	a.APIKeys = apikey.NewService(a.Work)
+	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
+		Limiter: a.Limiter})
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
@@ -175,6 +176,15 @@ func ServiceNames(services []mount.Service) []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// publicURL is the origin of links in mails ("" when the configuration
+// names none: links are then relative).
+func publicURL(cfg *config.Config) string {
+	if cfg.PublicURL == nil {
+		return ""
+	}
+	return cfg.PublicURL.String()
 }
 
 // Close releases what Build started (the hashing threads).

@@ -13,6 +13,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/outbox"
 	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
@@ -80,6 +81,11 @@ type Authenticator struct {
 	// principals remembers recently checked sessions (see Authenticate).
 	principals *principalCache
 	work       *uow.Runner
+	// outbox, publicURL and links serve registration, reset and the lock
+	// notice (links.go).
+	outbox    *outbox.Outbox
+	publicURL string
+	links     LinkRules
 }
 
 // Deps are the collaborators of an Authenticator.
@@ -96,6 +102,12 @@ type Deps struct {
 	Log     zerolog.Logger
 	// Work runs the signed-in calls (Logout, Me) as units of work.
 	Work *uow.Runner
+	// Outbox sends the reset links and lock notices.
+	Outbox *outbox.Outbox
+	// PublicURL is the origin of the links in mails.
+	PublicURL string
+	// Links are the limits of the link endpoints; DefaultLinkRules when zero.
+	Links LinkRules
 }
 
 // NewAuthenticator wires an Authenticator.
@@ -103,9 +115,13 @@ func NewAuthenticator(d Deps) *Authenticator {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Links == (LinkRules{}) {
+		d.Links = DefaultLinkRules
+	}
 	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
 		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log,
-		principals: newPrincipalCache(time.Minute), work: d.Work}
+		principals: newPrincipalCache(time.Minute), work: d.Work,
+		outbox: d.Outbox, publicURL: d.PublicURL, links: d.Links}
 }
 
 // Session is what a successful login or refresh hands out.
@@ -302,9 +318,7 @@ func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid
 			return err
 		}
 		if lockedNow {
-			return a.audit.Write(ctx, tx, tenantID, audit.Event{Action: audit.ActionAccountLocked, Outcome: audit.OutcomeSuccess,
-				ActorType: audit.ActorSystem, TargetType: "user", TargetID: userID.String(),
-				Details: map[string]string{"failed_logins": itoa(failures)}})
+			return a.locked(ctx, tx, tenantID, userID, failures)
 		}
 		return nil
 	})

@@ -17,6 +17,7 @@ import { useSession } from "../../lib/session-context.js";
 import { saveCall, useEntityForm } from "../../lib/use-entity-form.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { FormAlerts } from "../../components/FormAlerts.js";
+import { ChangePasswordCard } from "./ChangePasswordCard.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
 import { IconLogout } from "../../components/icons.js";
@@ -29,7 +30,7 @@ export function AccountPage() {
       <PageHeader title={t("account.title")} intro={t("account.intro")} />
       <Stack gap="xl" maw={960}>
         <ProfileCard />
-        {/* MERGE: the password change card goes here — <ChangePasswordCard /> from ./ChangePasswordCard.js (written in parallel). */}
+        <ChangePasswordCard />
         <SessionsCard />
       </Stack>
     </>

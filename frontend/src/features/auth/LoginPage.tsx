@@ -1,7 +1,8 @@
-import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link, useLocation } from "react-router";
 import { LoginRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { AnonymousReason } from "../../lib/session.js";
@@ -9,6 +10,7 @@ import { useSession } from "../../lib/session-context.js";
 import { toFormErrors, validateMessage } from "../../lib/validation.js";
 import { BrandMark, IconAlert } from "../../components/icons.js";
 import { LanguageSwitch } from "../shell/LanguageSwitch.js";
+import type { LoginNoticeState } from "../password/LinkPage.js";
 
 const fieldNames = ["email", "password"] as const;
 
@@ -34,8 +36,11 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
     if (error) form.getInputNode("password")?.focus();
   }, [error]);
 
-  const notice =
-    reason === "expired"
+  // After registration or a reset, the page that set the password says so.
+  const flash = (useLocation().state as LoginNoticeState | null)?.notice;
+  const notice = flash
+    ? t(`password.notice.${flash}`)
+    : reason === "expired"
       ? t("auth.sessionExpired")
       : reason === "loggedOut"
         ? t("auth.loggedOut")
@@ -120,6 +125,9 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
                   visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }}
                   {...form.getInputProps("password")}
                 />
+                <Anchor component={Link} to="/forgot-password" size="sm" mt={-8} ta="right">
+                  {t("password.forgot.link")}
+                </Anchor>
                 <Button type="submit" fullWidth mt="xs" size="md" loading={submitting}>
                   {t("auth.submit")}
                 </Button>

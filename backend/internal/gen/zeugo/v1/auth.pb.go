@@ -607,6 +607,755 @@ func (x *Principal) GetTenantReadOnly() bool {
 	return false
 }
 
+// PasswordPolicy are the password rules of a tenant. Beyond them, every
+// password may have up to 1024 bytes (at least 64 characters of any script)
+// and must not be a common or breached password nor contain the user's
+// first name, last name or the local part of the email address.
+type PasswordPolicy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The minimum number of characters (Unicode code points), 8 to 128.
+	MinLength int32 `protobuf:"varint,1,opt,name=min_length,json=minLength,proto3" json:"min_length,omitempty"`
+	// When true, a password needs a lower-case and an upper-case letter, a
+	// digit and a character that is neither letter nor digit.
+	Composition   bool `protobuf:"varint,2,opt,name=composition,proto3" json:"composition,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PasswordPolicy) Reset() {
+	*x = PasswordPolicy{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PasswordPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PasswordPolicy) ProtoMessage() {}
+
+func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PasswordPolicy.ProtoReflect.Descriptor instead.
+func (*PasswordPolicy) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *PasswordPolicy) GetMinLength() int32 {
+	if x != nil {
+		return x.MinLength
+	}
+	return 0
+}
+
+func (x *PasswordPolicy) GetComposition() bool {
+	if x != nil {
+		return x.Composition
+	}
+	return false
+}
+
+// GetInvitationRequest names a registration link by its token.
+type GetInvitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token from the link's fragment.
+	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvitationRequest) Reset() {
+	*x = GetInvitationRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvitationRequest) ProtoMessage() {}
+
+func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvitationRequest.ProtoReflect.Descriptor instead.
+func (*GetInvitationRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetInvitationRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+// GetInvitationResponse describes a valid registration link.
+type GetInvitationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The invitee's first name.
+	FirstName string `protobuf:"bytes,1,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
+	// The invitee's email address (the future login).
+	Email string `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	// The display name of the inviting tenant.
+	TenantName string `protobuf:"bytes,3,opt,name=tenant_name,json=tenantName,proto3" json:"tenant_name,omitempty"`
+	// The rules the new password must meet.
+	Policy *PasswordPolicy `protobuf:"bytes,4,opt,name=policy,proto3" json:"policy,omitempty"`
+	// When the link expires.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvitationResponse) Reset() {
+	*x = GetInvitationResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvitationResponse) ProtoMessage() {}
+
+func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvitationResponse.ProtoReflect.Descriptor instead.
+func (*GetInvitationResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *GetInvitationResponse) GetFirstName() string {
+	if x != nil {
+		return x.FirstName
+	}
+	return ""
+}
+
+func (x *GetInvitationResponse) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *GetInvitationResponse) GetTenantName() string {
+	if x != nil {
+		return x.TenantName
+	}
+	return ""
+}
+
+func (x *GetInvitationResponse) GetPolicy() *PasswordPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
+func (x *GetInvitationResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// AcceptInvitationRequest sets the first password through a registration
+// link.
+type AcceptInvitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token from the link's fragment.
+	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// The new password; any Unicode, at most 1024 bytes.
+	Password      string `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptInvitationRequest) Reset() {
+	*x = AcceptInvitationRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptInvitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptInvitationRequest) ProtoMessage() {}
+
+func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptInvitationRequest.ProtoReflect.Descriptor instead.
+func (*AcceptInvitationRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *AcceptInvitationRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *AcceptInvitationRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+// AcceptInvitationResponse is empty: the invitee signs in next.
+type AcceptInvitationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptInvitationResponse) Reset() {
+	*x = AcceptInvitationResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptInvitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptInvitationResponse) ProtoMessage() {}
+
+func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptInvitationResponse.ProtoReflect.Descriptor instead.
+func (*AcceptInvitationResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
+}
+
+// RequestPasswordResetRequest asks for a reset link.
+type RequestPasswordResetRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The login email address; compared case-insensitively.
+	Email         string `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestPasswordResetRequest) Reset() {
+	*x = RequestPasswordResetRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestPasswordResetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestPasswordResetRequest) ProtoMessage() {}
+
+func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestPasswordResetRequest.ProtoReflect.Descriptor instead.
+func (*RequestPasswordResetRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RequestPasswordResetRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+// RequestPasswordResetResponse is empty, whatever the address.
+type RequestPasswordResetResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestPasswordResetResponse) Reset() {
+	*x = RequestPasswordResetResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestPasswordResetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestPasswordResetResponse) ProtoMessage() {}
+
+func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestPasswordResetResponse.ProtoReflect.Descriptor instead.
+func (*RequestPasswordResetResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
+}
+
+// GetPasswordResetRequest names a reset link by its token.
+type GetPasswordResetRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token from the link's fragment.
+	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPasswordResetRequest) Reset() {
+	*x = GetPasswordResetRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPasswordResetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPasswordResetRequest) ProtoMessage() {}
+
+func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPasswordResetRequest.ProtoReflect.Descriptor instead.
+func (*GetPasswordResetRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetPasswordResetRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+// GetPasswordResetResponse describes a valid reset link.
+type GetPasswordResetResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's first name.
+	FirstName string `protobuf:"bytes,1,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
+	// The account's email address.
+	Email string `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	// The rules the new password must meet.
+	Policy *PasswordPolicy `protobuf:"bytes,3,opt,name=policy,proto3" json:"policy,omitempty"`
+	// When the link expires.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPasswordResetResponse) Reset() {
+	*x = GetPasswordResetResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPasswordResetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPasswordResetResponse) ProtoMessage() {}
+
+func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPasswordResetResponse.ProtoReflect.Descriptor instead.
+func (*GetPasswordResetResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *GetPasswordResetResponse) GetFirstName() string {
+	if x != nil {
+		return x.FirstName
+	}
+	return ""
+}
+
+func (x *GetPasswordResetResponse) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *GetPasswordResetResponse) GetPolicy() *PasswordPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
+func (x *GetPasswordResetResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// ResetPasswordRequest sets a new password through a reset link.
+type ResetPasswordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token from the link's fragment.
+	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// The new password; any Unicode, at most 1024 bytes.
+	Password      string `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetPasswordRequest) Reset() {
+	*x = ResetPasswordRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetPasswordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetPasswordRequest) ProtoMessage() {}
+
+func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
+func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ResetPasswordRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ResetPasswordRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+// ResetPasswordResponse is empty: the user signs in next.
+type ResetPasswordResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetPasswordResponse) Reset() {
+	*x = ResetPasswordResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetPasswordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetPasswordResponse) ProtoMessage() {}
+
+func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
+func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
+}
+
+// ChangePasswordRequest replaces the caller's password.
+type ChangePasswordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The password in use now.
+	CurrentPassword string `protobuf:"bytes,1,opt,name=current_password,json=currentPassword,proto3" json:"current_password,omitempty"`
+	// The new password; any Unicode, at most 1024 bytes.
+	NewPassword   string `protobuf:"bytes,2,opt,name=new_password,json=newPassword,proto3" json:"new_password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePasswordRequest) Reset() {
+	*x = ChangePasswordRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePasswordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePasswordRequest) ProtoMessage() {}
+
+func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
+func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ChangePasswordRequest) GetCurrentPassword() string {
+	if x != nil {
+		return x.CurrentPassword
+	}
+	return ""
+}
+
+func (x *ChangePasswordRequest) GetNewPassword() string {
+	if x != nil {
+		return x.NewPassword
+	}
+	return ""
+}
+
+// ChangePasswordResponse is empty; the current session stays signed in.
+type ChangePasswordResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePasswordResponse) Reset() {
+	*x = ChangePasswordResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePasswordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePasswordResponse) ProtoMessage() {}
+
+func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
+func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
+}
+
+// GetPasswordPolicyRequest asks for the caller's tenant's password rules.
+type GetPasswordPolicyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPasswordPolicyRequest) Reset() {
+	*x = GetPasswordPolicyRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPasswordPolicyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPasswordPolicyRequest) ProtoMessage() {}
+
+func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPasswordPolicyRequest.ProtoReflect.Descriptor instead.
+func (*GetPasswordPolicyRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
+}
+
+// GetPasswordPolicyResponse carries the rules.
+type GetPasswordPolicyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rules a new password must meet.
+	Policy        *PasswordPolicy `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPasswordPolicyResponse) Reset() {
+	*x = GetPasswordPolicyResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPasswordPolicyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPasswordPolicyResponse) ProtoMessage() {}
+
+func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPasswordPolicyResponse.ProtoReflect.Descriptor instead.
+func (*GetPasswordPolicyResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetPasswordPolicyResponse) GetPolicy() *PasswordPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
 var File_zeugo_v1_auth_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_auth_proto_rawDesc = "" +
@@ -651,12 +1400,70 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\t \x01(\tR\tsessionId\x12(\n" +
 	"\x10tenant_read_only\x18\n" +
-	" \x01(\bR\x0etenantReadOnly2\x98\x02\n" +
+	" \x01(\bR\x0etenantReadOnly\"Q\n" +
+	"\x0ePasswordPolicy\x12\x1d\n" +
+	"\n" +
+	"min_length\x18\x01 \x01(\x05R\tminLength\x12 \n" +
+	"\vcomposition\x18\x02 \x01(\bR\vcomposition\"8\n" +
+	"\x14GetInvitationRequest\x12 \n" +
+	"\x05token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x05token\"\xda\x01\n" +
+	"\x15GetInvitationResponse\x12\x1d\n" +
+	"\n" +
+	"first_name\x18\x01 \x01(\tR\tfirstName\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1f\n" +
+	"\vtenant_name\x18\x03 \x01(\tR\n" +
+	"tenantName\x120\n" +
+	"\x06policy\x18\x04 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy\x129\n" +
+	"\n" +
+	"expires_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"c\n" +
+	"\x17AcceptInvitationRequest\x12 \n" +
+	"\x05token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x05token\x12&\n" +
+	"\bpassword\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bR\bpassword\"\x1a\n" +
+	"\x18AcceptInvitationResponse\"?\n" +
+	"\x1bRequestPasswordResetRequest\x12 \n" +
+	"\x05email\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x18\xfe\x01`\x01R\x05email\"\x1e\n" +
+	"\x1cRequestPasswordResetResponse\";\n" +
+	"\x17GetPasswordResetRequest\x12 \n" +
+	"\x05token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x05token\"\xbc\x01\n" +
+	"\x18GetPasswordResetResponse\x12\x1d\n" +
+	"\n" +
+	"first_name\x18\x01 \x01(\tR\tfirstName\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x120\n" +
+	"\x06policy\x18\x03 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy\x129\n" +
+	"\n" +
+	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"`\n" +
+	"\x14ResetPasswordRequest\x12 \n" +
+	"\x05token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x05token\x12&\n" +
+	"\bpassword\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bR\bpassword\"\x17\n" +
+	"\x15ResetPasswordResponse\"}\n" +
+	"\x15ChangePasswordRequest\x125\n" +
+	"\x10current_password\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bR\x0fcurrentPassword\x12-\n" +
+	"\fnew_password\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bR\vnewPassword\"\x18\n" +
+	"\x16ChangePasswordResponse\"\x1a\n" +
+	"\x18GetPasswordPolicyRequest\"M\n" +
+	"\x19GetPasswordPolicyResponse\x120\n" +
+	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy2\xc7\a\n" +
 	"\vAuthService\x12@\n" +
 	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12F\n" +
 	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\"\x06\xca\xf3\x18\x02\b\x02\x12:\n" +
-	"\x02Me\x12\x13.zeugo.v1.MeRequest\x1a\x14.zeugo.v1.MeResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01B\x98\x01\n" +
+	"\x02Me\x12\x13.zeugo.v1.MeRequest\x1a\x14.zeugo.v1.MeResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01\x12X\n" +
+	"\rGetInvitation\x12\x1e.zeugo.v1.GetInvitationRequest\x1a\x1f.zeugo.v1.GetInvitationResponse\"\x06\xca\xf3\x18\x02\b\x01\x12a\n" +
+	"\x10AcceptInvitation\x12!.zeugo.v1.AcceptInvitationRequest\x1a\".zeugo.v1.AcceptInvitationResponse\"\x06\xca\xf3\x18\x02\b\x01\x12m\n" +
+	"\x14RequestPasswordReset\x12%.zeugo.v1.RequestPasswordResetRequest\x1a&.zeugo.v1.RequestPasswordResetResponse\"\x06\xca\xf3\x18\x02\b\x01\x12a\n" +
+	"\x10GetPasswordReset\x12!.zeugo.v1.GetPasswordResetRequest\x1a\".zeugo.v1.GetPasswordResetResponse\"\x06\xca\xf3\x18\x02\b\x01\x12X\n" +
+	"\rResetPassword\x12\x1e.zeugo.v1.ResetPasswordRequest\x1a\x1f.zeugo.v1.ResetPasswordResponse\"\x06\xca\xf3\x18\x02\b\x01\x12[\n" +
+	"\x0eChangePassword\x12\x1f.zeugo.v1.ChangePasswordRequest\x1a .zeugo.v1.ChangePasswordResponse\"\x06\xca\xf3\x18\x02\b\x02\x12g\n" +
+	"\x11GetPasswordPolicy\x12\".zeugo.v1.GetPasswordPolicyRequest\x1a#.zeugo.v1.GetPasswordPolicyResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01B\x98\x01\n" +
 	"\fcom.zeugo.v1B\tAuthProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
@@ -671,42 +1478,76 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_auth_proto_rawDescData
 }
 
-var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_zeugo_v1_auth_proto_goTypes = []any{
-	(*LoginRequest)(nil),          // 0: zeugo.v1.LoginRequest
-	(*LoginResponse)(nil),         // 1: zeugo.v1.LoginResponse
-	(*Tokens)(nil),                // 2: zeugo.v1.Tokens
-	(*RefreshRequest)(nil),        // 3: zeugo.v1.RefreshRequest
-	(*RefreshResponse)(nil),       // 4: zeugo.v1.RefreshResponse
-	(*LogoutRequest)(nil),         // 5: zeugo.v1.LogoutRequest
-	(*LogoutResponse)(nil),        // 6: zeugo.v1.LogoutResponse
-	(*MeRequest)(nil),             // 7: zeugo.v1.MeRequest
-	(*MeResponse)(nil),            // 8: zeugo.v1.MeResponse
-	(*Principal)(nil),             // 9: zeugo.v1.Principal
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(Area)(0),                     // 11: zeugo.v1.Area
+	(*LoginRequest)(nil),                 // 0: zeugo.v1.LoginRequest
+	(*LoginResponse)(nil),                // 1: zeugo.v1.LoginResponse
+	(*Tokens)(nil),                       // 2: zeugo.v1.Tokens
+	(*RefreshRequest)(nil),               // 3: zeugo.v1.RefreshRequest
+	(*RefreshResponse)(nil),              // 4: zeugo.v1.RefreshResponse
+	(*LogoutRequest)(nil),                // 5: zeugo.v1.LogoutRequest
+	(*LogoutResponse)(nil),               // 6: zeugo.v1.LogoutResponse
+	(*MeRequest)(nil),                    // 7: zeugo.v1.MeRequest
+	(*MeResponse)(nil),                   // 8: zeugo.v1.MeResponse
+	(*Principal)(nil),                    // 9: zeugo.v1.Principal
+	(*PasswordPolicy)(nil),               // 10: zeugo.v1.PasswordPolicy
+	(*GetInvitationRequest)(nil),         // 11: zeugo.v1.GetInvitationRequest
+	(*GetInvitationResponse)(nil),        // 12: zeugo.v1.GetInvitationResponse
+	(*AcceptInvitationRequest)(nil),      // 13: zeugo.v1.AcceptInvitationRequest
+	(*AcceptInvitationResponse)(nil),     // 14: zeugo.v1.AcceptInvitationResponse
+	(*RequestPasswordResetRequest)(nil),  // 15: zeugo.v1.RequestPasswordResetRequest
+	(*RequestPasswordResetResponse)(nil), // 16: zeugo.v1.RequestPasswordResetResponse
+	(*GetPasswordResetRequest)(nil),      // 17: zeugo.v1.GetPasswordResetRequest
+	(*GetPasswordResetResponse)(nil),     // 18: zeugo.v1.GetPasswordResetResponse
+	(*ResetPasswordRequest)(nil),         // 19: zeugo.v1.ResetPasswordRequest
+	(*ResetPasswordResponse)(nil),        // 20: zeugo.v1.ResetPasswordResponse
+	(*ChangePasswordRequest)(nil),        // 21: zeugo.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),       // 22: zeugo.v1.ChangePasswordResponse
+	(*GetPasswordPolicyRequest)(nil),     // 23: zeugo.v1.GetPasswordPolicyRequest
+	(*GetPasswordPolicyResponse)(nil),    // 24: zeugo.v1.GetPasswordPolicyResponse
+	(*timestamppb.Timestamp)(nil),        // 25: google.protobuf.Timestamp
+	(Area)(0),                            // 26: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
 	2,  // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
 	9,  // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
-	10, // 2: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	25, // 2: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
 	2,  // 3: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
 	9,  // 4: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
 	9,  // 5: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	11, // 6: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
-	0,  // 7: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	3,  // 8: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	5,  // 9: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	7,  // 10: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	1,  // 11: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	4,  // 12: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	6,  // 13: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	8,  // 14: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
-	11, // [11:15] is the sub-list for method output_type
-	7,  // [7:11] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	26, // 6: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	10, // 7: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	25, // 8: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	10, // 9: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	25, // 10: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
+	10, // 11: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	0,  // 12: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	3,  // 13: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	5,  // 14: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	7,  // 15: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	11, // 16: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
+	13, // 17: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
+	15, // 18: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
+	17, // 19: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
+	19, // 20: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
+	21, // 21: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
+	23, // 22: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
+	1,  // 23: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	4,  // 24: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	6,  // 25: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	8,  // 26: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	12, // 27: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
+	14, // 28: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
+	16, // 29: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
+	18, // 30: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
+	20, // 31: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
+	22, // 32: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
+	24, // 33: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
+	23, // [23:34] is the sub-list for method output_type
+	12, // [12:23] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_auth_proto_init() }
@@ -721,7 +1562,7 @@ func file_zeugo_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

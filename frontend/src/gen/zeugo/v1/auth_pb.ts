@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/auth.proto.
  */
 export const file_zeugo_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIlkKDUxvZ2luUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCJyCgZUb2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJIlAKDlJlZnJlc2hSZXF1ZXN0Eh8KDXJlZnJlc2hfdG9rZW4YASABKAlCCLpIBXIDGIACEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgCIAEoCCJbCg9SZWZyZXNoUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIgsKCU1lUmVxdWVzdCI0CgpNZVJlc3BvbnNlEiYKCXByaW5jaXBhbBgBIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCLaAQoJUHJpbmNpcGFsEg8KB3VzZXJfaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEhIKCmZpcnN0X25hbWUYBSABKAkSEQoJbGFzdF9uYW1lGAYgASgJEhEKCXJvbGVfbmFtZRgHIAEoCRIdCgVhcmVhcxgIIAMoDjIOLnpldWdvLnYxLkFyZWESEgoKc2Vzc2lvbl9pZBgJIAEoCRIYChB0ZW5hbnRfcmVhZF9vbmx5GAogASgIMpgCCgtBdXRoU2VydmljZRJACgVMb2dpbhIWLnpldWdvLnYxLkxvZ2luUmVxdWVzdBoXLnpldWdvLnYxLkxvZ2luUmVzcG9uc2UiBsrzGAIIARJGCgdSZWZyZXNoEhguemV1Z28udjEuUmVmcmVzaFJlcXVlc3QaGS56ZXVnby52MS5SZWZyZXNoUmVzcG9uc2UiBsrzGAIIARJDCgZMb2dvdXQSFy56ZXVnby52MS5Mb2dvdXRSZXF1ZXN0GhguemV1Z28udjEuTG9nb3V0UmVzcG9uc2UiBsrzGAIIAhI6CgJNZRITLnpldWdvLnYxLk1lUmVxdWVzdBoULnpldWdvLnYxLk1lUmVzcG9uc2UiCZACAcrzGAIIAkKYAQoMY29tLnpldWdvLnYxQglBdXRoUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
+  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIlkKDUxvZ2luUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCJyCgZUb2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJIlAKDlJlZnJlc2hSZXF1ZXN0Eh8KDXJlZnJlc2hfdG9rZW4YASABKAlCCLpIBXIDGIACEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgCIAEoCCJbCg9SZWZyZXNoUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIgsKCU1lUmVxdWVzdCI0CgpNZVJlc3BvbnNlEiYKCXByaW5jaXBhbBgBIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCLaAQoJUHJpbmNpcGFsEg8KB3VzZXJfaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEhIKCmZpcnN0X25hbWUYBSABKAkSEQoJbGFzdF9uYW1lGAYgASgJEhEKCXJvbGVfbmFtZRgHIAEoCRIdCgVhcmVhcxgIIAMoDjIOLnpldWdvLnYxLkFyZWESEgoKc2Vzc2lvbl9pZBgJIAEoCRIYChB0ZW5hbnRfcmVhZF9vbmx5GAogASgIIjkKDlBhc3N3b3JkUG9saWN5EhIKCm1pbl9sZW5ndGgYASABKAUSEwoLY29tcG9zaXRpb24YAiABKAgiMQoUR2V0SW52aXRhdGlvblJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAEiqQEKFUdldEludml0YXRpb25SZXNwb25zZRISCgpmaXJzdF9uYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEigKBnBvbGljeRgEIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5Ei4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKF0FjY2VwdEludml0YXRpb25SZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABKIAIIhoKGEFjY2VwdEludml0YXRpb25SZXNwb25zZSI4ChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAEiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI0ChdHZXRQYXNzd29yZFJlc2V0UmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAASKXAQoYR2V0UGFzc3dvcmRSZXNldFJlc3BvbnNlEhIKCmZpcnN0X25hbWUYASABKAkSDQoFZW1haWwYAiABKAkSKAoGcG9saWN5GAMgASgLMhguemV1Z28udjEuUGFzc3dvcmRQb2xpY3kSLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTwoUUmVzZXRQYXNzd29yZFJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIl8KFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIkChBjdXJyZW50X3Bhc3N3b3JkGAEgASgJQgq6SAdyBRABKIAIEiAKDG5ld19wYXNzd29yZBgCIAEoCUIKukgHcgUQASiACCIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIhoKGEdldFBhc3N3b3JkUG9saWN5UmVxdWVzdCJFChlHZXRQYXNzd29yZFBvbGljeVJlc3BvbnNlEigKBnBvbGljeRgBIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5MscHCgtBdXRoU2VydmljZRJACgVMb2dpbhIWLnpldWdvLnYxLkxvZ2luUmVxdWVzdBoXLnpldWdvLnYxLkxvZ2luUmVzcG9uc2UiBsrzGAIIARJGCgdSZWZyZXNoEhguemV1Z28udjEuUmVmcmVzaFJlcXVlc3QaGS56ZXVnby52MS5SZWZyZXNoUmVzcG9uc2UiBsrzGAIIARJDCgZMb2dvdXQSFy56ZXVnby52MS5Mb2dvdXRSZXF1ZXN0GhguemV1Z28udjEuTG9nb3V0UmVzcG9uc2UiBsrzGAIIAhI6CgJNZRITLnpldWdvLnYxLk1lUmVxdWVzdBoULnpldWdvLnYxLk1lUmVzcG9uc2UiCZACAcrzGAIIAhJYCg1HZXRJbnZpdGF0aW9uEh4uemV1Z28udjEuR2V0SW52aXRhdGlvblJlcXVlc3QaHy56ZXVnby52MS5HZXRJbnZpdGF0aW9uUmVzcG9uc2UiBsrzGAIIARJhChBBY2NlcHRJbnZpdGF0aW9uEiEuemV1Z28udjEuQWNjZXB0SW52aXRhdGlvblJlcXVlc3QaIi56ZXVnby52MS5BY2NlcHRJbnZpdGF0aW9uUmVzcG9uc2UiBsrzGAIIARJtChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIlLnpldWdvLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVxdWVzdBomLnpldWdvLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiBsrzGAIIARJhChBHZXRQYXNzd29yZFJlc2V0EiEuemV1Z28udjEuR2V0UGFzc3dvcmRSZXNldFJlcXVlc3QaIi56ZXVnby52MS5HZXRQYXNzd29yZFJlc2V0UmVzcG9uc2UiBsrzGAIIARJYCg1SZXNldFBhc3N3b3JkEh4uemV1Z28udjEuUmVzZXRQYXNzd29yZFJlcXVlc3QaHy56ZXVnby52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2UiBsrzGAIIARJbCg5DaGFuZ2VQYXNzd29yZBIfLnpldWdvLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBogLnpldWdvLnYxLkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiBsrzGAIIAhJnChFHZXRQYXNzd29yZFBvbGljeRIiLnpldWdvLnYxLkdldFBhc3N3b3JkUG9saWN5UmVxdWVzdBojLnpldWdvLnYxLkdldFBhc3N3b3JkUG9saWN5UmVzcG9uc2UiCZACAcrzGAIIAkKYAQoMY29tLnpldWdvLnYxQglBdXRoUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
 
 /**
  * LoginRequest carries the credentials of a password login.
@@ -329,6 +329,373 @@ export const PrincipalSchema: GenMessage<Principal> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_auth, 9);
 
 /**
+ * PasswordPolicy are the password rules of a tenant. Beyond them, every
+ * password may have up to 1024 bytes (at least 64 characters of any script)
+ * and must not be a common or breached password nor contain the user's
+ * first name, last name or the local part of the email address.
+ *
+ * @generated from message zeugo.v1.PasswordPolicy
+ */
+export type PasswordPolicy = Message<"zeugo.v1.PasswordPolicy"> & {
+  /**
+   * The minimum number of characters (Unicode code points), 8 to 128.
+   *
+   * @generated from field: int32 min_length = 1;
+   */
+  minLength: number;
+
+  /**
+   * When true, a password needs a lower-case and an upper-case letter, a
+   * digit and a character that is neither letter nor digit.
+   *
+   * @generated from field: bool composition = 2;
+   */
+  composition: boolean;
+};
+
+/**
+ * Describes the message zeugo.v1.PasswordPolicy.
+ * Use `create(PasswordPolicySchema)` to create a new message.
+ */
+export const PasswordPolicySchema: GenMessage<PasswordPolicy> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 10);
+
+/**
+ * GetInvitationRequest names a registration link by its token.
+ *
+ * @generated from message zeugo.v1.GetInvitationRequest
+ */
+export type GetInvitationRequest = Message<"zeugo.v1.GetInvitationRequest"> & {
+  /**
+   * The token from the link's fragment.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message zeugo.v1.GetInvitationRequest.
+ * Use `create(GetInvitationRequestSchema)` to create a new message.
+ */
+export const GetInvitationRequestSchema: GenMessage<GetInvitationRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 11);
+
+/**
+ * GetInvitationResponse describes a valid registration link.
+ *
+ * @generated from message zeugo.v1.GetInvitationResponse
+ */
+export type GetInvitationResponse = Message<"zeugo.v1.GetInvitationResponse"> & {
+  /**
+   * The invitee's first name.
+   *
+   * @generated from field: string first_name = 1;
+   */
+  firstName: string;
+
+  /**
+   * The invitee's email address (the future login).
+   *
+   * @generated from field: string email = 2;
+   */
+  email: string;
+
+  /**
+   * The display name of the inviting tenant.
+   *
+   * @generated from field: string tenant_name = 3;
+   */
+  tenantName: string;
+
+  /**
+   * The rules the new password must meet.
+   *
+   * @generated from field: zeugo.v1.PasswordPolicy policy = 4;
+   */
+  policy?: PasswordPolicy | undefined;
+
+  /**
+   * When the link expires.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 5;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.GetInvitationResponse.
+ * Use `create(GetInvitationResponseSchema)` to create a new message.
+ */
+export const GetInvitationResponseSchema: GenMessage<GetInvitationResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 12);
+
+/**
+ * AcceptInvitationRequest sets the first password through a registration
+ * link.
+ *
+ * @generated from message zeugo.v1.AcceptInvitationRequest
+ */
+export type AcceptInvitationRequest = Message<"zeugo.v1.AcceptInvitationRequest"> & {
+  /**
+   * The token from the link's fragment.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * The new password; any Unicode, at most 1024 bytes.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message zeugo.v1.AcceptInvitationRequest.
+ * Use `create(AcceptInvitationRequestSchema)` to create a new message.
+ */
+export const AcceptInvitationRequestSchema: GenMessage<AcceptInvitationRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 13);
+
+/**
+ * AcceptInvitationResponse is empty: the invitee signs in next.
+ *
+ * @generated from message zeugo.v1.AcceptInvitationResponse
+ */
+export type AcceptInvitationResponse = Message<"zeugo.v1.AcceptInvitationResponse"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.AcceptInvitationResponse.
+ * Use `create(AcceptInvitationResponseSchema)` to create a new message.
+ */
+export const AcceptInvitationResponseSchema: GenMessage<AcceptInvitationResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 14);
+
+/**
+ * RequestPasswordResetRequest asks for a reset link.
+ *
+ * @generated from message zeugo.v1.RequestPasswordResetRequest
+ */
+export type RequestPasswordResetRequest = Message<"zeugo.v1.RequestPasswordResetRequest"> & {
+  /**
+   * The login email address; compared case-insensitively.
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message zeugo.v1.RequestPasswordResetRequest.
+ * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
+ */
+export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 15);
+
+/**
+ * RequestPasswordResetResponse is empty, whatever the address.
+ *
+ * @generated from message zeugo.v1.RequestPasswordResetResponse
+ */
+export type RequestPasswordResetResponse = Message<"zeugo.v1.RequestPasswordResetResponse"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.RequestPasswordResetResponse.
+ * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
+ */
+export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 16);
+
+/**
+ * GetPasswordResetRequest names a reset link by its token.
+ *
+ * @generated from message zeugo.v1.GetPasswordResetRequest
+ */
+export type GetPasswordResetRequest = Message<"zeugo.v1.GetPasswordResetRequest"> & {
+  /**
+   * The token from the link's fragment.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message zeugo.v1.GetPasswordResetRequest.
+ * Use `create(GetPasswordResetRequestSchema)` to create a new message.
+ */
+export const GetPasswordResetRequestSchema: GenMessage<GetPasswordResetRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 17);
+
+/**
+ * GetPasswordResetResponse describes a valid reset link.
+ *
+ * @generated from message zeugo.v1.GetPasswordResetResponse
+ */
+export type GetPasswordResetResponse = Message<"zeugo.v1.GetPasswordResetResponse"> & {
+  /**
+   * The account's first name.
+   *
+   * @generated from field: string first_name = 1;
+   */
+  firstName: string;
+
+  /**
+   * The account's email address.
+   *
+   * @generated from field: string email = 2;
+   */
+  email: string;
+
+  /**
+   * The rules the new password must meet.
+   *
+   * @generated from field: zeugo.v1.PasswordPolicy policy = 3;
+   */
+  policy?: PasswordPolicy | undefined;
+
+  /**
+   * When the link expires.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.GetPasswordResetResponse.
+ * Use `create(GetPasswordResetResponseSchema)` to create a new message.
+ */
+export const GetPasswordResetResponseSchema: GenMessage<GetPasswordResetResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 18);
+
+/**
+ * ResetPasswordRequest sets a new password through a reset link.
+ *
+ * @generated from message zeugo.v1.ResetPasswordRequest
+ */
+export type ResetPasswordRequest = Message<"zeugo.v1.ResetPasswordRequest"> & {
+  /**
+   * The token from the link's fragment.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * The new password; any Unicode, at most 1024 bytes.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message zeugo.v1.ResetPasswordRequest.
+ * Use `create(ResetPasswordRequestSchema)` to create a new message.
+ */
+export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 19);
+
+/**
+ * ResetPasswordResponse is empty: the user signs in next.
+ *
+ * @generated from message zeugo.v1.ResetPasswordResponse
+ */
+export type ResetPasswordResponse = Message<"zeugo.v1.ResetPasswordResponse"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.ResetPasswordResponse.
+ * Use `create(ResetPasswordResponseSchema)` to create a new message.
+ */
+export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 20);
+
+/**
+ * ChangePasswordRequest replaces the caller's password.
+ *
+ * @generated from message zeugo.v1.ChangePasswordRequest
+ */
+export type ChangePasswordRequest = Message<"zeugo.v1.ChangePasswordRequest"> & {
+  /**
+   * The password in use now.
+   *
+   * @generated from field: string current_password = 1;
+   */
+  currentPassword: string;
+
+  /**
+   * The new password; any Unicode, at most 1024 bytes.
+   *
+   * @generated from field: string new_password = 2;
+   */
+  newPassword: string;
+};
+
+/**
+ * Describes the message zeugo.v1.ChangePasswordRequest.
+ * Use `create(ChangePasswordRequestSchema)` to create a new message.
+ */
+export const ChangePasswordRequestSchema: GenMessage<ChangePasswordRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 21);
+
+/**
+ * ChangePasswordResponse is empty; the current session stays signed in.
+ *
+ * @generated from message zeugo.v1.ChangePasswordResponse
+ */
+export type ChangePasswordResponse = Message<"zeugo.v1.ChangePasswordResponse"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.ChangePasswordResponse.
+ * Use `create(ChangePasswordResponseSchema)` to create a new message.
+ */
+export const ChangePasswordResponseSchema: GenMessage<ChangePasswordResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 22);
+
+/**
+ * GetPasswordPolicyRequest asks for the caller's tenant's password rules.
+ *
+ * @generated from message zeugo.v1.GetPasswordPolicyRequest
+ */
+export type GetPasswordPolicyRequest = Message<"zeugo.v1.GetPasswordPolicyRequest"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.GetPasswordPolicyRequest.
+ * Use `create(GetPasswordPolicyRequestSchema)` to create a new message.
+ */
+export const GetPasswordPolicyRequestSchema: GenMessage<GetPasswordPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 23);
+
+/**
+ * GetPasswordPolicyResponse carries the rules.
+ *
+ * @generated from message zeugo.v1.GetPasswordPolicyResponse
+ */
+export type GetPasswordPolicyResponse = Message<"zeugo.v1.GetPasswordPolicyResponse"> & {
+  /**
+   * The rules a new password must meet.
+   *
+   * @generated from field: zeugo.v1.PasswordPolicy policy = 1;
+   */
+  policy?: PasswordPolicy | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.GetPasswordPolicyResponse.
+ * Use `create(GetPasswordPolicyResponseSchema)` to create a new message.
+ */
+export const GetPasswordPolicyResponseSchema: GenMessage<GetPasswordPolicyResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 24);
+
+/**
  * AuthService signs people in and out. It is the only service that can be
  * called without an access token (Login and Refresh); every other call needs
  * the bearer token that Login or Refresh returned.
@@ -380,6 +747,89 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof MeRequestSchema;
     output: typeof MeResponseSchema;
+  },
+  /**
+   * GetInvitation describes the registration link whose token the invitee
+   * brings (from the link's fragment): whom it invites and which password
+   * rules apply. An unknown, expired, used or tampered token all get the
+   * same NotFound answer.
+   *
+   * @generated from rpc zeugo.v1.AuthService.GetInvitation
+   */
+  getInvitation: {
+    methodKind: "unary";
+    input: typeof GetInvitationRequestSchema;
+    output: typeof GetInvitationResponseSchema;
+  },
+  /**
+   * AcceptInvitation sets the invitee's first password; the account becomes
+   * active and the link is used up. A password that breaks the tenant's
+   * policy gets InvalidArgument with one violation per broken rule on field
+   * "password"; an invalid link gets GetInvitation's NotFound.
+   *
+   * @generated from rpc zeugo.v1.AuthService.AcceptInvitation
+   */
+  acceptInvitation: {
+    methodKind: "unary";
+    input: typeof AcceptInvitationRequestSchema;
+    output: typeof AcceptInvitationResponseSchema;
+  },
+  /**
+   * RequestPasswordReset sends a single-use reset link (valid 60 minutes) to
+   * every account of the address that may reset its password. The answer is
+   * the same, after similar work, whether or not the address exists.
+   *
+   * @generated from rpc zeugo.v1.AuthService.RequestPasswordReset
+   */
+  requestPasswordReset: {
+    methodKind: "unary";
+    input: typeof RequestPasswordResetRequestSchema;
+    output: typeof RequestPasswordResetResponseSchema;
+  },
+  /**
+   * GetPasswordReset tells whether a reset link is valid and which password
+   * rules apply; an invalid one gets NotFound.
+   *
+   * @generated from rpc zeugo.v1.AuthService.GetPasswordReset
+   */
+  getPasswordReset: {
+    methodKind: "unary";
+    input: typeof GetPasswordResetRequestSchema;
+    output: typeof GetPasswordResetResponseSchema;
+  },
+  /**
+   * ResetPassword sets a new password through a reset link and ends every
+   * session of the account. It does not unlock a locked account (only an
+   * administrator does, SPEC §3.1).
+   *
+   * @generated from rpc zeugo.v1.AuthService.ResetPassword
+   */
+  resetPassword: {
+    methodKind: "unary";
+    input: typeof ResetPasswordRequestSchema;
+    output: typeof ResetPasswordResponseSchema;
+  },
+  /**
+   * ChangePassword replaces the caller's password. A wrong current password
+   * gets InvalidArgument on "current_password" and counts like a failed
+   * login; every other session of the caller ends.
+   *
+   * @generated from rpc zeugo.v1.AuthService.ChangePassword
+   */
+  changePassword: {
+    methodKind: "unary";
+    input: typeof ChangePasswordRequestSchema;
+    output: typeof ChangePasswordResponseSchema;
+  },
+  /**
+   * GetPasswordPolicy returns the password rules of the caller's tenant.
+   *
+   * @generated from rpc zeugo.v1.AuthService.GetPasswordPolicy
+   */
+  getPasswordPolicy: {
+    methodKind: "unary";
+    input: typeof GetPasswordPolicyRequestSchema;
+    output: typeof GetPasswordPolicyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_zeugo_v1_auth, 0);

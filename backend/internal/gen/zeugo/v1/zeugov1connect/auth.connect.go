@@ -41,6 +41,27 @@ const (
 	AuthServiceLogoutProcedure = "/zeugo.v1.AuthService/Logout"
 	// AuthServiceMeProcedure is the fully-qualified name of the AuthService's Me RPC.
 	AuthServiceMeProcedure = "/zeugo.v1.AuthService/Me"
+	// AuthServiceGetInvitationProcedure is the fully-qualified name of the AuthService's GetInvitation
+	// RPC.
+	AuthServiceGetInvitationProcedure = "/zeugo.v1.AuthService/GetInvitation"
+	// AuthServiceAcceptInvitationProcedure is the fully-qualified name of the AuthService's
+	// AcceptInvitation RPC.
+	AuthServiceAcceptInvitationProcedure = "/zeugo.v1.AuthService/AcceptInvitation"
+	// AuthServiceRequestPasswordResetProcedure is the fully-qualified name of the AuthService's
+	// RequestPasswordReset RPC.
+	AuthServiceRequestPasswordResetProcedure = "/zeugo.v1.AuthService/RequestPasswordReset"
+	// AuthServiceGetPasswordResetProcedure is the fully-qualified name of the AuthService's
+	// GetPasswordReset RPC.
+	AuthServiceGetPasswordResetProcedure = "/zeugo.v1.AuthService/GetPasswordReset"
+	// AuthServiceResetPasswordProcedure is the fully-qualified name of the AuthService's ResetPassword
+	// RPC.
+	AuthServiceResetPasswordProcedure = "/zeugo.v1.AuthService/ResetPassword"
+	// AuthServiceChangePasswordProcedure is the fully-qualified name of the AuthService's
+	// ChangePassword RPC.
+	AuthServiceChangePasswordProcedure = "/zeugo.v1.AuthService/ChangePassword"
+	// AuthServiceGetPasswordPolicyProcedure is the fully-qualified name of the AuthService's
+	// GetPasswordPolicy RPC.
+	AuthServiceGetPasswordPolicyProcedure = "/zeugo.v1.AuthService/GetPasswordPolicy"
 )
 
 // AuthServiceClient is a client for the zeugo.v1.AuthService service.
@@ -58,6 +79,33 @@ type AuthServiceClient interface {
 	Logout(context.Context, *connect.Request[v1.LogoutRequest]) (*connect.Response[v1.LogoutResponse], error)
 	// Me describes the signed-in principal: who, which tenant, which areas.
 	Me(context.Context, *connect.Request[v1.MeRequest]) (*connect.Response[v1.MeResponse], error)
+	// GetInvitation describes the registration link whose token the invitee
+	// brings (from the link's fragment): whom it invites and which password
+	// rules apply. An unknown, expired, used or tampered token all get the
+	// same NotFound answer.
+	GetInvitation(context.Context, *connect.Request[v1.GetInvitationRequest]) (*connect.Response[v1.GetInvitationResponse], error)
+	// AcceptInvitation sets the invitee's first password; the account becomes
+	// active and the link is used up. A password that breaks the tenant's
+	// policy gets InvalidArgument with one violation per broken rule on field
+	// "password"; an invalid link gets GetInvitation's NotFound.
+	AcceptInvitation(context.Context, *connect.Request[v1.AcceptInvitationRequest]) (*connect.Response[v1.AcceptInvitationResponse], error)
+	// RequestPasswordReset sends a single-use reset link (valid 60 minutes) to
+	// every account of the address that may reset its password. The answer is
+	// the same, after similar work, whether or not the address exists.
+	RequestPasswordReset(context.Context, *connect.Request[v1.RequestPasswordResetRequest]) (*connect.Response[v1.RequestPasswordResetResponse], error)
+	// GetPasswordReset tells whether a reset link is valid and which password
+	// rules apply; an invalid one gets NotFound.
+	GetPasswordReset(context.Context, *connect.Request[v1.GetPasswordResetRequest]) (*connect.Response[v1.GetPasswordResetResponse], error)
+	// ResetPassword sets a new password through a reset link and ends every
+	// session of the account. It does not unlock a locked account (only an
+	// administrator does, SPEC §3.1).
+	ResetPassword(context.Context, *connect.Request[v1.ResetPasswordRequest]) (*connect.Response[v1.ResetPasswordResponse], error)
+	// ChangePassword replaces the caller's password. A wrong current password
+	// gets InvalidArgument on "current_password" and counts like a failed
+	// login; every other session of the caller ends.
+	ChangePassword(context.Context, *connect.Request[v1.ChangePasswordRequest]) (*connect.Response[v1.ChangePasswordResponse], error)
+	// GetPasswordPolicy returns the password rules of the caller's tenant.
+	GetPasswordPolicy(context.Context, *connect.Request[v1.GetPasswordPolicyRequest]) (*connect.Response[v1.GetPasswordPolicyResponse], error)
 }
 
 // NewAuthServiceClient constructs a client for the zeugo.v1.AuthService service. By default, it
@@ -96,15 +144,65 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		getInvitation: connect.NewClient[v1.GetInvitationRequest, v1.GetInvitationResponse](
+			httpClient,
+			baseURL+AuthServiceGetInvitationProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetInvitation")),
+			connect.WithClientOptions(opts...),
+		),
+		acceptInvitation: connect.NewClient[v1.AcceptInvitationRequest, v1.AcceptInvitationResponse](
+			httpClient,
+			baseURL+AuthServiceAcceptInvitationProcedure,
+			connect.WithSchema(authServiceMethods.ByName("AcceptInvitation")),
+			connect.WithClientOptions(opts...),
+		),
+		requestPasswordReset: connect.NewClient[v1.RequestPasswordResetRequest, v1.RequestPasswordResetResponse](
+			httpClient,
+			baseURL+AuthServiceRequestPasswordResetProcedure,
+			connect.WithSchema(authServiceMethods.ByName("RequestPasswordReset")),
+			connect.WithClientOptions(opts...),
+		),
+		getPasswordReset: connect.NewClient[v1.GetPasswordResetRequest, v1.GetPasswordResetResponse](
+			httpClient,
+			baseURL+AuthServiceGetPasswordResetProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetPasswordReset")),
+			connect.WithClientOptions(opts...),
+		),
+		resetPassword: connect.NewClient[v1.ResetPasswordRequest, v1.ResetPasswordResponse](
+			httpClient,
+			baseURL+AuthServiceResetPasswordProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ResetPassword")),
+			connect.WithClientOptions(opts...),
+		),
+		changePassword: connect.NewClient[v1.ChangePasswordRequest, v1.ChangePasswordResponse](
+			httpClient,
+			baseURL+AuthServiceChangePasswordProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ChangePassword")),
+			connect.WithClientOptions(opts...),
+		),
+		getPasswordPolicy: connect.NewClient[v1.GetPasswordPolicyRequest, v1.GetPasswordPolicyResponse](
+			httpClient,
+			baseURL+AuthServiceGetPasswordPolicyProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetPasswordPolicy")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // authServiceClient implements AuthServiceClient.
 type authServiceClient struct {
-	login   *connect.Client[v1.LoginRequest, v1.LoginResponse]
-	refresh *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
-	logout  *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
-	me      *connect.Client[v1.MeRequest, v1.MeResponse]
+	login                *connect.Client[v1.LoginRequest, v1.LoginResponse]
+	refresh              *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
+	logout               *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
+	me                   *connect.Client[v1.MeRequest, v1.MeResponse]
+	getInvitation        *connect.Client[v1.GetInvitationRequest, v1.GetInvitationResponse]
+	acceptInvitation     *connect.Client[v1.AcceptInvitationRequest, v1.AcceptInvitationResponse]
+	requestPasswordReset *connect.Client[v1.RequestPasswordResetRequest, v1.RequestPasswordResetResponse]
+	getPasswordReset     *connect.Client[v1.GetPasswordResetRequest, v1.GetPasswordResetResponse]
+	resetPassword        *connect.Client[v1.ResetPasswordRequest, v1.ResetPasswordResponse]
+	changePassword       *connect.Client[v1.ChangePasswordRequest, v1.ChangePasswordResponse]
+	getPasswordPolicy    *connect.Client[v1.GetPasswordPolicyRequest, v1.GetPasswordPolicyResponse]
 }
 
 // Login calls zeugo.v1.AuthService.Login.
@@ -127,6 +225,41 @@ func (c *authServiceClient) Me(ctx context.Context, req *connect.Request[v1.MeRe
 	return c.me.CallUnary(ctx, req)
 }
 
+// GetInvitation calls zeugo.v1.AuthService.GetInvitation.
+func (c *authServiceClient) GetInvitation(ctx context.Context, req *connect.Request[v1.GetInvitationRequest]) (*connect.Response[v1.GetInvitationResponse], error) {
+	return c.getInvitation.CallUnary(ctx, req)
+}
+
+// AcceptInvitation calls zeugo.v1.AuthService.AcceptInvitation.
+func (c *authServiceClient) AcceptInvitation(ctx context.Context, req *connect.Request[v1.AcceptInvitationRequest]) (*connect.Response[v1.AcceptInvitationResponse], error) {
+	return c.acceptInvitation.CallUnary(ctx, req)
+}
+
+// RequestPasswordReset calls zeugo.v1.AuthService.RequestPasswordReset.
+func (c *authServiceClient) RequestPasswordReset(ctx context.Context, req *connect.Request[v1.RequestPasswordResetRequest]) (*connect.Response[v1.RequestPasswordResetResponse], error) {
+	return c.requestPasswordReset.CallUnary(ctx, req)
+}
+
+// GetPasswordReset calls zeugo.v1.AuthService.GetPasswordReset.
+func (c *authServiceClient) GetPasswordReset(ctx context.Context, req *connect.Request[v1.GetPasswordResetRequest]) (*connect.Response[v1.GetPasswordResetResponse], error) {
+	return c.getPasswordReset.CallUnary(ctx, req)
+}
+
+// ResetPassword calls zeugo.v1.AuthService.ResetPassword.
+func (c *authServiceClient) ResetPassword(ctx context.Context, req *connect.Request[v1.ResetPasswordRequest]) (*connect.Response[v1.ResetPasswordResponse], error) {
+	return c.resetPassword.CallUnary(ctx, req)
+}
+
+// ChangePassword calls zeugo.v1.AuthService.ChangePassword.
+func (c *authServiceClient) ChangePassword(ctx context.Context, req *connect.Request[v1.ChangePasswordRequest]) (*connect.Response[v1.ChangePasswordResponse], error) {
+	return c.changePassword.CallUnary(ctx, req)
+}
+
+// GetPasswordPolicy calls zeugo.v1.AuthService.GetPasswordPolicy.
+func (c *authServiceClient) GetPasswordPolicy(ctx context.Context, req *connect.Request[v1.GetPasswordPolicyRequest]) (*connect.Response[v1.GetPasswordPolicyResponse], error) {
+	return c.getPasswordPolicy.CallUnary(ctx, req)
+}
+
 // AuthServiceHandler is an implementation of the zeugo.v1.AuthService service.
 type AuthServiceHandler interface {
 	// Login checks an email and password. Unknown email, wrong password and a
@@ -142,6 +275,33 @@ type AuthServiceHandler interface {
 	Logout(context.Context, *connect.Request[v1.LogoutRequest]) (*connect.Response[v1.LogoutResponse], error)
 	// Me describes the signed-in principal: who, which tenant, which areas.
 	Me(context.Context, *connect.Request[v1.MeRequest]) (*connect.Response[v1.MeResponse], error)
+	// GetInvitation describes the registration link whose token the invitee
+	// brings (from the link's fragment): whom it invites and which password
+	// rules apply. An unknown, expired, used or tampered token all get the
+	// same NotFound answer.
+	GetInvitation(context.Context, *connect.Request[v1.GetInvitationRequest]) (*connect.Response[v1.GetInvitationResponse], error)
+	// AcceptInvitation sets the invitee's first password; the account becomes
+	// active and the link is used up. A password that breaks the tenant's
+	// policy gets InvalidArgument with one violation per broken rule on field
+	// "password"; an invalid link gets GetInvitation's NotFound.
+	AcceptInvitation(context.Context, *connect.Request[v1.AcceptInvitationRequest]) (*connect.Response[v1.AcceptInvitationResponse], error)
+	// RequestPasswordReset sends a single-use reset link (valid 60 minutes) to
+	// every account of the address that may reset its password. The answer is
+	// the same, after similar work, whether or not the address exists.
+	RequestPasswordReset(context.Context, *connect.Request[v1.RequestPasswordResetRequest]) (*connect.Response[v1.RequestPasswordResetResponse], error)
+	// GetPasswordReset tells whether a reset link is valid and which password
+	// rules apply; an invalid one gets NotFound.
+	GetPasswordReset(context.Context, *connect.Request[v1.GetPasswordResetRequest]) (*connect.Response[v1.GetPasswordResetResponse], error)
+	// ResetPassword sets a new password through a reset link and ends every
+	// session of the account. It does not unlock a locked account (only an
+	// administrator does, SPEC §3.1).
+	ResetPassword(context.Context, *connect.Request[v1.ResetPasswordRequest]) (*connect.Response[v1.ResetPasswordResponse], error)
+	// ChangePassword replaces the caller's password. A wrong current password
+	// gets InvalidArgument on "current_password" and counts like a failed
+	// login; every other session of the caller ends.
+	ChangePassword(context.Context, *connect.Request[v1.ChangePasswordRequest]) (*connect.Response[v1.ChangePasswordResponse], error)
+	// GetPasswordPolicy returns the password rules of the caller's tenant.
+	GetPasswordPolicy(context.Context, *connect.Request[v1.GetPasswordPolicyRequest]) (*connect.Response[v1.GetPasswordPolicyResponse], error)
 }
 
 // NewAuthServiceHandler builds an HTTP handler from the service implementation. It returns the path
@@ -176,6 +336,49 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	authServiceGetInvitationHandler := connect.NewUnaryHandler(
+		AuthServiceGetInvitationProcedure,
+		svc.GetInvitation,
+		connect.WithSchema(authServiceMethods.ByName("GetInvitation")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceAcceptInvitationHandler := connect.NewUnaryHandler(
+		AuthServiceAcceptInvitationProcedure,
+		svc.AcceptInvitation,
+		connect.WithSchema(authServiceMethods.ByName("AcceptInvitation")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceRequestPasswordResetHandler := connect.NewUnaryHandler(
+		AuthServiceRequestPasswordResetProcedure,
+		svc.RequestPasswordReset,
+		connect.WithSchema(authServiceMethods.ByName("RequestPasswordReset")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetPasswordResetHandler := connect.NewUnaryHandler(
+		AuthServiceGetPasswordResetProcedure,
+		svc.GetPasswordReset,
+		connect.WithSchema(authServiceMethods.ByName("GetPasswordReset")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceResetPasswordHandler := connect.NewUnaryHandler(
+		AuthServiceResetPasswordProcedure,
+		svc.ResetPassword,
+		connect.WithSchema(authServiceMethods.ByName("ResetPassword")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceChangePasswordHandler := connect.NewUnaryHandler(
+		AuthServiceChangePasswordProcedure,
+		svc.ChangePassword,
+		connect.WithSchema(authServiceMethods.ByName("ChangePassword")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetPasswordPolicyHandler := connect.NewUnaryHandler(
+		AuthServiceGetPasswordPolicyProcedure,
+		svc.GetPasswordPolicy,
+		connect.WithSchema(authServiceMethods.ByName("GetPasswordPolicy")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/zeugo.v1.AuthService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case AuthServiceLoginProcedure:
@@ -186,6 +389,20 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceLogoutHandler.ServeHTTP(w, r)
 		case AuthServiceMeProcedure:
 			authServiceMeHandler.ServeHTTP(w, r)
+		case AuthServiceGetInvitationProcedure:
+			authServiceGetInvitationHandler.ServeHTTP(w, r)
+		case AuthServiceAcceptInvitationProcedure:
+			authServiceAcceptInvitationHandler.ServeHTTP(w, r)
+		case AuthServiceRequestPasswordResetProcedure:
+			authServiceRequestPasswordResetHandler.ServeHTTP(w, r)
+		case AuthServiceGetPasswordResetProcedure:
+			authServiceGetPasswordResetHandler.ServeHTTP(w, r)
+		case AuthServiceResetPasswordProcedure:
+			authServiceResetPasswordHandler.ServeHTTP(w, r)
+		case AuthServiceChangePasswordProcedure:
+			authServiceChangePasswordHandler.ServeHTTP(w, r)
+		case AuthServiceGetPasswordPolicyProcedure:
+			authServiceGetPasswordPolicyHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -209,4 +426,32 @@ func (UnimplementedAuthServiceHandler) Logout(context.Context, *connect.Request[
 
 func (UnimplementedAuthServiceHandler) Me(context.Context, *connect.Request[v1.MeRequest]) (*connect.Response[v1.MeResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.Me is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetInvitation(context.Context, *connect.Request[v1.GetInvitationRequest]) (*connect.Response[v1.GetInvitationResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.GetInvitation is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) AcceptInvitation(context.Context, *connect.Request[v1.AcceptInvitationRequest]) (*connect.Response[v1.AcceptInvitationResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.AcceptInvitation is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) RequestPasswordReset(context.Context, *connect.Request[v1.RequestPasswordResetRequest]) (*connect.Response[v1.RequestPasswordResetResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.RequestPasswordReset is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetPasswordReset(context.Context, *connect.Request[v1.GetPasswordResetRequest]) (*connect.Response[v1.GetPasswordResetResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.GetPasswordReset is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ResetPassword(context.Context, *connect.Request[v1.ResetPasswordRequest]) (*connect.Response[v1.ResetPasswordResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.ResetPassword is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ChangePassword(context.Context, *connect.Request[v1.ChangePasswordRequest]) (*connect.Response[v1.ChangePasswordResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.ChangePassword is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetPasswordPolicy(context.Context, *connect.Request[v1.GetPasswordPolicyRequest]) (*connect.Response[v1.GetPasswordPolicyResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.GetPasswordPolicy is not implemented"))
 }

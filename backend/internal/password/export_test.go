@@ -1,0 +1,4 @@
+package password
+
+// LoadCommonForBenchmark decompresses and indexes the list once more.
+func LoadCommonForBenchmark() { loadCommon() }
