@@ -120,8 +120,15 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		// prefer wording not yet used in this paragraph ("im Allgemeinen"
 		// four times in a row reads like a form)
 		score += 2 * min(3, sharedBigrams(s, w.paraBigrams, name))
-		if pronounsAvailable && w.prevHadName && (strings.Contains(s, name) || strings.Contains(s, nameD)) {
+		hasName := strings.Contains(s, name) || strings.Contains(s, nameD)
+		if pronounsAvailable && w.prevHadName && hasName {
 			score += 10
+		}
+		if !pronounsAvailable && hasName && !nameWanted(slot) {
+			// Without pronouns the name is kept for the sentences a reader
+			// needs it in (introduction, overall statement, exit,
+			// closing); elsewhere a frame without it wins.
+			score += 40
 		}
 		if score < bestScore {
 			best, bestScore = s, score
@@ -194,6 +201,21 @@ func addBigrams(s string, used map[string]struct{}, name string) {
 	for _, b := range bigrams(s, name) {
 		used[b] = struct{}{}
 	}
+}
+
+// nameWanted says whether a sentence of this slot may name a person the
+// text has no pronoun for: the introduction, the overall statement, the exit
+// sentence or interim reason and the closing formula.
+func nameWanted(slot string) bool {
+	if strings.HasPrefix(slot, "closing.regret") {
+		return false
+	}
+	for _, p := range []string{"intro", "overall", "exit", "interimReason", "closing."} {
+		if strings.HasPrefix(slot, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstWord(s string) string {
