@@ -111,8 +111,12 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		}
 		s = tidy(s)
 		score := i // prefer the hashed choice
-		if firstWord(s) == w.prev {
+		switch fw := firstWord(s); {
+		case fw == w.prev:
 			score += 10
+		case pronounFamily[fw] != "" && pronounFamily[fw] == pronounFamily[w.prev]:
+			// "They … Their … They …" reads as monotonously as "They … They"
+			score += 4
 		}
 		if sharedTrigrams(s, w.prevTri) >= 2 {
 			score += 5
@@ -201,6 +205,12 @@ func addBigrams(s string, used map[string]struct{}, name string) {
 	for _, b := range bigrams(s, name) {
 		used[b] = struct{}{}
 	}
+}
+
+// pronounFamily groups sentence openings that sound alike.
+var pronounFamily = map[string]string{
+	"He": "he", "His": "he", "She": "she", "Her": "she", "They": "they", "Their": "they",
+	"Er": "er", "Sein": "er", "Seine": "er", "Sie": "sie", "Ihr": "sie", "Ihre": "sie",
 }
 
 // nameWanted says whether a sentence of this slot may name a person the
