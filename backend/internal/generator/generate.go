@@ -302,6 +302,7 @@ func (w *writer) write() (Document, error) {
 		}
 		d.Paragraphs = append(d.Paragraphs, *p)
 	}
+	d.Warnings = append(d.Warnings, attributeWarnings(f, w.lib)...)
 	for _, s := range f.Signatories {
 		d.Signatories = append(d.Signatories, SignatureLine{Name: strings.TrimSpace(s.Name), Function: w.text(s.Function)})
 	}
@@ -553,15 +554,30 @@ func (w *writer) graded(c Category, g Grade) (Sentence, error) {
 	return Sentence{Text: s, Category: c, Grade: g}, err
 }
 
-func (w *writer) attributes(kind string, ids []string) (Sentence, bool, error) {
-	if len(ids) == 0 {
-		return Sentence{}, false, nil
+// attributeGrade is the grade an attribute's band is compared with: the
+// overall grade, for personal attributes the worse of it and the internal
+// conduct grade.
+func attributeGrade(f *Facts, kind string) Grade {
+	g := f.OverallGrade()
+	if kind == catalog.AttributePersonal && f.Ratings.VerhaltenIntern > g {
+		g = f.Ratings.VerhaltenIntern
 	}
+	return g
+}
+
+func (w *writer) attributes(kind string, ids []string) (Sentence, bool, error) {
+	g := attributeGrade(w.f, kind)
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
 		a, _ := w.lib.Catalog.Attribute(id)
+		if !a.NamedAt(int(g)) {
+			continue // outside its grade band: see attributeWarnings
+		}
 		n, _ := a.Name.In(w.lang)
 		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return Sentence{}, false, nil
 	}
 	and, err := w.word("words.and")
 	if err != nil {
@@ -811,4 +827,28 @@ func Phrase(lib *Library, r PhraseRequest) (string, error) {
 		return "", err
 	}
 	return tidy(s), nil
+}
+
+// attributeWarnings names every chosen attribute the text leaves out because
+// the grade is outside its band, so HR learns why it is missing.
+func attributeWarnings(f *Facts, lib *Library) []Problem {
+	var ps []Problem
+	for _, list := range []struct {
+		path, kind string
+		ids        []string
+	}{{"professionalAttributes", catalog.AttributeProfessional, f.ProfessionalAttributes}, {"personalAttributes", catalog.AttributePersonal, f.PersonalAttributes}} {
+		g := attributeGrade(f, list.kind)
+		for i, id := range list.ids {
+			a, ok := lib.Catalog.Attribute(id)
+			if !ok || a.NamedAt(int(g)) {
+				continue
+			}
+			de, _ := a.Name.In("de")
+			en, _ := a.Name.In("en")
+			ps = append(ps, Problem{Path: fmt.Sprintf("%s[%d]", list.path, i),
+				De: fmt.Sprintf("„%s“ wird bei Note %d nicht genannt: Lob dieser Eigenschaft neben einer schwächeren Note liest sich als verdeckte Kritik („nett, aber schwach“).", de, g),
+				En: fmt.Sprintf("\"%s\" is not named at grade %d: praising it next to a weaker grade reads as hidden criticism (\"nice but weak\").", en, g)})
+		}
+	}
+	return ps
 }
