@@ -82,3 +82,92 @@ func TestNameMentionsWithoutPronouns(t *testing.T) {
 	}
 	t.Logf("most full-name mentions per language/kind: %v", worst)
 }
+
+// withPronounBranch rewrites {n:A|B} to A, i.e. the template as a Herr/Frau
+// text reads it.
+func withPronounBranch(tpl string) string {
+	for {
+		i := strings.Index(tpl, "{n:")
+		if i < 0 {
+			return tpl
+		}
+		depth, bar, end := 0, -1, -1
+		for j := i; j < len(tpl) && end < 0; j++ {
+			switch tpl[j] {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					end = j
+				}
+			case '|':
+				if depth == 1 && bar < 0 {
+					bar = j
+				}
+			}
+		}
+		tpl = tpl[:i] + tpl[i+3:bar] + tpl[end+1:]
+	}
+}
+
+// TestHerrFrauUnaffectedByNeutralFrames: the frames written for persons
+// without pronouns never reach a Herr/Frau text — a library without them
+// writes exactly the same Herr/Frau references.
+func TestHerrFrauUnaffectedByNeutralFrames(t *testing.T) {
+	t.Parallel()
+	lib := generator.MustDefaultLibrary()
+	cat := *lib.Catalog
+	cat.Letters = map[string]*catalog.Letters{}
+	plain := &generator.Library{Phrases: map[string]*generator.PhraseBook{}, Catalog: &cat}
+	n := 0
+	for lang, pb := range lib.Phrases {
+		cp := &generator.PhraseBook{Version: pb.Version, Language: pb.Language, Phrases: map[string][]string{}}
+		for k, vs := range pb.Phrases {
+			for _, v := range vs {
+				cp.Phrases[k] = append(cp.Phrases[k], withPronounBranch(v))
+				n += strings.Count(v, "{n:")
+			}
+		}
+		plain.Phrases[lang] = cp
+		l := lib.Catalog.Letters[lang]
+		cl := &catalog.Letters{Version: l.Version, Language: l.Language, Texts: map[string][]string{}}
+		for k, vs := range l.Texts {
+			for _, v := range vs {
+				cl.Texts[k] = append(cl.Texts[k], withPronounBranch(v))
+				n += strings.Count(v, "{n:")
+			}
+		}
+		cat.Letters[lang] = cl
+	}
+	if n < 100 {
+		t.Fatalf("only %d {n:…} frames in the library", n)
+	}
+	if err := plain.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"de", "en"} {
+		for _, p := range persons[:2] {
+			for _, kind := range kinds {
+				for g := generator.Grade(1); g <= 5; g++ {
+					gg := g
+					if kind == generator.Simple {
+						gg = 0
+					}
+					f := full(kind, lang, p, gg)
+					a, err := generator.Generate(f, lib)
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, err := generator.Generate(f, plain)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a.PlainText() != b.PlainText() {
+						t.Errorf("%s: the Herr/Frau text depends on the frames for divers/none", f.Seed)
+					}
+				}
+			}
+		}
+	}
+}
