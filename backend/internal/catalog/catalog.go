@@ -83,6 +83,27 @@ type Attribute struct {
 	ID   string `json:"id"`
 	Kind string `json:"kind"` // "personal" or "professional"
 	Name Text   `json:"name"`
+	// MaxGrade is the worst grade at which the reference still names the
+	// attribute (its grade band is 1 … MaxGrade); 0 means DefaultMaxGrade.
+	// The grade compared is the overall grade, for a personal attribute the
+	// worse of the overall and the internal conduct grade: praise of
+	// friendliness or humour next to a weak grade is the classic "nice but
+	// weak" signal, so it is left out there.
+	MaxGrade int `json:"maxGrade,omitempty"`
+}
+
+// DefaultMaxGrade is the grade band of an attribute without MaxGrade: named
+// at grades 1 to 3.
+const DefaultMaxGrade = 3
+
+// NamedAt reports whether the attribute is named in a reference of grade g
+// (1–5).
+func (a Attribute) NamedAt(g int) bool {
+	m := a.MaxGrade
+	if m == 0 {
+		m = DefaultMaxGrade
+	}
+	return g <= m
 }
 
 // Attribute kinds.
@@ -230,6 +251,9 @@ func (c *Catalog) index() error {
 		}
 		if a.Kind != AttributePersonal && a.Kind != AttributeProfessional {
 			return fmt.Errorf("catalog: attribute %q: kind %q", a.ID, a.Kind)
+		}
+		if a.MaxGrade < 0 || a.MaxGrade > 5 {
+			return fmt.Errorf("catalog: attribute %q: maxGrade %d outside 1–5", a.ID, a.MaxGrade)
 		}
 		c.attributes[a.ID] = a
 	}

@@ -68,3 +68,29 @@ func TestDefaultAndMerge(t *testing.T) {
 		t.Error("invalid attribute kind accepted")
 	}
 }
+
+func TestAttributeGradeBand(t *testing.T) {
+	t.Parallel()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string][]bool{
+		"humor":             {true, true, false, false, false},
+		"hilfsbereitschaft": {true, true, true, false, false},
+		"analytik":          {true, true, true, false, false},
+	} {
+		a, ok := c.Attribute(id)
+		if !ok {
+			t.Fatalf("%s missing", id)
+		}
+		for g := 1; g <= 5; g++ {
+			if a.NamedAt(g) != want[g-1] {
+				t.Errorf("%s.NamedAt(%d) = %v", id, g, !want[g-1])
+			}
+		}
+	}
+	if (Attribute{MaxGrade: 5}).NamedAt(5) != true {
+		t.Error("maxGrade 5 not named at 5")
+	}
+}

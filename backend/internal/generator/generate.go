@@ -111,8 +111,12 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		}
 		s = tidy(s)
 		score := i // prefer the hashed choice
-		if firstWord(s) == w.prev {
+		switch fw := firstWord(s); {
+		case fw == w.prev:
 			score += 10
+		case pronounFamily[fw] != "" && pronounFamily[fw] == pronounFamily[w.prev]:
+			// "They … Their … They …" reads as monotonously as "They … They"
+			score += 4
 		}
 		if sharedTrigrams(s, w.prevTri) >= 2 {
 			score += 5
@@ -120,8 +124,15 @@ func (w *writer) sentence(slot string, variants []string) (string, error) {
 		// prefer wording not yet used in this paragraph ("im Allgemeinen"
 		// four times in a row reads like a form)
 		score += 2 * min(3, sharedBigrams(s, w.paraBigrams, name))
-		if pronounsAvailable && w.prevHadName && (strings.Contains(s, name) || strings.Contains(s, nameD)) {
+		hasName := strings.Contains(s, name) || strings.Contains(s, nameD)
+		if pronounsAvailable && w.prevHadName && hasName {
 			score += 10
+		}
+		if !pronounsAvailable && hasName && !nameWanted(slot) {
+			// Without pronouns the name is kept for the sentences a reader
+			// needs it in (introduction, overall statement, exit,
+			// closing); elsewhere a frame without it wins.
+			score += 40
 		}
 		if score < bestScore {
 			best, bestScore = s, score
@@ -194,6 +205,27 @@ func addBigrams(s string, used map[string]struct{}, name string) {
 	for _, b := range bigrams(s, name) {
 		used[b] = struct{}{}
 	}
+}
+
+// pronounFamily groups sentence openings that sound alike.
+var pronounFamily = map[string]string{
+	"He": "he", "His": "he", "She": "she", "Her": "she", "They": "they", "Their": "they",
+	"Er": "er", "Sein": "er", "Seine": "er", "Sie": "sie", "Ihr": "sie", "Ihre": "sie",
+}
+
+// nameWanted says whether a sentence of this slot may name a person the
+// text has no pronoun for: the introduction, the overall statement, the exit
+// sentence or interim reason and the closing formula.
+func nameWanted(slot string) bool {
+	if strings.HasPrefix(slot, "closing.regret") {
+		return false
+	}
+	for _, p := range []string{"intro", "overall", "exit", "interimReason", "closing."} {
+		if strings.HasPrefix(slot, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstWord(s string) string {
@@ -270,6 +302,7 @@ func (w *writer) write() (Document, error) {
 		}
 		d.Paragraphs = append(d.Paragraphs, *p)
 	}
+	d.Warnings = append(d.Warnings, attributeWarnings(f, w.lib)...)
 	for _, s := range f.Signatories {
 		d.Signatories = append(d.Signatories, SignatureLine{Name: strings.TrimSpace(s.Name), Function: w.text(s.Function)})
 	}
@@ -521,15 +554,30 @@ func (w *writer) graded(c Category, g Grade) (Sentence, error) {
 	return Sentence{Text: s, Category: c, Grade: g}, err
 }
 
-func (w *writer) attributes(kind string, ids []string) (Sentence, bool, error) {
-	if len(ids) == 0 {
-		return Sentence{}, false, nil
+// attributeGrade is the grade an attribute's band is compared with: the
+// overall grade, for personal attributes the worse of it and the internal
+// conduct grade.
+func attributeGrade(f *Facts, kind string) Grade {
+	g := f.OverallGrade()
+	if kind == catalog.AttributePersonal && f.Ratings.VerhaltenIntern > g {
+		g = f.Ratings.VerhaltenIntern
 	}
+	return g
+}
+
+func (w *writer) attributes(kind string, ids []string) (Sentence, bool, error) {
+	g := attributeGrade(w.f, kind)
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
 		a, _ := w.lib.Catalog.Attribute(id)
+		if !a.NamedAt(int(g)) {
+			continue // outside its grade band: see attributeWarnings
+		}
 		n, _ := a.Name.In(w.lang)
 		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return Sentence{}, false, nil
 	}
 	and, err := w.word("words.and")
 	if err != nil {
@@ -779,4 +827,28 @@ func Phrase(lib *Library, r PhraseRequest) (string, error) {
 		return "", err
 	}
 	return tidy(s), nil
+}
+
+// attributeWarnings names every chosen attribute the text leaves out because
+// the grade is outside its band, so HR learns why it is missing.
+func attributeWarnings(f *Facts, lib *Library) []Problem {
+	var ps []Problem
+	for _, list := range []struct {
+		path, kind string
+		ids        []string
+	}{{"professionalAttributes", catalog.AttributeProfessional, f.ProfessionalAttributes}, {"personalAttributes", catalog.AttributePersonal, f.PersonalAttributes}} {
+		g := attributeGrade(f, list.kind)
+		for i, id := range list.ids {
+			a, ok := lib.Catalog.Attribute(id)
+			if !ok || a.NamedAt(int(g)) {
+				continue
+			}
+			de, _ := a.Name.In("de")
+			en, _ := a.Name.In("en")
+			ps = append(ps, Problem{Path: fmt.Sprintf("%s[%d]", list.path, i),
+				De: fmt.Sprintf("„%s“ wird bei Note %d nicht genannt: Lob dieser Eigenschaft neben einer schwächeren Note liest sich als verdeckte Kritik („nett, aber schwach“).", de, g),
+				En: fmt.Sprintf("\"%s\" is not named at grade %d: praising it next to a weaker grade reads as hidden criticism (\"nice but weak\").", en, g)})
+		}
+	}
+	return ps
 }

@@ -263,7 +263,7 @@ func TestFactsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Overall != 2 || d.DateText != "1 February 2024" || !strings.Contains(d.PlainText(), "Kim Lee has") || !strings.HasPrefix(d.Version, "catalog 2026.11-1, letters en 2, phrases en 1") {
+	if d.Overall != 2 || d.DateText != "1 February 2024" || !strings.Contains(d.PlainText(), "Kim Lee has") || !strings.HasPrefix(d.Version, "catalog 2026.11-1, letters en 3, phrases en 2") {
 		t.Fatalf("%d %q\n%s", d.Overall, d.DateText, d.PlainText())
 	}
 	out, err := json.Marshal(f)

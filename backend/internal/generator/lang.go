@@ -49,7 +49,8 @@ func joinNonEmpty(parts ...string) string {
 //
 // English: FullName "Ms Anna Smith" (a title replaces Mr/Ms: "Dr. Anna
 // Smith"), Name "Ms Smith", He/he/him/his/His; neutral forms use the name
-// for subjects, "them"/"their" for object and possessive.
+// for subjects where a verb must agree, "them"/"their"/"Their" for object
+// and possessive.
 func nameForms(p Person, lang string) map[string]string {
 	first, last, title := strings.TrimSpace(p.FirstName), strings.TrimSpace(p.LastName), strings.TrimSpace(p.Title)
 	plain := joinNonEmpty(first, last)
@@ -76,7 +77,7 @@ func nameForms(p Person, lang string) map[string]string {
 			// The name where a verb must agree or a sentence starts; the
 			// ungendered "their"/"them" as possessive and object, which
 			// need no agreement and spare the reader the name three times.
-			v["He"], v["he"], v["him"], v["his"], v["His"] = ref, ref, "them", "their", ref+"'s"
+			v["He"], v["he"], v["him"], v["his"], v["His"] = ref, ref, "them", "their", "Their"
 		}
 		// German pronoun slots are not used in English templates but must exist.
 		v["Er"], v["er"], v["ihn"], v["ihm"] = v["He"], v["he"], v["him"], v["him"]

@@ -12,6 +12,10 @@ import (
 //	{Name}        a variable (see vars); an unknown name is an error
 //	{t:past|pres} the past-tense or present-tense alternative
 //	{g:m|f|n}     the masculine, feminine or neutral alternative
+//	{n:p|n}       the alternative for a person with pronouns (Herr/Frau) or
+//	              without (divers, no salutation): the neutral branch is a
+//	              frame that needs no name ("Die Arbeitsweise war …"), so a
+//	              reference names the person only where a reader needs it
 //
 // Alternatives may themselves contain variables and alternations.
 
@@ -69,6 +73,18 @@ func (e *expander) expandInto(b *strings.Builder, tpl string) error {
 				return fmt.Errorf("template %q: {t:…} needs 2 alternatives, has %d", tpl, len(alts))
 			}
 			if err := e.expandInto(b, alts[int(e.tense)]); err != nil {
+				return err
+			}
+		case strings.HasPrefix(inner, "n:"):
+			alts := splitTop(inner[2:])
+			if len(alts) != 2 {
+				return fmt.Errorf("template %q: {n:…} needs 2 alternatives, has %d", tpl, len(alts))
+			}
+			i := 0
+			if e.gender == 2 {
+				i = 1
+			}
+			if err := e.expandInto(b, alts[i]); err != nil {
 				return err
 			}
 		case strings.HasPrefix(inner, "g:"):

@@ -177,9 +177,9 @@ func Validate(f *Facts, lib *Library) error {
 		case f.ExitReason == ExitEndTraining && f.Kind != Apprenticeship:
 			ps.add("exitReason", "„Ende der Ausbildung“ gibt es nur beim Ausbildungszeugnis.", "\"end of training\" applies to an apprenticeship reference only.")
 		case f.ExitReason == ExitRetirement && f.Kind == Apprenticeship:
-			ps.add("exitReason", "Ein Ausbildungsverhältnis endet nicht durch Ruhestand.", "a training relationship does not end with retirement.")
+			ps.add("exitReason", "Ein Ausbildungsverhältnis endet nicht durch Ruhestand.", "an apprenticeship does not end with retirement.")
 		case f.ExitReason == ExitFixedTerm && f.Kind == Apprenticeship:
-			ps.add("exitReason", "Ein Ausbildungsverhältnis endet mit der Ausbildung, nicht durch Befristung: end_of_training verwenden.", "a training relationship ends with the training, not a fixed term: use end_of_training.")
+			ps.add("exitReason", "Ein Ausbildungsverhältnis endet mit der Ausbildung, nicht durch Befristung: end_of_training verwenden.", "an apprenticeship ends with the training, not a fixed term: use end_of_training.")
 		}
 	}
 
