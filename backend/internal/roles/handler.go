@@ -2,6 +2,7 @@ package roles
 
 import (
 	"context"
+	"strings"
 
 	"connectrpc.com/connect"
 	"github.com/google/uuid"
@@ -47,7 +48,8 @@ func roleToProto(r *Role) *zeugov1.Role {
 
 // ListRoles implements zeugov1connect.RoleServiceHandler.
 func (h *Handler) ListRoles(ctx context.Context, req *connect.Request[zeugov1.ListRolesRequest]) (*connect.Response[zeugov1.ListRolesResponse], error) {
-	page, err := h.svc.List(ctx, Query{Page: paging.FromProto(req.Msg.GetPage()), Desc: paging.Descending(req.Msg.GetDirection())})
+	page, err := h.svc.List(ctx, Query{Page: paging.FromProto(req.Msg.GetPage()), Desc: paging.Descending(req.Msg.GetDirection()),
+		Search: strings.TrimSpace(req.Msg.GetQuery())})
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,8 @@ const (
 type Query struct {
 	Page paging.Request
 	Desc bool
+	// Search matches the name, case-insensitively.
+	Search string
 }
 
 // Errors of this domain.

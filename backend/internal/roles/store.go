@@ -81,6 +81,9 @@ const roleColumns = `id, name, areas, builtin, version, created_at, updated_at,
 // listRoles pages through the roles by lower(name) (index roles_name_key).
 func listRoles(rd *uow.Reader, q Query) (paging.Page[Role], error) {
 	l := postgres.List{Table: "roles", Columns: roleColumns, Desc: q.Desc, Key: "lower(name)", KeyArg: "lower(?::text)"}
+	if q.Search != "" {
+		l.Where = append(l.Where, postgres.Where("strpos(lower(name), lower(?)) > 0", q.Search))
+	}
 	return uow.ListPage(rd, l, q.Page, func(row pgx.CollectableRow) (Role, error) {
 		var r Role
 		var areas []string

@@ -23,6 +23,55 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RoleOrder names the sort key of ListRoles; ties are broken by id.
+type RoleOrder int32
+
+const (
+	// By name (the default).
+	RoleOrder_ROLE_ORDER_UNSPECIFIED RoleOrder = 0
+	// By name.
+	RoleOrder_ROLE_ORDER_NAME RoleOrder = 1
+)
+
+// Enum value maps for RoleOrder.
+var (
+	RoleOrder_name = map[int32]string{
+		0: "ROLE_ORDER_UNSPECIFIED",
+		1: "ROLE_ORDER_NAME",
+	}
+	RoleOrder_value = map[string]int32{
+		"ROLE_ORDER_UNSPECIFIED": 0,
+		"ROLE_ORDER_NAME":        1,
+	}
+)
+
+func (x RoleOrder) Enum() *RoleOrder {
+	p := new(RoleOrder)
+	*p = x
+	return p
+}
+
+func (x RoleOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RoleOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_roles_proto_enumTypes[0].Descriptor()
+}
+
+func (RoleOrder) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_roles_proto_enumTypes[0]
+}
+
+func (x RoleOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RoleOrder.Descriptor instead.
+func (RoleOrder) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_roles_proto_rawDescGZIP(), []int{0}
+}
+
 // Role is a named set of areas.
 type Role struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -185,8 +234,12 @@ type ListRolesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Which page and how many rows.
 	Page *PageRequest `protobuf:"bytes,1,opt,name=page,proto3" json:"page,omitempty"`
-	// The sort direction (by name).
-	Direction     SortDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
+	// The sort key.
+	OrderBy RoleOrder `protobuf:"varint,3,opt,name=order_by,json=orderBy,proto3,enum=zeugo.v1.RoleOrder" json:"order_by,omitempty"`
+	// The sort direction.
+	Direction SortDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
+	// Only roles whose name contains this text (case-insensitive).
+	Query         string `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -228,11 +281,25 @@ func (x *ListRolesRequest) GetPage() *PageRequest {
 	return nil
 }
 
+func (x *ListRolesRequest) GetOrderBy() RoleOrder {
+	if x != nil {
+		return x.OrderBy
+	}
+	return RoleOrder_ROLE_ORDER_UNSPECIFIED
+}
+
 func (x *ListRolesRequest) GetDirection() SortDirection {
 	if x != nil {
 		return x.Direction
 	}
 	return SortDirection_SORT_DIRECTION_UNSPECIFIED
+}
+
+func (x *ListRolesRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
 }
 
 // ListRolesResponse holds one page of roles.
@@ -686,10 +753,12 @@ const file_zeugo_v1_roles_proto_rawDesc = "" +
 	"\n" +
 	"RoleFields\x125\n" +
 	"\x04name\x18\x01 \x01(\tB!\xbaH\x1er\x1c\x10\x01\x18d2\x16^[^\\s].*[^\\s]$|^[^\\s]$R\x04name\x129\n" +
-	"\x05areas\x18\x02 \x03(\x0e2\x0e.zeugo.v1.AreaB\x13\xbaH\x10\x92\x01\r\x10\x0f\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x05areas\"~\n" +
+	"\x05areas\x18\x02 \x03(\x0e2\x0e.zeugo.v1.AreaB\x13\xbaH\x10\x92\x01\r\x10\x0f\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x05areas\"\xd7\x01\n" +
 	"\x10ListRolesRequest\x12)\n" +
-	"\x04page\x18\x01 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x12?\n" +
-	"\tdirection\x18\x02 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\"a\n" +
+	"\x04page\x18\x01 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x128\n" +
+	"\border_by\x18\x03 \x01(\x0e2\x13.zeugo.v1.RoleOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12?\n" +
+	"\tdirection\x18\x02 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\x12\x1d\n" +
+	"\x05query\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\"a\n" +
 	"\x11ListRolesResponse\x12$\n" +
 	"\x05roles\x18\x01 \x03(\v2\x0e.zeugo.v1.RoleR\x05roles\x12&\n" +
 	"\x04page\x18\x02 \x01(\v2\x12.zeugo.v1.PageInfoR\x04page\"*\n" +
@@ -709,7 +778,10 @@ const file_zeugo_v1_roles_proto_rawDesc = "" +
 	"\x04role\x18\x01 \x01(\v2\x0e.zeugo.v1.RoleR\x04role\"-\n" +
 	"\x11DeleteRoleRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x14\n" +
-	"\x12DeleteRoleResponse2\xad\x03\n" +
+	"\x12DeleteRoleResponse*<\n" +
+	"\tRoleOrder\x12\x1a\n" +
+	"\x16ROLE_ORDER_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fROLE_ORDER_NAME\x10\x012\xad\x03\n" +
 	"\vRoleService\x12S\n" +
 	"\tListRoles\x12\x1a.zeugo.v1.ListRolesRequest\x1a\x1b.zeugo.v1.ListRolesResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x05\x04\x90\x02\x01\x12M\n" +
 	"\aGetRole\x12\x18.zeugo.v1.GetRoleRequest\x1a\x19.zeugo.v1.GetRoleResponse\"\r\xca\xf3\x18\x06\b\x03\x12\x02\x05\x04\x90\x02\x01\x12R\n" +
@@ -734,55 +806,58 @@ func file_zeugo_v1_roles_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_roles_proto_rawDescData
 }
 
+var file_zeugo_v1_roles_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_zeugo_v1_roles_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_zeugo_v1_roles_proto_goTypes = []any{
-	(*Role)(nil),                  // 0: zeugo.v1.Role
-	(*RoleFields)(nil),            // 1: zeugo.v1.RoleFields
-	(*ListRolesRequest)(nil),      // 2: zeugo.v1.ListRolesRequest
-	(*ListRolesResponse)(nil),     // 3: zeugo.v1.ListRolesResponse
-	(*GetRoleRequest)(nil),        // 4: zeugo.v1.GetRoleRequest
-	(*GetRoleResponse)(nil),       // 5: zeugo.v1.GetRoleResponse
-	(*CreateRoleRequest)(nil),     // 6: zeugo.v1.CreateRoleRequest
-	(*CreateRoleResponse)(nil),    // 7: zeugo.v1.CreateRoleResponse
-	(*UpdateRoleRequest)(nil),     // 8: zeugo.v1.UpdateRoleRequest
-	(*UpdateRoleResponse)(nil),    // 9: zeugo.v1.UpdateRoleResponse
-	(*DeleteRoleRequest)(nil),     // 10: zeugo.v1.DeleteRoleRequest
-	(*DeleteRoleResponse)(nil),    // 11: zeugo.v1.DeleteRoleResponse
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
-	(Area)(0),                     // 13: zeugo.v1.Area
-	(*PageRequest)(nil),           // 14: zeugo.v1.PageRequest
-	(SortDirection)(0),            // 15: zeugo.v1.SortDirection
-	(*PageInfo)(nil),              // 16: zeugo.v1.PageInfo
+	(RoleOrder)(0),                // 0: zeugo.v1.RoleOrder
+	(*Role)(nil),                  // 1: zeugo.v1.Role
+	(*RoleFields)(nil),            // 2: zeugo.v1.RoleFields
+	(*ListRolesRequest)(nil),      // 3: zeugo.v1.ListRolesRequest
+	(*ListRolesResponse)(nil),     // 4: zeugo.v1.ListRolesResponse
+	(*GetRoleRequest)(nil),        // 5: zeugo.v1.GetRoleRequest
+	(*GetRoleResponse)(nil),       // 6: zeugo.v1.GetRoleResponse
+	(*CreateRoleRequest)(nil),     // 7: zeugo.v1.CreateRoleRequest
+	(*CreateRoleResponse)(nil),    // 8: zeugo.v1.CreateRoleResponse
+	(*UpdateRoleRequest)(nil),     // 9: zeugo.v1.UpdateRoleRequest
+	(*UpdateRoleResponse)(nil),    // 10: zeugo.v1.UpdateRoleResponse
+	(*DeleteRoleRequest)(nil),     // 11: zeugo.v1.DeleteRoleRequest
+	(*DeleteRoleResponse)(nil),    // 12: zeugo.v1.DeleteRoleResponse
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(Area)(0),                     // 14: zeugo.v1.Area
+	(*PageRequest)(nil),           // 15: zeugo.v1.PageRequest
+	(SortDirection)(0),            // 16: zeugo.v1.SortDirection
+	(*PageInfo)(nil),              // 17: zeugo.v1.PageInfo
 }
 var file_zeugo_v1_roles_proto_depIdxs = []int32{
-	1,  // 0: zeugo.v1.Role.fields:type_name -> zeugo.v1.RoleFields
-	12, // 1: zeugo.v1.Role.create_time:type_name -> google.protobuf.Timestamp
-	12, // 2: zeugo.v1.Role.update_time:type_name -> google.protobuf.Timestamp
-	13, // 3: zeugo.v1.RoleFields.areas:type_name -> zeugo.v1.Area
-	14, // 4: zeugo.v1.ListRolesRequest.page:type_name -> zeugo.v1.PageRequest
-	15, // 5: zeugo.v1.ListRolesRequest.direction:type_name -> zeugo.v1.SortDirection
-	0,  // 6: zeugo.v1.ListRolesResponse.roles:type_name -> zeugo.v1.Role
-	16, // 7: zeugo.v1.ListRolesResponse.page:type_name -> zeugo.v1.PageInfo
-	0,  // 8: zeugo.v1.GetRoleResponse.role:type_name -> zeugo.v1.Role
-	1,  // 9: zeugo.v1.CreateRoleRequest.fields:type_name -> zeugo.v1.RoleFields
-	0,  // 10: zeugo.v1.CreateRoleResponse.role:type_name -> zeugo.v1.Role
-	1,  // 11: zeugo.v1.UpdateRoleRequest.fields:type_name -> zeugo.v1.RoleFields
-	0,  // 12: zeugo.v1.UpdateRoleResponse.role:type_name -> zeugo.v1.Role
-	2,  // 13: zeugo.v1.RoleService.ListRoles:input_type -> zeugo.v1.ListRolesRequest
-	4,  // 14: zeugo.v1.RoleService.GetRole:input_type -> zeugo.v1.GetRoleRequest
-	6,  // 15: zeugo.v1.RoleService.CreateRole:input_type -> zeugo.v1.CreateRoleRequest
-	8,  // 16: zeugo.v1.RoleService.UpdateRole:input_type -> zeugo.v1.UpdateRoleRequest
-	10, // 17: zeugo.v1.RoleService.DeleteRole:input_type -> zeugo.v1.DeleteRoleRequest
-	3,  // 18: zeugo.v1.RoleService.ListRoles:output_type -> zeugo.v1.ListRolesResponse
-	5,  // 19: zeugo.v1.RoleService.GetRole:output_type -> zeugo.v1.GetRoleResponse
-	7,  // 20: zeugo.v1.RoleService.CreateRole:output_type -> zeugo.v1.CreateRoleResponse
-	9,  // 21: zeugo.v1.RoleService.UpdateRole:output_type -> zeugo.v1.UpdateRoleResponse
-	11, // 22: zeugo.v1.RoleService.DeleteRole:output_type -> zeugo.v1.DeleteRoleResponse
-	18, // [18:23] is the sub-list for method output_type
-	13, // [13:18] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	2,  // 0: zeugo.v1.Role.fields:type_name -> zeugo.v1.RoleFields
+	13, // 1: zeugo.v1.Role.create_time:type_name -> google.protobuf.Timestamp
+	13, // 2: zeugo.v1.Role.update_time:type_name -> google.protobuf.Timestamp
+	14, // 3: zeugo.v1.RoleFields.areas:type_name -> zeugo.v1.Area
+	15, // 4: zeugo.v1.ListRolesRequest.page:type_name -> zeugo.v1.PageRequest
+	0,  // 5: zeugo.v1.ListRolesRequest.order_by:type_name -> zeugo.v1.RoleOrder
+	16, // 6: zeugo.v1.ListRolesRequest.direction:type_name -> zeugo.v1.SortDirection
+	1,  // 7: zeugo.v1.ListRolesResponse.roles:type_name -> zeugo.v1.Role
+	17, // 8: zeugo.v1.ListRolesResponse.page:type_name -> zeugo.v1.PageInfo
+	1,  // 9: zeugo.v1.GetRoleResponse.role:type_name -> zeugo.v1.Role
+	2,  // 10: zeugo.v1.CreateRoleRequest.fields:type_name -> zeugo.v1.RoleFields
+	1,  // 11: zeugo.v1.CreateRoleResponse.role:type_name -> zeugo.v1.Role
+	2,  // 12: zeugo.v1.UpdateRoleRequest.fields:type_name -> zeugo.v1.RoleFields
+	1,  // 13: zeugo.v1.UpdateRoleResponse.role:type_name -> zeugo.v1.Role
+	3,  // 14: zeugo.v1.RoleService.ListRoles:input_type -> zeugo.v1.ListRolesRequest
+	5,  // 15: zeugo.v1.RoleService.GetRole:input_type -> zeugo.v1.GetRoleRequest
+	7,  // 16: zeugo.v1.RoleService.CreateRole:input_type -> zeugo.v1.CreateRoleRequest
+	9,  // 17: zeugo.v1.RoleService.UpdateRole:input_type -> zeugo.v1.UpdateRoleRequest
+	11, // 18: zeugo.v1.RoleService.DeleteRole:input_type -> zeugo.v1.DeleteRoleRequest
+	4,  // 19: zeugo.v1.RoleService.ListRoles:output_type -> zeugo.v1.ListRolesResponse
+	6,  // 20: zeugo.v1.RoleService.GetRole:output_type -> zeugo.v1.GetRoleResponse
+	8,  // 21: zeugo.v1.RoleService.CreateRole:output_type -> zeugo.v1.CreateRoleResponse
+	10, // 22: zeugo.v1.RoleService.UpdateRole:output_type -> zeugo.v1.UpdateRoleResponse
+	12, // 23: zeugo.v1.RoleService.DeleteRole:output_type -> zeugo.v1.DeleteRoleResponse
+	19, // [19:24] is the sub-list for method output_type
+	14, // [14:19] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_roles_proto_init() }
@@ -797,13 +872,14 @@ func file_zeugo_v1_roles_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_roles_proto_rawDesc), len(file_zeugo_v1_roles_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      1,
 			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zeugo_v1_roles_proto_goTypes,
 		DependencyIndexes: file_zeugo_v1_roles_proto_depIdxs,
+		EnumInfos:         file_zeugo_v1_roles_proto_enumTypes,
 		MessageInfos:      file_zeugo_v1_roles_proto_msgTypes,
 	}.Build()
 	File_zeugo_v1_roles_proto = out.File

@@ -84,6 +84,56 @@ func (UserState) EnumDescriptor() ([]byte, []int) {
 	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{0}
 }
 
+// UserOrder names the sort key of ListUsers; ties are broken by id. Names
+// are ciphertext, so users sort by creation time only.
+type UserOrder int32
+
+const (
+	// By creation time (the default).
+	UserOrder_USER_ORDER_UNSPECIFIED UserOrder = 0
+	// By creation time.
+	UserOrder_USER_ORDER_CREATE_TIME UserOrder = 1
+)
+
+// Enum value maps for UserOrder.
+var (
+	UserOrder_name = map[int32]string{
+		0: "USER_ORDER_UNSPECIFIED",
+		1: "USER_ORDER_CREATE_TIME",
+	}
+	UserOrder_value = map[string]int32{
+		"USER_ORDER_UNSPECIFIED": 0,
+		"USER_ORDER_CREATE_TIME": 1,
+	}
+)
+
+func (x UserOrder) Enum() *UserOrder {
+	p := new(UserOrder)
+	*p = x
+	return p
+}
+
+func (x UserOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (UserOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_users_proto_enumTypes[1].Descriptor()
+}
+
+func (UserOrder) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_users_proto_enumTypes[1]
+}
+
+func (x UserOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use UserOrder.Descriptor instead.
+func (UserOrder) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{1}
+}
+
 // CertificateAccess is which certificates a user may see (SPEC §3.3):
 // all of them, or those matching every listed dimension (an empty list
 // leaves its dimension free; nothing listed and not all means none). A
@@ -434,6 +484,8 @@ type ListUsersRequest struct {
 	Direction SortDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
 	// Only users in this state; unspecified for all.
 	State UserState `protobuf:"varint,3,opt,name=state,proto3,enum=zeugo.v1.UserState" json:"state,omitempty"`
+	// The sort key.
+	OrderBy UserOrder `protobuf:"varint,5,opt,name=order_by,json=orderBy,proto3,enum=zeugo.v1.UserOrder" json:"order_by,omitempty"`
 	// Search. Names and emails are stored encrypted, so a text containing
 	// "@" matches one exact email (through its blind index), and any other
 	// text matches first or last names containing it (case-insensitive),
@@ -493,6 +545,13 @@ func (x *ListUsersRequest) GetState() UserState {
 		return x.State
 	}
 	return UserState_USER_STATE_UNSPECIFIED
+}
+
+func (x *ListUsersRequest) GetOrderBy() UserOrder {
+	if x != nil {
+		return x.OrderBy
+	}
+	return UserOrder_USER_ORDER_UNSPECIFIED
 }
 
 func (x *ListUsersRequest) GetQuery() string {
@@ -1526,11 +1585,12 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xd3\x01\n" +
+	"updateTime\"\x8d\x02\n" +
 	"\x10ListUsersRequest\x12)\n" +
 	"\x04page\x18\x01 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x12?\n" +
 	"\tdirection\x18\x02 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\x123\n" +
-	"\x05state\x18\x03 \x01(\x0e2\x13.zeugo.v1.UserStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\x12\x1e\n" +
+	"\x05state\x18\x03 \x01(\x0e2\x13.zeugo.v1.UserStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\x128\n" +
+	"\border_by\x18\x05 \x01(\x0e2\x13.zeugo.v1.UserOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12\x1e\n" +
 	"\x05query\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xfe\x01R\x05query\"a\n" +
 	"\x11ListUsersResponse\x12$\n" +
 	"\x05users\x18\x01 \x03(\v2\x0e.zeugo.v1.UserR\x05users\x12&\n" +
@@ -1585,7 +1645,10 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\x12USER_STATE_INVITED\x10\x01\x12\x15\n" +
 	"\x11USER_STATE_ACTIVE\x10\x02\x12\x15\n" +
 	"\x11USER_STATE_LOCKED\x10\x03\x12\x1a\n" +
-	"\x16USER_STATE_DEACTIVATED\x10\x042\xa3\a\n" +
+	"\x16USER_STATE_DEACTIVATED\x10\x04*C\n" +
+	"\tUserOrder\x12\x1a\n" +
+	"\x16USER_ORDER_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16USER_ORDER_CREATE_TIME\x10\x012\xa3\a\n" +
 	"\vUserService\x12R\n" +
 	"\tListUsers\x12\x1a.zeugo.v1.ListUsersRequest\x1a\x1b.zeugo.v1.ListUsersResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\x04\x90\x02\x01\x12L\n" +
 	"\aGetUser\x12\x18.zeugo.v1.GetUserRequest\x1a\x19.zeugo.v1.GetUserResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\x04\x90\x02\x01\x12j\n" +
@@ -1615,94 +1678,96 @@ func file_zeugo_v1_users_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_users_proto_rawDescData
 }
 
-var file_zeugo_v1_users_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_zeugo_v1_users_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_zeugo_v1_users_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_zeugo_v1_users_proto_goTypes = []any{
 	(UserState)(0),                    // 0: zeugo.v1.UserState
-	(*CertificateAccess)(nil),         // 1: zeugo.v1.CertificateAccess
-	(*UserFields)(nil),                // 2: zeugo.v1.UserFields
-	(*User)(nil),                      // 3: zeugo.v1.User
-	(*ListUsersRequest)(nil),          // 4: zeugo.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),         // 5: zeugo.v1.ListUsersResponse
-	(*GetUserRequest)(nil),            // 6: zeugo.v1.GetUserRequest
-	(*GetUserResponse)(nil),           // 7: zeugo.v1.GetUserResponse
-	(*ListAccessOptionsRequest)(nil),  // 8: zeugo.v1.ListAccessOptionsRequest
-	(*AccessOption)(nil),              // 9: zeugo.v1.AccessOption
-	(*ListAccessOptionsResponse)(nil), // 10: zeugo.v1.ListAccessOptionsResponse
-	(*InviteUserRequest)(nil),         // 11: zeugo.v1.InviteUserRequest
-	(*InviteUserResponse)(nil),        // 12: zeugo.v1.InviteUserResponse
-	(*ResendInvitationRequest)(nil),   // 13: zeugo.v1.ResendInvitationRequest
-	(*ResendInvitationResponse)(nil),  // 14: zeugo.v1.ResendInvitationResponse
-	(*CancelInvitationRequest)(nil),   // 15: zeugo.v1.CancelInvitationRequest
-	(*CancelInvitationResponse)(nil),  // 16: zeugo.v1.CancelInvitationResponse
-	(*UpdateUserRequest)(nil),         // 17: zeugo.v1.UpdateUserRequest
-	(*UpdateUserResponse)(nil),        // 18: zeugo.v1.UpdateUserResponse
-	(*DeactivateUserRequest)(nil),     // 19: zeugo.v1.DeactivateUserRequest
-	(*DeactivateUserResponse)(nil),    // 20: zeugo.v1.DeactivateUserResponse
-	(*ReactivateUserRequest)(nil),     // 21: zeugo.v1.ReactivateUserRequest
-	(*ReactivateUserResponse)(nil),    // 22: zeugo.v1.ReactivateUserResponse
-	(*UnlockUserRequest)(nil),         // 23: zeugo.v1.UnlockUserRequest
-	(*UnlockUserResponse)(nil),        // 24: zeugo.v1.UnlockUserResponse
-	(*timestamppb.Timestamp)(nil),     // 25: google.protobuf.Timestamp
-	(*PageRequest)(nil),               // 26: zeugo.v1.PageRequest
-	(SortDirection)(0),                // 27: zeugo.v1.SortDirection
-	(*PageInfo)(nil),                  // 28: zeugo.v1.PageInfo
+	(UserOrder)(0),                    // 1: zeugo.v1.UserOrder
+	(*CertificateAccess)(nil),         // 2: zeugo.v1.CertificateAccess
+	(*UserFields)(nil),                // 3: zeugo.v1.UserFields
+	(*User)(nil),                      // 4: zeugo.v1.User
+	(*ListUsersRequest)(nil),          // 5: zeugo.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),         // 6: zeugo.v1.ListUsersResponse
+	(*GetUserRequest)(nil),            // 7: zeugo.v1.GetUserRequest
+	(*GetUserResponse)(nil),           // 8: zeugo.v1.GetUserResponse
+	(*ListAccessOptionsRequest)(nil),  // 9: zeugo.v1.ListAccessOptionsRequest
+	(*AccessOption)(nil),              // 10: zeugo.v1.AccessOption
+	(*ListAccessOptionsResponse)(nil), // 11: zeugo.v1.ListAccessOptionsResponse
+	(*InviteUserRequest)(nil),         // 12: zeugo.v1.InviteUserRequest
+	(*InviteUserResponse)(nil),        // 13: zeugo.v1.InviteUserResponse
+	(*ResendInvitationRequest)(nil),   // 14: zeugo.v1.ResendInvitationRequest
+	(*ResendInvitationResponse)(nil),  // 15: zeugo.v1.ResendInvitationResponse
+	(*CancelInvitationRequest)(nil),   // 16: zeugo.v1.CancelInvitationRequest
+	(*CancelInvitationResponse)(nil),  // 17: zeugo.v1.CancelInvitationResponse
+	(*UpdateUserRequest)(nil),         // 18: zeugo.v1.UpdateUserRequest
+	(*UpdateUserResponse)(nil),        // 19: zeugo.v1.UpdateUserResponse
+	(*DeactivateUserRequest)(nil),     // 20: zeugo.v1.DeactivateUserRequest
+	(*DeactivateUserResponse)(nil),    // 21: zeugo.v1.DeactivateUserResponse
+	(*ReactivateUserRequest)(nil),     // 22: zeugo.v1.ReactivateUserRequest
+	(*ReactivateUserResponse)(nil),    // 23: zeugo.v1.ReactivateUserResponse
+	(*UnlockUserRequest)(nil),         // 24: zeugo.v1.UnlockUserRequest
+	(*UnlockUserResponse)(nil),        // 25: zeugo.v1.UnlockUserResponse
+	(*timestamppb.Timestamp)(nil),     // 26: google.protobuf.Timestamp
+	(*PageRequest)(nil),               // 27: zeugo.v1.PageRequest
+	(SortDirection)(0),                // 28: zeugo.v1.SortDirection
+	(*PageInfo)(nil),                  // 29: zeugo.v1.PageInfo
 }
 var file_zeugo_v1_users_proto_depIdxs = []int32{
-	1,  // 0: zeugo.v1.UserFields.certificate_access:type_name -> zeugo.v1.CertificateAccess
-	2,  // 1: zeugo.v1.User.fields:type_name -> zeugo.v1.UserFields
+	2,  // 0: zeugo.v1.UserFields.certificate_access:type_name -> zeugo.v1.CertificateAccess
+	3,  // 1: zeugo.v1.User.fields:type_name -> zeugo.v1.UserFields
 	0,  // 2: zeugo.v1.User.state:type_name -> zeugo.v1.UserState
-	25, // 3: zeugo.v1.User.invite_time:type_name -> google.protobuf.Timestamp
-	25, // 4: zeugo.v1.User.invitation_expire_time:type_name -> google.protobuf.Timestamp
-	25, // 5: zeugo.v1.User.last_login_time:type_name -> google.protobuf.Timestamp
-	25, // 6: zeugo.v1.User.lock_time:type_name -> google.protobuf.Timestamp
-	25, // 7: zeugo.v1.User.deactivate_time:type_name -> google.protobuf.Timestamp
-	25, // 8: zeugo.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	25, // 9: zeugo.v1.User.update_time:type_name -> google.protobuf.Timestamp
-	26, // 10: zeugo.v1.ListUsersRequest.page:type_name -> zeugo.v1.PageRequest
-	27, // 11: zeugo.v1.ListUsersRequest.direction:type_name -> zeugo.v1.SortDirection
+	26, // 3: zeugo.v1.User.invite_time:type_name -> google.protobuf.Timestamp
+	26, // 4: zeugo.v1.User.invitation_expire_time:type_name -> google.protobuf.Timestamp
+	26, // 5: zeugo.v1.User.last_login_time:type_name -> google.protobuf.Timestamp
+	26, // 6: zeugo.v1.User.lock_time:type_name -> google.protobuf.Timestamp
+	26, // 7: zeugo.v1.User.deactivate_time:type_name -> google.protobuf.Timestamp
+	26, // 8: zeugo.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	26, // 9: zeugo.v1.User.update_time:type_name -> google.protobuf.Timestamp
+	27, // 10: zeugo.v1.ListUsersRequest.page:type_name -> zeugo.v1.PageRequest
+	28, // 11: zeugo.v1.ListUsersRequest.direction:type_name -> zeugo.v1.SortDirection
 	0,  // 12: zeugo.v1.ListUsersRequest.state:type_name -> zeugo.v1.UserState
-	3,  // 13: zeugo.v1.ListUsersResponse.users:type_name -> zeugo.v1.User
-	28, // 14: zeugo.v1.ListUsersResponse.page:type_name -> zeugo.v1.PageInfo
-	3,  // 15: zeugo.v1.GetUserResponse.user:type_name -> zeugo.v1.User
-	9,  // 16: zeugo.v1.ListAccessOptionsResponse.companies:type_name -> zeugo.v1.AccessOption
-	9,  // 17: zeugo.v1.ListAccessOptionsResponse.locations:type_name -> zeugo.v1.AccessOption
-	9,  // 18: zeugo.v1.ListAccessOptionsResponse.departments:type_name -> zeugo.v1.AccessOption
-	9,  // 19: zeugo.v1.ListAccessOptionsResponse.org_units:type_name -> zeugo.v1.AccessOption
-	9,  // 20: zeugo.v1.ListAccessOptionsResponse.employee_types:type_name -> zeugo.v1.AccessOption
-	2,  // 21: zeugo.v1.InviteUserRequest.fields:type_name -> zeugo.v1.UserFields
-	3,  // 22: zeugo.v1.InviteUserResponse.user:type_name -> zeugo.v1.User
-	3,  // 23: zeugo.v1.ResendInvitationResponse.user:type_name -> zeugo.v1.User
-	2,  // 24: zeugo.v1.UpdateUserRequest.fields:type_name -> zeugo.v1.UserFields
-	3,  // 25: zeugo.v1.UpdateUserResponse.user:type_name -> zeugo.v1.User
-	3,  // 26: zeugo.v1.DeactivateUserResponse.user:type_name -> zeugo.v1.User
-	3,  // 27: zeugo.v1.ReactivateUserResponse.user:type_name -> zeugo.v1.User
-	3,  // 28: zeugo.v1.UnlockUserResponse.user:type_name -> zeugo.v1.User
-	4,  // 29: zeugo.v1.UserService.ListUsers:input_type -> zeugo.v1.ListUsersRequest
-	6,  // 30: zeugo.v1.UserService.GetUser:input_type -> zeugo.v1.GetUserRequest
-	8,  // 31: zeugo.v1.UserService.ListAccessOptions:input_type -> zeugo.v1.ListAccessOptionsRequest
-	11, // 32: zeugo.v1.UserService.InviteUser:input_type -> zeugo.v1.InviteUserRequest
-	13, // 33: zeugo.v1.UserService.ResendInvitation:input_type -> zeugo.v1.ResendInvitationRequest
-	15, // 34: zeugo.v1.UserService.CancelInvitation:input_type -> zeugo.v1.CancelInvitationRequest
-	17, // 35: zeugo.v1.UserService.UpdateUser:input_type -> zeugo.v1.UpdateUserRequest
-	19, // 36: zeugo.v1.UserService.DeactivateUser:input_type -> zeugo.v1.DeactivateUserRequest
-	21, // 37: zeugo.v1.UserService.ReactivateUser:input_type -> zeugo.v1.ReactivateUserRequest
-	23, // 38: zeugo.v1.UserService.UnlockUser:input_type -> zeugo.v1.UnlockUserRequest
-	5,  // 39: zeugo.v1.UserService.ListUsers:output_type -> zeugo.v1.ListUsersResponse
-	7,  // 40: zeugo.v1.UserService.GetUser:output_type -> zeugo.v1.GetUserResponse
-	10, // 41: zeugo.v1.UserService.ListAccessOptions:output_type -> zeugo.v1.ListAccessOptionsResponse
-	12, // 42: zeugo.v1.UserService.InviteUser:output_type -> zeugo.v1.InviteUserResponse
-	14, // 43: zeugo.v1.UserService.ResendInvitation:output_type -> zeugo.v1.ResendInvitationResponse
-	16, // 44: zeugo.v1.UserService.CancelInvitation:output_type -> zeugo.v1.CancelInvitationResponse
-	18, // 45: zeugo.v1.UserService.UpdateUser:output_type -> zeugo.v1.UpdateUserResponse
-	20, // 46: zeugo.v1.UserService.DeactivateUser:output_type -> zeugo.v1.DeactivateUserResponse
-	22, // 47: zeugo.v1.UserService.ReactivateUser:output_type -> zeugo.v1.ReactivateUserResponse
-	24, // 48: zeugo.v1.UserService.UnlockUser:output_type -> zeugo.v1.UnlockUserResponse
-	39, // [39:49] is the sub-list for method output_type
-	29, // [29:39] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	1,  // 13: zeugo.v1.ListUsersRequest.order_by:type_name -> zeugo.v1.UserOrder
+	4,  // 14: zeugo.v1.ListUsersResponse.users:type_name -> zeugo.v1.User
+	29, // 15: zeugo.v1.ListUsersResponse.page:type_name -> zeugo.v1.PageInfo
+	4,  // 16: zeugo.v1.GetUserResponse.user:type_name -> zeugo.v1.User
+	10, // 17: zeugo.v1.ListAccessOptionsResponse.companies:type_name -> zeugo.v1.AccessOption
+	10, // 18: zeugo.v1.ListAccessOptionsResponse.locations:type_name -> zeugo.v1.AccessOption
+	10, // 19: zeugo.v1.ListAccessOptionsResponse.departments:type_name -> zeugo.v1.AccessOption
+	10, // 20: zeugo.v1.ListAccessOptionsResponse.org_units:type_name -> zeugo.v1.AccessOption
+	10, // 21: zeugo.v1.ListAccessOptionsResponse.employee_types:type_name -> zeugo.v1.AccessOption
+	3,  // 22: zeugo.v1.InviteUserRequest.fields:type_name -> zeugo.v1.UserFields
+	4,  // 23: zeugo.v1.InviteUserResponse.user:type_name -> zeugo.v1.User
+	4,  // 24: zeugo.v1.ResendInvitationResponse.user:type_name -> zeugo.v1.User
+	3,  // 25: zeugo.v1.UpdateUserRequest.fields:type_name -> zeugo.v1.UserFields
+	4,  // 26: zeugo.v1.UpdateUserResponse.user:type_name -> zeugo.v1.User
+	4,  // 27: zeugo.v1.DeactivateUserResponse.user:type_name -> zeugo.v1.User
+	4,  // 28: zeugo.v1.ReactivateUserResponse.user:type_name -> zeugo.v1.User
+	4,  // 29: zeugo.v1.UnlockUserResponse.user:type_name -> zeugo.v1.User
+	5,  // 30: zeugo.v1.UserService.ListUsers:input_type -> zeugo.v1.ListUsersRequest
+	7,  // 31: zeugo.v1.UserService.GetUser:input_type -> zeugo.v1.GetUserRequest
+	9,  // 32: zeugo.v1.UserService.ListAccessOptions:input_type -> zeugo.v1.ListAccessOptionsRequest
+	12, // 33: zeugo.v1.UserService.InviteUser:input_type -> zeugo.v1.InviteUserRequest
+	14, // 34: zeugo.v1.UserService.ResendInvitation:input_type -> zeugo.v1.ResendInvitationRequest
+	16, // 35: zeugo.v1.UserService.CancelInvitation:input_type -> zeugo.v1.CancelInvitationRequest
+	18, // 36: zeugo.v1.UserService.UpdateUser:input_type -> zeugo.v1.UpdateUserRequest
+	20, // 37: zeugo.v1.UserService.DeactivateUser:input_type -> zeugo.v1.DeactivateUserRequest
+	22, // 38: zeugo.v1.UserService.ReactivateUser:input_type -> zeugo.v1.ReactivateUserRequest
+	24, // 39: zeugo.v1.UserService.UnlockUser:input_type -> zeugo.v1.UnlockUserRequest
+	6,  // 40: zeugo.v1.UserService.ListUsers:output_type -> zeugo.v1.ListUsersResponse
+	8,  // 41: zeugo.v1.UserService.GetUser:output_type -> zeugo.v1.GetUserResponse
+	11, // 42: zeugo.v1.UserService.ListAccessOptions:output_type -> zeugo.v1.ListAccessOptionsResponse
+	13, // 43: zeugo.v1.UserService.InviteUser:output_type -> zeugo.v1.InviteUserResponse
+	15, // 44: zeugo.v1.UserService.ResendInvitation:output_type -> zeugo.v1.ResendInvitationResponse
+	17, // 45: zeugo.v1.UserService.CancelInvitation:output_type -> zeugo.v1.CancelInvitationResponse
+	19, // 46: zeugo.v1.UserService.UpdateUser:output_type -> zeugo.v1.UpdateUserResponse
+	21, // 47: zeugo.v1.UserService.DeactivateUser:output_type -> zeugo.v1.DeactivateUserResponse
+	23, // 48: zeugo.v1.UserService.ReactivateUser:output_type -> zeugo.v1.ReactivateUserResponse
+	25, // 49: zeugo.v1.UserService.UnlockUser:output_type -> zeugo.v1.UnlockUserResponse
+	40, // [40:50] is the sub-list for method output_type
+	30, // [30:40] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_users_proto_init() }
@@ -1717,7 +1782,7 @@ func file_zeugo_v1_users_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_users_proto_rawDesc), len(file_zeugo_v1_users_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,

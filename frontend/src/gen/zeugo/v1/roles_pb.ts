@@ -2,8 +2,8 @@
 // @generated from file zeugo/v1/roles.proto (package zeugo.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/roles.proto.
  */
 export const file_zeugo_v1_roles: GenFile = /*@__PURE__*/
-  fileDesc("ChR6ZXVnby92MS9yb2xlcy5wcm90bxIIemV1Z28udjEi0AEKBFJvbGUSCgoCaWQYASABKAkSJAoGZmllbGRzGAIgASgLMhQuemV1Z28udjEuUm9sZUZpZWxkcxIPCgdidWlsdGluGAMgASgIEhIKCnVzZXJfY291bnQYBCABKAMSDwoHdmVyc2lvbhgFIAEoAxIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInEKClJvbGVGaWVsZHMSLwoEbmFtZRgBIAEoCUIhukgechwQARhkMhZeW15cc10uKlteXHNdJHxeW15cc10kEjIKBWFyZWFzGAIgAygOMg4uemV1Z28udjEuQXJlYUITukgQkgENEA8YASIHggEEEAEgACJtChBMaXN0Um9sZXNSZXF1ZXN0EiMKBHBhZ2UYASABKAsyFS56ZXVnby52MS5QYWdlUmVxdWVzdBI0CglkaXJlY3Rpb24YAiABKA4yFy56ZXVnby52MS5Tb3J0RGlyZWN0aW9uQgi6SAWCAQIQASJUChFMaXN0Um9sZXNSZXNwb25zZRIdCgVyb2xlcxgBIAMoCzIOLnpldWdvLnYxLlJvbGUSIAoEcGFnZRgCIAEoCzISLnpldWdvLnYxLlBhZ2VJbmZvIiYKDkdldFJvbGVSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIvCg9HZXRSb2xlUmVzcG9uc2USHAoEcm9sZRgBIAEoCzIOLnpldWdvLnYxLlJvbGUiQQoRQ3JlYXRlUm9sZVJlcXVlc3QSLAoGZmllbGRzGAEgASgLMhQuemV1Z28udjEuUm9sZUZpZWxkc0IGukgDyAEBIjIKEkNyZWF0ZVJvbGVSZXNwb25zZRIcCgRyb2xlGAEgASgLMg4uemV1Z28udjEuUm9sZSJxChFVcGRhdGVSb2xlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESGAoHdmVyc2lvbhgCIAEoA0IHukgEIgIgABIsCgZmaWVsZHMYAyABKAsyFC56ZXVnby52MS5Sb2xlRmllbGRzQga6SAPIAQEiMgoSVXBkYXRlUm9sZVJlc3BvbnNlEhwKBHJvbGUYASABKAsyDi56ZXVnby52MS5Sb2xlIikKEURlbGV0ZVJvbGVSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIUChJEZWxldGVSb2xlUmVzcG9uc2UyrQMKC1JvbGVTZXJ2aWNlElMKCUxpc3RSb2xlcxIaLnpldWdvLnYxLkxpc3RSb2xlc1JlcXVlc3QaGy56ZXVnby52MS5MaXN0Um9sZXNSZXNwb25zZSINkAIByvMYBggDEgIFBBJNCgdHZXRSb2xlEhguemV1Z28udjEuR2V0Um9sZVJlcXVlc3QaGS56ZXVnby52MS5HZXRSb2xlUmVzcG9uc2UiDZACAcrzGAYIAxICBQQSUgoKQ3JlYXRlUm9sZRIbLnpldWdvLnYxLkNyZWF0ZVJvbGVSZXF1ZXN0GhwuemV1Z28udjEuQ3JlYXRlUm9sZVJlc3BvbnNlIgnK8xgFCAQSAQUSUgoKVXBkYXRlUm9sZRIbLnpldWdvLnYxLlVwZGF0ZVJvbGVSZXF1ZXN0GhwuemV1Z28udjEuVXBkYXRlUm9sZVJlc3BvbnNlIgnK8xgFCAQSAQUSUgoKRGVsZXRlUm9sZRIbLnpldWdvLnYxLkRlbGV0ZVJvbGVSZXF1ZXN0GhwuemV1Z28udjEuRGVsZXRlUm9sZVJlc3BvbnNlIgnK8xgFCAQSAQVCmQEKDGNvbS56ZXVnby52MUIKUm9sZXNQcm90b1ABWjxnaXRodWIuY29tL3pldWdvL3pldWdvL2JhY2tlbmQvaW50ZXJuYWwvZ2VuL3pldWdvL3YxO3pldWdvdjGiAgNaWFiqAghaZXVnby5WMcoCCFpldWdvXFYx4gIUWmV1Z29cVjFcR1BCTWV0YWRhdGHqAglaZXVnbzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_paging]);
+  fileDesc("ChR6ZXVnby92MS9yb2xlcy5wcm90bxIIemV1Z28udjEi0AEKBFJvbGUSCgoCaWQYASABKAkSJAoGZmllbGRzGAIgASgLMhQuemV1Z28udjEuUm9sZUZpZWxkcxIPCgdidWlsdGluGAMgASgIEhIKCnVzZXJfY291bnQYBCABKAMSDwoHdmVyc2lvbhgFIAEoAxIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInEKClJvbGVGaWVsZHMSLwoEbmFtZRgBIAEoCUIhukgechwQARhkMhZeW15cc10uKlteXHNdJHxeW15cc10kEjIKBWFyZWFzGAIgAygOMg4uemV1Z28udjEuQXJlYUITukgQkgENEA8YASIHggEEEAEgACK2AQoQTGlzdFJvbGVzUmVxdWVzdBIjCgRwYWdlGAEgASgLMhUuemV1Z28udjEuUGFnZVJlcXVlc3QSLwoIb3JkZXJfYnkYAyABKA4yEy56ZXVnby52MS5Sb2xlT3JkZXJCCLpIBYIBAhABEjQKCWRpcmVjdGlvbhgCIAEoDjIXLnpldWdvLnYxLlNvcnREaXJlY3Rpb25CCLpIBYIBAhABEhYKBXF1ZXJ5GAQgASgJQge6SARyAhhkIlQKEUxpc3RSb2xlc1Jlc3BvbnNlEh0KBXJvbGVzGAEgAygLMg4uemV1Z28udjEuUm9sZRIgCgRwYWdlGAIgASgLMhIuemV1Z28udjEuUGFnZUluZm8iJgoOR2V0Um9sZVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIi8KD0dldFJvbGVSZXNwb25zZRIcCgRyb2xlGAEgASgLMg4uemV1Z28udjEuUm9sZSJBChFDcmVhdGVSb2xlUmVxdWVzdBIsCgZmaWVsZHMYASABKAsyFC56ZXVnby52MS5Sb2xlRmllbGRzQga6SAPIAQEiMgoSQ3JlYXRlUm9sZVJlc3BvbnNlEhwKBHJvbGUYASABKAsyDi56ZXVnby52MS5Sb2xlInEKEVVwZGF0ZVJvbGVSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIYCgd2ZXJzaW9uGAIgASgDQge6SAQiAiAAEiwKBmZpZWxkcxgDIAEoCzIULnpldWdvLnYxLlJvbGVGaWVsZHNCBrpIA8gBASIyChJVcGRhdGVSb2xlUmVzcG9uc2USHAoEcm9sZRgBIAEoCzIOLnpldWdvLnYxLlJvbGUiKQoRRGVsZXRlUm9sZVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIhQKEkRlbGV0ZVJvbGVSZXNwb25zZSo8CglSb2xlT3JkZXISGgoWUk9MRV9PUkRFUl9VTlNQRUNJRklFRBAAEhMKD1JPTEVfT1JERVJfTkFNRRABMq0DCgtSb2xlU2VydmljZRJTCglMaXN0Um9sZXMSGi56ZXVnby52MS5MaXN0Um9sZXNSZXF1ZXN0GhsuemV1Z28udjEuTGlzdFJvbGVzUmVzcG9uc2UiDZACAcrzGAYIAxICBQQSTQoHR2V0Um9sZRIYLnpldWdvLnYxLkdldFJvbGVSZXF1ZXN0GhkuemV1Z28udjEuR2V0Um9sZVJlc3BvbnNlIg2QAgHK8xgGCAMSAgUEElIKCkNyZWF0ZVJvbGUSGy56ZXVnby52MS5DcmVhdGVSb2xlUmVxdWVzdBocLnpldWdvLnYxLkNyZWF0ZVJvbGVSZXNwb25zZSIJyvMYBQgEEgEFElIKClVwZGF0ZVJvbGUSGy56ZXVnby52MS5VcGRhdGVSb2xlUmVxdWVzdBocLnpldWdvLnYxLlVwZGF0ZVJvbGVSZXNwb25zZSIJyvMYBQgEEgEFElIKCkRlbGV0ZVJvbGUSGy56ZXVnby52MS5EZWxldGVSb2xlUmVxdWVzdBocLnpldWdvLnYxLkRlbGV0ZVJvbGVSZXNwb25zZSIJyvMYBQgEEgEFQpkBCgxjb20uemV1Z28udjFCClJvbGVzUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_paging]);
 
 /**
  * Role is a named set of areas.
@@ -126,11 +126,25 @@ export type ListRolesRequest = Message<"zeugo.v1.ListRolesRequest"> & {
   page?: PageRequest | undefined;
 
   /**
-   * The sort direction (by name).
+   * The sort key.
+   *
+   * @generated from field: zeugo.v1.RoleOrder order_by = 3;
+   */
+  orderBy: RoleOrder;
+
+  /**
+   * The sort direction.
    *
    * @generated from field: zeugo.v1.SortDirection direction = 2;
    */
   direction: SortDirection;
+
+  /**
+   * Only roles whose name contains this text (case-insensitive).
+   *
+   * @generated from field: string query = 4;
+   */
+  query: string;
 };
 
 /**
@@ -343,6 +357,33 @@ export type DeleteRoleResponse = Message<"zeugo.v1.DeleteRoleResponse"> & {
  */
 export const DeleteRoleResponseSchema: GenMessage<DeleteRoleResponse> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_roles, 11);
+
+/**
+ * RoleOrder names the sort key of ListRoles; ties are broken by id.
+ *
+ * @generated from enum zeugo.v1.RoleOrder
+ */
+export enum RoleOrder {
+  /**
+   * By name (the default).
+   *
+   * @generated from enum value: ROLE_ORDER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * By name.
+   *
+   * @generated from enum value: ROLE_ORDER_NAME = 1;
+   */
+  NAME = 1,
+}
+
+/**
+ * Describes the enum zeugo.v1.RoleOrder.
+ */
+export const RoleOrderSchema: GenEnum<RoleOrder> = /*@__PURE__*/
+  enumDesc(file_zeugo_v1_roles, 0);
 
 /**
  * RoleService manages the tenant's roles (SPEC §3.2): each role is a named
