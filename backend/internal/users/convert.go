@@ -50,7 +50,7 @@ func strs(in []uuid.UUID) []string {
 
 func fieldsFromProto(f *zeugov1.UserFields) Fields {
 	a := f.GetCertificateAccess()
-	return Fields{FirstName: f.GetFirstName(), LastName: f.GetLastName(), Phone: f.GetPhone(), Language: f.GetLanguage(),
+	return Fields{FirstName: f.GetFirstName(), LastName: f.GetLastName(), Phone: f.GetMobilePhone(), Language: f.GetLanguage(),
 		RoleID: uuid.MustParse(f.GetRoleId()),
 		Access: Access{All: a.GetAll(), Companies: ids(a.GetCompanyIds()), Locations: ids(a.GetLocationIds()),
 			Departments: ids(a.GetDepartmentIds()), OrgUnits: ids(a.GetOrgUnitIds()), EmployeeTypes: ids(a.GetEmployeeTypeIds())}}
@@ -69,7 +69,7 @@ func userToProto(u *User) *zeugov1.User {
 		Version: u.Version, InviteTime: optTime(u.InvitedAt), InvitationExpireTime: optTime(u.InvitationExpiresAt),
 		LastLoginTime: optTime(u.LastLoginAt), LockTime: optTime(u.LockedAt), DeactivateTime: optTime(u.DeactivatedAt),
 		CreateTime: timestamppb.New(u.CreatedAt), UpdateTime: timestamppb.New(u.UpdatedAt),
-		Fields: &zeugov1.UserFields{FirstName: f.FirstName, LastName: f.LastName, Phone: f.Phone, Language: f.Language,
+		Fields: &zeugov1.UserFields{FirstName: f.FirstName, LastName: f.LastName, MobilePhone: f.Phone, Language: f.Language,
 			RoleId: f.RoleID.String(), CertificateAccess: &zeugov1.CertificateAccess{All: a.All,
 				CompanyIds: strs(a.Companies), LocationIds: strs(a.Locations), DepartmentIds: strs(a.Departments),
 				OrgUnitIds: strs(a.OrgUnits), EmployeeTypeIds: strs(a.EmployeeTypes)}}}

@@ -33,10 +33,10 @@ func TestInvitationOverConnectAndGRPC(t *testing.T) {
 			admin := adminRoleID(t, c)
 			email := []string{"erika@muster.example", "max@muster.example"}[i]
 			f := fields("Erika", "Mustermann", admin)
-			f.Phone, f.Language = "+4915112345678", []string{"de", "en"}[i]
+			f.MobilePhone, f.Language = "+4915112345678", []string{"de", "en"}[i]
 			u := invite(t, c, email, f)
 			if u.GetState() != zeugov1.UserState_USER_STATE_INVITED || u.GetEmail() != email ||
-				u.GetFields().GetPhone() != "+4915112345678" || u.GetInvitationExpireTime() == nil ||
+				u.GetFields().GetMobilePhone() != "+4915112345678" || u.GetInvitationExpireTime() == nil ||
 				u.GetRoleName() != "Administrator" || u.GetInviteTime() == nil {
 				t.Fatalf("invited user: %v", u)
 			}
@@ -247,9 +247,9 @@ func TestUpdateUser(t *testing.T) {
 	}
 	// A phone that is not E.164 is refused by the rules of the proto.
 	bad := fields("Erika", "Schmidt", admin)
-	bad.Phone = "0151 1234"
+	bad.MobilePhone = "0151 1234"
 	_, err = c.Users.UpdateUser(ctx(), connect.NewRequest(&zeugov1.UpdateUserRequest{Id: u.GetId(), Version: got.GetVersion(), Fields: bad}))
-	if v := violations(t, err); v["fields.phone"] == "" {
+	if v := violations(t, err); v["fields.mobile_phone"] == "" {
 		t.Errorf("phone: %v", err)
 	}
 }

@@ -237,7 +237,7 @@ type UserFields struct {
 	LastName string `protobuf:"bytes,2,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
 	// Mobile phone in international form (E.164, e.g. +4915112345678);
 	// empty for none.
-	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
+	MobilePhone string `protobuf:"bytes,3,opt,name=mobile_phone,json=mobilePhone,proto3" json:"mobile_phone,omitempty"`
 	// Language of the user's emails: "de" or "en"; empty means "de".
 	Language string `protobuf:"bytes,4,opt,name=language,proto3" json:"language,omitempty"`
 	// The role's id.
@@ -292,9 +292,9 @@ func (x *UserFields) GetLastName() string {
 	return ""
 }
 
-func (x *UserFields) GetPhone() string {
+func (x *UserFields) GetMobilePhone() string {
 	if x != nil {
-		return x.Phone
+		return x.MobilePhone
 	}
 	return ""
 }
@@ -1558,13 +1558,13 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\x0edepartment_ids\x18\x04 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xc8\x01\x18\x01\"\x05r\x03\xb0\x01\x01R\rdepartmentIds\x124\n" +
 	"\forg_unit_ids\x18\x05 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xc8\x01\x18\x01\"\x05r\x03\xb0\x01\x01R\n" +
 	"orgUnitIds\x12>\n" +
-	"\x11employee_type_ids\x18\x06 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xc8\x01\x18\x01\"\x05r\x03\xb0\x01\x01R\x0femployeeTypeIds\"\xe9\x02\n" +
+	"\x11employee_type_ids\x18\x06 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xc8\x01\x18\x01\"\x05r\x03\xb0\x01\x01R\x0femployeeTypeIds\"\xf6\x02\n" +
 	"\n" +
 	"UserFields\x12@\n" +
 	"\n" +
 	"first_name\x18\x01 \x01(\tB!\xbaH\x1er\x1c\x10\x01\x18d2\x16^[^\\s].*[^\\s]$|^[^\\s]$R\tfirstName\x12>\n" +
-	"\tlast_name\x18\x02 \x01(\tB!\xbaH\x1er\x1c\x10\x01\x18d2\x16^[^\\s].*[^\\s]$|^[^\\s]$R\blastName\x124\n" +
-	"\x05phone\x18\x03 \x01(\tB\x1e\xbaH\x1br\x192\x17^(\\+[1-9][0-9]{6,14})?$R\x05phone\x12,\n" +
+	"\tlast_name\x18\x02 \x01(\tB!\xbaH\x1er\x1c\x10\x01\x18d2\x16^[^\\s].*[^\\s]$|^[^\\s]$R\blastName\x12A\n" +
+	"\fmobile_phone\x18\x03 \x01(\tB\x1e\xbaH\x1br\x192\x17^(\\+[1-9][0-9]{6,14})?$R\vmobilePhone\x12,\n" +
 	"\blanguage\x18\x04 \x01(\tB\x10\xbaH\r\xd8\x01\x01r\bR\x02deR\x02enR\blanguage\x12!\n" +
 	"\arole_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roleId\x12R\n" +
 	"\x12certificate_access\x18\x06 \x01(\v2\x1b.zeugo.v1.CertificateAccessB\x06\xbaH\x03\xc8\x01\x01R\x11certificateAccess\"\x87\x05\n" +
