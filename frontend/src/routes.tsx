@@ -7,6 +7,8 @@ import { CompaniesPage } from "./features/organization/CompaniesPage.js";
 import { CompanyPage } from "./features/organization/CompanyPage.js";
 import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
+import { UsersPage } from "./features/users/UsersPage.js";
+import { RolesPage } from "./features/roles/RolesPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -35,6 +37,8 @@ export const routes: RouteObject[] = [
       { path: "organisation/companies/new", element: <CompanyPage /> },
       { path: "organisation/companies/:id", element: <CompanyPage /> },
       ...unitRoutes,
+      { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
+      { path: "roles", element: <RolesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

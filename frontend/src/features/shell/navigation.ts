@@ -7,7 +7,7 @@ import type { ComponentType } from "react";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
-import { IconBuilding, IconHierarchy, IconHome, IconId, IconMapPin, IconUsersGroup } from "../../components/icons.js";
+import { IconBuilding, IconHierarchy, IconHome, IconId, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -59,6 +59,15 @@ export const navigation: readonly NavSection[] = [
         icon: unitIcons[slug],
         areas: structureReadAreas,
       })),
+    ],
+  },
+  {
+    id: "access",
+    labelKey: "nav.access",
+    entries: [
+      // ListUsers needs Benutzer; ListRoles admits Benutzer too, but the roles page is for Rollen.
+      { path: "/users", labelKey: "nav.users", icon: IconUsersGroup, areas: [Area.USERS] },
+      { path: "/roles", labelKey: "nav.roles", icon: IconLock, areas: [Area.ROLES] },
     ],
   },
 ];
