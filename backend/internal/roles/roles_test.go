@@ -144,6 +144,10 @@ func TestRoleLifecycleOverConnectAndGRPC(t *testing.T) {
 			if violation(t, err, "fields.name") != "zeugo.unique" {
 				t.Errorf("duplicate name: %v", err)
 			}
+			found, err := c.Roles.ListRoles(ctx, connect.NewRequest(&zeugov1.ListRolesRequest{Query: strings.ToLower(p.String())}))
+			if err != nil || len(found.Msg.GetRoles()) != 1 || found.Msg.GetRoles()[0].GetId() != r.GetId() {
+				t.Fatalf("search by name: %v %v", found, err)
+			}
 			up, err := c.Roles.UpdateRole(ctx, connect.NewRequest(&zeugov1.UpdateRoleRequest{Id: r.GetId(), Version: r.GetVersion(),
 				Fields: &zeugov1.RoleFields{Name: name + " neu", Areas: []zeugov1.Area{zeugov1.Area_AREA_ROLES}}}))
 			if err != nil {

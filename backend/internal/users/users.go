@@ -109,7 +109,12 @@ const (
 	ActionDeactivated         = "user.deactivated"
 	ActionReactivated         = "user.reactivated"
 	ActionUnlocked            = "user.unlocked"
-	targetUser                = "user"
+	// ActionRead records that a user's record (names, email, phone) was
+	// opened (SPEC §8: reads of personal data). Lists are not recorded per
+	// row: they show what the detail shows only for the rows on screen, and
+	// their reader is recorded by the access log of the call.
+	ActionRead = "user.read"
+	targetUser = "user"
 )
 
 // MaxNameSearch bounds the users a name search decrypts (names are stored
@@ -257,8 +262,11 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 		if err != nil {
 			return err
 		}
-		u, err = getUser(ctx, s.q, rd.DB, c, rd.P.TenantID, id)
-		return err
+		if u, err = getUser(ctx, s.q, rd.DB, c, rd.P.TenantID, id); err != nil {
+			return err
+		}
+		rd.Audit(ActionRead, uow.Target{Type: targetUser, ID: id})
+		return nil
 	})
 	return u, err
 }

@@ -160,6 +160,14 @@ func TestResendAndCancelInvitation(t *testing.T) {
 	}
 	_, err = c.Users.GetUser(ctx(), connect.NewRequest(&zeugov1.GetUserRequest{Id: u.GetId()}))
 	wantCode(t, err, connect.CodeNotFound, "cancelled user")
+	var reads int
+	if err := env.DB.Owner.QueryRow(ctx(), `SELECT count(*) FROM audit_pending WHERE tenant_id = $1 AND action = $2`,
+		ten.TenantID, users.ActionRead).Scan(&reads); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 0 {
+		t.Errorf("a failed read was recorded (%d)", reads)
+	}
 	if len(hashes()) != 0 {
 		t.Error("links survive the cancelled invitation")
 	}
@@ -226,6 +234,14 @@ func TestUpdateUser(t *testing.T) {
 	if now.Msg.GetUser().GetFields().GetLastName() != "Schmidt" || now.Msg.GetUser().GetVersion() != got.GetVersion() ||
 		auditCount(t, env, ten.TenantID, "") != events {
 		t.Fatalf("a stale save changed something: %v", now.Msg.GetUser())
+	}
+	var reads int
+	if err := env.DB.Owner.QueryRow(ctx(), `SELECT count(*) FROM audit_pending WHERE tenant_id = $1 AND action = $2 AND target_id = $3`,
+		ten.TenantID, users.ActionRead, u.GetId()).Scan(&reads); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 {
+		t.Errorf("%d read events for the opened user, want 1", reads)
 	}
 	// A location id as a company, a company id as a department, an unknown role.
 	for field, mutate := range map[string]func(*zeugov1.UserFields){
