@@ -90,7 +90,7 @@ export function AccessPicker({
                   key={d.field}
                   id={`access-${d.field}`}
                   label={t(`users.access.${d.key}`)}
-                  placeholder={value[d.field].length === 0 ? t("users.access.any") : undefined}
+                  placeholder={!nothing && value[d.field].length === 0 ? t("users.access.any") : undefined}
                   data={toData(options?.[d.options] ?? [], value[d.field])}
                   value={value[d.field]}
                   onChange={(ids) => onChange({ ...value, [d.field]: ids })}

@@ -54,7 +54,8 @@ const empty: UserValues = {
   mobilePhone: "",
   language: "de",
   roleId: "",
-  certificateAccess: { ...noAccess, all: true },
+  // Least privilege: the inviter chooses the certificates (or "all") deliberately.
+  certificateAccess: noAccess,
 };
 
 function valuesOf(u: User): UserValues {

@@ -106,7 +106,7 @@ describe("UsersPage", () => {
     );
     expect(seen.invites).toHaveLength(1);
     expect(seen.invites[0]!.fields?.roleId).toBe("00000000-0000-7000-8000-0000000000a2");
-    expect(seen.invites[0]!.fields?.certificateAccess?.all).toBe(true);
+    expect(seen.invites[0]!.fields?.certificateAccess?.all).toBe(false);
   });
 
   it("refuses a phone that is not in international form before sending", async () => {
