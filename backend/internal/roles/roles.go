@@ -63,6 +63,24 @@ var (
 		"the tenant needs at least one active user whose role grants the Administrator area")
 )
 
+// RuleLastAdministrator is the rule id of ErrLastAdministrator on a field
+// (LastAdministratorOn), which clients translate.
+const RuleLastAdministrator = "zeugo.last_administrator"
+
+// LastAdministratorOn is ErrLastAdministrator as a violation of field, so
+// that a client shows it where the change was made.
+func LastAdministratorOn(field string) error {
+	return apperr.Field(apperr.FailedPrecondition, field, RuleLastAdministrator, ErrLastAdministrator.Message)
+}
+
+// onField turns ErrLastAdministrator into a violation of field.
+func onField(err error, field string) error {
+	if err == ErrLastAdministrator {
+		return LastAdministratorOn(field)
+	}
+	return err
+}
+
 // Service implements the role use cases, each one unit of work.
 type Service struct {
 	work *uow.Runner
@@ -154,7 +172,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, version int64, f Fie
 		}
 		if slices.Contains(before.Areas, string(access.AreaAdministrator)) && !slices.Contains(f.Areas, access.AreaAdministrator) {
 			if err := EnsureAdministrator(ctx, tx); err != nil {
-				return err
+				return onField(err, "fields.areas")
 			}
 		}
 		details := map[string]string{"areas": areaDetail(f.Areas), "areas_before": strings.Join(before.Areas, ",")}
@@ -178,8 +196,8 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 			return err
 		}
 		if n > 0 {
-			return apperr.New(apperr.FailedPrecondition, "the role is held by "+strconv.FormatInt(n, 10)+
-				" user(s); assign them another role first")
+			return apperr.Field(apperr.FailedPrecondition, "id", "zeugo.role_in_use", "the role is held by "+
+				strconv.FormatInt(n, 10)+" user(s); assign them another role first")
 		}
 		if err := deleteRole(ctx, s.q, tx, id); err != nil {
 			return err

@@ -209,7 +209,7 @@ func TestDeleteIsRefusedWhileUsersHoldTheRole(t *testing.T) {
 	holder(t, env, c, ten, "erika@muster.example", r.GetId())
 	_, err := c.Roles.DeleteRole(ctx, connect.NewRequest(&zeugov1.DeleteRoleRequest{Id: r.GetId()}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "delete a held role")
-	if !strings.Contains(err.Error(), "held by 1 user") {
+	if !strings.Contains(err.Error(), "held by 1 user") || violation(t, err, "id") != "zeugo.role_in_use" {
 		t.Errorf("message: %v", err)
 	}
 	got, err := c.Roles.GetRole(ctx, connect.NewRequest(&zeugov1.GetRoleRequest{Id: r.GetId()}))
@@ -272,6 +272,9 @@ func TestRoleChangeThatLeavesNoAdministrator(t *testing.T) {
 	_, err := m.Roles.UpdateRole(ctx, connect.NewRequest(&zeugov1.UpdateRoleRequest{Id: super.GetId(), Version: super.GetVersion(),
 		Fields: &zeugov1.RoleFields{Name: "Oberverwaltung", Areas: []zeugov1.Area{zeugov1.Area_AREA_USERS, zeugov1.Area_AREA_ROLES}}}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "remove the area of the last administrator")
+	if violation(t, err, "fields.areas") != roles.RuleLastAdministrator {
+		t.Errorf("violation: %v", err)
+	}
 	got, err := m.Roles.GetRole(ctx, connect.NewRequest(&zeugov1.GetRoleRequest{Id: super.GetId()}))
 	if err != nil || got.Msg.GetRole().GetVersion() != super.GetVersion() {
 		t.Fatalf("role changed: %v %v", got, err)

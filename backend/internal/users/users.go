@@ -310,6 +310,9 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, version int64, f Fie
 		target := uow.Target{Type: targetUser, ID: id}
 		if roleChanged {
 			if err := roles.EnsureAdministrator(ctx, tx); err != nil {
+				if err == roles.ErrLastAdministrator {
+					return roles.LastAdministratorOn("fields.role_id")
+				}
 				return err
 			}
 			if err := tx.Record(ActionRoleAssigned, target, map[string]string{"role_before": before.RoleID.String(),
@@ -353,6 +356,9 @@ func (s *Service) Deactivate(ctx context.Context, id uuid.UUID) (*User, error) {
 			return err
 		}
 		if err := roles.EnsureAdministrator(ctx, tx); err != nil {
+			if err == roles.ErrLastAdministrator {
+				return roles.LastAdministratorOn("id")
+			}
 			return err
 		}
 		if err := tx.Record(ActionDeactivated, uow.Target{Type: targetUser, ID: id},

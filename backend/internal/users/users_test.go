@@ -376,8 +376,14 @@ func TestLastAdministrator(t *testing.T) {
 	_, err = c.Users.UpdateUser(ctx(), connect.NewRequest(&zeugov1.UpdateUserRequest{Id: ten.AdminID.String(),
 		Version: me.Msg.GetUser().GetVersion(), Fields: demote}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "demote the last administrator")
+	if v := violations(t, err); v["fields.role_id"] != "zeugo.last_administrator" {
+		t.Errorf("demote: violations %v", v)
+	}
 	_, err = hr.Users.DeactivateUser(ctx(), connect.NewRequest(&zeugov1.DeactivateUserRequest{Id: ten.AdminID.String()}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "deactivate the last administrator")
+	if v := violations(t, err); v["id"] != "zeugo.last_administrator" {
+		t.Errorf("deactivate: violations %v", v)
+	}
 
 	// A second administrator; then both deactivated at once, many times
 	// over: exactly one deactivation wins each round.

@@ -19,12 +19,12 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { FormAlerts } from "../../components/FormAlerts.js";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import { InviteUserRequestSchema, UpdateUserRequestSchema, UserState, type User } from "../../gen/zeugo/v1/users_pb.js";
-import { errorMessage, isCode } from "../../lib/errors.js";
+import { isCode } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { saveCall } from "../../lib/use-entity-form.js";
 import { AccessPicker, dimensions, noAccess, type AccessField, type AccessValue } from "./AccessPicker.js";
-import { useSaveForm } from "./save-form.js";
+import { actionErrorMessage, useSaveForm } from "./save-form.js";
 import { StateBadge } from "./StateBadge.js";
 
 type UserValues = {
@@ -323,7 +323,7 @@ function UserActions({ user, self, onGone }: { user: User; self: string; onGone:
       setPending(undefined);
       if (gone) onGone();
     } catch (err) {
-      setError(errorMessage(err, t));
+      setError(actionErrorMessage(err, t));
     } finally {
       setBusy(false);
     }

@@ -32,7 +32,16 @@ const erika = create(UserSchema, {
   fields: { firstName: "Erika", lastName: "Muster", language: "de", roleId: "00000000-0000-7000-8000-0000000000a2", certificateAccess: { all: true } },
 });
 
-function fake() {
+function violationError(code: string, field: string, ruleId: string): ConnectError {
+  const detail = create(ViolationsSchema, { violations: [{ field: { elements: [{ fieldName: field }] }, ruleId }] });
+  return errorFromJson(
+    { code, message: "refused", details: [{ type: "buf.validate.Violations", value: base64Encode(toBinary(ViolationsSchema, detail), "std_raw") }] },
+    undefined,
+    new ConnectError("fallback"),
+  );
+}
+
+function fake(opts: { lastAdmin?: boolean } = {}) {
   const seen = { invites: [] as InviteUserRequest[], deactivations: [] as DeactivateUserRequest[] };
   const transport = createRouterTransport(({ service }) => {
     service(RoleService, {
@@ -67,6 +76,7 @@ function fake() {
       },
       deactivateUser: (req) => {
         seen.deactivations.push(req);
+        if (opts.lastAdmin) throw violationError("failed_precondition", "id", "zeugo.last_administrator");
         return { user: { ...erika, state: UserState.DEACTIVATED } };
       },
     });
@@ -74,8 +84,8 @@ function fake() {
   return { transport, seen };
 }
 
-async function renderApp(path: string, areas: Area[]) {
-  const f = fake();
+async function renderApp(path: string, areas: Area[], opts: { lastAdmin?: boolean } = {}) {
+  const f = fake(opts);
   const session = await signedIn(testPrincipal(areas));
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   render(<RouterProvider router={router} />, { wrapper: providers(f.transport, null, session) });
@@ -128,6 +138,15 @@ describe("UsersPage", () => {
     const confirm = await screen.findByRole("dialog", { name: "Erika Muster deaktivieren?" });
     fireEvent.click(within(confirm).getByRole("button", { name: "Deaktivieren" }));
     await waitFor(() => expect(seen.deactivations.map((r) => r.id)).toEqual([erika.id]));
+  });
+
+  it("says why the last administrator cannot be deactivated", async () => {
+    await renderApp(`/users/${erika.id}`, [Area.USERS], { lastAdmin: true });
+    const dialog = await screen.findByRole("dialog");
+    fireEvent.click(await within(dialog).findByRole("button", { name: "Deaktivieren" }));
+    const confirm = await screen.findByRole("dialog", { name: "Erika Muster deaktivieren?" });
+    fireEvent.click(within(confirm).getByRole("button", { name: "Deaktivieren" }));
+    expect(await within(confirm).findByText(/Der letzte kann weder herabgestuft noch deaktiviert werden/)).toBeTruthy();
   });
 
   it("is not in the navigation and not open without the Benutzer area", async () => {

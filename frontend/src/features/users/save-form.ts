@@ -8,7 +8,19 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { showFormErrors, showSaveError } from "../../lib/form.js";
 import type { SaveCall } from "../../lib/use-entity-form.js";
-import { toFormErrors } from "../../lib/validation.js";
+import type { TFunction } from "i18next";
+import { errorMessage } from "../../lib/errors.js";
+import { toFormErrors, violationMessage, violationsFromError } from "../../lib/validation.js";
+
+/**
+ * actionErrorMessage is the text of a failed action without a form (a
+ * confirmed state change, a delete): the server's rule where it named one
+ * (e.g. the last administrator), otherwise the message of the code.
+ */
+export function actionErrorMessage(err: unknown, t: TFunction): string {
+  const [first] = violationsFromError(err);
+  return first ? violationMessage(first, t) : errorMessage(err, t);
+}
 
 export type SaveForm = {
   saving: boolean;
