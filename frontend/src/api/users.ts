@@ -4,6 +4,7 @@ import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connec
 import { useQueryClient } from "@tanstack/react-query";
 import { RoleService } from "../gen/zeugo/v1/roles_pb.js";
 import { UserOrder, UserService, UserState } from "../gen/zeugo/v1/users_pb.js";
+import { SortDirection } from "../gen/zeugo/v1/paging_pb.js";
 import { usePagedQuery } from "./paging.js";
 
 const m = UserService.method;
@@ -32,7 +33,11 @@ function useInvalidateUsers(): (deletedId?: string) => Promise<void> {
 
 /** useUserList pages through the users (newest first), optionally of one state. */
 export function useUserList(state: UserState) {
-  return usePagedQuery(m.listUsers, { state }, { rows: (res) => res.users, orderBy: UserOrder.CREATE_TIME });
+  return usePagedQuery(
+    m.listUsers,
+    { state },
+    { rows: (res) => res.users, orderBy: UserOrder.CREATE_TIME, direction: SortDirection.DESCENDING },
+  );
 }
 
 export function useUser(id: string | undefined) {

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useMatch, useNavigate } from "react-router";
 import { useUserList } from "../../api/users.js";
 import { linkColumn, textColumn } from "../../components/columns.js";
-import { DataTable, isEmptyList, type DataColumn } from "../../components/DataTable.js";
+import { DataTable, type DataColumn } from "../../components/DataTable.js";
 import { IconPlus, IconUsersGroup } from "../../components/icons.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
@@ -31,16 +31,48 @@ const pageSizes = [25, 50, 100];
  * (/users/new) and the detail (/users/:id) open a dialog over the list.
  */
 export function UsersPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const principal = usePrincipal();
   const canEdit = canEditUsers(principal);
   const [state, setState] = useState<UserState>(UserState.UNSPECIFIED);
-  const list = useUserList(state);
   const isNewRoute = useMatch(`${base}/new`) !== null;
   const idMatch = useMatch(`${base}/:id`);
   const id = isNewRoute ? undefined : idMatch?.params.id;
+  const invite = canEdit && (
+    <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
+      {t("users.invite")}
+    </Button>
+  );
 
+  return (
+    <>
+      <PageHeader title={t("users.title")} intro={t("users.intro")} actions={invite} />
+      <Stack gap="md">
+        <SegmentedControl
+          aria-label={t("users.filter")}
+          value={String(state)}
+          onChange={(v) => setState(Number(v) as UserState)}
+          data={[
+            { value: String(UserState.UNSPECIFIED), label: t("users.states.all") },
+            ...userStates.map((s) => ({ value: String(s.state), label: t(`users.states.${s.key}`) })),
+          ]}
+          style={{ alignSelf: "flex-start" }}
+        />
+        {/* A page token belongs to its filter: each state starts its own list at page one. */}
+        <UsersTable key={state} state={state} />
+      </Stack>
+      {(id !== undefined || (isNewRoute && canEdit)) && (
+        <UserDialog key={id ?? "new"} id={id} canEdit={canEdit} self={principal.userId} onClose={() => void navigate(base)} />
+      )}
+    </>
+  );
+}
+
+function UsersTable({ state }: { state: UserState }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const list = useUserList(state);
   const columns: DataColumn<User, UserOrder>[] = [
     linkColumn({
       header: t("common.name"),
@@ -61,46 +93,21 @@ export function UsersPage() {
       ),
     },
   ];
-  const invite = canEdit && (
-    <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
-      {t("users.invite")}
-    </Button>
-  );
-
   return (
-    <>
-      <PageHeader title={t("users.title")} intro={t("users.intro")} actions={!isEmptyList(list) && invite} />
-      <Stack gap="md">
-        <SegmentedControl
-          aria-label={t("users.filter")}
-          value={String(state)}
-          onChange={(v) => setState(Number(v) as UserState)}
-          data={[
-            { value: String(UserState.UNSPECIFIED), label: t("users.states.all") },
-            ...userStates.map((s) => ({ value: String(s.state), label: t(`users.states.${s.key}`) })),
-          ]}
-          style={{ alignSelf: "flex-start" }}
-        />
-        <DataTable
-          label={t("users.title")}
-          columns={columns}
-          data={list}
-          rowKey={(u) => u.id}
-          onOpenRow={(u) => void navigate(`${base}/${u.id}`)}
-          search={{ label: t("users.search"), placeholder: t("users.searchPlaceholder") }}
-          empty={{
-            icon: <IconUsersGroup size={28} />,
-            title: t("users.title"),
-            description: state === UserState.UNSPECIFIED ? t("users.empty") : t("users.emptyState"),
-            action: state === UserState.UNSPECIFIED ? invite : undefined,
-          }}
-          pageSizes={pageSizes}
-          minWidth={760}
-        />
-      </Stack>
-      {(id !== undefined || (isNewRoute && canEdit)) && (
-        <UserDialog key={id ?? "new"} id={id} canEdit={canEdit} self={principal.userId} onClose={() => void navigate(base)} />
-      )}
-    </>
+    <DataTable
+      label={t("users.title")}
+      columns={columns}
+      data={list}
+      rowKey={(u) => u.id}
+      onOpenRow={(u) => void navigate(`${base}/${u.id}`)}
+      search={{ label: t("users.search"), placeholder: t("users.searchPlaceholder") }}
+      empty={{
+        icon: <IconUsersGroup size={28} />,
+        title: t("users.title"),
+        description: state === UserState.UNSPECIFIED ? t("users.empty") : t("users.emptyState"),
+      }}
+      pageSizes={pageSizes}
+      minWidth={760}
+    />
   );
 }

@@ -479,8 +479,7 @@ type ListUsersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Which page and how many rows.
 	Page *PageRequest `protobuf:"bytes,1,opt,name=page,proto3" json:"page,omitempty"`
-	// The sort direction by creation time (default: newest first is
-	// SORT_DIRECTION_DESCENDING; unspecified is ascending).
+	// The sort direction; unspecified is ascending (oldest first).
 	Direction SortDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
 	// Only users in this state; unspecified for all.
 	State UserState `protobuf:"varint,3,opt,name=state,proto3,enum=zeugo.v1.UserState" json:"state,omitempty"`

@@ -253,8 +253,7 @@ export type ListUsersRequest = Message<"zeugo.v1.ListUsersRequest"> & {
   page?: PageRequest | undefined;
 
   /**
-   * The sort direction by creation time (default: newest first is
-   * SORT_DIRECTION_DESCENDING; unspecified is ascending).
+   * The sort direction; unspecified is ascending (oldest first).
    *
    * @generated from field: zeugo.v1.SortDirection direction = 2;
    */
@@ -860,8 +859,8 @@ export const UserOrderSchema: GenEnum<UserOrder> = /*@__PURE__*/
  */
 export const UserService: GenService<{
   /**
-   * ListUsers returns one page of the tenant's users, newest first by
-   * default, optionally of one state and matching a search.
+   * ListUsers returns one page of the tenant's users by creation time,
+   * optionally of one state and matching a search.
    *
    * @generated from rpc zeugo.v1.UserService.ListUsers
    */

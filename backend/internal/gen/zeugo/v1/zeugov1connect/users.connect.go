@@ -62,8 +62,8 @@ const (
 
 // UserServiceClient is a client for the zeugo.v1.UserService service.
 type UserServiceClient interface {
-	// ListUsers returns one page of the tenant's users, newest first by
-	// default, optionally of one state and matching a search.
+	// ListUsers returns one page of the tenant's users by creation time,
+	// optionally of one state and matching a search.
 	ListUsers(context.Context, *connect.Request[v1.ListUsersRequest]) (*connect.Response[v1.ListUsersResponse], error)
 	// GetUser returns one user; an id of another tenant is NotFound.
 	GetUser(context.Context, *connect.Request[v1.GetUserRequest]) (*connect.Response[v1.GetUserResponse], error)
@@ -241,8 +241,8 @@ func (c *userServiceClient) UnlockUser(ctx context.Context, req *connect.Request
 
 // UserServiceHandler is an implementation of the zeugo.v1.UserService service.
 type UserServiceHandler interface {
-	// ListUsers returns one page of the tenant's users, newest first by
-	// default, optionally of one state and matching a search.
+	// ListUsers returns one page of the tenant's users by creation time,
+	// optionally of one state and matching a search.
 	ListUsers(context.Context, *connect.Request[v1.ListUsersRequest]) (*connect.Response[v1.ListUsersResponse], error)
 	// GetUser returns one user; an id of another tenant is NotFound.
 	GetUser(context.Context, *connect.Request[v1.GetUserRequest]) (*connect.Response[v1.GetUserResponse], error)
