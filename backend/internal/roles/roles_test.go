@@ -320,3 +320,72 @@ func TestRolesIsolationAndArea(t *testing.T) {
 	_, err = n.Roles.DeleteRole(ctx, connect.NewRequest(&zeugov1.DeleteRoleRequest{Id: none.GetId()}))
 	wantCode(t, err, connect.CodePermissionDenied, "delete without Rollen")
 }
+
+// TestConcurrentRoleChangeAndDeactivation: two administrators, one by the
+// builtin role and one by a custom role; removing the custom role's
+// Administrator area and deactivating the other administrator at the same
+// time would leave none — exactly one of the two succeeds, every round.
+func TestConcurrentRoleChangeAndDeactivation(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Muster AG", "admin@muster.example")
+	a := signInAs(t, env, ten.Email, ten.Password, apptest.Connect)
+	super := create(t, a, "Oberverwaltung", zeugov1.Area_AREA_ADMINISTRATOR)
+	_, b := holder(t, env, a, ten, "zweite@muster.example", super.GetId())
+	// A third user with Benutzer and Rollen makes both changes.
+	staff := create(t, a, "Verwaltung", zeugov1.Area_AREA_USERS, zeugov1.Area_AREA_ROLES)
+	_, c := holder(t, env, a, ten, "dritte@muster.example", staff.GetId())
+	for round := range 5 {
+		cur, err := c.Roles.GetRole(ctx, connect.NewRequest(&zeugov1.GetRoleRequest{Id: super.GetId()}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make([]error, 2)
+		done := make(chan struct{})
+		go func() {
+			defer func() { done <- struct{}{} }()
+			_, errs[0] = c.Roles.UpdateRole(ctx, connect.NewRequest(&zeugov1.UpdateRoleRequest{Id: super.GetId(),
+				Version: cur.Msg.GetRole().GetVersion(), Fields: &zeugov1.RoleFields{Name: "Oberverwaltung",
+					Areas: []zeugov1.Area{zeugov1.Area_AREA_USERS}}}))
+		}()
+		go func() {
+			defer func() { done <- struct{}{} }()
+			_, errs[1] = c.Users.DeactivateUser(ctx, connect.NewRequest(&zeugov1.DeactivateUserRequest{Id: ten.AdminID.String()}))
+		}()
+		<-done
+		<-done
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else if connect.CodeOf(err) != connect.CodeFailedPrecondition {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		var admins int
+		env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT count(*) FROM users u JOIN roles r ON r.id = u.role_id
+				WHERE u.status = 'active' AND 'administrator' = ANY (r.areas)`).Scan(&admins)
+		})
+		if ok != 1 || admins != 1 {
+			t.Fatalf("round %d: %d changes succeeded (%v), %d active administrators", round, ok, errs, admins)
+		}
+		// Back to two administrators for the next round.
+		if errs[1] == nil {
+			if _, err := c.Users.ReactivateUser(ctx, connect.NewRequest(&zeugov1.ReactivateUserRequest{Id: ten.AdminID.String()})); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			now, err := c.Roles.GetRole(ctx, connect.NewRequest(&zeugov1.GetRoleRequest{Id: super.GetId()}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Roles.UpdateRole(ctx, connect.NewRequest(&zeugov1.UpdateRoleRequest{Id: super.GetId(),
+				Version: now.Msg.GetRole().GetVersion(), Fields: &zeugov1.RoleFields{Name: "Oberverwaltung",
+					Areas: []zeugov1.Area{zeugov1.Area_AREA_ADMINISTRATOR}}})); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_ = b
+}
