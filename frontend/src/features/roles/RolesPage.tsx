@@ -3,14 +3,15 @@ import { useForm } from "@mantine/form";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { useMatch, useNavigate } from "react-router";
+import { Link, useMatch, useNavigate } from "react-router";
 import { useCreateRole, useDeleteRole, useRole, useRoleList, useUpdateRole } from "../../api/roles.js";
 import { linkColumn, textColumn } from "../../components/columns.js";
-import type { DataColumn } from "../../components/DataTable.js";
+import { DataTable, isEmptyList, type DataColumn } from "../../components/DataTable.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { FormAlerts } from "../../components/FormAlerts.js";
-import { IconLock } from "../../components/icons.js";
-import { ListPage } from "../../components/ListPage.js";
+import { IconLock, IconPlus } from "../../components/icons.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { useDeleteConfirmation } from "../../components/useDeleteConfirmation.js";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { CreateRoleRequestSchema, RoleOrder, UpdateRoleRequestSchema, type Role } from "../../gen/zeugo/v1/roles_pb.js";
@@ -65,33 +66,42 @@ export function RolesPage() {
     textColumn("users", t("roles.users"), (r) => formatNumber(Number(r.userCount), i18n.language)),
   ];
 
+  // A role can be deleted when it is not builtin and no user holds it (the
+  // server refuses otherwise); the others have no delete button.
+  const deletion = useDeleteConfirmation<Role>({
+    name: (r) => r.fields?.name ?? "",
+    remove: (r) => remove.mutateAsync({ id: r.id }),
+    onDeleted: (name) => notifySuccess(t, t("roles.deleted", { name })),
+  });
+  const createButton = canEdit && (
+    <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
+      {t("roles.create")}
+    </Button>
+  );
+
   return (
-    <ListPage
-      title={t("roles.title")}
-      intro={t("roles.intro")}
-      data={list}
-      columns={columns}
-      rowKey={(r) => r.id}
-      rowPath={(r) => `${base}/${r.id}`}
-      searchLabel={t("roles.search")}
-      create={canEdit ? { label: t("roles.create"), to: `${base}/new` } : undefined}
-      empty={{ icon: <IconLock size={28} />, description: t("roles.empty") }}
-      remove={
-        canEdit
-          ? {
-              name: (r) => r.fields?.name ?? "",
-              run: (r) => remove.mutateAsync({ id: r.id }),
-              done: (name) => t("roles.deleted", { name }),
-            }
-          : undefined
-      }
-    >
+    <>
+      <PageHeader title={t("roles.title")} intro={t("roles.intro")} actions={!isEmptyList(list) && createButton} />
+      <DataTable
+        label={t("roles.title")}
+        columns={columns}
+        data={list}
+        rowKey={(r) => r.id}
+        onOpenRow={(r) => void navigate(`${base}/${r.id}`)}
+        rowActions={canEdit ? (r) => (r.builtin || r.userCount > 0n ? null : deletion.button(r)) : undefined}
+        search={{ label: t("roles.search") }}
+        empty={{ icon: <IconLock size={28} />, title: t("roles.title"), description: t("roles.empty"), action: createButton }}
+        pageSizes={pageSizes}
+      />
+      {canEdit && deletion.modal}
       {(id !== undefined || (isNewRoute && canEdit)) && (
         <RoleDialog key={id ?? "new"} id={id} canEdit={canEdit} onClose={() => void navigate(base)} />
       )}
-    </ListPage>
+    </>
   );
 }
+
+const pageSizes = [25, 50, 100];
 
 type RoleValues = { name: string; areas: Area[] };
 const roleFieldOrder = ["name", "areas"] as const;
