@@ -202,6 +202,20 @@ func TestUpdateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dept, err := c.Org.CreateUnit(ctx(), connect.NewRequest(&zeugov1.CreateUnitRequest{Kind: zeugov1.UnitKind_UNIT_KIND_DEPARTMENT,
+		Fields: &zeugov1.UnitFields{Name: "Personal"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := c.Users.ListAccessOptions(ctx(), connect.NewRequest(&zeugov1.ListAccessOptionsRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := opts.Msg; len(o.GetCompanies()) != 1 || o.GetCompanies()[0].GetName() != "Muster GmbH" || len(o.GetLocations()) != 1 ||
+		o.GetLocations()[0].GetId() != loc.Msg.GetUnit().GetId() || len(o.GetDepartments()) != 1 ||
+		o.GetDepartments()[0].GetId() != dept.Msg.GetUnit().GetId() || len(o.GetOrgUnits()) != 0 || len(o.GetEmployeeTypes()) != 0 {
+		t.Fatalf("access options: %v", o)
+	}
 	u := invite(t, c, "erika@muster.example", fields("Erika", "Muster", admin))
 	f := fields("Erika", "Schmidt", staff.GetId())
 	f.Language = "en"

@@ -459,8 +459,12 @@ func (q *Queries) TouchInvitedUser(ctx context.Context, db DBTX, arg TouchInvite
 }
 
 const unitOptions = `-- name: UnitOptions :many
-SELECT id, kind, name FROM org_units WHERE tenant_id = $1
-ORDER BY kind, lower(name), id LIMIT 4000
+SELECT u.id, u.kind, u.name FROM (
+    SELECT o.id, o.kind, o.name, row_number() OVER (PARTITION BY o.kind ORDER BY lower(o.name), o.id) AS n
+    FROM org_units o WHERE o.tenant_id = $1
+) u
+WHERE u.n <= 1000
+ORDER BY u.kind, lower(u.name), u.id
 `
 
 type UnitOptionsRow struct {
@@ -469,6 +473,7 @@ type UnitOptionsRow struct {
 	Name string
 }
 
+// At most 1,000 units per kind, each kind in name order.
 func (q *Queries) UnitOptions(ctx context.Context, db DBTX, tenantID uuid.UUID) ([]*UnitOptionsRow, error) {
 	rows, err := db.Query(ctx, unitOptions, tenantID)
 	if err != nil {

@@ -80,8 +80,13 @@ SELECT id FROM org_units WHERE tenant_id = @tenant_id AND kind = @kind AND id = 
 SELECT id, name FROM companies WHERE tenant_id = @tenant_id ORDER BY lower(name), id LIMIT 1000;
 
 -- name: UnitOptions :many
-SELECT id, kind, name FROM org_units WHERE tenant_id = @tenant_id
-ORDER BY kind, lower(name), id LIMIT 4000;
+-- At most 1,000 units per kind, each kind in name order.
+SELECT u.id, u.kind, u.name FROM (
+    SELECT o.id, o.kind, o.name, row_number() OVER (PARTITION BY o.kind ORDER BY lower(o.name), o.id) AS n
+    FROM org_units o WHERE o.tenant_id = @tenant_id
+) u
+WHERE u.n <= 1000
+ORDER BY u.kind, lower(u.name), u.id;
 
 -- name: UserNames :many
 -- The names of up to @lim users (in @status unless empty), for a name search
