@@ -11,6 +11,8 @@ import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
+import { UsersPage } from "./features/users/UsersPage.js";
+import { RolesPage } from "./features/roles/RolesPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -43,6 +45,8 @@ export const routes: RouteObject[] = [
       { path: "account", element: <AccountPage /> },
       { path: "settings/security", element: <SecuritySettingsPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
+      { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
+      { path: "roles", element: <RolesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -27,10 +27,12 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
+	"github.com/zeugo/zeugo/backend/internal/roles"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 	"github.com/zeugo/zeugo/backend/internal/settings"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
+	"github.com/zeugo/zeugo/backend/internal/users"
 
 	"net/http"
 )
@@ -153,6 +155,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		account.Mount(account.NewService(a.Work)),
 		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
 		apikey.Mount(a.APIKeys),
+		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
+		roles.Mount(roles.NewService(a.Work)),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),

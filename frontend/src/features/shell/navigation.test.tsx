@@ -22,13 +22,14 @@ describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
     expect(paths([Area.EMPLOYEES])).toEqual(["/", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/api-keys", "/settings/security"]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/users", "/roles", "/api-keys", "/settings/security"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security"]);
     expect(paths([Area.API_KEYS])).toEqual(["/", "/api-keys"]);
-    expect(paths([Area.USERS, Area.ROLES])).toEqual(["/"]);
+    expect(paths([Area.USERS, Area.ROLES])).toEqual(["/", "/users", "/roles"]);
+    expect(paths([Area.USERS])).toEqual(["/", "/users"]);
     expect(paths([])).toEqual(["/"]);
     // A section with nothing left is dropped with its heading.
-    expect(visibleNavigation(testPrincipal([Area.USERS])).map((s) => s.id)).toEqual(["main"]);
+    expect(visibleNavigation(testPrincipal([Area.JOB_PROFILES])).map((s) => s.id)).toEqual(["main"]);
   });
 
   it("guards every sub-path of an entry, and nothing else", () => {
@@ -76,7 +77,7 @@ describe("AppLayout", () => {
 
   it("shows 'no access' instead of a page of an area the role lacks", async () => {
     const nav = await renderLayout([Area.USERS], "/organisation/locations/new");
-    expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual(["Start"]);
+    expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual(["Start", "Benutzer"]);
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Kein Zugriff");
     expect(screen.queryByText("Seiteninhalt")).toBeNull();
   });

@@ -63,6 +63,15 @@ export const navigation: readonly NavSection[] = [
     ],
   },
   {
+    id: "access",
+    labelKey: "nav.access",
+    entries: [
+      // ListUsers needs Benutzer; ListRoles admits Benutzer too, but the roles page is for Rollen.
+      { path: "/users", labelKey: "nav.users", icon: IconUsersGroup, areas: [Area.USERS] },
+      { path: "/roles", labelKey: "nav.roles", icon: IconLock, areas: [Area.ROLES] },
+    ],
+  },
+  {
     id: "integration",
     labelKey: "nav.integration",
     entries: [{ path: "/api-keys", labelKey: "nav.apiKeys", icon: IconKey, areas: [Area.API_KEYS] }],
