@@ -89,9 +89,22 @@ func TestGrades(t *testing.T) {
 
 func TestIntensifierAtLowGrade(t *testing.T) {
 	t.Parallel()
-	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Er erledigte die Aufgaben stets zu unserer Zufriedenheit."})
-	if r.Paragraphs[0].Grade != 3 || !hasFinding(r, KindCode, "intensity") {
-		t.Fatalf("want grade 3 with intensity finding, got %d %+v", r.Paragraphs[0].Grade, r.Findings())
+	// "stets zu unserer Zufriedenheit" is the established grade 3, and
+	// "stets" lifts "gut" to grade 2: neither is "too strong".
+	for text, want := range map[string]int{
+		"Er erledigte die Aufgaben stets zu unserer Zufriedenheit.":                  3,
+		"Seine Arbeitsergebnisse waren stets von guter Qualität.":                    2,
+		"Er verfügte über ein fundiertes Fachwissen, das er stets aktuell hielt.":    2,
+		"Sein Verhalten gegenüber Vorgesetzten und Kollegen war stets einwandfrei.": 2,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Paragraphs[0].Grade != want || hasFinding(r, KindCode, "intensity") {
+			t.Errorf("%q: want grade %d without finding, got %d %+v", text, want, r.Paragraphs[0].Grade, r.Findings())
+		}
+	}
+	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Er erledigte die Aufgaben stets im Großen und Ganzen zu unserer Zufriedenheit."})
+	if r.Paragraphs[0].Grade != 5 || !hasFinding(r, KindCode, "intensity") {
+		t.Fatalf("want grade 5 with intensity finding, got %d %+v", r.Paragraphs[0].Grade, r.Findings())
 	}
 }
 

@@ -29,8 +29,20 @@ type codeSpec struct {
 	// dismissal hint in the exit sentence, but a task in customer service).
 	Sections []string `json:"sections,omitempty"`
 	P        string   `json:"p"`
-	De       string   `json:"de"`
-	En       string   `json:"en"`
+	// G is the grade a coded phrase conveys whatever else the sentence
+	// says ("war stets bestrebt, … zu unserer vollsten Zufriedenheit zu
+	// erledigen" is grade 5); 0 leaves the sentence's grade alone.
+	G  int    `json:"g,omitempty"`
+	De string `json:"de"`
+	En string `json:"en"`
+}
+
+// degreeSpec is one degree word of the satisfaction statement ("Mit seinen
+// Leistungen waren wir stets außerordentlich zufrieden").
+type degreeSpec struct {
+	P     string `json:"p"`
+	G     int    `json:"g"`
+	Stets int    `json:"stets"`
 }
 
 type lexiconFile struct {
@@ -42,7 +54,13 @@ type lexiconFile struct {
 		Pattern string         `json:"pattern"`
 		Grades  map[string]int `json:"grades"`
 	} `json:"exam"`
-	Codes []codeSpec `json:"codes"`
+	Codes     []codeSpec `json:"codes"`
+	Satisfied struct {
+		// P matches a sentence that states the overall satisfaction with
+		// the person's performance in the "wir waren … zufrieden" form.
+		P       string       `json:"p"`
+		Degrees []degreeSpec `json:"degrees"`
+	} `json:"satisfied"`
 	Tense struct {
 		Past        []string `json:"past"`
 		Present     []string `json:"present"`
@@ -78,6 +96,12 @@ type code struct {
 	sections map[string]bool
 	re       *regexp.Regexp
 	de, en   string
+	grade    int
+}
+
+type degree struct {
+	re           *regexp.Regexp
+	grade, stets int
 }
 
 // lexicon is the compiled reading knowledge for one language.
@@ -88,6 +112,8 @@ type lexicon struct {
 	examRe       *regexp.Regexp
 	examGrades   map[string]int
 	codes        []code
+	satisfied    *regexp.Regexp
+	degrees      []degree
 	past         map[string]bool
 	present      map[string]bool
 	aux          map[string]bool
@@ -175,11 +201,23 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P)}
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G}
 		if len(c.Sections) > 0 {
 			cd.sections = set(c.Sections)
 		}
 		lx.codes = append(lx.codes, cd)
+	}
+	if f.Satisfied.P != "" {
+		if lx.satisfied, err = wordRe(f.Satisfied.P); err != nil {
+			return nil, fmt.Errorf("textcheck: satisfied: %w", err)
+		}
+		for _, d := range f.Satisfied.Degrees {
+			re, err := wordRe(d.P)
+			if err != nil {
+				return nil, fmt.Errorf("textcheck: degree %q: %w", d.P, err)
+			}
+			lx.degrees = append(lx.degrees, degree{re, d.G, d.Stets})
+		}
 	}
 	lx.gender = map[string]map[string]bool{"m": set(f.Gender.M), "f": set(f.Gender.F), "n": set(f.Gender.N)}
 	if f.Gender.FeminineTitle != "" {
