@@ -268,11 +268,11 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 		}
 	}
 	secs := lx.sectionsOf(paras, masked)
-	conductSeen, superiorsSeen := false, false
+	conductSeen, superiorsSeen, overallClean := false, false, false
 	for i, p := range paras {
 		sec := secs[i]
 		pr := ParagraphReport{Index: i, Section: sec}
-		if sec == SecClosing {
+		if sec == SecClosing || ((sec == SecExit || sec == SecInterimReason) && lx.cues["closing"].MatchString(p.Text)) {
 			rep.Closing = Closing{Present: true,
 				Regret: lx.cues["regret"].MatchString(p.Text),
 				Thanks: lx.cues["thanks"].MatchString(p.Text),
@@ -307,8 +307,13 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 					pr.Findings = append(pr.Findings, Finding{Kind: KindCode, Code: "intensity", Fragment: orig, Sentence: orig,
 						De: "„stets“ bei einer Aussage der Note 3 bis 5 verwischt die Bewertung.", En: "\"always\" in a statement of grade 3 to 5 blurs the rating."})
 				}
-				if sr.Grade > 0 && sr.Overall && rep.Overall == 0 {
+				// The overall statement is the last one; a coded sentence
+				// in the satisfaction form ("war stets bestrebt, … zu
+				// unserer Zufriedenheit zu erledigen") counts only when
+				// there is no other.
+				if sr.Grade > 0 && sr.Overall && (len(codes) == 0 || !overallClean) {
 					rep.Overall = sr.Grade
+					overallClean = len(codes) == 0
 				}
 			} else {
 				sr = SentenceReport{Text: orig}
@@ -785,6 +790,9 @@ func (lx *lexicon) codes1(s, orig, sec string) []codeHit {
 		if c.sections != nil && !c.sections[sec] {
 			continue
 		}
+		if c.needs != "" && (lx.cues[c.needs] == nil || !lx.cues[c.needs].MatchString(s)) {
+			continue
+		}
 		if loc := c.re.FindStringIndex(s); loc != nil {
 			frag := strings.TrimFunc(orig[loc[0]:loc[1]], notLetter)
 			if seen[c.kind+frag] {
@@ -895,8 +903,13 @@ func (lx *lexicon) tenseSlips(s, orig, kind string) []Finding {
 	}
 	var out []Finding
 	ts := tokens(s)
+	raw := rawTokens(s)
 	for i, t := range ts {
 		if !wrong[t] {
+			continue
+		}
+		// a capitalised word inside a German sentence is a noun ("Waren")
+		if lx.lang == "de" && i > 0 && len(raw) == len(ts) && unicode.IsUpper([]rune(raw[i])[0]) {
 			continue
 		}
 		if kind == "interim" && i > 0 && lx.aux[ts[i-1]] {

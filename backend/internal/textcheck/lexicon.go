@@ -32,8 +32,11 @@ type codeSpec struct {
 	// G is the grade a coded phrase conveys whatever else the sentence
 	// says ("war stets bestrebt, … zu unserer vollsten Zufriedenheit zu
 	// erledigen" is grade 5); 0 leaves the sentence's grade alone.
-	G  int    `json:"g,omitempty"`
-	De string `json:"de"`
+	G int `json:"g,omitempty"`
+	// Needs names a cue that the sentence must match too ("Kündigung" is a
+	// dismissal hint only in a sentence about the end of the employment).
+	Needs string `json:"needs,omitempty"`
+	De    string `json:"de"`
 	En string `json:"en"`
 }
 
@@ -97,6 +100,7 @@ type code struct {
 	re       *regexp.Regexp
 	de, en   string
 	grade    int
+	needs    string
 }
 
 type degree struct {
@@ -201,7 +205,7 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G}
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G, needs: c.Needs}
 		if len(c.Sections) > 0 {
 			cd.sections = set(c.Sections)
 		}

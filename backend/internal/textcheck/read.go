@@ -156,7 +156,10 @@ func performanceMean(rep *Report) float64 {
 // or colleagues, else the first graded sentence of a conduct paragraph, else
 // such a sentence anywhere in a graded paragraph.
 func (lx *lexicon) conductGrade(rep *Report) int {
-	fallback := 0
+	// the conduct statement proper ("Sein Verhalten … war stets
+	// vorbildlich") first, then a sentence naming superiors or colleagues
+	// ("bei Vorgesetzten und Kollegen sehr geschätzt"), then any.
+	core, party, fallback := 0, 0, 0
 	for _, p := range rep.Paragraphs {
 		if p.Section != SecConduct {
 			continue
@@ -165,16 +168,20 @@ func (lx *lexicon) conductGrade(rep *Report) int {
 			if s.Grade == 0 {
 				continue
 			}
-			if lx.cues["conduct"].MatchString(s.Text) || lx.parties[0].MatchString(s.Text) || lx.parties[1].MatchString(s.Text) {
-				return s.Grade
-			}
-			if fallback == 0 {
+			switch {
+			case core == 0 && lx.cues["conductCore"] != nil && lx.cues["conductCore"].MatchString(s.Text):
+				core = s.Grade
+			case party == 0 && (lx.parties[0].MatchString(s.Text) || lx.parties[1].MatchString(s.Text)):
+				party = s.Grade
+			case fallback == 0:
 				fallback = s.Grade
 			}
 		}
 	}
-	if fallback > 0 {
-		return fallback
+	for _, g := range []int{core, party, fallback} {
+		if g > 0 {
+			return g
+		}
 	}
 	for _, p := range rep.Paragraphs {
 		if !gradedSections[p.Section] {
@@ -234,7 +241,7 @@ func (lx *lexicon) guessNames(paras []Paragraph) []string {
 		}
 		raw := strings.FieldsFunc(p.Text, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '(' || r == ')' })
 		for k := 0; k < len(raw); k++ {
-			w := strings.TrimRight(raw[k], ".'’s")
+			w := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(raw[k], "'s"), "’s"), ".")
 			switch strings.ToLower(w) {
 			case "herr", "herrn", "frau", "mr", "ms", "mrs", "mx":
 				var out []string
