@@ -92,9 +92,9 @@ func TestIntensifierAtLowGrade(t *testing.T) {
 	// "stets zu unserer Zufriedenheit" is the established grade 3, and
 	// "stets" lifts "gut" to grade 2: neither is "too strong".
 	for text, want := range map[string]int{
-		"Er erledigte die Aufgaben stets zu unserer Zufriedenheit.":                  3,
-		"Seine Arbeitsergebnisse waren stets von guter Qualität.":                    2,
-		"Er verfügte über ein fundiertes Fachwissen, das er stets aktuell hielt.":    2,
+		"Er erledigte die Aufgaben stets zu unserer Zufriedenheit.":                 3,
+		"Seine Arbeitsergebnisse waren stets von guter Qualität.":                   2,
+		"Er verfügte über ein fundiertes Fachwissen, das er stets aktuell hielt.":   2,
 		"Sein Verhalten gegenüber Vorgesetzten und Kollegen war stets einwandfrei.": 2,
 	} {
 		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})

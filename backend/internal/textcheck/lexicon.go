@@ -37,7 +37,7 @@ type codeSpec struct {
 	// dismissal hint only in a sentence about the end of the employment).
 	Needs string `json:"needs,omitempty"`
 	De    string `json:"de"`
-	En string `json:"en"`
+	En    string `json:"en"`
 }
 
 // degreeSpec is one degree word of the satisfaction statement ("Mit seinen

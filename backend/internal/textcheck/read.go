@@ -239,7 +239,9 @@ func (lx *lexicon) guessNames(paras []Paragraph) []string {
 		if i > 2 {
 			break
 		}
-		raw := strings.FieldsFunc(p.Text, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '(' || r == ')' })
+		raw := strings.FieldsFunc(p.Text, func(r rune) bool {
+			return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '(' || r == ')'
+		})
 		for k := 0; k < len(raw); k++ {
 			w := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(raw[k], "'s"), "’s"), ".")
 			switch strings.ToLower(w) {
