@@ -12,6 +12,7 @@ package textcheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -259,6 +260,10 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	return lx.withMemo().check(paras, opt), nil
+}
+
+func (lx *lexicon) check(paras []Paragraph, opt Options) *Report {
 	rep := &Report{Language: opt.Language}
 	names := newMasker(opt.Names)
 	masked := make([]string, len(paras))
@@ -363,20 +368,27 @@ func Check(paras []Paragraph, opt Options) (*Report, error) {
 	if opt.Whole && opt.Kind != "simple" {
 		rep.Document = lx.missing(rep)
 	}
-	return rep, nil
+	return rep
 }
 
 // aboutCompany reports whether a sentence describes the employer rather
 // than the person (its seat, size or business).
 func (lx *lexicon) aboutCompany(s string) bool {
-	re := lx.cues["company"]
-	if re == nil || !re.MatchString(s) {
-		return false
+	if v, ok := lx.memo.get(s); ok && v.companySet {
+		return v.company
 	}
+	v := lx.aboutCompany1(s)
+	lx.memo.put(s, func(e *memoEntry) { e.company, e.companySet = v, true })
+	return v
+}
+
+func (lx *lexicon) aboutCompany1(s string) bool {
+	// most sentences name the person: that test is the cheaper one
 	if p := lx.cues["person"]; p != nil && p.MatchString(s) {
 		return false
 	}
-	return true
+	re := lx.cues["company"]
+	return re != nil && re.MatchString(s)
 }
 
 // missing reports what a complete qualified reference lacks.
@@ -660,6 +672,18 @@ func (lx *lexicon) hasIntensifier(s string) bool {
 // counts. Markers such as "vorbildlich" or "zu unserer vollen Zufriedenheit"
 // are one grade better when the sentence says "stets".
 func (lx *lexicon) grade(s string) SentenceReport {
+	if v, ok := lx.memo.get(s); ok && v.graded {
+		sr := v.grade
+		sr.Markers = slices.Clone(sr.Markers)
+		return sr
+	}
+	sr := lx.grade1(s)
+	lx.memo.put(s, func(e *memoEntry) { e.grade, e.graded = sr, true })
+	sr.Markers = slices.Clone(sr.Markers)
+	return sr
+}
+
+func (lx *lexicon) grade1(s string) SentenceReport {
 	sr := SentenceReport{Text: s}
 	if m := lx.examRe.FindStringSubmatch(s); m != nil {
 		if g, ok := lx.examGrades[strings.ToLower(m[1])]; ok {
@@ -697,7 +721,7 @@ func (lx *lexicon) grade(s string) SentenceReport {
 	for i := 0; i < len(ts); {
 		hit := false
 		for _, m := range lx.markers {
-			if i+len(m.tokens) > len(ts) {
+			if i+len(m.tokens) > len(ts) || !strings.HasPrefix(ts[i], m.prefix) {
 				continue
 			}
 			ok := true
@@ -748,7 +772,7 @@ func (lx *lexicon) restrictIn(ts []string, stets bool) []int {
 	var out []int
 	for i := 0; i < len(ts); i++ {
 		for _, m := range lx.markers {
-			if !m.restrict || m.overall || i+len(m.tokens) > len(ts) {
+			if !m.restrict || m.overall || i+len(m.tokens) > len(ts) || !strings.HasPrefix(ts[i], m.prefix) {
 				continue
 			}
 			ok := true
@@ -897,7 +921,7 @@ func (lx *lexicon) tenseSlips(s, orig, kind string) []Finding {
 		wrong, what, whatEn = lx.past, "Vergangenheitsform", "past tense"
 	}
 	if re := lx.cues["writer"]; re != nil && kind != "interim" {
-		for _, loc := range re.FindAllStringIndex(s, -1) {
+		for _, loc := range re.FindAllStringIndex(s) {
 			s = s[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + s[loc[1]:]
 		}
 	}

@@ -83,7 +83,10 @@ type lexiconFile struct {
 }
 
 type marker struct {
-	tokens   []*regexp.Regexp
+	tokens []*regexp.Regexp
+	// prefix is a literal every word matching the first token starts with,
+	// so that most words are ruled out without running a regexp.
+	prefix   string
 	text     string
 	grade    int
 	stets    int
@@ -97,14 +100,14 @@ type code struct {
 	stems    []string
 	kind     string
 	sections map[string]bool
-	re       *regexp.Regexp
+	re       *lowerRe
 	de, en   string
 	grade    int
 	needs    string
 }
 
 type degree struct {
-	re           *regexp.Regexp
+	re           *lowerRe
 	grade, stets int
 }
 
@@ -116,7 +119,7 @@ type lexicon struct {
 	examRe       *regexp.Regexp
 	examGrades   map[string]int
 	codes        []code
-	satisfied    *regexp.Regexp
+	satisfied    *lowerRe
 	degrees      []degree
 	past         map[string]bool
 	present      map[string]bool
@@ -125,15 +128,83 @@ type lexicon struct {
 	titleAfter   string
 	femTitle     *regexp.Regexp
 	mascTitle    *regexp.Regexp
-	parties      [4]*regexp.Regexp // superiors, colleagues, staff, customers
-	cues         map[string]*regexp.Regexp
+	parties      [4]*lowerRe // superiors, colleagues, staff, customers
+	cues         map[string]*lowerRe
 	abbrev       map[string]bool
+	memo         memo
 }
 
 // wordRe wraps a pattern so that it matches whole words in any script: Go's
-// \b only knows ASCII, which would break on umlauts and ß.
-func wordRe(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`(?i)(?:^|[^\p{L}\p{N}])(?:` + p + `)(?:$|[^\p{L}\p{N}])`)
+// \b only knows ASCII, which would break on umlauts and ß. The patterns are
+// lower case and matched against the lower-cased text, which is much
+// cheaper than a case-insensitive regexp.
+func wordRe(p string) (*lowerRe, error) {
+	re, err := regexp.Compile(`(?:^|[^\p{L}\p{N}])(?:` + p + `)(?:$|[^\p{L}\p{N}])`)
+	if err != nil {
+		return nil, err
+	}
+	return &lowerRe{re, requiredStems(p)}, nil
+}
+
+// lowerRe is a regexp over lower-cased text; its indexes are those of the
+// original text (lower keeps every rune's length). A text that contains
+// none of its stems (see requiredStems) cannot match, so the regexp, which
+// costs far more than a substring search, runs only for the few sentences
+// that can.
+type lowerRe struct {
+	re    *regexp.Regexp
+	stems []string
+}
+
+func (r *lowerRe) prepare(s string) (string, bool) {
+	l := lower(s)
+	return l, r.stems == nil || containsAny(l, r.stems)
+}
+
+func (r *lowerRe) MatchString(s string) bool {
+	l, ok := r.prepare(s)
+	return ok && r.re.MatchString(l)
+}
+
+func (r *lowerRe) FindStringIndex(s string) []int {
+	if l, ok := r.prepare(s); ok {
+		return r.re.FindStringIndex(l)
+	}
+	return nil
+}
+
+func (r *lowerRe) FindAllStringIndex(s string) [][]int {
+	if l, ok := r.prepare(s); ok {
+		return r.re.FindAllStringIndex(l, -1)
+	}
+	return nil
+}
+
+func (r *lowerRe) String() string { return r.re.String() }
+
+// lower lower-cases s rune by rune where that keeps the rune's UTF-8
+// length, so that byte offsets in the result are offsets in s.
+func lower(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			l = r
+		}
+		b.WriteRune(l)
+	}
+	return b.String()
 }
 
 var (
@@ -177,7 +248,7 @@ func loadLexicon(lang string) (*lexicon, error) {
 	}
 	lx := &lexicon{lang: lang, examGrades: f.Exam.Grades, titleAfter: f.Gender.TitleAfter,
 		past: set(f.Tense.Past), present: set(f.Tense.Present), aux: set(f.Tense.Auxiliaries),
-		cues: map[string]*regexp.Regexp{}, abbrev: set(f.Abbreviations)}
+		cues: map[string]*lowerRe{}, abbrev: set(f.Abbreviations)}
 	for _, in := range f.Intensifiers {
 		lx.intensifiers = append(lx.intensifiers, strings.Fields(in))
 	}
@@ -191,6 +262,9 @@ func loadLexicon(lang string) (*lexicon, error) {
 			re, err := regexp.Compile(`^(?:` + t + `)$`)
 			if err != nil {
 				return nil, fmt.Errorf("textcheck: marker %q: %w", m.P, err)
+			}
+			if len(mk.tokens) == 0 {
+				mk.prefix, _ = regexp.MustCompile(`(?:` + t + `)`).LiteralPrefix()
 			}
 			mk.tokens = append(mk.tokens, re)
 		}

@@ -3,7 +3,6 @@ package textcheck
 import (
 	"errors"
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -62,10 +61,11 @@ func CheckText(text string, opt Options) (*Reading, error) {
 		opt.Language = GuessLanguage(text)
 		rd.Guessed = append(rd.Guessed, "language")
 	}
-	lx, err := lexiconFor(opt.Language)
+	base, err := lexiconFor(opt.Language)
 	if err != nil {
 		return nil, err
 	}
+	lx := base.withMemo()
 	paras := FromText(text)
 	if len(opt.Names) == 0 {
 		opt.Names = lx.guessNames(paras)
@@ -83,10 +83,7 @@ func CheckText(text string, opt Options) (*Reading, error) {
 		rd.Guessed = append(rd.Guessed, "kind")
 	}
 	opt.Whole = true
-	rep, err := Check(paras, opt)
-	if err != nil {
-		return nil, err
-	}
+	rep := lx.check(paras, opt)
 	rd.Language, rd.Gender, rd.Kind, rd.Names, rd.Report = opt.Language, opt.Gender, opt.Kind, opt.Names, rep
 	rd.Codes, rd.Slips = []Finding{}, []Finding{}
 	for _, f := range rep.Findings() {
@@ -351,19 +348,19 @@ func (lx *lexicon) guessGender(masked []string) string {
 }
 
 var (
-	interimTitle = regexp.MustCompile(`(?i)zwischenzeugnis|interim\s+reference|interim\s+testimonial`)
-	apprTitle    = regexp.MustCompile(`(?i)ausbildungszeugnis|abschlussprüfung|berufsausbildung|ausbildung\s+zu|apprenticeship|final\s+examination|trainee`)
+	interimWords = []string{"zwischenzeugnis", "interim reference", "interim testimonial"}
+	apprWords    = []string{"ausbildungszeugnis", "abschlussprüfung", "berufsausbildung", "ausbildung zu", "ausbildung als", "apprenticeship", "final examination"}
 )
 
 // guessKind reads the kind: the title or the exam says interim or
 // apprenticeship; a text without any grading language is a simple
 // reference; otherwise the tense decides between interim and final.
 func (lx *lexicon) guessKind(masked []string) string {
-	all := strings.Join(masked, "\n")
+	all := strings.Join(strings.Fields(lower(strings.Join(masked, "\n"))), " ")
 	switch {
-	case interimTitle.MatchString(all):
+	case containsAny(all, interimWords):
 		return "interim"
-	case apprTitle.MatchString(all):
+	case containsAny(all, apprWords):
 		return "apprenticeship"
 	}
 	graded, past, present := false, 0, 0
