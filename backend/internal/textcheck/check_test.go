@@ -234,3 +234,123 @@ func TestWholeDocumentMissing(t *testing.T) {
 		t.Errorf("document findings without Whole: %+v", r.Document)
 	}
 }
+
+// TestIssue19Recall: coded phrases of texts written by others (issue 19,
+// checker item 2) are found, and the grade they convey is read.
+func TestIssue19Recall(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang, sec, text, code string
+		grade                 int
+	}{
+		{"de", SecPerformance, "Er war stets bestrebt, die ihm übertragenen Aufgaben zu unserer vollen Zufriedenheit zu erledigen.", "effort", 5},
+		{"de", SecPerformance, "Sie war immer bestrebt, alle Arbeiten termingerecht zu erledigen.", "effort", 5},
+		{"de", SecPerformance, "Er zeigte Verständnis für seine Arbeit.", "effort", 5},
+		{"de", SecPerformance, "Für seine Aufgaben zeigte er stets großes Verständnis.", "effort", 0},
+		{"de", SecConduct, "Im Kollegenkreis galt er als toleranter Mitarbeiter.", "conflict", 0},
+		{"de", SecConduct, "Bei den Kollegen war er sehr beliebt.", "sociability", 4},
+		{"de", SecConduct, "Sein Verhalten gegenüber Vorgesetzten und Kollegen war insgesamt einwandfrei.", "restriction", 4},
+		{"de", SecConduct, "Sein Verhalten gegenüber Vorgesetzten und Kollegen gab keinen Anlass zu Beanstandungen.", "negation", 4},
+		{"de", SecOther, "Er verstand es, Aufgaben erfolgreich zu delegieren.", "delegation", 0},
+		{"en", SecPerformance, "He always tried to complete his tasks to our full satisfaction.", "effort", 5},
+		{"en", SecConduct, "She was very popular with her colleagues.", "sociability", 4},
+		{"en", SecConduct, "His conduct towards superiors and colleagues gave no cause for complaint.", "negation", 4},
+	}
+	for _, c := range cases {
+		r := check(t, c.lang, "m", "final", Paragraph{Section: c.sec, Text: c.text})
+		if !hasFinding(r, KindCode, c.code) {
+			t.Errorf("%q: no %s finding: %+v", c.text, c.code, r.Findings())
+		}
+		if g := r.Paragraphs[0].Grade; c.grade != 0 && g != c.grade {
+			t.Errorf("%q: grade %d, want %d", c.text, g, c.grade)
+		}
+	}
+}
+
+// TestSatisfactionStatement: "Mit seinen Leistungen waren wir (stets) (voll
+// und ganz / außerordentlich) zufrieden" is the overall statement, in every
+// grade.
+func TestSatisfactionStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Mit seinen Leistungen waren wir stets außerordentlich zufrieden.":    1,
+		"Wir waren mit ihren Leistungen jederzeit außerordentlich zufrieden.": 1,
+		"Mit seinen Leistungen waren wir außerordentlich zufrieden.":          2,
+		"Mit seinen Leistungen waren wir stets voll und ganz zufrieden.":      2,
+		"Mit seinen Leistungen waren wir voll und ganz zufrieden.":            3,
+		"Mit seinen Leistungen waren wir stets zufrieden.":                    3,
+		"Mit seinen Leistungen waren wir zufrieden.":                          4,
+		"Mit seinen Leistungen waren wir im Großen und Ganzen zufrieden.":     5,
+		"Mit seinen Leistungen waren wir insgesamt zufrieden.":                5,
+		"We were always extremely satisfied with his performance.":            1,
+		"We were always fully satisfied with her work.":                       2,
+		"We were satisfied with his performance.":                             4,
+		"Die Kunden waren mit seiner Beratung stets sehr zufrieden.":          0,
+	} {
+		lang := "de"
+		if strings.HasPrefix(text, "We ") {
+			lang = "en"
+		}
+		r := check(t, lang, "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}
+
+// TestHonestNotFlagged: honest wording that an earlier version reported
+// (issue 19, checker item 3).
+func TestHonestNotFlagged(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ gender, kind, sec, text string }{
+		{"m", "final", SecPerformance, "Seine Arbeitsergebnisse waren stets von guter Qualität."},
+		{"f", "final", SecPerformance, "Sie verfügte über ein fundiertes Fachwissen, das sie stets aktuell hielt."},
+		{"n", "final", SecPerformance, "Kim Nguyễn betreute die Auszubildenden und förderte sie gezielt; ihre Fragen wurden stets geduldig beantwortet."},
+		{"n", "final", SecPerformance, "Die erworbenen Kenntnisse setzte Kim Nguyễn sicher ein, da sie stets aktuell waren."},
+		{"m", "final", SecPerformance, "Er leitete die Auszubildenden an und förderte sie gezielt."},
+		{"f", "final", SecPerformance, "Besonders hervorzuheben ist ihr Einsatz bei der Einführung des neuen ERP-Systems."},
+		{"m", "final", SecCompany, "Unser Haus hat seinen Sitz in Köln und beschäftigt rund 480 Menschen."},
+		{"f", "final", SecOther, "Die Brückner GmbH ist ein Hersteller von Präzisionswerkzeugen und hat ihren Sitz in Ulm."},
+		{"m", "final", SecTasks, "Er bearbeitete Kündigungen und Vertragsänderungen."},
+		{"m", "interim", SecPerformance, "Er nimmt Waren an und lagert sie ein."},
+	}
+	for _, c := range cases {
+		r, err := Check([]Paragraph{{Section: c.sec, Text: c.text}}, Options{Language: "de", Gender: c.gender, Kind: c.kind, Names: []string{"Kim Nguyễn", "Anna Weiß"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Clean() {
+			t.Errorf("%q (%s, %s): %+v", c.text, c.gender, c.kind, r.Findings())
+		}
+	}
+	// and the slips they resemble are still found
+	for _, c := range []struct{ gender, kind, text string }{
+		{"n", "final", "Sie arbeitete stets sehr sorgfältig."},
+		{"n", "final", "Neue Sachverhalte erfasste sie sehr schnell."},
+		{"m", "final", "Wir danken ihr für die Zusammenarbeit."},
+		{"f", "final", "Besonders hervorzuheben ist, dass sie stets sorgfältig arbeitet."},
+	} {
+		r := check(t, "de", c.gender, c.kind, Paragraph{Section: SecPerformance, Text: c.text})
+		if r.Clean() {
+			t.Errorf("%q (%s): slip not found", c.text, c.gender)
+		}
+	}
+}
+
+// TestFindingsQuoteTheText: findings quote the sentence as written, names
+// included, never the masked form.
+func TestFindingsQuoteTheText(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "f", "final", Paragraph{Section: SecPerformance, Text: "Frau Anna Weiß bemühte sich, die Aufgaben zu erledigen. Er war pünktlich."})
+	if len(r.Findings()) < 2 {
+		t.Fatalf("%+v", r.Findings())
+	}
+	for _, f := range r.Findings() {
+		if strings.Contains(f.Sentence, "X") || strings.Contains(f.Fragment, "X") {
+			t.Errorf("masked text quoted: %+v", f)
+		}
+	}
+	if r.Findings()[0].Sentence != "Frau Anna Weiß bemühte sich, die Aufgaben zu erledigen." {
+		t.Errorf("sentence %q", r.Findings()[0].Sentence)
+	}
+}
