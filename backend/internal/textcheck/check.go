@@ -273,7 +273,7 @@ func (lx *lexicon) check(paras []Paragraph, opt Options) *Report {
 		}
 	}
 	secs := lx.sectionsOf(paras, masked)
-	conductSeen, superiorsSeen, overallClean := false, false, false
+	othersSeen, superiorsSeen, overallClean := false, false, false
 	for i, p := range paras {
 		sec := secs[i]
 		pr := ParagraphReport{Index: i, Section: sec}
@@ -333,12 +333,16 @@ func (lx *lexicon) check(paras []Paragraph, opt Options) *Report {
 			if tenseSections[sec] && !company {
 				pr.Findings = append(pr.Findings, lx.tenseSlips(s, orig, opt.Kind)...)
 			}
-			if sec == SecConduct || (sec == SecOther && lx.cues["conduct"].MatchString(s)) {
-				conductSeen = true
-				if lx.parties[0].MatchString(s) {
-					superiorsSeen = true
+			if sec == SecConduct || (gradedSections[sec] && !company && lx.cues["conductCore"].MatchString(s)) {
+				ranks := lx.partiesIn(s)
+				for _, r := range ranks {
+					if r.rank == 0 {
+						superiorsSeen = true
+					} else {
+						othersSeen = true
+					}
 				}
-				pr.Findings = append(pr.Findings, lx.orderSlips(s, orig)...)
+				pr.Findings = append(pr.Findings, lx.orderSlips(ranks, orig)...)
 			}
 		}
 		for _, it := range p.Items {
@@ -355,7 +359,10 @@ func (lx *lexicon) check(paras []Paragraph, opt Options) *Report {
 		pr.Grade = paragraphGrade(pr.Sentences)
 		rep.Paragraphs = append(rep.Paragraphs, pr)
 	}
-	if opt.Kind != "simple" && conductSeen && !superiorsSeen {
+	// Naming colleagues or customers but not the superiors is the code;
+	// a conduct statement naming no one ("Sein persönliches Verhalten war
+	// stets vorbildlich") is not.
+	if opt.Kind != "simple" && othersSeen && !superiorsSeen {
 		for i := range rep.Paragraphs {
 			if rep.Paragraphs[i].Section == SecConduct || i == len(rep.Paragraphs)-1 {
 				rep.Paragraphs[i].Findings = append(rep.Paragraphs[i].Findings, Finding{Kind: KindCode, Code: "superiors_missing",
@@ -491,6 +498,16 @@ func (lx *lexicon) sectionsOf(paras []Paragraph, masked []string) []string {
 	return out
 }
 
+// hasOverall reports whether a paragraph has an overall statement.
+func (lx *lexicon) hasOverall(text string) bool {
+	for _, s := range lx.sentences(text) {
+		if lx.grade(s).Overall {
+			return true
+		}
+	}
+	return false
+}
+
 // dateLine matches a date line ("Köln, 31. Mai 2024", "Cologne, 31 May
 // 2024") and a signature ("Dr. Friederike Weiß, Geschäftsführerin").
 var dateLine = regexp.MustCompile(`^[\p{L} .()/-]*,?\s*(den\s+)?(\d{1,2}\.?\s*\p{L}+\.?\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{2,4}|\p{L}+\s+\d{1,2},\s+\d{4})$`)
@@ -511,6 +528,10 @@ func (lx *lexicon) guessSection(p Paragraph, text string, i, n int, introSeen, c
 		return SecSignature
 	case closingSeen && !endsSentence && words <= 12:
 		return SecSignature
+	case !introSeen && lx.hasOverall(text):
+		// a reference written as one or two long paragraphs: the one with
+		// the overall statement is read as performance
+		return SecPerformance
 	case !introSeen && lx.cues["intro"] != nil && lx.cues["intro"].MatchString(text):
 		return SecIntro
 	case !introSeen && i <= 1:
@@ -928,8 +949,14 @@ func (lx *lexicon) tenseSlips(s, orig, kind string) []Finding {
 	var out []Finding
 	ts := tokens(s)
 	raw := rawTokens(s)
+	perfect := false // an auxiliary: "erledigt" is then a participle
+	for _, t := range ts {
+		if germanAux[t] {
+			perfect = true
+		}
+	}
 	for i, t := range ts {
-		if !wrong[t] {
+		if !wrong[t] && !(kind != "interim" && !perfect && lx.derived[t]) {
 			continue
 		}
 		// a capitalised word inside a German sentence is a noun ("Waren")
@@ -948,6 +975,9 @@ func (lx *lexicon) tenseSlips(s, orig, kind string) []Finding {
 	}
 	return out
 }
+
+// germanAux are the auxiliaries of the German perfect and passive.
+var germanAux = map[string]bool{"hat": true, "haben": true, "hatte": true, "hatten": true, "wurde": true, "wurden": true, "worden": true, "wird": true, "werden": true, "ist": true, "sind": true, "war": true, "waren": true}
 
 func kindDe(k string) string {
 	switch k {
@@ -969,31 +999,41 @@ func kindEn(k string) string {
 
 // orderSlips checks that a conduct sentence names superiors before
 // colleagues, colleagues before staff and all of them before customers.
-func (lx *lexicon) orderSlips(s, orig string) []Finding {
-	prevRank, prevPos := -1, -1
-	type hit struct{ rank, pos int }
-	var hits []hit
-	for r, re := range lx.parties {
-		if loc := re.FindStringIndex(s); loc != nil {
-			hits = append(hits, hit{r, loc[0]})
-		}
-	}
-	// sort by position
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && hits[j].pos < hits[j-1].pos; j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
-		}
-	}
+func (lx *lexicon) orderSlips(hits []partyHit, orig string) []Finding {
+	prev := -1
 	for _, h := range hits {
-		if h.rank < prevRank {
+		if h.rank < prev {
 			return []Finding{{Kind: KindCode, Code: "order", Fragment: orig, Sentence: orig,
 				De: "Die Reihenfolge Vorgesetzte – Kollegen – Kunden ist vertauscht; das gilt als Hinweis auf Probleme mit Vorgesetzten.",
 				En: "the order superiors – colleagues – customers is reversed, which hints at problems with superiors."}}
 		}
-		prevRank, prevPos = h.rank, h.pos
+		prev = h.rank
 	}
-	_ = prevPos
 	return nil
+}
+
+// partyHit is a party named in a conduct sentence: its rank (0 superiors,
+// 1 colleagues, 2 staff, 3 customers) and where it is first named.
+type partyHit struct{ rank, pos int }
+
+// partiesIn returns the parties a sentence names, in the order named.
+// Customers are matched first and blanked, so that the "partners" of
+// "business partners" are not also read as a law firm's partners.
+func (lx *lexicon) partiesIn(s string) []partyHit {
+	var hits []partyHit
+	for _, loc := range lx.parties[3].FindAllStringIndex(s) {
+		if len(hits) == 0 {
+			hits = append(hits, partyHit{3, loc[0]})
+		}
+		s = s[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + s[loc[1]:]
+	}
+	for r, re := range lx.parties[:3] {
+		if loc := re.FindStringIndex(s); loc != nil {
+			hits = append(hits, partyHit{r, loc[0]})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b partyHit) int { return a.pos - b.pos })
+	return hits
 }
 
 // Change is a difference in what two versions of a text convey.

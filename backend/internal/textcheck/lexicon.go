@@ -124,6 +124,10 @@ type lexicon struct {
 	past         map[string]bool
 	present      map[string]bool
 	aux          map[string]bool
+	// derived are present forms read off weak past forms ("arbeitete" →
+	// "arbeitet"); they are also past participles ("hat … erledigt"), so
+	// they count only in a sentence without an auxiliary.
+	derived map[string]bool
 	gender       map[string]map[string]bool // expected gender → words that contradict it
 	titleAfter   string
 	femTitle     *regexp.Regexp
@@ -249,6 +253,16 @@ func loadLexicon(lang string) (*lexicon, error) {
 	lx := &lexicon{lang: lang, examGrades: f.Exam.Grades, titleAfter: f.Gender.TitleAfter,
 		past: set(f.Tense.Past), present: set(f.Tense.Present), aux: set(f.Tense.Auxiliaries),
 		cues: map[string]*lowerRe{}, abbrev: set(f.Abbreviations)}
+	lx.derived = map[string]bool{}
+	if lang == "de" {
+		for w := range lx.past {
+			if strings.HasSuffix(w, "te") && len(w) > 5 {
+				if d := strings.TrimSuffix(w, "e"); !lx.past[d] {
+					lx.derived[d] = true
+				}
+			}
+		}
+	}
 	for _, in := range f.Intensifiers {
 		lx.intensifiers = append(lx.intensifiers, strings.Fields(in))
 	}
