@@ -323,18 +323,25 @@ func (lx *lexicon) guessGender(masked []string) string {
 		masc, fem = enMasc, enFem
 	}
 	for _, t := range masked {
-		for _, w := range tokens(t) {
-			switch w {
-			case "herr", "herrn", "mr":
-				m += 100
-			case "frau", "ms", "mrs":
-				f += 100
-			}
-			if masc[w] {
-				m++
-			}
-			if fem[w] {
-				f++
+		for _, sen := range lx.sentences(t) {
+			ws := tokens(sen)
+			for i, w := range ws {
+				switch w {
+				case "herr", "herrn", "mr":
+					m += 100
+				case "frau", "ms", "mrs":
+					f += 100
+				}
+				if masc[w] {
+					m++
+				}
+				// German "sie"/"ihre" are also plural: count them only
+				// where they can only mean one person
+				if fem[w] && (lx.lang != "de" || w == "frau" ||
+					(w == "sie" && lx.singularNear(ws, i)) ||
+					(strings.HasPrefix(w, "ihr") && i == 0)) {
+					f++
+				}
 			}
 		}
 	}
