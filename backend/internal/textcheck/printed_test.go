@@ -140,6 +140,19 @@ func TestPrintedTextReadsClean(t *testing.T) {
 							failed = true
 							t.Errorf("%s: simple reference read as overall %d", f.Seed, rd.Overall)
 						}
+						// and as `zeugo check FILE` reads it without any flag
+						gd, err := textcheck.CheckText(text, textcheck.Options{})
+						if err != nil {
+							t.Fatal(err)
+						}
+						// a simple reference may name the person without any
+						// pronoun or form of address ("Dr. Weiß-Öztürk"): then
+						// no salutation can be read, and none is needed
+						genderOK := gd.Gender == string(p.Salutation.Gender()) || (kind == generator.Simple && gd.Gender == "n")
+						if gd.Language != lang || gd.Kind != string(kind) || !genderOK || !gd.Report.Clean() || gd.Overall != rd.Overall || gd.Conduct != rd.Conduct {
+							failed = true
+							t.Errorf("%s: without flags read as %s/%s/%s, overall %d conduct %d, findings %+v", f.Seed, gd.Language, gd.Kind, gd.Gender, gd.Overall, gd.Conduct, gd.Report.Findings())
+						}
 						if failed {
 							bad++
 							if bad <= 3 {

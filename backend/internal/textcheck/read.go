@@ -324,6 +324,9 @@ func (lx *lexicon) guessGender(masked []string) string {
 	}
 	for _, t := range masked {
 		for _, sen := range lx.sentences(t) {
+			if lx.aboutCompany(sen) {
+				continue // "Unser Haus hat seinen Sitz …"
+			}
 			ws := tokens(sen)
 			for i, w := range ws {
 				switch w {
@@ -346,9 +349,9 @@ func (lx *lexicon) guessGender(masked []string) string {
 		}
 	}
 	switch {
-	case m >= 2 && m > 2*f:
+	case m > 0 && (f == 0 || m > 2*f && m >= 2):
 		return "m"
-	case f >= 2 && f > 2*m:
+	case f > 0 && (m == 0 || f > 2*m && f >= 2):
 		return "f"
 	}
 	return "n"
