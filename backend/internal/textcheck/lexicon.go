@@ -127,15 +127,15 @@ type lexicon struct {
 	// derived are present forms read off weak past forms ("arbeitete" →
 	// "arbeitet"); they are also past participles ("hat … erledigt"), so
 	// they count only in a sentence without an auxiliary.
-	derived map[string]bool
-	gender       map[string]map[string]bool // expected gender → words that contradict it
-	titleAfter   string
-	femTitle     *regexp.Regexp
-	mascTitle    *regexp.Regexp
-	parties      [4]*lowerRe // superiors, colleagues, staff, customers
-	cues         map[string]*lowerRe
-	abbrev       map[string]bool
-	memo         memo
+	derived    map[string]bool
+	gender     map[string]map[string]bool // expected gender → words that contradict it
+	titleAfter string
+	femTitle   *regexp.Regexp
+	mascTitle  *regexp.Regexp
+	parties    [4]*lowerRe // superiors, colleagues, staff, customers
+	cues       map[string]*lowerRe
+	abbrev     map[string]bool
+	memo       memo
 }
 
 // wordRe wraps a pattern so that it matches whole words in any script: Go's
