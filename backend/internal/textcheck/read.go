@@ -328,6 +328,12 @@ func (lx *lexicon) guessGender(masked []string) string {
 				continue // "Unser Haus hat seinen Sitz …"
 			}
 			ws := tokens(sen)
+			named := false // the person is named in the sentence: a "sie" after a verb is its object
+			for _, w := range ws {
+				if strings.HasPrefix(w, "xx") {
+					named = true
+				}
+			}
 			for i, w := range ws {
 				switch w {
 				case "herr", "herrn", "mr":
@@ -341,7 +347,7 @@ func (lx *lexicon) guessGender(masked []string) string {
 				// German "sie"/"ihre" are also plural: count them only
 				// where they can only mean one person
 				if fem[w] && (lx.lang != "de" || w == "frau" ||
-					(w == "sie" && lx.singularNear(ws, i)) ||
+					(w == "sie" && lx.singularNear(ws, i) && !(named && i > 0 && lx.isVerb(ws[i-1]))) ||
 					(strings.HasPrefix(w, "ihr") && i == 0)) {
 					f++
 				}
