@@ -838,6 +838,9 @@ func (lx *lexicon) codes1(s, orig, sec string) []codeHit {
 		if c.needs != "" && (lx.cues[c.needs] == nil || !lx.cues[c.needs].MatchString(s)) {
 			continue
 		}
+		if c.unless != "" && lx.cues[c.unless] != nil && lx.cues[c.unless].MatchString(s) {
+			continue
+		}
 		if loc := c.re.FindStringIndex(s); loc != nil {
 			frag := strings.TrimFunc(orig[loc[0]:loc[1]], notLetter)
 			if seen[c.kind+frag] {

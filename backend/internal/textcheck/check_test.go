@@ -354,3 +354,17 @@ func TestFindingsQuoteTheText(t *testing.T) {
 		t.Errorf("sentence %q", r.Findings()[0].Sentence)
 	}
 }
+
+// TestPopularWithSuperiors: "beliebt" is the code only without the
+// superiors.
+func TestPopularWithSuperiors(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "m", "final", Paragraph{Section: SecConduct, Text: "Bei Vorgesetzten, Kollegen und Kunden war er gleichermaßen sehr beliebt."})
+	if hasFinding(r, KindCode, "sociability") {
+		t.Errorf("%+v", r.Findings())
+	}
+	r = check(t, "en", "f", "final", Paragraph{Section: SecConduct, Text: "She was very popular with superiors and colleagues alike."})
+	if hasFinding(r, KindCode, "sociability") {
+		t.Errorf("%+v", r.Findings())
+	}
+}

@@ -36,8 +36,12 @@ type codeSpec struct {
 	// Needs names a cue that the sentence must match too ("Kündigung" is a
 	// dismissal hint only in a sentence about the end of the employment).
 	Needs string `json:"needs,omitempty"`
-	De    string `json:"de"`
-	En    string `json:"en"`
+	// Unless names a cue that rules the code out ("bei den Kollegen sehr
+	// beliebt" is the code; "bei Vorgesetzten und Kollegen sehr beliebt"
+	// is praise).
+	Unless string `json:"unless,omitempty"`
+	De     string `json:"de"`
+	En     string `json:"en"`
 }
 
 // degreeSpec is one degree word of the satisfaction statement ("Mit seinen
@@ -104,6 +108,7 @@ type code struct {
 	de, en   string
 	grade    int
 	needs    string
+	unless   string
 }
 
 type degree struct {
@@ -293,7 +298,7 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G, needs: c.Needs}
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G, needs: c.Needs, unless: c.Unless}
 		if len(c.Sections) > 0 {
 			cd.sections = set(c.Sections)
 		}
