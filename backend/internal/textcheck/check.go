@@ -716,12 +716,16 @@ func (lx *lexicon) grade1(s string) SentenceReport {
 	sr.stets = stets
 	best, worst := 0, 0
 	bestLifted, worstLifted := false, false
-	// "Mit seinen Leistungen waren wir stets außerordentlich zufrieden": the
-	// satisfaction statement in its second common form. Its degree word
-	// decides, not the single words around it.
-	if lx.satisfied != nil && lx.satisfied.MatchString(s) {
-		g, sg, m := 4, 3, "zufrieden"
-		for _, d := range lx.degrees {
+	// "Mit seinen Leistungen waren wir stets außerordentlich zufrieden",
+	// "Seine Leistungen fanden stets unsere volle Anerkennung": the overall
+	// statement in its other common forms. Its degree word decides, not the
+	// single words around it.
+	for _, st := range lx.statements {
+		if !st.re.MatchString(s) {
+			continue
+		}
+		g, sg, m := st.grade, st.stets, ""
+		for _, d := range st.degrees {
 			if loc := d.re.FindStringIndex(s); loc != nil {
 				g, sg, m = d.grade, d.stets, strings.TrimFunc(s[loc[0]:loc[1]], notLetter)
 				break
@@ -732,7 +736,9 @@ func (lx *lexicon) grade1(s string) SentenceReport {
 			g = sg
 		}
 		sr.Overall = true
-		sr.Markers = append(sr.Markers, m)
+		if m != "" {
+			sr.Markers = append(sr.Markers, m)
+		}
 		for _, w := range lx.restrictIn(ts, stets) {
 			worst = max(worst, w)
 		}

@@ -368,3 +368,21 @@ func TestPopularWithSuperiors(t *testing.T) {
 		t.Errorf("%+v", r.Findings())
 	}
 }
+
+// TestRecognitionStatement: "Seine Leistungen fanden … unsere volle
+// Anerkennung" is an overall statement too.
+func TestRecognitionStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Seine Leistungen fanden stets und in jeder Hinsicht unsere volle Anerkennung.": 1,
+		"Ihre Leistungen fanden stets unsere volle Anerkennung.":                        2,
+		"Seine Leistungen fanden unsere volle Anerkennung.":                             3,
+		"Seine Leistungen fanden unsere Anerkennung.":                                   4,
+		"Als Führungskraft genoss er große Anerkennung.":                                0,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}

@@ -61,13 +61,17 @@ type lexiconFile struct {
 		Pattern string         `json:"pattern"`
 		Grades  map[string]int `json:"grades"`
 	} `json:"exam"`
-	Codes     []codeSpec `json:"codes"`
-	Satisfied struct {
-		// P matches a sentence that states the overall satisfaction with
-		// the person's performance in the "wir waren … zufrieden" form.
+	Codes []codeSpec `json:"codes"`
+	// Statements are the other forms of the overall statement ("Mit
+	// seinen Leistungen waren wir … zufrieden", "Seine Leistungen fanden …
+	// unsere volle Anerkennung"): P matches the sentence, the first degree
+	// word found decides its grade, G/Stets is the grade without one.
+	Statements []struct {
 		P       string       `json:"p"`
+		G       int          `json:"g"`
+		Stets   int          `json:"stets"`
 		Degrees []degreeSpec `json:"degrees"`
-	} `json:"satisfied"`
+	} `json:"statements"`
 	Tense struct {
 		Past        []string `json:"past"`
 		Present     []string `json:"present"`
@@ -111,6 +115,12 @@ type code struct {
 	unless   string
 }
 
+type statement struct {
+	re           *lowerRe
+	grade, stets int
+	degrees      []degree
+}
+
 type degree struct {
 	re           *lowerRe
 	grade, stets int
@@ -124,8 +134,7 @@ type lexicon struct {
 	examRe       *regexp.Regexp
 	examGrades   map[string]int
 	codes        []code
-	satisfied    *lowerRe
-	degrees      []degree
+	statements   []statement
 	past         map[string]bool
 	present      map[string]bool
 	aux          map[string]bool
@@ -304,17 +313,20 @@ func loadLexicon(lang string) (*lexicon, error) {
 		}
 		lx.codes = append(lx.codes, cd)
 	}
-	if f.Satisfied.P != "" {
-		if lx.satisfied, err = wordRe(f.Satisfied.P); err != nil {
-			return nil, fmt.Errorf("textcheck: satisfied: %w", err)
+	for _, st := range f.Statements {
+		re, err := wordRe(st.P)
+		if err != nil {
+			return nil, fmt.Errorf("textcheck: statement %q: %w", st.P, err)
 		}
-		for _, d := range f.Satisfied.Degrees {
+		x := statement{re: re, grade: st.G, stets: st.Stets}
+		for _, d := range st.Degrees {
 			re, err := wordRe(d.P)
 			if err != nil {
 				return nil, fmt.Errorf("textcheck: degree %q: %w", d.P, err)
 			}
-			lx.degrees = append(lx.degrees, degree{re, d.G, d.Stets})
+			x.degrees = append(x.degrees, degree{re, d.G, d.Stets})
 		}
+		lx.statements = append(lx.statements, x)
 	}
 	lx.gender = map[string]map[string]bool{"m": set(f.Gender.M), "f": set(f.Gender.F), "n": set(f.Gender.N)}
 	if f.Gender.FeminineTitle != "" {
