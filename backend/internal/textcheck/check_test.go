@@ -386,3 +386,23 @@ func TestRecognitionStatement(t *testing.T) {
 		}
 	}
 }
+
+// TestExpectationsStatement: "Er hat unsere Erwartungen in jeder Hinsicht
+// und in allerbester Weise erfüllt" is an overall statement; results that
+// exceeded expectations are not.
+func TestExpectationsStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Er hat unsere Erwartungen in jeder Hinsicht und in allerbester Weise erfüllt.":           1,
+		"Er hat unsere Erwartungen in jeder Hinsicht und in bester Weise erfüllt.":                2,
+		"Er hat unsere Erwartungen in jeder Hinsicht erfüllt.":                                    3,
+		"Er hat unsere Erwartungen erfüllt.":                                                      4,
+		"Er hat unsere Erwartungen größtenteils erfüllt.":                                         5,
+		"Er erzielte stets hervorragende Ergebnisse, die unsere Erwartungen deutlich übertrafen.": 0,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}
