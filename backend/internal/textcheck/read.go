@@ -379,10 +379,13 @@ func (lx *lexicon) guessKind(masked []string) string {
 	case containsAny(all, apprWords):
 		return "apprenticeship"
 	}
+	// a qualified reference has an overall or a conduct statement; a few
+	// graded words alone ("arbeitete stets sehr zuverlässig") are a rating
+	// slipped into a simple one
 	graded, past, present := false, 0, 0
 	for _, t := range masked {
 		for _, s := range lx.sentences(t) {
-			if lx.grade(s).Grade > 0 {
+			if g := lx.grade(s); g.Grade > 0 && (g.Overall || lx.cues["conductCore"].MatchString(s)) {
 				graded = true
 			}
 			if lx.aboutCompany(s) {
