@@ -439,29 +439,72 @@ func paragraphGrade(ss []SentenceReport) int {
 }
 
 // FromText splits a plain-text reference into paragraphs at blank lines;
-// lines starting with a bullet become items of the paragraph before. The
-// sections are left empty for Check to guess.
+// lines starting with a bullet become items of the paragraph before. A text
+// without any blank line (pasted from a word processor or an e-mail, one
+// line per paragraph) is split at line ends instead, joining lines that
+// look hard-wrapped (a long line not ending a sentence). The sections are
+// left empty for Check to guess.
 func FromText(text string) []Paragraph {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(text, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	blank, seen := false, false
+	for _, ln := range lines {
+		if ln != "" {
+			seen = true
+		} else if seen {
+			blank = true
+		}
+	}
 	var out []Paragraph
-	for _, block := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		block = strings.TrimSpace(block)
-		if block == "" {
+	var p *Paragraph
+	var cur []string
+	flush := func() {
+		if p != nil {
+			p.Text = strings.Join(cur, " ")
+			out = append(out, *p)
+		}
+		p, cur = nil, nil
+	}
+	for _, ln := range lines {
+		if ln == "" {
+			if blank {
+				flush()
+			}
 			continue
 		}
-		var p Paragraph
-		var lines []string
-		for _, ln := range strings.Split(block, "\n") {
-			ln = strings.TrimSpace(ln)
-			if t, ok := cutBullet(ln); ok {
-				p.Items = append(p.Items, t)
-				continue
+		if t, ok := cutBullet(ln); ok {
+			if p == nil {
+				p = &Paragraph{}
 			}
-			lines = append(lines, ln)
+			p.Items = append(p.Items, t)
+			continue
 		}
-		p.Text = strings.Join(lines, " ")
-		out = append(out, p)
+		if p != nil && !blank && (len(p.Items) > 0 || !hardWrapped(cur[len(cur)-1])) {
+			flush()
+		}
+		if p != nil && len(p.Items) > 0 {
+			flush() // text after a list starts a new paragraph
+		}
+		if p == nil {
+			p = &Paragraph{}
+		}
+		cur = append(cur, ln)
 	}
+	flush()
 	return out
+}
+
+// hardWrapped reports whether a line looks cut by a line wrap rather than
+// ending a paragraph: long, and not ending a sentence or a lead-in.
+func hardWrapped(ln string) bool {
+	if utf8.RuneCountInString(ln) < 50 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(ln)
+	return !strings.ContainsRune(".!?:“”\"", r)
 }
 
 func cutBullet(ln string) (string, bool) {

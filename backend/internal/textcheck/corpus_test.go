@@ -112,6 +112,46 @@ func TestCorpus(t *testing.T) {
 	if len(cases) < 40 {
 		t.Fatalf("corpus has %d references, want ≥ 40", len(cases))
 	}
+	measureCorpus(t, "as written", cases, func(s string) string { return s })
+	// The same texts pasted from a word processor or an e-mail: one line
+	// per paragraph, no blank lines.
+	measureCorpus(t, "one line per paragraph", loadCorpus(t), func(s string) string {
+		var out []string
+		for _, ln := range strings.Split(s, "\n") {
+			if strings.TrimSpace(ln) != "" {
+				out = append(out, ln)
+			}
+		}
+		return strings.Join(out, "\n")
+	})
+	// ... and as text extracted from a PDF: wrapped at 72 columns, no blank
+	// lines between the paragraphs.
+	measureCorpus(t, "wrapped, no blank lines", loadCorpus(t), func(s string) string {
+		var out []string
+		for _, ln := range strings.Split(s, "\n") {
+			line := ""
+			for _, w := range strings.Fields(ln) {
+				if line != "" && len([]rune(line))+1+len([]rune(w)) > 72 {
+					out = append(out, line)
+					line = ""
+				}
+				if line != "" {
+					line += " "
+				}
+				line += w
+			}
+			if line != "" {
+				out = append(out, line)
+			}
+		}
+		return strings.Join(out, "\n")
+	})
+}
+
+func measureCorpus(t *testing.T, mode string, cases []*corpusCase, transform func(string) string) {
+	for _, c := range cases {
+		c.text = transform(c.text)
+	}
 	var nOverall, okOverall, nConduct, okConduct, nCodes, okCodes, nSlips, okSlips, nHonest, fpHonest, langs, guessedKind, guessedGender int
 	for _, c := range cases {
 		rd, err := CheckText(c.text, Options{Language: c.lang, Kind: c.kind, Gender: c.gender})
@@ -123,13 +163,13 @@ func TestCorpus(t *testing.T) {
 		if rd.Overall == c.overall {
 			okOverall++
 		} else {
-			t.Logf("%s: overall read %d (%s), labelled %d", c.file, rd.Overall, rd.OverallFrom, c.overall)
+			t.Logf("%s: %s: overall read %d (%s), labelled %d", mode, c.file, rd.Overall, rd.OverallFrom, c.overall)
 		}
 		nConduct++
 		if rd.Conduct == c.conduct {
 			okConduct++
 		} else {
-			t.Logf("%s: conduct read %d, labelled %d", c.file, rd.Conduct, c.conduct)
+			t.Logf("%s: %s: conduct read %d, labelled %d", mode, c.file, rd.Conduct, c.conduct)
 		}
 		found := map[string]bool{}
 		for _, f := range rd.Codes {
@@ -166,10 +206,10 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 		if len(c.missedCodes)+len(c.missedSlips) > 0 {
-			t.Logf("%s: missed codes %v slips %v", c.file, c.missedCodes, c.missedSlips)
+			t.Logf("%s: %s: missed codes %v slips %v", mode, c.file, c.missedCodes, c.missedSlips)
 		}
 		for _, f := range c.extra {
-			t.Logf("%s: unexpected %s %s %q in %q", c.file, f.Kind, f.Code, f.Fragment, f.Sentence)
+			t.Logf("%s: %s: unexpected %s %s %q in %q", mode, c.file, f.Kind, f.Code, f.Fragment, f.Sentence)
 		}
 		// what `zeugo check` without flags would read
 		g, err := CheckText(c.text, Options{})
@@ -192,8 +232,8 @@ func TestCorpus(t *testing.T) {
 		}
 		return 100 * float64(a) / float64(b)
 	}
-	summary := fmt.Sprintf("corpus of %d references: overall grade %.1f %% (%d/%d), conduct %.1f %% (%d/%d), codes found %.1f %% (%d/%d), slips found %.1f %% (%d/%d), honest texts with a false finding %.1f %% (%d/%d); without flags: language %d, kind %d, salutation %d of %d read right",
-		len(cases), pct(okOverall, nOverall), okOverall, nOverall, pct(okConduct, nConduct), okConduct, nConduct,
+	summary := fmt.Sprintf("%s: corpus of %d references: overall grade %.1f %% (%d/%d), conduct %.1f %% (%d/%d), codes found %.1f %% (%d/%d), slips found %.1f %% (%d/%d), honest texts with a false finding %.1f %% (%d/%d); without flags: language %d, kind %d, salutation %d of %d read right",
+		mode, len(cases), pct(okOverall, nOverall), okOverall, nOverall, pct(okConduct, nConduct), okConduct, nConduct,
 		pct(okCodes, nCodes), okCodes, nCodes, pct(okSlips, nSlips), okSlips, nSlips, pct(fpHonest, nHonest), fpHonest, nHonest,
 		langs, guessedKind, guessedGender, len(cases))
 	t.Log(summary)
