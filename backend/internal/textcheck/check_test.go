@@ -406,3 +406,33 @@ func TestExpectationsStatement(t *testing.T) {
 		}
 	}
 }
+
+// TestCodesNeedTheirContext: code words in an honest sense are not codes
+// (health outside a wish, punctuality of deliveries, a task noun
+// "ordnungsgemäße", getting to know departments).
+func TestCodesNeedTheirContext(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Er verantwortete Arbeitssicherheit und Gesundheit am Standort Köln.",
+		"Er lieferte alle Projekte pünktlich und im Budget.",
+		"Er verantwortete die ordnungsgemäße Buchführung der Tochtergesellschaften.",
+		"Während der Ausbildung hat er alle Abteilungen kennengelernt.",
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if !r.Clean() {
+			t.Errorf("%q: %+v", text, r.Findings())
+		}
+	}
+	for text, code := range map[string]string{
+		"Wir wünschen ihm für die Zukunft vor allem Gesundheit.":   "health",
+		"Er war stets pünktlich.":                                  "minimum",
+		"Er erledigte die Aufgaben ordnungsgemäß.":                 "minimum",
+		"Wir haben ihn als engagierten Mitarbeiter kennengelernt.": "superficial",
+		"Er verfügte über ein gesundes Selbstvertrauen.":           "health",
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecOther, Text: text})
+		if !hasFinding(r, KindCode, code) {
+			t.Errorf("%q: no %s: %+v", text, code, r.Findings())
+		}
+	}
+}
