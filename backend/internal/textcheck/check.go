@@ -419,14 +419,16 @@ func (lx *lexicon) missing(rep *Report) []Finding {
 	return out
 }
 
-// paragraphGrade is the overall formula's grade if present, else the mean
+// paragraphGrade is the last overall formula's grade if present, else the mean
 // of the graded sentences rounded half toward the better grade.
 func paragraphGrade(ss []SentenceReport) int {
+	for i := len(ss) - 1; i >= 0; i-- {
+		if ss[i].Overall && ss[i].Grade > 0 {
+			return ss[i].Grade // the last overall statement, as for the report
+		}
+	}
 	sum, n := 0, 0
 	for _, s := range ss {
-		if s.Overall && s.Grade > 0 {
-			return s.Grade
-		}
 		if s.Grade > 0 {
 			sum += s.Grade
 			n++
