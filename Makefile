@@ -149,6 +149,7 @@ bench: setup ## benchmarks, reported as ratios against same-run baselines (bench
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/apikey -run '^$$' -bench APIKeyVsSession -benchtime 1x -count 3
 	cd backend && go test ./internal/generator -run '^$$' -bench Generate -count 3
+	cd backend && go test ./internal/textcheck -run '^$$' -bench Check -count 3
 	cd backend && go test ./internal/pdf -run '^$$' -bench RenderPDF -count 3
 	cd backend && go test ./internal/pdf -run '^$$' -bench PDFZipSpeedup -benchtime 1x -timeout 30m
 	cd backend && GOGC=400 go test ./internal/pdf -run '^$$' -bench PDFZipSpeedup -benchtime 1x -timeout 30m

@@ -8,6 +8,7 @@
 //	zeugo audit verify --tenant T    verify a tenant's audit chain (exit 3 and the first break if not intact)
 //	zeugo demo                       ensure the demo tenant of `make run` and print its login
 //	zeugo render --facts F.json      certificate text or PDF without a server or database
+//	zeugo check FILE.txt             read any reference text: grades, codes, slips (no facts needed)
 //
 // Configuration comes from ZEUGO_* environment variables (README.md). A bad
 // configuration ends the program with exit code 2 and one line naming the
@@ -48,6 +49,7 @@ commands:
   outbox retry    send a failed message again (--id MESSAGE_ID)
   demo            ensure the demo tenant "Muster GmbH" and print its login
   render          print a certificate text (or write its PDF) from a facts file, offline
+  check           read any reference text (FILE.txt): grades, coded phrases, slips, overall reading
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv config.Getenv) int {
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv co
 	case "render":
 		// Needs no configuration, database or server.
 		return rendercmd.Run(ctx, rest, stdout, stderr)
+	case "check":
+		return rendercmd.RunCheck(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

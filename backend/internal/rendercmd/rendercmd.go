@@ -195,7 +195,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	var out bytes.Buffer
+	if _, err := io.WriteString(stdout, Text(doc)); err != nil {
+		fmt.Fprintf(stderr, "zeugo render: %v\n", err)
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+// Text is the reference as `zeugo render` prints it: the plain text, the
+// date line and the signature block. `zeugo check` must read it without a
+// finding (textcheck's property test).
+func Text(doc generator.Document) string {
+	var out strings.Builder
 	out.WriteString(doc.PlainText())
 	out.WriteString("\n" + doc.DateLine("") + "\n")
 	for _, s := range doc.Signatories {
@@ -207,11 +218,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(doc.Signatories) > 0 {
 		out.WriteString("\n")
 	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "zeugo render: %v\n", err)
-		return ExitInvalid
-	}
-	return ExitOK
+	return out.String()
 }
 
 func readFile(path string) ([]byte, error) {

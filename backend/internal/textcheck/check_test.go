@@ -89,9 +89,22 @@ func TestGrades(t *testing.T) {
 
 func TestIntensifierAtLowGrade(t *testing.T) {
 	t.Parallel()
-	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Er erledigte die Aufgaben stets zu unserer Zufriedenheit."})
-	if r.Paragraphs[0].Grade != 3 || !hasFinding(r, KindCode, "intensity") {
-		t.Fatalf("want grade 3 with intensity finding, got %d %+v", r.Paragraphs[0].Grade, r.Findings())
+	// "stets zu unserer Zufriedenheit" is the established grade 3, and
+	// "stets" lifts "gut" to grade 2: neither is "too strong".
+	for text, want := range map[string]int{
+		"Er erledigte die Aufgaben stets zu unserer Zufriedenheit.":                 3,
+		"Seine Arbeitsergebnisse waren stets von guter Qualität.":                   2,
+		"Er verfügte über ein fundiertes Fachwissen, das er stets aktuell hielt.":   2,
+		"Sein Verhalten gegenüber Vorgesetzten und Kollegen war stets einwandfrei.": 2,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Paragraphs[0].Grade != want || hasFinding(r, KindCode, "intensity") {
+			t.Errorf("%q: want grade %d without finding, got %d %+v", text, want, r.Paragraphs[0].Grade, r.Findings())
+		}
+	}
+	r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: "Er erledigte die Aufgaben stets im Großen und Ganzen zu unserer Zufriedenheit."})
+	if r.Paragraphs[0].Grade != 5 || !hasFinding(r, KindCode, "intensity") {
+		t.Fatalf("want grade 5 with intensity finding, got %d %+v", r.Paragraphs[0].Grade, r.Findings())
 	}
 }
 
@@ -219,5 +232,207 @@ func TestWholeDocumentMissing(t *testing.T) {
 	r, _ = Check(FromText(text), Options{Language: "de", Gender: "f", Kind: "interim", Names: []string{"Anna Weiß"}})
 	if len(r.Document) != 0 {
 		t.Errorf("document findings without Whole: %+v", r.Document)
+	}
+}
+
+// TestIssue19Recall: coded phrases of texts written by others (issue 19,
+// checker item 2) are found, and the grade they convey is read.
+func TestIssue19Recall(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang, sec, text, code string
+		grade                 int
+	}{
+		{"de", SecPerformance, "Er war stets bestrebt, die ihm übertragenen Aufgaben zu unserer vollen Zufriedenheit zu erledigen.", "effort", 5},
+		{"de", SecPerformance, "Sie war immer bestrebt, alle Arbeiten termingerecht zu erledigen.", "effort", 5},
+		{"de", SecPerformance, "Er zeigte Verständnis für seine Arbeit.", "effort", 5},
+		{"de", SecPerformance, "Für seine Aufgaben zeigte er stets großes Verständnis.", "effort", 0},
+		{"de", SecConduct, "Im Kollegenkreis galt er als toleranter Mitarbeiter.", "conflict", 0},
+		{"de", SecConduct, "Bei den Kollegen war er sehr beliebt.", "sociability", 4},
+		{"de", SecConduct, "Sein Verhalten gegenüber Vorgesetzten und Kollegen war insgesamt einwandfrei.", "restriction", 4},
+		{"de", SecConduct, "Sein Verhalten gegenüber Vorgesetzten und Kollegen gab keinen Anlass zu Beanstandungen.", "negation", 4},
+		{"de", SecOther, "Er verstand es, Aufgaben erfolgreich zu delegieren.", "delegation", 0},
+		{"en", SecPerformance, "He always tried to complete his tasks to our full satisfaction.", "effort", 5},
+		{"en", SecConduct, "She was very popular with her colleagues.", "sociability", 4},
+		{"en", SecConduct, "His conduct towards superiors and colleagues gave no cause for complaint.", "negation", 4},
+	}
+	for _, c := range cases {
+		r := check(t, c.lang, "m", "final", Paragraph{Section: c.sec, Text: c.text})
+		if !hasFinding(r, KindCode, c.code) {
+			t.Errorf("%q: no %s finding: %+v", c.text, c.code, r.Findings())
+		}
+		if g := r.Paragraphs[0].Grade; c.grade != 0 && g != c.grade {
+			t.Errorf("%q: grade %d, want %d", c.text, g, c.grade)
+		}
+	}
+}
+
+// TestSatisfactionStatement: "Mit seinen Leistungen waren wir (stets) (voll
+// und ganz / außerordentlich) zufrieden" is the overall statement, in every
+// grade.
+func TestSatisfactionStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Mit seinen Leistungen waren wir stets außerordentlich zufrieden.":    1,
+		"Wir waren mit ihren Leistungen jederzeit außerordentlich zufrieden.": 1,
+		"Mit seinen Leistungen waren wir außerordentlich zufrieden.":          2,
+		"Mit seinen Leistungen waren wir stets voll und ganz zufrieden.":      2,
+		"Mit seinen Leistungen waren wir voll und ganz zufrieden.":            3,
+		"Mit seinen Leistungen waren wir stets zufrieden.":                    3,
+		"Mit seinen Leistungen waren wir zufrieden.":                          4,
+		"Mit seinen Leistungen waren wir im Großen und Ganzen zufrieden.":     5,
+		"Mit seinen Leistungen waren wir insgesamt zufrieden.":                5,
+		"We were always extremely satisfied with his performance.":            1,
+		"We were always fully satisfied with her work.":                       2,
+		"We were satisfied with his performance.":                             4,
+		"Die Kunden waren mit seiner Beratung stets sehr zufrieden.":          0,
+	} {
+		lang := "de"
+		if strings.HasPrefix(text, "We ") {
+			lang = "en"
+		}
+		r := check(t, lang, "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}
+
+// TestHonestNotFlagged: honest wording that an earlier version reported
+// (issue 19, checker item 3).
+func TestHonestNotFlagged(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ gender, kind, sec, text string }{
+		{"m", "final", SecPerformance, "Seine Arbeitsergebnisse waren stets von guter Qualität."},
+		{"f", "final", SecPerformance, "Sie verfügte über ein fundiertes Fachwissen, das sie stets aktuell hielt."},
+		{"n", "final", SecPerformance, "Kim Nguyễn betreute die Auszubildenden und förderte sie gezielt; ihre Fragen wurden stets geduldig beantwortet."},
+		{"n", "final", SecPerformance, "Die erworbenen Kenntnisse setzte Kim Nguyễn sicher ein, da sie stets aktuell waren."},
+		{"m", "final", SecPerformance, "Er leitete die Auszubildenden an und förderte sie gezielt."},
+		{"f", "final", SecPerformance, "Besonders hervorzuheben ist ihr Einsatz bei der Einführung des neuen ERP-Systems."},
+		{"m", "final", SecCompany, "Unser Haus hat seinen Sitz in Köln und beschäftigt rund 480 Menschen."},
+		{"f", "final", SecOther, "Die Brückner GmbH ist ein Hersteller von Präzisionswerkzeugen und hat ihren Sitz in Ulm."},
+		{"m", "final", SecTasks, "Er bearbeitete Kündigungen und Vertragsänderungen."},
+		{"m", "interim", SecPerformance, "Er nimmt Waren an und lagert sie ein."},
+	}
+	for _, c := range cases {
+		r, err := Check([]Paragraph{{Section: c.sec, Text: c.text}}, Options{Language: "de", Gender: c.gender, Kind: c.kind, Names: []string{"Kim Nguyễn", "Anna Weiß"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Clean() {
+			t.Errorf("%q (%s, %s): %+v", c.text, c.gender, c.kind, r.Findings())
+		}
+	}
+	// and the slips they resemble are still found
+	for _, c := range []struct{ gender, kind, text string }{
+		{"n", "final", "Sie arbeitete stets sehr sorgfältig."},
+		{"n", "final", "Neue Sachverhalte erfasste sie sehr schnell."},
+		{"m", "final", "Wir danken ihr für die Zusammenarbeit."},
+		{"f", "final", "Besonders hervorzuheben ist, dass sie stets sorgfältig arbeitet."},
+	} {
+		r := check(t, "de", c.gender, c.kind, Paragraph{Section: SecPerformance, Text: c.text})
+		if r.Clean() {
+			t.Errorf("%q (%s): slip not found", c.text, c.gender)
+		}
+	}
+}
+
+// TestFindingsQuoteTheText: findings quote the sentence as written, names
+// included, never the masked form.
+func TestFindingsQuoteTheText(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "f", "final", Paragraph{Section: SecPerformance, Text: "Frau Anna Weiß bemühte sich, die Aufgaben zu erledigen. Er war pünktlich."})
+	if len(r.Findings()) < 2 {
+		t.Fatalf("%+v", r.Findings())
+	}
+	for _, f := range r.Findings() {
+		if strings.Contains(f.Sentence, "X") || strings.Contains(f.Fragment, "X") {
+			t.Errorf("masked text quoted: %+v", f)
+		}
+	}
+	if r.Findings()[0].Sentence != "Frau Anna Weiß bemühte sich, die Aufgaben zu erledigen." {
+		t.Errorf("sentence %q", r.Findings()[0].Sentence)
+	}
+}
+
+// TestPopularWithSuperiors: "beliebt" is the code only without the
+// superiors.
+func TestPopularWithSuperiors(t *testing.T) {
+	t.Parallel()
+	r := check(t, "de", "m", "final", Paragraph{Section: SecConduct, Text: "Bei Vorgesetzten, Kollegen und Kunden war er gleichermaßen sehr beliebt."})
+	if hasFinding(r, KindCode, "sociability") {
+		t.Errorf("%+v", r.Findings())
+	}
+	r = check(t, "en", "f", "final", Paragraph{Section: SecConduct, Text: "She was very popular with superiors and colleagues alike."})
+	if hasFinding(r, KindCode, "sociability") {
+		t.Errorf("%+v", r.Findings())
+	}
+}
+
+// TestRecognitionStatement: "Seine Leistungen fanden … unsere volle
+// Anerkennung" is an overall statement too.
+func TestRecognitionStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Seine Leistungen fanden stets und in jeder Hinsicht unsere volle Anerkennung.": 1,
+		"Ihre Leistungen fanden stets unsere volle Anerkennung.":                        2,
+		"Seine Leistungen fanden unsere volle Anerkennung.":                             3,
+		"Seine Leistungen fanden unsere Anerkennung.":                                   4,
+		"Als Führungskraft genoss er große Anerkennung.":                                0,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}
+
+// TestExpectationsStatement: "Er hat unsere Erwartungen in jeder Hinsicht
+// und in allerbester Weise erfüllt" is an overall statement; results that
+// exceeded expectations are not.
+func TestExpectationsStatement(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int{
+		"Er hat unsere Erwartungen in jeder Hinsicht und in allerbester Weise erfüllt.":           1,
+		"Er hat unsere Erwartungen in jeder Hinsicht und in bester Weise erfüllt.":                2,
+		"Er hat unsere Erwartungen in jeder Hinsicht erfüllt.":                                    3,
+		"Er hat unsere Erwartungen erfüllt.":                                                      4,
+		"Er hat unsere Erwartungen größtenteils erfüllt.":                                         5,
+		"Er erzielte stets hervorragende Ergebnisse, die unsere Erwartungen deutlich übertrafen.": 0,
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if r.Overall != want {
+			t.Errorf("%q: overall %d, want %d (%+v)", text, r.Overall, want, r.Paragraphs[0].Sentences)
+		}
+	}
+}
+
+// TestCodesNeedTheirContext: code words in an honest sense are not codes
+// (health outside a wish, punctuality of deliveries, a task noun
+// "ordnungsgemäße", getting to know departments).
+func TestCodesNeedTheirContext(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Er verantwortete Arbeitssicherheit und Gesundheit am Standort Köln.",
+		"Er lieferte alle Projekte pünktlich und im Budget.",
+		"Er verantwortete die ordnungsgemäße Buchführung der Tochtergesellschaften.",
+		"Während der Ausbildung hat er alle Abteilungen kennengelernt.",
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecPerformance, Text: text})
+		if !r.Clean() {
+			t.Errorf("%q: %+v", text, r.Findings())
+		}
+	}
+	for text, code := range map[string]string{
+		"Wir wünschen ihm für die Zukunft vor allem Gesundheit.":   "health",
+		"Er war stets pünktlich.":                                  "minimum",
+		"Er erledigte die Aufgaben ordnungsgemäß.":                 "minimum",
+		"Wir haben ihn als engagierten Mitarbeiter kennengelernt.": "superficial",
+		"Er verfügte über ein gesundes Selbstvertrauen.":           "health",
+	} {
+		r := check(t, "de", "m", "final", Paragraph{Section: SecOther, Text: text})
+		if !hasFinding(r, KindCode, code) {
+			t.Errorf("%q: no %s: %+v", text, code, r.Findings())
+		}
 	}
 }

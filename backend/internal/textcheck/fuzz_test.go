@@ -34,3 +34,28 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckText feeds arbitrary text to CheckText with nothing given: it
+// must never panic; grades are 0–5 and the confidence is within 0–1.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{
+		"Arbeitszeugnis\n\nHerr Jan Gut war vom 1. März 2018 bis zum 31. Mai 2024 tätig.\n\nMit seinen Leistungen waren wir stets außerordentlich zufrieden.\n\nSein Verhalten gegenüber Vorgesetzten und Kollegen war stets vorbildlich.",
+		"Mr\nMs. \n\nFrau\nHerr Dr.",
+		"Employment Reference\nHe always tried hard.\n• x\nWe were satisfied.",
+		"Zwischenzeugnis\nSie ist seit dem 1. 2. 2020 bei uns.\n\n\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		rd, err := CheckText(text, Options{})
+		if err != nil {
+			return // empty text
+		}
+		if rd.Overall < 0 || rd.Overall > 5 || rd.Conduct < 0 || rd.Conduct > 5 || rd.Confidence < 0 || rd.Confidence > 1 {
+			t.Fatalf("reading %+v", rd)
+		}
+	})
+}

@@ -29,8 +29,27 @@ type codeSpec struct {
 	// dismissal hint in the exit sentence, but a task in customer service).
 	Sections []string `json:"sections,omitempty"`
 	P        string   `json:"p"`
-	De       string   `json:"de"`
-	En       string   `json:"en"`
+	// G is the grade a coded phrase conveys whatever else the sentence
+	// says ("war stets bestrebt, … zu unserer vollsten Zufriedenheit zu
+	// erledigen" is grade 5); 0 leaves the sentence's grade alone.
+	G int `json:"g,omitempty"`
+	// Needs names a cue that the sentence must match too ("Kündigung" is a
+	// dismissal hint only in a sentence about the end of the employment).
+	Needs string `json:"needs,omitempty"`
+	// Unless names a cue that rules the code out ("bei den Kollegen sehr
+	// beliebt" is the code; "bei Vorgesetzten und Kollegen sehr beliebt"
+	// is praise).
+	Unless string `json:"unless,omitempty"`
+	De     string `json:"de"`
+	En     string `json:"en"`
+}
+
+// degreeSpec is one degree word of the satisfaction statement ("Mit seinen
+// Leistungen waren wir stets außerordentlich zufrieden").
+type degreeSpec struct {
+	P     string `json:"p"`
+	G     int    `json:"g"`
+	Stets int    `json:"stets"`
 }
 
 type lexiconFile struct {
@@ -43,6 +62,16 @@ type lexiconFile struct {
 		Grades  map[string]int `json:"grades"`
 	} `json:"exam"`
 	Codes []codeSpec `json:"codes"`
+	// Statements are the other forms of the overall statement ("Mit
+	// seinen Leistungen waren wir … zufrieden", "Seine Leistungen fanden …
+	// unsere volle Anerkennung"): P matches the sentence, the first degree
+	// word found decides its grade, G/Stets is the grade without one.
+	Statements []struct {
+		P       string       `json:"p"`
+		G       int          `json:"g"`
+		Stets   int          `json:"stets"`
+		Degrees []degreeSpec `json:"degrees"`
+	} `json:"statements"`
 	Tense struct {
 		Past        []string `json:"past"`
 		Present     []string `json:"present"`
@@ -62,7 +91,10 @@ type lexiconFile struct {
 }
 
 type marker struct {
-	tokens   []*regexp.Regexp
+	tokens []*regexp.Regexp
+	// prefix is a literal every word matching the first token starts with,
+	// so that most words are ruled out without running a regexp.
+	prefix   string
 	text     string
 	grade    int
 	stets    int
@@ -76,8 +108,22 @@ type code struct {
 	stems    []string
 	kind     string
 	sections map[string]bool
-	re       *regexp.Regexp
+	re       *lowerRe
 	de, en   string
+	grade    int
+	needs    string
+	unless   string
+}
+
+type statement struct {
+	re           *lowerRe
+	grade, stets int
+	degrees      []degree
+}
+
+type degree struct {
+	re           *lowerRe
+	grade, stets int
 }
 
 // lexicon is the compiled reading knowledge for one language.
@@ -88,22 +134,95 @@ type lexicon struct {
 	examRe       *regexp.Regexp
 	examGrades   map[string]int
 	codes        []code
+	statements   []statement
 	past         map[string]bool
 	present      map[string]bool
 	aux          map[string]bool
-	gender       map[string]map[string]bool // expected gender → words that contradict it
-	titleAfter   string
-	femTitle     *regexp.Regexp
-	mascTitle    *regexp.Regexp
-	parties      [4]*regexp.Regexp // superiors, colleagues, staff, customers
-	cues         map[string]*regexp.Regexp
-	abbrev       map[string]bool
+	// derived are present forms read off weak past forms ("arbeitete" →
+	// "arbeitet"); they are also past participles ("hat … erledigt"), so
+	// they count only in a sentence without an auxiliary.
+	derived    map[string]bool
+	gender     map[string]map[string]bool // expected gender → words that contradict it
+	titleAfter string
+	femTitle   *regexp.Regexp
+	mascTitle  *regexp.Regexp
+	parties    [4]*lowerRe // superiors, colleagues, staff, customers
+	cues       map[string]*lowerRe
+	abbrev     map[string]bool
+	memo       memo
 }
 
 // wordRe wraps a pattern so that it matches whole words in any script: Go's
-// \b only knows ASCII, which would break on umlauts and ß.
-func wordRe(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`(?i)(?:^|[^\p{L}\p{N}])(?:` + p + `)(?:$|[^\p{L}\p{N}])`)
+// \b only knows ASCII, which would break on umlauts and ß. The patterns are
+// lower case and matched against the lower-cased text, which is much
+// cheaper than a case-insensitive regexp.
+func wordRe(p string) (*lowerRe, error) {
+	re, err := regexp.Compile(`(?:^|[^\p{L}\p{N}])(?:` + p + `)(?:$|[^\p{L}\p{N}])`)
+	if err != nil {
+		return nil, err
+	}
+	return &lowerRe{re, requiredStems(p)}, nil
+}
+
+// lowerRe is a regexp over lower-cased text; its indexes are those of the
+// original text (lower keeps every rune's length). A text that contains
+// none of its stems (see requiredStems) cannot match, so the regexp, which
+// costs far more than a substring search, runs only for the few sentences
+// that can.
+type lowerRe struct {
+	re    *regexp.Regexp
+	stems []string
+}
+
+func (r *lowerRe) prepare(s string) (string, bool) {
+	l := lower(s)
+	return l, r.stems == nil || containsAny(l, r.stems)
+}
+
+func (r *lowerRe) MatchString(s string) bool {
+	l, ok := r.prepare(s)
+	return ok && r.re.MatchString(l)
+}
+
+func (r *lowerRe) FindStringIndex(s string) []int {
+	if l, ok := r.prepare(s); ok {
+		return r.re.FindStringIndex(l)
+	}
+	return nil
+}
+
+func (r *lowerRe) FindAllStringIndex(s string) [][]int {
+	if l, ok := r.prepare(s); ok {
+		return r.re.FindAllStringIndex(l, -1)
+	}
+	return nil
+}
+
+func (r *lowerRe) String() string { return r.re.String() }
+
+// lower lower-cases s rune by rune where that keeps the rune's UTF-8
+// length, so that byte offsets in the result are offsets in s.
+func lower(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			l = r
+		}
+		b.WriteRune(l)
+	}
+	return b.String()
 }
 
 var (
@@ -147,7 +266,17 @@ func loadLexicon(lang string) (*lexicon, error) {
 	}
 	lx := &lexicon{lang: lang, examGrades: f.Exam.Grades, titleAfter: f.Gender.TitleAfter,
 		past: set(f.Tense.Past), present: set(f.Tense.Present), aux: set(f.Tense.Auxiliaries),
-		cues: map[string]*regexp.Regexp{}, abbrev: set(f.Abbreviations)}
+		cues: map[string]*lowerRe{}, abbrev: set(f.Abbreviations)}
+	lx.derived = map[string]bool{}
+	if lang == "de" {
+		for w := range lx.past {
+			if strings.HasSuffix(w, "te") && len(w) > 5 {
+				if d := strings.TrimSuffix(w, "e"); !lx.past[d] {
+					lx.derived[d] = true
+				}
+			}
+		}
+	}
 	for _, in := range f.Intensifiers {
 		lx.intensifiers = append(lx.intensifiers, strings.Fields(in))
 	}
@@ -162,6 +291,9 @@ func loadLexicon(lang string) (*lexicon, error) {
 			if err != nil {
 				return nil, fmt.Errorf("textcheck: marker %q: %w", m.P, err)
 			}
+			if len(mk.tokens) == 0 {
+				mk.prefix, _ = regexp.MustCompile(`(?:` + t + `)`).LiteralPrefix()
+			}
 			mk.tokens = append(mk.tokens, re)
 		}
 		lx.markers = append(lx.markers, mk)
@@ -175,11 +307,26 @@ func loadLexicon(lang string) (*lexicon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("textcheck: code %q: %w", c.P, err)
 		}
-		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P)}
+		cd := code{kind: c.Kind, re: re, de: c.De, en: c.En, stems: requiredStems(c.P), grade: c.G, needs: c.Needs, unless: c.Unless}
 		if len(c.Sections) > 0 {
 			cd.sections = set(c.Sections)
 		}
 		lx.codes = append(lx.codes, cd)
+	}
+	for _, st := range f.Statements {
+		re, err := wordRe(st.P)
+		if err != nil {
+			return nil, fmt.Errorf("textcheck: statement %q: %w", st.P, err)
+		}
+		x := statement{re: re, grade: st.G, stets: st.Stets}
+		for _, d := range st.Degrees {
+			re, err := wordRe(d.P)
+			if err != nil {
+				return nil, fmt.Errorf("textcheck: degree %q: %w", d.P, err)
+			}
+			x.degrees = append(x.degrees, degree{re, d.G, d.Stets})
+		}
+		lx.statements = append(lx.statements, x)
 	}
 	lx.gender = map[string]map[string]bool{"m": set(f.Gender.M), "f": set(f.Gender.F), "n": set(f.Gender.N)}
 	if f.Gender.FeminineTitle != "" {
