@@ -107,6 +107,7 @@ async function setUp(): Promise<void> {
     ZEUGO_SMTP_RELAY: relay.address,
     ZEUGO_SMTP_TLS: "starttls",
     ZEUGO_SMTP_CA_FILE: relay.caFile,
+    ZEUGO_MAIL_FROM: "zeugo@muster.example",
   };
 
   run(bin, ["migrate"], env, "zeugo migrate");

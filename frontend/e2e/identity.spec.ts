@@ -27,9 +27,9 @@ async function invite(page: Page, first: string, last: string, email: string): P
   await dialog.getByLabel("Vorname").fill(first);
   await dialog.getByLabel("Nachname").fill(last);
   await dialog.getByLabel("E-Mail-Adresse").fill(email);
-  await dialog.getByRole("textbox", { name: "Rolle" }).click();
-  await page.getByRole("option", { name: "Administrator" }).click();
-  await dialog.getByLabel("Alle Zeugnisse (Administrator)").check();
+  // The demo tenant has one role, preselected; it grants every certificate.
+  await expect(dialog.getByRole("textbox", { name: "Rolle" }).or(dialog.getByRole("combobox", { name: "Rolle" })).first()).toHaveValue("Administrator");
+  await expect(dialog.getByText("Der Benutzer sieht immer alle Zeugnisse")).toBeVisible();
   await dialog.getByRole("button", { name: "Einladung senden" }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole("row", { name: new RegExp(email) })).toContainText("Eingeladen");
@@ -91,8 +91,8 @@ test.describe("identity", () => {
     const sessions = nora.getByRole("table").filter({ hasText: "Diese Sitzung" });
     await expect(sessions.getByRole("row")).toHaveCount(3); // header + two sessions
     await screenshot(nora, "identity-03-sessions");
-    await sessions.getByRole("row").filter({ hasNotText: "Diese Sitzung" }).filter({ hasText: "Chrome" }).getByRole("button").click();
-    await nora.getByRole("dialog").getByRole("button", { name: /beenden/i }).click();
+    await sessions.getByRole("row").filter({ hasNotText: "Diese Sitzung" }).filter({ hasText: "Chrome" }).getByRole("button", { name: /Sitzung beenden/ }).click();
+    await expect(nora.getByText("Die Sitzung wurde beendet.")).toBeVisible();
     await expect(sessions.getByRole("row")).toHaveCount(2);
     await other.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Unternehmen" }).click();
     await expect(other.getByRole("heading", { name: "Anmelden" })).toBeVisible();
