@@ -416,6 +416,34 @@ func (a *Authenticator) Refresh(ctx context.Context, token string) (*Session, er
 	return sess, nil
 }
 
+// ActionSessionReplaced is recorded when a login from a browser that still
+// held a session ends that session.
+const ActionSessionReplaced = "auth.session.replaced"
+
+// EndReplaced revokes the session of the refresh token a browser still sent
+// when it signed in again: a new login is a new session, and the old one
+// does not live on beside it (ASVS V7.2.4). A token that is malformed,
+// unknown, already dead or of the new session itself changes nothing.
+func (a *Authenticator) EndReplaced(ctx context.Context, token string, by *Session) error {
+	tenantID, hash, ok := parseRefreshToken(token)
+	if !ok {
+		return nil
+	}
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		rt, err := lockRefreshToken(ctx, tx, tenantID, hash)
+		if err != nil || rt == nil || rt.SessionID == by.Principal.SessionID || rt.RevokedAt != nil {
+			return err
+		}
+		if err := revokeSession(ctx, tx, tenantID, rt.SessionID, "replaced_by_login", a.now()); err != nil {
+			return err
+		}
+		return a.audit.Write(ctx, tx, tenantID, audit.Event{Action: ActionSessionReplaced, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorSystem, TargetType: "session", TargetID: rt.SessionID.String(),
+			Details: map[string]string{"reason": "new_login"}})
+	})
+	return postgres.Classify(err)
+}
+
 // Logout revokes the caller's session: one unit of work with its audit
 // record.
 func (a *Authenticator) Logout(ctx context.Context) error {

@@ -39,6 +39,15 @@ func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginR
 	if err != nil {
 		return nil, err
 	}
+	// The browser signed in again while it still held a session: that
+	// session ends (ASVS V7.2.4). The new login stands even if this fails;
+	// the old session then ends with its timeouts.
+	if old := cookieValue(req.Header(), RefreshCookie); old != "" {
+		if err := h.auth.EndReplaced(ctx, old, s); err != nil {
+			h.auth.log.Warn().Str("event", "session_replace_failed").Str("error_code", apperr.CodeOf(err).String()).
+				Msg("the session this browser held before signing in again was not ended")
+		}
+	}
 	// A refresh token travels one way only: in the body for clients that
 	// asked (no cookie then), otherwise as the HttpOnly cookie that page
 	// script cannot read.

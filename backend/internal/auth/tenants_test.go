@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 )
 
 // TestOneEmailInTwoTenantsSignsIntoTheAccountItsPasswordOpens: an email is
@@ -52,5 +53,43 @@ func TestOneEmailInTwoTenantsSignsIntoTheAccountItsPasswordOpens(t *testing.T) {
 	}
 	if len(fails) != 2 || fails[0] != 1 || fails[1] != 1 {
 		t.Errorf("failed logins per account %v, want one each", fails)
+	}
+}
+
+// TestLoginFromABrowserWithASessionEndsThatSession: a browser that signs in
+// again while it still holds a session (its refresh cookie) gets a new
+// session, and the old one ends at once (ASVS V7.2.4, G22).
+func TestLoginFromABrowserWithASessionEndsThatSession(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Wieder GmbH", "admin@wieder.example")
+	hc := env.HTTPClient() // one browser: keeps its cookies
+	c := env.AuthClient(hc, apptest.Connect)
+	ctx := context.Background()
+	signIn := func() string {
+		t.Helper()
+		res, err := c.Login(ctx, connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Msg.GetTokens().GetAccessToken()
+	}
+	first := signIn()
+	second := signIn()
+	if err := me(env, hc, apptest.Connect, first); code(err) != connect.CodeUnauthenticated {
+		t.Fatalf("the replaced session still answers: %v", err)
+	}
+	if err := me(env, hc, apptest.Connect, second); err != nil {
+		t.Fatalf("the new session: %v", err)
+	}
+	// Another browser's session is not touched by this browser's login.
+	other := env.HTTPClient()
+	res, err := env.AuthClient(other, apptest.Connect).Login(ctx, connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn()
+	if err := me(env, other, apptest.Connect, res.Msg.GetTokens().GetAccessToken()); err != nil {
+		t.Fatalf("another browser's session ended: %v", err)
 	}
 }
