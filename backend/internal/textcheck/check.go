@@ -727,11 +727,6 @@ func equalSeq(a, b []string) bool {
 	return true
 }
 
-func (lx *lexicon) hasIntensifier(s string) bool {
-	_, ok := lx.normalise(tokens(s))
-	return ok
-}
-
 // grade decodes the grade one sentence conveys. A literal exam grade wins;
 // otherwise restricting qualifiers ("im Großen und Ganzen", "korrekt") set
 // the grade to the worst of them, and without any the best positive marker
