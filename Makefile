@@ -147,6 +147,8 @@ bench: setup ## benchmarks, reported as ratios against same-run baselines (bench
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/outbox -run '^$$' -bench OutboxDelivery -count 3
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go test ./internal/users -run '^$$' -bench InvitationWhileSMTPStalls -benchtime 1x -count 3
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/apikey -run '^$$' -bench APIKeyVsSession -benchtime 1x -count 3
 	cd backend && go test ./internal/generator -run '^$$' -bench Generate -count 3
 	cd backend && go test ./internal/textcheck -run '^$$' -bench Check -count 3

@@ -195,7 +195,7 @@ type mailServer struct {
 	addr  string
 }
 
-func newMailServer(t *testing.T) *mailServer {
+func newMailServer(t testing.TB) *mailServer {
 	t.Helper()
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
