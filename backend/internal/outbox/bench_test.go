@@ -46,9 +46,7 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		f.mail.mu.Lock()
-		f.mail.mails = nil
-		f.mail.mu.Unlock()
+		f.mail.Clear()
 		// The same messages for both: an invitation each, rendered for
 		// the direct send as the outbox renders it.
 		msgs := make([]*gomail.Msg, perRun)

@@ -265,7 +265,7 @@ func TestEnqueueRefusesUndeliverableMessages(t *testing.T) {
 func TestNothingIsLostWhileTheRelayIsDown(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.mail.stop()
+	f.mail.Stop()
 	id := f.enqueue(invitation("de"))
 	res := f.deliver()
 	if res.Retried != 1 || res.Errors[outbox.ClassConnect] != 1 {
@@ -280,7 +280,7 @@ func TestNothingIsLostWhileTheRelayIsDown(t *testing.T) {
 	if res := f.deliver(); res.Tenants != 0 || res.Retried != 0 {
 		t.Fatalf("attempted before its time: %+v", res)
 	}
-	f.mail.start()
+	f.mail.Start()
 	f.env.Clock.Advance(59 * time.Second)
 	if res := f.deliver(); res.Sent != 0 {
 		t.Fatalf("sent before the backoff ended: %+v", res)
@@ -306,7 +306,7 @@ func TestFailedAfterTheRetryWindowThenOperatorRetry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	pol := f.ob.Policy()
-	f.mail.stop()
+	f.mail.Stop()
 	id := f.enqueue(invitation("de"))
 	for n := 1; n <= pol.MaxAttempts; n++ {
 		res := f.deliver()
@@ -342,7 +342,7 @@ func TestFailedAfterTheRetryWindowThenOperatorRetry(t *testing.T) {
 		t.Fatalf("a failed message was attempted: %+v", res)
 	}
 
-	f.mail.start()
+	f.mail.Start()
 	tenantID, err := outbox.TenantOf(context.Background(), f.env.DB.Owner, id)
 	if err != nil || tenantID != f.ten.TenantID {
 		t.Fatalf("tenant of message: %v, %v", tenantID, err)
@@ -378,9 +378,7 @@ func TestFailedAfterTheRetryWindowThenOperatorRetry(t *testing.T) {
 func TestRejectedRecipientFailsAtOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.mail.mu.Lock()
-	f.mail.rejectRcpt = recipient
-	f.mail.mu.Unlock()
+	f.mail.RejectRcpt(recipient)
 	id := f.enqueue(invitation("de"))
 	ok := outbox.Message{Kind: outbox.Email, To: "max@kunde.example", Subject: "Hallo", Plain: "Text"}
 	okID := f.enqueue(ok)
@@ -507,9 +505,9 @@ func TestConcurrentRunsSendOnce(t *testing.T) {
 func TestRelayWithoutSTARTTLSGetsNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.mail.stop()
-	f.mail.tls = nil
-	f.mail.start()
+	f.mail.Stop()
+	f.mail.SetTLSConfig(nil)
+	f.mail.Start()
 	id := f.enqueue(invitation("de"))
 	if res := f.deliver(); res.Retried != 1 || len(f.mail.Mails()) != 0 {
 		t.Fatalf("plain-text relay: %+v, %d mails", res, len(f.mail.Mails()))
@@ -712,12 +710,10 @@ func TestRetentionSweeper(t *testing.T) {
 	f := newFixture(t)
 	sent := f.enqueue(invitation("de"))
 	f.deliver()
-	f.mail.mu.Lock()
-	f.mail.rejectRcpt = "weg@kunde.example"
-	f.mail.mu.Unlock()
+	f.mail.RejectRcpt("weg@kunde.example")
 	failed := f.enqueue(outbox.Message{Kind: outbox.Email, To: "weg@kunde.example", Subject: "s", Plain: "p"})
 	f.deliver()
-	f.mail.stop()
+	f.mail.Stop()
 	pending := f.enqueue(invitation("en"))
 	sw := f.ob.Sweeper(7*24*time.Hour, 30*24*time.Hour)
 	sweep := func() int64 {
@@ -755,11 +751,11 @@ func TestRetentionSweeper(t *testing.T) {
 func TestRelayOfferingOnlyTLS11GetsNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.mail.stop()
-	old := f.mail.tls.Clone()
+	f.mail.Stop()
+	old := f.mail.TLSConfig().Clone()
 	old.MinVersion, old.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
-	f.mail.tls = old
-	f.mail.start()
+	f.mail.SetTLSConfig(old)
+	f.mail.Start()
 	id := f.enqueue(invitation("de"))
 	if res := f.deliver(); res.Retried != 1 || len(f.mail.Mails()) != 0 {
 		t.Fatalf("TLS 1.1 relay: %+v, %d mails", res, len(f.mail.Mails()))

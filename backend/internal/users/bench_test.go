@@ -49,7 +49,7 @@ func BenchmarkInvitationWhileSMTPStalls(b *testing.B) {
 		p := 0
 		fmt.Sscanf(port, "%d", &p)
 		return outbox.New(outbox.Deps{DB: env.App.DB, Keys: env.App.Keys, Now: time.Now, Log: zerolog.Nop(),
-			Mailer: &outbox.SMTP{Host: host, Port: p, RootCAs: healthy.roots, Timeout: 2 * time.Second},
+			Mailer: &outbox.SMTP{Host: host, Port: p, RootCAs: healthy.Roots(), Timeout: 2 * time.Second},
 			From:   "zeugo@bench.example", Audit: env.App.Audit})
 	}
 	n := 0
@@ -82,7 +82,7 @@ func BenchmarkInvitationWhileSMTPStalls(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for range rounds {
-			ok = append(ok, phase(outboxTo(healthy.addr))...)
+			ok = append(ok, phase(outboxTo(healthy.Addr()))...)
 			stall = append(stall, phase(outboxTo(stalled))...)
 		}
 	}
@@ -95,10 +95,7 @@ func BenchmarkInvitationWhileSMTPStalls(b *testing.B) {
 	b.ReportMetric(float64(p99(ok).Microseconds())/1000, "healthy_p99_ms")
 	b.ReportMetric(float64(p99(stall).Microseconds())/1000, "stalled_p99_ms")
 	b.ReportMetric(float64(p99(stall))/float64(p99(ok)), "p99_ratio")
-	healthy.mu.Lock()
-	delivered := len(healthy.mails)
-	healthy.mu.Unlock()
-	if delivered == 0 {
+	if len(healthy.Mails()) == 0 {
 		b.Fatal("the healthy relay received nothing: delivery did not run")
 	}
 }

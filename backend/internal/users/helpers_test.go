@@ -1,37 +1,23 @@
 package users_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
-	"net"
 	"net/http"
-	"net/mail"
-	"os"
-	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
-	"github.com/emersion/go-smtp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
-	"github.com/zeugo/zeugo/backend/internal/devtls"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
+	"github.com/zeugo/zeugo/backend/internal/smtptest"
 )
 
 // client is one signed-in browser: its token and the clients of the
@@ -186,77 +172,15 @@ func auditCount(t *testing.T, env *apptest.Env, tenantID uuid.UUID, action strin
 	return n
 }
 
-// mailServer is an in-process SMTP server with STARTTLS (go-smtp) that
-// keeps what it receives.
-type mailServer struct {
-	mu    sync.Mutex
-	mails [][]byte
-	roots *x509.CertPool
-	addr  string
-}
+// mailServer is an in-process SMTP server with STARTTLS (smtptest).
+type mailServer struct{ *smtptest.Server }
 
-func newMailServer(t testing.TB) *mailServer {
-	t.Helper()
-	dir := t.TempDir()
-	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if _, err := devtls.Ensure(certFile, keyFile, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPEM, err := os.ReadFile(certFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, _ := pem.Decode(certPEM)
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &mailServer{roots: x509.NewCertPool()}
-	s.roots.AddCert(cert)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = l.Addr().String()
-	srv := smtp.NewServer(s)
-	srv.Domain = "localhost"
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = l.Close(); _ = srv.Close() })
-	return s
-}
+func newMailServer(t testing.TB) *mailServer { return &mailServer{smtptest.New(t)} }
 
 // outbox is an outbox over the server's database that delivers to s.
 func (s *mailServer) outbox(env *apptest.Env) *outbox.Outbox {
-	_, port, _ := net.SplitHostPort(s.addr)
-	p, _ := strconv.Atoi(port)
 	return outbox.New(outbox.Deps{DB: env.App.DB, Keys: env.App.Keys, Now: env.Clock.Now, Log: zerolog.Nop(),
-		Mailer: &outbox.SMTP{Host: "127.0.0.1", Port: p, RootCAs: s.roots, Timeout: 5 * time.Second},
-		From:   "zeugo@zeugo.example", Audit: env.App.Audit})
-}
-
-func (s *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }
-
-type smtpSession struct{ s *mailServer }
-
-func (x *smtpSession) Reset()                               {}
-func (x *smtpSession) Logout() error                        { return nil }
-func (x *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (x *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (x *smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.mails = append(x.s.mails, b)
-	x.s.mu.Unlock()
-	return nil
+		Mailer: s.Mailer(), From: "zeugo@zeugo.example", Audit: env.App.Audit})
 }
 
 // received is a mail taken apart: its recipient and plain-text part.
@@ -266,36 +190,10 @@ type received struct {
 
 func (s *mailServer) received(t *testing.T) []received {
 	t.Helper()
-	s.mu.Lock()
-	raw := append([][]byte(nil), s.mails...)
-	s.mu.Unlock()
 	var out []received
-	for _, b := range raw {
-		m, err := mail.ReadMessage(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := received{To: m.Header.Get("To")}
-		r.Subject, _ = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-		mr := multipart.NewReader(m.Body, params["boundary"])
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(part)
-			if ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); ct == "text/plain" {
-				r.Plain = string(body)
-			}
-		}
-		out = append(out, r)
+	for _, m := range s.Mails() {
+		p := smtptest.Parse(t, m.Data)
+		out = append(out, received{To: p.Header.Get("To"), Subject: p.Subject, Plain: p.Plain})
 	}
 	return out
 }
