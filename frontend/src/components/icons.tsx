@@ -158,3 +158,12 @@ export const IconSelector = (p: IconProps) => (
     <path d="M8 9l4-4 4 4M8 15l4 4 4-4" />
   </Icon>
 );
+
+export const IconKey = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="8" cy="15" r="4" />
+    <path d="M10.8 12.2L20 3" />
+    <path d="M16 7l3 3" />
+    <path d="M14 9l2 2" />
+  </Icon>
+);

@@ -16,7 +16,7 @@ import { formatDateTime } from "../../lib/format.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { CreateApiKeyDialog } from "./CreateApiKeyDialog.js";
-import { IconKey } from "./IconKey.js";
+import { IconKey } from "../../components/icons.js";
 import { scopesText, stateOf } from "./labels.js";
 
 const base = "/api-keys";

@@ -7,9 +7,8 @@ import type { ComponentType } from "react";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
-import { IconBuilding, IconHierarchy, IconHome, IconId, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
+import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
-import { IconKey } from "../apikeys/IconKey.js";
 
 /** NavEntry is one page in the navigation. */
 export type NavEntry = {
