@@ -3,6 +3,7 @@ package users_test
 import (
 	"encoding/base64"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/secretlink"
 	"github.com/zeugo/zeugo/backend/internal/users"
 )
@@ -599,4 +601,59 @@ func TestRPCsNeedTheUsersArea(t *testing.T) {
 	} {
 		wantCode(t, call(), connect.CodePermissionDenied, name)
 	}
+}
+
+// TestDeactivationRefusesTheUsersRefreshTokenAndAPIKey: deactivating a
+// user through the rpc stops, on their very next use, a live refresh token
+// and a live API key the user created — not only the access token — and
+// reactivation does not revive the revoked session.
+func TestDeactivationRefusesTheUsersRefreshTokenAndAPIKey(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Muster AG", "admin@muster.example")
+	c := signIn(t, env, ten)
+	role := createRole(t, c, "Schnittstellen", zeugov1.Area_AREA_API_KEYS, zeugov1.Area_AREA_COMPANY_STRUCTURE)
+	u, _ := member(t, env, c, ten, "hr-system@muster.example", role.GetId())
+	pw := "Lange-Passphrase-" + strconv.Itoa(len("hr-system@muster.example")) + "!x"
+
+	// The member's own session (refresh token in the body, as a script keeps it) and key.
+	login, err := env.AuthClient(env.HTTPClient(), apptest.Connect).Login(ctx(), connect.NewRequest(&zeugov1.LoginRequest{
+		Email: "hr-system@muster.example", Password: pw, RefreshTokenInBody: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := zeugov1connect.NewApiKeyServiceClient(env.HTTPClient(), env.Server.URL,
+		connect.WithInterceptors(apptest.Bearer(login.Msg.GetTokens().GetAccessToken())))
+	key, err := keys.CreateApiKey(ctx(), connect.NewRequest(&zeugov1.CreateApiKeyRequest{Name: "Personio",
+		Scopes: []*zeugov1.ApiKeyScope{{Service: "organization", Access: zeugov1.ApiKeyAccess_API_KEY_ACCESS_READ}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := env.OrgClient(env.HTTPClient(), apptest.GRPC, key.Msg.GetSecret())
+	for range 2 { // the second call is decided on the remembered key
+		if _, err := byKey.ListCompanies(ctx(), connect.NewRequest(&zeugov1.ListCompaniesRequest{})); err != nil {
+			t.Fatalf("live key: %v", err)
+		}
+	}
+
+	if _, err := c.Users.DeactivateUser(ctx(), connect.NewRequest(&zeugov1.DeactivateUserRequest{Id: u.GetId()})); err != nil {
+		t.Fatal(err)
+	}
+	_, err = byKey.ListCompanies(ctx(), connect.NewRequest(&zeugov1.ListCompaniesRequest{}))
+	wantCode(t, err, connect.CodeUnauthenticated, "the deactivated user's API key")
+	_, err = env.AuthClient(env.HTTPClient(), apptest.Connect).Refresh(ctx(), connect.NewRequest(&zeugov1.RefreshRequest{
+		RefreshToken: login.Msg.GetTokens().GetRefreshToken(), RefreshTokenInBody: true}))
+	wantCode(t, err, connect.CodeUnauthenticated, "the deactivated user's refresh token")
+
+	// Reactivated: the key works again (it was the user who was stopped,
+	// not the key), the ended session stays ended.
+	if _, err := c.Users.ReactivateUser(ctx(), connect.NewRequest(&zeugov1.ReactivateUserRequest{Id: u.GetId()})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := byKey.ListCompanies(ctx(), connect.NewRequest(&zeugov1.ListCompaniesRequest{})); err != nil {
+		t.Fatalf("key after reactivation: %v", err)
+	}
+	_, err = env.AuthClient(env.HTTPClient(), apptest.Connect).Refresh(ctx(), connect.NewRequest(&zeugov1.RefreshRequest{
+		RefreshToken: login.Msg.GetTokens().GetRefreshToken(), RefreshTokenInBody: true}))
+	wantCode(t, err, connect.CodeUnauthenticated, "the ended session after reactivation")
 }
