@@ -44,3 +44,30 @@ test("the main screens pass the axe-core WCAG 2.1 AA checks", async ({ page, adm
   await expect(page.getByRole("dialog")).toBeVisible();
   await expectAccessible(page, "delete confirmation");
 });
+
+test("the identity screens pass the axe-core WCAG 2.1 AA checks", async ({ page, admin }) => {
+  test.slow();
+  await page.goto("/forgot-password");
+  await expect(page.getByRole("heading", { name: "Passwort vergessen" })).toBeVisible();
+  await expectAccessible(page, "forgot password");
+  await page.goto("/register#kein-gueltiger-link");
+  await expect(page.getByText("Der Link ist ungültig oder abgelaufen.")).toBeVisible();
+  await expectAccessible(page, "invalid registration link");
+
+  await page.goto("/");
+  await login(page, admin.email, admin.password);
+  const screens: [string, string, string][] = [
+    ["/users", "Benutzer", "users"],
+    ["/users/new", "Benutzer", "invite dialog"],
+    ["/roles", "Rollen", "roles"],
+    ["/api-keys", "API-Schlüssel", "API keys"],
+    ["/account", "Mein Konto", "my account"],
+    ["/settings/security", "Sicherheitseinstellungen", "security settings"],
+  ];
+  for (const [path, heading, screen] of screens) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    if (path.endsWith("/new")) await expect(page.getByRole("dialog")).toBeVisible();
+    await expectAccessible(page, screen);
+  }
+});

@@ -93,6 +93,9 @@ test.describe("sign-in", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("textbox", { name: "Passwort", exact: true })).toBeFocused();
     await page.keyboard.type(admin.password);
+    // The "forgot password" link sits under the field, before the button.
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Passwort vergessen?" })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(page.getByRole("button", { name: "Anmelden" })).toBeFocused();
     await page.keyboard.press("Enter");

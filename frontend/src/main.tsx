@@ -35,9 +35,15 @@ tabs?.addEventListener("message", (event) => {
 const transport = createAppTransport(origin, session);
 const queryClient = createQueryClient((key) => i18n.t(key));
 
-// Nothing of a previous user stays cached after a logout or expiry.
+// Nothing of a previous user stays cached after a logout or expiry: the
+// cache is cleared when a signed-in session ends — not when a visitor
+// without a session is merely told so, which would drop the queries of the
+// public pages (a registration or reset link) while they are in flight.
+let signedIn = false;
 session.subscribe(() => {
-  if (session?.getState().status === "anonymous") queryClient.clear();
+  const status = session?.getState().status;
+  if (signedIn && status !== "authenticated") queryClient.clear();
+  signedIn = status === "authenticated";
 });
 void session.start();
 
