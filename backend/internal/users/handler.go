@@ -95,6 +95,15 @@ func (h *Handler) DeactivateUser(ctx context.Context, req *connect.Request[zeugo
 	return connect.NewResponse(&zeugov1.DeactivateUserResponse{User: userToProto(u)}), nil
 }
 
+// EndUserSessions implements zeugov1connect.UserServiceHandler.
+func (h *Handler) EndUserSessions(ctx context.Context, req *connect.Request[zeugov1.EndUserSessionsRequest]) (*connect.Response[zeugov1.EndUserSessionsResponse], error) {
+	n, err := h.svc.EndSessions(ctx, uuid.MustParse(req.Msg.GetId()))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.EndUserSessionsResponse{Ended: int32(min(n, 1<<30))}), nil
+}
+
 // ReactivateUser implements zeugov1connect.UserServiceHandler.
 func (h *Handler) ReactivateUser(ctx context.Context, req *connect.Request[zeugov1.ReactivateUserRequest]) (*connect.Response[zeugov1.ReactivateUserResponse], error) {
 	u, err := h.svc.Reactivate(ctx, uuid.MustParse(req.Msg.GetId()))

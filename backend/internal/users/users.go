@@ -109,6 +109,7 @@ const (
 	ActionDeactivated         = "user.deactivated"
 	ActionReactivated         = "user.reactivated"
 	ActionUnlocked            = "user.unlocked"
+	ActionSessionsEnded       = "user.sessions.ended"
 	// ActionRead records that a user's record (names, email, phone) was
 	// opened (SPEC §8: reads of personal data). Lists are not recorded per
 	// row: they show what the detail shows only for the rows on screen, and
@@ -123,9 +124,11 @@ const MaxNameSearch = 5000
 
 // Errors of this domain.
 var (
-	errNotInvited = apperr.New(apperr.FailedPrecondition, "the user is not in state invited")
-	errSelf       = apperr.New(apperr.FailedPrecondition, "you cannot deactivate yourself")
-	errTooMany    = apperr.New(apperr.FailedPrecondition,
+	errNotInvited  = apperr.New(apperr.FailedPrecondition, "the user is not in state invited")
+	errSelf        = apperr.New(apperr.FailedPrecondition, "you cannot deactivate yourself")
+	errOwnSessions = apperr.New(apperr.FailedPrecondition,
+		"to end your own sessions, use \"log out everywhere\" in your account")
+	errTooMany = apperr.New(apperr.FailedPrecondition,
 		"too many users to search by name; search by the exact email address")
 )
 
@@ -369,6 +372,29 @@ func (s *Service) Deactivate(ctx context.Context, id uuid.UUID) (*User, error) {
 		return err
 	})
 	return u, err
+}
+
+// EndSessions ends every live session of another user and keeps the
+// account (ASVS V7.4.5); it returns how many ended.
+func (s *Service) EndSessions(ctx context.Context, id uuid.UUID) (int64, error) {
+	var ended int64
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		if id == tx.P.ActorID {
+			return errOwnSessions
+		}
+		if _, err := s.getInTx(ctx, tx, id); err != nil { // NotFound across tenants
+			return err
+		}
+		var err error
+		ended, err = s.q.RevokeSessions(ctx, tx, dbsqlc.RevokeSessionsParams{TenantID: tx.P.TenantID, UserID: id,
+			Now: s.work.Now(), Reason: "ended_by_administrator"})
+		if err != nil {
+			return err
+		}
+		return tx.Record(ActionSessionsEnded, uow.Target{Type: targetUser, ID: id},
+			map[string]string{"sessions_ended": itoa(ended)})
+	})
+	return ended, err
 }
 
 // Reactivate makes a deactivated user active again.

@@ -657,3 +657,44 @@ func TestDeactivationRefusesTheUsersRefreshTokenAndAPIKey(t *testing.T) {
 		RefreshToken: login.Msg.GetTokens().GetRefreshToken(), RefreshTokenInBody: true}))
 	wantCode(t, err, connect.CodeUnauthenticated, "the ended session after reactivation")
 }
+
+// TestEndUserSessionsKeepsTheAccount: an administrator ends every session
+// of another user (ASVS V7.4.5): each is refused on its next call, the
+// account stays active and signs in again; one's own sessions are ended in
+// the account page instead; another tenant's user is NotFound.
+func TestEndUserSessionsKeepsTheAccount(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Muster AG", "admin@muster.example")
+	c := signIn(t, env, ten)
+	role := createRole(t, c, "Personal", zeugov1.Area_AREA_USERS)
+	u, m := member(t, env, c, ten, "laptop@muster.example", role.GetId())
+	pw := "Lange-Passphrase-" + strconv.Itoa(len("laptop@muster.example")) + "!x"
+	second := signInAs(t, env, "laptop@muster.example", pw, apptest.GRPC)
+	for _, x := range []*client{m, second} { // both principals remembered
+		if _, err := x.Users.ListUsers(ctx(), connect.NewRequest(&zeugov1.ListUsersRequest{})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := c.Users.EndUserSessions(ctx(), connect.NewRequest(&zeugov1.EndUserSessionsRequest{Id: u.GetId()}))
+	if err != nil || res.Msg.GetEnded() != 2 {
+		t.Fatalf("end sessions: %v, %d ended", err, res.Msg.GetEnded())
+	}
+	for _, x := range []*client{m, second} {
+		_, err := x.Users.ListUsers(ctx(), connect.NewRequest(&zeugov1.ListUsersRequest{}))
+		wantCode(t, err, connect.CodeUnauthenticated, "an ended session's next call")
+	}
+	got, err := c.Users.GetUser(ctx(), connect.NewRequest(&zeugov1.GetUserRequest{Id: u.GetId()}))
+	if err != nil || got.Msg.GetUser().GetState() != zeugov1.UserState_USER_STATE_ACTIVE {
+		t.Fatalf("the account after its sessions ended: %v %v", got, err)
+	}
+	signInAs(t, env, "laptop@muster.example", pw, apptest.Connect)
+	if auditCount(t, env, ten.TenantID, users.ActionSessionsEnded) != 1 {
+		t.Error("ending the sessions is not audited")
+	}
+	_, err = c.Users.EndUserSessions(ctx(), connect.NewRequest(&zeugov1.EndUserSessionsRequest{Id: ten.AdminID.String()}))
+	wantCode(t, err, connect.CodeFailedPrecondition, "ending one's own sessions here")
+	other := env.CreateTenant("Andere AG", "admin@andere.example")
+	_, err = c.Users.EndUserSessions(ctx(), connect.NewRequest(&zeugov1.EndUserSessionsRequest{Id: other.AdminID.String()}))
+	wantCode(t, err, connect.CodeNotFound, "another tenant's user")
+}

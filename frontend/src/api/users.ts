@@ -79,6 +79,11 @@ export function useReactivateUser() {
   return useMutation(m.reactivateUser, { onSuccess: () => invalidate() });
 }
 
+/** useEndUserSessions ends every session of another user; the account stays. */
+export function useEndUserSessions() {
+  return useMutation(m.endUserSessions);
+}
+
 export function useUnlockUser() {
   const invalidate = useInvalidateUsers();
   return useMutation(m.unlockUser, { onSuccess: () => invalidate() });

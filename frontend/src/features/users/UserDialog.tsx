@@ -12,6 +12,7 @@ import {
   useReactivateUser,
   useResendInvitation,
   useUnlockUser,
+  useEndUserSessions,
   useUpdateUser,
   useUser,
 } from "../../api/users.js";
@@ -283,7 +284,7 @@ function UserStatus({ user, language }: { user: User; language: string }) {
   );
 }
 
-type ActionKey = "resend" | "cancel" | "deactivate" | "reactivate" | "unlock";
+type ActionKey = "resend" | "cancel" | "endSessions" | "deactivate" | "reactivate" | "unlock";
 
 /** UserActions are the state changes the user's state allows, each confirmed first. */
 function UserActions({ user, self, onGone }: { user: User; self: string; onGone: () => void }) {
@@ -293,6 +294,7 @@ function UserActions({ user, self, onGone }: { user: User; self: string; onGone:
   const deactivate = useDeactivateUser();
   const reactivate = useReactivateUser();
   const unlock = useUnlockUser();
+  const endSessions = useEndUserSessions();
   const [pending, setPending] = useState<ActionKey | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -303,10 +305,12 @@ function UserActions({ user, self, onGone }: { user: User; self: string; onGone:
     deactivate: () => deactivate.mutateAsync({ id: user.id }),
     reactivate: () => reactivate.mutateAsync({ id: user.id }),
     unlock: () => unlock.mutateAsync({ id: user.id }),
+    endSessions: () => endSessions.mutateAsync({ id: user.id }),
   };
   const available: ActionKey[] = [];
   if (user.state === UserState.INVITED) available.push("resend", "cancel");
   if (user.state === UserState.LOCKED) available.push("unlock");
+  if (user.state === UserState.ACTIVE && user.id !== self) available.push("endSessions");
   if ((user.state === UserState.ACTIVE || user.state === UserState.LOCKED) && user.id !== self) available.push("deactivate");
   if (user.state === UserState.DEACTIVATED) available.push("reactivate");
   if (available.length === 0) return null;

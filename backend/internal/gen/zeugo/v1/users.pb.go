@@ -1314,6 +1314,98 @@ func (x *DeactivateUserRequest) GetId() string {
 	return ""
 }
 
+// EndUserSessionsRequest names the user whose sessions end.
+type EndUserSessionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user's id; not the caller's own (AccountService.LogoutEverywhere).
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EndUserSessionsRequest) Reset() {
+	*x = EndUserSessionsRequest{}
+	mi := &file_zeugo_v1_users_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EndUserSessionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EndUserSessionsRequest) ProtoMessage() {}
+
+func (x *EndUserSessionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_users_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EndUserSessionsRequest.ProtoReflect.Descriptor instead.
+func (*EndUserSessionsRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *EndUserSessionsRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// EndUserSessionsResponse says how many sessions ended.
+type EndUserSessionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The number of sessions that were live and are now ended.
+	Ended         int32 `protobuf:"varint,1,opt,name=ended,proto3" json:"ended,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EndUserSessionsResponse) Reset() {
+	*x = EndUserSessionsResponse{}
+	mi := &file_zeugo_v1_users_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EndUserSessionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EndUserSessionsResponse) ProtoMessage() {}
+
+func (x *EndUserSessionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_users_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EndUserSessionsResponse.ProtoReflect.Descriptor instead.
+func (*EndUserSessionsResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *EndUserSessionsResponse) GetEnded() int32 {
+	if x != nil {
+		return x.Ended
+	}
+	return 0
+}
+
 // DeactivateUserResponse returns the deactivated user.
 type DeactivateUserResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1325,7 +1417,7 @@ type DeactivateUserResponse struct {
 
 func (x *DeactivateUserResponse) Reset() {
 	*x = DeactivateUserResponse{}
-	mi := &file_zeugo_v1_users_proto_msgTypes[19]
+	mi := &file_zeugo_v1_users_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1429,7 @@ func (x *DeactivateUserResponse) String() string {
 func (*DeactivateUserResponse) ProtoMessage() {}
 
 func (x *DeactivateUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_users_proto_msgTypes[19]
+	mi := &file_zeugo_v1_users_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1442,7 @@ func (x *DeactivateUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeactivateUserResponse.ProtoReflect.Descriptor instead.
 func (*DeactivateUserResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{19}
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DeactivateUserResponse) GetUser() *User {
@@ -1371,7 +1463,7 @@ type ReactivateUserRequest struct {
 
 func (x *ReactivateUserRequest) Reset() {
 	*x = ReactivateUserRequest{}
-	mi := &file_zeugo_v1_users_proto_msgTypes[20]
+	mi := &file_zeugo_v1_users_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1475,7 @@ func (x *ReactivateUserRequest) String() string {
 func (*ReactivateUserRequest) ProtoMessage() {}
 
 func (x *ReactivateUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_users_proto_msgTypes[20]
+	mi := &file_zeugo_v1_users_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1488,7 @@ func (x *ReactivateUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReactivateUserRequest.ProtoReflect.Descriptor instead.
 func (*ReactivateUserRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{20}
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReactivateUserRequest) GetId() string {
@@ -1417,7 +1509,7 @@ type ReactivateUserResponse struct {
 
 func (x *ReactivateUserResponse) Reset() {
 	*x = ReactivateUserResponse{}
-	mi := &file_zeugo_v1_users_proto_msgTypes[21]
+	mi := &file_zeugo_v1_users_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1429,7 +1521,7 @@ func (x *ReactivateUserResponse) String() string {
 func (*ReactivateUserResponse) ProtoMessage() {}
 
 func (x *ReactivateUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_users_proto_msgTypes[21]
+	mi := &file_zeugo_v1_users_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1442,7 +1534,7 @@ func (x *ReactivateUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReactivateUserResponse.ProtoReflect.Descriptor instead.
 func (*ReactivateUserResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{21}
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ReactivateUserResponse) GetUser() *User {
@@ -1463,7 +1555,7 @@ type UnlockUserRequest struct {
 
 func (x *UnlockUserRequest) Reset() {
 	*x = UnlockUserRequest{}
-	mi := &file_zeugo_v1_users_proto_msgTypes[22]
+	mi := &file_zeugo_v1_users_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1567,7 @@ func (x *UnlockUserRequest) String() string {
 func (*UnlockUserRequest) ProtoMessage() {}
 
 func (x *UnlockUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_users_proto_msgTypes[22]
+	mi := &file_zeugo_v1_users_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1580,7 @@ func (x *UnlockUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockUserRequest.ProtoReflect.Descriptor instead.
 func (*UnlockUserRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{22}
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *UnlockUserRequest) GetId() string {
@@ -1509,7 +1601,7 @@ type UnlockUserResponse struct {
 
 func (x *UnlockUserResponse) Reset() {
 	*x = UnlockUserResponse{}
-	mi := &file_zeugo_v1_users_proto_msgTypes[23]
+	mi := &file_zeugo_v1_users_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1521,7 +1613,7 @@ func (x *UnlockUserResponse) String() string {
 func (*UnlockUserResponse) ProtoMessage() {}
 
 func (x *UnlockUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_users_proto_msgTypes[23]
+	mi := &file_zeugo_v1_users_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1534,7 +1626,7 @@ func (x *UnlockUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockUserResponse.ProtoReflect.Descriptor instead.
 func (*UnlockUserResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{23}
+	return file_zeugo_v1_users_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UnlockUserResponse) GetUser() *User {
@@ -1628,7 +1720,11 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\x12UpdateUserResponse\x12\"\n" +
 	"\x04user\x18\x01 \x01(\v2\x0e.zeugo.v1.UserR\x04user\"1\n" +
 	"\x15DeactivateUserRequest\x12\x18\n" +
-	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"<\n" +
+	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"2\n" +
+	"\x16EndUserSessionsRequest\x12\x18\n" +
+	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"/\n" +
+	"\x17EndUserSessionsResponse\x12\x14\n" +
+	"\x05ended\x18\x01 \x01(\x05R\x05ended\"<\n" +
 	"\x16DeactivateUserResponse\x12\"\n" +
 	"\x04user\x18\x01 \x01(\v2\x0e.zeugo.v1.UserR\x04user\"1\n" +
 	"\x15ReactivateUserRequest\x12\x18\n" +
@@ -1647,7 +1743,7 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\x16USER_STATE_DEACTIVATED\x10\x04*C\n" +
 	"\tUserOrder\x12\x1a\n" +
 	"\x16USER_ORDER_UNSPECIFIED\x10\x00\x12\x1a\n" +
-	"\x16USER_ORDER_CREATE_TIME\x10\x012\xa3\a\n" +
+	"\x16USER_ORDER_CREATE_TIME\x10\x012\x86\b\n" +
 	"\vUserService\x12R\n" +
 	"\tListUsers\x12\x1a.zeugo.v1.ListUsersRequest\x1a\x1b.zeugo.v1.ListUsersResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\x04\x90\x02\x01\x12L\n" +
 	"\aGetUser\x12\x18.zeugo.v1.GetUserRequest\x1a\x19.zeugo.v1.GetUserResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\x04\x90\x02\x01\x12j\n" +
@@ -1658,7 +1754,8 @@ const file_zeugo_v1_users_proto_rawDesc = "" +
 	"\x10CancelInvitation\x12!.zeugo.v1.CancelInvitationRequest\x1a\".zeugo.v1.CancelInvitationResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12R\n" +
 	"\n" +
 	"UpdateUser\x12\x1b.zeugo.v1.UpdateUserRequest\x1a\x1c.zeugo.v1.UpdateUserResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12^\n" +
-	"\x0eDeactivateUser\x12\x1f.zeugo.v1.DeactivateUserRequest\x1a .zeugo.v1.DeactivateUserResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12^\n" +
+	"\x0eDeactivateUser\x12\x1f.zeugo.v1.DeactivateUserRequest\x1a .zeugo.v1.DeactivateUserResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12a\n" +
+	"\x0fEndUserSessions\x12 .zeugo.v1.EndUserSessionsRequest\x1a!.zeugo.v1.EndUserSessionsResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12^\n" +
 	"\x0eReactivateUser\x12\x1f.zeugo.v1.ReactivateUserRequest\x1a .zeugo.v1.ReactivateUserResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04\x12R\n" +
 	"\n" +
 	"UnlockUser\x12\x1b.zeugo.v1.UnlockUserRequest\x1a\x1c.zeugo.v1.UnlockUserResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x04B\x99\x01\n" +
@@ -1678,7 +1775,7 @@ func file_zeugo_v1_users_proto_rawDescGZIP() []byte {
 }
 
 var file_zeugo_v1_users_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zeugo_v1_users_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_zeugo_v1_users_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_zeugo_v1_users_proto_goTypes = []any{
 	(UserState)(0),                    // 0: zeugo.v1.UserState
 	(UserOrder)(0),                    // 1: zeugo.v1.UserOrder
@@ -1701,33 +1798,35 @@ var file_zeugo_v1_users_proto_goTypes = []any{
 	(*UpdateUserRequest)(nil),         // 18: zeugo.v1.UpdateUserRequest
 	(*UpdateUserResponse)(nil),        // 19: zeugo.v1.UpdateUserResponse
 	(*DeactivateUserRequest)(nil),     // 20: zeugo.v1.DeactivateUserRequest
-	(*DeactivateUserResponse)(nil),    // 21: zeugo.v1.DeactivateUserResponse
-	(*ReactivateUserRequest)(nil),     // 22: zeugo.v1.ReactivateUserRequest
-	(*ReactivateUserResponse)(nil),    // 23: zeugo.v1.ReactivateUserResponse
-	(*UnlockUserRequest)(nil),         // 24: zeugo.v1.UnlockUserRequest
-	(*UnlockUserResponse)(nil),        // 25: zeugo.v1.UnlockUserResponse
-	(*timestamppb.Timestamp)(nil),     // 26: google.protobuf.Timestamp
-	(*PageRequest)(nil),               // 27: zeugo.v1.PageRequest
-	(SortDirection)(0),                // 28: zeugo.v1.SortDirection
-	(*PageInfo)(nil),                  // 29: zeugo.v1.PageInfo
+	(*EndUserSessionsRequest)(nil),    // 21: zeugo.v1.EndUserSessionsRequest
+	(*EndUserSessionsResponse)(nil),   // 22: zeugo.v1.EndUserSessionsResponse
+	(*DeactivateUserResponse)(nil),    // 23: zeugo.v1.DeactivateUserResponse
+	(*ReactivateUserRequest)(nil),     // 24: zeugo.v1.ReactivateUserRequest
+	(*ReactivateUserResponse)(nil),    // 25: zeugo.v1.ReactivateUserResponse
+	(*UnlockUserRequest)(nil),         // 26: zeugo.v1.UnlockUserRequest
+	(*UnlockUserResponse)(nil),        // 27: zeugo.v1.UnlockUserResponse
+	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
+	(*PageRequest)(nil),               // 29: zeugo.v1.PageRequest
+	(SortDirection)(0),                // 30: zeugo.v1.SortDirection
+	(*PageInfo)(nil),                  // 31: zeugo.v1.PageInfo
 }
 var file_zeugo_v1_users_proto_depIdxs = []int32{
 	2,  // 0: zeugo.v1.UserFields.certificate_access:type_name -> zeugo.v1.CertificateAccess
 	3,  // 1: zeugo.v1.User.fields:type_name -> zeugo.v1.UserFields
 	0,  // 2: zeugo.v1.User.state:type_name -> zeugo.v1.UserState
-	26, // 3: zeugo.v1.User.invite_time:type_name -> google.protobuf.Timestamp
-	26, // 4: zeugo.v1.User.invitation_expire_time:type_name -> google.protobuf.Timestamp
-	26, // 5: zeugo.v1.User.last_login_time:type_name -> google.protobuf.Timestamp
-	26, // 6: zeugo.v1.User.lock_time:type_name -> google.protobuf.Timestamp
-	26, // 7: zeugo.v1.User.deactivate_time:type_name -> google.protobuf.Timestamp
-	26, // 8: zeugo.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	26, // 9: zeugo.v1.User.update_time:type_name -> google.protobuf.Timestamp
-	27, // 10: zeugo.v1.ListUsersRequest.page:type_name -> zeugo.v1.PageRequest
-	28, // 11: zeugo.v1.ListUsersRequest.direction:type_name -> zeugo.v1.SortDirection
+	28, // 3: zeugo.v1.User.invite_time:type_name -> google.protobuf.Timestamp
+	28, // 4: zeugo.v1.User.invitation_expire_time:type_name -> google.protobuf.Timestamp
+	28, // 5: zeugo.v1.User.last_login_time:type_name -> google.protobuf.Timestamp
+	28, // 6: zeugo.v1.User.lock_time:type_name -> google.protobuf.Timestamp
+	28, // 7: zeugo.v1.User.deactivate_time:type_name -> google.protobuf.Timestamp
+	28, // 8: zeugo.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	28, // 9: zeugo.v1.User.update_time:type_name -> google.protobuf.Timestamp
+	29, // 10: zeugo.v1.ListUsersRequest.page:type_name -> zeugo.v1.PageRequest
+	30, // 11: zeugo.v1.ListUsersRequest.direction:type_name -> zeugo.v1.SortDirection
 	0,  // 12: zeugo.v1.ListUsersRequest.state:type_name -> zeugo.v1.UserState
 	1,  // 13: zeugo.v1.ListUsersRequest.order_by:type_name -> zeugo.v1.UserOrder
 	4,  // 14: zeugo.v1.ListUsersResponse.users:type_name -> zeugo.v1.User
-	29, // 15: zeugo.v1.ListUsersResponse.page:type_name -> zeugo.v1.PageInfo
+	31, // 15: zeugo.v1.ListUsersResponse.page:type_name -> zeugo.v1.PageInfo
 	4,  // 16: zeugo.v1.GetUserResponse.user:type_name -> zeugo.v1.User
 	10, // 17: zeugo.v1.ListAccessOptionsResponse.companies:type_name -> zeugo.v1.AccessOption
 	10, // 18: zeugo.v1.ListAccessOptionsResponse.locations:type_name -> zeugo.v1.AccessOption
@@ -1750,20 +1849,22 @@ var file_zeugo_v1_users_proto_depIdxs = []int32{
 	16, // 35: zeugo.v1.UserService.CancelInvitation:input_type -> zeugo.v1.CancelInvitationRequest
 	18, // 36: zeugo.v1.UserService.UpdateUser:input_type -> zeugo.v1.UpdateUserRequest
 	20, // 37: zeugo.v1.UserService.DeactivateUser:input_type -> zeugo.v1.DeactivateUserRequest
-	22, // 38: zeugo.v1.UserService.ReactivateUser:input_type -> zeugo.v1.ReactivateUserRequest
-	24, // 39: zeugo.v1.UserService.UnlockUser:input_type -> zeugo.v1.UnlockUserRequest
-	6,  // 40: zeugo.v1.UserService.ListUsers:output_type -> zeugo.v1.ListUsersResponse
-	8,  // 41: zeugo.v1.UserService.GetUser:output_type -> zeugo.v1.GetUserResponse
-	11, // 42: zeugo.v1.UserService.ListAccessOptions:output_type -> zeugo.v1.ListAccessOptionsResponse
-	13, // 43: zeugo.v1.UserService.InviteUser:output_type -> zeugo.v1.InviteUserResponse
-	15, // 44: zeugo.v1.UserService.ResendInvitation:output_type -> zeugo.v1.ResendInvitationResponse
-	17, // 45: zeugo.v1.UserService.CancelInvitation:output_type -> zeugo.v1.CancelInvitationResponse
-	19, // 46: zeugo.v1.UserService.UpdateUser:output_type -> zeugo.v1.UpdateUserResponse
-	21, // 47: zeugo.v1.UserService.DeactivateUser:output_type -> zeugo.v1.DeactivateUserResponse
-	23, // 48: zeugo.v1.UserService.ReactivateUser:output_type -> zeugo.v1.ReactivateUserResponse
-	25, // 49: zeugo.v1.UserService.UnlockUser:output_type -> zeugo.v1.UnlockUserResponse
-	40, // [40:50] is the sub-list for method output_type
-	30, // [30:40] is the sub-list for method input_type
+	21, // 38: zeugo.v1.UserService.EndUserSessions:input_type -> zeugo.v1.EndUserSessionsRequest
+	24, // 39: zeugo.v1.UserService.ReactivateUser:input_type -> zeugo.v1.ReactivateUserRequest
+	26, // 40: zeugo.v1.UserService.UnlockUser:input_type -> zeugo.v1.UnlockUserRequest
+	6,  // 41: zeugo.v1.UserService.ListUsers:output_type -> zeugo.v1.ListUsersResponse
+	8,  // 42: zeugo.v1.UserService.GetUser:output_type -> zeugo.v1.GetUserResponse
+	11, // 43: zeugo.v1.UserService.ListAccessOptions:output_type -> zeugo.v1.ListAccessOptionsResponse
+	13, // 44: zeugo.v1.UserService.InviteUser:output_type -> zeugo.v1.InviteUserResponse
+	15, // 45: zeugo.v1.UserService.ResendInvitation:output_type -> zeugo.v1.ResendInvitationResponse
+	17, // 46: zeugo.v1.UserService.CancelInvitation:output_type -> zeugo.v1.CancelInvitationResponse
+	19, // 47: zeugo.v1.UserService.UpdateUser:output_type -> zeugo.v1.UpdateUserResponse
+	23, // 48: zeugo.v1.UserService.DeactivateUser:output_type -> zeugo.v1.DeactivateUserResponse
+	22, // 49: zeugo.v1.UserService.EndUserSessions:output_type -> zeugo.v1.EndUserSessionsResponse
+	25, // 50: zeugo.v1.UserService.ReactivateUser:output_type -> zeugo.v1.ReactivateUserResponse
+	27, // 51: zeugo.v1.UserService.UnlockUser:output_type -> zeugo.v1.UnlockUserResponse
+	41, // [41:52] is the sub-list for method output_type
+	30, // [30:41] is the sub-list for method input_type
 	30, // [30:30] is the sub-list for extension type_name
 	30, // [30:30] is the sub-list for extension extendee
 	0,  // [0:30] is the sub-list for field type_name
@@ -1782,7 +1883,7 @@ func file_zeugo_v1_users_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_users_proto_rawDesc), len(file_zeugo_v1_users_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   24,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -53,6 +53,9 @@ const (
 	// UserServiceDeactivateUserProcedure is the fully-qualified name of the UserService's
 	// DeactivateUser RPC.
 	UserServiceDeactivateUserProcedure = "/zeugo.v1.UserService/DeactivateUser"
+	// UserServiceEndUserSessionsProcedure is the fully-qualified name of the UserService's
+	// EndUserSessions RPC.
+	UserServiceEndUserSessionsProcedure = "/zeugo.v1.UserService/EndUserSessions"
 	// UserServiceReactivateUserProcedure is the fully-qualified name of the UserService's
 	// ReactivateUser RPC.
 	UserServiceReactivateUserProcedure = "/zeugo.v1.UserService/ReactivateUser"
@@ -91,6 +94,11 @@ type UserServiceClient interface {
 	// session and API key of the user is refused on its next call. Only for
 	// active or locked users other than the caller.
 	DeactivateUser(context.Context, *connect.Request[v1.DeactivateUserRequest]) (*connect.Response[v1.DeactivateUserResponse], error)
+	// EndUserSessions ends every session of another user at once (a lost
+	// laptop, a shared computer) and keeps the account: the user can sign in
+	// again. Every live session is refused on its next call; API keys are
+	// not sessions and stay (revoke them in ApiKeyService, or deactivate).
+	EndUserSessions(context.Context, *connect.Request[v1.EndUserSessionsRequest]) (*connect.Response[v1.EndUserSessionsResponse], error)
 	// ReactivateUser makes a deactivated user active again.
 	ReactivateUser(context.Context, *connect.Request[v1.ReactivateUserRequest]) (*connect.Response[v1.ReactivateUserResponse], error)
 	// UnlockUser makes a user locked by failed logins active again and
@@ -160,6 +168,12 @@ func NewUserServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithSchema(userServiceMethods.ByName("DeactivateUser")),
 			connect.WithClientOptions(opts...),
 		),
+		endUserSessions: connect.NewClient[v1.EndUserSessionsRequest, v1.EndUserSessionsResponse](
+			httpClient,
+			baseURL+UserServiceEndUserSessionsProcedure,
+			connect.WithSchema(userServiceMethods.ByName("EndUserSessions")),
+			connect.WithClientOptions(opts...),
+		),
 		reactivateUser: connect.NewClient[v1.ReactivateUserRequest, v1.ReactivateUserResponse](
 			httpClient,
 			baseURL+UserServiceReactivateUserProcedure,
@@ -185,6 +199,7 @@ type userServiceClient struct {
 	cancelInvitation  *connect.Client[v1.CancelInvitationRequest, v1.CancelInvitationResponse]
 	updateUser        *connect.Client[v1.UpdateUserRequest, v1.UpdateUserResponse]
 	deactivateUser    *connect.Client[v1.DeactivateUserRequest, v1.DeactivateUserResponse]
+	endUserSessions   *connect.Client[v1.EndUserSessionsRequest, v1.EndUserSessionsResponse]
 	reactivateUser    *connect.Client[v1.ReactivateUserRequest, v1.ReactivateUserResponse]
 	unlockUser        *connect.Client[v1.UnlockUserRequest, v1.UnlockUserResponse]
 }
@@ -229,6 +244,11 @@ func (c *userServiceClient) DeactivateUser(ctx context.Context, req *connect.Req
 	return c.deactivateUser.CallUnary(ctx, req)
 }
 
+// EndUserSessions calls zeugo.v1.UserService.EndUserSessions.
+func (c *userServiceClient) EndUserSessions(ctx context.Context, req *connect.Request[v1.EndUserSessionsRequest]) (*connect.Response[v1.EndUserSessionsResponse], error) {
+	return c.endUserSessions.CallUnary(ctx, req)
+}
+
 // ReactivateUser calls zeugo.v1.UserService.ReactivateUser.
 func (c *userServiceClient) ReactivateUser(ctx context.Context, req *connect.Request[v1.ReactivateUserRequest]) (*connect.Response[v1.ReactivateUserResponse], error) {
 	return c.reactivateUser.CallUnary(ctx, req)
@@ -270,6 +290,11 @@ type UserServiceHandler interface {
 	// session and API key of the user is refused on its next call. Only for
 	// active or locked users other than the caller.
 	DeactivateUser(context.Context, *connect.Request[v1.DeactivateUserRequest]) (*connect.Response[v1.DeactivateUserResponse], error)
+	// EndUserSessions ends every session of another user at once (a lost
+	// laptop, a shared computer) and keeps the account: the user can sign in
+	// again. Every live session is refused on its next call; API keys are
+	// not sessions and stay (revoke them in ApiKeyService, or deactivate).
+	EndUserSessions(context.Context, *connect.Request[v1.EndUserSessionsRequest]) (*connect.Response[v1.EndUserSessionsResponse], error)
 	// ReactivateUser makes a deactivated user active again.
 	ReactivateUser(context.Context, *connect.Request[v1.ReactivateUserRequest]) (*connect.Response[v1.ReactivateUserResponse], error)
 	// UnlockUser makes a user locked by failed logins active again and
@@ -335,6 +360,12 @@ func NewUserServiceHandler(svc UserServiceHandler, opts ...connect.HandlerOption
 		connect.WithSchema(userServiceMethods.ByName("DeactivateUser")),
 		connect.WithHandlerOptions(opts...),
 	)
+	userServiceEndUserSessionsHandler := connect.NewUnaryHandler(
+		UserServiceEndUserSessionsProcedure,
+		svc.EndUserSessions,
+		connect.WithSchema(userServiceMethods.ByName("EndUserSessions")),
+		connect.WithHandlerOptions(opts...),
+	)
 	userServiceReactivateUserHandler := connect.NewUnaryHandler(
 		UserServiceReactivateUserProcedure,
 		svc.ReactivateUser,
@@ -365,6 +396,8 @@ func NewUserServiceHandler(svc UserServiceHandler, opts ...connect.HandlerOption
 			userServiceUpdateUserHandler.ServeHTTP(w, r)
 		case UserServiceDeactivateUserProcedure:
 			userServiceDeactivateUserHandler.ServeHTTP(w, r)
+		case UserServiceEndUserSessionsProcedure:
+			userServiceEndUserSessionsHandler.ServeHTTP(w, r)
 		case UserServiceReactivateUserProcedure:
 			userServiceReactivateUserHandler.ServeHTTP(w, r)
 		case UserServiceUnlockUserProcedure:
@@ -408,6 +441,10 @@ func (UnimplementedUserServiceHandler) UpdateUser(context.Context, *connect.Requ
 
 func (UnimplementedUserServiceHandler) DeactivateUser(context.Context, *connect.Request[v1.DeactivateUserRequest]) (*connect.Response[v1.DeactivateUserResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.UserService.DeactivateUser is not implemented"))
+}
+
+func (UnimplementedUserServiceHandler) EndUserSessions(context.Context, *connect.Request[v1.EndUserSessionsRequest]) (*connect.Response[v1.EndUserSessionsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.UserService.EndUserSessions is not implemented"))
 }
 
 func (UnimplementedUserServiceHandler) ReactivateUser(context.Context, *connect.Request[v1.ReactivateUserRequest]) (*connect.Response[v1.ReactivateUserResponse], error) {
