@@ -160,6 +160,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
+		users.LinkSweeper(7 * 24 * time.Hour),
 		organization.LetterheadSweeper(keys),
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
 	}
