@@ -17,7 +17,7 @@
 // Delivery is at least once, with one narrow window: a message is claimed
 // with a lease before it is handed to the relay, so no other run touches it
 // while the lease holds; if the process dies after the relay accepted a
-// message but before it was recorded as sent (at most the last four mails
+// message but before it was recorded as sent (at most the last two mails
 // of a run, see recorder), that message is sent once more after the lease,
 // with the same Message-ID (its id), which lets receiving systems and
 // people recognise the duplicate.
