@@ -20,6 +20,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/mailtpl"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
@@ -157,6 +158,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
 		roles.Mount(roles.NewService(a.Work)),
+		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),

@@ -121,6 +121,7 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 	lease := now.Add(o.policy.Lease)
 	var msgs []claimed
 	var sender string
+	var ov Overrides
 	err := o.db.TenantTx(ctx, t, func(tx pgx.Tx) error {
 		// Like the outcome records (asyncCommit), the claim does not wait
 		// for the WAL flush: WAL is flushed in order, so a database crash
@@ -135,6 +136,9 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 			return err
 		}
 		if sender, err = o.q.SenderName(ctx, tx, t); err != nil {
+			return err
+		}
+		if ov, err = o.loadOverrides(ctx, tx, t); err != nil {
 			return err
 		}
 		ciph, err := o.keys.Tenant(ctx, tx, t)
@@ -174,7 +178,7 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 		defer close(ready)
 		for _, m := range msgs {
 			select {
-			case ready <- o.prepare(m, sender):
+			case ready <- o.prepare(m, sender, ov):
 			case <-stop:
 				return
 			}
@@ -211,7 +215,7 @@ type prepared struct {
 }
 
 // prepare renders and composes m; an error is a permanent *DeliveryError.
-func (o *Outbox) prepare(m claimed, sender string) prepared {
+func (o *Outbox) prepare(m claimed, sender string, ov Overrides) prepared {
 	p := prepared{m: m}
 	if m.broken != nil {
 		p.err = &DeliveryError{Class: ClassDecrypt, Permanent: true, Err: m.broken}
@@ -220,7 +224,7 @@ func (o *Outbox) prepare(m claimed, sender string) prepared {
 	content := Rendered{Subject: m.body.Subject, Plain: m.body.Plain, HTML: m.body.HTML}
 	if m.template != "" {
 		var err error
-		if content, err = o.tmpl.Render(m.kind, m.template, m.language, withSender(m.body.Data, sender)); err != nil {
+		if content, err = o.renderFor(ov, m.kind, m.template, m.language, withSender(m.body.Data, sender)); err != nil {
 			p.err = &DeliveryError{Class: ClassTemplate, Permanent: true, Err: err}
 			return p
 		}

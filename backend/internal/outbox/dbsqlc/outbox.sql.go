@@ -399,3 +399,41 @@ func (q *Queries) SenderName(ctx context.Context, db DBTX, tenantID uuid.UUID) (
 	err := row.Scan(&column_1)
 	return column_1, err
 }
+
+const tenantTemplates = `-- name: TenantTemplates :many
+SELECT name, language, subject, body FROM mail_templates WHERE tenant_id = $1
+`
+
+type TenantTemplatesRow struct {
+	Name     string
+	Language string
+	Subject  string
+	Body     string
+}
+
+// A tenant's own templates (package mailtpl), loaded once per delivery
+// batch.
+func (q *Queries) TenantTemplates(ctx context.Context, db DBTX, tenantID uuid.UUID) ([]*TenantTemplatesRow, error) {
+	rows, err := db.Query(ctx, tenantTemplates, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*TenantTemplatesRow
+	for rows.Next() {
+		var i TenantTemplatesRow
+		if err := rows.Scan(
+			&i.Name,
+			&i.Language,
+			&i.Subject,
+			&i.Body,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

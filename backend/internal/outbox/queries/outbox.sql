@@ -75,3 +75,8 @@ WHERE o.tenant_id = @tenant_id AND o.id IN (
       AND (f.state = 'sent' AND f.updated_at < @sent_before OR f.state = 'failed' AND f.updated_at < @failed_before)
     LIMIT @batch
 );
+
+-- name: TenantTemplates :many
+-- A tenant's own templates (package mailtpl), loaded once per delivery
+-- batch.
+SELECT name, language, subject, body FROM mail_templates WHERE tenant_id = @tenant_id;
