@@ -1,0 +1,310 @@
+package mailtpl_test
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"testing"
+
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"connectrpc.com/connect"
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/zeugo/zeugo/backend/internal/apptest"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/outbox"
+	"github.com/zeugo/zeugo/backend/internal/smtptest"
+)
+
+type clients struct {
+	tpl    zeugov1connect.MailTemplateServiceClient
+	sender zeugov1connect.MailSenderServiceClient
+}
+
+func signIn(t *testing.T, env *apptest.Env, ten *apptest.Tenant) clients {
+	t.Helper()
+	hc := env.HTTPClient()
+	res, err := env.AuthClient(hc, apptest.Connect).Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	opt := connect.WithInterceptors(apptest.Bearer(res.Msg.GetTokens().GetAccessToken()))
+	return clients{tpl: zeugov1connect.NewMailTemplateServiceClient(hc, env.Server.URL, opt),
+		sender: zeugov1connect.NewMailSenderServiceClient(hc, env.Server.URL, opt)}
+}
+
+// violation returns the field and rule of the first violation of err.
+func violation(t *testing.T, err error) (string, string) {
+	t.Helper()
+	var ce *connect.Error
+	if !errors.As(err, &ce) || ce.Code() != connect.CodeInvalidArgument {
+		t.Fatalf("want InvalidArgument, got %v", err)
+	}
+	for _, d := range ce.Details() {
+		m, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if v, ok := m.(*validate.Violations); ok && len(v.GetViolations()) > 0 {
+			vi := v.GetViolations()[0]
+			var path []string
+			for _, el := range vi.GetField().GetElements() {
+				path = append(path, el.GetFieldName())
+			}
+			return strings.Join(path, "."), vi.GetRuleId()
+		}
+	}
+	t.Fatalf("no violations in %v", err)
+	return "", ""
+}
+
+func code(err error) connect.Code { return connect.CodeOf(err) }
+
+func find(t *testing.T, c clients, name, lang string) *zeugov1.MailTemplate {
+	t.Helper()
+	res, err := c.tpl.ListMailTemplates(context.Background(), connect.NewRequest(&zeugov1.ListMailTemplatesRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Msg.GetTemplates()); n != 6 {
+		t.Fatalf("%d templates, want 3 names × 2 languages", n)
+	}
+	for _, m := range res.Msg.GetTemplates() {
+		if m.GetName() == name && m.GetLanguage() == lang {
+			return m
+		}
+	}
+	t.Fatalf("no template %s/%s", name, lang)
+	return nil
+}
+
+// enqueue writes a password reset mail for tenant ten as the auth domain
+// would.
+func enqueue(t *testing.T, env *apptest.Env, ten *apptest.Tenant, to, name string) {
+	t.Helper()
+	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
+		_, err := env.App.Outbox.Enqueue(context.Background(), tx, ten.TenantID, outbox.Message{Kind: outbox.Email, To: to,
+			Template: "password_reset", Language: "de",
+			Data: map[string]string{"Name": name, "Link": "https://zeugo.test/reset#tok", "ExpiresAt": "heute 18:00"}})
+		return err
+	})
+}
+
+type got struct {
+	To, From string
+	smtptest.Parsed
+}
+
+func deliver(t *testing.T, env *apptest.Env, srv *smtptest.Server) map[string]got {
+	t.Helper()
+	ob := outbox.New(outbox.Deps{DB: env.App.DB, Keys: env.App.Keys, Now: env.Clock.Now, Log: zerolog.Nop(),
+		Mailer: srv.Mailer(), From: "zeugo@zeugo.test", Audit: env.App.Audit})
+	if _, err := ob.Deliver(context.Background()); err != nil {
+		t.Fatalf("deliver: %v", err)
+	}
+	out := map[string]got{}
+	for _, m := range srv.Mails() {
+		p := smtptest.Parse(t, m.Data)
+		out[m.To] = got{To: m.To, From: p.Header.Get("From"), Parsed: p}
+	}
+	srv.Clear()
+	return out
+}
+
+const ownText = "Hallo {{.Name}},\n\nIhr Link:\n{{.Link}}\n\nGültig bis {{.ExpiresAt}}.\nEIGENE VORLAGE\n{{.Sender}}"
+
+func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	a := env.CreateTenant("Vorlagen GmbH", "admin@vorlagen.example")
+	b := env.CreateTenant("Andere AG", "admin@andere.example")
+	ca := signIn(t, env, a)
+	ctx := context.Background()
+	srv := smtptest.New(t)
+
+	snd, err := ca.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{SenderName: "Personal Vorlagen"}))
+	if err != nil || snd.Msg.GetSender().GetSenderName() != "Personal Vorlagen" || !snd.Msg.GetSender().GetCustom() {
+		t.Fatalf("sender: %v %v", snd, err)
+	}
+	before := find(t, ca, "password_reset", "de")
+	if before.GetOverridden() || before.GetVersion() != 0 || !strings.Contains(before.GetDefaultContent().GetText(), "{{.Link}}") ||
+		strings.Join(before.GetRequiredPlaceholders(), ",") != "Link" {
+		t.Fatalf("before = %v", before)
+	}
+	up, err := ca.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "password_reset", Language: "de",
+		Content: &zeugov1.MailTemplateContent{Subject: "Neues Passwort bei {{.Sender}}", Text: ownText}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := up.Msg.GetTemplate(); !v.GetOverridden() || v.GetVersion() != 1 || v.GetCustomContent().GetText() != ownText {
+		t.Fatalf("updated = %v", v)
+	}
+
+	enqueue(t, env, a, "erika@vorlagen.example", `<b>Erika & "Co"</b>`)
+	enqueue(t, env, b, "max@andere.example", "Max")
+	mails := deliver(t, env, srv)
+	ma, mb := mails["erika@vorlagen.example"], mails["max@andere.example"]
+	if ma.Subject != "Neues Passwort bei Personal Vorlagen" || !strings.Contains(ma.Plain, "EIGENE VORLAGE") ||
+		!strings.Contains(ma.Plain, "Hallo <b>Erika & \"Co\"</b>,") {
+		t.Fatalf("tenant's own template not used: %q\n%s", ma.Subject, ma.Plain)
+	}
+	if addr, err := mail.ParseAddress(ma.From); err != nil || addr.Name != "Personal Vorlagen" {
+		t.Fatalf("From = %q (%v)", ma.From, err)
+	}
+	// The HTML part is derived from the text: data escaped, the link a link.
+	if strings.Contains(ma.HTML, "<b>Erika") || !strings.Contains(ma.HTML, "&lt;b&gt;Erika &amp; &#34;Co&#34;&lt;/b&gt;") ||
+		!strings.Contains(ma.HTML, `<a href="https://zeugo.test/reset#tok">`) || !strings.Contains(ma.HTML, "EIGENE VORLAGE") {
+		t.Fatalf("HTML part:\n%s", ma.HTML)
+	}
+	// Another tenant's mail never uses it.
+	if strings.Contains(mb.Plain, "EIGENE") || mb.Subject == "" || strings.Contains(mb.Subject, "Vorlagen") {
+		t.Fatalf("other tenant got %q\n%s", mb.Subject, mb.Plain)
+	}
+
+	// The audit log names the template, not its content.
+	var details string
+	env.AsOwner(a.TenantID, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT details::text FROM audit_events WHERE action = 'mail.template.updated'`).Scan(&details)
+	})
+	if !strings.Contains(details, "password_reset") || strings.Contains(details, "EIGENE") {
+		t.Fatalf("audit details = %s", details)
+	}
+
+	if _, err := ca.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "password_reset", Language: "de", Version: 1})); err != nil {
+		t.Fatal(err)
+	}
+	if after := find(t, ca, "password_reset", "de"); after.GetOverridden() || after.GetVersion() != 0 {
+		t.Fatalf("after reset = %v", after)
+	}
+	enqueue(t, env, a, "erika@vorlagen.example", "Erika")
+	ma = deliver(t, env, srv)["erika@vorlagen.example"]
+	if strings.Contains(ma.Plain, "EIGENE") || ma.Subject != mb.Subject {
+		t.Fatalf("default not restored: %q\n%s", ma.Subject, ma.Plain)
+	}
+}
+
+func TestRefusedTemplatesSaveNothing(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	c := signIn(t, env, env.CreateTenant("Streng GmbH", "admin@streng.example"))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, subject, text string
+		field, rule         string
+	}{
+		{"unknown placeholder", "Hallo", "{{.Link}} {{.Password}}", "content.text", "zeugo.mail.unknown_placeholder"},
+		{"unknown placeholder in subject", "Hallo {{.Secret}}", "{{.Link}}", "content.subject", "zeugo.mail.unknown_placeholder"},
+		{"function call", "Hallo", `{{.Link}} {{printf "%s" .Name}}`, "content.text", "zeugo.mail.unsupported"},
+		{"call", "Hallo", `{{.Link}} {{call .Name}}`, "content.text", "zeugo.mail.unsupported"},
+		{"define", "Hallo", `{{.Link}}{{define "x"}}y{{end}}`, "content.text", "zeugo.mail.unsupported"},
+		{"template", "Hallo", `{{.Link}}{{template "text"}}`, "content.text", "zeugo.mail.unsupported"},
+		{"if", "Hallo", `{{.Link}}{{if .Name}}x{{end}}`, "content.text", "zeugo.mail.unsupported"},
+		{"nested field", "Hallo", `{{.Link}}{{.Name.X}}`, "content.text", "zeugo.mail.unsupported"},
+		{"syntax", "Hallo", `{{.Link}} {{.Name`, "content.text", "zeugo.mail.syntax"},
+		{"missing link", "Hallo", "Hallo {{.Name}}", "content.text", "zeugo.mail.placeholder_required"},
+		{"line break in subject", "Hallo\nBcc: x@y.z", "{{.Link}}", "content.subject", "zeugo.mail.subject_line_break"},
+		{"subject too long", strings.Repeat("x", 201), "{{.Link}}", "content.subject", "string.max_len"},
+		{"text too long", "Hallo", "{{.Link}}" + strings.Repeat("x", 10000), "content.text", "string.max_len"},
+		{"blank subject", "   ", "{{.Link}}", "content.subject", "zeugo.mail.required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			content := &zeugov1.MailTemplateContent{Subject: tc.subject, Text: tc.text}
+			_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation",
+				Language: "de", Content: content}))
+			if f, r := violation(t, err); f != tc.field || r != tc.rule {
+				t.Fatalf("update: %s %s, want %s %s (%v)", f, r, tc.field, tc.rule, err)
+			}
+			_, err = c.tpl.PreviewMailTemplate(ctx, connect.NewRequest(&zeugov1.PreviewMailTemplateRequest{Name: "invitation",
+				Language: "de", Content: content}))
+			if f, r := violation(t, err); f != tc.field || r != tc.rule {
+				t.Fatalf("preview: %s %s, want %s %s", f, r, tc.field, tc.rule)
+			}
+		})
+	}
+	if got := find(t, c, "invitation", "de"); got.GetOverridden() {
+		t.Fatalf("a refused template was saved: %v", got)
+	}
+	// account_locked has no link, so it needs none.
+	if _, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "account_locked",
+		Language: "en", Content: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "Hello {{.Name}}, locked at {{.LockedAt}}."}})); err != nil {
+		t.Fatal(err)
+	}
+	// …but may not use the link it is not given.
+	_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "account_locked",
+		Language: "en", Version: 1, Content: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "{{.Link}}"}}))
+	if f, r := violation(t, err); f != "content.text" || r != "zeugo.mail.unknown_placeholder" {
+		t.Fatalf("%s %s", f, r)
+	}
+	for _, bad := range []string{"Zeile\nzwei", "", strings.Repeat("x", 201)} {
+		if _, err := c.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{SenderName: bad})); code(err) != connect.CodeInvalidArgument {
+			t.Fatalf("sender %q: %v", bad, err)
+		}
+	}
+}
+
+func TestStaleVersionsAreAborted(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	c := signIn(t, env, env.CreateTenant("Takt GmbH", "admin@takt.example"))
+	ctx := context.Background()
+	save := func(version int64, text string) error {
+		_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "en",
+			Version: version, Content: &zeugov1.MailTemplateContent{Subject: "Welcome", Text: text}}))
+		return err
+	}
+	reset := func(version int64) error {
+		_, err := c.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "invitation", Language: "en", Version: version}))
+		return err
+	}
+	if err := save(0, "one {{.Link}}"); err != nil {
+		t.Fatal(err)
+	}
+	if err := save(0, "two {{.Link}}"); code(err) != connect.CodeAborted {
+		t.Fatalf("second first save: %v", err)
+	}
+	if err := save(1, "three {{.Link}}"); err != nil {
+		t.Fatal(err)
+	}
+	if err := save(1, "four {{.Link}}"); code(err) != connect.CodeAborted {
+		t.Fatalf("stale save: %v", err)
+	}
+	if err := reset(1); code(err) != connect.CodeAborted {
+		t.Fatalf("stale reset: %v", err)
+	}
+	if got := find(t, c, "invitation", "en"); got.GetVersion() != 2 || got.GetCustomContent().GetText() != "three {{.Link}}" {
+		t.Fatalf("stored = %v", got)
+	}
+	if err := reset(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := reset(2); code(err) != connect.CodeAborted {
+		t.Fatalf("reset twice: %v", err)
+	}
+}
+
+func TestPreviewRendersWithSampleDataAndSender(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	c := signIn(t, env, env.CreateTenant("Vorschau GmbH", "admin@vorschau.example"))
+	ctx := context.Background()
+	s, err := c.sender.GetMailSender(ctx, connect.NewRequest(&zeugov1.GetMailSenderRequest{}))
+	if err != nil || s.Msg.GetSender().GetSenderName() != "Vorschau GmbH" || s.Msg.GetSender().GetCustom() {
+		t.Fatalf("default sender = %v %v", s, err)
+	}
+	res, err := c.tpl.PreviewMailTemplate(ctx, connect.NewRequest(&zeugov1.PreviewMailTemplateRequest{Name: "invitation", Language: "en",
+		Content: &zeugov1.MailTemplateContent{Subject: "Join {{.Sender}}", Text: "Dear {{.Name}},\n\n{{.Link}}\n\nuntil {{.ExpiresAt}}"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Msg
+	if p.GetSenderName() != "Vorschau GmbH" || p.GetSubject() != "Join Vorschau GmbH" || !strings.HasPrefix(p.GetText(), "Dear Jane Doe,") ||
+		!strings.Contains(p.GetHtml(), "<a href=") {
+		t.Fatalf("preview = %v", p)
+	}
+	if got := find(t, c, "invitation", "en"); got.GetOverridden() {
+		t.Fatal("preview saved the template")
+	}
+}
