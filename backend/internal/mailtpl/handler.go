@@ -39,7 +39,7 @@ func (h *TemplateHandler) ListMailTemplates(ctx context.Context, _ *connect.Requ
 // UpdateMailTemplate implements zeugov1connect.MailTemplateServiceHandler.
 func (h *TemplateHandler) UpdateMailTemplate(ctx context.Context, req *connect.Request[zeugov1.UpdateMailTemplateRequest]) (*connect.Response[zeugov1.UpdateMailTemplateResponse], error) {
 	m := req.Msg
-	t, err := h.svc.Update(ctx, m.GetName(), m.GetLanguage(), m.GetVersion(), contentOf(m.GetContent()))
+	t, err := h.svc.Update(ctx, m.GetName(), m.GetLanguage(), m.GetVersion(), contentOf(m.GetFields()))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (h *TemplateHandler) ResetMailTemplate(ctx context.Context, req *connect.Re
 // PreviewMailTemplate implements zeugov1connect.MailTemplateServiceHandler.
 func (h *TemplateHandler) PreviewMailTemplate(ctx context.Context, req *connect.Request[zeugov1.PreviewMailTemplateRequest]) (*connect.Response[zeugov1.PreviewMailTemplateResponse], error) {
 	m := req.Msg
-	sender, r, err := h.svc.Preview(ctx, m.GetName(), m.GetLanguage(), contentOf(m.GetContent()))
+	sender, r, err := h.svc.Preview(ctx, m.GetName(), m.GetLanguage(), contentOf(m.GetFields()))
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (h *SenderHandler) GetMailSender(ctx context.Context, _ *connect.Request[ze
 
 // UpdateMailSender implements zeugov1connect.MailSenderServiceHandler.
 func (h *SenderHandler) UpdateMailSender(ctx context.Context, req *connect.Request[zeugov1.UpdateMailSenderRequest]) (*connect.Response[zeugov1.UpdateMailSenderResponse], error) {
-	s, err := h.svc.UpdateSender(ctx, req.Msg.GetSenderName())
+	s, err := h.svc.UpdateSender(ctx, req.Msg.GetFields().GetSenderName())
 	if err != nil {
 		return nil, err
 	}

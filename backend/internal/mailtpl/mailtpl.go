@@ -199,7 +199,7 @@ func (s *Service) Preview(ctx context.Context, name, lang string, c outbox.Custo
 	}
 	r, err = outbox.RenderCustom(name, lang, c, outbox.SampleData(name, lang), snd.Name)
 	if err != nil {
-		return "", r, apperr.Field(apperr.InvalidArgument, "content.text", "zeugo.mail.syntax", "the template cannot be rendered")
+		return "", r, apperr.Field(apperr.InvalidArgument, "fields.text", "zeugo.mail.syntax", "the template cannot be rendered")
 	}
 	return snd.Name, r, nil
 }
@@ -234,11 +234,11 @@ func (s *Service) UpdateSender(ctx context.Context, name string) (*Sender, error
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return nil, apperr.Field(apperr.InvalidArgument, "sender_name", "zeugo.mail.required", "the sender name is required")
+		return nil, apperr.Field(apperr.InvalidArgument, "fields.sender_name", "zeugo.mail.required", "the sender name is required")
 	case len([]rune(name)) > MaxSenderName:
-		return nil, apperr.Field(apperr.InvalidArgument, "sender_name", "zeugo.mail.too_long", "the sender name may have at most 200 characters")
+		return nil, apperr.Field(apperr.InvalidArgument, "fields.sender_name", "zeugo.mail.too_long", "the sender name may have at most 200 characters")
 	case strings.ContainsAny(name, "\r\n\u2028\u2029\u0085"):
-		return nil, apperr.Field(apperr.InvalidArgument, "sender_name", "zeugo.mail.subject_line_break", "the sender name must be a single line")
+		return nil, apperr.Field(apperr.InvalidArgument, "fields.sender_name", "zeugo.mail.subject_line_break", "the sender name must be a single line")
 	}
 	var out *Sender
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
@@ -256,14 +256,14 @@ func (s *Service) UpdateSender(ctx context.Context, name string) (*Sender, error
 }
 
 // check applies outbox.CheckCustom, its fields named as in the requests
-// (content.subject, content.text).
+// (fields.subject, fields.text).
 func check(name string, c outbox.Custom) error {
 	err := outbox.CheckCustom(name, c)
 	var e *apperr.Error
 	if errors.As(err, &e) {
 		for i := range e.Violations {
 			if e.Violations[i].Field == "subject" || e.Violations[i].Field == "text" {
-				e.Violations[i].Field = "content." + e.Violations[i].Field
+				e.Violations[i].Field = "fields." + e.Violations[i].Field
 			}
 		}
 	}

@@ -125,7 +125,7 @@ func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
 	ctx := context.Background()
 	srv := smtptest.New(t)
 
-	snd, err := ca.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{SenderName: "Personal Vorlagen"}))
+	snd, err := ca.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{Fields: &zeugov1.MailSenderFields{SenderName: "Personal Vorlagen"}}))
 	if err != nil || snd.Msg.GetSender().GetSenderName() != "Personal Vorlagen" || !snd.Msg.GetSender().GetCustom() {
 		t.Fatalf("sender: %v %v", snd, err)
 	}
@@ -135,7 +135,7 @@ func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
 		t.Fatalf("before = %v", before)
 	}
 	up, err := ca.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "password_reset", Language: "de",
-		Content: &zeugov1.MailTemplateContent{Subject: "Neues Passwort bei {{.Sender}}", Text: ownText}}))
+		Fields: &zeugov1.MailTemplateContent{Subject: "Neues Passwort bei {{.Sender}}", Text: ownText}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,30 +195,30 @@ func TestRefusedTemplatesSaveNothing(t *testing.T) {
 		name, subject, text string
 		field, rule         string
 	}{
-		{"unknown placeholder", "Hallo", "{{.Link}} {{.Password}}", "content.text", "zeugo.mail.unknown_placeholder"},
-		{"unknown placeholder in subject", "Hallo {{.Secret}}", "{{.Link}}", "content.subject", "zeugo.mail.unknown_placeholder"},
-		{"function call", "Hallo", `{{.Link}} {{printf "%s" .Name}}`, "content.text", "zeugo.mail.unsupported"},
-		{"call", "Hallo", `{{.Link}} {{call .Name}}`, "content.text", "zeugo.mail.unsupported"},
-		{"define", "Hallo", `{{.Link}}{{define "x"}}y{{end}}`, "content.text", "zeugo.mail.unsupported"},
-		{"template", "Hallo", `{{.Link}}{{template "text"}}`, "content.text", "zeugo.mail.unsupported"},
-		{"if", "Hallo", `{{.Link}}{{if .Name}}x{{end}}`, "content.text", "zeugo.mail.unsupported"},
-		{"nested field", "Hallo", `{{.Link}}{{.Name.X}}`, "content.text", "zeugo.mail.unsupported"},
-		{"syntax", "Hallo", `{{.Link}} {{.Name`, "content.text", "zeugo.mail.syntax"},
-		{"missing link", "Hallo", "Hallo {{.Name}}", "content.text", "zeugo.mail.placeholder_required"},
-		{"line break in subject", "Hallo\nBcc: x@y.z", "{{.Link}}", "content.subject", "zeugo.mail.subject_line_break"},
-		{"subject too long", strings.Repeat("x", 201), "{{.Link}}", "content.subject", "string.max_len"},
-		{"text too long", "Hallo", "{{.Link}}" + strings.Repeat("x", 10000), "content.text", "string.max_len"},
-		{"blank subject", "   ", "{{.Link}}", "content.subject", "zeugo.mail.required"},
+		{"unknown placeholder", "Hallo", "{{.Link}} {{.Password}}", "fields.text", "zeugo.mail.unknown_placeholder"},
+		{"unknown placeholder in subject", "Hallo {{.Secret}}", "{{.Link}}", "fields.subject", "zeugo.mail.unknown_placeholder"},
+		{"function call", "Hallo", `{{.Link}} {{printf "%s" .Name}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"call", "Hallo", `{{.Link}} {{call .Name}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"define", "Hallo", `{{.Link}}{{define "x"}}y{{end}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"template", "Hallo", `{{.Link}}{{template "text"}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"if", "Hallo", `{{.Link}}{{if .Name}}x{{end}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"nested field", "Hallo", `{{.Link}}{{.Name.X}}`, "fields.text", "zeugo.mail.unsupported"},
+		{"syntax", "Hallo", `{{.Link}} {{.Name`, "fields.text", "zeugo.mail.syntax"},
+		{"missing link", "Hallo", "Hallo {{.Name}}", "fields.text", "zeugo.mail.placeholder_required"},
+		{"line break in subject", "Hallo\nBcc: x@y.z", "{{.Link}}", "fields.subject", "zeugo.mail.subject_line_break"},
+		{"subject too long", strings.Repeat("x", 201), "{{.Link}}", "fields.subject", "string.max_len"},
+		{"text too long", "Hallo", "{{.Link}}" + strings.Repeat("x", 10000), "fields.text", "string.max_len"},
+		{"blank subject", "   ", "{{.Link}}", "fields.subject", "zeugo.mail.required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			content := &zeugov1.MailTemplateContent{Subject: tc.subject, Text: tc.text}
 			_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation",
-				Language: "de", Content: content}))
+				Language: "de", Fields: content}))
 			if f, r := violation(t, err); f != tc.field || r != tc.rule {
 				t.Fatalf("update: %s %s, want %s %s (%v)", f, r, tc.field, tc.rule, err)
 			}
 			_, err = c.tpl.PreviewMailTemplate(ctx, connect.NewRequest(&zeugov1.PreviewMailTemplateRequest{Name: "invitation",
-				Language: "de", Content: content}))
+				Language: "de", Fields: content}))
 			if f, r := violation(t, err); f != tc.field || r != tc.rule {
 				t.Fatalf("preview: %s %s, want %s %s", f, r, tc.field, tc.rule)
 			}
@@ -229,17 +229,17 @@ func TestRefusedTemplatesSaveNothing(t *testing.T) {
 	}
 	// account_locked has no link, so it needs none.
 	if _, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "account_locked",
-		Language: "en", Content: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "Hello {{.Name}}, locked at {{.LockedAt}}."}})); err != nil {
+		Language: "en", Fields: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "Hello {{.Name}}, locked at {{.LockedAt}}."}})); err != nil {
 		t.Fatal(err)
 	}
 	// …but may not use the link it is not given.
 	_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "account_locked",
-		Language: "en", Version: 1, Content: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "{{.Link}}"}}))
-	if f, r := violation(t, err); f != "content.text" || r != "zeugo.mail.unknown_placeholder" {
+		Language: "en", Version: 1, Fields: &zeugov1.MailTemplateContent{Subject: "Locked", Text: "{{.Link}}"}}))
+	if f, r := violation(t, err); f != "fields.text" || r != "zeugo.mail.unknown_placeholder" {
 		t.Fatalf("%s %s", f, r)
 	}
 	for _, bad := range []string{"Zeile\nzwei", "", strings.Repeat("x", 201)} {
-		if _, err := c.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{SenderName: bad})); code(err) != connect.CodeInvalidArgument {
+		if _, err := c.sender.UpdateMailSender(ctx, connect.NewRequest(&zeugov1.UpdateMailSenderRequest{Fields: &zeugov1.MailSenderFields{SenderName: bad}})); code(err) != connect.CodeInvalidArgument {
 			t.Fatalf("sender %q: %v", bad, err)
 		}
 	}
@@ -252,7 +252,7 @@ func TestStaleVersionsAreAborted(t *testing.T) {
 	ctx := context.Background()
 	save := func(version int64, text string) error {
 		_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "en",
-			Version: version, Content: &zeugov1.MailTemplateContent{Subject: "Welcome", Text: text}}))
+			Version: version, Fields: &zeugov1.MailTemplateContent{Subject: "Welcome", Text: text}}))
 		return err
 	}
 	reset := func(version int64) error {
@@ -295,7 +295,7 @@ func TestPreviewRendersWithSampleDataAndSender(t *testing.T) {
 		t.Fatalf("default sender = %v %v", s, err)
 	}
 	res, err := c.tpl.PreviewMailTemplate(ctx, connect.NewRequest(&zeugov1.PreviewMailTemplateRequest{Name: "invitation", Language: "en",
-		Content: &zeugov1.MailTemplateContent{Subject: "Join {{.Sender}}", Text: "Dear {{.Name}},\n\n{{.Link}}\n\nuntil {{.ExpiresAt}}"}}))
+		Fields: &zeugov1.MailTemplateContent{Subject: "Join {{.Sender}}", Text: "Dear {{.Name}},\n\n{{.Link}}\n\nuntil {{.ExpiresAt}}"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

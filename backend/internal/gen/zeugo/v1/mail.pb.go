@@ -290,7 +290,7 @@ type UpdateMailTemplateRequest struct {
 	// The version read (0: no own content yet).
 	Version int64 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
 	// The content.
-	Content       *MailTemplateContent `protobuf:"bytes,4,opt,name=content,proto3" json:"content,omitempty"`
+	Fields        *MailTemplateContent `protobuf:"bytes,4,opt,name=fields,proto3" json:"fields,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -346,9 +346,9 @@ func (x *UpdateMailTemplateRequest) GetVersion() int64 {
 	return 0
 }
 
-func (x *UpdateMailTemplateRequest) GetContent() *MailTemplateContent {
+func (x *UpdateMailTemplateRequest) GetFields() *MailTemplateContent {
 	if x != nil {
-		return x.Content
+		return x.Fields
 	}
 	return nil
 }
@@ -517,7 +517,7 @@ type PreviewMailTemplateRequest struct {
 	// The language.
 	Language string `protobuf:"bytes,2,opt,name=language,proto3" json:"language,omitempty"`
 	// The content.
-	Content       *MailTemplateContent `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	Fields        *MailTemplateContent `protobuf:"bytes,3,opt,name=fields,proto3" json:"fields,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -566,9 +566,9 @@ func (x *PreviewMailTemplateRequest) GetLanguage() string {
 	return ""
 }
 
-func (x *PreviewMailTemplateRequest) GetContent() *MailTemplateContent {
+func (x *PreviewMailTemplateRequest) GetFields() *MailTemplateContent {
 	if x != nil {
-		return x.Content
+		return x.Fields
 	}
 	return nil
 }
@@ -784,8 +784,8 @@ func (x *GetMailSenderResponse) GetSender() *MailSender {
 	return nil
 }
 
-// UpdateMailSenderRequest sets the sender name.
-type UpdateMailSenderRequest struct {
+// MailSenderFields are the editable sender settings.
+type MailSenderFields struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The sender name: 1–200 characters, one line.
 	SenderName    string `protobuf:"bytes,1,opt,name=sender_name,json=senderName,proto3" json:"sender_name,omitempty"`
@@ -793,9 +793,55 @@ type UpdateMailSenderRequest struct {
 	sizeCache     protoimpl.SizeCache
 }
 
+func (x *MailSenderFields) Reset() {
+	*x = MailSenderFields{}
+	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailSenderFields) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailSenderFields) ProtoMessage() {}
+
+func (x *MailSenderFields) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailSenderFields.ProtoReflect.Descriptor instead.
+func (*MailSenderFields) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *MailSenderFields) GetSenderName() string {
+	if x != nil {
+		return x.SenderName
+	}
+	return ""
+}
+
+// UpdateMailSenderRequest sets the sender name.
+type UpdateMailSenderRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new settings.
+	Fields        *MailSenderFields `protobuf:"bytes,1,opt,name=fields,proto3" json:"fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
 func (x *UpdateMailSenderRequest) Reset() {
 	*x = UpdateMailSenderRequest{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -807,7 +853,7 @@ func (x *UpdateMailSenderRequest) String() string {
 func (*UpdateMailSenderRequest) ProtoMessage() {}
 
 func (x *UpdateMailSenderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -820,14 +866,14 @@ func (x *UpdateMailSenderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMailSenderRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMailSenderRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{14}
 }
 
-func (x *UpdateMailSenderRequest) GetSenderName() string {
+func (x *UpdateMailSenderRequest) GetFields() *MailSenderFields {
 	if x != nil {
-		return x.SenderName
+		return x.Fields
 	}
-	return ""
+	return nil
 }
 
 // UpdateMailSenderResponse returns the stored sender name.
@@ -841,7 +887,7 @@ type UpdateMailSenderResponse struct {
 
 func (x *UpdateMailSenderResponse) Reset() {
 	*x = UpdateMailSenderResponse{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -853,7 +899,7 @@ func (x *UpdateMailSenderResponse) String() string {
 func (*UpdateMailSenderResponse) ProtoMessage() {}
 
 func (x *UpdateMailSenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -866,7 +912,7 @@ func (x *UpdateMailSenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMailSenderResponse.ProtoReflect.Descriptor instead.
 func (*UpdateMailSenderResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *UpdateMailSenderResponse) GetSender() *MailSender {
@@ -901,14 +947,14 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"\x15required_placeholders\x18\t \x03(\tR\x14requiredPlaceholders\"\x1a\n" +
 	"\x18ListMailTemplatesRequest\"Q\n" +
 	"\x19ListMailTemplatesResponse\x124\n" +
-	"\ttemplates\x18\x01 \x03(\v2\x16.zeugo.v1.MailTemplateR\ttemplates\"\xf1\x01\n" +
+	"\ttemplates\x18\x01 \x03(\v2\x16.zeugo.v1.MailTemplateR\ttemplates\"\xef\x01\n" +
 	"\x19UpdateMailTemplateRequest\x12E\n" +
 	"\x04name\x18\x01 \x01(\tB1\xbaH.r,R\n" +
 	"invitationR\x0epassword_resetR\x0eaccount_lockedR\x04name\x12)\n" +
 	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
 	"r\bR\x02deR\x02enR\blanguage\x12!\n" +
-	"\aversion\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\aversion\x12?\n" +
-	"\acontent\x18\x04 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\acontent\"P\n" +
+	"\aversion\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\aversion\x12=\n" +
+	"\x06fields\x18\x04 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"P\n" +
 	"\x1aUpdateMailTemplateResponse\x122\n" +
 	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xaf\x01\n" +
 	"\x18ResetMailTemplateRequest\x12E\n" +
@@ -918,13 +964,13 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"r\bR\x02deR\x02enR\blanguage\x12!\n" +
 	"\aversion\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\aversion\"O\n" +
 	"\x19ResetMailTemplateResponse\x122\n" +
-	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xcf\x01\n" +
+	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xcd\x01\n" +
 	"\x1aPreviewMailTemplateRequest\x12E\n" +
 	"\x04name\x18\x01 \x01(\tB1\xbaH.r,R\n" +
 	"invitationR\x0epassword_resetR\x0eaccount_lockedR\x04name\x12)\n" +
 	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
-	"r\bR\x02deR\x02enR\blanguage\x12?\n" +
-	"\acontent\x18\x03 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\acontent\"\x80\x01\n" +
+	"r\bR\x02deR\x02enR\blanguage\x12=\n" +
+	"\x06fields\x18\x03 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"\x80\x01\n" +
 	"\x1bPreviewMailTemplateResponse\x12\x1f\n" +
 	"\vsender_name\x18\x01 \x01(\tR\n" +
 	"senderName\x12\x18\n" +
@@ -938,10 +984,12 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"senderName\x12\x16\n" +
 	"\x06custom\x18\x02 \x01(\bR\x06custom\"E\n" +
 	"\x15GetMailSenderResponse\x12,\n" +
-	"\x06sender\x18\x01 \x01(\v2\x14.zeugo.v1.MailSenderR\x06sender\"h\n" +
-	"\x17UpdateMailSenderRequest\x12M\n" +
+	"\x06sender\x18\x01 \x01(\v2\x14.zeugo.v1.MailSenderR\x06sender\"a\n" +
+	"\x10MailSenderFields\x12M\n" +
 	"\vsender_name\x18\x01 \x01(\tB,\xbaH)r'\x10\x01\x18\xc8\x012 ^[^\\r\\n\\x{2028}\\x{2029}\\x{85}]*$R\n" +
-	"senderName\"H\n" +
+	"senderName\"U\n" +
+	"\x17UpdateMailSenderRequest\x12:\n" +
+	"\x06fields\x18\x01 \x01(\v2\x1a.zeugo.v1.MailSenderFieldsB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"H\n" +
 	"\x18UpdateMailSenderResponse\x12,\n" +
 	"\x06sender\x18\x01 \x01(\v2\x14.zeugo.v1.MailSenderR\x06sender2\xc8\x03\n" +
 	"\x13MailTemplateService\x12j\n" +
@@ -966,7 +1014,7 @@ func file_zeugo_v1_mail_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_mail_proto_rawDescData
 }
 
-var file_zeugo_v1_mail_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_zeugo_v1_mail_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_zeugo_v1_mail_proto_goTypes = []any{
 	(*MailTemplateContent)(nil),         // 0: zeugo.v1.MailTemplateContent
 	(*MailTemplate)(nil),                // 1: zeugo.v1.MailTemplate
@@ -981,38 +1029,40 @@ var file_zeugo_v1_mail_proto_goTypes = []any{
 	(*GetMailSenderRequest)(nil),        // 10: zeugo.v1.GetMailSenderRequest
 	(*MailSender)(nil),                  // 11: zeugo.v1.MailSender
 	(*GetMailSenderResponse)(nil),       // 12: zeugo.v1.GetMailSenderResponse
-	(*UpdateMailSenderRequest)(nil),     // 13: zeugo.v1.UpdateMailSenderRequest
-	(*UpdateMailSenderResponse)(nil),    // 14: zeugo.v1.UpdateMailSenderResponse
-	(*timestamppb.Timestamp)(nil),       // 15: google.protobuf.Timestamp
+	(*MailSenderFields)(nil),            // 13: zeugo.v1.MailSenderFields
+	(*UpdateMailSenderRequest)(nil),     // 14: zeugo.v1.UpdateMailSenderRequest
+	(*UpdateMailSenderResponse)(nil),    // 15: zeugo.v1.UpdateMailSenderResponse
+	(*timestamppb.Timestamp)(nil),       // 16: google.protobuf.Timestamp
 }
 var file_zeugo_v1_mail_proto_depIdxs = []int32{
 	0,  // 0: zeugo.v1.MailTemplate.default_content:type_name -> zeugo.v1.MailTemplateContent
 	0,  // 1: zeugo.v1.MailTemplate.custom_content:type_name -> zeugo.v1.MailTemplateContent
-	15, // 2: zeugo.v1.MailTemplate.updated_at:type_name -> google.protobuf.Timestamp
+	16, // 2: zeugo.v1.MailTemplate.updated_at:type_name -> google.protobuf.Timestamp
 	1,  // 3: zeugo.v1.ListMailTemplatesResponse.templates:type_name -> zeugo.v1.MailTemplate
-	0,  // 4: zeugo.v1.UpdateMailTemplateRequest.content:type_name -> zeugo.v1.MailTemplateContent
+	0,  // 4: zeugo.v1.UpdateMailTemplateRequest.fields:type_name -> zeugo.v1.MailTemplateContent
 	1,  // 5: zeugo.v1.UpdateMailTemplateResponse.template:type_name -> zeugo.v1.MailTemplate
 	1,  // 6: zeugo.v1.ResetMailTemplateResponse.template:type_name -> zeugo.v1.MailTemplate
-	0,  // 7: zeugo.v1.PreviewMailTemplateRequest.content:type_name -> zeugo.v1.MailTemplateContent
+	0,  // 7: zeugo.v1.PreviewMailTemplateRequest.fields:type_name -> zeugo.v1.MailTemplateContent
 	11, // 8: zeugo.v1.GetMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
-	11, // 9: zeugo.v1.UpdateMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
-	2,  // 10: zeugo.v1.MailTemplateService.ListMailTemplates:input_type -> zeugo.v1.ListMailTemplatesRequest
-	4,  // 11: zeugo.v1.MailTemplateService.UpdateMailTemplate:input_type -> zeugo.v1.UpdateMailTemplateRequest
-	6,  // 12: zeugo.v1.MailTemplateService.ResetMailTemplate:input_type -> zeugo.v1.ResetMailTemplateRequest
-	8,  // 13: zeugo.v1.MailTemplateService.PreviewMailTemplate:input_type -> zeugo.v1.PreviewMailTemplateRequest
-	10, // 14: zeugo.v1.MailSenderService.GetMailSender:input_type -> zeugo.v1.GetMailSenderRequest
-	13, // 15: zeugo.v1.MailSenderService.UpdateMailSender:input_type -> zeugo.v1.UpdateMailSenderRequest
-	3,  // 16: zeugo.v1.MailTemplateService.ListMailTemplates:output_type -> zeugo.v1.ListMailTemplatesResponse
-	5,  // 17: zeugo.v1.MailTemplateService.UpdateMailTemplate:output_type -> zeugo.v1.UpdateMailTemplateResponse
-	7,  // 18: zeugo.v1.MailTemplateService.ResetMailTemplate:output_type -> zeugo.v1.ResetMailTemplateResponse
-	9,  // 19: zeugo.v1.MailTemplateService.PreviewMailTemplate:output_type -> zeugo.v1.PreviewMailTemplateResponse
-	12, // 20: zeugo.v1.MailSenderService.GetMailSender:output_type -> zeugo.v1.GetMailSenderResponse
-	14, // 21: zeugo.v1.MailSenderService.UpdateMailSender:output_type -> zeugo.v1.UpdateMailSenderResponse
-	16, // [16:22] is the sub-list for method output_type
-	10, // [10:16] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	13, // 9: zeugo.v1.UpdateMailSenderRequest.fields:type_name -> zeugo.v1.MailSenderFields
+	11, // 10: zeugo.v1.UpdateMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
+	2,  // 11: zeugo.v1.MailTemplateService.ListMailTemplates:input_type -> zeugo.v1.ListMailTemplatesRequest
+	4,  // 12: zeugo.v1.MailTemplateService.UpdateMailTemplate:input_type -> zeugo.v1.UpdateMailTemplateRequest
+	6,  // 13: zeugo.v1.MailTemplateService.ResetMailTemplate:input_type -> zeugo.v1.ResetMailTemplateRequest
+	8,  // 14: zeugo.v1.MailTemplateService.PreviewMailTemplate:input_type -> zeugo.v1.PreviewMailTemplateRequest
+	10, // 15: zeugo.v1.MailSenderService.GetMailSender:input_type -> zeugo.v1.GetMailSenderRequest
+	14, // 16: zeugo.v1.MailSenderService.UpdateMailSender:input_type -> zeugo.v1.UpdateMailSenderRequest
+	3,  // 17: zeugo.v1.MailTemplateService.ListMailTemplates:output_type -> zeugo.v1.ListMailTemplatesResponse
+	5,  // 18: zeugo.v1.MailTemplateService.UpdateMailTemplate:output_type -> zeugo.v1.UpdateMailTemplateResponse
+	7,  // 19: zeugo.v1.MailTemplateService.ResetMailTemplate:output_type -> zeugo.v1.ResetMailTemplateResponse
+	9,  // 20: zeugo.v1.MailTemplateService.PreviewMailTemplate:output_type -> zeugo.v1.PreviewMailTemplateResponse
+	12, // 21: zeugo.v1.MailSenderService.GetMailSender:output_type -> zeugo.v1.GetMailSenderResponse
+	15, // 22: zeugo.v1.MailSenderService.UpdateMailSender:output_type -> zeugo.v1.UpdateMailSenderResponse
+	17, // [17:23] is the sub-list for method output_type
+	11, // [11:17] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_mail_proto_init() }
@@ -1027,7 +1077,7 @@ func file_zeugo_v1_mail_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_mail_proto_rawDesc), len(file_zeugo_v1_mail_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   15,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
