@@ -9,6 +9,8 @@ import { UnitsPage } from "./features/organization/UnitsPage.js";
 import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
+import { MailTemplatesPage } from "./features/mail/MailTemplatesPage.js";
+import { MailSenderPage } from "./features/mail/MailSenderPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
@@ -44,6 +46,8 @@ export const routes: RouteObject[] = [
       ...unitRoutes,
       { path: "account", element: <AccountPage /> },
       { path: "settings/security", element: <SecuritySettingsPage /> },
+      { path: "settings/email-templates", element: <MailTemplatesPage /> },
+      { path: "settings/sender", element: <MailSenderPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "roles", element: <RolesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },

@@ -22,7 +22,9 @@ describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
     expect(paths([Area.EMPLOYEES])).toEqual(["/", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/users", "/roles", "/api-keys", "/settings/security"]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/email-templates", "/settings/sender"]);
+    expect(paths([Area.EMAIL_TEMPLATES])).toEqual(["/", "/settings/email-templates"]);
+    expect(paths([Area.BRANDING])).toEqual(["/", "/settings/sender"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security"]);
     expect(paths([Area.API_KEYS])).toEqual(["/", "/api-keys"]);
     expect(paths([Area.USERS, Area.ROLES])).toEqual(["/", "/users", "/roles"]);

@@ -7,7 +7,7 @@ import type { ComponentType } from "react";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
-import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconUsersGroup } from "../../components/icons.js";
+import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -78,7 +78,11 @@ export const navigation: readonly NavSection[] = [
   {
     id: "settings",
     labelKey: "nav.settings",
-    entries: [{ path: "/settings/security", labelKey: "nav.securitySettings", icon: IconLock, areas: [Area.PRIVACY] }],
+    entries: [
+      { path: "/settings/security", labelKey: "nav.securitySettings", icon: IconLock, areas: [Area.PRIVACY] },
+      { path: "/settings/email-templates", labelKey: "nav.mailTemplates", icon: IconPencil, areas: [Area.EMAIL_TEMPLATES] },
+      { path: "/settings/sender", labelKey: "nav.mailSender", icon: IconId, areas: [Area.BRANDING] },
+    ],
   },
 ];
 
