@@ -164,6 +164,11 @@ func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
 		t.Fatalf("other tenant got %q\n%s", mb.Subject, mb.Plain)
 	}
 
+	// Nor does it see it.
+	if other := find(t, signIn(t, env, b), "password_reset", "de"); other.GetOverridden() || other.GetCustomContent() != nil {
+		t.Fatalf("other tenant sees %v", other)
+	}
+
 	// The audit log names the template, not its content.
 	var details string
 	env.AsOwner(a.TenantID, func(tx pgx.Tx) error {
@@ -306,5 +311,35 @@ func TestPreviewRendersWithSampleDataAndSender(t *testing.T) {
 	}
 	if got := find(t, c, "invitation", "en"); got.GetOverridden() {
 		t.Fatal("preview saved the template")
+	}
+}
+
+// Without row-level security the queries' own tenant filter keeps one
+// tenant's templates from another (the second line of isolation).
+func TestTenantFilterWithoutRLS(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, apptest.Options{BypassRLS: true})
+	a := env.CreateTenant("Erste GmbH", "admin@erste.example")
+	b := env.CreateTenant("Zweite GmbH", "admin@zweite.example")
+	ca, cb := signIn(t, env, a), signIn(t, env, b)
+	ctx := context.Background()
+	if _, err := ca.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "de",
+		Fields: &zeugov1.MailTemplateContent{Subject: "Erste", Text: "{{.Link}}"}})); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, cb, "invitation", "de"); got.GetOverridden() {
+		t.Fatalf("tenant B sees A's template: %v", got)
+	}
+	// B's reset of A's version finds nothing to delete.
+	if _, err := cb.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "invitation", Language: "de", Version: 1})); code(err) != connect.CodeAborted {
+		t.Fatalf("reset across tenants: %v", err)
+	}
+	if got := find(t, ca, "invitation", "de"); !got.GetOverridden() {
+		t.Fatal("A's template is gone")
+	}
+	srv := smtptest.New(t)
+	enqueue(t, env, b, "max@zweite.example", "Max")
+	if m := deliver(t, env, srv)["max@zweite.example"]; m.Subject == "Erste" {
+		t.Fatalf("B's mail used A's template: %q", m.Subject)
 	}
 }
