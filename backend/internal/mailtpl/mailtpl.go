@@ -129,7 +129,7 @@ func (s *Service) Update(ctx context.Context, name, lang string, version int64, 
 		)
 		if version == 0 {
 			r, err := s.q.InsertTemplate(ctx, tx, dbsqlc.InsertTemplateParams{TenantID: tx.P.TenantID, Name: name, Language: lang,
-				Subject: c.Subject, Body: c.Text, Now: now, UpdatedBy: by})
+				Subject: c.Subject, Body: c.Text, Now: now, UpdatedBy: by, FirstVersion: max(now.UnixMicro(), 1)})
 			if errors.Is(err, pgx.ErrNoRows) {
 				return apperr.ErrConcurrentChange
 			}

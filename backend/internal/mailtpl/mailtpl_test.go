@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
+	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
@@ -139,7 +140,8 @@ func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := up.Msg.GetTemplate(); !v.GetOverridden() || v.GetVersion() != 1 || v.GetCustomContent().GetText() != ownText {
+	v1 := up.Msg.GetTemplate().GetVersion()
+	if v := up.Msg.GetTemplate(); !v.GetOverridden() || v1 <= 0 || v.GetCustomContent().GetText() != ownText {
 		t.Fatalf("updated = %v", v)
 	}
 
@@ -178,7 +180,7 @@ func TestOverrideIsDeliveredAndResetRestoresTheDefault(t *testing.T) {
 		t.Fatalf("audit details = %s", details)
 	}
 
-	if _, err := ca.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "password_reset", Language: "de", Version: 1})); err != nil {
+	if _, err := ca.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "password_reset", Language: "de", Version: v1})); err != nil {
 		t.Fatal(err)
 	}
 	if after := find(t, ca, "password_reset", "de"); after.GetOverridden() || after.GetVersion() != 0 {
@@ -255,38 +257,53 @@ func TestStaleVersionsAreAborted(t *testing.T) {
 	env := apptest.New(t)
 	c := signIn(t, env, env.CreateTenant("Takt GmbH", "admin@takt.example"))
 	ctx := context.Background()
-	save := func(version int64, text string) error {
-		_, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "en",
+	save := func(version int64, text string) (int64, error) {
+		res, err := c.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "en",
 			Version: version, Fields: &zeugov1.MailTemplateContent{Subject: "Welcome", Text: text}}))
-		return err
+		if err != nil {
+			return 0, err
+		}
+		return res.Msg.GetTemplate().GetVersion(), nil
 	}
 	reset := func(version int64) error {
 		_, err := c.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "invitation", Language: "en", Version: version}))
 		return err
 	}
-	if err := save(0, "one {{.Link}}"); err != nil {
+	v1, err := save(0, "one {{.Link}}")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := save(0, "two {{.Link}}"); code(err) != connect.CodeAborted {
+	if _, err := save(0, "two {{.Link}}"); code(err) != connect.CodeAborted {
 		t.Fatalf("second first save: %v", err)
 	}
-	if err := save(1, "three {{.Link}}"); err != nil {
-		t.Fatal(err)
+	v2, err := save(v1, "three {{.Link}}")
+	if err != nil || v2 != v1+1 {
+		t.Fatal(v2, err)
 	}
-	if err := save(1, "four {{.Link}}"); code(err) != connect.CodeAborted {
+	if _, err := save(v1, "four {{.Link}}"); code(err) != connect.CodeAborted {
 		t.Fatalf("stale save: %v", err)
 	}
-	if err := reset(1); code(err) != connect.CodeAborted {
+	if err := reset(v1); code(err) != connect.CodeAborted {
 		t.Fatalf("stale reset: %v", err)
 	}
-	if got := find(t, c, "invitation", "en"); got.GetVersion() != 2 || got.GetCustomContent().GetText() != "three {{.Link}}" {
+	if got := find(t, c, "invitation", "en"); got.GetVersion() != v2 || got.GetCustomContent().GetText() != "three {{.Link}}" {
 		t.Fatalf("stored = %v", got)
 	}
-	if err := reset(2); err != nil {
+	if err := reset(v2); err != nil {
 		t.Fatal(err)
 	}
-	if err := reset(2); code(err) != connect.CodeAborted {
+	if err := reset(v2); code(err) != connect.CodeAborted {
 		t.Fatalf("reset twice: %v", err)
+	}
+	// Saved again after the reset, the template never repeats an old
+	// version: a client still holding one is refused.
+	env.Clock.Advance(time.Second)
+	v3, err := save(0, "five {{.Link}}")
+	if err != nil || v3 == v1 || v3 == v2 {
+		t.Fatal(v3, err)
+	}
+	if _, err := save(v2, "six {{.Link}}"); code(err) != connect.CodeAborted {
+		t.Fatalf("save with a version from before the reset: %v", err)
 	}
 }
 
@@ -323,15 +340,16 @@ func TestTenantFilterWithoutRLS(t *testing.T) {
 	b := env.CreateTenant("Zweite GmbH", "admin@zweite.example")
 	ca, cb := signIn(t, env, a), signIn(t, env, b)
 	ctx := context.Background()
-	if _, err := ca.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "de",
-		Fields: &zeugov1.MailTemplateContent{Subject: "Erste", Text: "{{.Link}}"}})); err != nil {
+	saved, err := ca.tpl.UpdateMailTemplate(ctx, connect.NewRequest(&zeugov1.UpdateMailTemplateRequest{Name: "invitation", Language: "de",
+		Fields: &zeugov1.MailTemplateContent{Subject: "Erste", Text: "{{.Link}}"}}))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got := find(t, cb, "invitation", "de"); got.GetOverridden() {
 		t.Fatalf("tenant B sees A's template: %v", got)
 	}
 	// B's reset of A's version finds nothing to delete.
-	if _, err := cb.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "invitation", Language: "de", Version: 1})); code(err) != connect.CodeAborted {
+	if _, err := cb.tpl.ResetMailTemplate(ctx, connect.NewRequest(&zeugov1.ResetMailTemplateRequest{Name: "invitation", Language: "de", Version: saved.Msg.GetTemplate().GetVersion()})); code(err) != connect.CodeAborted {
 		t.Fatalf("reset across tenants: %v", err)
 	}
 	if got := find(t, ca, "invitation", "de"); !got.GetOverridden() {

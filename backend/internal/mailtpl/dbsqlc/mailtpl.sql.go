@@ -91,19 +91,20 @@ func (q *Queries) GetTemplateForUpdate(ctx context.Context, db DBTX, arg GetTemp
 
 const insertTemplate = `-- name: InsertTemplate :one
 INSERT INTO mail_templates (tenant_id, name, language, subject, body, version, updated_at, updated_by)
-VALUES ($1, $2, $3, $4, $5, 1, $6, $7)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (tenant_id, name, language) DO NOTHING
 RETURNING version, updated_at
 `
 
 type InsertTemplateParams struct {
-	TenantID  uuid.UUID
-	Name      string
-	Language  string
-	Subject   string
-	Body      string
-	Now       time.Time
-	UpdatedBy pgtype.UUID
+	TenantID     uuid.UUID
+	Name         string
+	Language     string
+	Subject      string
+	Body         string
+	FirstVersion int64
+	Now          time.Time
+	UpdatedBy    pgtype.UUID
 }
 
 type InsertTemplateRow struct {
@@ -112,7 +113,9 @@ type InsertTemplateRow struct {
 }
 
 // The first own version of a template; a concurrent first save loses on the
-// primary key (ON CONFLICT DO NOTHING returns no row).
+// primary key (ON CONFLICT DO NOTHING returns no row). The first version is
+// the time in microseconds, not 1, so a template reset and saved again
+// never repeats a version a client may still hold.
 func (q *Queries) InsertTemplate(ctx context.Context, db DBTX, arg InsertTemplateParams) (*InsertTemplateRow, error) {
 	row := db.QueryRow(ctx, insertTemplate,
 		arg.TenantID,
@@ -120,6 +123,7 @@ func (q *Queries) InsertTemplate(ctx context.Context, db DBTX, arg InsertTemplat
 		arg.Language,
 		arg.Subject,
 		arg.Body,
+		arg.FirstVersion,
 		arg.Now,
 		arg.UpdatedBy,
 	)

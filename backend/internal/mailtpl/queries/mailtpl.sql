@@ -9,9 +9,11 @@ FOR UPDATE;
 
 -- name: InsertTemplate :one
 -- The first own version of a template; a concurrent first save loses on the
--- primary key (ON CONFLICT DO NOTHING returns no row).
+-- primary key (ON CONFLICT DO NOTHING returns no row). The first version is
+-- the time in microseconds, not 1, so a template reset and saved again
+-- never repeats a version a client may still hold.
 INSERT INTO mail_templates (tenant_id, name, language, subject, body, version, updated_at, updated_by)
-VALUES (@tenant_id, @name, @language, @subject, @body, 1, @now, @updated_by)
+VALUES (@tenant_id, @name, @language, @subject, @body, @first_version, @now, @updated_by)
 ON CONFLICT (tenant_id, name, language) DO NOTHING
 RETURNING version, updated_at;
 
