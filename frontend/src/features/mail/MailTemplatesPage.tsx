@@ -257,7 +257,9 @@ function Preview({ template, values }: { template: MailTemplate; values: Values 
             <Text size="sm">
               <strong>{t("mail.templates.subject")}:</strong> {preview.data.subject}
             </Text>
-            <Code block>{preview.data.text}</Code>
+            <Code block style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+              {preview.data.text}
+            </Code>
           </Stack>
         )}
         {!preview.data && !preview.isError && ready && <Loader size="sm" aria-label={t("app.loading")} />}
