@@ -118,6 +118,19 @@ type Scope struct {
 	Employees []uuid.UUID
 }
 
+// CertificateScope is the scope of a user with the certificate access
+// stored for them (users.access_*, SPEC §3.3): everything when the access
+// is "all" or the role grants the Administrator area (which cannot be
+// restricted), else the listed dimensions. Sessions and API keys of the
+// user get the same scope.
+func CertificateScope(areas []Area, all bool, restricted Scope) Scope {
+	if all || slices.Contains(areas, AreaAdministrator) {
+		return Scope{All: true}
+	}
+	restricted.All = false
+	return restricted
+}
+
 // Unrestricted reports whether the scope admits every row.
 func (s Scope) Unrestricted() bool {
 	return s.All

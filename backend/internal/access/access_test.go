@@ -130,3 +130,20 @@ func TestScopeNameAndRulesKnowTheirService(t *testing.T) {
 		t.Fatalf("rule = %+v", r)
 	}
 }
+
+func TestCertificateScope(t *testing.T) {
+	c := uuid.New()
+	restricted := Scope{Companies: []uuid.UUID{c}}
+	if s := CertificateScope([]Area{AreaEmployees}, true, restricted); !s.All {
+		t.Errorf("access all: %+v", s)
+	}
+	if s := CertificateScope([]Area{AreaAdministrator}, false, restricted); !s.All {
+		t.Errorf("Administrator area cannot be restricted: %+v", s)
+	}
+	if s := CertificateScope([]Area{AreaEmployees}, false, restricted); s.All || len(s.Companies) != 1 || s.Companies[0] != c {
+		t.Errorf("restricted: %+v", s)
+	}
+	if s := CertificateScope(nil, false, Scope{}); s.All {
+		t.Errorf("nothing listed must admit nothing: %+v", s)
+	}
+}

@@ -133,24 +133,7 @@ func (a *Authenticator) Settle(ctx context.Context, call *access.Call) error {
 // check runs chk in a round trip of its own: the principal, nil when the
 // key was refused, or the database's error.
 func (a *Authenticator) check(ctx context.Context, chk *keyCheck) (*access.Principal, error) {
-	var p *access.Principal
-	var scanErr error
-	scanned := false
-	err := a.db.TenantBatch(ctx, chk.tok.TenantID, func(b *pgx.Batch) {
-		sql, args := chk.Statement()
-		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
-			p, scanErr = chk.Scan(row)
-			scanned = true
-			return nil
-		})
-	})
-	if scanned && scanErr == nil && p == nil {
-		return nil, nil // refused on purpose: the batch's error is that refusal
-	}
-	if err == nil {
-		err = scanErr
-	}
-	return p, err
+	return a.db.Check(ctx, chk.tok.TenantID, chk)
 }
 
 // touch records the use of a key at most once a minute per key: this

@@ -134,12 +134,8 @@ func (r *keyRow) entry(tok token) *cached {
 	for _, a := range r.Areas {
 		p.Areas = append(p.Areas, access.Area(a))
 	}
-	if r.AccessAll || p.Has(access.AreaAdministrator) {
-		p.Scope = access.Scope{All: true}
-	} else {
-		p.Scope = access.Scope{Companies: r.Companies, Locations: r.Locations, Departments: r.Departments,
-			OrgUnits: r.OrgUnits, EmployeeTypes: r.EmployeeTypes}
-	}
+	p.Scope = access.CertificateScope(p.Areas, r.AccessAll, access.Scope{Companies: r.Companies, Locations: r.Locations,
+		Departments: r.Departments, OrgUnits: r.OrgUnits, EmployeeTypes: r.EmployeeTypes})
 	e := &cached{p: p, hash: tok.Hash, cidrs: r.CIDRs,
 		v: rightsVersion{User: r.UserVersion, Role: r.RoleVersion, TenantStatus: r.TenantStatus}}
 	if r.ExpiresAt.Valid {

@@ -155,12 +155,8 @@ func (r *rightsRow) version() rightsVersion {
 func (r *rightsRow) principal(tenantID, userID uuid.UUID) *access.Principal {
 	p := &access.Principal{Kind: access.KindUser, ActorID: userID, UserID: userID, TenantID: tenantID,
 		Areas: toAreas(r.Areas), ReadOnly: r.TenantStatus == "terminated"}
-	if r.AccessAll || p.Has(access.AreaAdministrator) {
-		p.Scope = access.Scope{All: true}
-	} else {
-		p.Scope = access.Scope{Companies: r.Companies, Locations: r.Locations, Departments: r.Departments,
-			OrgUnits: r.OrgUnits, EmployeeTypes: r.EmployeeTypes}
-	}
+	p.Scope = access.CertificateScope(p.Areas, r.AccessAll, access.Scope{Companies: r.Companies, Locations: r.Locations,
+		Departments: r.Departments, OrgUnits: r.OrgUnits, EmployeeTypes: r.EmployeeTypes})
 	return p
 }
 

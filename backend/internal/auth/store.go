@@ -157,24 +157,7 @@ func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 // and returns the principal, or nil when the session may no longer act
 // (sessionCheckSQL).
 func checkSession(ctx context.Context, db *postgres.DB, chk *sessionCheck) (*access.Principal, error) {
-	var p *access.Principal
-	var scanErr error
-	scanned := false
-	err := db.TenantBatch(ctx, chk.ids.TenantID, func(b *pgx.Batch) {
-		sql, args := chk.Statement()
-		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
-			p, scanErr = chk.Scan(row)
-			scanned = true
-			return nil
-		})
-	})
-	if scanned && scanErr == nil && p == nil {
-		return nil, nil // refused on purpose: the batch's error is that refusal
-	}
-	if err == nil {
-		err = scanErr
-	}
-	return p, err
+	return db.Check(ctx, chk.ids.TenantID, chk)
 }
 
 func loadPrincipal(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*access.Principal, error) {

@@ -15,8 +15,12 @@ import (
 // domain only.
 type TemplateHandler struct{ svc *Service }
 
+var _ zeugov1connect.MailTemplateServiceHandler = (*TemplateHandler)(nil)
+
 // SenderHandler is the Connect handler of MailSenderService.
 type SenderHandler struct{ svc *Service }
+
+var _ zeugov1connect.MailSenderServiceHandler = (*SenderHandler)(nil)
 
 var (
 	_ zeugov1connect.MailTemplateServiceHandler = (*TemplateHandler)(nil)

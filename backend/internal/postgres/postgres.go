@@ -186,6 +186,32 @@ func (db *DB) TenantBatch(ctx context.Context, tenantID uuid.UUID, queue func(b 
 	return settle(db.Pool.SendBatch(ctx, b).Close())
 }
 
+// Check runs a principal's check (a session's or an API key's) in a round
+// trip of its own, bound to tenantID: the current principal, nil when the
+// check refused (its refusal is the batch's error, on purpose), or the
+// database's error. Callers pass a context without call state
+// (access.WithoutCall), so the check does not queue itself again.
+func (db *DB) Check(ctx context.Context, tenantID uuid.UUID, chk access.SessionCheck) (*access.Principal, error) {
+	var p *access.Principal
+	var scanErr error
+	scanned := false
+	err := db.TenantBatch(ctx, tenantID, func(b *pgx.Batch) {
+		sql, args := chk.Statement()
+		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+			p, scanErr = chk.Scan(row)
+			scanned = true
+			return nil
+		})
+	})
+	if scanned && scanErr == nil && p == nil {
+		return nil, nil // refused on purpose: the batch's error is that refusal
+	}
+	if err == nil {
+		err = scanErr
+	}
+	return p, err
+}
+
 // TenantQuery runs one read-only query bound to tenantID in a single round
 // trip (binding and query pipelined as one implicit transaction) and hands
 // its rows to scan. For the read paths of the API.
