@@ -1,6 +1,6 @@
 import { Code as ConnectCode } from "@connectrpc/connect";
 import { Alert, Anchor, Center, Loader, Stack, Text } from "@mantine/core";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { IconAlert } from "../../components/icons.js";
@@ -68,16 +68,4 @@ export function LinkState({
     );
   }
   return <>{children()}</>;
-}
-
-/**
- * useKept keeps the first value a query delivered. The app clears its query
- * cache whenever the session is (or turns) anonymous — as it is on these
- * public pages when the initial refresh fails — and a link page must not
- * fall back to loading, and lose what the person typed, because of that.
- */
-export function useKept<T>(data: T | undefined): T | undefined {
-  const [kept, setKept] = useState<T | undefined>(data);
-  if (kept === undefined && data !== undefined) setKept(data);
-  return kept ?? data;
 }

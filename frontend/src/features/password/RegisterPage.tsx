@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useAcceptInvitation, useInvitation } from "../../api/password.js";
 import { AcceptInvitationRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
 import { forgetFragmentToken, takeFragmentToken } from "./fragment.js";
-import { LinkState, useKept, type LoginNoticeState } from "./LinkPage.js";
+import { LinkState, type LoginNoticeState } from "./LinkPage.js";
 import { NewPasswordForm } from "./NewPasswordForm.js";
 import { PublicPage } from "./PublicPage.js";
 
@@ -20,7 +20,7 @@ export function RegisterPage() {
   const navigate = useNavigate();
   const [token] = useState(() => takeFragmentToken());
   const invitation = useInvitation(token);
-  const data = useKept(invitation.data);
+  const data = invitation.data;
   const accept = useAcceptInvitation();
   const title = t("password.register.title");
   return (

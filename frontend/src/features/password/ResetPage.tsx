@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { usePasswordReset, useResetPassword } from "../../api/password.js";
 import { ResetPasswordRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
 import { forgetFragmentToken, takeFragmentToken } from "./fragment.js";
-import { LinkState, useKept, type LoginNoticeState } from "./LinkPage.js";
+import { LinkState, type LoginNoticeState } from "./LinkPage.js";
 import { NewPasswordForm } from "./NewPasswordForm.js";
 import { PublicPage } from "./PublicPage.js";
 
@@ -18,7 +18,7 @@ export function ResetPage() {
   const navigate = useNavigate();
   const [token] = useState(() => takeFragmentToken());
   const link = usePasswordReset(token);
-  const data = useKept(link.data);
+  const data = link.data;
   const reset = useResetPassword();
   const title = t("password.reset.title");
   return (
