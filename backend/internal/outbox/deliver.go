@@ -53,9 +53,7 @@ type claimed struct {
 // and shared by all; once the relay proved unreachable, the run's other
 // mails wait for their next attempt instead of dialling again each.
 type run struct {
-	o *Outbox
-	// mu guards res: outcomes are recorded by several goroutines.
-	mu      sync.Mutex
+	o       *Outbox
 	res     Result
 	session MailSession
 	down    error
@@ -168,24 +166,7 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 	// SMTP.Timeout each (connection and mail), well within that half.
 	deadline := lease.Add(-o.policy.Lease / 2)
 	rec := r.recorder(ctx, t, lease)
-	// Rendering and composing run ahead of sending, in a goroutine of
-	// their own, so the relay conversation of one mail overlaps the
-	// templates of the next (pure CPU work; nothing leaves the process).
-	ready := make(chan prepared, prepareAhead)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(ready)
-		for _, m := range msgs {
-			select {
-			case ready <- o.prepare(m, sender, ov):
-			case <-stop:
-				return
-			}
-		}
-	}()
-	i := 0
-	for p := range ready {
+	for i, m := range msgs {
 		if rec.failed() {
 			break // the database is in trouble: the rest wait for the lease
 		}
@@ -195,15 +176,10 @@ func (r *run) batch(ctx context.Context, t uuid.UUID, kinds []string) (int, erro
 			}
 			break
 		}
-		rec.add(outcome{m: p.m, err: r.send(ctx, p)})
-		i++
+		rec.add(outcome{m: m, err: r.send(ctx, o.prepare(m, sender, ov))})
 	}
 	return len(msgs), rec.wait()
 }
-
-// prepareAhead is how many mails may be rendered ahead of the one being
-// sent.
-const prepareAhead = 4
 
 // prepared is a claimed message rendered for its transport, or the
 // permanent error that keeps it from being sent.
@@ -249,13 +225,12 @@ type outcome struct {
 	release bool
 }
 
-// recorder records outcomes in goroutines of its own, so that recording
-// mail n overlaps sending the next ones (a database round trip per mail
-// would otherwise dominate delivery). recorders goroutines take outcomes
-// from an unbuffered hand-over: at any moment at most recorders+1 mails
-// have left without their outcome recorded — the ones being recorded and
-// the one just sent — which bounds the duplicates a crash can cause (each
-// resent after its lease with the same Message-ID).
+// recorder records outcomes in the order of the attempts, in a goroutine
+// of its own, so that recording mail n overlaps sending mail n+1 (a
+// database round trip per mail would otherwise halve the throughput). The
+// hand-over is unbuffered: at any moment at most two mails have left
+// without their outcome recorded — the one being recorded and the one
+// just sent — which bounds the duplicates a crash can cause.
 type recorder struct {
 	ch   chan outcome
 	done chan struct{}
@@ -263,35 +238,20 @@ type recorder struct {
 	err  error
 }
 
-// recorders is how many outcome records may be in flight at once. Three
-// recorders delivered about 15 % more mails per second in the benchmark
-// (0.30–0.40 of go-mail's one-connection rate instead of 0.27–0.32) but
-// widen the crash window from two mails to four; one keeps it at two
-// (docs/operations.md, "At least once, with a narrow window").
-const recorders = 1
-
 func (r *run) recorder(ctx context.Context, t uuid.UUID, lease time.Time) *recorder {
 	rec := &recorder{ch: make(chan outcome), done: make(chan struct{})}
-	var wg sync.WaitGroup
-	for range recorders {
-		wg.Go(func() {
-			for oc := range rec.ch {
-				if rec.failed() {
-					continue
-				}
-				if err := r.record(ctx, t, lease, oc.m, oc.err, oc.release); err != nil {
-					rec.mu.Lock()
-					if rec.err == nil {
-						rec.err = err
-					}
-					rec.mu.Unlock()
-				}
-			}
-		})
-	}
 	go func() {
-		wg.Wait()
-		close(rec.done)
+		defer close(rec.done)
+		for oc := range rec.ch {
+			if rec.failed() {
+				continue
+			}
+			if err := r.record(ctx, t, lease, oc.m, oc.err, oc.release); err != nil {
+				rec.mu.Lock()
+				rec.err = err
+				rec.mu.Unlock()
+			}
+		}
 	}()
 	return rec
 }
@@ -434,10 +394,10 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 	switch {
 	case release:
 		n, dberr = o.q.Release(ctx, db, dbsqlc.ReleaseParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now})
-		r.tally(func(res *Result) { res.Released++ })
+		r.res.Released++
 	case err == nil:
 		n, dberr = o.q.MarkSent(ctx, db, dbsqlc.MarkSentParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: ts(now)})
-		r.tally(func(res *Result) { res.Sent++ })
+		r.res.Sent++
 		if _, file := o.mailer.(*FileSink); file && m.kind == Email {
 			log.Info().Msg("mail written to the mail directory (no SMTP relay configured)")
 		} else {
@@ -445,7 +405,8 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 		}
 	case errors.As(err, &de) && (de.Permanent || m.attempts >= o.policy.MaxAttempts):
 		n, dberr = o.q.MarkFailed(ctx, db, dbsqlc.MarkFailedParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now, LastError: de.Class})
-		r.tally(func(res *Result) { res.Failed++; res.count(de.Class) })
+		r.res.Failed++
+		r.count(de.Class)
 		log.Error().Str("error_class", de.Class).Msg("message failed; it stays visible as failed until an operator retries it")
 	default:
 		if de == nil {
@@ -454,14 +415,15 @@ func (r *run) record(ctx context.Context, t uuid.UUID, lease time.Time, m claime
 		next := now.Add(o.policy.Delay(m.attempts))
 		n, dberr = o.q.MarkRetry(ctx, db, dbsqlc.MarkRetryParams{TenantID: t, ID: m.id, LeaseUntil: ts(lease), Now: now,
 			LastError: de.Class, NextAttemptAt: next})
-		r.tally(func(res *Result) { res.Retried++; res.count(de.Class) })
+		r.res.Retried++
+		r.count(de.Class)
 		log.Warn().Str("error_class", de.Class).Time("next_attempt_at", next).Msg("delivery attempt failed; retrying later")
 	}
 	if dberr != nil {
 		return postgres.Classify(dberr)
 	}
 	if n == 0 {
-		r.tally(func(res *Result) { res.LeaseLost++ })
+		r.res.LeaseLost++
 		log.Warn().Msg("outcome not recorded: the lease had ended and another run took the message over")
 	}
 	return nil
@@ -508,18 +470,11 @@ type errRow struct{}
 
 func (errRow) Scan(...any) error { return errExecOnly }
 
-// tally updates the run's counts (recorders run concurrently).
-func (r *run) tally(f func(*Result)) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	f(&r.res)
-}
-
-func (res *Result) count(class string) {
-	if res.Errors == nil {
-		res.Errors = map[string]int{}
+func (r *run) count(class string) {
+	if r.res.Errors == nil {
+		r.res.Errors = map[string]int{}
 	}
-	res.Errors[class]++
+	r.res.Errors[class]++
 }
 
 // DeliverArgs is the periodic delivery job.
