@@ -222,7 +222,7 @@ func Rules(services ...string) (map[string]Rule, error) {
 				errs = append(errs, err.Error())
 				continue
 			}
-			r.Service, r.KeyScope = string(d.FullName()), ScopeName(string(d.FullName()))
+			r.Service, r.KeyScope = string(d.FullName()), keyScope(d)
 			out["/"+string(d.FullName())+"/"+string(m.Name())] = r
 		}
 	}
@@ -230,6 +230,16 @@ func Rules(services ...string) (map[string]Rule, error) {
 		return nil, fmt.Errorf("access rules: %s", strings.Join(errs, "; "))
 	}
 	return out, nil
+}
+
+// keyScope is the service's api_key_scope option, or its ScopeName.
+func keyScope(d protoreflect.ServiceDescriptor) string {
+	if opts := d.Options(); opts != nil && proto.HasExtension(opts, zeugov1.E_ApiKeyScope) {
+		if s, _ := proto.GetExtension(opts, zeugov1.E_ApiKeyScope).(string); s != "" {
+			return s
+		}
+	}
+	return ScopeName(string(d.FullName()))
 }
 
 func findService(name string) (protoreflect.ServiceDescriptor, error) {

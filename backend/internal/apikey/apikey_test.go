@@ -453,9 +453,16 @@ func TestScopesFollowTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := res.Msg.GetScopes()
-	if len(s) != 1 || s[0].GetService() != "organization" || !s[0].GetRead() || !s[0].GetWrite() ||
-		s[0].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
+	// Sorted by name; EmployeeService names its scope "employees" in the
+	// proto (option api_key_scope), the others are derived.
+	if len(s) != 2 || s[0].GetService() != "employees" || s[0].GetServiceFullName() != zeugov1connect.EmployeeServiceName ||
+		s[1].GetService() != "organization" || s[1].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
 		t.Fatalf("scopes = %v", s)
+	}
+	for _, o := range s {
+		if !o.GetRead() || !o.GetWrite() {
+			t.Errorf("scope %s: read %v write %v, want both", o.GetService(), o.GetRead(), o.GetWrite())
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
 	"github.com/zeugo/zeugo/backend/internal/config"
+	"github.com/zeugo/zeugo/backend/internal/employees"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mailtpl"
@@ -158,6 +159,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
 		roles.Mount(roles.NewService(a.Work)),
+		employees.Mount(employees.NewService(a.Work, a.Index)),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 	}
 	a.Sweepers = []jobs.Sweeper{

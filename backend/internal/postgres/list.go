@@ -137,3 +137,19 @@ func ListPage[T any](ctx context.Context, db *DB, tenantID uuid.UUID, codec *pag
 	}
 	return page, nil
 }
+
+// And appends conds to a fixed statement: base uses $1…$n for args, and
+// each condition is ANDed after it with its "?" placeholders numbered on
+// from there. It is how a fixed read includes a principal's ScopeCond
+// (e.g. And("SELECT … FROM employees WHERE tenant_id = $1 AND id = $2",
+// []any{t, id}, scope)). base is a trusted constant of the calling store.
+func And(base string, args []any, conds ...Cond) (string, []any) {
+	b := builder{args: append([]any{}, args...)}
+	b.sb.WriteString(base)
+	for _, c := range conds {
+		b.sb.WriteString(" AND (")
+		b.cond(c)
+		b.sb.WriteString(")")
+	}
+	return b.sb.String(), b.args
+}

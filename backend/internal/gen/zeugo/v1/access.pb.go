@@ -330,6 +330,14 @@ var file_zeugo_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
 		Tag:           "bytes,51001,opt,name=access",
 		Filename:      "zeugo/v1/access.proto",
 	},
+	{
+		ExtendedType:  (*descriptorpb.ServiceOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51002,
+		Name:          "zeugo.v1.api_key_scope",
+		Tag:           "bytes,51002,opt,name=api_key_scope",
+		Filename:      "zeugo/v1/access.proto",
+	},
 }
 
 // Extension fields to descriptorpb.MethodOptions.
@@ -338,6 +346,16 @@ var (
 	//
 	// optional zeugo.v1.Access access = 51001;
 	E_Access = &file_zeugo_v1_access_proto_extTypes[0]
+)
+
+// Extension fields to descriptorpb.ServiceOptions.
+var (
+	// The name API-key scopes give the service ("employees" in
+	// "employees:write"); without it, the service's simple name without
+	// "Service" in snake case ("OrganizationService" → "organization").
+	//
+	// optional string api_key_scope = 51002;
+	E_ApiKeyScope = &file_zeugo_v1_access_proto_extTypes[1]
 )
 
 var File_zeugo_v1_access_proto protoreflect.FileDescriptor
@@ -381,7 +399,8 @@ const file_zeugo_v1_access_proto_rawDesc = "" +
 	"\fAREA_PRIVACY\x10\r\x12\x11\n" +
 	"\rAREA_API_KEYS\x10\x0e\x12\x10\n" +
 	"\fAREA_ACCOUNT\x10\x0f:J\n" +
-	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\v2\x10.zeugo.v1.AccessR\x06accessB\x9a\x01\n" +
+	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\v2\x10.zeugo.v1.AccessR\x06access:E\n" +
+	"\rapi_key_scope\x12\x1f.google.protobuf.ServiceOptions\x18\xba\x8e\x03 \x01(\tR\vapiKeyScopeB\x9a\x01\n" +
 	"\fcom.zeugo.v1B\vAccessProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
@@ -399,22 +418,24 @@ func file_zeugo_v1_access_proto_rawDescGZIP() []byte {
 var file_zeugo_v1_access_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_zeugo_v1_access_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_zeugo_v1_access_proto_goTypes = []any{
-	(AccessLevel)(0),                   // 0: zeugo.v1.AccessLevel
-	(ActorKind)(0),                     // 1: zeugo.v1.ActorKind
-	(Area)(0),                          // 2: zeugo.v1.Area
-	(*Access)(nil),                     // 3: zeugo.v1.Access
-	(*descriptorpb.MethodOptions)(nil), // 4: google.protobuf.MethodOptions
+	(AccessLevel)(0),                    // 0: zeugo.v1.AccessLevel
+	(ActorKind)(0),                      // 1: zeugo.v1.ActorKind
+	(Area)(0),                           // 2: zeugo.v1.Area
+	(*Access)(nil),                      // 3: zeugo.v1.Access
+	(*descriptorpb.MethodOptions)(nil),  // 4: google.protobuf.MethodOptions
+	(*descriptorpb.ServiceOptions)(nil), // 5: google.protobuf.ServiceOptions
 }
 var file_zeugo_v1_access_proto_depIdxs = []int32{
 	0, // 0: zeugo.v1.Access.level:type_name -> zeugo.v1.AccessLevel
 	2, // 1: zeugo.v1.Access.areas:type_name -> zeugo.v1.Area
 	1, // 2: zeugo.v1.Access.actors:type_name -> zeugo.v1.ActorKind
 	4, // 3: zeugo.v1.access:extendee -> google.protobuf.MethodOptions
-	3, // 4: zeugo.v1.access:type_name -> zeugo.v1.Access
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	4, // [4:5] is the sub-list for extension type_name
-	3, // [3:4] is the sub-list for extension extendee
+	5, // 4: zeugo.v1.api_key_scope:extendee -> google.protobuf.ServiceOptions
+	3, // 5: zeugo.v1.access:type_name -> zeugo.v1.Access
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	5, // [5:6] is the sub-list for extension type_name
+	3, // [3:5] is the sub-list for extension extendee
 	0, // [0:3] is the sub-list for field type_name
 }
 
@@ -430,7 +451,7 @@ func file_zeugo_v1_access_proto_init() {
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_access_proto_rawDesc), len(file_zeugo_v1_access_proto_rawDesc)),
 			NumEnums:      3,
 			NumMessages:   1,
-			NumExtensions: 1,
+			NumExtensions: 2,
 			NumServices:   0,
 		},
 		GoTypes:           file_zeugo_v1_access_proto_goTypes,
