@@ -27,6 +27,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/devtls"
+	"github.com/zeugo/zeugo/backend/internal/employees"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
@@ -244,24 +245,73 @@ func demoPassword(dataDir string) (string, error) {
 func seedDemo(ctx context.Context, a *app.App, c *tenant.Created) error {
 	ctx = access.WithPrincipal(ctx, &access.Principal{Kind: access.KindUser, ActorID: c.AdminID, UserID: c.AdminID, TenantID: c.TenantID,
 		Areas: []access.Area{access.AreaAdministrator}, Scope: access.Scope{All: true}})
-	if _, err := a.Organization.CreateCompany(ctx, organization.CompanyFields{Name: demoName, Street: "Musterstraße 1",
+	company, err := a.Organization.CreateCompany(ctx, organization.CompanyFields{Name: demoName, Street: "Musterstraße 1",
 		Postcode: "80331", City: "München", Country: "DE", Phone: "+49 89 123456-0", Email: "personal@muster.example",
 		Website: "www.muster.example", RegisterCourt: "Amtsgericht München", RegisterNumber: "HRB 123456",
 		VATID: "DE123456789", ManagingDirectors: "Dr. Max Mustermann",
-		Description: "ein mittelständisches Unternehmen des Maschinenbaus"}); err != nil {
+		Description: "ein mittelständisches Unternehmen des Maschinenbaus"})
+	if err != nil {
 		return err
 	}
-	units := map[organization.UnitKind][]string{
-		organization.KindLocation:     {"München", "Hamburg"},
-		organization.KindDepartment:   {"Personal", "Vertrieb", "Entwicklung"},
-		organization.KindOrgUnit:      {"Geschäftsleitung", "Verwaltung"},
-		organization.KindEmployeeType: {"Angestellte", "Auszubildende"},
+	units := []struct {
+		kind organization.UnitKind
+		name string
+	}{
+		{organization.KindLocation, "München"}, {organization.KindLocation, "Hamburg"},
+		{organization.KindDepartment, "Personal"}, {organization.KindDepartment, "Vertrieb"},
+		{organization.KindDepartment, "Entwicklung"}, {organization.KindOrgUnit, "Geschäftsleitung"},
+		{organization.KindOrgUnit, "Verwaltung"}, {organization.KindEmployeeType, "Angestellte"},
+		{organization.KindEmployeeType, "Auszubildende"},
 	}
-	for kind, names := range units {
-		for _, n := range names {
-			if _, err := a.Organization.CreateUnit(ctx, kind, organization.UnitFields{Name: n}); err != nil {
-				return err
-			}
+	ids := map[string]uuid.UUID{}
+	for _, u := range units {
+		created, err := a.Organization.CreateUnit(ctx, u.kind, organization.UnitFields{Name: u.name})
+		if err != nil {
+			return err
+		}
+		ids[u.name] = created.ID
+	}
+	return seedDemoEmployees(ctx, a, company.ID, ids)
+}
+
+// seedDemoEmployees files a few employees of the demo company, with
+// umlauts, ß and accents in their names so that search can be tried at
+// once ("schae", "weiss", "lefevre"). Personnel numbers MU-0001… leave the
+// numbers a user or a test picks free.
+func seedDemoEmployees(ctx context.Context, a *app.App, company uuid.UUID, units map[string]uuid.UUID) error {
+	day := func(s string) time.Time {
+		t, _ := employees.ParseDate(s)
+		return t
+	}
+	people := []struct {
+		salutation, first, last, location, department, unit, kind, entry, exit, job string
+	}{
+		{"frau", "Jana", "Schäfer", "München", "Personal", "Verwaltung", "Angestellte", "2016-03-01", "", "Personalreferentin"},
+		{"herr", "Jürgen", "Weiß", "München", "Vertrieb", "Verwaltung", "Angestellte", "2012-07-01", "2025-06-30", "Vertriebsleiter"},
+		{"frau", "Sophie", "Schröder", "Hamburg", "Entwicklung", "Verwaltung", "Angestellte", "2019-10-01", "", "Softwareentwicklerin"},
+		{"herr", "Lukas", "Böhm", "Hamburg", "Entwicklung", "Verwaltung", "Auszubildende", "2022-08-01", "2025-07-31", "Auszubildender Fachinformatiker"},
+		{"divers", "Alex", "Krüger", "München", "Vertrieb", "Verwaltung", "Angestellte", "2020-01-15", "", "Key-Account-Manager:in"},
+		{"frau", "Dr. Helga", "Straßer", "München", "Personal", "Geschäftsleitung", "Angestellte", "2008-04-01", "", "Geschäftsführerin"},
+		{"herr", "Mehmet", "Yılmaz", "Hamburg", "Vertrieb", "Verwaltung", "Angestellte", "2017-05-01", "", "Vertriebsingenieur"},
+		{"frau", "Anna-Lena", "Groß", "München", "Entwicklung", "Verwaltung", "Angestellte", "2021-02-01", "2024-12-31", "Projektingenieurin"},
+		{"herr", "Thomas", "Maier", "Hamburg", "Personal", "Verwaltung", "Angestellte", "2014-09-01", "", "Lohnbuchhalter"},
+		{"frau", "Zoë", "Lefèvre", "München", "Entwicklung", "Verwaltung", "Angestellte", "2023-03-01", "", "UX-Designerin"},
+		{"herr", "Fabian", "Kühn", "München", "Entwicklung", "Verwaltung", "Auszubildende", "2023-09-01", "", "Auszubildender Mechatroniker"},
+		{"frau", "Marie", "Hoffmann", "Hamburg", "Vertrieb", "Verwaltung", "Angestellte", "2018-11-01", "2025-03-31", "Vertriebsassistentin"},
+	}
+	for i, p := range people {
+		f := employees.Fields{Salutation: p.salutation, FirstName: p.first, LastName: p.last,
+			PersonnelNumber: fmt.Sprintf("MU-%04d", 1+i), CompanyID: company, LocationID: units[p.location],
+			DepartmentID: units[p.department], OrgUnitID: units[p.unit], EmployeeTypeID: units[p.kind],
+			EntryDate: day(p.entry), ExitDate: day(p.exit), JobTitle: p.job, City: p.location}
+		if strings.HasPrefix(f.FirstName, "Dr. ") {
+			f.Title, f.FirstName = "Dr.", strings.TrimPrefix(f.FirstName, "Dr. ")
+		}
+		if !f.ExitDate.IsZero() {
+			f.ExitReason = "own_wish"
+		}
+		if _, err := a.Employees.Create(ctx, f); err != nil {
+			return err
 		}
 	}
 	return nil

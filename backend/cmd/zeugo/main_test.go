@@ -282,3 +282,30 @@ func TestDemoRefusesOutsideDevelopment(t *testing.T) {
 		t.Fatalf("tenants after refused demo: %d %v", n, err)
 	}
 }
+
+// TestDemoSeedsAStructureAndEmployeesOnce: `zeugo demo` in development
+// creates the demo tenant with its company, units and employees once; a
+// second run only resets the password.
+func TestDemoSeedsAStructureAndEmployeesOnce(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t)
+	env := map[string]string{"ZEUGO_ENV": "development", "ZEUGO_DATA_DIR": t.TempDir(), "ZEUGO_DATABASE_URL": db.OwnerURL,
+		"ZEUGO_DEMO_PASSWORD": "Demo-Passwort-2026!"}
+	if code, stdout, stderr := zeugo(t, env, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %q %q", code, stdout, stderr)
+	}
+	for range 2 {
+		code, stdout, stderr := zeugo(t, env, "demo")
+		if code != 0 || !strings.Contains(stdout, "admin@muster.example") || !strings.Contains(stdout, "Demo-Passwort-2026!") {
+			t.Fatalf("demo: %d %q %q", code, stdout, stderr)
+		}
+	}
+	var companies, units, people int
+	if err := db.Owner.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM org_units),
+		(SELECT count(*) FROM employees WHERE company_id IS NOT NULL AND location_id IS NOT NULL)`).Scan(&companies, &units, &people); err != nil {
+		t.Fatal(err)
+	}
+	if companies != 1 || units != 9 || people != 12 {
+		t.Fatalf("demo tenant: %d companies, %d units, %d employees; want 1, 9, 12", companies, units, people)
+	}
+}

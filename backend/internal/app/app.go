@@ -57,6 +57,7 @@ type App struct {
 	Auth         *auth.Authenticator
 	Work         *uow.Runner
 	Organization *organization.Service
+	Employees    *employees.Service
 	Provisioner  *tenant.Provisioner
 
 	// APIKeys is the ApiKeyService; Authenticator checks every call's
@@ -147,6 +148,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work,
 		Outbox: a.Outbox, PublicURL: publicURL(cfg)})
 	a.Organization = organization.NewService(a.Work)
+	a.Employees = employees.NewService(a.Work, a.Index)
 	a.APIKeys = apikey.NewService(a.Work)
 	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
 		Limiter: a.Limiter})
@@ -159,7 +161,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
 		roles.Mount(roles.NewService(a.Work)),
-		employees.Mount(employees.NewService(a.Work, a.Index)),
+		employees.Mount(a.Employees),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 	}
 	a.Sweepers = []jobs.Sweeper{
