@@ -58,8 +58,11 @@ func NormalizeName(s string) []string {
 			flush()
 			continue
 		}
+		// Decomposed: accents drop, and a base letter folds too (ǿ → ø → o).
 		for _, d := range norm.NFD.String(string(r)) {
-			if !unicode.Is(unicode.Mn, d) {
+			if f, ok := folds[d]; ok {
+				b.WriteString(f)
+			} else if !unicode.Is(unicode.Mn, d) {
 				b.WriteRune(d)
 			}
 		}
