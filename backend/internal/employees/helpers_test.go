@@ -141,7 +141,7 @@ func makeOrg(t testing.TB, c *client) org {
 // Restriction is the certificate access of a test user; nil lists leave a
 // dimension free, All grants everything.
 type Restriction struct {
-	All                                                  bool
+	All                                                bool
 	Companies, Locations, Departments, OrgUnits, Types []string
 }
 
