@@ -13,16 +13,6 @@ import (
 
 var errPending = connect.NewError(connect.CodeUnimplemented, errors.New("not available yet"))
 
-// ExportEmployeeData implements zeugov1connect.EmployeeServiceHandler.
-func (h *Handler) ExportEmployeeData(context.Context, *connect.Request[zeugov1.ExportEmployeeDataRequest]) (*connect.Response[zeugov1.ExportEmployeeDataResponse], error) {
-	return nil, errPending
-}
-
-// EraseEmployee implements zeugov1connect.EmployeeServiceHandler.
-func (h *Handler) EraseEmployee(context.Context, *connect.Request[zeugov1.EraseEmployeeRequest]) (*connect.Response[zeugov1.EraseEmployeeResponse], error) {
-	return nil, errPending
-}
-
 // UpsertEmployees implements zeugov1connect.EmployeeServiceHandler.
 func (h *Handler) UpsertEmployees(context.Context, *connect.Request[zeugov1.UpsertEmployeesRequest]) (*connect.Response[zeugov1.UpsertEmployeesResponse], error) {
 	return nil, errPending

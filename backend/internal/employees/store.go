@@ -337,18 +337,18 @@ func (s *Service) removable(ctx context.Context, tx *uow.Tx, id uuid.UUID) error
 		return err
 	}
 	if held {
-		return apperr.New(apperr.FailedPrecondition, "a legal hold stands on this employee; lift it first")
+		return errLegalHold()
 	}
 	refs, err := s.q.EmployeeReferences(ctx, tx, dbsqlc.EmployeeReferencesParams{TenantID: pgUUID(tx.P.TenantID), EmployeeID: pgUUID(id)})
 	if err != nil {
 		return err
 	}
 	if len(refs) > 0 {
-		parts := make([]string, len(refs))
+		out := make([]Reference, len(refs))
 		for i, r := range refs {
-			parts[i] = fmt.Sprintf("%s: %d", r.Kind.String, r.N)
+			out[i] = Reference{Kind: r.Kind.String, Count: r.N}
 		}
-		return apperr.New(apperr.FailedPrecondition, "the employee is referenced ("+strings.Join(parts, ", ")+")")
+		return errReferenced(out)
 	}
 	return nil
 }

@@ -1,0 +1,406 @@
+package employees
+
+// The data subject's rights (GDPR Art. 15, 17, 20) and the refusals that
+// protect data the law or a hold keeps (docs/security.md §4.4).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/uow"
+)
+
+// Rule ids of the refusals of delete and erase (a violation on "id"), which
+// clients translate; the message says the same in English.
+const (
+	RuleLegalHold  = "zeugo.legal_hold"
+	RuleReferenced = "zeugo.employee_referenced"
+	// RuleConfirmation: the typed personnel number is not the employee's.
+	RuleConfirmation = "zeugo.confirmation"
+)
+
+// errLegalHold refuses removing an employee under a legal hold.
+func errLegalHold() error {
+	return apperr.Field(apperr.FailedPrecondition, "id", RuleLegalHold,
+		"a legal hold stands on this employee; lift it first")
+}
+
+// errReferenced refuses removing an employee something references: one
+// violation per kind of reference, its message "<kind>: <count>", so a
+// client can name what references the employee and how often.
+func errReferenced(refs []Reference) error {
+	parts := make([]string, len(refs))
+	v := make([]apperr.FieldViolation, len(refs))
+	for i, r := range refs {
+		parts[i] = fmt.Sprintf("%s: %d", r.Kind, r.Count)
+		v[i] = apperr.FieldViolation{Field: "id", RuleID: RuleReferenced, Message: parts[i]}
+	}
+	return &apperr.Error{Code: apperr.FailedPrecondition, Violations: v,
+		Message: "the employee is referenced and must be kept (" + strings.Join(parts, ", ") + ")"}
+}
+
+// DataDocumentFormat names the layout of the Art. 15 document; its version
+// grows when a section changes meaning (adding a section does not).
+const (
+	DataDocumentFormat  = "zeugo.employee-data"
+	DataDocumentVersion = 1
+)
+
+// subjectData is what the sections of one document are built from.
+type subjectData struct {
+	e     *Employee
+	names map[uuid.UUID]string
+}
+
+// section is one part of the Art. 15 document after its metadata, under
+// key. The certificates (next issue) add theirs to dataSections; each is
+// collected in the export's transaction, in the caller's scope.
+type section struct {
+	key     string
+	collect func(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error)
+}
+
+func (s *Service) dataSections() []section {
+	return []section{
+		{"employee", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return employeeJSON(d), nil }},
+		{"legalHold", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return holdJSON(d.e.Hold), nil }},
+		{"references", s.referencesJSON},
+		{"auditEvents", s.auditEventsJSON},
+	}
+}
+
+// DataExport is an Art. 15 document.
+type DataExport struct {
+	Document []byte // UTF-8 JSON
+	FileName string
+}
+
+// ExportData answers a data subject's request for access and portability
+// (GDPR Art. 15, 20) about one employee in the caller's scope: one JSON
+// document with every field, the legal hold, what references them and the
+// audit events about them. The export is recorded (and chained at once);
+// the document itself is not kept anywhere.
+func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, error) {
+	var out *DataExport
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		e, err := s.getInTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		companies, units := orgIDs(e)
+		o, err := s.orgNames(ctx, tx, tx.P.TenantID, companies, units)
+		if err != nil {
+			return err
+		}
+		var controller string
+		if err := tx.QueryRow(ctx, "SELECT name FROM tenants WHERE id = $1", tx.P.TenantID).Scan(&controller); err != nil {
+			return err
+		}
+		now := s.work.Now()
+		sections := s.dataSections()
+		keys := make([]string, len(sections))
+		for i, sec := range sections {
+			keys[i] = sec.key
+		}
+		doc := &orderedJSON{}
+		doc.add("format", map[string]any{"name": DataDocumentFormat, "version": DataDocumentVersion})
+		doc.add("generatedAt", now.UTC().Format(time.RFC3339))
+		doc.add("controller", map[string]string{"name": controller})
+		doc.add("subject", map[string]string{"employeeId": e.ID.String()})
+		doc.add("sections", keys)
+		d := &subjectData{e: e, names: o.names}
+		for _, sec := range sections {
+			v, err := sec.collect(ctx, tx, d)
+			if err != nil {
+				return err
+			}
+			doc.add(sec.key, v)
+		}
+		b, err := doc.bytes()
+		if err != nil {
+			return err
+		}
+		if err := tx.Record(ActionDataExported, target(id), nil); err != nil {
+			return err
+		}
+		out = &DataExport{Document: b, FileName: dataFileName(e.Fields.PersonnelNumber, now)}
+		return nil
+	})
+	return out, err
+}
+
+// orgIDs are the company and the unit ids filed on e.
+func orgIDs(e *Employee) (companies, units []uuid.UUID) {
+	f := &e.Fields
+	if f.CompanyID != uuid.Nil {
+		companies = append(companies, f.CompanyID)
+	}
+	for _, id := range []uuid.UUID{f.LocationID, f.DepartmentID, f.OrgUnitID, f.EmployeeTypeID} {
+		if id != uuid.Nil {
+			units = append(units, id)
+		}
+	}
+	return companies, units
+}
+
+// dataFileName is "auskunft-<personnel number>-<date>.json" with the
+// personnel number reduced to characters every file system and header
+// takes.
+func dataFileName(pn string, now time.Time) string {
+	var b strings.Builder
+	for _, r := range pn {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	name := strings.Trim(b.String(), "_")
+	if name == "" {
+		name = "mitarbeiter"
+	}
+	return "auskunft-" + name + "-" + FormatDate(today(now)) + ".json"
+}
+
+// employeeJSON is every field of the employee (exportJSON: ISO dates,
+// organisation ids with their names) and when the record was made and last
+// changed.
+func employeeJSON(d *subjectData) map[string]any {
+	m := exportJSON(d.e, d.names)
+	m["createdAt"] = d.e.CreatedAt.UTC().Format(time.RFC3339)
+	m["updatedAt"] = d.e.UpdatedAt.UTC().Format(time.RFC3339)
+	return m
+}
+
+func holdJSON(h *LegalHold) any {
+	if h == nil {
+		return nil
+	}
+	m := map[string]any{"since": h.At.UTC().Format(time.RFC3339), "reason": h.Reason}
+	if h.By != uuid.Nil {
+		m["setByUserId"] = h.By.String()
+	}
+	return m
+}
+
+type referenceJSON struct {
+	Kind  string `json:"kind"`
+	RefID string `json:"refId"`
+}
+
+// referencesJSON lists what references the employee (view
+// employee_references): kind and id of each.
+func (s *Service) referencesJSON(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error) {
+	rows, err := tx.Query(ctx, `SELECT kind, ref_id::text FROM employee_references
+		WHERE tenant_id = $1 AND employee_id = $2 ORDER BY kind, ref_id`, tx.P.TenantID, d.e.ID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (referenceJSON, error) {
+		var x referenceJSON
+		return x, r.Scan(&x.Kind, &x.RefID)
+	})
+	if refs == nil {
+		refs = []referenceJSON{}
+	}
+	return refs, err
+}
+
+// auditEventJSON is one audit event about the employee. The actor is named
+// by type and id (and an API key, a system, by its name), never by the
+// person's name, IP address or browser: those are the personal data of the
+// tenant's staff (Art. 15(4); docs/security.md §4.4).
+type auditEventJSON struct {
+	ID      string            `json:"id"`
+	Time    string            `json:"time"`
+	Action  string            `json:"action"`
+	Outcome string            `json:"outcome"`
+	Actor   actorJSON         `json:"actor"`
+	Details map[string]string `json:"details,omitempty"`
+	// Chained is false for a read recorded moments ago that the sweeper
+	// has not yet appended to the tamper-evident chain.
+	Chained bool `json:"chained"`
+	at      time.Time
+}
+
+type actorJSON struct {
+	Type string `json:"type"`
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// auditEventsJSON lists the audit events about the employee, chained and
+// pending, oldest first. A chained read's time is the read's ("read_at").
+func (s *Service) auditEventsJSON(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error) {
+	rows, err := tx.Query(ctx, `SELECT id, occurred_at, action, outcome, actor_type, actor_id, details, true
+			FROM audit_events WHERE tenant_id = $1 AND target_type = $2 AND target_id = $3
+		UNION ALL
+		SELECT id, occurred_at, action, outcome, actor_type, actor_id, details, false
+			FROM audit_pending WHERE tenant_id = $1 AND target_type = $2 AND target_id = $3`,
+		tx.P.TenantID, TargetEmployee, d.e.ID.String())
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]bool{}
+	events, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auditEventJSON, error) {
+		var x auditEventJSON
+		var at time.Time
+		var details string
+		if err := r.Scan(&x.ID, &at, &x.Action, &x.Outcome, &x.Actor.Type, &x.Actor.ID, &details, &x.Chained); err != nil {
+			return x, err
+		}
+		if details != "" && details != "{}" {
+			if json.Unmarshal([]byte(details), &x.Details) != nil {
+				x.Details = nil // details are flat strings; anything else is not shown
+			}
+		}
+		if t, err := time.Parse(time.RFC3339Nano, x.Details["read_at"]); err == nil {
+			at = t
+			delete(x.Details, "read_at")
+		}
+		if len(x.Details) == 0 {
+			x.Details = nil
+		}
+		x.at, x.Time = at, at.UTC().Format(time.RFC3339Nano)
+		if x.Actor.Type == "api_key" {
+			keys[x.Actor.ID] = true
+		}
+		return x, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > 0 {
+		ids := make([]string, 0, len(keys))
+		for k := range keys {
+			ids = append(ids, k)
+		}
+		rows, err := tx.Query(ctx, `SELECT id::text, name FROM api_keys WHERE tenant_id = $1 AND id::text = ANY($2)`,
+			tx.P.TenantID, ids)
+		if err != nil {
+			return nil, err
+		}
+		names := map[string]string{}
+		var id, name string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { names[id] = name; return nil }); err != nil {
+			return nil, err
+		}
+		for i := range events {
+			if events[i].Actor.Type == "api_key" {
+				events[i].Actor.Name = names[events[i].Actor.ID]
+			}
+		}
+	}
+	slices.SortStableFunc(events, func(a, b auditEventJSON) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if events == nil {
+		events = []auditEventJSON{}
+	}
+	return events, nil
+}
+
+// orderedJSON writes an object whose keys keep the order they were added
+// in (the sections in the order the document lists them).
+type orderedJSON struct {
+	keys []string
+	vals []any
+}
+
+func (o *orderedJSON) add(key string, v any) {
+	o.keys, o.vals = append(o.keys, key), append(o.vals, v)
+}
+
+func (o *orderedJSON) bytes() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{")
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteString(":")
+		b.Write(vb)
+	}
+	b.WriteString("}")
+	var out bytes.Buffer
+	if err := json.Indent(&out, b.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteString("\n")
+	return out.Bytes(), nil
+}
+
+// Erase erases an employee in the caller's scope and everything stored
+// about them (GDPR Art. 17) once confirm is their personnel number
+// (compared as the index compares it). It is refused like Delete under a
+// legal hold or while anything references the employee (a certificate must
+// be kept). The audit log keeps the employee's id only: the erasure is
+// recorded without personal data, and past events about them stay
+// (docs/security.md §4.4).
+func (s *Service) Erase(ctx context.Context, id uuid.UUID, confirm string) error {
+	return s.work.Write(ctx, func(tx *uow.Tx) error {
+		c, err := tx.Cipher()
+		if err != nil {
+			return err
+		}
+		e, err := getScoped(ctx, tx, c, tx.P, id, true)
+		if err != nil {
+			return err
+		}
+		if NormalizePersonnelNumber(confirm) != NormalizePersonnelNumber(e.Fields.PersonnelNumber) {
+			return apperr.Field(apperr.InvalidArgument, "confirm_personnel_number", RuleConfirmation,
+				"the personnel number does not match the employee's")
+		}
+		if err := s.removable(ctx, tx, id); err != nil {
+			return err
+		}
+		// Nothing else holds personal data of an employee: the import
+		// mapping is the tenant's, and the view employee_references (empty
+		// here, or removable refused) names what would.
+		if err := s.delete(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.Record(ActionErased, target(id), nil)
+	})
+}
+
+// ExportEmployeeData implements zeugov1connect.EmployeeServiceHandler.
+func (h *Handler) ExportEmployeeData(ctx context.Context, req *connect.Request[zeugov1.ExportEmployeeDataRequest]) (*connect.Response[zeugov1.ExportEmployeeDataResponse], error) {
+	x, err := h.svc.ExportData(ctx, uuid.MustParse(req.Msg.GetId()))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.ExportEmployeeDataResponse{Document: x.Document, FileName: x.FileName}), nil
+}
+
+// EraseEmployee implements zeugov1connect.EmployeeServiceHandler.
+func (h *Handler) EraseEmployee(ctx context.Context, req *connect.Request[zeugov1.EraseEmployeeRequest]) (*connect.Response[zeugov1.EraseEmployeeResponse], error) {
+	if err := h.svc.Erase(ctx, uuid.MustParse(req.Msg.GetId()), req.Msg.GetConfirmPersonnelNumber()); err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.EraseEmployeeResponse{}), nil
+}
