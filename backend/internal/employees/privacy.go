@@ -1,7 +1,7 @@
 package employees
 
 // The data subject's rights (GDPR Art. 15, 17, 20) and the refusals that
-// protect data the law or a hold keeps (docs/security.md §4.4).
+// protect data the law or a hold keeps (docs/security.md §1.12).
 
 import (
 	"bytes"
@@ -224,7 +224,7 @@ func (s *Service) referencesJSON(ctx context.Context, tx *uow.Tx, d *subjectData
 // auditEventJSON is one audit event about the employee. The actor is named
 // by type and id (and an API key, a system, by its name), never by the
 // person's name, IP address or browser: those are the personal data of the
-// tenant's staff (Art. 15(4); docs/security.md §4.4).
+// tenant's staff (Art. 15(4); docs/security.md §1.12).
 type auditEventJSON struct {
 	ID      string            `json:"id"`
 	Time    string            `json:"time"`
@@ -360,7 +360,7 @@ func (o *orderedJSON) bytes() ([]byte, error) {
 // legal hold or while anything references the employee (a certificate must
 // be kept). The audit log keeps the employee's id only: the erasure is
 // recorded without personal data, and past events about them stay
-// (docs/security.md §4.4).
+// (docs/security.md §1.12).
 func (s *Service) Erase(ctx context.Context, id uuid.UUID, confirm string) error {
 	return s.work.Write(ctx, func(tx *uow.Tx) error {
 		c, err := tx.Cipher()

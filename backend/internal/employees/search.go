@@ -2,6 +2,7 @@ package employees
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
 
-// Search on ciphertext (docs/security.md §4.3). Names are stored encrypted,
+// Search on ciphertext (docs/security.md §1.11). Names are stored encrypted,
 // so the database cannot compare them; instead every employee row carries
 // name_tokens: for every word of the first and last name, normalised
 // (NormalizeName), the keyed MAC of each prefix of 2 to maxPrefix
@@ -71,7 +72,9 @@ func NormalizeName(s string) []string {
 	return words
 }
 
-// nameTokens are the blind-index tokens of a person's names.
+// nameTokens are the blind-index tokens of a person's names, each once and
+// sorted: the array's order would otherwise tell a database reader which
+// token is which prefix length of which word (docs/security.md §1.11).
 func nameTokens(idx *keyring.IndexKey, tenantID uuid.UUID, names ...string) []int64 {
 	seen := map[int64]bool{}
 	out := []int64{}
@@ -87,6 +90,7 @@ func nameTokens(idx *keyring.IndexKey, tenantID uuid.UUID, names ...string) []in
 			}
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

@@ -11,7 +11,7 @@
 --     tenant, the HR systems' upsert key);
 --   * name_tokens: the first 8 bytes of the MAC of every prefix (2–24
 --     characters) of every normalised word of the first and last name
---     (docs/security.md §4.3 says what a database reader learns from them).
+--     (docs/security.md §1.11 says what a database reader learns from them).
 CREATE TABLE employees (
     id                     uuid PRIMARY KEY,
     tenant_id              uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
