@@ -275,6 +275,27 @@ mutant G3 internal/paging/paging.go 's/\tcase r\.Size > MaxSize:\n\t\treturn Max
   "./internal/paging/ ./internal/organization/" 'TestLimitDefaultsAndCaps|TestListsPageByKeysetInEveryOrder' \
   "page size not capped at 200"
 
+# ----------------------------------------------------------- employees --
+priv='TestDataSubjectExportHoldsEverythingAboutThem|TestEraseNeedsTheConfirmationAndKeepsOnlyTheID|TestLegalHoldAndReferencesBlockDeleteAndErase|TestAPIKeyReadsAreLoggedAndFailedReadsAreNot|TestPrivacyRPCsKeepTheCertificateAccessScope|TestNameTokensCarryNoPosition'
+mutant E1 internal/employees/privacy.go 's/if NormalizePersonnelNumber\(confirm\) != NormalizePersonnelNumber\(e\.Fields\.PersonnelNumber\) \{/if false {/' \
+  "./internal/employees/" "$priv" \
+  "erasure without the typed personnel number"
+mutant E2 internal/employees/store.go 's/\tif held \{/\tif false \&\& held {/' \
+  "./internal/employees/" "$priv" \
+  "deletion and erasure ignore a legal hold"
+mutant E3 internal/employees/store.go 's/\tif len\(refs\) > 0 \{/\tif false \&\& len(refs) > 0 {/' \
+  "./internal/employees/" "$priv" \
+  "deletion and erasure ignore what references the employee"
+mutant E4 internal/employees/privacy.go 's/AND target_type = \$2 AND target_id = \$3/AND target_type = \$2 AND \$3 <> \x27\x27/g' \
+  "./internal/employees/" "$priv" \
+  "the Art. 15 document lists other employees' audit events"
+mutant E5 internal/employees/privacy.go 's/\t\tif err := tx\.Record\(ActionDataExported, target\(id\), nil\); err != nil \{\n\t\t\treturn err\n\t\t\}\n//' \
+  "./internal/employees/" "$priv" \
+  "the Art. 15 export is not recorded"
+mutant E6 internal/employees/search.go 's/\tslices\.Sort\(out\)\n//' \
+  "./internal/employees/" "$priv" \
+  "name tokens stored in generation order (positions reveal prefix lengths)"
+
 echo
 echo "mutation score: $killed killed of $((killed + survived)) valid mutants ($survived survived, $invalid invalid or not applied)"
 for s in "${survivors[@]}"; do

@@ -180,9 +180,10 @@ func TestDataSubjectExportHoldsEverythingAboutThem(t *testing.T) {
 	if d.References == nil || len(d.References) != 0 {
 		t.Errorf("references: %v", d.References)
 	}
-	seen := map[string]privEvent{}
+	seen, times := map[string]privEvent{}, map[string]int{}
 	for _, ev := range d.AuditEvents {
 		seen[ev.Action] = ev
+		times[ev.Action]++
 		if ev.Actor["type"] != "user" || ev.Actor["id"] != ten.AdminID.String() || ev.Outcome != "success" {
 			t.Errorf("event %+v", ev)
 		}
@@ -193,6 +194,9 @@ func TestDataSubjectExportHoldsEverythingAboutThem(t *testing.T) {
 		if !ok || ev.Chained != chained {
 			t.Errorf("%s: %+v (found %v), want chained %v", action, ev, ok, chained)
 		}
+	}
+	if times["employee.created"] != 1 || times["employee.listed"] != 1 {
+		t.Errorf("events of other employees in the document: %v", times)
 	}
 	if _, ok := seen["employee.read"].Details["read_at"]; ok {
 		t.Error("read_at is shown as a detail instead of the time")
