@@ -8,7 +8,7 @@
 # The file is restored with `git checkout` after every mutant and on any
 # exit, so a mutation is never left behind.
 #
-# Not part of `make test` (a full run compiles test binaries 55 times: 2.5
+# Not part of `make test` (a full run compiles test binaries 61 times: 2.5
 # to 7 minutes on the shared two-core machine); run it with `make mutants`
 # (or `make mutants MUTANTS="A2 R7"`) after changing a protection or its
 # tests, and update docs/security.md §5 with the result.
