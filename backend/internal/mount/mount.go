@@ -21,4 +21,8 @@ type Service struct {
 	// options (interceptors, limits, compression); it is the generated
 	// NewXServiceHandler over the domain's handler.
 	Handler func(opts ...connect.HandlerOption) (string, http.Handler)
+	// Limits raises the request size limit for single procedures (path
+	// "/zeugo.v1.EmployeeService/PreviewEmployeeImport" → bytes), e.g. for
+	// file uploads; every other procedure keeps the server's limit.
+	Limits map[string]int64
 }

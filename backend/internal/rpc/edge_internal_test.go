@@ -186,7 +186,7 @@ func TestAccessLogSamplingKeepsErrorsAndSlowRequests(t *testing.T) {
 	})
 	run := func(al config.AccessLog, paths ...string) []map[string]any {
 		var buf bytes.Buffer
-		h := withMiddleware(handler, nil, newAccessLog(zerolog.New(&buf), al, clock.Now))
+		h := withMiddleware(handler, nil, newAccessLog(zerolog.New(&buf), al, clock.Now), nil)
 		for _, p := range paths {
 			r := httptest.NewRequest(http.MethodPost, p, nil)
 			r.RemoteAddr = "198.51.100.77:4321"

@@ -89,11 +89,13 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // headers, body limit and the access log. The access log carries no personal
 // data: method, path (procedure or asset), status, size, duration, ids and the
 // client's network (requestinfo.Info.ClientNetwork), never its full address.
-func middleware(next http.Handler, log zerolog.Logger, trusted []netip.Prefix, al config.AccessLog) http.Handler {
-	return withMiddleware(next, trusted, newAccessLog(log, al, time.Now))
+// limits are the request size limits of single paths (mount.Service.Limits);
+// every other path gets MaxRequestBytes.
+func middleware(next http.Handler, log zerolog.Logger, trusted []netip.Prefix, al config.AccessLog, limits map[string]int64) http.Handler {
+	return withMiddleware(next, trusted, newAccessLog(log, al, time.Now), limits)
 }
 
-func withMiddleware(next http.Handler, trusted []netip.Prefix, acc *accessLog) http.Handler {
+func withMiddleware(next http.Handler, trusted []netip.Prefix, acc *accessLog, limits map[string]int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := acc.now()
 		rid := newRequestID()
@@ -103,10 +105,14 @@ func withMiddleware(next http.Handler, trusted []netip.Prefix, acc *accessLog) h
 		out := &outcome{}
 		ctx := context.WithValue(requestinfo.With(r.Context(), info), outcomeKey{}, out)
 		rec := &statusRecorder{ResponseWriter: w}
-		if r.ContentLength > MaxRequestBytes {
-			http.Error(rec, "request too large", http.StatusRequestEntityTooLarge)
+		limit := int64(MaxRequestBytes)
+		if n, ok := limits[r.URL.Path]; ok {
+			limit = n
+		}
+		if r.ContentLength > limit {
+			tooLarge(rec, limit)
 		} else {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(rec, r.WithContext(ctx))
 		}
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
@@ -114,6 +120,17 @@ func withMiddleware(next http.Handler, trusted []netip.Prefix, acc *accessLog) h
 		}
 		acc.record(r, info, rec, out.code(rec), acc.now().Sub(start))
 	})
+}
+
+// tooLarge refuses a request whose announced body exceeds limit before
+// reading it: 413 with a Connect error body (resource_exhausted), which
+// Connect clients (the SPA) show as such and every other client reads as
+// text.
+func tooLarge(w http.ResponseWriter, limit int64) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = w.Write([]byte(`{"code":"resource_exhausted","message":"the request is larger than ` +
+		strconv.FormatInt(limit>>20, 10) + ` MiB"}`))
 }
 
 // accessLog decides which requests are logged (config.AccessLog): failed

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 
 	"connectrpc.com/connect"
@@ -95,7 +96,7 @@ func NewHandler(d Deps) http.Handler {
 	// served before any authentication: the request size, the capped gzip
 	// reader (a small compressed body must not inflate to gigabytes) and
 	// codecs whose errors name no Go types.
-	limits := []connect.HandlerOption{
+	base := []connect.HandlerOption{
 		cappedGzip(MaxRequestBytes),
 		codecs(),
 		connect.WithReadMaxBytes(MaxRequestBytes),
@@ -118,17 +119,26 @@ func NewHandler(d Deps) http.Handler {
 			return connect.NewError(connect.CodeInternal, errors.New("internal error (id "+rid+")"))
 		}),
 	}
-	opts = append(opts, limits...)
+	opts = append(opts, base...)
 	mux := http.NewServeMux()
 	services := make([]string, 0, len(d.Services))
+	limits := map[string]int64{}
 	for _, s := range d.Services {
 		mux.Handle(s.Handler(opts...))
 		services = append(services, s.Name)
+		// A procedure with its own limit gets its own handler, built with
+		// that limit (connect-go applies options in order, the last wins);
+		// the exact path is more specific than the service's prefix.
+		for path, n := range s.Limits {
+			_, h := s.Handler(append(slices.Clip(opts), cappedGzip(n), connect.WithReadMaxBytes(int(n)))...)
+			mux.Handle(path, h)
+			limits[path] = n
+		}
 	}
-	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...), limits...))
+	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...), base...))
 	reflector := grpcreflect.NewStaticReflector(services...)
-	mux.Handle(grpcreflect.NewHandlerV1(reflector, limits...))
-	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, limits...))
+	mux.Handle(grpcreflect.NewHandlerV1(reflector, base...))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, base...))
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -153,7 +163,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, d.Development, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	spa, _ := web.New(CSP)
 	mux.Handle("/", spa)
-	return middleware(mux, d.Log, d.TrustedProxies, d.AccessLog)
+	return middleware(mux, d.Log, d.TrustedProxies, d.AccessLog, limits)
 }
 
 // poolCollector exposes pgx pool statistics.
