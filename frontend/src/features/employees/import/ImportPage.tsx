@@ -154,9 +154,12 @@ function Wizard() {
   };
 
   const committing = step === steps.commit && !result && !commitError;
+  const commitStep = (
+    <CommitStep progress={progress} result={result} error={commitError} onBack={() => setStep(steps.preview)} onAgain={restart} />
+  );
   return (
     <Stepper
-      active={step}
+      active={result ? 4 : step}
       onStepClick={(s) => {
         if (!committing && !result && s < step) setStep(s);
       }}
@@ -202,14 +205,10 @@ function Wizard() {
         )}
       </Stepper.Step>
       <Stepper.Step label={t("employeeImport.steps.commit")} description={t("employeeImport.steps.commitHint")}>
-        <CommitStep
-          progress={progress}
-          result={result}
-          error={commitError}
-          onBack={() => setStep(steps.preview)}
-          onAgain={restart}
-        />
+        {commitStep}
       </Stepper.Step>
+      {/* Once stored, every step shows as done and the result stays. */}
+      <Stepper.Completed>{commitStep}</Stepper.Completed>
     </Stepper>
   );
 }
@@ -296,9 +295,9 @@ function FileSummary({ file, checked, onAnother }: { file: Upload; checked: Prev
     <Group justify="space-between" align="center">
       <Group gap="xs">
         <Text fw={600}>{t("employeeImport.file.summary", { name: file.name, rows: checked.rows })}</Text>
-        {checked.encoding && <Badge variant="light">{t("employeeImport.file.read", { encoding: checked.encoding })}</Badge>}
+        {checked.encoding && <Badge variant="light" tt="none">{t("employeeImport.file.read", { encoding: checked.encoding })}</Badge>}
         {checked.delimiter && (
-          <Badge variant="light" color="gray">
+          <Badge variant="light" color="gray" tt="none">
             {t("employeeImport.file.delimiter", { delimiter: checked.delimiter === "\t" ? "Tab" : checked.delimiter })}
           </Badge>
         )}
@@ -432,7 +431,9 @@ function PreviewStep({
       <FileSummary file={file} checked={checked} onAnother={onAnother} />
       {error != null && !busy && <ErrorAlert error={error} />}
       {count === 0 ? (
-        <Alert color="green" variant="light" title={t("employeeImport.preview.ok", { rows: checked.rows })} role="status" />
+        <Paper withBorder radius="md" p="md" className="import-ok" role="status">
+          <Text fw={700}>{t("employeeImport.preview.ok", { rows: checked.rows })}</Text>
+        </Paper>
       ) : (
         <Stack gap="xs">
           <Alert color="red" variant="light" icon={<IconAlert />} title={t("employeeImport.preview.problems", { count })} role="alert">
