@@ -314,15 +314,18 @@ func (w *Writer) prepare(ctx context.Context, q keyring.Querier, tenantID uuid.U
 	return r, nil
 }
 
+// insertEventSQL stores one chained record (appendRecord, WriteMany).
+const insertEventSQL = `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, actor_id, action, outcome,
+		target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+
 // appendRecord chains r after (seq, prev), the locked head, and moves the
 // head (with a checkpoint every CheckpointEvery events).
 func (w *Writer) appendRecord(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, r *Record, seq int64, prev []byte, at time.Time) error {
 	var err error
 	r.Seq, r.PrevHash = seq+1, prev
 	r.Hash = w.chain.Hash(prev, r)
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, actor_id, action, outcome,
-			target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+	if _, err := tx.Exec(ctx, insertEventSQL,
 		r.TenantID, r.Seq, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
 		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", err)

@@ -676,10 +676,12 @@ func (s *Service) CommitImport(ctx context.Context, name string, content []byte,
 			if err := tx.SendBatch(ctx, b).Close(); err != nil {
 				return postgres.UniqueField(err, "file", "employees_personnel_number_key")
 			}
-			for _, id := range ids {
-				if err := tx.Record(ActionImported, target(id), details); err != nil {
-					return err
-				}
+			targets := make([]uow.Target, len(ids))
+			for i, id := range ids {
+				targets[i] = target(id)
+			}
+			if err := tx.RecordEach(ActionImported, targets, details); err != nil {
+				return err
 			}
 			if progress != nil {
 				if err := progress(end, total); err != nil {

@@ -72,6 +72,16 @@ func (t *Tx) Record(action string, target Target, details map[string]string) err
 	return t.r.audit.Write(t.ctx, t.Tx, t.P.TenantID, event(t.P, action, target, details))
 }
 
+// RecordEach appends one event of action per target (a bulk change that
+// must stay auditable per row), chained in one batch (audit.Writer.WriteMany).
+func (t *Tx) RecordEach(action string, targets []Target, details map[string]string) error {
+	events := make([]audit.Event, len(targets))
+	for i, target := range targets {
+		events[i] = event(t.P, action, target, details)
+	}
+	return t.r.audit.WriteMany(t.ctx, t.Tx, t.P.TenantID, events)
+}
+
 // Cipher is the field cipher of the caller's tenant, for personal data
 // (keys are cached; a miss loads them in this transaction).
 func (t *Tx) Cipher() (*keyring.TenantCipher, error) {
