@@ -236,8 +236,8 @@ func (pl *planner) checkMapping() bool {
 			continue
 		}
 		if first, dup := pl.colOf[c.Field]; dup {
-			pl.plan.Problems = append(pl.plan.Problems, ImportProblem{Line: 1, Column: i, Header: c.Header, Field: c.Field,
-				Code: "duplicate_mapping",
+			pl.plan.Problems = append(pl.plan.Problems, ImportProblem{Line: pl.t.headerLine, Column: i, Header: c.Header,
+				Field: c.Field, Code: "duplicate_mapping",
 				DE: fmt.Sprintf("Die Spalten „%s“ und „%s“ sind beide dem Feld „%s“ zugeordnet.", pl.cols[first].Header, c.Header,
 					Columns[c.Field].DE),
 				EN: fmt.Sprintf("The columns %q and %q are both mapped to the field %q.", pl.cols[first].Header, c.Header,
@@ -249,9 +249,10 @@ func (pl *planner) checkMapping() bool {
 	}
 	for _, c := range []Column{ColPersonnelNumber, ColFirstName, ColLastName} {
 		if _, mapped := pl.colOf[c]; !mapped {
-			pl.plan.Problems = append(pl.plan.Problems, ImportProblem{Line: 1, Column: -1, Field: c, Code: "unmapped_required",
-				DE: fmt.Sprintf("Keine Spalte ist dem Pflichtfeld „%s“ zugeordnet.", Columns[c].DE),
-				EN: fmt.Sprintf("No column is mapped to the required field %q.", Columns[c].EN)})
+			pl.plan.Problems = append(pl.plan.Problems, ImportProblem{Line: pl.t.headerLine, Column: -1, Field: c,
+				Code: "unmapped_required",
+				DE:   fmt.Sprintf("Keine Spalte ist dem Pflichtfeld „%s“ zugeordnet.", Columns[c].DE),
+				EN:   fmt.Sprintf("No column is mapped to the required field %q.", Columns[c].EN)})
 			ok = false
 		}
 	}
@@ -262,6 +263,15 @@ var salutationWords = map[string]string{"herr": SalutationHerr, "hr": Salutation
 	"m": SalutationHerr, "maennlich": SalutationHerr, "frau": SalutationFrau, "fr": SalutationFrau, "ms": SalutationFrau,
 	"mrs": SalutationFrau, "w": SalutationFrau, "f": SalutationFrau, "weiblich": SalutationFrau,
 	"divers": SalutationDivers, "d": SalutationDivers, "x": SalutationDivers, "diverse": SalutationDivers}
+
+// unneutralize undoes NeutralizeFormula, so a file this system exported
+// imports with the values it had ("'-Vertrieb" is "-Vertrieb" again).
+func unneutralize(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
 
 // splitTasks reads a tasks cell: one task per line, or separated by "|".
 func splitTasks(s string) []string {
@@ -282,7 +292,7 @@ func (pl *planner) rows() {
 		var f Fields
 		cell := func(c Column) string {
 			if i, ok := pl.colOf[c]; ok && i < len(r.cells) {
-				return strings.TrimSpace(r.cells[i])
+				return unneutralize(strings.TrimSpace(r.cells[i]))
 			}
 			return ""
 		}

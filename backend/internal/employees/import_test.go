@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
@@ -566,4 +567,45 @@ func TestImportAuditsEveryEmployeeOnAnIntactChain(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestExportImportsAgain: the CSV export of one tenant (German headers,
+// dates, " | " tasks, names of the structure, neutralised formulas) imports
+// into another tenant unchanged, its structure created on the way.
+func TestExportImportsAgain(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	from := signIn(t, env, env.CreateTenant("Quelle GmbH", "admin@quelle.example"))
+	to := signIn(t, env, env.CreateTenant("Ziel GmbH", "admin@ziel.example"))
+	o := makeOrg(t, from)
+	f := person("Q-1", "Jürgen", "Müller-Lüdenscheidt")
+	f.Salutation, f.Title, f.Birthplace = zeugov1.Salutation_SALUTATION_DIVERS, "Dr.", "Köln"
+	f.CompanyId, f.DepartmentId, f.EmployeeTypeId = o.Companies[1], o.Departments[0], o.Types[1]
+	f.ExitDate, f.JobTitle = "2024-06-30", "-Leitung Einkauf"
+	create(t, from, f)
+	create(t, from, person("Q-2", "Zoë", "Weiß"))
+	csv := drain(t, from.Emp, zeugov1.ExportFormat_EXPORT_FORMAT_CSV, nil)
+
+	p := previewFile(t, to, "mitarbeiter.csv", csv, &zeugov1.ImportOptions{CreateMissing: true})
+	if p.GetProblemCount() != 0 || len(p.GetMissing()) != 3 {
+		t.Fatalf("export does not import: %v, missing %v", problemKeys(p), p.GetMissing())
+	}
+	for _, c := range p.GetColumns() {
+		if c.GetField() == zeugov1.ImportField_IMPORT_FIELD_UNSPECIFIED {
+			t.Errorf("export column %q not recognised", c.GetHeader())
+		}
+	}
+	mustCommit(t, to, "mitarbeiter.csv", csv, &zeugov1.ImportOptions{CreateMissing: true})
+	got := findByPN(t, to, "Q-1").GetFields()
+	want := proto.Clone(f).(*zeugov1.EmployeeFields)
+	// Ids are the other tenant's; compare them by name.
+	want.CompanyId, want.DepartmentId, want.EmployeeTypeId = got.GetCompanyId(), got.GetDepartmentId(), got.GetEmployeeTypeId()
+	if !proto.Equal(got, want) {
+		t.Fatalf("round trip:\n got %v\nwant %v", got, want)
+	}
+	cs, err := to.Org.ListCompanies(ctx(), connect.NewRequest(&zeugov1.ListCompaniesRequest{}))
+	if err != nil || len(cs.Msg.GetCompanies()) != 1 || cs.Msg.GetCompanies()[0].GetId() != got.GetCompanyId() ||
+		cs.Msg.GetCompanies()[0].GetFields().GetName() != "Firma B GmbH" {
+		t.Fatalf("companies of the target: %v %v", cs, err)
+	}
 }
