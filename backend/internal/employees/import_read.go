@@ -87,6 +87,11 @@ func readTable(name string, content []byte) (*table, error) {
 	if strings.HasSuffix(strings.ToLower(strings.TrimSpace(name)), importTypeXLSX) {
 		return readXLSX(content)
 	}
+	if bytes.HasPrefix(content, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		return nil, newFileProblem(0, "file_type",
+			"Das alte Excel-Format (.xls) wird nicht gelesen. Speichern Sie die Datei als .xlsx oder CSV.",
+			"The old Excel format (.xls) is not read. Save the file as .xlsx or CSV.")
+	}
 	if bytes.HasPrefix(content, []byte("PK\x03\x04")) {
 		return nil, newFileProblem(0, "file_type",
 			"Die Datei ist keine CSV-Datei. Speichern Sie sie als CSV oder laden Sie sie mit der Endung .xlsx hoch.",

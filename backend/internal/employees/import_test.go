@@ -350,6 +350,7 @@ func TestImportTooManyRowsAndEmptyFiles(t *testing.T) {
 		"header":   {[]byte("Personalnummer;Vorname;Nachname\r\n"), "[0:-1:no_rows]"},
 		"quotes":   {[]byte("Personalnummer;Vorname;Nachname\n1;\"A;B\n"), "[2:-1:csv_syntax]"},
 		"unmapped": {[]byte("Nummer;Vorname;Nachname\nN1;A;B\n"), "[1:-1:unmapped_required]"},
+		"xls":      {[]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "[0:-1:file_type]"},
 	} {
 		p := previewFile(t, admin, "datei.csv", tc.content, nil)
 		if got := fmt.Sprint(problemKeys(p)); got != tc.want {

@@ -155,7 +155,18 @@ function Wizard() {
 
   const committing = step === steps.commit && !result && !commitError;
   const commitStep = (
-    <CommitStep progress={progress} result={result} error={commitError} onBack={() => setStep(steps.preview)} onAgain={restart} />
+    <CommitStep
+      progress={progress}
+      result={result}
+      error={commitError}
+      onBack={() => {
+        // Check again: what refused the import (a personnel number stored
+        // meanwhile) shows as a problem of its line.
+        if (file) void check(file, mapping, createMissing).catch(() => undefined);
+        setStep(steps.preview);
+      }}
+      onAgain={restart}
+    />
   );
   return (
     <Stepper
