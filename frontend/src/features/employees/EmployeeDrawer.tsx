@@ -178,11 +178,8 @@ export function EmployeeDrawer({
         onClose={onClose}
         position="right"
         size={860}
-        title={
-          <Title order={2} fz="h3">
-            {title}
-          </Title>
-        }
+        title={title}
+        styles={{ title: { fontSize: "var(--mantine-h3-font-size)", fontWeight: 700 } }}
         closeButtonProps={{ "aria-label": t("common.close") }}
         padding="xl"
       >
