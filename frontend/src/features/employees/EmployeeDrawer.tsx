@@ -19,7 +19,7 @@ import {
 } from "@mantine/core";
 import { useForm, type UseFormReturnType } from "@mantine/form";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useCreateEmployee, useDeleteEmployee, useEmployee, useUpdateEmployee } from "../../api/employees.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
@@ -74,7 +74,8 @@ export function EmployeeDrawer({
   const employee = query.data?.employee;
   const form = useForm<EmployeeValues>({ mode: "controlled", initialValues: valuesOf(undefined) });
   const save = useSaveForm(form, fieldOrder(form.values));
-  const [done, setDone] = useState(false);
+  // Read when a navigation starts, right after a save: a ref, not state.
+  const done = useRef(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const loadedKey = employee && `${employee.id}/${employee.version}`;
   useEffect(() => {
@@ -85,7 +86,7 @@ export function EmployeeDrawer({
     }
   }, [loadedKey]);
   const readOnly = !canEdit;
-  const isDirty = useCallback(() => canEdit && !done && form.isDirty(), [canEdit, done, form]);
+  const isDirty = useCallback(() => canEdit && !done.current && form.isDirty(), [canEdit, form]);
 
   const submit = form.onSubmit(async (v) => {
     const fields = fieldsOf(v);
@@ -93,7 +94,7 @@ export function EmployeeDrawer({
       ? saveCall(CreateEmployeeRequestSchema, { fields }, (req) => create.mutateAsync(req))
       : saveCall(UpdateEmployeeRequestSchema, { id, version: employee?.version ?? 0n, fields }, (req) => update.mutateAsync(req));
     if (await save.run(call)) {
-      setDone(true);
+      done.current = true;
       notifySuccess(t, t(isNew ? "employees.created" : "employees.updated", { name: displayName({ firstName: v.firstName.trim(), lastName: v.lastName.trim() }) }));
       onClose();
     }
@@ -162,7 +163,7 @@ export function EmployeeDrawer({
           <PrivacyActions
             employee={employee}
             onGone={() => {
-              setDone(true);
+              done.current = true;
               onClose();
             }}
           />
@@ -196,7 +197,7 @@ export function EmployeeDrawer({
           onConfirm={async () => {
             await remove.mutateAsync({ id: employee.id });
             setConfirmDelete(false);
-            setDone(true);
+            done.current = true;
             notifySuccess(t, t("employees.deleted", { name }));
             onClose();
           }}

@@ -10,7 +10,7 @@ export function EmployeeStateBadge({ state }: { state: EmployeeState }) {
   const left = state === EmployeeState.LEFT;
   return (
     // Dark text on the light colour: above 4.5:1 (WCAG AA), as the users' state badges.
-    <Badge color={left ? "gray" : "green"} variant="light" style={darkText}>
+    <Badge color={left ? "gray" : "green"} variant="light" size="sm" style={darkText}>
       {t(left ? "employees.states.left" : "employees.states.active")}
     </Badge>
   );

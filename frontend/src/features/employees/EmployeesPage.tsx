@@ -199,8 +199,8 @@ function FilterBar({
             inputWrapperOrder={["label", "input", "description"]}
             leftSection={<IconSearch size={16} />}
             maxLength={100}
-            style={{ flex: "1 1 360px" }}
-            maw={520}
+            style={{ flex: "1 1 420px" }}
+            maw={560}
             value={text}
             onChange={(e) => {
               setText(e.currentTarget.value);
@@ -296,13 +296,24 @@ function EmployeesTable({
           {e.fields?.personnelNumber}
         </Text>
       ),
-      width: 110,
+      width: 104,
     },
     {
       id: "name",
       header: t("employees.columns.name"),
-      cell: (e) => <RowLink to={`${base}/${e.id}`}>{listName(e.fields)}</RowLink>,
-      width: "19%",
+      cell: (e) => (
+        <Group gap={6} wrap="nowrap">
+          <RowLink to={`${base}/${e.id}`}>{listName(e.fields)}</RowLink>
+          {e.legalHold && (
+            <Tooltip label={t("employees.legalHold")}>
+              <Text component="span" c="orange.9" lh={0} aria-label={t("employees.legalHold")} role="img">
+                <IconLock size={15} />
+              </Text>
+            </Tooltip>
+          )}
+        </Group>
+      ),
+      width: "18%",
     },
     textColumn("company", t("employees.columns.company"), (e) => org.name(e.fields?.companyId ?? "")),
     textColumn("location", t("employees.columns.location"), (e) => org.name(e.fields?.locationId ?? "")),
@@ -331,20 +342,7 @@ function EmployeesTable({
       ),
       sortKey: EmployeeOrder.EXIT_DATE,
       firstDirection: SortDirection.DESCENDING,
-      width: 196,
-    },
-    {
-      id: "hold",
-      header: t("employees.columns.hold"),
-      cell: (e) =>
-        e.legalHold ? (
-          <Tooltip label={t("employees.legalHold")}>
-            <Group gap={4} wrap="nowrap" c="orange.9" aria-label={t("employees.legalHold")} role="img">
-              <IconLock size={16} />
-            </Group>
-          </Tooltip>
-        ) : null,
-      width: 70,
+      width: 206,
     },
   ];
   return (
@@ -366,7 +364,7 @@ function EmployeesTable({
           ) : undefined,
       }}
       pageSizes={pageSizes}
-      minWidth={1120}
+      minWidth={960}
     />
   );
 }
