@@ -1,6 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect, login, screenshot, test } from "./fixtures.js";
+
+const screens = resolve(dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
 
 /** rpc calls a Connect method with JSON, as the SPA's transport would. */
 async function rpc<T>(request: APIRequestContext, method: string, body: unknown, token?: string): Promise<T> {
@@ -24,6 +29,12 @@ async function expectAccessible(page: Page, screen: string) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const found = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(found).toEqual([]);
+}
+
+/** view saves what the browser window shows (a drawer is fixed to it, so a full-page picture would cut it). */
+async function view(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(350);
+  await page.screenshot({ path: join(screens, `${name}.png`) });
 }
 
 /** A personnel number no other test or run uses. */
@@ -97,12 +108,12 @@ test.describe("employees", () => {
     await first.getByRole("dialog").getByRole("textbox", { name: "Position" }).fill("Leiter Einkauf und Logistik");
     await second.getByRole("dialog").getByRole("textbox", { name: "Position" }).fill("Bereichsleiter Beschaffung");
     await first.getByRole("dialog").getByRole("button", { name: "Speichern" }).click();
-    await expect(first.getByText("Jürgen Müller-Lüdenscheidt wurde gespeichert.")).toBeVisible();
+    await expect(first.getByRole("dialog")).toBeHidden();
     await second.getByRole("dialog").getByRole("button", { name: "Speichern" }).click();
     const secondForm = second.getByRole("dialog");
     await expect(secondForm.getByRole("alert")).toContainText("Der Eintrag wurde inzwischen von jemand anderem geändert. Bitte neu laden.");
     await expect(secondForm.getByRole("textbox", { name: "Position" })).toHaveValue("Bereichsleiter Beschaffung");
-    await screenshot(second, "employee-conflict");
+    await view(second, "employee-conflict");
     // Reloading shows what the first browser saved.
     await secondForm.getByRole("button", { name: "Neu laden" }).click();
     await expect(secondForm.getByRole("textbox", { name: "Position" })).toHaveValue("Leiter Einkauf und Logistik");
@@ -154,16 +165,34 @@ test.describe("employees", () => {
     await page.locator("label", { hasText: /^Ausgeschieden$/ }).click();
     await expect(table.getByText("Aktiv", { exact: true })).toHaveCount(0);
     await expect(table.getByText("Ausgeschieden").first()).toBeVisible();
+    // The export applies the filters: a CSV of those who left, as German Excel reads it.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      (async () => {
+        await page.getByRole("button", { name: "Exportieren" }).click();
+        await page.getByRole("menuitem", { name: "Als CSV (Excel)" }).click();
+      })(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await readFile((await download.path()) ?? "", "utf8");
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const rows = csv.trim().split("\r\n");
+    expect(rows[0]).toContain(";");
+    expect(rows.length).toBeGreaterThan(1);
+    expect(csv).toContain(`${prefix}-004`);
+    expect(csv).not.toContain(`${prefix}-001`);
     await page.locator("label", { hasText: /^Alle$/ }).click();
 
     await table.getByRole("row", { name: new RegExp(`${prefix}-001`) }).click();
     const drawer = page.getByRole("dialog");
     await expect(drawer.getByRole("textbox", { name: "Personalnummer" })).toHaveValue(`${prefix}-001`);
-    await screenshot(page, "employee-form-top");
-    await drawer.getByRole("heading", { name: "Aufgaben" }).scrollIntoViewIfNeeded();
-    await screenshot(page, "employee-form-tasks");
+    await view(page, "employee-form-top");
+    await drawer.getByRole("heading", { name: "Beschäftigung" }).scrollIntoViewIfNeeded();
+    await view(page, "employee-form-employment");
+    await drawer.getByRole("heading", { name: "Unterbrechungen" }).scrollIntoViewIfNeeded();
+    await view(page, "employee-form-tasks");
     await drawer.getByRole("heading", { name: "Datenschutz" }).scrollIntoViewIfNeeded();
-    await screenshot(page, "employee-form-privacy");
+    await view(page, "employee-form-privacy");
     await expectAccessible(page, "employee form with data protection");
 
     // The erasure confirmation says what goes and asks for the personnel number.
@@ -171,7 +200,7 @@ test.describe("employees", () => {
     const erase = page.getByRole("dialog", { name: /endgültig löschen\?/ });
     await expect(erase.getByText(/alle Stammdaten/)).toBeVisible();
     await expect(erase.getByRole("button", { name: "Endgültig löschen (Art. 17 DSGVO)" })).toBeDisabled();
-    await screenshot(page, "employee-erase-confirmation");
+    await view(page, "employee-erase-confirmation");
     await expectAccessible(page, "erase confirmation");
     await erase.getByRole("button", { name: "Abbrechen" }).click();
 
@@ -186,6 +215,6 @@ test.describe("employees", () => {
     const confirm = page.getByRole("dialog", { name: /löschen\?/ });
     await confirm.getByRole("button", { name: "Löschen" }).click();
     await expect(confirm.getByRole("alert")).toContainText("Es besteht eine Aufbewahrungssperre.");
-    await screenshot(page, "employee-delete-refused");
+    await view(page, "employee-delete-refused");
   });
 });

@@ -340,7 +340,8 @@ function OrgSelect({ form, path, label, data, readOnly }: SectionProps & { path:
       nothingFoundMessage={t("table.none")}
       comboboxProps={{ withinPortal: true }}
       {...field(form, path, readOnly)}
-      // An empty id leaves the dimension unset (the proto's "").
+      // An empty id leaves the dimension unset (the proto's ""); the Select knows "none" as null.
+      value={form.getValues()[path as "companyId"] || null}
       onChange={(v) => form.setFieldValue(path as "companyId", v ?? "")}
     />
   );

@@ -199,8 +199,8 @@ function FilterBar({
             inputWrapperOrder={["label", "input", "description"]}
             leftSection={<IconSearch size={16} />}
             maxLength={100}
-            style={{ flex: "1 1 420px" }}
-            maw={560}
+            style={{ flex: "1 1 320px" }}
+            maw={520}
             value={text}
             onChange={(e) => {
               setText(e.currentTarget.value);
@@ -296,7 +296,7 @@ function EmployeesTable({
           {e.fields?.personnelNumber}
         </Text>
       ),
-      width: 104,
+      width: 108,
     },
     {
       id: "name",
@@ -313,11 +313,27 @@ function EmployeesTable({
           )}
         </Group>
       ),
-      width: "18%",
+      width: "21%",
     },
-    textColumn("company", t("employees.columns.company"), (e) => org.name(e.fields?.companyId ?? "")),
-    textColumn("location", t("employees.columns.location"), (e) => org.name(e.fields?.locationId ?? "")),
-    textColumn("department", t("employees.columns.department"), (e) => org.name(e.fields?.departmentId ?? "")),
+    {
+      id: "organisation",
+      header: t("employees.columns.organisation"),
+      cell: (e) => {
+        const place = [org.name(e.fields?.locationId ?? ""), org.name(e.fields?.departmentId ?? "")].filter((s) => s !== "").join(" · ");
+        return (
+          <Stack gap={0}>
+            <Text size="sm" truncate="end">
+              {org.name(e.fields?.companyId ?? "") || "–"}
+            </Text>
+            {place && (
+              <Text size="xs" c="dimmed" truncate="end">
+                {place}
+              </Text>
+            )}
+          </Stack>
+        );
+      },
+    },
     textColumn("jobTitle", t("employees.columns.jobTitle"), (e) => e.fields?.jobTitle ?? ""),
     {
       id: "entry",
@@ -325,7 +341,7 @@ function EmployeesTable({
       cell: (e) => dim(formatDate(e.fields?.entryDate ?? "")),
       sortKey: EmployeeOrder.ENTRY_DATE,
       firstDirection: SortDirection.DESCENDING,
-      width: 112,
+      width: 124,
     },
     {
       id: "exit",
@@ -342,7 +358,7 @@ function EmployeesTable({
       ),
       sortKey: EmployeeOrder.EXIT_DATE,
       firstDirection: SortDirection.DESCENDING,
-      width: 206,
+      width: 236,
     },
   ];
   return (
