@@ -187,9 +187,9 @@ test.describe("employees", () => {
     const drawer = page.getByRole("dialog");
     await expect(drawer.getByRole("textbox", { name: "Personalnummer" })).toHaveValue(`${prefix}-001`);
     await view(page, "employee-form-top");
-    await drawer.getByRole("heading", { name: "Beschäftigung" }).scrollIntoViewIfNeeded();
+    await drawer.getByRole("heading", { name: "Beschäftigung" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
     await view(page, "employee-form-employment");
-    await drawer.getByRole("heading", { name: "Unterbrechungen" }).scrollIntoViewIfNeeded();
+    await drawer.getByRole("heading", { name: "Aufgaben" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
     await view(page, "employee-form-tasks");
     await drawer.getByRole("heading", { name: "Datenschutz" }).scrollIntoViewIfNeeded();
     await view(page, "employee-form-privacy");

@@ -355,6 +355,7 @@ function EmploymentSection({ form, readOnly, org }: SectionProps & { org: OrgCho
         <Grid.Col span={{ base: 12, sm: 6 }}>
           <TextInput
             label={t("employees.fields.personnelNumber")}
+            inputWrapperOrder={["label", "input", "description", "error"]}
             maxLength={40}
             autoComplete="off"
             {...field(form, "personnelNumber", readOnly, { required: true, description: t("employees.fields.personnelNumberHint") })}

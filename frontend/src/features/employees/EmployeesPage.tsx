@@ -22,30 +22,18 @@ import { RowLink, DataTable, searchDelayMs, type DataColumn } from "../../compon
 import { textColumn } from "../../components/columns.js";
 import { IconArrowDown, IconArrowUp, IconId, IconLock, IconPlus, IconSearch } from "../../components/icons.js";
 import { PageHeader } from "../../components/PageHeader.js";
-import { Area } from "../../gen/zeugo/v1/access_pb.js";
-import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { EmployeeOrder, EmployeeState, ExportFormat, type Employee } from "../../gen/zeugo/v1/employees_pb.js";
 import { SortDirection } from "../../gen/zeugo/v1/paging_pb.js";
-import { hasArea } from "../../lib/access.js";
 import { errorMessage } from "../../lib/errors.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { notifications } from "@mantine/notifications";
+import { canEditEmployees, canUsePrivacy } from "./access.js";
 import { formatDate } from "./dates.js";
 import { EmployeeDrawer } from "./EmployeeDrawer.js";
 import { EmployeeStateBadge } from "./EmployeeStateBadge.js";
 import { listName } from "./form.js";
 import { useOrgChoices, type OrgChoices } from "./org-choices.js";
-
-/** canEditEmployees: create, change and delete employees (area Mitarbeiter). */
-export function canEditEmployees(principal: Principal): boolean {
-  return !principal.tenantReadOnly && hasArea(principal, Area.EMPLOYEES);
-}
-
-/** canUsePrivacy: the data subject's rights and legal holds (area Datenschutz). */
-export function canUsePrivacy(principal: Principal): boolean {
-  return !principal.tenantReadOnly && hasArea(principal, Area.PRIVACY);
-}
 
 const base = "/employees";
 const pageSizes = [25, 50, 100];
@@ -81,7 +69,8 @@ export function EmployeesPage() {
   const list = useEmployeeList(filter);
   const isNewRoute = useMatch(`${base}/new`) !== null;
   const idMatch = useMatch(`${base}/:id`);
-  const id = isNewRoute ? undefined : idMatch?.params.id;
+  // /employees/import is the import wizard's own route, never an employee.
+  const id = isNewRoute || idMatch?.params.id === "import" ? undefined : idMatch?.params.id;
 
   const actions = (
     <>
