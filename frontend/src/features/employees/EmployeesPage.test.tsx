@@ -53,9 +53,13 @@ function employee(i: number, hold?: { reason: string; setTime: Timestamp }): Emp
   });
 }
 
-function violationError(code: string, fields: [string, string][]): ConnectError {
+function violationError(code: string, fields: [string, string, string?][]): ConnectError {
   const detail = create(ViolationsSchema, {
-    violations: fields.map(([path, ruleId]) => ({ field: { elements: path.split(".").map((fieldName) => ({ fieldName })) }, ruleId })),
+    violations: fields.map(([path, ruleId, message]) => ({
+      field: { elements: path.split(".").map((fieldName) => ({ fieldName })) },
+      ruleId,
+      message: message ?? "",
+    })),
   });
   return errorFromJson(
     { code, message: "refused", details: [{ type: "buf.validate.Violations", value: base64Encode(toBinary(ViolationsSchema, detail), "std_raw") }] },
@@ -135,7 +139,13 @@ function fake(opts: Options = {}) {
       },
       eraseEmployee: (req) => {
         seen.erasures.push(req);
-        throw new ConnectError("a legal hold stands on this employee; lift it first", Code.FailedPrecondition);
+        throw violationError("failed_precondition", [["id", "zeugo.legal_hold", "a legal hold stands on this employee; lift it first"]]);
+      },
+      deleteEmployee: () => {
+        throw violationError("failed_precondition", [
+          ["id", "zeugo.employee_referenced", "certificate_subject: 2"],
+          ["id", "zeugo.employee_referenced", "certificate_signatory: 1"],
+        ]);
       },
       async *exportEmployees(req) {
         yield { chunk: new TextEncoder().encode("\ufeffPersonalnummer;Nachname\r\n"), contentType: "text/csv; charset=utf-8", fileName: "mitarbeiter-2026-11-27.csv" };
@@ -344,6 +354,19 @@ describe("EmployeesPage", () => {
     fireEvent.click(confirm);
     expect(await within(modal).findByText(/Es besteht eine Aufbewahrungssperre/)).toBeTruthy();
     expect(seen.erasures).toMatchObject([{ id: employee(1).id, confirmPersonnelNumber: "P-0001" }]);
+  }, 60_000);
+
+  it("says which certificates keep an employee from being deleted", async () => {
+    await renderApp(`/employees/${employee(1).id}`, [Area.EMPLOYEES]);
+    const drawer = await screen.findByRole("dialog");
+    fireEvent.click(await within(drawer).findByRole("button", { name: "Löschen" }));
+    const modal = await screen.findByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt löschen?" });
+    fireEvent.click(within(modal).getByRole("button", { name: "Löschen" }));
+    expect(
+      await within(modal).findByText(
+        "Auf diesen Mitarbeiter verweisen noch Zeugnisse (2 Zeugnisse über den Mitarbeiter, 1 Zeugnis, das der Mitarbeiter unterzeichnet hat). Sie müssen aufbewahrt werden; der Stammsatz kann deshalb nicht gelöscht werden.",
+      ),
+    ).toBeTruthy();
   }, 60_000);
 
   it("offers no create, import or save to a reader without write access", async () => {

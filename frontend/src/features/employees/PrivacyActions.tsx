@@ -11,19 +11,47 @@ import { notifySuccess } from "../../lib/notify.js";
 import { violationMessage, violationsFromError } from "../../lib/validation.js";
 import { displayName } from "./form.js";
 
+/** Rule ids of the server's refusals to delete or erase (a violation on "id"). */
+export const ruleLegalHold = "zeugo.legal_hold";
+export const ruleReferenced = "zeugo.employee_referenced";
+export const ruleConfirmation = "zeugo.confirmation";
+
+/** references names what refers to the employee, from violation messages "<kind>: <count>". */
+function references(messages: string[], t: TFunction): string {
+  return messages
+    .map((m) => {
+      const match = /^([a-z_]+):\s*(\d+)$/.exec(m.trim());
+      if (!match) return "";
+      const [, kind, count] = match;
+      return t(`employees.privacy.references.${kind}`, { count: Number(count), defaultValue: "" });
+    })
+    .filter((s) => s !== "")
+    .join(", ");
+}
+
 /**
  * refusalMessage says why the server refused to delete or erase an
  * employee, so that the person knows what to do: a legal hold stands, or
- * certificates refer to the employee. Other errors read as usual.
+ * certificates refer to the employee (and how many). Other errors read as
+ * usual.
  */
 export function refusalMessage(err: unknown, employee: Employee | undefined, t: TFunction): string {
+  const violations = violationsFromError(err);
+  if (violations.some((v) => v.ruleId === ruleLegalHold)) return t("employees.privacy.refusedHold");
+  const refs = violations.filter((v) => v.ruleId === ruleReferenced);
+  if (refs.length > 0) {
+    const which = references(refs.map((v) => v.message), t);
+    return which ? t("employees.privacy.refusedReferencedWhich", { which }) : t("employees.privacy.refusedReferenced");
+  }
+  if (violations.some((v) => v.ruleId === ruleConfirmation)) return t("employees.privacy.eraseMismatch");
   if (err instanceof ConnectError && err.code === Code.FailedPrecondition) {
+    // A server without the rule ids: its message, or what the employee shows.
     const raw = err.rawMessage.toLowerCase();
-    if (raw.includes("legal hold") || (employee?.legalHold && !raw.includes("referenc"))) return t("employees.privacy.refusedHold");
-    if (raw.includes("referenc") || raw.includes("certificate")) return t("employees.privacy.refusedReferenced");
+    if (raw.includes("referenc")) return t("employees.privacy.refusedReferenced");
+    if (raw.includes("legal hold") || employee?.legalHold) return t("employees.privacy.refusedHold");
     return t("employees.privacy.refused", { reason: errorMessage(err, t) });
   }
-  const [first] = violationsFromError(err);
+  const [first] = violations;
   return first ? violationMessage(first, t) : errorMessage(err, t);
 }
 
