@@ -216,5 +216,32 @@ test.describe("employees", () => {
     await confirm.getByRole("button", { name: "Löschen" }).click();
     await expect(confirm.getByRole("alert")).toContainText("Es besteht eine Aufbewahrungssperre.");
     await view(page, "employee-delete-refused");
+    await confirm.getByRole("button", { name: "Abbrechen" }).click();
+
+    // The data subject's export (Art. 15/20): one JSON document about this person.
+    const [document] = await Promise.all([
+      page.waitForEvent("download"),
+      drawer.getByRole("button", { name: "Auskunft exportieren (JSON)" }).click(),
+    ]);
+    expect(document.suggestedFilename()).toMatch(/\.json$/);
+    const text = await readFile((await document.path()) ?? "", "utf8");
+    expect(() => JSON.parse(text) as unknown).not.toThrow();
+    expect(text).toContain(`${prefix}-001`);
+    expect(text).not.toContain(`${prefix}-002`);
+
+    // Erasure (Art. 17): refused under the hold, done once it is lifted and the number is typed.
+    await drawer.getByRole("button", { name: "Aufbewahrungssperre aufheben" }).click();
+    const lift = page.getByRole("dialog", { name: /Aufbewahrungssperre für .* aufheben\?/ });
+    await lift.getByRole("button", { name: "Aufbewahrungssperre aufheben" }).click();
+    await expect(lift).toBeHidden();
+    await expect(drawer.getByRole("button", { name: "Aufbewahrungssperre setzen" })).toBeVisible();
+    await drawer.getByRole("button", { name: "Endgültig löschen (Art. 17 DSGVO)" }).click();
+    const eraseNow = page.getByRole("dialog", { name: /endgültig löschen\?/ });
+    await eraseNow.getByRole("textbox", { name: /Personalnummer eingeben/ }).fill(`${prefix}-001`);
+    await eraseNow.getByRole("button", { name: "Endgültig löschen (Art. 17 DSGVO)" }).click();
+    await expect(page.getByText(/wurden endgültig gelöscht/)).toBeVisible();
+    await expect(drawer).toBeHidden();
+    await page.getByRole("searchbox", { name: "Mitarbeiter suchen" }).fill(`${prefix}-001`);
+    await expect(page.getByTestId("table-range")).toHaveText("Keine Einträge");
   });
 });
