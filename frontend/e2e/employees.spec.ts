@@ -103,14 +103,14 @@ test.describe("employees", () => {
     const second = await signedInPage(browser, baseURL, admin);
     await second.goto(employeeUrl);
     for (const p of [first, second]) {
-      await expect(p.getByRole("dialog").getByRole("textbox", { name: "Position" })).toHaveValue("Leiter Einkauf");
+      await expect(p.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" }).getByRole("textbox", { name: "Position" })).toHaveValue("Leiter Einkauf");
     }
-    await first.getByRole("dialog").getByRole("textbox", { name: "Position" }).fill("Leiter Einkauf und Logistik");
-    await second.getByRole("dialog").getByRole("textbox", { name: "Position" }).fill("Bereichsleiter Beschaffung");
-    await first.getByRole("dialog").getByRole("button", { name: "Speichern" }).click();
-    await expect(first.getByRole("dialog")).toBeHidden();
-    await second.getByRole("dialog").getByRole("button", { name: "Speichern" }).click();
-    const secondForm = second.getByRole("dialog");
+    await first.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" }).getByRole("textbox", { name: "Position" }).fill("Leiter Einkauf und Logistik");
+    await second.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" }).getByRole("textbox", { name: "Position" }).fill("Bereichsleiter Beschaffung");
+    await first.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" }).getByRole("button", { name: "Speichern" }).click();
+    await expect(first.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" })).toBeHidden();
+    await second.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" }).getByRole("button", { name: "Speichern" }).click();
+    const secondForm = second.getByRole("dialog", { name: "Jürgen Müller-Lüdenscheidt" });
     await expect(secondForm.getByRole("alert")).toContainText("Der Eintrag wurde inzwischen von jemand anderem geändert. Bitte neu laden.");
     await expect(secondForm.getByRole("textbox", { name: "Position" })).toHaveValue("Bereichsleiter Beschaffung");
     await view(second, "employee-conflict");
@@ -184,7 +184,8 @@ test.describe("employees", () => {
     await page.locator("label", { hasText: /^Alle$/ }).click();
 
     await table.getByRole("row", { name: new RegExp(`${prefix}-001`) }).click();
-    const drawer = page.getByRole("dialog");
+    // Seeded first: Anna Schäfer (the name is the drawer's title; modals over it are dialogs too).
+    const drawer = page.getByRole("dialog", { name: "Anna Schäfer", exact: true });
     await expect(drawer.getByRole("textbox", { name: "Personalnummer" })).toHaveValue(`${prefix}-001`);
     await view(page, "employee-form-top");
     await drawer.getByRole("heading", { name: "Beschäftigung" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
