@@ -16,6 +16,7 @@ import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
 import { RolesPage } from "./features/roles/RolesPage.js";
 import { ImportPage as EmployeeImportPage } from "./features/employees/import/ImportPage.js";
+import { EmployeesPage } from "./features/employees/EmployeesPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -51,6 +52,7 @@ export const routes: RouteObject[] = [
       { path: "settings/sender", element: <MailSenderPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
+      { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "roles", element: <RolesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees/import", element: <EmployeeImportPage /> },
       { path: "*", element: <NotFoundPage /> },

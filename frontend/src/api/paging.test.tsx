@@ -5,7 +5,7 @@ import { OrganizationService, UnitKind, UnitOrder } from "../gen/zeugo/v1/organi
 import { SortDirection } from "../gen/zeugo/v1/paging_pb.js";
 import { fakeOrganization, unitName } from "../test/fake-organization.js";
 import { providers } from "../test/render.js";
-import { pageReducer, toggledSort, usePagedQuery, type PageState } from "./paging.js";
+import { pageReducer, scopeKey, toggledSort, usePagedQuery, type PageState } from "./paging.js";
 
 const start: PageState<UnitOrder> = {
   pageSize: 50,
@@ -39,6 +39,14 @@ describe("pageReducer", () => {
     expect(pageReducer(deep, { type: "sort", orderBy: UnitOrder.NAME, direction: SortDirection.ASCENDING })).toBe(deep);
     // The server's maximum.
     expect(pageReducer(start, { type: "pageSize", pageSize: 5000 }).pageSize).toBe(200);
+  });
+
+  it("starts at the first page when the request's filter changes", () => {
+    const deep = { ...start, scope: scopeKey({ kind: 1 }), tokens: ["a", "b"] };
+    expect(pageReducer(deep, { type: "scope", scope: scopeKey({ kind: 2 }) })).toMatchObject({ tokens: [] });
+    expect(pageReducer(deep, { type: "scope", scope: scopeKey({ kind: 1 }) })).toBe(deep);
+    // Compared by value, bigints included.
+    expect(scopeKey({ filter: { a: "x", n: 2n } })).toBe(scopeKey({ filter: { a: "x", n: 2n } }));
   });
 });
 

@@ -4,7 +4,8 @@
 // order, direction and search it was issued for. So the client keeps the
 // tokens of the pages it has passed (a stack: "Weiter" pushes, "Zurück"
 // pops) and starts again at the first page whenever order, search or page
-// size change.
+// size change — or the request's other fields (a filter), which the hook
+// compares by value.
 import type { DescMethodUnary, Message, MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { Code, type ConnectError } from "@connectrpc/connect";
@@ -14,12 +15,16 @@ import { useCallback, useEffect, useReducer, useRef } from "react";
 import { SortDirection, type PageInfo, type PageRequest } from "../gen/zeugo/v1/paging_pb.js";
 import { isCode } from "../lib/errors.js";
 
-/** The fields every paged list request has (see proto/zeugo/v1/paging.proto). */
+/**
+ * The fields every paged list request has (see proto/zeugo/v1/paging.proto).
+ * The search is the top-level `query`, unless the list puts it elsewhere
+ * (PagedQueryOptions.searchInput, e.g. EmployeeFilter.query).
+ */
 export type PagedRequest = Message & {
   page?: PageRequest;
   orderBy: number;
   direction: SortDirection;
-  query: string;
+  query?: string;
 };
 
 /** The field every paged list response has. */
@@ -37,6 +42,8 @@ export type PageState<Order extends number> = {
   direction: SortDirection;
   query: string;
   tokens: string[];
+  /** The request's other fields (filters) the tokens were issued for, as a key. */
+  scope?: string;
 };
 
 /** PageAction changes the PageState. */
@@ -46,7 +53,8 @@ export type PageAction<Order extends number> =
   | { type: "first" }
   | { type: "sort"; orderBy: Order; direction: SortDirection }
   | { type: "search"; query: string }
-  | { type: "pageSize"; pageSize: number };
+  | { type: "pageSize"; pageSize: number }
+  | { type: "scope"; scope: string };
 
 /**
  * pageReducer is the token stack. Anything that changes which rows match or
@@ -71,6 +79,8 @@ export function pageReducer<Order extends number>(state: PageState<Order>, actio
       const pageSize = clampPageSize(action.pageSize);
       return pageSize === state.pageSize ? state : { ...state, pageSize, tokens: [] };
     }
+    case "scope":
+      return action.scope === state.scope ? state : { ...state, scope: action.scope, tokens: [] };
   }
 }
 
@@ -143,7 +153,17 @@ export type PagedQueryOptions<Res, Row, Order extends number> = {
   direction?: SortDirection;
   pageSize?: number;
   enabled?: boolean;
+  /**
+   * Where the search goes in the request; by default the top-level `query`.
+   * Merged over baseInput, so it may fill a field of a filter message.
+   */
+  searchInput?: (query: string) => Record<string, unknown>;
 };
+
+/** scopeKey is a request's fields other than paging, order and search, compared by value. */
+export function scopeKey(input: unknown): string {
+  return JSON.stringify(input, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)) ?? "";
+}
 
 /**
  * usePagedQuery fetches one page of a paged list with connect-query and
@@ -163,14 +183,24 @@ export function usePagedQuery<Req extends PagedRequest, Res extends PagedRespons
     direction: opts.direction === SortDirection.DESCENDING ? SortDirection.DESCENDING : SortDirection.ASCENDING,
     query: "",
     tokens: [],
+    scope: scopeKey(baseInput),
   }));
-  const pageToken = state.tokens[state.tokens.length - 1] ?? "";
+  // A changed filter invalidates every token at once, in this very render:
+  // the old page's token must not be sent with the new filter.
+  const scope = scopeKey(baseInput);
+  const rescoped = scope !== state.scope;
+  useEffect(() => {
+    if (rescoped) dispatch({ type: "scope", scope });
+  }, [rescoped, scope]);
+  const tokens = rescoped ? [] : state.tokens;
+  const pageToken = tokens[tokens.length - 1] ?? "";
+  const search = opts.searchInput ? opts.searchInput(state.query) : { query: state.query };
   const input = {
     ...baseInput,
+    ...search,
     page: { pageSize: state.pageSize, pageToken },
     orderBy: state.orderBy,
     direction: state.direction,
-    query: state.query,
   } as unknown as MessageInitShape<GenMessage<Req>>;
   const result = useQuery(method, input, {
     placeholderData: keepPreviousData,
@@ -180,7 +210,7 @@ export function usePagedQuery<Req extends PagedRequest, Res extends PagedRespons
   const data = result.data;
   const rows = data ? opts.rows(data) : [];
   const nextToken = data?.page?.nextPageToken ?? "";
-  const pageIndex = state.tokens.length;
+  const pageIndex = tokens.length;
   const settled = data !== undefined && !result.isPlaceholderData;
   const offsetOfShown = useRef(0);
   if (settled) offsetOfShown.current = pageIndex * state.pageSize;

@@ -146,11 +146,15 @@ function resolveServerPath(
   let current: DescMessage | undefined = schema;
   let field: DescField | undefined;
   for (const el of elements) {
+    // A domain check names a list item inside the name: "interruptions[0]".
+    const indexed = /^(.+)\[(\d+)\]$/.exec(el.fieldName);
+    const fieldName = indexed ? (indexed[1] ?? "") : el.fieldName;
     const found: DescField | undefined = current?.fields.find(
-      (f) => (el.fieldName !== "" && f.name === el.fieldName) || (el.fieldNumber !== 0 && f.number === el.fieldNumber),
+      (f) => (fieldName !== "" && f.name === fieldName) || (el.fieldNumber !== 0 && f.number === el.fieldNumber),
     );
     field = found;
-    parts.push(found ? found.localName : snakeToCamel(el.fieldName || String(el.fieldNumber)));
+    parts.push(found ? found.localName : snakeToCamel(fieldName || String(el.fieldNumber)));
+    if (indexed) parts.push(indexed[2] ?? "");
     switch (el.subscript.case) {
       case "index":
       case "intKey":

@@ -5,13 +5,17 @@ import { canEditStructure, displayName } from "../../lib/access.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { IconBuilding, IconChevronRight } from "../../components/icons.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import { canEditEmployees } from "../employees/access.js";
+import { IconUserCard } from "../employees/icons.js";
 import { visibleNavigation } from "./navigation.js";
 
 /** StartPage greets the user and leads to the areas their role grants (from the navigation table). */
 export function StartPage() {
   const { t } = useTranslation();
   const principal = usePrincipal();
-  const structure = visibleNavigation(principal).find((s) => s.id === "structure");
+  const visible = visibleNavigation(principal);
+  const structure = visible.find((s) => s.id === "structure");
+  const people = visible.find((s) => s.id === "people");
   const intro = canEditStructure(principal) ? "start.intro" : structure ? "start.introReadOnly" : "start.introPlain";
   return (
     <>
@@ -20,6 +24,28 @@ export function StartPage() {
         intro={t(intro, { tenant: principal.tenantName })}
       />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        {people && (
+          <Card withBorder radius="lg" padding="lg">
+            <Group gap="md" align="flex-start" wrap="nowrap">
+              <ThemeIcon size={44} radius="md" variant="light">
+                <IconUserCard size={24} />
+              </ThemeIcon>
+              <Stack gap={6}>
+                <Title order={2} fz="h4">
+                  {t("start.employeesTitle")}
+                </Title>
+                <Text size="sm" c="dimmed">
+                  {t("start.employeesText")}
+                </Text>
+                <Stack gap={4} mt="xs">
+                  <StartLink to="/employees" label={t("start.employeesList")} />
+                  {canEditEmployees(principal) && <StartLink to="/employees/new" label={t("employees.create")} />}
+                  {canEditEmployees(principal) && <StartLink to="/employees/import" label={t("start.employeesImport")} />}
+                </Stack>
+              </Stack>
+            </Group>
+          </Card>
+        )}
         {structure && (
           <Card withBorder radius="lg" padding="lg">
             <Group gap="md" align="flex-start" wrap="nowrap">

@@ -21,8 +21,8 @@ const structure = [
 describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
-    expect(paths([Area.EMPLOYEES])).toEqual(["/", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/email-templates", "/settings/sender"]);
+    expect(paths([Area.EMPLOYEES])).toEqual(["/", "/employees", ...structure]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/email-templates", "/settings/sender"]);
     expect(paths([Area.EMAIL_TEMPLATES])).toEqual(["/", "/settings/email-templates"]);
     expect(paths([Area.BRANDING])).toEqual(["/", "/settings/sender"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security"]);
@@ -46,6 +46,9 @@ describe("navigation table", () => {
     expect(mayOpen(usersOnly, "/")).toBe(true);
     expect(mayOpen(usersOnly, "/gibt-es-nicht")).toBe(true);
     expect(mayOpen(testPrincipal([Area.EMPLOYEES]), "/organisation/departments/new")).toBe(true);
+    expect(entryFor("/employees/0193-abc")?.path).toBe("/employees");
+    expect(mayOpen(testPrincipal([Area.EMPLOYEES]), "/employees/new")).toBe(true);
+    expect(mayOpen(testPrincipal([Area.COMPANY_STRUCTURE]), "/employees")).toBe(false);
   });
 });
 
@@ -68,6 +71,7 @@ describe("AppLayout", () => {
     const nav = await renderLayout([Area.EMPLOYEES], "/");
     expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual([
       "Start",
+      "Mitarbeiter",
       "Unternehmen",
       "Standorte",
       "Abteilungen",

@@ -8,6 +8,7 @@ import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
+import { IconUserCard } from "../employees/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -48,6 +49,11 @@ const unitIcons: Record<UnitKindSlug, NavEntry["icon"]> = {
 /** navigation is the table; every area of SPEC §3.2 adds its section here once it is built. */
 export const navigation: readonly NavSection[] = [
   { id: "main", entries: [{ path: "/", labelKey: "nav.start", icon: IconHome, areas: [], end: true }] },
+  {
+    id: "people",
+    labelKey: "nav.people",
+    entries: [{ path: "/employees", labelKey: "nav.employees", icon: IconUserCard, areas: [Area.EMPLOYEES] }],
+  },
   {
     id: "structure",
     labelKey: "nav.companyStructure",
