@@ -140,8 +140,9 @@ describe("ImportPage", () => {
     expect(seen.commits[0]?.options?.columns[2]?.field).toBe(ImportField.LAST_NAME);
   }, 60_000);
 
-  it("tells users without the employees area that they cannot import", async () => {
+  it("is closed to users without the employees area", async () => {
     await renderWizard([Area.USERS]);
-    expect(await screen.findByText("Für den Import brauchen Sie eine Rolle mit dem Bereich Mitarbeiter.")).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Kein Zugriff" })).toBeTruthy();
+    expect(screen.queryByText("Datei hierher ziehen oder auswählen")).toBeNull();
   });
 });
