@@ -35,13 +35,18 @@ import (
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 )
 
-// batchSize is the most employees the server takes per call.
-const batchSize = 1000
+// batchSize is the most employees the server takes per call; batchBytes
+// keeps a batch of long records under the server's request limit (1 MiB).
+const (
+	batchSize  = 1000
+	batchBytes = 900 << 10
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -207,11 +212,20 @@ func readEmployees(name string) ([]*zeugov1.EmployeeFields, error) {
 }
 
 // upsert sends the employees in batches and reports what each batch did.
-// A refused batch stored nothing; its problems are printed by employee
-// (line in the file) and field.
+// A batch holds at most batchSize employees and batchBytes of them (the
+// server refuses requests over 1 MiB); a refused batch stored nothing, and
+// its problems are printed by employee (number in the file) and field.
 func upsert(ctx context.Context, c zeugov1connect.EmployeeServiceClient, all []*zeugov1.EmployeeFields, stderr io.Writer) error {
-	for start := 0; start < len(all); start += batchSize {
-		end := min(start+batchSize, len(all))
+	for start := 0; start < len(all); {
+		end, size := start, 0
+		for end < len(all) && end-start < batchSize {
+			n := proto.Size(all[end]) + 8 // the field's tag and length
+			if end > start && size+n > batchBytes {
+				break
+			}
+			size += n
+			end++
+		}
 		res, err := c.UpsertEmployees(ctx, connect.NewRequest(&zeugov1.UpsertEmployeesRequest{Employees: all[start:end]}))
 		if err != nil {
 			report(stderr, err, start)
@@ -224,6 +238,7 @@ func upsert(ctx context.Context, c zeugov1connect.EmployeeServiceClient, all []*
 		fmt.Fprintf(stderr, "employees %d to %d: %d created, %d updated, %d unchanged\n", start+1, end,
 			n[zeugov1.UpsertOutcome_UPSERT_OUTCOME_CREATED], n[zeugov1.UpsertOutcome_UPSERT_OUTCOME_UPDATED],
 			n[zeugov1.UpsertOutcome_UPSERT_OUTCOME_UNCHANGED])
+		start = end
 	}
 	return nil
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +70,27 @@ func TestExampleAgainstServer(t *testing.T) {
 	out, report, err = sync("-export", "json", filepath.Join(sample, "employees.json"))
 	if err != nil || !strings.Contains(report, "1 created") || !strings.Contains(out, "Groß") || !strings.Contains(out, "Schäfer") {
 		t.Fatalf("json: %v %s %s", err, report, out)
+	}
+
+	// Long records go in several calls, each under the server's 1 MiB.
+	var big []map[string]any
+	long := strings.Repeat("Abschlüsse", 100) // 1,000 characters, the most a task may have
+	for i := range 40 {
+		tasks := make([]string, 50)
+		for j := range tasks {
+			tasks[j] = long
+		}
+		big = append(big, map[string]any{"personnelNumber": fmt.Sprintf("L%02d", i), "firstName": "Lang",
+			"lastName": "Schreiber", "tasks": tasks})
+	}
+	bigFile := filepath.Join(t.TempDir(), "big.json")
+	b, _ := json.Marshal(big)
+	if err := os.WriteFile(bigFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, report, err = sync("-export", "none", bigFile); err != nil || strings.Count(report, "created") < 3 ||
+		!strings.Contains(report, "to 40: ") {
+		t.Fatalf("long records (%d bytes): %v\n%s", len(b), err, report)
 	}
 
 	// A file with a bad employee stores nothing and names it.
