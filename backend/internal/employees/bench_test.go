@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -177,7 +178,8 @@ func (h *bareList) ListEmployees(ctx context.Context, _ *connect.Request[zeugov1
 //     that changes nothing (unchanged).
 //
 // Run with -benchtime 1x. ZEUGO_BENCH_ROUND sets the length of a
-// throughput round (default 2s).
+// throughput round (default 2s); ZEUGO_BENCH_PAGE_CPUPROFILE=file writes a
+// CPU profile of one extra round of the restricted user's pages.
 func BenchmarkEmployees(b *testing.B) {
 	const perTenant = 10000
 	round := 2 * time.Second
@@ -297,6 +299,18 @@ func BenchmarkEmployees(b *testing.B) {
 		}
 		pages(restricted.Emp)
 		pages(bareClient)
+		if name := os.Getenv("ZEUGO_BENCH_PAGE_CPUPROFILE"); name != "" {
+			f, err := os.Create(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				b.Fatal(err)
+			}
+			pages(restricted.Emp)
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		}
 		var oursRate, bareRate, pageRatios []float64
 		for i := range 6 {
 			var x, y float64

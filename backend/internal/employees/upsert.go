@@ -307,12 +307,13 @@ WHERE tenant_id = $2 AND id = $1 AND personnel_number_index = $3 AND version = $
 )
 
 // writeBatch inserts the created and updates the changed employees of
-// results, each with its audit event, in one pipelined round trip; it
+// results, with one audit event each, in one pipelined round trip; it
 // fills in the ids of the created ones.
 func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantCipher, all []Fields, results []UpsertResult) error {
 	now := s.work.Now()
 	b := &pgx.Batch{}
-	var kinds []Outcome // of the employee statements, in order (audit events return nothing checked)
+	var kinds []Outcome // of the statements, in order
+	var events []uow.Event
 	for i := range results {
 		r := &results[i]
 		if r.Outcome == Unchanged {
@@ -334,12 +335,14 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 			b.Queue(batchUpdate, append(args, version)...)
 		}
 		kinds = append(kinds, r.Outcome)
-		if err := tx.Queue(b, ActionUpserted, target(r.ID), map[string]string{"outcome": r.Outcome.String()}); err != nil {
-			return err
-		}
+		events = append(events, uow.Event{Action: ActionUpserted, Target: target(r.ID),
+			Details: map[string]string{"outcome": r.Outcome.String()}})
 	}
 	if len(kinds) == 0 {
 		return nil
+	}
+	if err := tx.Queue(b, events); err != nil {
+		return err
 	}
 	br := tx.SendBatch(ctx, b)
 	for _, k := range kinds {
@@ -358,10 +361,10 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 			_ = br.Close()
 			return apperr.ErrConcurrentChange // cannot happen under the row lock; never write half
 		}
-		if _, err := br.Exec(); err != nil { // the audit event
-			_ = br.Close()
-			return err
-		}
+	}
+	if _, err := br.Exec(); err != nil { // the audit events
+		_ = br.Close()
+		return err
 	}
 	return br.Close()
 }

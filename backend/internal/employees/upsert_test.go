@@ -6,11 +6,14 @@ import (
 	"testing"
 
 	"connectrpc.com/connect"
+	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/audit"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 )
 
 // newAPIKey creates an API key of the tenant's administrator with one
@@ -150,6 +153,19 @@ func TestUpsertAndExportWithAPIKeyOverGRPC(t *testing.T) {
 	// unchanged ones left no trace.
 	if got := upsertEvents(t, env, ten); got["api_key:created"] != 3 || got["api_key:updated"] != 2 || len(got) != 2 {
 		t.Fatalf("upsert events %v", got)
+	}
+	// They were queued with the rows and chain as genuine events.
+	w := &jobs.FrequentWorker{DB: env.App.DB, Now: env.Clock.Now, Sweepers: env.App.FrequentSweepers, Log: zerolog.Nop()}
+	if _, err := w.Run(ctx()); err != nil {
+		t.Fatal(err)
+	}
+	var chained, rejected, pending int
+	if err := env.DB.Owner.QueryRow(ctx(), `SELECT
+			(SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'employee.upserted' AND actor_type = 'api_key'),
+			(SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = $2),
+			(SELECT count(*) FROM audit_pending WHERE tenant_id = $1)`, ten.TenantID, audit.ActionPendingRejected).
+		Scan(&chained, &rejected, &pending); err != nil || chained != 5 || rejected != 0 || pending != 0 {
+		t.Fatalf("chained %d, rejected %d, pending %d: %v", chained, rejected, pending, err)
 	}
 }
 

@@ -156,10 +156,8 @@ func (r *Runner) Read(ctx context.Context, fn func(rd *Reader) error) error {
 		}
 	}
 	events := &pgx.Batch{}
-	for _, e := range rd.events {
-		if err := r.audit.Queue(ctx, rd.DB, events, p.TenantID, e); err != nil {
-			return postgres.Classify(err)
-		}
+	if err := r.audit.QueueAll(ctx, rd.DB, events, p.TenantID, rd.events); err != nil {
+		return postgres.Classify(err)
 	}
 	return postgres.Classify(r.db.TenantBatch(ctx, p.TenantID, func(b *pgx.Batch) {
 		b.QueuedQueries = append(b.QueuedQueries, events.QueuedQueries...)
