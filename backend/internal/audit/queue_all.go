@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
@@ -21,7 +22,9 @@ func (w *Writer) QueueAll(ctx context.Context, q keyring.Querier, b *pgx.Batch, 
 	}
 	at := w.now().UTC().Truncate(time.Microsecond)
 	n := len(events)
-	ids := make([]uuid.UUID, 0, n)
+	// Ids as pgtype.UUID: uuid.UUID is encoded through driver.Valuer (text,
+	// then parsed again), which costs more than the rest of an element.
+	ids := make([]pgtype.UUID, 0, n)
 	var actorTypes, actorIDs, actions, outcomes, targetTypes, targetIDs, details []string
 	var ips, agents, macs [][]byte
 	for _, e := range events {
@@ -29,7 +32,7 @@ func (w *Writer) QueueAll(ctx context.Context, q keyring.Querier, b *pgx.Batch, 
 		if err != nil {
 			return err
 		}
-		ids = append(ids, r.ID)
+		ids = append(ids, pgtype.UUID{Bytes: r.ID, Valid: true})
 		actorTypes, actorIDs, actions = append(actorTypes, r.ActorType), append(actorIDs, r.ActorID), append(actions, r.Action)
 		outcomes, targetTypes, targetIDs = append(outcomes, r.Outcome), append(targetTypes, r.TargetType), append(targetIDs, r.TargetID)
 		ips, agents, details = append(ips, r.IPEnc), append(agents, r.UserAgentEnc), append(details, r.Details)
@@ -39,6 +42,6 @@ func (w *Writer) QueueAll(ctx context.Context, q keyring.Querier, b *pgx.Batch, 
 			target_type, target_id, ip_enc, user_agent_enc, details, mac)
 		SELECT $1, $2, * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 			$10::bytea[], $11::bytea[], $12::text[], $13::bytea[])`,
-		tenantID, at, ids, actorTypes, actorIDs, actions, outcomes, targetTypes, targetIDs, ips, agents, details, macs)
+		pgtype.UUID{Bytes: tenantID, Valid: true}, at, ids, actorTypes, actorIDs, actions, outcomes, targetTypes, targetIDs, ips, agents, details, macs)
 	return nil
 }

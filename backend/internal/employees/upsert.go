@@ -314,6 +314,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 	b := &pgx.Batch{}
 	var kinds []Outcome // of the statements, in order
 	var events []uow.Event
+	tenant := pgUUID(tx.P.TenantID) // pgtype.UUID: uuid.UUID goes through driver.Valuer, as text
 	for i := range results {
 		r := &results[i]
 		if r.Outcome == Unchanged {
@@ -325,7 +326,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 		}
 		f := &all[i]
 		e := s.seal(c, tx.P.TenantID, r.ID, *f)
-		args := []any{r.ID, tx.P.TenantID, e.pnIndex, e.pn, e.salutation, e.first, e.last, e.title, e.birthDate,
+		args := []any{pgUUID(r.ID), tenant, e.pnIndex, e.pn, e.salutation, e.first, e.last, e.title, e.birthDate,
 			e.birthplace, e.street, e.postcode, e.city, e.email, e.jobTitle, e.exitReason, e.tasks, e.interruptions,
 			e.authorities, e.tokens, pgUUID(f.CompanyID), pgUUID(f.LocationID), pgUUID(f.DepartmentID),
 			pgUUID(f.OrgUnitID), pgUUID(f.EmployeeTypeID), pgDate(f.EntryDate), pgDate(f.ExitDate), now}
