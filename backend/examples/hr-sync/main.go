@@ -42,10 +42,11 @@ import (
 )
 
 // batchSize is the most employees the server takes per call; batchBytes
-// keeps a batch of long records under the server's request limit (1 MiB).
+// keeps a batch of long records under the server's request limit for
+// UpsertEmployees (8 MiB).
 const (
 	batchSize  = 1000
-	batchBytes = 900 << 10
+	batchBytes = 7 << 20
 )
 
 func main() {
@@ -213,7 +214,7 @@ func readEmployees(name string) ([]*zeugov1.EmployeeFields, error) {
 
 // upsert sends the employees in batches and reports what each batch did.
 // A batch holds at most batchSize employees and batchBytes of them (the
-// server refuses requests over 1 MiB); a refused batch stored nothing, and
+// server refuses larger requests); a refused batch stored nothing, and
 // its problems are printed by employee (number in the file) and field.
 func upsert(ctx context.Context, c zeugov1connect.EmployeeServiceClient, all []*zeugov1.EmployeeFields, stderr io.Writer) error {
 	for start := 0; start < len(all); {

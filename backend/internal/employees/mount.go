@@ -14,6 +14,11 @@ import (
 // keeps the server's 1 MiB.
 const ImportRequestBytes = ImportMaxBytes + 1<<20
 
+// UpsertRequestBytes bounds an UpsertEmployees request: 1,000 employees
+// of up to 8 KiB each (every field, a few long task descriptions). The
+// server's 1 MiB would refuse a full batch of realistic records.
+const UpsertRequestBytes = 8 << 20
+
 // Mount is EmployeeService as the server serves it.
 func Mount(s *Service) mount.Service {
 	return mount.Service{Name: zeugov1connect.EmployeeServiceName,
@@ -23,5 +28,6 @@ func Mount(s *Service) mount.Service {
 		Limits: map[string]int64{
 			zeugov1connect.EmployeeServicePreviewEmployeeImportProcedure: ImportRequestBytes,
 			zeugov1connect.EmployeeServiceCommitEmployeeImportProcedure:  ImportRequestBytes,
+			zeugov1connect.EmployeeServiceUpsertEmployeesProcedure:       UpsertRequestBytes,
 		}}
 }

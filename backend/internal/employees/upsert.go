@@ -15,9 +15,10 @@ package employees
 //     the incoming ones is UNCHANGED (no write, no version, no audit
 //     event), so sending the same batch twice changes nothing;
 //   - the inserts and updates go to the database in one pipelined batch,
-//     with one audit event per created or updated employee
+//     and one audit event per created or updated employee
 //     (employee.upserted, details outcome=created|updated; the actor is
-//     the API key or user) queued in the same transaction.
+//     the API key or user) is chained in the same transaction
+//     (uow.Tx.RecordEach: one head lock, one batch).
 //
 // Certificate access (a user's restriction, which that user's API keys
 // share): a caller may create or update only employees that end up inside
@@ -307,14 +308,15 @@ WHERE tenant_id = $2 AND id = $1 AND personnel_number_index = $3 AND version = $
 )
 
 // writeBatch inserts the created and updates the changed employees of
-// results, with one audit event each, in one pipelined round trip; it
-// fills in the ids of the created ones.
+// results in one pipelined round trip and records one audit event each,
+// chained in this transaction (uow.Tx.RecordEach); it fills in the ids of
+// the created ones.
 func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantCipher, all []Fields, results []UpsertResult) error {
 	now := s.work.Now()
+	tenant := pgUUID(tx.P.TenantID) // pgtype.UUID: uuid.UUID goes through driver.Valuer, as text
 	b := &pgx.Batch{}
 	var kinds []Outcome // of the statements, in order
-	var events []uow.Event
-	tenant := pgUUID(tx.P.TenantID) // pgtype.UUID: uuid.UUID goes through driver.Valuer, as text
+	targets := map[Outcome][]uow.Target{}
 	for i := range results {
 		r := &results[i]
 		if r.Outcome == Unchanged {
@@ -336,14 +338,10 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 			b.Queue(batchUpdate, append(args, version)...)
 		}
 		kinds = append(kinds, r.Outcome)
-		events = append(events, uow.Event{Action: ActionUpserted, Target: target(r.ID),
-			Details: map[string]string{"outcome": r.Outcome.String()}})
+		targets[r.Outcome] = append(targets[r.Outcome], target(r.ID))
 	}
 	if len(kinds) == 0 {
 		return nil
-	}
-	if err := tx.Queue(b, events); err != nil {
-		return err
 	}
 	br := tx.SendBatch(ctx, b)
 	for _, k := range kinds {
@@ -363,9 +361,16 @@ func (s *Service) writeBatch(ctx context.Context, tx *uow.Tx, c *keyring.TenantC
 			return apperr.ErrConcurrentChange // cannot happen under the row lock; never write half
 		}
 	}
-	if _, err := br.Exec(); err != nil { // the audit events
-		_ = br.Close()
+	if err := br.Close(); err != nil {
 		return err
 	}
-	return br.Close()
+	for _, o := range []Outcome{Created, Updated} {
+		if len(targets[o]) == 0 {
+			continue
+		}
+		if err := tx.RecordEach(ActionUpserted, targets[o], map[string]string{"outcome": o.String()}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
