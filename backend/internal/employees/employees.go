@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/employees/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/paging"
@@ -176,6 +177,9 @@ func (s *Service) Create(ctx context.Context, f Fields) (*Employee, error) {
 			return err
 		}
 		id := uuid.Must(uuid.NewV7())
+		if err := inScope(tx, id, &f); err != nil {
+			return err
+		}
 		if err := s.insert(ctx, tx, id, f, s.work.Now()); err != nil {
 			return err
 		}
@@ -187,6 +191,23 @@ func (s *Service) Create(ctx context.Context, f Fields) (*Employee, error) {
 		return err
 	})
 	return e, err
+}
+
+// inScope refuses fields that would file the employee outside the caller's
+// certificate access (PermissionDenied on those fields, as the upsert and
+// the import do): a restricted user cannot create or move an employee they
+// could not see afterwards.
+func inScope(tx *uow.Tx, id uuid.UUID, f *Fields) error {
+	fields := outsideScope(tx.P.Scope, id, f)
+	if len(fields) == 0 {
+		return nil
+	}
+	v := make([]apperr.FieldViolation, len(fields))
+	for i, field := range fields {
+		v[i] = apperr.FieldViolation{Field: "fields." + field, RuleID: ruleScope,
+			Message: "this would put the employee outside your certificate access"}
+	}
+	return &apperr.Error{Code: apperr.PermissionDenied, Message: v[0].Message, Violations: v}
 }
 
 // Get returns one employee in the caller's scope.
@@ -216,6 +237,9 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, version int64, f Fie
 			return err
 		}
 		if err := s.check(ctx, tx, "fields.", []Fields{f}); err != nil {
+			return err
+		}
+		if err := inScope(tx, id, &f); err != nil {
 			return err
 		}
 		if err := s.update(ctx, tx, id, version, f, s.work.Now()); err != nil {

@@ -150,3 +150,33 @@ func pns(es []*zeugov1.Employee) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestRestrictedUsersCannotFileEmployeesOutsideTheirScope: creating or
+// moving an employee where the user could not see them afterwards is
+// PermissionDenied on the field, and changes nothing.
+func TestRestrictedUsersCannotFileEmployeesOutsideTheirScope(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Grenze GmbH", "admin@grenze.example")
+	o := makeOrg(t, signIn(t, env, ten))
+	c := addUser(t, env, ten, "nur-a@grenze.example", []string{"employees"}, Restriction{Companies: []string{o.Companies[0]}})
+	f := person("G1", "Gerd", "Grenz")
+	f.CompanyId = o.Companies[1]
+	_, err := c.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: f}))
+	wantCode(t, err, connect.CodePermissionDenied, "create outside the scope")
+	if _, ok := violations(t, err)["fields.company_id"]; !ok {
+		t.Errorf("no violation on fields.company_id: %v", violations(t, err))
+	}
+	f.CompanyId = ""
+	_, err = c.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: f}))
+	wantCode(t, err, connect.CodePermissionDenied, "create without a company")
+	f.CompanyId = o.Companies[0]
+	e := create(t, c, f)
+	f.CompanyId = o.Companies[1]
+	_, err = c.Emp.UpdateEmployee(ctx(), connect.NewRequest(&zeugov1.UpdateEmployeeRequest{Id: e.GetId(), Version: e.GetVersion(), Fields: f}))
+	wantCode(t, err, connect.CodePermissionDenied, "move outside the scope")
+	got, err := c.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
+	if err != nil || got.Msg.GetEmployee().GetFields().GetCompanyId() != o.Companies[0] || got.Msg.GetEmployee().GetVersion() != e.GetVersion() {
+		t.Fatalf("the refused move changed the employee: %v %v", err, got)
+	}
+}
