@@ -64,12 +64,22 @@ CREATE INDEX employees_updated_idx ON employees (tenant_id, updated_at, id);
 CREATE INDEX employees_created_idx ON employees (tenant_id, created_at, id);
 CREATE INDEX employees_entry_idx ON employees (tenant_id, coalesce(entry_date, 'infinity'::date), id);
 CREATE INDEX employees_exit_idx ON employees (tenant_id, coalesce(exit_date, 'infinity'::date), id);
-CREATE INDEX employees_company_idx ON employees (tenant_id, company_id);
+-- One index over every certificate-access dimension, in the order a
+-- restriction usually narrows (company, then location, …): a restricted
+-- user's list finds its rows through it and the list's count(*) is an
+-- index-only scan (1.3 ms → 0.07 ms for one company and one location of
+-- 10,000 employees, docs/performance.md "Employees").
+CREATE INDEX employees_scope_idx ON employees (tenant_id, company_id, location_id, department_id, org_unit_id,
+    employee_type_id);
 CREATE INDEX employees_location_idx ON employees (tenant_id, location_id);
 CREATE INDEX employees_department_idx ON employees (tenant_id, department_id);
 CREATE INDEX employees_org_unit_idx ON employees (tenant_id, org_unit_id);
 CREATE INDEX employees_employee_type_idx ON employees (tenant_id, employee_type_id);
-CREATE INDEX employees_name_tokens_idx ON employees USING gin (name_tokens);
+-- Without GIN's pending list (fastupdate): with it, new entries wait in an
+-- unsorted list every search scans whole until VACUUM merges it — after an
+-- HR system upserted 10,000 employees a lookup read ~480 index pages (2 ms)
+-- instead of 3–7 (0.03 ms). Each insert updates the index directly instead.
+CREATE INDEX employees_name_tokens_idx ON employees USING gin (name_tokens) WITH (fastupdate = off);
 CREATE INDEX employees_legal_hold_by_idx ON employees (tenant_id, legal_hold_by) WHERE legal_hold_by IS NOT NULL;
 ALTER TABLE employees ENABLE ROW LEVEL SECURITY;
 ALTER TABLE employees FORCE ROW LEVEL SECURITY;
