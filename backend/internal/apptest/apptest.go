@@ -142,6 +142,7 @@ func New(t testing.TB, opts ...Options) *Env {
 			t.Fatal(err)
 		}
 		pc.ConnConfig.Tracer = o.Trips
+		pc.AfterConnect = func(_ context.Context, c *pgx.Conn) error { postgres.RegisterUUID(c.TypeMap()); return nil }
 		if appPool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
 			t.Fatal(err)
 		}

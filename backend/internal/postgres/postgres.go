@@ -50,6 +50,7 @@ func open(ctx context.Context, url string, adjust func(*pgxpool.Config)) (*pgxpo
 	// A statement must never hang a request forever.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
+	cfg.AfterConnect = registerTypes
 	hooks := &poolHooks{breaker: newDialBreaker(time.Now), acquireTimeout: DefaultAcquireTimeout}
 	hooks.install(cfg)
 	if adjust != nil {
