@@ -240,22 +240,7 @@ type Record struct {
 // Write appends e to the tenant's chain inside tx, which must be bound to
 // tenantID. Request facts (IP, user agent) come from ctx.
 func (w *Writer) Write(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e Event) error {
-	if err := w.ensurePartition(ctx, tx, w.now().UTC()); err != nil {
-		return err
-	}
-	seq, prev, err := w.lockHead(ctx, tx, tenantID)
-	if err != nil {
-		return err
-	}
-	// The time is taken under the head lock, so seq and time grow together
-	// (expiring a day's partition must never cut the chain). The partition
-	// of the day after is created a week ahead.
-	at := w.now().UTC().Truncate(time.Microsecond)
-	r, err := w.prepare(ctx, tx, tenantID, e, at)
-	if err != nil {
-		return err
-	}
-	return w.appendRecord(ctx, tx, tenantID, r, seq, prev, at)
+	return w.WriteMany(ctx, tx, tenantID, []Event{e})
 }
 
 // lockHead creates or locks the tenant's chain head in one statement (the
@@ -314,36 +299,50 @@ func (w *Writer) prepare(ctx context.Context, q keyring.Querier, tenantID uuid.U
 	return r, nil
 }
 
-// insertEventSQL stores one chained record (appendRecord, WriteMany).
+// insertEventSQL stores one chained record (chainBatch).
 const insertEventSQL = `INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_type, actor_id, action, outcome,
 		target_type, target_id, ip_enc, user_agent_enc, details, prev_hash, hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 
-// appendRecord chains r after (seq, prev), the locked head, and moves the
-// head (with a checkpoint every CheckpointEvery events).
-func (w *Writer) appendRecord(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, r *Record, seq int64, prev []byte, at time.Time) error {
-	var err error
-	r.Seq, r.PrevHash = seq+1, prev
-	r.Hash = w.chain.Hash(prev, r)
-	if _, err := tx.Exec(ctx, insertEventSQL,
-		r.TenantID, r.Seq, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
-		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, r.PrevHash, r.Hash); err != nil {
-		return fmt.Errorf("audit insert: %w", err)
-	}
-	headMAC := w.chain.HeadMAC(tenantID, r.Seq, r.Hash)
+// chainBatch chains records after the locked head (seq, prev) and sends
+// them with the head's move in one batch: every write of the chain —
+// Write, WriteMany, ChainPending — goes through it, so hashes and
+// checkpoints are made in one place.
+type chainBatch struct {
+	w        *Writer
+	tenantID uuid.UUID
+	seq      int64
+	prev     []byte
+	at       time.Time
+	b        pgx.Batch
+}
+
+func (w *Writer) newChainBatch(tenantID uuid.UUID, seq int64, prev []byte, at time.Time) *chainBatch {
+	return &chainBatch{w: w, tenantID: tenantID, seq: seq, prev: prev, at: at}
+}
+
+// add chains r (its Seq, PrevHash and Hash are set) and queues its insert,
+// with a checkpoint every CheckpointEvery events.
+func (c *chainBatch) add(r *Record) {
+	c.seq++
+	r.Seq, r.PrevHash = c.seq, c.prev
+	r.Hash = c.w.chain.Hash(c.prev, r)
+	c.prev = r.Hash
+	c.b.Queue(insertEventSQL, r.TenantID, r.Seq, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
+		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, r.PrevHash, r.Hash)
 	if r.Seq%CheckpointEvery == 0 {
-		// The checkpoint rides on the head update: one statement, no extra
-		// round trip.
-		_, err = tx.Exec(ctx, `WITH head AS (UPDATE audit_chain_heads SET seq = $2, hash = $3, head_mac = $4 WHERE tenant_id = $1 RETURNING tenant_id)
-			INSERT INTO audit_checkpoints (tenant_id, seq, hash, created_at, mac) SELECT tenant_id, $2, $3, $5, $6 FROM head
+		c.b.Queue(`INSERT INTO audit_checkpoints (tenant_id, seq, hash, created_at, mac) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (tenant_id, seq) DO NOTHING`,
-			tenantID, r.Seq, r.Hash, headMAC, at, w.chain.CheckpointMAC(tenantID, r.Seq, r.Hash, at))
-	} else {
-		_, err = tx.Exec(ctx, `UPDATE audit_chain_heads SET seq = $2, hash = $3, head_mac = $4 WHERE tenant_id = $1`,
-			tenantID, r.Seq, r.Hash, headMAC)
+			c.tenantID, r.Seq, r.Hash, c.at, c.w.chain.CheckpointMAC(c.tenantID, r.Seq, r.Hash, c.at))
 	}
-	if err != nil {
-		return fmt.Errorf("audit head update: %w", err)
+}
+
+// send moves the head to the last record and sends the batch.
+func (c *chainBatch) send(ctx context.Context, tx pgx.Tx) error {
+	c.b.Queue(`UPDATE audit_chain_heads SET seq = $2, hash = $3, head_mac = $4 WHERE tenant_id = $1`,
+		c.tenantID, c.seq, c.prev, c.w.chain.HeadMAC(c.tenantID, c.seq, c.prev))
+	if err := tx.SendBatch(ctx, &c.b).Close(); err != nil {
+		return fmt.Errorf("audit chain: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,7 +14,7 @@ import (
 // events, one head — but the head is locked and moved once and the records
 // travel in one batch: a bulk change (an import of thousands of employees,
 // each with its own event) costs a few round trips instead of three per
-// event. Every event gets the same time.
+// event. Every event gets the same time. Write is WriteMany of one event.
 func (w *Writer) WriteMany(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, events []Event) error {
 	if len(events) == 0 {
 		return nil
@@ -27,29 +26,17 @@ func (w *Writer) WriteMany(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, e
 	if err != nil {
 		return err
 	}
+	// The time is taken under the head lock, so seq and time grow together
+	// (expiring a day's partition must never cut the chain). The partition
+	// of the day after is created a week ahead.
 	at := w.now().UTC().Truncate(time.Microsecond)
-	b := &pgx.Batch{}
+	c := w.newChainBatch(tenantID, seq, prev, at)
 	for _, e := range events {
 		r, err := w.prepare(ctx, tx, tenantID, e, at)
 		if err != nil {
 			return err
 		}
-		seq++
-		r.Seq, r.PrevHash = seq, prev
-		r.Hash = w.chain.Hash(prev, r)
-		prev = r.Hash
-		b.Queue(insertEventSQL, r.TenantID, r.Seq, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
-			r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, r.PrevHash, r.Hash)
-		if r.Seq%CheckpointEvery == 0 {
-			b.Queue(`INSERT INTO audit_checkpoints (tenant_id, seq, hash, created_at, mac) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (tenant_id, seq) DO NOTHING`,
-				tenantID, r.Seq, r.Hash, at, w.chain.CheckpointMAC(tenantID, r.Seq, r.Hash, at))
-		}
+		c.add(r)
 	}
-	b.Queue(`UPDATE audit_chain_heads SET seq = $2, hash = $3, head_mac = $4 WHERE tenant_id = $1`,
-		tenantID, seq, prev, w.chain.HeadMAC(tenantID, seq, prev))
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("audit batch: %w", err)
-	}
-	return nil
+	return c.send(ctx, tx)
 }

@@ -86,7 +86,11 @@ func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 	if err != nil {
 		return 0, err
 	}
+	if len(pending) == 0 {
+		return 0, nil // another chainer took them while this one waited
+	}
 	ids := make([]uuid.UUID, len(pending))
+	c := w.newChainBatch(tenantID, seq, prev, at)
 	for i := range pending {
 		r := &pending[i]
 		ids[i] = r.ID
@@ -105,10 +109,10 @@ func (w *Writer) ChainPending(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 			return 0, err
 		}
 		r.Details, r.OccurredAt = string(b), at
-		if err := w.appendRecord(ctx, tx, tenantID, r, seq, prev, at); err != nil {
-			return 0, err
-		}
-		seq, prev = r.Seq, r.Hash
+		c.add(r)
+	}
+	if err := c.send(ctx, tx); err != nil {
+		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM audit_pending WHERE tenant_id = $1 AND id = ANY($2)`, tenantID, ids); err != nil {
 		return 0, fmt.Errorf("pending audit events: %w", err)
