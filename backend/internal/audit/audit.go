@@ -79,6 +79,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -131,15 +132,23 @@ type Event struct {
 // ChainKey computes and verifies the keyed chain.
 type ChainKey struct {
 	key []byte
+	// tenants caches the derived key of each tenant (uuid.UUID → []byte):
+	// a list page's read events would derive it fifty times.
+	tenants sync.Map
 }
 
 // NewChainKey wraps the raw platform chain key.
 func NewChainKey(raw []byte) *ChainKey { return &ChainKey{key: append([]byte{}, raw...)} }
 
 func (k *ChainKey) tenantKey(tenantID uuid.UUID) []byte {
+	if v, ok := k.tenants.Load(tenantID); ok {
+		return v.([]byte)
+	}
 	m := hmac.New(sha256.New, k.key)
 	m.Write([]byte("zeugo audit chain/" + tenantID.String()))
-	return m.Sum(nil)
+	key := m.Sum(nil)
+	k.tenants.Store(tenantID, key)
+	return key
 }
 
 // CheckpointEvery is how many events the writer appends between two keyed

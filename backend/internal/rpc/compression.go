@@ -27,7 +27,12 @@ var errInflatedTooLarge = errors.New("decompressed message exceeds the request l
 func cappedGzip(limit int64) connect.HandlerOption {
 	return connect.WithCompression("gzip",
 		func() connect.Decompressor { return &cappedGzipReader{max: limit + 1} },
-		func() connect.Compressor { return gzip.NewWriter(io.Discard) })
+		func() connect.Compressor {
+			// The fastest level: a list page (tens of KB) shrinks almost as
+			// much (protobuf is dense) for a third of the CPU of the default.
+			w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level never fails
+			return w
+		})
 }
 
 // cappedGzipReader is a gzip.Reader that yields at most max bytes per
