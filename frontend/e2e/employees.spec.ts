@@ -3,7 +3,7 @@ import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, login, screenshot, test } from "./fixtures.js";
+import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 
 const screens = resolve(dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
 
@@ -124,9 +124,19 @@ test.describe("employees", () => {
     test.slow();
     const token = await apiToken(request, admin.email, admin.password);
     const companies = await rpc<{ companies?: { id: string }[] }>(request, "OrganizationService/ListCompanies", {}, token);
-    const units = async (kind: string) =>
-      (await rpc<{ units?: { id: string }[] }>(request, "OrganizationService/ListUnits", { kind }, token)).units ?? [];
-    const [locations, departments, types] = await Promise.all([units("UNIT_KIND_LOCATION"), units("UNIT_KIND_DEPARTMENT"), units("UNIT_KIND_EMPLOYEE_TYPE")]);
+    // Units of its own: another spec running beside it creates and deletes
+    // units, and one filed on an employee can no longer be deleted.
+    const units = async (kind: string, names: string[]) =>
+      Promise.all(
+        names.map(async (name) =>
+          (await rpc<{ unit?: { id: string } }>(request, "OrganizationService/CreateUnit", { kind, fields: { name: uniqueName(name) } }, token)).unit ?? { id: "" },
+        ),
+      );
+    const [locations, departments, types] = await Promise.all([
+      units("UNIT_KIND_LOCATION", ["Leipzig", "Bremen"]),
+      units("UNIT_KIND_DEPARTMENT", ["Einkauf", "Logistik", "Controlling"]),
+      units("UNIT_KIND_EMPLOYEE_TYPE", ["Werkstudierende"]),
+    ]);
     const first = ["Anna", "Bernd", "Claudia", "Dieter", "Elif", "Frank", "Gül", "Hannes", "Ines", "Jörg"];
     const last = ["Schäfer", "Weiß", "Krüger", "Öztürk", "Hoffmann", "Bäcker", "Groß", "Yılmaz", "Schulze", "Meißner"];
     const jobs = ["Sachbearbeiterin Personal", "Vertriebsleiter", "Softwareentwicklerin", "Auszubildender Industriekaufmann", "Buchhalterin"];

@@ -38,13 +38,17 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
 
   // After a navigation (and right after signing in) focus goes to the new
   // page's heading. On a fresh page load it stays at the document start, so
-  // the first Tab reaches the skip link.
+  // the first Tab reaches the skip link. A dialog or drawer a route opened
+  // (…/new, …/:id) owns the focus: the heading must not take it back when
+  // the frame runs after the dialog focused its first field.
   const firstRender = useRef(true);
   useEffect(() => {
     const first = firstRender.current;
     firstRender.current = false;
     if (first && !focusOnMount) return;
-    const frame = requestAnimationFrame(focusPageHeading);
+    const frame = requestAnimationFrame(() => {
+      if (!document.querySelector('[role="dialog"]')) focusPageHeading();
+    });
     return () => cancelAnimationFrame(frame);
   }, [location.pathname, focusOnMount]);
 
