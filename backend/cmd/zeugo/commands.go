@@ -35,9 +35,12 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 )
 
+// zerolog's time format is a package variable: set once, before any
+// command runs (tests run commands in parallel).
+func init() { zerolog.TimeFieldFormat = time.RFC3339Nano }
+
 func newLogger(cfg *config.Config) zerolog.Logger {
 	lvl, _ := zerolog.ParseLevel(cfg.LogLevel)
-	zerolog.TimeFieldFormat = time.RFC3339Nano
 	return zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Str("service", "zeugo").Logger()
 }
 
