@@ -118,16 +118,8 @@ func (s *Service) Export(ctx context.Context, format Format, filter Filter, emit
 // namesOf resolves the organisation ids of employees to names.
 func (s *Service) namesOf(rd *uow.Reader, es []Employee) (map[uuid.UUID]string, error) {
 	var companies, units []uuid.UUID
-	for _, e := range es {
-		f := &e.Fields
-		if f.CompanyID != uuid.Nil {
-			companies = append(companies, f.CompanyID)
-		}
-		for _, id := range []uuid.UUID{f.LocationID, f.DepartmentID, f.OrgUnitID, f.EmployeeTypeID} {
-			if id != uuid.Nil {
-				units = append(units, id)
-			}
-		}
+	for i := range es {
+		companies, units = es[i].Fields.orgIDs(companies, units)
 	}
 	o, err := s.orgNames(rd.Context(), rd.DB, rd.P.TenantID, companies, units)
 	return o.names, err
@@ -162,18 +154,10 @@ func exportJSON(e *Employee, names map[uuid.UUID]string) map[string]any {
 		m["tasks"] = f.Tasks
 	}
 	if len(f.Interruptions) > 0 {
-		ins := make([]interruptionJSON, len(f.Interruptions))
-		for i, in := range f.Interruptions {
-			ins[i] = interruptionJSON{From: FormatDate(in.From), To: FormatDate(in.To), Reason: in.Reason, Note: in.Note}
-		}
-		m["interruptions"] = ins
+		m["interruptions"] = interruptionsJSON(f.Interruptions)
 	}
 	if len(f.Authorities) > 0 {
-		auths := make([]authorityJSON, len(f.Authorities))
-		for i, a := range f.Authorities {
-			auths[i] = authorityJSON{Kind: a.Kind, Name: a.Name, Since: FormatDate(a.Since)}
-		}
-		m["authorities"] = auths
+		m["authorities"] = authoritiesJSON(f.Authorities)
 	}
 	return m
 }

@@ -98,7 +98,7 @@ func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, er
 		if err != nil {
 			return err
 		}
-		companies, units := orgIDs(e)
+		companies, units := e.Fields.orgIDs(nil, nil)
 		o, err := s.orgNames(ctx, tx, tx.P.TenantID, companies, units)
 		if err != nil {
 			return err
@@ -138,20 +138,6 @@ func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, er
 		return nil
 	})
 	return out, err
-}
-
-// orgIDs are the company and the unit ids filed on e.
-func orgIDs(e *Employee) (companies, units []uuid.UUID) {
-	f := &e.Fields
-	if f.CompanyID != uuid.Nil {
-		companies = append(companies, f.CompanyID)
-	}
-	for _, id := range []uuid.UUID{f.LocationID, f.DepartmentID, f.OrgUnitID, f.EmployeeTypeID} {
-		if id != uuid.Nil {
-			units = append(units, id)
-		}
-	}
-	return companies, units
 }
 
 // dataFileName is "auskunft-<personnel number>-<date>.json" with the

@@ -122,14 +122,7 @@ func (s *Service) check(ctx context.Context, tx *uow.Tx, prefix string, all []Fi
 				add(i, fmt.Sprintf("authorities[%d].name", j), "required", "name the authority")
 			}
 		}
-		if f.CompanyID != uuid.Nil {
-			companies = append(companies, f.CompanyID)
-		}
-		for _, id := range []uuid.UUID{f.LocationID, f.DepartmentID, f.OrgUnitID, f.EmployeeTypeID} {
-			if id != uuid.Nil {
-				units = append(units, id)
-			}
-		}
+		companies, units = f.orgIDs(companies, units)
 	}
 	org, err := s.orgNames(ctx, tx, tx.P.TenantID, companies, units)
 	if err != nil {
@@ -151,6 +144,20 @@ func (s *Service) check(ctx context.Context, tx *uow.Tx, prefix string, all []Fi
 		return nil
 	}
 	return &apperr.Error{Code: apperr.InvalidArgument, Message: v[0].Message, Violations: v}
+}
+
+// orgIDs appends the company and the unit ids filed in f to companies
+// and units.
+func (f *Fields) orgIDs(companies, units []uuid.UUID) ([]uuid.UUID, []uuid.UUID) {
+	if f.CompanyID != uuid.Nil {
+		companies = append(companies, f.CompanyID)
+	}
+	for _, id := range []uuid.UUID{f.LocationID, f.DepartmentID, f.OrgUnitID, f.EmployeeTypeID} {
+		if id != uuid.Nil {
+			units = append(units, id)
+		}
+	}
+	return companies, units
 }
 
 // orgIndex is the names and kinds ("company" or a unit kind) of
@@ -222,15 +229,25 @@ func sealJSON(c *keyring.TenantCipher, id uuid.UUID, column string, n int, v any
 	return c.Seal(id, column, b)
 }
 
+// interruptionsJSON is the stored (and exported) form of interruptions.
+func interruptionsJSON(in []Interruption) []interruptionJSON {
+	out := make([]interruptionJSON, len(in))
+	for i, x := range in {
+		out[i] = interruptionJSON{From: FormatDate(x.From), To: FormatDate(x.To), Reason: x.Reason, Note: x.Note}
+	}
+	return out
+}
+
+// authoritiesJSON is the stored (and exported) form of authorities.
+func authoritiesJSON(in []Authority) []authorityJSON {
+	out := make([]authorityJSON, len(in))
+	for i, a := range in {
+		out[i] = authorityJSON{Kind: a.Kind, Name: a.Name, Since: FormatDate(a.Since)}
+	}
+	return out
+}
+
 func (s *Service) seal(c *keyring.TenantCipher, tenantID, id uuid.UUID, f Fields) sealed {
-	ins := make([]interruptionJSON, len(f.Interruptions))
-	for i, in := range f.Interruptions {
-		ins[i] = interruptionJSON{From: FormatDate(in.From), To: FormatDate(in.To), Reason: in.Reason, Note: in.Note}
-	}
-	auths := make([]authorityJSON, len(f.Authorities))
-	for i, a := range f.Authorities {
-		auths[i] = authorityJSON{Kind: a.Kind, Name: a.Name, Since: FormatDate(a.Since)}
-	}
 	return sealed{
 		pnIndex: personnelIndex(s.index, tenantID, f.PersonnelNumber), pn: c.SealString(id, colPersonnelNumber, f.PersonnelNumber),
 		salutation: optional(c, id, colSalutation, f.Salutation), first: c.SealString(id, colFirstName, f.FirstName),
@@ -240,8 +257,8 @@ func (s *Service) seal(c *keyring.TenantCipher, tenantID, id uuid.UUID, f Fields
 		city: optional(c, id, colCity, f.City), email: optional(c, id, colEmail, f.Email),
 		jobTitle: optional(c, id, colJobTitle, f.JobTitle), exitReason: optional(c, id, colExitReason, f.ExitReason),
 		tasks:         sealJSON(c, id, colTasks, len(f.Tasks), f.Tasks),
-		interruptions: sealJSON(c, id, colInterruptions, len(ins), ins),
-		authorities:   sealJSON(c, id, colAuthorities, len(auths), auths),
+		interruptions: sealJSON(c, id, colInterruptions, len(f.Interruptions), interruptionsJSON(f.Interruptions)),
+		authorities:   sealJSON(c, id, colAuthorities, len(f.Authorities), authoritiesJSON(f.Authorities)),
 		tokens:        nameTokens(s.index, tenantID, f.FirstName, f.LastName),
 	}
 }
