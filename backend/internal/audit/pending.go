@@ -9,29 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-
-	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
-
-// Queue adds e to b as a pending event of tenantID (table audit_pending):
-// the read it records and the record travel in one round trip, and the
-// chainer (ChainPending) appends it to the chain seconds later. For reads of
-// personal data, whose audit must not serialise every read of a tenant on
-// its chain head. q, bound to the tenant, loads the tenant key if it is not
-// cached (the IP and user agent are sealed before queueing). b must be
-// bound to tenantID.
-func (w *Writer) Queue(ctx context.Context, q keyring.Querier, b *pgx.Batch, tenantID uuid.UUID, e Event) error {
-	r, err := w.prepare(ctx, q, tenantID, e, w.now().UTC().Truncate(time.Microsecond))
-	if err != nil {
-		return err
-	}
-	b.Queue(`INSERT INTO audit_pending (tenant_id, id, occurred_at, actor_type, actor_id, action, outcome,
-			target_type, target_id, ip_enc, user_agent_enc, details, mac)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		r.TenantID, r.ID, r.OccurredAt, r.ActorType, r.ActorID, r.Action, r.Outcome,
-		r.TargetType, r.TargetID, r.IPEnc, r.UserAgentEnc, r.Details, w.chain.pendingMAC(r))
-	return nil
-}
 
 // ActionPendingRejected is chained in place of a pending event whose MAC
 // does not verify (inserted or altered without the chain key): the chain

@@ -11,10 +11,15 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
 
-// QueueAll is Queue for many events of one tenant at once: one INSERT of
-// all of them instead of one per event (a list page records every
-// employee on it, an HR system's batch every employee it wrote). The
-// events share one time and are chained in their order (their ids are
+// QueueAll adds events to b as pending events of tenantID (table
+// audit_pending): the read they record and the records travel in one round
+// trip, and the chainer (ChainPending) appends them to the chain seconds
+// later — for reads of personal data, whose audit must not serialise every
+// read of a tenant on its chain head. q, bound to the tenant, loads the
+// tenant key if it is not cached (IP and user agent are sealed before
+// queueing); b must be bound to tenantID. One INSERT carries all of them
+// (a list page records every employee on it, an HR system's batch every
+// employee it wrote). The events share one time and are chained in their order (their ids are
 // UUIDv7, increasing).
 func (w *Writer) QueueAll(ctx context.Context, q keyring.Querier, b *pgx.Batch, tenantID uuid.UUID, events []Event) error {
 	if len(events) == 0 {
@@ -22,8 +27,9 @@ func (w *Writer) QueueAll(ctx context.Context, q keyring.Querier, b *pgx.Batch, 
 	}
 	at := w.now().UTC().Truncate(time.Microsecond)
 	n := len(events)
-	// Ids as pgtype.UUID: uuid.UUID is encoded through driver.Valuer (text,
-	// then parsed again), which costs more than the rest of an element.
+	// Ids as pgtype.UUID: on a pool without postgres.RegisterUUID, uuid.UUID
+	// is encoded through driver.Valuer (text, then parsed again), which costs
+	// more than the rest of an element.
 	ids := make([]pgtype.UUID, 0, n)
 	var actorTypes, actorIDs, actions, outcomes, targetTypes, targetIDs, details []string
 	var ips, agents, macs [][]byte

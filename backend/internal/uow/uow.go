@@ -6,7 +6,7 @@
 // changes nothing. A read binds the tenant and runs each statement in one
 // pipelined round trip; a read of personal data records who read what with
 // one call (Reader.Audit): once the read has succeeded, its events are
-// queued in one pipelined round trip (audit.Writer.Queue) and chained by a
+// queued in one pipelined round trip (audit.Writer.QueueAll) and chained by a
 // background sweeper seconds later, so audited reads never wait on the
 // tenant's chain head. A read whose events cannot be queued fails: no read
 // of personal data goes unrecorded. The caller is always the context's principal: a domain never
