@@ -34,9 +34,15 @@ func badDates(prefix string, fields []string) error {
 	}
 	v := make([]apperr.FieldViolation, len(fields))
 	for i, f := range fields {
-		v[i] = apperr.FieldViolation{Field: prefix + f, RuleID: "zeugo.date", Message: "not a valid date"}
+		v[i] = dateViolation(prefix + f)
 	}
 	return &apperr.Error{Code: apperr.InvalidArgument, Message: "not a valid date", Violations: v}
+}
+
+// dateViolation refuses field (a full path): a date of the right shape
+// that does not exist.
+func dateViolation(field string) apperr.FieldViolation {
+	return apperr.FieldViolation{Field: field, RuleID: "zeugo.date", Message: "not a valid date"}
 }
 
 func fieldsIn(m *zeugov1.EmployeeFields) (Fields, error) {

@@ -116,7 +116,7 @@ func (s *Service) upsert(ctx context.Context, tx *uow.Tx, all []Fields, badDates
 	var v []apperr.FieldViolation
 	for i := range all {
 		for _, f := range badDates[i] {
-			v = append(v, apperr.FieldViolation{Field: path(i, f), RuleID: "zeugo.date", Message: "not a valid date"})
+			v = append(v, dateViolation(path(i, f)))
 		}
 	}
 	// A personnel number twice in the batch: the later one is wrong.
