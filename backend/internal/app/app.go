@@ -17,6 +17,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apikey"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/certificates"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/employees"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
@@ -58,6 +59,7 @@ type App struct {
 	Work         *uow.Runner
 	Organization *organization.Service
 	Employees    *employees.Service
+	Certificates *certificates.Service
 	Provisioner  *tenant.Provisioner
 
 	// APIKeys is the ApiKeyService; Authenticator checks every call's
@@ -149,6 +151,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		Outbox: a.Outbox, PublicURL: publicURL(cfg)})
 	a.Organization = organization.NewService(a.Work)
 	a.Employees = employees.NewService(a.Work, a.Index)
+	a.Certificates = certificates.NewService(a.Work, a.Index)
 	a.APIKeys = apikey.NewService(a.Work)
 	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
 		Limiter: a.Limiter})
@@ -162,6 +165,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
 		roles.Mount(roles.NewService(a.Work)),
 		employees.Mount(a.Employees),
+		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 	}
 	a.Sweepers = []jobs.Sweeper{

@@ -164,3 +164,24 @@ func queryFromProto(m *zeugov1.ListEmployeesRequest) Query {
 	return Query{Page: paging.FromProto(m.GetPage()), Order: orders[m.GetOrderBy()], Desc: paging.Descending(m.GetDirection()),
 		Filter: FilterFromProto(m.GetFilter())}
 }
+
+// The enums certificates share with employees (salutation, exit reason,
+// authority kind), for the certificates' handler.
+
+// SalutationFromProto is the stored salutation ("" for none).
+func SalutationFromProto(v zeugov1.Salutation) string { return salutations[v] }
+
+// SalutationToProto is the proto salutation of a stored one.
+func SalutationToProto(s string) zeugov1.Salutation { return reverse(salutations, s) }
+
+// ExitReasonFromProto is the stored exit reason ("" for none).
+func ExitReasonFromProto(v zeugov1.ExitReason) string { return exitReasons[v] }
+
+// ExitReasonToProto is the proto exit reason of a stored one.
+func ExitReasonToProto(s string) zeugov1.ExitReason { return reverse(exitReasons, s) }
+
+// AuthorityKindFromProto is the stored authority kind.
+func AuthorityKindFromProto(v zeugov1.AuthorityKind) string { return authorityKinds[v] }
+
+// AuthorityKindToProto is the proto authority kind of a stored one.
+func AuthorityKindToProto(s string) zeugov1.AuthorityKind { return reverse(authorityKinds, s) }

@@ -356,14 +356,14 @@ func (s *Service) removable(ctx context.Context, tx *uow.Tx, id uuid.UUID) error
 	if held {
 		return errLegalHold()
 	}
-	refs, err := s.q.EmployeeReferences(ctx, tx, dbsqlc.EmployeeReferencesParams{TenantID: pgUUID(tx.P.TenantID), EmployeeID: pgUUID(id)})
+	refs, err := s.q.EmployeeReferences(ctx, tx, dbsqlc.EmployeeReferencesParams{TenantID: tx.P.TenantID, EmployeeID: id})
 	if err != nil {
 		return err
 	}
 	if len(refs) > 0 {
 		out := make([]Reference, len(refs))
 		for i, r := range refs {
-			out[i] = Reference{Kind: r.Kind.String, Count: r.N}
+			out[i] = Reference{Kind: r.Kind, Count: r.N}
 		}
 		return errReferenced(out)
 	}
@@ -552,15 +552,8 @@ func (s *Service) conditions(p *access.Principal, f Filter, now time.Time) []pos
 	case LeftState:
 		conds = append(conds, postgres.Where("exit_date < ?::date", today(now)))
 	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		// A personnel number matches whole; name words match word prefixes.
-		// Nothing of the text reaches the database but its MACs.
-		pn := personnelIndex(s.index, p.TenantID, q)
-		if tokens := queryTokens(s.index, p.TenantID, q); len(tokens) > 0 {
-			conds = append(conds, postgres.Where("personnel_number_index = ? OR name_tokens @> ?::bigint[]", pn, tokens))
-		} else {
-			conds = append(conds, postgres.Where("personnel_number_index = ?", pn))
-		}
+	if c, ok := SearchCond(s.index, p.TenantID, f.Search); ok {
+		conds = append(conds, c)
 	}
 	return conds
 }

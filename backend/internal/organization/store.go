@@ -217,3 +217,11 @@ func LetterheadSweeper(keys *keyring.Keyring) jobs.Sweeper {
 		return int64(len(rows)), nil
 	}}
 }
+
+// CompanyFor reads a company for another domain's unit of work (a
+// certificate prints its name and letterhead); db is that unit's
+// transaction or reader. A missing company is NotFound.
+func CompanyFor(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, tenantID, id uuid.UUID) (*Company, error) {
+	r, err := dbsqlc.New().GetCompany(ctx, db, dbsqlc.GetCompanyParams{TenantID: tenantID, ID: id})
+	return companyOrNot(ctx, c, r, err)
+}

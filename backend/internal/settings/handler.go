@@ -34,7 +34,8 @@ func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Reque
 	f := req.Msg.GetFields()
 	v, err := h.svc.Update(ctx, req.Msg.GetVersion(), Security{PasswordMinLength: int(f.GetPasswordMinLength()),
 		PasswordComposition: f.GetPasswordComposition(), InvitationTTLHours: int(f.GetInvitationTtlHours()),
-		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours())})
+		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours()),
+		CertificateChangeTracking: f.GetCertificateChangeTracking()})
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,7 @@ func toProto(v *Versioned) *zeugov1.SecuritySettings {
 	return &zeugov1.SecuritySettings{Version: v.Version, Fields: &zeugov1.SecuritySettingsFields{
 		PasswordMinLength: i32(v.PasswordMinLength), PasswordComposition: v.PasswordComposition,
 		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
-		SessionAbsoluteHours: i32(v.SessionAbsoluteHours)}}
+		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking}}
 }
 
 func boundsToProto(b Bounds) *zeugov1.SecuritySettingsBounds {

@@ -30,6 +30,9 @@ type Security struct {
 	InvitationTTLHours   int
 	SessionIdleMinutes   int
 	SessionAbsoluteHours int
+	// CertificateChangeTracking keeps every change to a certificate with
+	// its value before and after (SPEC §5.2).
+	CertificateChangeTracking bool
 }
 
 // Versioned are the settings with their version.
@@ -97,7 +100,8 @@ func (s *Service) Get(ctx context.Context) (*Versioned, error) {
 		}
 		out = &Versioned{Security: Security{PasswordMinLength: int(r.PasswordMinLength), PasswordComposition: r.PasswordComposition,
 			InvitationTTLHours: int(r.InvitationTtlHours), SessionIdleMinutes: int(r.SessionIdleMinutes),
-			SessionAbsoluteHours: int(r.SessionAbsoluteHours)}, Version: r.SettingsVersion}
+			SessionAbsoluteHours: int(r.SessionAbsoluteHours), CertificateChangeTracking: r.CertificateChangeTracking},
+			Version: r.SettingsVersion}
 		return nil
 	})
 	return out, err
@@ -121,14 +125,14 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 		r, err := s.q.UpdateSecuritySettings(ctx, tx, dbsqlc.UpdateSecuritySettingsParams{TenantID: tx.P.TenantID, Version: version,
 			PasswordMinLength: int32(in.PasswordMinLength), PasswordComposition: in.PasswordComposition,
 			InvitationTtlHours: int32(in.InvitationTTLHours), SessionIdleMinutes: int32(in.SessionIdleMinutes),
-			SessionAbsoluteHours: int32(in.SessionAbsoluteHours)})
+			SessionAbsoluteHours: int32(in.SessionAbsoluteHours), CertificateChangeTracking: in.CertificateChangeTracking})
 		if err != nil {
 			return err
 		}
 		out = &Versioned{Security: in, Version: r.SettingsVersion}
 		before := Security{PasswordMinLength: int(old.PasswordMinLength), PasswordComposition: old.PasswordComposition,
 			InvitationTTLHours: int(old.InvitationTtlHours), SessionIdleMinutes: int(old.SessionIdleMinutes),
-			SessionAbsoluteHours: int(old.SessionAbsoluteHours)}
+			SessionAbsoluteHours: int(old.SessionAbsoluteHours), CertificateChangeTracking: old.CertificateChangeTracking}
 		return tx.Record(ActionSecurityUpdated, uow.Target{Type: targetTenant, ID: tx.P.TenantID}, changes(before, in))
 	})
 	return out, err
@@ -174,5 +178,6 @@ func changes(before, after Security) map[string]string {
 	add("invitation_ttl_hours", strconv.Itoa(before.InvitationTTLHours), strconv.Itoa(after.InvitationTTLHours))
 	add("session_idle_minutes", strconv.Itoa(before.SessionIdleMinutes), strconv.Itoa(after.SessionIdleMinutes))
 	add("session_absolute_hours", strconv.Itoa(before.SessionAbsoluteHours), strconv.Itoa(after.SessionAbsoluteHours))
+	add("certificate_change_tracking", strconv.FormatBool(before.CertificateChangeTracking), strconv.FormatBool(after.CertificateChangeTracking))
 	return out
 }

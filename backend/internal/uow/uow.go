@@ -82,6 +82,9 @@ func (t *Tx) RecordEach(action string, targets []Target, details map[string]stri
 	return t.r.audit.WriteMany(t.ctx, t.Tx, t.P.TenantID, events)
 }
 
+// Context is the call's context.
+func (t *Tx) Context() context.Context { return t.ctx }
+
 // Cipher is the field cipher of the caller's tenant, for personal data
 // (keys are cached; a miss loads them in this transaction).
 func (t *Tx) Cipher() (*keyring.TenantCipher, error) {
@@ -122,6 +125,12 @@ type Reader struct {
 // personal data). The event is queued when the read succeeds.
 func (rd *Reader) Audit(action string, target Target) {
 	rd.events = append(rd.events, event(rd.P, action, target, nil))
+}
+
+// AuditWith records a read with non-personal details (a download's
+// SHA-256).
+func (rd *Reader) AuditWith(action string, target Target, details map[string]string) {
+	rd.events = append(rd.events, event(rd.P, action, target, details))
 }
 
 // Cipher is the field cipher of the caller's tenant (keys are cached; a

@@ -73,12 +73,12 @@ GROUP BY kind ORDER BY kind
 `
 
 type EmployeeReferencesParams struct {
-	TenantID   pgtype.UUID
-	EmployeeID pgtype.UUID
+	TenantID   uuid.UUID
+	EmployeeID uuid.UUID
 }
 
 type EmployeeReferencesRow struct {
-	Kind pgtype.Text
+	Kind string
 	N    int64
 }
 

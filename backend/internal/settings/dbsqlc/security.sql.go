@@ -13,18 +13,19 @@ import (
 
 const getSecuritySettings = `-- name: GetSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, settings_version
+    session_absolute_hours, certificate_change_tracking, settings_version
 FROM tenants
 WHERE id = $1
 `
 
 type GetSecuritySettingsRow struct {
-	PasswordMinLength    int32
-	PasswordComposition  bool
-	InvitationTtlHours   int32
-	SessionIdleMinutes   int32
-	SessionAbsoluteHours int32
-	SettingsVersion      int64
+	PasswordMinLength         int32
+	PasswordComposition       bool
+	InvitationTtlHours        int32
+	SessionIdleMinutes        int32
+	SessionAbsoluteHours      int32
+	CertificateChangeTracking bool
+	SettingsVersion           int64
 }
 
 func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uuid.UUID) (*GetSecuritySettingsRow, error) {
@@ -36,6 +37,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 		&i.InvitationTtlHours,
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
+		&i.CertificateChangeTracking,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -43,19 +45,20 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 
 const lockSecuritySettings = `-- name: LockSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, settings_version
+    session_absolute_hours, certificate_change_tracking, settings_version
 FROM tenants
 WHERE id = $1
 FOR UPDATE
 `
 
 type LockSecuritySettingsRow struct {
-	PasswordMinLength    int32
-	PasswordComposition  bool
-	InvitationTtlHours   int32
-	SessionIdleMinutes   int32
-	SessionAbsoluteHours int32
-	SettingsVersion      int64
+	PasswordMinLength         int32
+	PasswordComposition       bool
+	InvitationTtlHours        int32
+	SessionIdleMinutes        int32
+	SessionAbsoluteHours      int32
+	CertificateChangeTracking bool
+	SettingsVersion           int64
 }
 
 // The settings before a change (for the audit record of old → new),
@@ -69,6 +72,7 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 		&i.InvitationTtlHours,
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
+		&i.CertificateChangeTracking,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -77,29 +81,32 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 const updateSecuritySettings = `-- name: UpdateSecuritySettings :one
 UPDATE tenants SET password_min_length = $1, password_composition = $2,
     invitation_ttl_hours = $3, session_idle_minutes = $4,
-    session_absolute_hours = $5, settings_version = settings_version + 1
-WHERE id = $6 AND settings_version = $7
+    session_absolute_hours = $5, certificate_change_tracking = $6,
+    settings_version = settings_version + 1
+WHERE id = $7 AND settings_version = $8
 RETURNING password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, settings_version
+    session_absolute_hours, certificate_change_tracking, settings_version
 `
 
 type UpdateSecuritySettingsParams struct {
-	PasswordMinLength    int32
-	PasswordComposition  bool
-	InvitationTtlHours   int32
-	SessionIdleMinutes   int32
-	SessionAbsoluteHours int32
-	TenantID             uuid.UUID
-	Version              int64
+	PasswordMinLength         int32
+	PasswordComposition       bool
+	InvitationTtlHours        int32
+	SessionIdleMinutes        int32
+	SessionAbsoluteHours      int32
+	CertificateChangeTracking bool
+	TenantID                  uuid.UUID
+	Version                   int64
 }
 
 type UpdateSecuritySettingsRow struct {
-	PasswordMinLength    int32
-	PasswordComposition  bool
-	InvitationTtlHours   int32
-	SessionIdleMinutes   int32
-	SessionAbsoluteHours int32
-	SettingsVersion      int64
+	PasswordMinLength         int32
+	PasswordComposition       bool
+	InvitationTtlHours        int32
+	SessionIdleMinutes        int32
+	SessionAbsoluteHours      int32
+	CertificateChangeTracking bool
+	SettingsVersion           int64
 }
 
 func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg UpdateSecuritySettingsParams) (*UpdateSecuritySettingsRow, error) {
@@ -109,6 +116,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		arg.InvitationTtlHours,
 		arg.SessionIdleMinutes,
 		arg.SessionAbsoluteHours,
+		arg.CertificateChangeTracking,
 		arg.TenantID,
 		arg.Version,
 	)
@@ -119,6 +127,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		&i.InvitationTtlHours,
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
+		&i.CertificateChangeTracking,
 		&i.SettingsVersion,
 	)
 	return &i, err

@@ -360,6 +360,43 @@ func (q *Queries) LockUser(ctx context.Context, db DBTX, arg LockUserParams) (*L
 	return &i, err
 }
 
+const namesByID = `-- name: NamesByID :many
+SELECT id, first_name_enc, last_name_enc FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+`
+
+type NamesByIDParams struct {
+	TenantID uuid.UUID
+	Ids      []uuid.UUID
+}
+
+type NamesByIDRow struct {
+	ID           uuid.UUID
+	FirstNameEnc []byte
+	LastNameEnc  []byte
+}
+
+// The names of the given users (histories and "saved by" lines of other
+// domains).
+func (q *Queries) NamesByID(ctx context.Context, db DBTX, arg NamesByIDParams) ([]*NamesByIDRow, error) {
+	rows, err := db.Query(ctx, namesByID, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*NamesByIDRow
+	for rows.Next() {
+		var i NamesByIDRow
+		if err := rows.Scan(&i.ID, &i.FirstNameEnc, &i.LastNameEnc); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const revokeSessions = `-- name: RevokeSessions :execrows
 UPDATE sessions SET revoked_at = $1::timestamptz, revoke_reason = $2::text
 WHERE tenant_id = $3 AND user_id = $4 AND revoked_at IS NULL

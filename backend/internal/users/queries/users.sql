@@ -99,3 +99,8 @@ ORDER BY created_at, id LIMIT @lim;
 SELECT expires_at FROM user_links
 WHERE tenant_id = @tenant_id AND user_id = @user_id AND purpose = 'invitation' AND used_at IS NULL
 ORDER BY expires_at DESC LIMIT 1;
+
+-- name: NamesByID :many
+-- The names of the given users (histories and "saved by" lines of other
+-- domains).
+SELECT id, first_name_enc, last_name_enc FROM users WHERE tenant_id = @tenant_id AND id = ANY(@ids::uuid[]);

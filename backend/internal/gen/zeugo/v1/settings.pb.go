@@ -38,8 +38,12 @@ type SecuritySettingsFields struct {
 	// Every session ends this many hours after login (1 up to the operator's
 	// bound).
 	SessionAbsoluteHours int32 `protobuf:"varint,5,opt,name=session_absolute_hours,json=sessionAbsoluteHours,proto3" json:"session_absolute_hours,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// Change tracking (SPEC §5.2): every change to a certificate keeps who,
+	// when, which field and the value before and after (encrypted). Off by
+	// default; turning it off keeps the log written so far.
+	CertificateChangeTracking bool `protobuf:"varint,6,opt,name=certificate_change_tracking,json=certificateChangeTracking,proto3" json:"certificate_change_tracking,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *SecuritySettingsFields) Reset() {
@@ -105,6 +109,13 @@ func (x *SecuritySettingsFields) GetSessionAbsoluteHours() int32 {
 		return x.SessionAbsoluteHours
 	}
 	return 0
+}
+
+func (x *SecuritySettingsFields) GetCertificateChangeTracking() bool {
+	if x != nil {
+		return x.CertificateChangeTracking
+	}
+	return false
 }
 
 // SecuritySettingsBounds are the limits of each setting; the session
@@ -478,7 +489,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\"\xc4\x02\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\"\x84\x03\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -487,7 +498,8 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\xbaH\a\x1a\x05\x18\xa8\x01(\x01R\x12invitationTtlHours\x12<\n" +
 	"\x14session_idle_minutes\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe0\x03(\x05R\x12sessionIdleMinutes\x12?\n" +
-	"\x16session_absolute_hours\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x18(\x01R\x14sessionAbsoluteHours\"\xe4\x03\n" +
+	"\x16session_absolute_hours\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x18(\x01R\x14sessionAbsoluteHours\x12>\n" +
+	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +
 	"\x17password_min_length_max\x18\x02 \x01(\x05R\x14passwordMinLengthMax\x127\n" +
