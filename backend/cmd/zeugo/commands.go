@@ -25,9 +25,11 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/app"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/certificates"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/devtls"
 	"github.com/zeugo/zeugo/backend/internal/employees"
+	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
@@ -274,14 +276,18 @@ func seedDemo(ctx context.Context, a *app.App, c *tenant.Created) error {
 		}
 		ids[u.name] = created.ID
 	}
-	return seedDemoEmployees(ctx, a, company.ID, ids)
+	staff, err := seedDemoEmployees(ctx, a, company.ID, ids)
+	if err != nil {
+		return err
+	}
+	return seedDemoCertificates(ctx, a, staff)
 }
 
 // seedDemoEmployees files a few employees of the demo company, with
 // umlauts, ß and accents in their names so that search can be tried at
 // once ("schae", "weiss", "lefevre"). Personnel numbers MU-0001… leave the
 // numbers a user or a test picks free.
-func seedDemoEmployees(ctx context.Context, a *app.App, company uuid.UUID, units map[string]uuid.UUID) error {
+func seedDemoEmployees(ctx context.Context, a *app.App, company uuid.UUID, units map[string]uuid.UUID) (map[string]uuid.UUID, error) {
 	day := func(s string) time.Time {
 		t, _ := employees.ParseDate(s)
 		return t
@@ -302,6 +308,7 @@ func seedDemoEmployees(ctx context.Context, a *app.App, company uuid.UUID, units
 		{"herr", "Fabian", "Kühn", "München", "Entwicklung", "Verwaltung", "Auszubildende", "2023-09-01", "", "Auszubildender Mechatroniker"},
 		{"frau", "Marie", "Hoffmann", "Hamburg", "Vertrieb", "Verwaltung", "Angestellte", "2018-11-01", "2025-03-31", "Vertriebsassistentin"},
 	}
+	staff := map[string]uuid.UUID{}
 	for i, p := range people {
 		f := employees.Fields{Salutation: p.salutation, FirstName: p.first, LastName: p.last,
 			PersonnelNumber: fmt.Sprintf("MU-%04d", 1+i), CompanyID: company, LocationID: units[p.location],
@@ -313,8 +320,77 @@ func seedDemoEmployees(ctx context.Context, a *app.App, company uuid.UUID, units
 		if !f.ExitDate.IsZero() {
 			f.ExitReason = "own_wish"
 		}
-		if _, err := a.Employees.Create(ctx, f); err != nil {
+		e, err := a.Employees.Create(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		staff[p.last] = e.ID
+	}
+	return staff, nil
+}
+
+// seedDemoCertificates writes three certificates of the demo staff in
+// different states, so the editor, the checker and a stored PDF can be
+// tried at once: a final certificate in review (rated "gut", a leader), an
+// interim certificate being drafted ("sehr gut"), and an apprenticeship
+// certificate that is issued.
+func seedDemoCertificates(ctx context.Context, a *app.App, staff map[string]uuid.UUID) error {
+	svc := a.Certificates
+	signatory := &certificates.Signatures{Signatories: []certificates.Signatory{{EmployeeID: staff["Straßer"], Function: "Geschäftsführerin"}}}
+	demos := []struct {
+		last    string
+		kind    generator.Kind
+		profile string
+		further *certificates.Further
+		perf    certificates.Performance
+		conduct certificates.Conduct
+		to      []certificates.Status
+	}{
+		{"Weiß", generator.Final, "abteilungsleitung", &certificates.Further{Leader: true, TeamSize: 8, ExternalParties: "Kunden und Händlern"},
+			certificates.Performance{Willingness: 2, Ability: 2, Knowledge: 2, Learning: 2, WorkingStyle: 2, Results: 2, Leadership: 2},
+			certificates.Conduct{Internal: 2, External: 2}, []certificates.Status{certificates.Review}},
+		{"Schäfer", generator.Interim, "personalreferat", nil,
+			certificates.Performance{Willingness: 1, Ability: 1, Knowledge: 1, Learning: 1, WorkingStyle: 1, Results: 1},
+			certificates.Conduct{Internal: 1, External: 1}, nil},
+		{"Böhm", generator.Apprenticeship, "fachinformatik-ae", &certificates.Further{ExamChamber: "IHK Hamburg"},
+			certificates.Performance{Willingness: 2, Ability: 2, Knowledge: 2, Learning: 2, WorkingStyle: 2, Results: 2, Exam: 2},
+			certificates.Conduct{Internal: 1, External: 2}, []certificates.Status{certificates.Review, certificates.Completed, certificates.Issued}},
+	}
+	for _, d := range demos {
+		c, err := svc.Create(ctx, certificates.NewCertificate{EmployeeID: staff[d.last], Kind: d.kind, JobProfileID: d.profile})
+		if err != nil {
 			return err
+		}
+		if d.kind == generator.Interim {
+			cd := *c.Content.CertificateData
+			cd.InterimReason = string(generator.InterimSupervisorChange)
+			if c, err = svc.UpdateSection(ctx, c.ID, c.Sections[certificates.SecCertificateData].Version, certificates.Content{CertificateData: &cd}); err != nil {
+				return err
+			}
+		}
+		perf, conduct := d.perf, d.conduct
+		for _, next := range []certificates.Content{{Further: d.further}, {Signatures: signatory}, {Performance: &perf}, {Conduct: &conduct}} {
+			sec := next.Only()
+			if sec == "" {
+				continue
+			}
+			if c, err = svc.UpdateSection(ctx, c.ID, c.Sections[sec].Version, next); err != nil {
+				return err
+			}
+		}
+		var problems []certificates.Problem
+		if c, problems, err = svc.Generate(ctx, c.ID, c.Sections[certificates.SecResult].Version); err != nil {
+			return err
+		}
+		for _, p := range problems {
+			if !p.Warning {
+				return fmt.Errorf("demo certificate of %s: %s.%s: %s", d.last, p.Section, p.Field, p.En)
+			}
+		}
+		for _, to := range d.to {
+			if c, err = svc.Transition(ctx, c.ID, c.Version, to, ""); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

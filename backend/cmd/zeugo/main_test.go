@@ -284,7 +284,8 @@ func TestDemoRefusesOutsideDevelopment(t *testing.T) {
 }
 
 // TestDemoSeedsAStructureAndEmployeesOnce: `zeugo demo` in development
-// creates the demo tenant with its company, units and employees once; a
+// creates the demo tenant with its company, units, employees and three
+// certificates once; a
 // second run only resets the password.
 func TestDemoSeedsAStructureAndEmployeesOnce(t *testing.T) {
 	t.Parallel()
@@ -307,5 +308,14 @@ func TestDemoSeedsAStructureAndEmployeesOnce(t *testing.T) {
 	}
 	if companies != 1 || units != 9 || people != 12 {
 		t.Fatalf("demo tenant: %d companies, %d units, %d employees; want 1, 9, 12", companies, units, people)
+	}
+	var certs, texts, issued int
+	if err := db.Owner.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM certificates),
+		(SELECT count(*) FROM certificate_sections WHERE section = 'result' AND version > 1),
+		(SELECT count(*) FROM certificate_documents)`).Scan(&certs, &texts, &issued); err != nil {
+		t.Fatal(err)
+	}
+	if certs != 3 || texts != 3 || issued != 1 {
+		t.Fatalf("demo certificates: %d, %d with a text, %d issued; want 3, 3, 1", certs, texts, issued)
 	}
 }
