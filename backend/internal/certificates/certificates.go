@@ -87,6 +87,9 @@ type Certificate struct {
 	DocumentSHA256  []byte
 	Content         Content
 	Sections        map[Section]SectionInfo
+	// tracking is the tenant's change tracking, read with the lock of a
+	// write.
+	tracking bool
 }
 
 // Summary is a row of the list.

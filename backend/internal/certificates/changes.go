@@ -94,14 +94,15 @@ func diff(before, after []byte) []fieldChange {
 }
 
 // recordChanges writes the change log of a section when the tenant's
-// change tracking is on (SPEC §5.2): one row per changed field, the values
-// encrypted with the row's id as associated data.
-func (s *Service) recordChanges(tx *uow.Tx, certID uuid.UUID, sec Section, before, after []byte) error {
-	ctx := tx.Context()
-	on, err := s.q.ChangeTracking(ctx, tx, tx.P.TenantID)
-	if err != nil || !on {
-		return err
+// change tracking is on (SPEC §5.2, read with the certificate's lock): one
+// row per changed field, the values encrypted with the row's id as
+// associated data.
+func (s *Service) recordChanges(tx *uow.Tx, cur *Certificate, sec Section, before, after []byte) error {
+	if !cur.tracking {
+		return nil
 	}
+	ctx := tx.Context()
+	certID := cur.ID
 	changes := diff(before, after)
 	if len(changes) == 0 {
 		return nil

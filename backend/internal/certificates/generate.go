@@ -67,7 +67,7 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 		if err := tx.Record(ActionGenerated, target(id), map[string]string{"catalog": doc.Version}); err != nil {
 			return err
 		}
-		cert, err = s.read(ctx, tx, c, tx.P, id, false)
+		cert, err = s.written(tx, c, cur, &next, []Section{SecResult})
 		return err
 	})
 	return cert, problems, err

@@ -322,10 +322,38 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 		if err := tx.Record(ActionSectionUpdated, target(id), map[string]string{"section": string(sec)}); err != nil {
 			return err
 		}
-		cert, err = s.read(ctx, tx, c, tx.P, id, false)
+		cert, err = s.written(tx, c, cur, &merged, changed)
 		return err
 	})
 	return cert, err
+}
+
+// written is the certificate after a write of the changed sections of
+// next, built from what the write holds (no second read): the new
+// versions with the caller as their last saver, and every name filled.
+func (s *Service) written(tx *uow.Tx, c *keyring.TenantCipher, cur *Certificate, next *Content, changed []Section) (*Certificate, error) {
+	out := *cur
+	out.Content = *next
+	out.Sections = make(map[Section]SectionInfo, len(cur.Sections))
+	for sec, si := range cur.Sections {
+		out.Sections[sec] = si
+	}
+	now := s.work.Now()
+	for i, sec := range changed {
+		if i > 0 && sec == SecResult && changed[0] != SecResult {
+			continue // a new reading of the same text: same version
+		}
+		si := out.Sections[sec]
+		si.Version++
+		si.UpdatedByKind, si.UpdatedBy, si.UpdatedAt = string(tx.P.Kind), tx.P.ActorID, now
+		out.Sections[sec] = si
+	}
+	out.UpdatedAt, out.CompanyID = now, companyOf(next)
+	out.Kind, out.Language = next.Kind(), next.Data.Language
+	if err := s.names(tx.Context(), tx, c, tx.P, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // framesCheck reports whether a change of these sections changes how the
@@ -388,7 +416,7 @@ func (s *Service) store(tx *uow.Tx, c *keyring.TenantCipher, cur *Certificate, n
 	if err != nil {
 		return err
 	}
-	return s.recordChanges(tx, cur.ID, sec, before, after)
+	return s.recordChanges(tx, cur, sec, before, after)
 }
 
 // touch records a change of content on the certificate row.

@@ -32,41 +32,65 @@ const (
 	colDocument      = "certificate_documents.pdf"
 )
 
-// reach is who may reach a certificate, as conditions over the view
-// certificate_rows (SPEC §3.3): the caller's scope over the employee's
-// organisation, and for a private certificate being its creator or having
-// Administrator access. Every read path includes it; nothing is filtered
-// in memory.
+// reach is who may reach a certificate (SPEC §3.3), as conditions over
+// the table certificates: the caller's scope over the employee's
+// organisation (an EXISTS over the employee, left out for an unrestricted
+// caller — every certificate has its employee), and for a private
+// certificate being its creator or having Administrator access. Every read
+// path includes them; nothing is filtered in memory.
 func reach(p *access.Principal) []postgres.Cond {
-	conds := []postgres.Cond{postgres.ScopeCond(p.Scope, postgres.ScopeColumns{Company: "employee_company_id",
-		Location: "employee_location_id", Department: "employee_department_id", OrgUnit: "employee_org_unit_id",
-		EmployeeType: "employee_type_id", Employee: "employee_id"})}
+	var conds []postgres.Cond
+	if !p.Scope.Unrestricted() {
+		conds = append(conds, employeeCond(postgres.ScopeCond(p.Scope, postgres.ScopeColumns{Company: "e.company_id",
+			Location: "e.location_id", Department: "e.department_id", OrgUnit: "e.org_unit_id",
+			EmployeeType: "e.employee_type_id", Employee: "e.id"})))
+	}
 	if !p.Scope.All {
-		conds = append(conds, postgres.Where("NOT private OR created_by = ?", p.UserID))
+		conds = append(conds, postgres.Where("NOT certificates.private OR certificates.created_by = ?", p.UserID))
 	}
 	return conds
 }
 
-// rowColumns are the columns of certificate_rows a certificate is read
-// with, in scanRow's order.
-const rowColumns = `id, employee_id, company_id, kind, language, status, private, created_by, created_at, updated_at,
-	version, corrects_id, issued_at, employee_first_name_enc, employee_last_name_enc, employee_personnel_number_enc`
+// employeeCond is a condition on the certificate's employee (scope, name
+// search) as a semi-join.
+func employeeCond(c postgres.Cond) postgres.Cond {
+	return postgres.Cond{SQL: "EXISTS (SELECT 1 FROM employees e WHERE e.tenant_id = certificates.tenant_id AND " +
+		"e.id = certificates.employee_id AND (" + c.SQL + "))", Args: c.Args}
+}
+
+// rowColumns are the columns a certificate is read with, in scanRow's
+// order: the certificate's own and its employee's name and personnel
+// number (one correlated lookup by primary key, evaluated only for the
+// rows returned, never for a list's count).
+const rowColumns = `certificates.id, certificates.employee_id, certificates.company_id, certificates.kind,
+	certificates.language, certificates.status, certificates.private, certificates.created_by, certificates.created_at,
+	certificates.updated_at, certificates.version, certificates.corrects_id, certificates.issued_at,
+	(SELECT ARRAY[e.first_name_enc, e.last_name_enc, e.personnel_number_enc] FROM employees e
+		WHERE e.tenant_id = certificates.tenant_id AND e.id = certificates.employee_id)`
 
 type row struct {
-	id, employee                     uuid.UUID
-	company, createdBy, corrects     pgtype.UUID
-	kind, language, status           string
-	private                          bool
-	created, updated                 time.Time
-	version                          int64
-	issued                           pgtype.Timestamptz
-	firstEnc, lastEnc, pnEnc         []byte
+	id, employee                 uuid.UUID
+	company, createdBy, corrects pgtype.UUID
+	kind, language, status       string
+	private                      bool
+	created, updated             time.Time
+	version                      int64
+	issued                       pgtype.Timestamptz
+	names                        [][]byte // first name, last name, personnel number (ciphertexts)
+	tracking                     bool     // the tenant's change tracking (read with a lock only)
 }
 
 func scanRow(r pgx.CollectableRow) (row, error) {
 	var x row
-	err := r.Scan(&x.id, &x.employee, &x.company, &x.kind, &x.language, &x.status, &x.private, &x.createdBy,
-		&x.created, &x.updated, &x.version, &x.corrects, &x.issued, &x.firstEnc, &x.lastEnc, &x.pnEnc)
+	dst := []any{&x.id, &x.employee, &x.company, &x.kind, &x.language, &x.status, &x.private, &x.createdBy,
+		&x.created, &x.updated, &x.version, &x.corrects, &x.issued, &x.names}
+	if len(r.FieldDescriptions()) > len(dst) {
+		dst = append(dst, &x.tracking)
+	}
+	err := r.Scan(dst...)
+	if err == nil && len(x.names) != 3 {
+		err = fmt.Errorf("certificates: the employee of %s has no name row", x.id)
+	}
 	return x, err
 }
 
@@ -83,14 +107,14 @@ func pgDate(d Date) pgtype.Date { return pgtype.Date{Time: d.Time, Valid: !d.IsZ
 
 // certificate turns a row into a Certificate without content.
 func (x *row) certificate(ctx context.Context, c *keyring.TenantCipher) (*Certificate, error) {
-	first, last, pn, err := employees.OpenName(ctx, c, x.employee, x.firstEnc, x.lastEnc, x.pnEnc)
+	first, last, pn, err := employees.OpenName(ctx, c, x.employee, x.names[0], x.names[1], x.names[2])
 	if err != nil {
 		return nil, err
 	}
 	cert := &Certificate{ID: x.id, EmployeeID: x.employee, EmployeeName: first + " " + last, PersonnelNumber: pn,
 		CompanyID: fromUUID(x.company), Kind: generator.Kind(x.kind), Language: x.language, Status: Status(x.status),
 		Private: x.private, Version: x.version, CreatedBy: fromUUID(x.createdBy), CreatedAt: x.created,
-		UpdatedAt: x.updated, CorrectsID: fromUUID(x.corrects), Sections: map[Section]SectionInfo{}}
+		UpdatedAt: x.updated, CorrectsID: fromUUID(x.corrects), Sections: map[Section]SectionInfo{}, tracking: x.tracking}
 	if x.issued.Valid {
 		cert.IssuedAt = x.issued.Time
 	}
@@ -98,18 +122,20 @@ func (x *row) certificate(ctx context.Context, c *keyring.TenantCipher) (*Certif
 }
 
 // load reads one certificate in the caller's reach, without content.
-// forUpdate locks the certificate row (not the employee's) until the
+// forUpdate locks the certificate row (never the employee's) until the
 // transaction ends: every write to a certificate takes it first, so
-// writes to one certificate run one after the other.
+// writes to one certificate run one after the other. A locked read also
+// brings the tenant's change-tracking setting, which the write obeys.
 func load(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, id uuid.UUID, forUpdate bool) (*Certificate, error) {
-	base := "SELECT " + rowColumns + " FROM certificate_rows WHERE tenant_id = $1 AND id = $2"
+	cols := rowColumns
 	if forUpdate {
-		// certificate_rows joins employees: lock only the certificate (a
-		// row out of reach is locked until the failed request ends, and
-		// read by no one).
-		base += " AND id IN (SELECT id FROM certificates WHERE tenant_id = $1 AND id = $2 FOR UPDATE)"
+		cols += ", (SELECT certificate_change_tracking FROM tenants WHERE id = certificates.tenant_id)"
 	}
-	sql, args := postgres.And(base, []any{p.TenantID, id}, reach(p)...)
+	sql, args := postgres.And("SELECT "+cols+" FROM certificates WHERE certificates.tenant_id = $1 AND certificates.id = $2",
+		[]any{p.TenantID, id}, reach(p)...)
+	if forUpdate {
+		sql += " FOR UPDATE OF certificates"
+	}
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -289,14 +315,14 @@ func (s *Service) conditions(p *access.Principal, f Filter) []postgres.Cond {
 		conds = append(conds, postgres.Where("private"))
 	}
 	if c, ok := employees.SearchCond(s.index, p.TenantID, f.Search); ok {
-		conds = append(conds, c)
+		conds = append(conds, employeeCond(c))
 	}
 	return conds
 }
 
 // list reads one page in the reader's reach.
 func (s *Service) list(rd *uow.Reader, q Query) (paging.Page[Summary], error) {
-	l := postgres.List{Table: "certificate_rows", Columns: rowColumns, Desc: q.Desc, Where: s.conditions(rd.P, q.Filter)}
+	l := postgres.List{Table: "certificates", Columns: rowColumns, Desc: q.Desc, Where: s.conditions(rd.P, q.Filter)}
 	var keyOf func(*Summary) (string, uuid.UUID)
 	switch q.Order {
 	case ByCreateTime:

@@ -47,17 +47,6 @@ func (q *Queries) APIKeyNames(ctx context.Context, db DBTX, arg APIKeyNamesParam
 	return items, nil
 }
 
-const changeTracking = `-- name: ChangeTracking :one
-SELECT certificate_change_tracking FROM tenants WHERE id = $1
-`
-
-func (q *Queries) ChangeTracking(ctx context.Context, db DBTX, tenantID uuid.UUID) (bool, error) {
-	row := db.QueryRow(ctx, changeTracking, tenantID)
-	var certificate_change_tracking bool
-	err := row.Scan(&certificate_change_tracking)
-	return certificate_change_tracking, err
-}
-
 const clearSignatories = `-- name: ClearSignatories :exec
 DELETE FROM certificate_signatories WHERE tenant_id = $1 AND certificate_id = $2
 `
@@ -180,9 +169,9 @@ type InsertCertificateParams struct {
 }
 
 // Fixed statements of package certificates (sqlc). Reads that a caller's
-// certificate access limits are not here: they go through the view
-// certificate_rows with postgres.ScopeCond and the private condition, built
-// in store.go. Every statement here runs after such a read found the
+// certificate access limits are not here: they add the conditions of
+// store.go's reach (scope over the employee, private flag) and are built
+// there. Every statement here runs after such a read found the
 // certificate in the caller's reach (or writes a new one).
 func (q *Queries) InsertCertificate(ctx context.Context, db DBTX, arg InsertCertificateParams) error {
 	_, err := db.Exec(ctx, insertCertificate,

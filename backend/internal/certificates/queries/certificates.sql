@@ -1,7 +1,7 @@
 -- Fixed statements of package certificates (sqlc). Reads that a caller's
--- certificate access limits are not here: they go through the view
--- certificate_rows with postgres.ScopeCond and the private condition, built
--- in store.go. Every statement here runs after such a read found the
+-- certificate access limits are not here: they add the conditions of
+-- store.go's reach (scope over the employee, private flag) and are built
+-- there. Every statement here runs after such a read found the
 -- certificate in the caller's reach (or writes a new one).
 
 -- name: InsertCertificate :exec
@@ -59,9 +59,6 @@ SELECT id, from_status, to_status, actor_kind, actor_id, at, reason_enc
 FROM certificate_history
 WHERE tenant_id = @tenant_id AND certificate_id = @certificate_id
 ORDER BY at, id;
-
--- name: ChangeTracking :one
-SELECT certificate_change_tracking FROM tenants WHERE id = @tenant_id;
 
 -- name: InsertChange :exec
 INSERT INTO certificate_changes (id, tenant_id, certificate_id, section, field, before_enc, after_enc, actor_kind, actor_id, at)

@@ -6,8 +6,8 @@
 -- section as associated data. In clear stay what the database must
 -- compare or order: kind, language, status, the private flag, the company
 -- (list filter), the creator (private certificates), dates and versions.
--- The employee's organisation ids, which decide who may see a
--- certificate (SPEC §3.3), are read through the join in certificate_rows.
+-- Who may see a certificate (SPEC §3.3) is decided by its employee's
+-- organisation ids, compared in every read (package certificates, reach).
 
 -- Change tracking (SPEC §5.2) is a privacy setting of the tenant.
 ALTER TABLE tenants ADD COLUMN certificate_change_tracking boolean NOT NULL DEFAULT false;
@@ -149,22 +149,6 @@ ALTER TABLE certificate_documents FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON certificate_documents USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 GRANT SELECT, INSERT, DELETE ON certificate_documents TO zeugo_app;
 
--- The list and every scoped read go through this view: the certificate
--- with its employee's organisation ids (the certificate-access scope) and
--- search indexes. security_invoker: row-level security of both tables
--- applies to the caller.
-CREATE VIEW certificate_rows WITH (security_invoker = true) AS
-    SELECT c.id, c.tenant_id, c.employee_id, c.company_id, c.kind, c.language, c.status, c.private, c.created_by,
-        c.created_at, c.updated_at, c.version, c.corrects_id, c.document_date, c.issued_at,
-        e.company_id AS employee_company_id, e.location_id AS employee_location_id,
-        e.department_id AS employee_department_id, e.org_unit_id AS employee_org_unit_id,
-        e.employee_type_id AS employee_type_id, e.name_tokens, e.personnel_number_index,
-        e.first_name_enc AS employee_first_name_enc, e.last_name_enc AS employee_last_name_enc,
-        e.personnel_number_enc AS employee_personnel_number_enc
-    FROM certificates c
-    JOIN employees e ON e.tenant_id = c.tenant_id AND e.id = c.employee_id;
-GRANT SELECT ON certificate_rows TO zeugo_app;
-
 -- What references an employee (SPEC §4), now with the certificates.
 CREATE OR REPLACE VIEW employee_references WITH (security_invoker = true) AS
     SELECT tenant_id, employee_id, 'certificate_subject'::text AS kind, id AS ref_id FROM certificates
@@ -175,7 +159,6 @@ CREATE OR REPLACE VIEW employee_references WITH (security_invoker = true) AS
 CREATE OR REPLACE VIEW employee_references WITH (security_invoker = true) AS
     SELECT NULL::uuid AS tenant_id, NULL::uuid AS employee_id, NULL::text AS kind, NULL::uuid AS ref_id
     WHERE false;
-DROP VIEW certificate_rows;
 DROP TABLE certificate_documents;
 DROP TABLE certificate_changes;
 DROP TABLE certificate_history;

@@ -1,0 +1,391 @@
+package certificates_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zeugo/zeugo/backend/internal/access"
+	"github.com/zeugo/zeugo/backend/internal/apptest"
+	"github.com/zeugo/zeugo/backend/internal/certificates"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
+	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/keyring"
+)
+
+// bareCertList is the baseline of a certificate page: a connect-go
+// handler that runs one indexed SELECT of the same page (as a role that
+// bypasses row-level security), decrypts
+// the rows with the service's own code and answers them — no
+// authentication, access rule, validation, count or audit.
+type bareCertList struct {
+	zeugov1connect.UnimplementedCertificateServiceHandler
+	pool     *pgxpool.Pool
+	env      *apptest.Env
+	tenantID uuid.UUID
+	// where restricts the page like the user's scope (empty for an
+	// administrator), args after the tenant id.
+	where string
+	args  []any
+}
+
+func (h *bareCertList) ListCertificates(ctx context.Context, _ *connect.Request[zeugov1.ListCertificatesRequest]) (*connect.Response[zeugov1.ListCertificatesResponse], error) {
+	c, err := h.env.App.Keys.Tenant(ctx, h.pool, h.tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := h.pool.Query(ctx, "SELECT "+certificates.RowColumns+" FROM certificates WHERE tenant_id = $1"+h.where+
+		" ORDER BY updated_at DESC, id DESC LIMIT 51", append([]any{h.tenantID}, h.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*zeugov1.CertificateSummary, error) {
+		s, err := certificates.ScanSummary(ctx, c, r)
+		return certificates.SummaryToProto(s), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.ListCertificatesResponse{Certificates: list[:min(len(list), 50)]}), nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// rate runs fn from clients goroutines for round and returns calls/s.
+func rate(b *testing.B, clients int, round time.Duration, fn func() error) float64 {
+	var calls atomic.Int64
+	var failed atomic.Value
+	deadline := time.Now().Add(round)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				if err := fn(); err != nil {
+					failed.Store(err)
+					return
+				}
+				calls.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return float64(calls.Load()) / time.Since(start).Seconds()
+}
+
+// paired alternates rounds of ours and base (6 rounds each) and returns
+// the medians of ours, base and the per-pair ratio.
+func paired(ours, base func() float64) (float64, float64, float64) {
+	var xs, ys, rs []float64
+	for i := range 6 {
+		var x, y float64
+		if i%2 == 0 {
+			x, y = ours(), base()
+		} else {
+			y, x = base(), ours()
+		}
+		xs, ys, rs = append(xs, x), append(ys, y), append(rs, x/y)
+	}
+	return median(xs), median(ys), median(rs)
+}
+
+// seedCertificates files 10,000 employees (UpsertEmployees, 1,000 per
+// call) and two certificates each (COPY as the bypass role: the list reads
+// only the certificate rows, and the create rpc would spend minutes
+// writing sections no page reads). Company i%4 and location (i/4)%5 hold
+// 1/20 of the staff; one certificate in ten is private to the admin.
+func seedCertificates(b *testing.B, env *apptest.Env, bypass *pgxpool.Pool, ten *apptest.Tenant, c *client) (companies, locations []string) {
+	for i := range 4 {
+		res, err := c.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{
+			Fields: &zeugov1.CompanyFields{Name: fmt.Sprintf("Firma %d GmbH", i), City: "Hamburg"}}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		companies = append(companies, res.Msg.GetCompany().GetId())
+	}
+	for i := range 5 {
+		u, err := c.Org.CreateUnit(ctx(), connect.NewRequest(&zeugov1.CreateUnitRequest{Kind: zeugov1.UnitKind_UNIT_KIND_LOCATION,
+			Fields: &zeugov1.UnitFields{Name: fmt.Sprintf("Standort %d", i)}}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		locations = append(locations, u.Msg.GetUnit().GetId())
+	}
+	first := []string{"Anna", "Jürgen", "Sabine", "Thomas", "Jörg", "Birgit", "Özlem", "Käthe"}
+	last := []string{"Müller", "Schmidt", "Schäfer", "Weiß", "Groß", "Krüger", "Böhm", "Lefèvre", "Yılmaz", "Hoffmann"}
+	const staff = 10000
+	for start := 0; start < staff; start += 1000 {
+		batch := make([]*zeugov1.EmployeeFields, 1000)
+		for j := range batch {
+			i := start + j
+			batch[j] = &zeugov1.EmployeeFields{Salutation: zeugov1.Salutation(1 + i%2), FirstName: first[i%len(first)],
+				LastName: last[(i/3)%len(last)], PersonnelNumber: fmt.Sprintf("B%06d", i), EntryDate: "2015-04-01",
+				JobTitle: "Sachbearbeitung", CompanyId: companies[i%4], LocationId: locations[(i/4)%5]}
+		}
+		if _, err := c.Emp.UpsertEmployees(ctx(), connect.NewRequest(&zeugov1.UpsertEmployeesRequest{Employees: batch})); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rows, err := bypass.Query(ctx(), "SELECT id, company_id FROM employees WHERE tenant_id = $1", ten.TenantID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type emp struct{ id, company uuid.UUID }
+	staffRows, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (emp, error) {
+		var e emp
+		return e, r.Scan(&e.id, &e.company)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var certs [][]any
+	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	kinds := []string{"final", "interim", "final", "apprenticeship", "simple"}
+	statuses := []string{"draft", "in_progress", "review", "completed", "issued"}
+	for i, e := range staffRows {
+		for k := range 2 {
+			n := 2*i + k
+			updated := at.Add(time.Duration(n) * time.Minute)
+			var issued any
+			if statuses[n%5] == "issued" {
+				issued = updated
+			}
+			certs = append(certs, []any{uuid.Must(uuid.NewV7()), ten.TenantID, e.id, e.company, kinds[n%5], "de", statuses[n%5],
+				n%10 == 0, ten.AdminID, updated, updated, issued})
+		}
+	}
+	if _, err := bypass.CopyFrom(ctx(), pgx.Identifier{"certificates"}, []string{"id", "tenant_id", "employee_id", "company_id",
+		"kind", "language", "status", "private", "created_by", "created_at", "updated_at", "issued_at"}, pgx.CopyFromRows(certs)); err != nil {
+		b.Fatal(err)
+	}
+	return companies, locations
+}
+
+// restrictedUser adds a user of role "Mitarbeiter" whose certificate
+// access is one company and one location, and signs them in.
+func restrictedUser(b *testing.B, env *apptest.Env, ten *apptest.Tenant, company, location string) *client {
+	email := fmt.Sprintf("eingeschraenkt%d@bench.example", time.Now().UnixNano())
+	pw := "Bench-Passwort-" + uuid.NewString()[:8]
+	hash, err := env.App.Hasher.Hash(ctx(), pw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
+		c, err := env.App.Keys.Tenant(ctx(), tx, ten.TenantID)
+		if err != nil {
+			return err
+		}
+		roleID, userID := uuid.New(), uuid.New()
+		if _, err := tx.Exec(ctx(), `INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at) VALUES ($1, $2, 'Bench', '{employees}', now(), now())`,
+			roleID, ten.TenantID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx(), `INSERT INTO users (id, tenant_id, email_index, email_enc, first_name_enc, last_name_enc, role_id, status,
+				password_hash, password_changed_at, created_at, updated_at, access_all, access_companies, access_locations)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, now(), now(), now(), false, $9, $10)`,
+			userID, ten.TenantID, env.App.Index.Email(email), c.SealString(userID, "users.email", keyring.NormalizeEmail(email)),
+			c.SealString(userID, "users.first_name", "Bench"), c.SealString(userID, "users.last_name", "Nutzerin"), roleID, hash,
+			[]uuid.UUID{uuid.MustParse(company)}, []uuid.UUID{uuid.MustParse(location)})
+		return err
+	})
+	return signIn(b, env, email, pw, apptest.Connect)
+}
+
+// BenchmarkCertificates measures, each against a baseline of the same run
+// (issue 15; nothing is asserted, see bench/README.md), with 10,000
+// employees and 20,000 certificates in each of two tenants:
+//
+//   - page: pages/s of the first page (50) of ListCertificates for a user
+//     restricted to one company and one location (1/20 of the staff), and
+//     for the administrator, each vs a bare connect-go handler doing one
+//     indexed SELECT of the same page with the same decryption (8 clients;
+//     target ≥ 0.5; median of alternating pairs of rounds);
+//   - generate: GenerateCertificateText calls/s (generate, check, store
+//     the text with its version, change log and audit event, one client)
+//     vs the bare generator.Generate + textcheck.Check of the same
+//     certificate in process (target ≥ 0.5).
+//
+// Run with -benchtime 1x. ZEUGO_BENCH_ROUND sets a round's length
+// (default 2s).
+func BenchmarkCertificates(b *testing.B) {
+	round := 2 * time.Second
+	if v := os.Getenv("ZEUGO_BENCH_ROUND"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		round = d
+	}
+	env := apptest.New(b)
+	_, bypass := env.DB.OpenBypassRLS(b)
+	var tenants [2]*apptest.Tenant
+	var admins [2]*client
+	var companies, locations []string
+	seedStart := time.Now()
+	for t := range 2 {
+		tenants[t] = env.CreateTenant(fmt.Sprintf("Bench %d GmbH", t), fmt.Sprintf("admin@zbench%d.example", t))
+		admins[t] = signIn(b, env, tenants[t].Email, tenants[t].Password, apptest.Connect)
+		cs, ls := seedCertificates(b, env, bypass, tenants[t], admins[t])
+		if t == 0 {
+			companies, locations = cs, ls
+		}
+	}
+	if _, err := env.DB.Owner.Exec(ctx(), "VACUUM ANALYZE employees, certificates"); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded 2 × 10,000 employees and 2 × 20,000 certificates in %v", time.Since(seedStart).Round(time.Millisecond))
+	ten, admin := tenants[0], admins[0]
+	restricted := restrictedUser(b, env, ten, companies[0], locations[0])
+
+	b.ResetTimer()
+	for range b.N {
+		// 1. A page for a restricted user and for the administrator vs bare.
+		for _, who := range []struct {
+			name  string
+			c     *client
+			where string
+			args  []any
+		}{
+			{"restricted", restricted, " AND EXISTS (SELECT 1 FROM employees e WHERE e.tenant_id = certificates.tenant_id AND" +
+				" e.id = certificates.employee_id AND e.company_id = ANY($2) AND e.location_id = ANY($3)) AND (NOT private OR created_by = $4)",
+				[]any{[]uuid.UUID{uuid.MustParse(companies[0])}, []uuid.UUID{uuid.MustParse(locations[0])}, uuid.New()}},
+			{"admin", admin, "", nil},
+		} {
+			bare := httptest.NewUnstartedServer(nil)
+			_, h := zeugov1connect.NewCertificateServiceHandler(&bareCertList{pool: bypass, env: env, tenantID: ten.TenantID,
+				where: who.where, args: who.args})
+			bare.Config.Handler = h
+			bare.EnableHTTP2 = true
+			bare.StartTLS()
+			bareClient := zeugov1connect.NewCertificateServiceClient(bare.Client(), bare.URL)
+			ours, err := who.c.Cert.ListCertificates(ctx(), connect.NewRequest(&zeugov1.ListCertificatesRequest{}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			base, err := bareClient.ListCertificates(ctx(), connect.NewRequest(&zeugov1.ListCertificatesRequest{}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(ours.Msg.GetCertificates()) != 50 || len(base.Msg.GetCertificates()) != 50 {
+				b.Fatalf("%s: pages of %d and %d rows", who.name, len(ours.Msg.GetCertificates()), len(base.Msg.GetCertificates()))
+			}
+			for i, c := range ours.Msg.GetCertificates() { // the same rows
+				if base.Msg.GetCertificates()[i].GetId() != c.GetId() {
+					b.Fatalf("%s: the pages differ at %d", who.name, i)
+				}
+			}
+			page := func(c zeugov1connect.CertificateServiceClient) func() float64 {
+				return func() float64 {
+					return rate(b, 8, round, func() error {
+						_, err := c.ListCertificates(ctx(), connect.NewRequest(&zeugov1.ListCertificatesRequest{}))
+						return err
+					})
+				}
+			}
+			page(who.c.Cert)() // warm up both
+			page(bareClient)()
+			x, y, r := paired(page(who.c.Cert), page(bareClient))
+			bare.Close()
+			b.ReportMetric(x, who.name+"-pages/s")
+			b.ReportMetric(y, who.name+"-bare-pages/s")
+			b.ReportMetric(r, who.name+"/bare")
+		}
+
+		// 2. Generate + check + store through the rpc vs the engine's calls.
+		emp, err := admin.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: &zeugov1.EmployeeFields{
+			Salutation: zeugov1.Salutation_SALUTATION_FRAU, FirstName: "Katrin", LastName: "Lehmann", PersonnelNumber: fmt.Sprintf("G%d", time.Now().UnixNano()),
+			EntryDate: "2016-02-01", ExitDate: "2025-09-30", ExitReason: zeugov1.ExitReason_EXIT_REASON_OWN_WISH, CompanyId: companies[0]}}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cr, err := admin.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: emp.Msg.GetEmployee().GetId(),
+			Kind: zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL, JobProfileId: "controlling"}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cert := cr.Msg.GetCertificate()
+		for _, sec := range []*zeugov1.UpdateCertificateSectionRequest{
+			{Section: &zeugov1.UpdateCertificateSectionRequest_Performance{Performance: &zeugov1.PerformanceSection{
+				Willingness: 1, Ability: 2, Knowledge: 1, Learning: 2, WorkingStyle: 1, Results: 2}}},
+			{Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{Conduct: &zeugov1.ConductSection{Internal: 1, External: 2}}},
+			{Section: &zeugov1.UpdateCertificateSectionRequest_Successes{Successes: &zeugov1.TextListSection{Items: []string{"die Einführung eines monatlichen Berichtswesens"}}}},
+		} {
+			sec.Id, sec.Version = cert.GetId(), sectionVersion(cert, sectionOf(sec))
+			up, err := admin.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(sec))
+			if err != nil {
+				b.Fatal(err)
+			}
+			cert = up.Msg.GetCertificate()
+		}
+		version := sectionVersion(cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)
+		viaRPC := func() float64 {
+			return rate(b, 1, round, func() error {
+				res, err := admin.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{
+					Id: cert.GetId(), Version: version}))
+				if err != nil {
+					return err
+				}
+				if len(res.Msg.GetProblems()) > 0 && !res.Msg.GetProblems()[0].GetWarning() {
+					return fmt.Errorf("problems: %v", res.Msg.GetProblems())
+				}
+				version = sectionVersion(res.Msg.GetCertificate(), zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)
+				return nil
+			})
+		}
+		pctx := access.WithPrincipal(ctx(), &access.Principal{Kind: access.KindUser, ActorID: ten.AdminID, UserID: ten.AdminID,
+			TenantID: ten.TenantID, Areas: []access.Area{access.AreaAdministrator}, Scope: access.Scope{All: true}})
+		full, err := env.App.Certificates.Get(pctx, uuid.MustParse(cert.GetId()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		employer := certificates.Employer{Name: "Firma 0 GmbH", City: "Hamburg"}
+		bare := func() float64 {
+			return rate(b, 1, round, func() error { return certificates.BareGenerateAndCheck(env.App.Certificates, full, employer) })
+		}
+		viaRPC() // warm up both
+		bare()
+		x, y, r := paired(viaRPC, bare)
+		b.ReportMetric(x, "generate-rpc/s")
+		b.ReportMetric(y, "generate-bare/s")
+		b.ReportMetric(r, "generate-rpc/bare")
+	}
+}
+
+func sectionVersion(c *zeugov1.Certificate, s zeugov1.CertificateSection) int64 {
+	for _, si := range c.GetSections() {
+		if si.GetSection() == s {
+			return si.GetVersion()
+		}
+	}
+	return 0
+}
+
+func sectionOf(r *zeugov1.UpdateCertificateSectionRequest) zeugov1.CertificateSection {
+	switch r.GetSection().(type) {
+	case *zeugov1.UpdateCertificateSectionRequest_Performance:
+		return zeugov1.CertificateSection_CERTIFICATE_SECTION_PERFORMANCE
+	case *zeugov1.UpdateCertificateSectionRequest_Conduct:
+		return zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT
+	case *zeugov1.UpdateCertificateSectionRequest_Successes:
+		return zeugov1.CertificateSection_CERTIFICATE_SECTION_SUCCESSES
+	}
+	return 0
+}
