@@ -2,7 +2,6 @@ package certificates_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -10,29 +9,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
-	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 )
-
-func ctx() context.Context { return context.Background() }
-
-type client struct {
-	Cert zeugov1connect.CertificateServiceClient
-	Emp  zeugov1connect.EmployeeServiceClient
-	Org  zeugov1connect.OrganizationServiceClient
-}
-
-func signIn(t testing.TB, env *apptest.Env, email, password string, p apptest.Protocol) *client {
-	t.Helper()
-	res, err := env.AuthClient(env.HTTPClient(), p).Login(ctx(), connect.NewRequest(&zeugov1.LoginRequest{Email: email, Password: password}))
-	if err != nil {
-		t.Fatalf("login %s: %v", email, err)
-	}
-	token := res.Msg.GetTokens().GetAccessToken()
-	hc := env.HTTPClient()
-	opts := append(apptest.ClientOptions(p), connect.WithInterceptors(apptest.Bearer(token)))
-	return &client{Cert: zeugov1connect.NewCertificateServiceClient(hc, env.Server.URL, opts...),
-		Emp: zeugov1connect.NewEmployeeServiceClient(hc, env.Server.URL, opts...), Org: env.OrgClient(hc, p, token)}
-}
 
 func TestCertificateFromDraftToIssuedPDF(t *testing.T) {
 	t.Parallel()
@@ -62,31 +39,22 @@ func TestCertificateFromDraftToIssuedPDF(t *testing.T) {
 	if cert.GetStatus() != zeugov1.CertificateStatus_CERTIFICATE_STATUS_DRAFT || cert.GetContent().GetPersonal().GetLastName() != "Schäfer" {
 		t.Fatalf("created: %v", cert)
 	}
-	version := func(cert *zeugov1.Certificate, s zeugov1.CertificateSection) int64 {
-		for _, si := range cert.GetSections() {
-			if si.GetSection() == s {
-				return si.GetVersion()
-			}
-		}
-		t.Fatalf("no section %v", s)
-		return 0
-	}
 	up, err := c.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(&zeugov1.UpdateCertificateSectionRequest{Id: cert.GetId(),
-		Version: version(cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_PERFORMANCE),
+		Version: version(t, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_PERFORMANCE),
 		Section: &zeugov1.UpdateCertificateSectionRequest_Performance{Performance: &zeugov1.PerformanceSection{
 			Willingness: 2, Ability: 2, Knowledge: 2, Learning: 2, WorkingStyle: 2, Results: 2}}}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	up, err = c.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(&zeugov1.UpdateCertificateSectionRequest{Id: cert.GetId(),
-		Version: version(up.Msg.GetCertificate(), zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT),
+		Version: version(t, up.Msg.GetCertificate(), zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT),
 		Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{Conduct: &zeugov1.ConductSection{Internal: 2, External: 2}}}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cert = up.Msg.GetCertificate()
 	gen, err := c.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: cert.GetId(),
-		Version: version(cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)}))
+		Version: version(t, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +96,7 @@ func TestCertificateFromDraftToIssuedPDF(t *testing.T) {
 		t.Fatalf("not a PDF: %q", d1.Msg.GetFileName())
 	}
 	_, err = c.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(&zeugov1.UpdateCertificateSectionRequest{Id: cert.GetId(),
-		Version: version(cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT),
+		Version: version(t, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT),
 		Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{Conduct: &zeugov1.ConductSection{Internal: 1, External: 1}}}))
 	if connect.CodeOf(err) != connect.CodeFailedPrecondition {
 		t.Fatalf("edit of an issued certificate: %v", err)

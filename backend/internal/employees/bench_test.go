@@ -254,7 +254,7 @@ func BenchmarkEmployees(b *testing.B) {
 
 		// 2. A restricted user's page vs a bare indexed SELECT of the same page.
 		restricted := addUser(b, env, ten, fmt.Sprintf("eingeschraenkt%d@bench0.example", time.Now().UnixNano()),
-			[]string{"employees"}, Restriction{Companies: o.companies[:1], Locations: o.locations[:1]})
+			[]string{"employees"}, apptest.Restriction{Companies: o.companies[:1], Locations: o.locations[:1]})
 		_, bypass := env.DB.OpenBypassRLS(b)
 		bare := httptest.NewUnstartedServer(nil)
 		_, h := zeugov1connect.NewEmployeeServiceHandler(&bareList{pool: bypass, env: env, tenantID: ten.TenantID,

@@ -78,7 +78,7 @@ func TestEmployeeLifecycleOverConnectAndGRPC(t *testing.T) {
 			f3.LastName = "Schmidt"
 			_, err = admin.Emp.UpdateEmployee(ctx(), connect.NewRequest(&zeugov1.UpdateEmployeeRequest{Id: e.GetId(),
 				Version: e.GetVersion(), Fields: f3}))
-			wantCode(t, err, connect.CodeAborted, "stale update")
+			apptest.WantCode(t, err, connect.CodeAborted, "stale update")
 			got, _ = admin.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
 			if got.Msg.GetEmployee().GetFields().GetLastName() != f.LastName || got.Msg.GetEmployee().GetVersion() != up.Msg.GetEmployee().GetVersion() {
 				t.Fatalf("stale update changed the employee: %v", got.Msg.GetEmployee())
@@ -89,12 +89,12 @@ func TestEmployeeLifecycleOverConnectAndGRPC(t *testing.T) {
 
 // makeOrgOnce makes the structure for the first protocol and finds it for
 // the second (names are unique per tenant).
-func makeOrgOnce(t *testing.T, c *client, p apptest.Protocol) org {
+func makeOrgOnce(t *testing.T, c *client, p apptest.Protocol) apptest.Org {
 	t.Helper()
 	if p == apptest.Connect {
-		return makeOrg(t, c)
+		return apptest.MakeOrg(t, c.Org)
 	}
-	var o org
+	var o apptest.Org
 	cs, err := c.Org.ListCompanies(ctx(), connect.NewRequest(&zeugov1.ListCompaniesRequest{}))
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestBadInputIsRefusedOnTheFieldAndStoresNothing(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Fehler GmbH", "admin@fehler.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	create(t, admin, person("100", "Anna", "Alt"))
 	cases := []struct {
 		name  string
@@ -162,10 +162,10 @@ func TestBadInputIsRefusedOnTheFieldAndStoresNothing(t *testing.T) {
 		f := person("200", "Berta", "Neu")
 		tc.edit(f)
 		_, err := admin.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: f}))
-		wantCode(t, err, tc.code, tc.name)
+		apptest.WantCode(t, err, tc.code, tc.name)
 		if tc.field != "" {
-			if _, ok := violations(t, err)[tc.field]; !ok {
-				t.Errorf("%s: no violation on %s: %v", tc.name, tc.field, violations(t, err))
+			if _, ok := apptest.Violations(t, err)[tc.field]; !ok {
+				t.Errorf("%s: no violation on %s: %v", tc.name, tc.field, apptest.Violations(t, err))
 			}
 		}
 	}
@@ -192,12 +192,12 @@ func TestPersonalDataIsCiphertextAndOtherTenantsIDsAreNotFound(t *testing.T) {
 		}
 	}
 	_, err := cb.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "other tenant's get")
+	apptest.WantCode(t, err, connect.CodeNotFound, "other tenant's get")
 	_, err = cb.Emp.UpdateEmployee(ctx(), connect.NewRequest(&zeugov1.UpdateEmployeeRequest{Id: e.GetId(), Version: 1,
 		Fields: person("4711", "X", "Y")}))
-	wantCode(t, err, connect.CodeNotFound, "other tenant's update")
+	apptest.WantCode(t, err, connect.CodeNotFound, "other tenant's update")
 	_, err = cb.Emp.DeleteEmployee(ctx(), connect.NewRequest(&zeugov1.DeleteEmployeeRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "other tenant's delete")
+	apptest.WantCode(t, err, connect.CodeNotFound, "other tenant's delete")
 	// The same personnel number and name in the other tenant is no conflict
 	// and its blind indexes differ.
 	create(t, cb, person("4711", "Zoë", "Größenwahn"))

@@ -136,7 +136,7 @@ func TestImportWithBadRowsStoresNothingAndNamesEachLineAndColumn(t *testing.T) {
 	}
 
 	_, _, err := commitFile(admin, "mitarbeiter.csv", bad, nil)
-	wantCode(t, err, connect.CodeInvalidArgument, "commit with problems")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "commit with problems")
 	if n := employeeCount(t, admin); n != 0 {
 		t.Fatalf("%d employees stored by a refused import", n)
 	}
@@ -177,7 +177,7 @@ func TestImportWithBadRowsStoresNothingAndNamesEachLineAndColumn(t *testing.T) {
 		t.Fatalf("second import: %v", got)
 	}
 	_, _, err = commitFile(admin, "mitarbeiter.csv", good, nil)
-	wantCode(t, err, connect.CodeInvalidArgument, "second commit")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "second commit")
 	if n := employeeCount(t, admin); n != 4 {
 		t.Fatalf("%d employees after the refused second import", n)
 	}
@@ -294,12 +294,12 @@ func TestImportRequestSizeLimits(t *testing.T) {
 	big := person("L1", "Lang", "Lang")
 	big.JobTitle = strings.Repeat("x", 2<<20)
 	_, err := admin.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: big}))
-	wantCode(t, err, connect.CodeResourceExhausted, "2 MiB CreateEmployee")
+	apptest.WantCode(t, err, connect.CodeResourceExhausted, "2 MiB CreateEmployee")
 
 	// 50 MB: refused before it is read, with a Connect error body.
 	_, err = admin.Emp.PreviewEmployeeImport(ctx(), connect.NewRequest(&zeugov1.PreviewEmployeeImportRequest{
 		File: &zeugov1.ImportFile{Name: "riesig.csv", Content: bytes.Repeat([]byte("a;b;c\n"), 50<<20/6)}}))
-	wantCode(t, err, connect.CodeResourceExhausted, "50 MB preview")
+	apptest.WantCode(t, err, connect.CodeResourceExhausted, "50 MB preview")
 	// Raw, with and without a Content-Length: 413 before reading, or the
 	// body reader stops at the limit; either way resource_exhausted.
 	for name, body := range map[string]io.Reader{"length": bytes.NewReader(make([]byte, 50<<20)),
@@ -321,7 +321,7 @@ func TestImportRequestSizeLimits(t *testing.T) {
 	// Over 20 MB of file inside the 21 MiB request: the proto rule answers.
 	_, err = admin.Emp.PreviewEmployeeImport(ctx(), connect.NewRequest(&zeugov1.PreviewEmployeeImportRequest{
 		File: &zeugov1.ImportFile{Name: "knapp.csv", Content: bytes.Repeat([]byte("x"), 20<<20+10)}}))
-	wantCode(t, err, connect.CodeInvalidArgument, "20 MB + 10 bytes")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "20 MB + 10 bytes")
 }
 
 type zeros struct{}
@@ -357,7 +357,7 @@ func TestImportTooManyRowsAndEmptyFiles(t *testing.T) {
 			t.Errorf("%s: %s, want %s", name, got, tc.want)
 		}
 		_, _, err := commitFile(admin, "datei.csv", tc.content, nil)
-		wantCode(t, err, connect.CodeInvalidArgument, name)
+		apptest.WantCode(t, err, connect.CodeInvalidArgument, name)
 	}
 }
 
@@ -366,7 +366,7 @@ func TestImportCreatesMissingUnitsAndSavesTheMapping(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Struktur GmbH", "admin@struktur.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	_ = o
 
 	file := csvFile(
@@ -395,7 +395,7 @@ func TestImportCreatesMissingUnitsAndSavesTheMapping(t *testing.T) {
 		t.Fatalf("missing %v", missing)
 	}
 	_, _, err := commitFile(admin, "struktur.csv", file, cols)
-	wantCode(t, err, connect.CodeInvalidArgument, "commit without create_missing")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "commit without create_missing")
 
 	cols.CreateMissing = true
 	p = previewFile(t, admin, "struktur.csv", file, cols)
@@ -443,9 +443,9 @@ func TestImportRespectsScopeAndTenants(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Grenze GmbH", "admin@grenze.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	other := signIn(t, env, env.CreateTenant("Andere GmbH", "admin@andere.example"))
-	restricted := addUser(t, env, ten, "hr@grenze.example", []string{"employees"}, Restriction{Companies: []string{o.Companies[0]}})
+	restricted := addUser(t, env, ten, "hr@grenze.example", []string{"employees"}, apptest.Restriction{Companies: []string{o.Companies[0]}})
 
 	file := csvFile("Personalnummer;Vorname;Nachname;Unternehmen",
 		"R1;Anna;Alt;Firma A GmbH",
@@ -456,7 +456,7 @@ func TestImportRespectsScopeAndTenants(t *testing.T) {
 		t.Fatalf("restricted: %s", got)
 	}
 	_, _, err := commitFile(restricted, "r.csv", file, nil)
-	wantCode(t, err, connect.CodeInvalidArgument, "restricted commit")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "restricted commit")
 
 	mustCommit(t, admin, "r.csv", file, nil)
 	if n := employeeCount(t, admin); n != 3 {
@@ -475,10 +475,10 @@ func TestImportRespectsScopeAndTenants(t *testing.T) {
 		t.Fatalf("other tenant: %v", res)
 	}
 	// A restricted user without the employees area may not import at all.
-	reader := addUser(t, env, ten, "leser@grenze.example", []string{"job_profiles"}, Restriction{All: true})
+	reader := addUser(t, env, ten, "leser@grenze.example", []string{"job_profiles"}, apptest.Restriction{All: true})
 	_, err = reader.Emp.PreviewEmployeeImport(ctx(), connect.NewRequest(&zeugov1.PreviewEmployeeImportRequest{
 		File: &zeugov1.ImportFile{Name: "r.csv", Content: file}}))
-	wantCode(t, err, connect.CodePermissionDenied, "preview without the area")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "preview without the area")
 }
 
 // BenchmarkImport10k measures a 10,000-row CSV import end to end through
@@ -578,7 +578,7 @@ func TestExportImportsAgain(t *testing.T) {
 	env := apptest.New(t)
 	from := signIn(t, env, env.CreateTenant("Quelle GmbH", "admin@quelle.example"))
 	to := signIn(t, env, env.CreateTenant("Ziel GmbH", "admin@ziel.example"))
-	o := makeOrg(t, from)
+	o := apptest.MakeOrg(t, from.Org)
 	f := person("Q-1", "Jürgen", "Müller-Lüdenscheidt")
 	f.Salutation, f.Title, f.Birthplace = zeugov1.Salutation_SALUTATION_DIVERS, "Dr.", "Köln"
 	f.CompanyId, f.DepartmentId, f.EmployeeTypeId = o.Companies[1], o.Departments[0], o.Types[1]

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
@@ -89,32 +88,12 @@ func privChain(t *testing.T, env *apptest.Env) {
 // violations on field.
 func privRules(t *testing.T, err error, field string) (rules, messages []string) {
 	t.Helper()
-	var ce *connect.Error
-	if !errorsAs(err, &ce) {
-		t.Fatalf("not a connect error: %v", err)
-	}
-	for _, d := range ce.Details() {
-		m, derr := d.Value()
-		if derr != nil {
-			t.Fatal(derr)
-		}
-		if v, ok := m.(*validate.Violations); ok {
-			for _, x := range v.GetViolations() {
-				if fieldPath(x) == field {
-					rules, messages = append(rules, x.GetRuleId()), append(messages, x.GetMessage())
-				}
-			}
+	for _, v := range apptest.FieldViolations(t, err) {
+		if v.Field == field {
+			rules, messages = append(rules, v.RuleID), append(messages, v.Message)
 		}
 	}
 	return rules, messages
-}
-
-func errorsAs(err error, target **connect.Error) bool {
-	ce, ok := err.(*connect.Error)
-	if ok {
-		*target = ce
-	}
-	return ok
 }
 
 // TestDataSubjectExportHoldsEverythingAboutThem: the Art. 15 document has
@@ -127,7 +106,7 @@ func TestDataSubjectExportHoldsEverythingAboutThem(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Auskunft GmbH", "admin@auskunft.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	f := person("ab/12.3", "Jürgen", "Müller")
 	f.CompanyId, f.LocationId, f.EmployeeTypeId = o.Companies[0], o.Locations[1], o.Types[0]
 	f.Title, f.Birthplace, f.ExitDate = "Dr.", "Köln", "2024-06-30"
@@ -231,16 +210,16 @@ func TestDataSubjectExportHoldsEverythingAboutThem(t *testing.T) {
 	// Datenschutz area: PermissionDenied.
 	b := env.CreateTenant("Fremd GmbH", "admin@fremd.example")
 	_, err := signIn(t, env, b).Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "other tenant's export")
+	apptest.WantCode(t, err, connect.CodeNotFound, "other tenant's export")
 	_, err = admin.Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: uuid.NewString()}))
-	wantCode(t, err, connect.CodeNotFound, "unknown id")
-	hr := addUser(t, env, ten, "hr@auskunft.example", []string{"employees"}, Restriction{All: true})
+	apptest.WantCode(t, err, connect.CodeNotFound, "unknown id")
+	hr := addUser(t, env, ten, "hr@auskunft.example", []string{"employees"}, apptest.Restriction{All: true})
 	_, err = hr.Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodePermissionDenied, "export without the privacy area")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "export without the privacy area")
 	_, err = hr.Emp.EraseEmployee(ctx(), connect.NewRequest(&zeugov1.EraseEmployeeRequest{Id: e.GetId(), ConfirmPersonnelNumber: "ab/12.3"}))
-	wantCode(t, err, connect.CodePermissionDenied, "erase without the privacy area")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "erase without the privacy area")
 	_, err = hr.Emp.SetLegalHold(ctx(), connect.NewRequest(&zeugov1.SetLegalHoldRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodePermissionDenied, "legal hold without the privacy area")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "legal hold without the privacy area")
 }
 
 // TestEraseNeedsTheConfirmationAndKeepsOnlyTheID: erasure wants the
@@ -257,13 +236,13 @@ func TestEraseNeedsTheConfirmationAndKeepsOnlyTheID(t *testing.T) {
 
 	for _, wrong := range []string{"pn-78", "pn-7", "pn 77"} {
 		_, err := admin.Emp.EraseEmployee(ctx(), connect.NewRequest(&zeugov1.EraseEmployeeRequest{Id: e.GetId(), ConfirmPersonnelNumber: wrong}))
-		wantCode(t, err, connect.CodeInvalidArgument, "confirmation "+wrong)
-		if got := violations(t, err)["confirm_personnel_number"]; got != "zeugo.confirmation" {
+		apptest.WantCode(t, err, connect.CodeInvalidArgument, "confirmation "+wrong)
+		if got := apptest.Violations(t, err)["confirm_personnel_number"]; got != "zeugo.confirmation" {
 			t.Errorf("confirmation %q: violation %q", wrong, got)
 		}
 	}
 	_, err := admin.Emp.EraseEmployee(ctx(), connect.NewRequest(&zeugov1.EraseEmployeeRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodeInvalidArgument, "no confirmation")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "no confirmation")
 	if _, err := admin.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()})); err != nil {
 		t.Fatalf("a refused erasure changed something: %v", err)
 	}
@@ -276,9 +255,9 @@ func TestEraseNeedsTheConfirmationAndKeepsOnlyTheID(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = admin.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "get after erasure")
+	apptest.WantCode(t, err, connect.CodeNotFound, "get after erasure")
 	_, err = admin.Emp.EraseEmployee(ctx(), connect.NewRequest(&zeugov1.EraseEmployeeRequest{Id: e.GetId(), ConfirmPersonnelNumber: "pn-77"}))
-	wantCode(t, err, connect.CodeNotFound, "erase twice")
+	apptest.WantCode(t, err, connect.CodeNotFound, "erase twice")
 	var rows int
 	if err := env.DB.Owner.QueryRow(ctx(), `SELECT count(*) FROM employees WHERE id = $1`, e.GetId()).Scan(&rows); err != nil || rows != 0 {
 		t.Fatalf("row left: %d %v", rows, err)
@@ -312,7 +291,7 @@ func TestLegalHoldAndReferencesBlockDeleteAndErase(t *testing.T) {
 	refd := create(t, admin, person("R1", "Rudi", "Referenz"))
 
 	_, err := admin.Emp.SetLegalHold(ctx(), connect.NewRequest(&zeugov1.SetLegalHoldRequest{Id: held.GetId(), Hold: true}))
-	wantCode(t, err, connect.CodeInvalidArgument, "hold without a reason")
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "hold without a reason")
 	res, err := admin.Emp.SetLegalHold(ctx(), connect.NewRequest(&zeugov1.SetLegalHoldRequest{Id: held.GetId(), Hold: true,
 		Reason: "Rechtsstreit"}))
 	if err != nil {
@@ -323,7 +302,7 @@ func TestLegalHoldAndReferencesBlockDeleteAndErase(t *testing.T) {
 	}
 	refused := func(what string, err error, rule string) []string {
 		t.Helper()
-		wantCode(t, err, connect.CodeFailedPrecondition, what)
+		apptest.WantCode(t, err, connect.CodeFailedPrecondition, what)
 		rules, msgs := privRules(t, err, "id")
 		if len(rules) == 0 || rules[0] != rule {
 			t.Fatalf("%s: rules %v, want %s", what, rules, rule)
@@ -383,7 +362,7 @@ func TestAPIKeyReadsAreLoggedAndFailedReadsAreNot(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Schnittstelle GmbH", "admin@schnittstelle.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	f := person("K1", "Klara", "Key")
 	f.CompanyId = o.Companies[0]
 	e := create(t, admin, f)
@@ -439,15 +418,15 @@ func TestAPIKeyReadsAreLoggedAndFailedReadsAreNot(t *testing.T) {
 
 	// Failed reads record nothing.
 	restricted := addUser(t, env, ten, "eng@schnittstelle.example", []string{"employees", "privacy"},
-		Restriction{Companies: []string{o.Companies[0]}})
+		apptest.Restriction{Companies: []string{o.Companies[0]}})
 	before := privCount(t, env, ten.TenantID, `action LIKE 'employee.%'`)
 	missing := uuid.NewString()
 	_, err = byKey.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: missing}))
-	wantCode(t, err, connect.CodeNotFound, "unknown id")
+	apptest.WantCode(t, err, connect.CodeNotFound, "unknown id")
 	_, err = restricted.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: out.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "out of scope")
+	apptest.WantCode(t, err, connect.CodeNotFound, "out of scope")
 	_, err = restricted.Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: out.GetId()}))
-	wantCode(t, err, connect.CodeNotFound, "data export out of scope")
+	apptest.WantCode(t, err, connect.CodeNotFound, "data export out of scope")
 	_, err = byKey.Emp.ListEmployees(ctx(), connect.NewRequest(&zeugov1.ListEmployeesRequest{
 		Page: &zeugov1.PageRequest{PageToken: "not-a-token"}}))
 	if err == nil {
@@ -467,7 +446,7 @@ func TestPrivacyRPCsKeepTheCertificateAccessScope(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Datenschutz GmbH", "admin@datenschutz.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	mk := func(pn string, company, location int) *zeugov1.Employee {
 		f := person(pn, "Paula", "Privat")
 		f.CompanyId, f.LocationId = o.Companies[company], o.Locations[location]
@@ -476,15 +455,15 @@ func TestPrivacyRPCsKeepTheCertificateAccessScope(t *testing.T) {
 	in, outCompany, outLocation := mk("S1", 0, 0), mk("S2", 1, 0), mk("S3", 0, 1)
 	none := create(t, admin, person("S4", "Nora", "Ohne"))
 	dpo := addUser(t, env, ten, "dsb@datenschutz.example", []string{"privacy"},
-		Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}})
+		apptest.Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}})
 	for _, e := range []*zeugov1.Employee{outCompany, outLocation, none} {
 		pn := e.GetFields().GetPersonnelNumber()
 		_, err := dpo.Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: e.GetId()}))
-		wantCode(t, err, connect.CodeNotFound, "export "+pn)
+		apptest.WantCode(t, err, connect.CodeNotFound, "export "+pn)
 		_, err = dpo.Emp.SetLegalHold(ctx(), connect.NewRequest(&zeugov1.SetLegalHoldRequest{Id: e.GetId(), Hold: true, Reason: "x"}))
-		wantCode(t, err, connect.CodeNotFound, "hold "+pn)
+		apptest.WantCode(t, err, connect.CodeNotFound, "hold "+pn)
 		_, err = dpo.Emp.EraseEmployee(ctx(), connect.NewRequest(&zeugov1.EraseEmployeeRequest{Id: e.GetId(), ConfirmPersonnelNumber: pn}))
-		wantCode(t, err, connect.CodeNotFound, "erase "+pn)
+		apptest.WantCode(t, err, connect.CodeNotFound, "erase "+pn)
 		got, err := admin.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
 		if err != nil || got.Msg.GetEmployee().GetLegalHold() != nil || got.Msg.GetEmployee().GetVersion() != e.GetVersion() {
 			t.Errorf("%s changed: %v %v", pn, err, got)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 
 	"connectrpc.com/connect"
@@ -22,7 +23,7 @@ func TestCertificateAccessScopeOnEveryReadPath(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Bereich GmbH", "admin@bereich.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 
 	// Employees by their structure: (company, location, department, org unit, type) index, -1 unset.
 	staff := map[string][5]int{
@@ -55,25 +56,25 @@ func TestCertificateAccessScopeOnEveryReadPath(t *testing.T) {
 	}
 	cases := []struct {
 		name    string
-		r       Restriction
+		r       apptest.Restriction
 		visible []string
 	}{
-		{"everything", Restriction{All: true}, all()},
-		{"company A", Restriction{Companies: []string{o.Companies[0]}}, []string{"E00000", "E01000", "E00011"}},
-		{"company A and location A", Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}},
+		{"everything", apptest.Restriction{All: true}, all()},
+		{"company A", apptest.Restriction{Companies: []string{o.Companies[0]}}, []string{"E00000", "E01000", "E00011"}},
+		{"company A and location A", apptest.Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}},
 			[]string{"E00000", "E00011"}},
-		{"either location", Restriction{Locations: []string{o.Locations[0], o.Locations[1]}},
+		{"either location", apptest.Restriction{Locations: []string{o.Locations[0], o.Locations[1]}},
 			[]string{"E00000", "E01000", "E10000", "E00011", "E11111"}},
-		{"department B", Restriction{Departments: []string{o.Departments[1]}}, []string{"E11111"}},
-		{"org unit B and type B", Restriction{OrgUnits: []string{o.OrgUnits[1]}, Types: []string{o.Types[1]}},
+		{"department B", apptest.Restriction{Departments: []string{o.Departments[1]}}, []string{"E11111"}},
+		{"org unit B and type B", apptest.Restriction{OrgUnits: []string{o.OrgUnits[1]}, Types: []string{o.Types[1]}},
 			[]string{"E00011", "E11111"}},
-		{"type A of company B", Restriction{Companies: []string{o.Companies[1]}, Types: []string{o.Types[0]}},
+		{"type A of company B", apptest.Restriction{Companies: []string{o.Companies[1]}, Types: []string{o.Types[0]}},
 			[]string{"E10000"}},
-		{"restricted to nothing", Restriction{}, nil},
+		{"restricted to nothing", apptest.Restriction{}, nil},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := addUser(t, env, ten, "bereich"+itoa(i)+"@bereich.example", []string{"employees"}, tc.r)
+			c := addUser(t, env, ten, "bereich"+strconv.Itoa(i)+"@bereich.example", []string{"employees"}, tc.r)
 			want := append([]string{}, tc.visible...)
 			sort.Strings(want)
 
@@ -81,15 +82,15 @@ func TestCertificateAccessScopeOnEveryReadPath(t *testing.T) {
 			for pn, id := range ids {
 				_, err := c.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: id}))
 				if slices.Contains(want, pn) {
-					wantCode(t, err, 0, "get "+pn)
+					apptest.WantCode(t, err, 0, "get "+pn)
 					continue
 				}
-				wantCode(t, err, connect.CodeNotFound, "get "+pn)
+				apptest.WantCode(t, err, connect.CodeNotFound, "get "+pn)
 				_, err = c.Emp.UpdateEmployee(ctx(), connect.NewRequest(&zeugov1.UpdateEmployeeRequest{Id: id, Version: 1,
 					Fields: person(pn, "X", "Y")}))
-				wantCode(t, err, connect.CodeNotFound, "update "+pn)
+				apptest.WantCode(t, err, connect.CodeNotFound, "update "+pn)
 				_, err = c.Emp.DeleteEmployee(ctx(), connect.NewRequest(&zeugov1.DeleteEmployeeRequest{Id: id}))
-				wantCode(t, err, connect.CodeNotFound, "delete "+pn)
+				apptest.WantCode(t, err, connect.CodeNotFound, "delete "+pn)
 			}
 
 			// list, with and without filters, and its total
@@ -158,23 +159,23 @@ func TestRestrictedUsersCannotFileEmployeesOutsideTheirScope(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
 	ten := env.CreateTenant("Grenze GmbH", "admin@grenze.example")
-	o := makeOrg(t, signIn(t, env, ten))
-	c := addUser(t, env, ten, "nur-a@grenze.example", []string{"employees"}, Restriction{Companies: []string{o.Companies[0]}})
+	o := apptest.MakeOrg(t, signIn(t, env, ten).Org)
+	c := addUser(t, env, ten, "nur-a@grenze.example", []string{"employees"}, apptest.Restriction{Companies: []string{o.Companies[0]}})
 	f := person("G1", "Gerd", "Grenz")
 	f.CompanyId = o.Companies[1]
 	_, err := c.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: f}))
-	wantCode(t, err, connect.CodePermissionDenied, "create outside the scope")
-	if _, ok := violations(t, err)["fields.company_id"]; !ok {
-		t.Errorf("no violation on fields.company_id: %v", violations(t, err))
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "create outside the scope")
+	if _, ok := apptest.Violations(t, err)["fields.company_id"]; !ok {
+		t.Errorf("no violation on fields.company_id: %v", apptest.Violations(t, err))
 	}
 	f.CompanyId = ""
 	_, err = c.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: f}))
-	wantCode(t, err, connect.CodePermissionDenied, "create without a company")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "create without a company")
 	f.CompanyId = o.Companies[0]
 	e := create(t, c, f)
 	f.CompanyId = o.Companies[1]
 	_, err = c.Emp.UpdateEmployee(ctx(), connect.NewRequest(&zeugov1.UpdateEmployeeRequest{Id: e.GetId(), Version: e.GetVersion(), Fields: f}))
-	wantCode(t, err, connect.CodePermissionDenied, "move outside the scope")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "move outside the scope")
 	got, err := c.Emp.GetEmployee(ctx(), connect.NewRequest(&zeugov1.GetEmployeeRequest{Id: e.GetId()}))
 	if err != nil || got.Msg.GetEmployee().GetFields().GetCompanyId() != o.Companies[0] || got.Msg.GetEmployee().GetVersion() != e.GetVersion() {
 		t.Fatalf("the refused move changed the employee: %v %v", err, got)

@@ -17,20 +17,7 @@ import (
 // scope (service, access) and returns its token.
 func newAPIKey(t testing.TB, env *apptest.Env, ten *apptest.Tenant, service string, a zeugov1.ApiKeyAccess) string {
 	t.Helper()
-	hc := env.HTTPClient()
-	res, err := env.AuthClient(hc, apptest.Connect).Login(ctx(),
-		connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := zeugov1connect.NewApiKeyServiceClient(hc, env.Server.URL,
-		connect.WithInterceptors(apptest.Bearer(res.Msg.GetTokens().GetAccessToken())))
-	k, err := keys.CreateApiKey(ctx(), connect.NewRequest(&zeugov1.CreateApiKeyRequest{Name: "HR-System " + service,
-		Scopes: []*zeugov1.ApiKeyScope{{Service: service, Access: a}}}))
-	if err != nil {
-		t.Fatalf("create key: %v", err)
-	}
-	return k.Msg.GetSecret()
+	return apptest.SignIn(t, env, ten.Email, ten.Password, apptest.Connect).NewAPIKey(t, service, a)
 }
 
 func upsert(c zeugov1connect.EmployeeServiceClient, all ...*zeugov1.EmployeeFields) ([]*zeugov1.UpsertResult, error) {
@@ -78,7 +65,7 @@ func TestUpsertAndExportWithAPIKeyOverGRPC(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
 	ten := env.CreateTenant("Personal GmbH", "admin@personal.example")
-	o := makeOrg(t, signIn(t, env, ten))
+	o := apptest.MakeOrg(t, signIn(t, env, ten).Org)
 	tok := newAPIKey(t, env, ten, "employees", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE)
 	c := clientFor(env, apptest.GRPC, tok).Emp
 
@@ -158,17 +145,17 @@ func TestUpsertKeyScopes(t *testing.T) {
 	ten := env.CreateTenant("Schlüssel GmbH", "admin@schluessel.example")
 	read := clientFor(env, apptest.GRPC, newAPIKey(t, env, ten, "employees", zeugov1.ApiKeyAccess_API_KEY_ACCESS_READ)).Emp
 	_, err := upsert(read, person("1", "Nina", "Nur-Lesen"))
-	wantCode(t, err, connect.CodePermissionDenied, "upsert with employees:read")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "upsert with employees:read")
 	if _, err := export(read, zeugov1.ExportFormat_EXPORT_FORMAT_JSON, nil); err != nil {
 		t.Fatalf("export with employees:read: %v", err)
 	}
 	other := clientFor(env, apptest.GRPC, newAPIKey(t, env, ten, "organization", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE)).Emp
 	_, err = export(other, zeugov1.ExportFormat_EXPORT_FORMAT_JSON, nil)
-	wantCode(t, err, connect.CodePermissionDenied, "export with organization:write")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "export with organization:write")
 	_, err = other.ListEmployees(ctx(), connect.NewRequest(&zeugov1.ListEmployeesRequest{}))
-	wantCode(t, err, connect.CodePermissionDenied, "list with organization:write")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "list with organization:write")
 	_, err = upsert(other, person("1", "Nina", "Nur-Lesen"))
-	wantCode(t, err, connect.CodePermissionDenied, "upsert with organization:write")
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "upsert with organization:write")
 }
 
 // TestUpsertAllOrNothing: one bad employee stores none of the batch, and
@@ -179,15 +166,15 @@ func TestUpsertAllOrNothing(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Stapel GmbH", "admin@stapel.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	c := clientFor(env, apptest.Connect, newAPIKey(t, env, ten, "employees", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE)).Emp
 	stored := create(t, admin, person("S1", "Sven", "Stamm"))
 
 	// A proto rule (the interceptor) on the second employee.
 	bad := person("2", "", "Ohne-Vorname")
 	_, err := upsert(c, person("1", "Ada", "Gut"), bad)
-	wantCode(t, err, connect.CodeInvalidArgument, "empty first name")
-	if v := violations(t, err); v["employees[1].first_name"] == "" {
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "empty first name")
+	if v := apptest.Violations(t, err); v["employees[1].first_name"] == "" {
 		t.Fatalf("violations %v", v)
 	}
 
@@ -201,8 +188,8 @@ func TestUpsertAllOrNothing(t *testing.T) {
 	dup := person("1", "Doppel", "Gänger")
 	changed := person("S1", "Sven", "Stamm-Neu") // would update the stored one
 	_, err = upsert(c, person("1", "Ada", "Gut"), changed, exit, wrongKind, noDate, dup)
-	wantCode(t, err, connect.CodeInvalidArgument, "bad batch")
-	v := violations(t, err)
+	apptest.WantCode(t, err, connect.CodeInvalidArgument, "bad batch")
+	v := apptest.Violations(t, err)
 	for field, rule := range map[string]string{"employees[2].exit_date": "zeugo.after_entry",
 		"employees[3].company_id": "zeugo.exists", "employees[4].birth_date": "zeugo.date",
 		"employees[5].personnel_number": "zeugo.unique_in_batch"} {
@@ -236,11 +223,11 @@ func TestUpsertRespectsCertificateAccess(t *testing.T) {
 	env := apptest.New(t)
 	ten := env.CreateTenant("Bereich Upsert GmbH", "admin@bereich-upsert.example")
 	admin := signIn(t, env, ten)
-	o := makeOrg(t, admin)
+	o := apptest.MakeOrg(t, admin.Org)
 	outside := person("B1", "Bernd", "Geheim")
 	outside.CompanyId = o.Companies[1]
 	hidden := create(t, admin, outside)
-	u := addUser(t, env, ten, "teil@bereich-upsert.example", []string{"employees"}, Restriction{Companies: o.Companies[:1]})
+	u := addUser(t, env, ten, "teil@bereich-upsert.example", []string{"employees"}, apptest.Restriction{Companies: o.Companies[:1]})
 
 	inA := person("A1", "Anja", "Drinnen")
 	inA.CompanyId = o.Companies[0]
@@ -261,8 +248,8 @@ func TestUpsertRespectsCertificateAccess(t *testing.T) {
 	moved := proto.Clone(inA).(*zeugov1.EmployeeFields)
 	moved.CompanyId = o.Companies[1]
 	_, err = upsert(u.Emp, newInB, noCompany, overHidden, moved)
-	wantCode(t, err, connect.CodePermissionDenied, "out of scope")
-	v := violations(t, err)
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "out of scope")
+	v := apptest.Violations(t, err)
 	for field, rule := range map[string]string{"employees[0].company_id": "zeugo.scope", "employees[1].company_id": "zeugo.scope",
 		"employees[2].personnel_number": "zeugo.scope", "employees[3].company_id": "zeugo.scope"} {
 		if v[field] != rule {
