@@ -234,3 +234,23 @@ func (f *fixture) count(t testing.TB, query string, args ...any) int {
 }
 
 func mustUUID(s string) uuid.UUID { return uuid.MustParse(s) }
+
+// company creates a company with what a text and a letterhead need.
+func (f *fixture) company(t testing.TB, name string) string {
+	t.Helper()
+	res, err := f.admin.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{
+		Name: name, Street: "Hafenstraße 3", Postcode: "20457", City: "Hamburg"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Msg.GetCompany().GetId()
+}
+
+// wantViolation fails t unless err is code with rule on field.
+func wantViolation(t testing.TB, err error, code connect.Code, field, rule string) {
+	t.Helper()
+	apptest.WantCode(t, err, code, field)
+	if got := apptest.Violations(t, err); got[field] != rule {
+		t.Fatalf("%s: violations %v, want %s", field, got, rule)
+	}
+}
