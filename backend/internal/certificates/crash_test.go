@@ -257,4 +257,3 @@ func auditCount(t *testing.T, db *dbtest.DB, id, action string) int64 {
 	}
 	return n
 }
-
