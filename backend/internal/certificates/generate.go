@@ -35,8 +35,12 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 		var invalid *generator.ValidationError
 		if errors.As(err, &invalid) {
 			problems = problemsOf(invalid.Problems, false)
-			cert, err = s.read(ctx, tx, c, tx.P, id, false)
-			return err
+			if cert, err = s.read(ctx, tx, c, tx.P, id, false); err != nil {
+				return err
+			}
+			// Nothing is stored, but the certificate goes back to the
+			// caller: a read of personal data like Get's.
+			return tx.Record(ActionRead, target(id), nil)
 		}
 		if err != nil {
 			return err

@@ -244,3 +244,29 @@ func TestReadsAndWritesAreAudited(t *testing.T) {
 		t.Errorf("a refused issue stored the PDF")
 	}
 }
+
+// TestGenerationThatStoresNothingIsStillAnAuditedRead: when the sections do
+// not say enough for a text, GenerateCertificateText stores nothing but
+// answers the whole certificate — a read of personal data, so it is in
+// the audit log like every other.
+func TestGenerationThatStoresNothingIsStillAnAuditedRead(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "unvollstaendig")
+	c := f.admin
+	cert := create(t, c, f.employee(t, c, "U1", "Unvollständig", "").GetId(), final, false) // no company, no ratings
+	reads := len(f.events(t, "certificate.read", cert.GetId()))
+	res, err := c.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: cert.GetId(),
+		Version: version(t, cert, secResult)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Msg.GetProblems()) == 0 || res.Msg.GetCertificate().GetContent().GetPersonal().GetLastName() != "Unvollständig" {
+		t.Fatalf("want problems and the certificate: %v", res.Msg)
+	}
+	if got := len(f.events(t, "certificate.read", cert.GetId())); got != reads+1 {
+		t.Fatalf("the certificate answered with the problems is not an audited read (%d events, had %d)", got, reads)
+	}
+	if n := len(f.events(t, "certificate.text_generated", cert.GetId())); n != 0 {
+		t.Fatalf("nothing was generated, yet %d generation events", n)
+	}
+}
