@@ -69,6 +69,21 @@ func TestChangeTrackingKeepsEveryFieldEncrypted(t *testing.T) {
 		return rows.Err()
 	})
 
+	// An API key's save names the key.
+	key := keyClient(f.env, c.NewAPIKey(t, "certificates", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE), apptest.GRPC)
+	cert = mustUpdate(t, key, cert, secConduct, &zeugov1.UpdateCertificateSectionRequest{Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{
+		Conduct: &zeugov1.ConductSection{Internal: 1, External: 2}}})
+	byKey := changes(t, c, cert.GetId())[0]
+	if byKey.GetSection() != secConduct || byKey.GetField() != "internal" || byKey.GetBefore() != "2" || byKey.GetAfter() != "1" ||
+		byKey.GetActorKind() != "api_key" || byKey.GetActorName() != "HR-System certificates" {
+		t.Fatalf("a key's change: %v", byKey)
+	}
+	for _, si := range get(t, c, cert.GetId()).GetSections() {
+		if si.GetSection() == secConduct && si.GetUpdatedByName() != "HR-System certificates" {
+			t.Errorf("conduct saved by %q", si.GetUpdatedByName())
+		}
+	}
+
 	// Regenerating the text (the name changed) is a change of the text.
 	n := len(changes(t, c, cert.GetId()))
 	cert = generate(t, c, cert)
