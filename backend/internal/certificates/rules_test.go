@@ -543,3 +543,30 @@ func TestDeleteTakesEverythingOfTheCertificate(t *testing.T) {
 		apptest.WantCode(t, err, 0, "delete the employee once the certificate is gone")
 	}
 }
+
+// TestCompanyIsTheTenantsAndInScope: the company section names a company
+// of the tenant (another tenant's is zeugo.unknown) within a restricted
+// caller's companies (zeugo.scope).
+func TestCompanyIsTheTenantsAndInScope(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "firma")
+	o := apptest.MakeOrg(t, f.admin.Org)
+	other := fixtureIn(t, f.env, "fremdfirma")
+	foreign := other.company(t, "Fremde Firma GmbH")
+	emp := f.employee(t, f.admin, "F1", "Firmen", o.Companies[0])
+	restricted := clientOf(apptest.AddUser(t, f.env, f.ten, "nur-a@firma.example", []string{"employees"},
+		apptest.Restriction{Companies: []string{o.Companies[0]}}))
+	cert := create(t, restricted, emp.GetId(), final, false)
+	company := func(id string) *zeugov1.UpdateCertificateSectionRequest {
+		return &zeugov1.UpdateCertificateSectionRequest{Section: &zeugov1.UpdateCertificateSectionRequest_Company{
+			Company: &zeugov1.CompanySection{CompanyId: id, City: "Ulm"}}}
+	}
+	_, err := update(f.admin, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_COMPANY, company(foreign))
+	wantViolation(t, err, connect.CodeInvalidArgument, "company.company_id", "zeugo.unknown")
+	_, err = update(restricted, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_COMPANY, company(o.Companies[1]))
+	wantViolation(t, err, connect.CodeInvalidArgument, "company.company_id", "zeugo.scope")
+	got := mustUpdate(t, f.admin, cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_COMPANY, company(o.Companies[1]))
+	if got.GetCompanyId() != o.Companies[1] {
+		t.Fatalf("company %s", got.GetCompanyId())
+	}
+}
