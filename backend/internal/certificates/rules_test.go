@@ -570,3 +570,62 @@ func TestCompanyIsTheTenantsAndInScope(t *testing.T) {
 		t.Fatalf("company %s", got.GetCompanyId())
 	}
 }
+
+// TestChangingTheJobProfileDropsTheOtherProfilesTasks: the task templates
+// chosen belong to the job profile; when the profile changes, those the
+// new one does not have go (they would be refused on the tasks section's
+// next save and stop the text), and the change is logged like any other.
+func TestChangingTheJobProfileDropsTheOtherProfilesTasks(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "beruf")
+	c := f.admin
+	setTracking(t, c, true)
+	cat, err := c.Cert.GetCertificateCatalog(ctx(), connect.NewRequest(&zeugov1.GetCertificateCatalogRequest{Language: "de"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, p2 := cat.Msg.GetJobProfiles()[0], cat.Msg.GetJobProfiles()[1]
+	emp := f.employee(t, c, "J1", "Beruf", f.company(t, "Beruf GmbH"))
+	res, err := c.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: emp.GetId(), Kind: final,
+		JobProfileId: p1.GetId()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := rated(t, c, res.Msg.GetCertificate())
+	if len(cert.GetContent().GetTasks().GetProfileTaskIds()) != len(p1.GetTasks()) {
+		t.Fatalf("the profile's tasks are not chosen at creation: %v", cert.GetContent().GetTasks())
+	}
+	data := func(profile string) *zeugov1.UpdateCertificateSectionRequest {
+		return &zeugov1.UpdateCertificateSectionRequest{Section: &zeugov1.UpdateCertificateSectionRequest_Data{Data: &zeugov1.DataSection{
+			Kind: final, Language: "de", JobProfileId: profile, JobTitle: "Sachbearbeiterin"}}}
+	}
+	cert = mustUpdate(t, c, cert, secData, data(p2.GetId()))
+	for _, id := range cert.GetContent().GetTasks().GetProfileTaskIds() {
+		if !hasTask(p2, id) {
+			t.Errorf("task %q of %s stays under %s", id, p1.GetId(), p2.GetId())
+		}
+	}
+	if got := cert.GetContent().GetTasks().GetTasks(); len(got) != 2 {
+		t.Errorf("the free tasks changed: %v", got)
+	}
+	if version(t, cert, secTasks) != 2 {
+		t.Errorf("tasks version %d, want 2", version(t, cert, secTasks))
+	}
+	logged := false
+	for _, ch := range changes(t, c, cert.GetId()) {
+		logged = logged || ch.GetSection() == secTasks
+	}
+	if !logged {
+		t.Error("the dropped tasks are not in the change log")
+	}
+	gen, err := c.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: cert.GetId(),
+		Version: version(t, cert, secResult)}))
+	if err != nil || len(gen.Msg.GetCertificate().GetContent().GetResult().GetParagraphs()) == 0 {
+		t.Fatalf("generate after the profile change: %v %v", err, gen)
+	}
+	// No profile: no templates.
+	cert = mustUpdate(t, c, gen.Msg.GetCertificate(), secData, data(""))
+	if ids := cert.GetContent().GetTasks().GetProfileTaskIds(); len(ids) != 0 {
+		t.Errorf("templates without a profile: %v", ids)
+	}
+}

@@ -286,6 +286,9 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 		if sec == SecData && merged.Data.Kind != cur.Content.Kind() {
 			changed = append(changed, fitKind(&merged)...)
 		}
+		if sec == SecData && fitProfile(&merged, s.lib.Catalog) {
+			changed = append(changed, SecTasks)
+		}
 		if sec == SecResult {
 			carryGenerated(cur.Content.Result, merged.Result)
 		}

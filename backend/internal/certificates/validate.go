@@ -350,3 +350,31 @@ func fitKind(c *Content) []Section {
 	}
 	return changed
 }
+
+// fitProfile drops the chosen task templates the job profile does not have
+// (after the profile changed, or was removed): they name another
+// profile's tasks, which the tasks section refuses on its next save and
+// the generator cannot write. It reports whether it changed the tasks.
+func fitProfile(c *Content, cat *catalog.Catalog) bool {
+	if c.Tasks == nil || len(c.Tasks.ProfileTaskIDs) == 0 {
+		return false
+	}
+	var prof *catalog.JobProfile
+	if c.Data != nil && c.Data.JobProfileID != "" {
+		prof, _ = cat.Profile(c.Data.JobProfileID)
+	}
+	kept := c.Tasks.ProfileTaskIDs[:0:0]
+	for _, id := range c.Tasks.ProfileTaskIDs {
+		if prof == nil {
+			continue
+		}
+		if _, ok := prof.Task(id); ok {
+			kept = append(kept, id)
+		}
+	}
+	if len(kept) == len(c.Tasks.ProfileTaskIDs) {
+		return false
+	}
+	c.Tasks.ProfileTaskIDs = kept
+	return true
+}
