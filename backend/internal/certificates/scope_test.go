@@ -67,19 +67,25 @@ func TestCertificateReachOnEveryPath(t *testing.T) {
 		name    string
 		r       apptest.Restriction
 		visible []string // personnel numbers whose certificates are in reach
+		admin   bool     // the role grants Administrator, which no restriction limits
 	}
 	all := []string{"R00000", "R01000", "R10000", "R11111", "RNONE"}
 	users := []user{
-		{"administrator access", apptest.Restriction{All: true}, all},
-		{"company A", apptest.Restriction{Companies: []string{o.Companies[0]}}, []string{"R00000", "R01000"}},
-		{"company A, location A", apptest.Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}}, []string{"R00000"}},
-		{"either location", apptest.Restriction{Locations: []string{o.Locations[0], o.Locations[1]}}, []string{"R00000", "R01000", "R10000", "R11111"}},
-		{"org unit B and type B", apptest.Restriction{OrgUnits: []string{o.OrgUnits[1]}, Types: []string{o.Types[1]}}, []string{"R11111"}},
-		{"restricted to nothing", apptest.Restriction{}, nil},
+		{"administrator access", apptest.Restriction{All: true}, all, false},
+		{"company A", apptest.Restriction{Companies: []string{o.Companies[0]}}, []string{"R00000", "R01000"}, false},
+		{"company A, location A", apptest.Restriction{Companies: []string{o.Companies[0]}, Locations: []string{o.Locations[0]}}, []string{"R00000"}, false},
+		{"either location", apptest.Restriction{Locations: []string{o.Locations[0], o.Locations[1]}}, []string{"R00000", "R01000", "R10000", "R11111"}, false},
+		{"org unit B and type B", apptest.Restriction{OrgUnits: []string{o.OrgUnits[1]}, Types: []string{o.Types[1]}}, []string{"R11111"}, false},
+		{"restricted to nothing", apptest.Restriction{}, nil, false},
+		{"administrator role, restricted to nothing", apptest.Restriction{}, all, true},
 	}
 	for i, u := range users {
 		t.Run(u.name, func(t *testing.T) {
-			sess := apptest.AddUser(t, f.env, f.ten, "reach"+strconv.Itoa(i)+"@reichweite.example", []string{"employees", "api_keys"}, u.r)
+			areas := []string{"employees", "api_keys"}
+			if u.admin {
+				areas = []string{"administrator"}
+			}
+			sess := apptest.AddUser(t, f.env, f.ten, "reach"+strconv.Itoa(i)+"@reichweite.example", areas, u.r)
 			callers := map[string]*client{"connect": clientOf(sess)}
 			grpc := *sess
 			grpc.Protocol, grpc.HTTP = apptest.GRPC, f.env.HTTPClient()
@@ -88,15 +94,16 @@ func TestCertificateReachOnEveryPath(t *testing.T) {
 			callers["key write"] = keyClient(f.env, sess.NewAPIKey(t, "certificates", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE), apptest.Connect)
 
 			// The user's own private certificate of an employee in reach:
-			// theirs to see, nobody else's (but Administrator access).
-			mine := slices.Clone(certs)
+			// theirs to see, nobody else's (but Administrator access) —
+			// the users after this one find it among the certificates.
 			if len(u.visible) > 0 {
 				pn := u.visible[0]
 				c := create(t, callers["connect"], employeeOf[pn], final, true)
-				mine = append(mine, reachCert{id: c.GetId(), pn: pn, company: c.GetCompanyId(), creator: u.name, private: true})
+				certs = append(certs, reachCert{id: c.GetId(), pn: pn, company: c.GetCompanyId(), creator: u.name, private: true})
 			}
+			mine := certs
 			reachable := func(c reachCert) bool {
-				return slices.Contains(u.visible, c.pn) && (!c.private || u.r.All || c.creator == u.name)
+				return slices.Contains(u.visible, c.pn) && (!c.private || u.r.All || u.admin || c.creator == u.name)
 			}
 			var want []string
 			for _, c := range mine {
