@@ -629,3 +629,24 @@ func TestChangingTheJobProfileDropsTheOtherProfilesTasks(t *testing.T) {
 		t.Errorf("templates without a profile: %v", ids)
 	}
 }
+
+// TestCreateDoesNotHideAFailureAsNotFound: only an employee that is not
+// there (or not in reach) is "no such employee"; a failure reading one —
+// here a name ciphertext moved from another employee's row, which does
+// not decrypt — is an internal error (logged with its id), not a NotFound
+// that hides it.
+func TestCreateDoesNotHideAFailureAsNotFound(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "kaputt")
+	a := f.employee(t, f.admin, "K1", "Erste", "")
+	b := f.employee(t, f.admin, "K2", "Zweite", "")
+	f.env.AsOwner(f.ten.TenantID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx(), `UPDATE employees SET first_name_enc = (SELECT first_name_enc FROM employees WHERE id = $2) WHERE id = $1`,
+			mustUUID(a.GetId()), mustUUID(b.GetId()))
+		return err
+	})
+	_, err := f.admin.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: a.GetId(), Kind: final}))
+	apptest.WantCode(t, err, connect.CodeInternal, "create for an employee whose record does not decrypt")
+	_, err = f.admin.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: "01a21f6f-0000-7000-8000-000000000000", Kind: final}))
+	wantViolation(t, err, connect.CodeNotFound, "employee_id", "zeugo.unknown")
+}

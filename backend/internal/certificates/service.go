@@ -42,6 +42,9 @@ func (s *Service) Create(ctx context.Context, in NewCertificate) (*Certificate, 
 		}
 		e, err := employees.Lookup(ctx, tx, c, tx.P, in.EmployeeID)
 		if err != nil {
+			if !apperr.Is(postgres.Classify(err), apperr.NotFound) {
+				return err // a failure, not an answer: logged with its id
+			}
 			return apperr.Field(apperr.NotFound, "employee_id", RuleUnknown, "no such employee")
 		}
 		if in.JobProfileID != "" {
