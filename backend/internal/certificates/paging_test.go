@@ -89,3 +89,50 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 		t.Errorf("change log in pages %v, whole %v", paged, whole)
 	}
 }
+
+// TestListFiltersByStatusAndKind: statuses and kinds each match any of
+// theirs, and combine with each other.
+func TestListFiltersByStatusAndKind(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "filter")
+	c := f.admin
+	emp := f.employee(t, c, "F1", "Filter", "")
+	simple := create(t, c, emp.GetId(), zeugov1.CertificateKind_CERTIFICATE_KIND_SIMPLE, false)
+	fin := create(t, c, emp.GetId(), final, false)
+	review := transition(t, c, create(t, c, emp.GetId(), final, false), stReview)
+	list := func(fl *zeugov1.CertificateFilter) []string {
+		t.Helper()
+		res, err := c.Cert.ListCertificates(ctx(), connect.NewRequest(&zeugov1.ListCertificatesRequest{Filter: fl}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range res.Msg.GetCertificates() {
+			out = append(out, s.GetId())
+		}
+		slices.Sort(out)
+		return out
+	}
+	ids := func(cs ...*zeugov1.Certificate) []string {
+		var out []string
+		for _, x := range cs {
+			out = append(out, x.GetId())
+		}
+		slices.Sort(out)
+		return out
+	}
+	for what, tc := range map[string]struct {
+		f    *zeugov1.CertificateFilter
+		want []string
+	}{
+		"drafts":          {&zeugov1.CertificateFilter{Statuses: []zeugov1.CertificateStatus{stDraft}}, ids(simple, fin)},
+		"draft or review": {&zeugov1.CertificateFilter{Statuses: []zeugov1.CertificateStatus{stDraft, stReview}}, ids(simple, fin, review)},
+		"simple":          {&zeugov1.CertificateFilter{Kinds: []zeugov1.CertificateKind{zeugov1.CertificateKind_CERTIFICATE_KIND_SIMPLE}}, ids(simple)},
+		"final in review": {&zeugov1.CertificateFilter{Kinds: []zeugov1.CertificateKind{final}, Statuses: []zeugov1.CertificateStatus{stReview}}, ids(review)},
+		"issued":          {&zeugov1.CertificateFilter{Statuses: []zeugov1.CertificateStatus{stIssued}}, nil},
+	} {
+		if got := list(tc.f); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", what, got, tc.want)
+		}
+	}
+}
