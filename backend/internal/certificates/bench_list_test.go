@@ -21,7 +21,6 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/certificates"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
-	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
 
 // bareCertList is the baseline of a certificate page: a connect-go
@@ -179,36 +178,6 @@ func seedCertificates(b *testing.B, env *apptest.Env, bypass *pgxpool.Pool, ten 
 	return companies, locations
 }
 
-// restrictedUser adds a user of role "Mitarbeiter" whose certificate
-// access is one company and one location, and signs them in.
-func restrictedUser(b *testing.B, env *apptest.Env, ten *apptest.Tenant, company, location string) *client {
-	email := fmt.Sprintf("eingeschraenkt%d@bench.example", time.Now().UnixNano())
-	pw := "Bench-Passwort-" + uuid.NewString()[:8]
-	hash, err := env.App.Hasher.Hash(ctx(), pw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.AsOwner(ten.TenantID, func(tx pgx.Tx) error {
-		c, err := env.App.Keys.Tenant(ctx(), tx, ten.TenantID)
-		if err != nil {
-			return err
-		}
-		roleID, userID := uuid.New(), uuid.New()
-		if _, err := tx.Exec(ctx(), `INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at) VALUES ($1, $2, 'Bench', '{employees}', now(), now())`,
-			roleID, ten.TenantID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx(), `INSERT INTO users (id, tenant_id, email_index, email_enc, first_name_enc, last_name_enc, role_id, status,
-				password_hash, password_changed_at, created_at, updated_at, access_all, access_companies, access_locations)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, now(), now(), now(), false, $9, $10)`,
-			userID, ten.TenantID, env.App.Index.Email(email), c.SealString(userID, "users.email", keyring.NormalizeEmail(email)),
-			c.SealString(userID, "users.first_name", "Bench"), c.SealString(userID, "users.last_name", "Nutzerin"), roleID, hash,
-			[]uuid.UUID{uuid.MustParse(company)}, []uuid.UUID{uuid.MustParse(location)})
-		return err
-	})
-	return signIn(b, env, email, pw, apptest.Connect)
-}
-
 // BenchmarkCertificates measures, each against a baseline of the same run
 // (issue 15; nothing is asserted, see bench/README.md), with 10,000
 // employees and 20,000 certificates in each of two tenants:
@@ -253,7 +222,8 @@ func BenchmarkCertificates(b *testing.B) {
 	}
 	b.Logf("seeded 2 × 10,000 employees and 2 × 20,000 certificates in %v", time.Since(seedStart).Round(time.Millisecond))
 	ten, admin := tenants[0], admins[0]
-	restricted := restrictedUser(b, env, ten, companies[0], locations[0])
+	restricted := clientOf(apptest.AddUser(b, env, ten, "eingeschraenkt@zbench0.example", []string{"employees"},
+		apptest.Restriction{Companies: companies[:1], Locations: locations[:1]}))
 
 	b.ResetTimer()
 	for range b.N {
@@ -322,31 +292,21 @@ func BenchmarkCertificates(b *testing.B) {
 			b.Fatal(err)
 		}
 		cert := cr.Msg.GetCertificate()
-		for _, sec := range []*zeugov1.UpdateCertificateSectionRequest{
-			{Section: &zeugov1.UpdateCertificateSectionRequest_Performance{Performance: &zeugov1.PerformanceSection{
-				Willingness: 1, Ability: 2, Knowledge: 1, Learning: 2, WorkingStyle: 1, Results: 2}}},
-			{Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{Conduct: &zeugov1.ConductSection{Internal: 1, External: 2}}},
-			{Section: &zeugov1.UpdateCertificateSectionRequest_Successes{Successes: &zeugov1.TextListSection{Items: []string{"die Einführung eines monatlichen Berichtswesens"}}}},
-		} {
-			sec.Id, sec.Version = cert.GetId(), sectionVersion(cert, sectionOf(sec))
-			up, err := admin.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(sec))
-			if err != nil {
-				b.Fatal(err)
-			}
-			cert = up.Msg.GetCertificate()
-		}
-		version := sectionVersion(cert, zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)
+		cert = rated(b, admin, cert)
+		cert = mustUpdate(b, admin, cert, secSuccesses, &zeugov1.UpdateCertificateSectionRequest{Section: &zeugov1.UpdateCertificateSectionRequest_Successes{
+			Successes: &zeugov1.TextListSection{Items: []string{"die Einführung eines monatlichen Berichtswesens"}}}})
+		resultVersion := version(b, cert, secResult)
 		viaRPC := func() float64 {
 			return rate(b, 1, round, func() error {
 				res, err := admin.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{
-					Id: cert.GetId(), Version: version}))
+					Id: cert.GetId(), Version: resultVersion}))
 				if err != nil {
 					return err
 				}
 				if len(res.Msg.GetProblems()) > 0 && !res.Msg.GetProblems()[0].GetWarning() {
 					return fmt.Errorf("problems: %v", res.Msg.GetProblems())
 				}
-				version = sectionVersion(res.Msg.GetCertificate(), zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)
+				resultVersion = version(b, res.Msg.GetCertificate(), secResult)
 				return nil
 			})
 		}
@@ -367,25 +327,4 @@ func BenchmarkCertificates(b *testing.B) {
 		b.ReportMetric(y, "generate-bare/s")
 		b.ReportMetric(r, "generate-rpc/bare")
 	}
-}
-
-func sectionVersion(c *zeugov1.Certificate, s zeugov1.CertificateSection) int64 {
-	for _, si := range c.GetSections() {
-		if si.GetSection() == s {
-			return si.GetVersion()
-		}
-	}
-	return 0
-}
-
-func sectionOf(r *zeugov1.UpdateCertificateSectionRequest) zeugov1.CertificateSection {
-	switch r.GetSection().(type) {
-	case *zeugov1.UpdateCertificateSectionRequest_Performance:
-		return zeugov1.CertificateSection_CERTIFICATE_SECTION_PERFORMANCE
-	case *zeugov1.UpdateCertificateSectionRequest_Conduct:
-		return zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT
-	case *zeugov1.UpdateCertificateSectionRequest_Successes:
-		return zeugov1.CertificateSection_CERTIFICATE_SECTION_SUCCESSES
-	}
-	return 0
 }

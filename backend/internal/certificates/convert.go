@@ -81,7 +81,6 @@ func idString(u uuid.UUID) string {
 	return u.String()
 }
 
-
 // dates converts proto dates, collecting the ones that do not exist
 // (2025-02-30) as violations under their full field path.
 type dates struct{ bad violations }

@@ -190,9 +190,9 @@ var factFields = map[string]struct {
 	"ratings.arbeitsweise": {SecPerformance, "working_style"}, "ratings.arbeitserfolg": {SecPerformance, "results"},
 	"ratings.fuehrungserfolg": {SecPerformance, "leadership"}, "ratings.abschlusspruefung": {SecPerformance, "exam"},
 	"ratings.verhaltenIntern": {SecConduct, "internal"}, "ratings.verhaltenExtern": {SecConduct, "external"},
-	"personalAttributes": {SecQualifications, "personal_attribute_ids"},
+	"personalAttributes":     {SecQualifications, "personal_attribute_ids"},
 	"professionalAttributes": {SecQualifications, "professional_attribute_ids"},
-	"successes": {SecSuccesses, "items"}, "trainings": {SecTrainings, "trainings"},
+	"successes":              {SecSuccesses, "items"}, "trainings": {SecTrainings, "trainings"},
 	"authorities": {SecAuthorities, "authorities"}, "stations": {SecCareer, "positions"},
 	"signatories": {SecSignatures, "signatories"},
 }
