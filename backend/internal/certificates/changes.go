@@ -101,12 +101,28 @@ func (s *Service) recordChanges(tx *uow.Tx, cur *Certificate, sec Section, befor
 	if !cur.tracking {
 		return nil
 	}
-	ctx := tx.Context()
-	certID := cur.ID
-	changes := diff(before, after)
+	return s.insertChanges(tx, cur.ID, sec, diff(before, after))
+}
+
+// SecCertificate names, in the change log, what belongs to the
+// certificate rather than to a section: its status and private flag.
+const SecCertificate Section = "certificate"
+
+// recordField writes one change of the certificate itself (status,
+// private flag) to the change log when tracking is on.
+func (s *Service) recordField(tx *uow.Tx, cur *Certificate, field, before, after string) error {
+	if !cur.tracking || before == after {
+		return nil
+	}
+	return s.insertChanges(tx, cur.ID, SecCertificate, []fieldChange{{field, before, after}})
+}
+
+// insertChanges stores change-log rows.
+func (s *Service) insertChanges(tx *uow.Tx, certID uuid.UUID, sec Section, changes []fieldChange) error {
 	if len(changes) == 0 {
 		return nil
 	}
+	ctx := tx.Context()
 	c, err := tx.Cipher()
 	if err != nil {
 		return err

@@ -100,6 +100,23 @@ func TestChangeTrackingKeepsEveryFieldEncrypted(t *testing.T) {
 		t.Error("regenerating the text logged no change of the name in it")
 	}
 
+	// The certificate itself: its status and private flag.
+	cert = transition(t, c, cert, zeugov1.CertificateStatus_CERTIFICATE_STATUS_REVIEW)
+	if _, err := c.Cert.SetCertificatePrivate(ctx(), connect.NewRequest(&zeugov1.SetCertificatePrivateRequest{Id: cert.GetId(),
+		Version: cert.GetVersion(), Private: true})); err != nil {
+		t.Fatal(err)
+	}
+	own := map[string]string{}
+	for _, ch := range changes(t, c, cert.GetId())[:2] {
+		if ch.GetSection() != zeugov1.CertificateSection_CERTIFICATE_SECTION_UNSPECIFIED {
+			t.Errorf("a change of the certificate itself in section %v", ch.GetSection())
+		}
+		own[ch.GetField()] = ch.GetBefore() + " → " + ch.GetAfter()
+	}
+	if own["status"] == "" || own["private"] != "false → true" {
+		t.Fatalf("status and private flag in the log: %v", own)
+	}
+
 	// A stale save logs nothing (TestStaleSaveChangesNothing); a delete
 	// deletes the log.
 	if _, err := c.Cert.DeleteCertificate(ctx(), connect.NewRequest(&zeugov1.DeleteCertificateRequest{Id: cert.GetId()})); err != nil {

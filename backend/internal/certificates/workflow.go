@@ -84,6 +84,9 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, version int64, t
 		if err := s.history(tx, id, cur.Status, to, reason); err != nil {
 			return err
 		}
+		if err := s.recordField(tx, cur, "status", string(cur.Status), string(to)); err != nil {
+			return err
+		}
 		action := ActionTransitioned
 		if to == Issued {
 			action = ActionIssued
@@ -165,6 +168,9 @@ func (s *Service) SetPrivate(ctx context.Context, id uuid.UUID, version int64, p
 		}
 		if err := postgres.Affected(s.q.SetPrivate(ctx, tx, dbsqlc.SetPrivateParams{TenantID: tx.P.TenantID, ID: id,
 			Private: private, Version: version, Now: s.work.Now()})); err != nil {
+			return err
+		}
+		if err := s.recordField(tx, cur, "private", strconv.FormatBool(cur.Private), strconv.FormatBool(private)); err != nil {
 			return err
 		}
 		if err := tx.Record(ActionPrivateSet, target(id), map[string]string{"private": strconv.FormatBool(private)}); err != nil {

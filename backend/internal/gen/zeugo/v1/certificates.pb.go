@@ -4470,7 +4470,8 @@ func (x *ListCertificateHistoryResponse) GetEntries() []*HistoryEntry {
 // FieldChange is one changed field.
 type FieldChange struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The section.
+	// The section; UNSPECIFIED for the certificate itself (fields "status"
+	// and "private").
 	Section CertificateSection `protobuf:"varint,1,opt,name=section,proto3,enum=zeugo.v1.CertificateSection" json:"section,omitempty"`
 	// The field within it ("first_name", "positions[1].title").
 	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`

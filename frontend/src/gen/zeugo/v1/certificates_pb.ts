@@ -2278,7 +2278,8 @@ export const ListCertificateHistoryResponseSchema: GenMessage<ListCertificateHis
  */
 export type FieldChange = Message<"zeugo.v1.FieldChange"> & {
   /**
-   * The section.
+   * The section; UNSPECIFIED for the certificate itself (fields "status"
+   * and "private").
    *
    * @generated from field: zeugo.v1.CertificateSection section = 1;
    */
