@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -193,7 +194,8 @@ func seedCertificates(b *testing.B, env *apptest.Env, bypass *pgxpool.Pool, ten 
 //     certificate in process (target ≥ 0.5).
 //
 // Run with -benchtime 1x. ZEUGO_BENCH_ROUND sets a round's length
-// (default 2s).
+// (default 2s); ZEUGO_BENCH_EXPLAIN=1 logs the plans of the restricted
+// page and count and of the administrator's count on the seeded data.
 func BenchmarkCertificates(b *testing.B) {
 	round := 2 * time.Second
 	if v := os.Getenv("ZEUGO_BENCH_ROUND"); v != "" {
@@ -222,6 +224,32 @@ func BenchmarkCertificates(b *testing.B) {
 	}
 	b.Logf("seeded 2 × 10,000 employees and 2 × 20,000 certificates in %v", time.Since(seedStart).Round(time.Millisecond))
 	ten, admin := tenants[0], admins[0]
+	if os.Getenv("ZEUGO_BENCH_EXPLAIN") != "" {
+		for _, q := range []string{
+			"SELECT count(*) FROM certificates WHERE tenant_id = $1 AND EXISTS (SELECT 1 FROM employees e WHERE e.tenant_id = certificates.tenant_id AND e.id = certificates.employee_id AND e.company_id = ANY($2) AND e.location_id = ANY($3)) AND (NOT private OR created_by = $4)",
+			"SELECT " + certificates.RowColumns + " FROM certificates WHERE tenant_id = $1 AND EXISTS (SELECT 1 FROM employees e WHERE e.tenant_id = certificates.tenant_id AND e.id = certificates.employee_id AND e.company_id = ANY($2) AND e.location_id = ANY($3)) AND (NOT private OR created_by = $4) ORDER BY updated_at DESC, id DESC LIMIT 51",
+		} {
+			rows, err := bypass.Query(ctx(), "EXPLAIN (ANALYZE, BUFFERS) "+q, ten.TenantID, []uuid.UUID{uuid.MustParse(companies[0])},
+				[]uuid.UUID{uuid.MustParse(locations[0])}, uuid.New())
+			if err != nil {
+				b.Fatal(err)
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Log(strings.Join(lines, "\n"))
+		}
+		rows, err := bypass.Query(ctx(), "EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM certificates WHERE tenant_id = $1", ten.TenantID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Log(strings.Join(lines, "\n"))
+	}
 	restricted := clientOf(apptest.AddUser(b, env, ten, "eingeschraenkt@zbench0.example", []string{"employees"},
 		apptest.Restriction{Companies: companies[:1], Locations: locations[:1]}))
 
