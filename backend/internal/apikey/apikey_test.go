@@ -453,10 +453,11 @@ func TestScopesFollowTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := res.Msg.GetScopes()
-	// Sorted by name; EmployeeService names its scope "employees" in the
-	// proto (option api_key_scope), the others are derived.
-	if len(s) != 2 || s[0].GetService() != "employees" || s[0].GetServiceFullName() != zeugov1connect.EmployeeServiceName ||
-		s[1].GetService() != "organization" || s[1].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
+	// Sorted by name; CertificateService and EmployeeService name their
+	// scopes in the proto (option api_key_scope), the others are derived.
+	if len(s) != 3 || s[0].GetService() != "certificates" || s[0].GetServiceFullName() != zeugov1connect.CertificateServiceName ||
+		s[1].GetService() != "employees" || s[1].GetServiceFullName() != zeugov1connect.EmployeeServiceName ||
+		s[2].GetService() != "organization" || s[2].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
 		t.Fatalf("scopes = %v", s)
 	}
 	for _, o := range s {
