@@ -38,16 +38,50 @@ func errLegalHold() error {
 
 // errReferenced refuses removing an employee something references: one
 // violation per kind of reference, its message "<kind>: <count>", so a
-// client can name what references the employee and how often.
+// client can name what references the employee and how often; the error's
+// message says it in words ("referenced by 2 certificates as subject, 1
+// as signatory").
 func errReferenced(refs []Reference) error {
+	refs = slices.Clone(refs)
+	slices.SortStableFunc(refs, func(a, b Reference) int { return referenceRank(a.Kind) - referenceRank(b.Kind) })
 	parts := make([]string, len(refs))
 	v := make([]apperr.FieldViolation, len(refs))
 	for i, r := range refs {
-		parts[i] = fmt.Sprintf("%s: %d", r.Kind, r.Count)
-		v[i] = apperr.FieldViolation{Field: "id", RuleID: RuleReferenced, Message: parts[i]}
+		v[i] = apperr.FieldViolation{Field: "id", RuleID: RuleReferenced, Message: fmt.Sprintf("%s: %d", r.Kind, r.Count)}
+		parts[i] = referenceWords(r, i == 0)
 	}
 	return &apperr.Error{Code: apperr.FailedPrecondition, Violations: v,
-		Message: "the employee is referenced and must be kept (" + strings.Join(parts, ", ") + ")"}
+		Message: "the employee is referenced by " + strings.Join(parts, ", ") + " and must be kept"}
+}
+
+// referenceRank orders the kinds of reference: the certificates about
+// the employee first, those they sign next, anything else after.
+func referenceRank(kind string) int {
+	switch kind {
+	case "certificate_subject":
+		return 0
+	case "certificate_signatory":
+		return 1
+	}
+	return 2
+}
+
+// referenceWords says one kind of reference: "2 certificates as subject",
+// after the first only "1 as signatory"; a kind it does not know as
+// "<kind>: <count>".
+func referenceWords(r Reference, first bool) string {
+	role, ok := map[string]string{"certificate_subject": "as subject", "certificate_signatory": "as signatory"}[r.Kind]
+	if !ok {
+		return fmt.Sprintf("%s: %d", r.Kind, r.Count)
+	}
+	if !first {
+		return fmt.Sprintf("%d %s", r.Count, role)
+	}
+	noun := "certificates"
+	if r.Count == 1 {
+		noun = "certificate"
+	}
+	return fmt.Sprintf("%d %s %s", r.Count, noun, role)
 }
 
 // DataDocumentFormat names the layout of the Art. 15 document; its version
