@@ -165,6 +165,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		return nil, err
 	}
 	a.Certificates.UseJobs(a.Jobs)
+	a.Employees.AddDataSection(a.Certificates.SubjectData())
 	a.OnDemand = []jobs.Periodic{a.Certificates.ExportJob()}
 	a.APIKeys = apikey.NewService(a.Work)
 	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,

@@ -4,6 +4,7 @@ package employees
 // protect data the law or a hold keeps (docs/security.md §1.12).
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -95,36 +96,74 @@ const (
 type subjectData struct {
 	e     *Employee
 	names map[uuid.UUID]string
+	// files are what the sections put beside the document.
+	files []DataFile
 }
 
 // section is one part of the Art. 15 document after its metadata, under
-// key. The certificates (next issue) add theirs to dataSections; each is
-// collected in the export's transaction, in the caller's scope.
+// key; each is collected in the export's transaction, in the caller's
+// scope.
 type section struct {
 	key     string
 	collect func(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error)
 }
 
+// DataFile is a file beside the Art. 15 document (a certificate's PDF);
+// Name is its path in the archive.
+type DataFile struct {
+	Name string
+	Data []byte
+}
+
+// DataSection is a part of the Art. 15 document that a domain building on
+// employees contributes (the certificates about the employee), registered
+// with AddDataSection so that employees need not know that domain. Collect
+// runs in the export's transaction as the caller (reading only what their
+// reach allows) and returns the section's JSON value and the files that go
+// beside the document.
+type DataSection struct {
+	Key     string
+	Collect func(ctx context.Context, tx *uow.Tx, employeeID uuid.UUID) (any, []DataFile, error)
+}
+
+// AddDataSection adds a section to every Art. 15 document, after the
+// references and before the audit events (app.Build wires it once, before
+// serving).
+func (s *Service) AddDataSection(d DataSection) { s.more = append(s.more, d) }
+
 func (s *Service) dataSections() []section {
-	return []section{
+	out := []section{
 		{"employee", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return employeeJSON(d), nil }},
 		{"legalHold", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return holdJSON(d.e.Hold), nil }},
 		{"references", s.referencesJSON},
-		{"auditEvents", s.auditEventsJSON},
 	}
+	for _, m := range s.more {
+		out = append(out, section{m.Key, func(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error) {
+			v, files, err := m.Collect(ctx, tx, d.e.ID)
+			d.files = append(d.files, files...)
+			return v, err
+		}})
+	}
+	return append(out, section{"auditEvents", s.auditEventsJSON})
 }
 
-// DataExport is an Art. 15 document.
+// DataExport is an Art. 15 document, alone and as an archive with the
+// files beside it.
 type DataExport struct {
 	Document []byte // UTF-8 JSON
 	FileName string
+	// Archive is a ZIP of the document and the files (ArchiveName).
+	Archive     []byte
+	ArchiveName string
 }
 
 // ExportData answers a data subject's request for access and portability
 // (GDPR Art. 15, 20) about one employee in the caller's scope: one JSON
-// document with every field, the legal hold, what references them and the
-// audit events about them. The export is recorded (and chained at once);
-// the document itself is not kept anywhere.
+// document with every field, the legal hold, what references them, the
+// sections other domains add (the certificates about them) and the audit
+// events about them, and a ZIP of the document with the files those
+// sections give (the certificates' PDFs). The export is recorded (and
+// chained at once); nothing of it is kept anywhere.
 func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, error) {
 	var out *DataExport
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
@@ -169,9 +208,38 @@ func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, er
 			return err
 		}
 		out = &DataExport{Document: b, FileName: dataFileName(e.Fields.PersonnelNumber, now)}
-		return nil
+		out.ArchiveName = strings.TrimSuffix(out.FileName, ".json") + ".zip"
+		out.Archive, err = dataArchive(out.FileName, b, d.files, now)
+		return err
 	})
 	return out, err
+}
+
+// dataArchive is the ZIP of the document (deflated) and the files (stored:
+// PDFs are compressed already), in the order the sections gave them.
+func dataArchive(name string, doc []byte, files []DataFile, now time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	add := func(name string, data []byte, method uint16) error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: now})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
+	if err := add(name, doc, zip.Deflate); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := add(f.Name, f.Data, zip.Store); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // dataFileName is "auskunft-<personnel number>-<date>.json" with the
@@ -414,7 +482,8 @@ func (h *Handler) ExportEmployeeData(ctx context.Context, req *connect.Request[z
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&zeugov1.ExportEmployeeDataResponse{Document: x.Document, FileName: x.FileName}), nil
+	return connect.NewResponse(&zeugov1.ExportEmployeeDataResponse{Document: x.Document, FileName: x.FileName,
+		Archive: x.Archive, ArchiveFileName: x.ArchiveName}), nil
 }
 
 // EraseEmployee implements zeugov1connect.EmployeeServiceHandler.

@@ -136,7 +136,7 @@ func TestDataSubjectExportHoldsEverythingAboutThem(t *testing.T) {
 		d.Controller["name"] != "Auskunft GmbH" || d.Subject["employeeId"] != e.GetId() {
 		t.Errorf("metadata: %+v", d)
 	}
-	if strings.Join(d.Sections, ",") != "employee,legalHold,references,auditEvents" {
+	if strings.Join(d.Sections, ",") != "employee,legalHold,references,certificates,auditEvents" {
 		t.Errorf("sections %v", d.Sections)
 	}
 	for k, want := range map[string]any{"personnelNumber": "ab/12.3", "firstName": "Jürgen", "lastName": "Müller",
