@@ -202,6 +202,52 @@ func downloadExport(c *client, id string) (string, []byte, error) {
 	return name, b.Bytes(), stream.Err()
 }
 
+// eachProtocol runs fn in a world of its own for Connect and for gRPC, in
+// parallel.
+func eachProtocol(t *testing.T, fn func(t *testing.T, w *world, p apptest.Protocol)) {
+	t.Parallel()
+	for _, p := range []apptest.Protocol{apptest.Connect, apptest.GRPC} {
+		t.Run(p.String(), func(t *testing.T) {
+			t.Parallel()
+			fn(t, newWorld(t, p), p)
+		})
+	}
+}
+
+// another adds a certificate of kind about the same employee as cert.
+func another(t testing.TB, c *client, cert *zeugov1.Certificate, kind zeugov1.CertificateKind) *zeugov1.Certificate {
+	t.Helper()
+	res, err := c.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: cert.GetEmployeeId(), Kind: kind}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Msg.GetCertificate()
+}
+
+// unzipped are a ZIP's entry names in order and their contents.
+func unzipped(t testing.TB, b []byte) ([]string, map[string][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	entries := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, entries[f.Name] = append(names, f.Name), data
+	}
+	return names, entries
+}
+
 func (w *world) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
 	var n int
@@ -210,134 +256,121 @@ func (w *world) count(t testing.TB, sql string, args ...any) int {
 }
 
 func TestCertificateExport(t *testing.T) {
-	t.Parallel()
-	for _, p := range []apptest.Protocol{apptest.Connect, apptest.GRPC} {
-		t.Run(p.String(), func(t *testing.T) {
-			t.Parallel()
-			w := newWorld(t, p)
-			hrEmail := "hr-" + p.String() + "@export.example"
-			hr := w.user(t, hrEmail, w.companyA, p)
-			drafts := []*zeugov1.Certificate{certificate(t, hr, w.companyA, "E-1", false), certificate(t, hr, w.companyA, "E-2", false)}
-			issued := certificate(t, hr, w.companyA, "E-3", true)
-			outOfScope := certificate(t, w.admin, w.compB, "B-1", false)
-			private := certificate(t, w.admin, w.companyA, "A-9", false)
-			if _, err := w.admin.Cert.SetCertificatePrivate(ctx(), connect.NewRequest(&zeugov1.SetCertificatePrivateRequest{
-				Id: private.GetId(), Version: private.GetVersion(), Private: true})); err != nil {
-				t.Fatal(err)
-			}
-			other := w.env.CreateTenant("Andere AG", "admin@andere.example")
-			otherAdmin := signIn(t, w.env, other.Email, other.Password, p)
-			oc, err := otherAdmin.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Andere AG", City: "Köln"}}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			foreign := certificate(t, otherAdmin, oc.Msg.GetCompany().GetId(), "X-1", false)
+	eachProtocol(t, func(t *testing.T, w *world, p apptest.Protocol) {
+		hrEmail := "hr-" + p.String() + "@export.example"
+		hr := w.user(t, hrEmail, w.companyA, p)
+		drafts := []*zeugov1.Certificate{certificate(t, hr, w.companyA, "E-1", false), certificate(t, hr, w.companyA, "E-2", false)}
+		issued := certificate(t, hr, w.companyA, "E-3", true)
+		outOfScope := certificate(t, w.admin, w.compB, "B-1", false)
+		private := certificate(t, w.admin, w.companyA, "A-9", false)
+		if _, err := w.admin.Cert.SetCertificatePrivate(ctx(), connect.NewRequest(&zeugov1.SetCertificatePrivateRequest{
+			Id: private.GetId(), Version: private.GetVersion(), Private: true})); err != nil {
+			t.Fatal(err)
+		}
+		other := w.env.CreateTenant("Andere AG", "admin@andere.example")
+		otherAdmin := signIn(t, w.env, other.Email, other.Password, p)
+		oc, err := otherAdmin.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Andere AG", City: "Köln"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		foreign := certificate(t, otherAdmin, oc.Msg.GetCompany().GetId(), "X-1", false)
 
-			ids := []string{drafts[0].GetId(), issued.GetId(), drafts[1].GetId()}
-			for name, bad := range map[string]string{"out of scope": outOfScope.GetId(), "private of another user": private.GetId(),
-				"other tenant": foreign.GetId(), "unknown": uuid.NewString()} {
-				_, err := hr.Cert.StartCertificateExport(ctx(), connect.NewRequest(&zeugov1.StartCertificateExportRequest{Ids: append([]string{bad}, ids...)}))
-				if connect.CodeOf(err) != connect.CodeNotFound {
-					t.Fatalf("%s: %v", name, err)
-				}
+		ids := []string{drafts[0].GetId(), issued.GetId(), drafts[1].GetId()}
+		for name, bad := range map[string]string{"out of scope": outOfScope.GetId(), "private of another user": private.GetId(),
+			"other tenant": foreign.GetId(), "unknown": uuid.NewString()} {
+			_, err := hr.Cert.StartCertificateExport(ctx(), connect.NewRequest(&zeugov1.StartCertificateExportRequest{Ids: append([]string{bad}, ids...)}))
+			if connect.CodeOf(err) != connect.CodeNotFound {
+				t.Fatalf("%s: %v", name, err)
 			}
-			if n := w.count(t, "SELECT count(*) FROM certificate_exports") + w.count(t, "SELECT count(*) FROM river_job"); n != 0 {
-				t.Fatalf("a refused export left %d rows", n)
-			}
+		}
+		if n := w.count(t, "SELECT count(*) FROM certificate_exports") + w.count(t, "SELECT count(*) FROM river_job"); n != 0 {
+			t.Fatalf("a refused export left %d rows", n)
+		}
 
-			res, err := hr.Cert.StartCertificateExport(ctx(), connect.NewRequest(&zeugov1.StartCertificateExportRequest{Ids: ids}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := res.Msg.GetExport()
-			if x.GetState() != zeugov1.CertificateExportState_CERTIFICATE_EXPORT_STATE_PENDING || x.GetTotal() != 3 ||
-				!x.GetExpireTime().AsTime().Equal(x.GetCreateTime().AsTime().Add(24*time.Hour)) {
-				t.Fatalf("started: %v", x)
-			}
-			if _, _, err := downloadExport(hr, x.GetId()); connect.CodeOf(err) != connect.CodeFailedPrecondition {
-				t.Fatalf("download before done: %v", err)
-			}
-			startJobs(t, w.env)
-			x = waitExport(t, hr, x.GetId())
-			if x.GetState() != zeugov1.CertificateExportState_CERTIFICATE_EXPORT_STATE_DONE || x.GetDone() != 3 || x.GetSizeBytes() == 0 {
-				t.Fatalf("finished: %v", x)
-			}
+		res, err := hr.Cert.StartCertificateExport(ctx(), connect.NewRequest(&zeugov1.StartCertificateExportRequest{Ids: ids}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := res.Msg.GetExport()
+		if x.GetState() != zeugov1.CertificateExportState_CERTIFICATE_EXPORT_STATE_PENDING || x.GetTotal() != 3 ||
+			!x.GetExpireTime().AsTime().Equal(x.GetCreateTime().AsTime().Add(24*time.Hour)) {
+			t.Fatalf("started: %v", x)
+		}
+		if _, _, err := downloadExport(hr, x.GetId()); connect.CodeOf(err) != connect.CodeFailedPrecondition {
+			t.Fatalf("download before done: %v", err)
+		}
+		startJobs(t, w.env)
+		x = waitExport(t, hr, x.GetId())
+		if x.GetState() != zeugov1.CertificateExportState_CERTIFICATE_EXPORT_STATE_DONE || x.GetDone() != 3 || x.GetSizeBytes() == 0 {
+			t.Fatalf("finished: %v", x)
+		}
 
-			// Another user of the tenant, even one who sees everything,
-			// cannot see or download it.
-			if _, err := w.admin.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
-				t.Fatalf("another user's get: %v", err)
-			}
-			if _, _, err := downloadExport(w.admin, x.GetId()); connect.CodeOf(err) != connect.CodeNotFound {
-				t.Fatalf("another user's download: %v", err)
-			}
+		// Another user of the tenant, even one who sees everything,
+		// cannot see or download it.
+		if _, err := w.admin.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
+			t.Fatalf("another user's get: %v", err)
+		}
+		if _, _, err := downloadExport(w.admin, x.GetId()); connect.CodeOf(err) != connect.CodeNotFound {
+			t.Fatalf("another user's download: %v", err)
+		}
 
-			name, zb, err := downloadExport(hr, x.GetId())
-			if err != nil {
-				t.Fatal(err)
+		name, zb, err := downloadExport(hr, x.GetId())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(name, "Zeugnisse_") || !strings.HasSuffix(name, ".zip") || int64(len(zb)) != x.GetSizeBytes() {
+			t.Fatalf("download: %q, %d bytes of %d", name, len(zb), x.GetSizeBytes())
+		}
+		names, entries := unzipped(t, zb)
+		if len(names) != 3 {
+			t.Fatalf("%d entries", len(names))
+		}
+		single, err := hr.Cert.DownloadCertificate(ctx(), connect.NewRequest(&zeugov1.DownloadCertificateRequest{Id: issued.GetId()}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range names {
+			b := entries[name]
+			if !bytes.HasPrefix(b, []byte("%PDF-")) || !strings.HasSuffix(name, ".pdf") {
+				t.Fatalf("entry %s is not a PDF", name)
 			}
-			if !strings.HasPrefix(name, "Zeugnisse_") || !strings.HasSuffix(name, ".zip") || int64(len(zb)) != x.GetSizeBytes() {
-				t.Fatalf("download: %q, %d bytes of %d", name, len(zb), x.GetSizeBytes())
+			// The archive keeps the order asked for; the issued
+			// certificate is the stored document, byte for byte.
+			if i == 1 && (!bytes.Equal(b, single.Msg.GetPdf()) || !strings.Contains(name, "E-3")) {
+				t.Fatalf("entry %d (%s) is not the issued document", i, name)
 			}
-			zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
-			if err != nil {
-				t.Fatal(err)
+			if i != 1 && strings.Contains(name, "E-3") {
+				t.Fatalf("entry %d is %s", i, name)
 			}
-			if len(zr.File) != 3 {
-				t.Fatalf("%d entries", len(zr.File))
-			}
-			single, err := hr.Cert.DownloadCertificate(ctx(), connect.NewRequest(&zeugov1.DownloadCertificateRequest{Id: issued.GetId()}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, f := range zr.File {
-				rc, err := f.Open()
-				if err != nil {
-					t.Fatal(err)
-				}
-				b, err := io.ReadAll(rc)
-				rc.Close()
-				if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) || !strings.HasSuffix(f.Name, ".pdf") {
-					t.Fatalf("entry %s: %v", f.Name, err)
-				}
-				// The archive keeps the order asked for; the issued
-				// certificate is the stored document, byte for byte.
-				if i == 1 && (!bytes.Equal(b, single.Msg.GetPdf()) || !strings.Contains(f.Name, "E-3")) {
-					t.Fatalf("entry %d (%s) is not the issued document", i, f.Name)
-				}
-				if i != 1 && strings.Contains(f.Name, "E-3") {
-					t.Fatalf("entry %d is %s", i, f.Name)
-				}
-			}
+		}
 
-			// One download event per certificate, naming the export.
-			downloaded := w.count(t, `SELECT count(*) FROM (SELECT action, target_id, details FROM audit_events
+		// One download event per certificate, naming the export.
+		downloaded := w.count(t, `SELECT count(*) FROM (SELECT action, target_id, details FROM audit_events
 				UNION ALL SELECT action, target_id, details FROM audit_pending) e
 				WHERE action = 'certificate.downloaded' AND details LIKE '%' || $1 || '%' AND target_id = ANY($2)`, x.GetId(), ids)
-			if downloaded != 3 {
-				t.Fatalf("%d download events for the export", downloaded)
-			}
+		if downloaded != 3 {
+			t.Fatalf("%d download events for the export", downloaded)
+		}
 
-			// After 24 hours the export is gone, chunks and all.
-			w.env.Clock.Advance(25 * time.Hour)
-			hr = signIn(t, w.env, hrEmail, w.passwords[hrEmail], p)
-			if _, err := hr.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
-				t.Fatalf("expired get before the sweep: %v", err)
-			}
-			sweep := &jobs.CleanupWorker{DB: w.env.App.DB, Now: w.env.Clock.Now, Sweepers: w.env.App.Sweepers, Log: zerolog.Nop()}
-			out, err := sweep.Run(ctx())
-			if err != nil || out.Swept["certificate_exports_deleted"] != 1 {
-				t.Fatalf("sweep: %v %v", out.Swept, err)
-			}
-			if n := w.count(t, "SELECT count(*) FROM certificate_exports") + w.count(t, "SELECT count(*) FROM certificate_export_chunks"); n != 0 {
-				t.Fatalf("%d rows left after expiry", n)
-			}
-			if _, err := hr.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
-				t.Fatalf("expired get: %v", err)
-			}
-			if _, _, err := downloadExport(hr, x.GetId()); connect.CodeOf(err) != connect.CodeNotFound {
-				t.Fatalf("expired download: %v", err)
-			}
-		})
-	}
+		// After 24 hours the export is gone, chunks and all.
+		w.env.Clock.Advance(25 * time.Hour)
+		hr = signIn(t, w.env, hrEmail, w.passwords[hrEmail], p)
+		if _, err := hr.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
+			t.Fatalf("expired get before the sweep: %v", err)
+		}
+		sweep := &jobs.CleanupWorker{DB: w.env.App.DB, Now: w.env.Clock.Now, Sweepers: w.env.App.Sweepers, Log: zerolog.Nop()}
+		out, err := sweep.Run(ctx())
+		if err != nil || out.Swept["certificate_exports_deleted"] != 1 {
+			t.Fatalf("sweep: %v %v", out.Swept, err)
+		}
+		if n := w.count(t, "SELECT count(*) FROM certificate_exports") + w.count(t, "SELECT count(*) FROM certificate_export_chunks"); n != 0 {
+			t.Fatalf("%d rows left after expiry", n)
+		}
+		if _, err := hr.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
+			t.Fatalf("expired get: %v", err)
+		}
+		if _, _, err := downloadExport(hr, x.GetId()); connect.CodeOf(err) != connect.CodeNotFound {
+			t.Fatalf("expired download: %v", err)
+		}
+	})
 }
