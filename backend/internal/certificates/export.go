@@ -155,14 +155,8 @@ func (s *Service) StartExport(ctx context.Context, ids []uuid.UUID) (*Export, er
 	}
 	var out *Export
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
-		sql, args := postgres.And("SELECT count(*) FROM certificate_rows WHERE tenant_id = $1 AND id = ANY($2)",
-			[]any{tx.P.TenantID, ids}, reach(tx.P)...)
-		var n int
-		if err := tx.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		if err := allInReach(ctx, tx, tx.P, ids); err != nil {
 			return err
-		}
-		if n != len(ids) {
-			return apperr.New(apperr.NotFound, "not found")
 		}
 		now := s.work.Now()
 		id := uuid.Must(uuid.NewV7())
@@ -198,6 +192,21 @@ func (s *Service) GetExport(ctx context.Context, id uuid.UUID) (*Export, error) 
 	return out, err
 }
 
+// allInReach is NotFound unless every one of ids (each once) is a
+// certificate in p's reach: one query, whatever the number.
+func allInReach(ctx context.Context, db postgres.DBTX, p *access.Principal, ids []uuid.UUID) error {
+	sql, args := postgres.And("SELECT count(*) FROM certificates WHERE certificates.tenant_id = $1 AND certificates.id = ANY($2)",
+		[]any{p.TenantID, ids}, reach(p)...)
+	var n int
+	if err := db.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		return err
+	}
+	if n != len(ids) {
+		return apperr.New(apperr.NotFound, "not found")
+	}
+	return nil
+}
+
 func (s *Service) ownExport(ctx context.Context, db postgres.DBTX, p *access.Principal, id uuid.UUID) (*dbsqlc.ExportRow, error) {
 	r, err := s.q.Export(ctx, db, dbsqlc.ExportParams{TenantID: p.TenantID, ID: id, RequestedByKind: string(p.Kind),
 		RequestedBy: p.ActorID, Now: s.work.Now()})
@@ -219,14 +228,8 @@ func (s *Service) DownloadExport(ctx context.Context, id uuid.UUID, send func(ch
 		if ExportState(r.State) != ExportDone {
 			return apperr.New(apperr.FailedPrecondition, "the export is not finished ("+r.State+")")
 		}
-		sql, args := postgres.And("SELECT count(*) FROM certificate_rows WHERE tenant_id = $1 AND id = ANY($2)",
-			[]any{rd.P.TenantID, r.CertificateIds}, reach(rd.P)...)
-		var n int
-		if err := rd.DB.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		if err := allInReach(ctx, rd.DB, rd.P, r.CertificateIds); err != nil {
 			return err
-		}
-		if n != len(r.CertificateIds) {
-			return apperr.New(apperr.NotFound, "not found")
 		}
 		for _, cid := range r.CertificateIds {
 			rd.AuditWith(ActionDownloaded, target(cid), map[string]string{"export": id.String()})

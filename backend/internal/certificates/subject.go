@@ -61,9 +61,9 @@ func (s *Service) SubjectData() employees.DataSection {
 }
 
 func (s *Service) subjectData(ctx context.Context, tx *uow.Tx, employeeID uuid.UUID) (any, []employees.DataFile, error) {
-	sql, args := postgres.And("SELECT id FROM certificate_rows WHERE tenant_id = $1 AND employee_id = $2",
+	sql, args := postgres.And("SELECT certificates.id FROM certificates WHERE certificates.tenant_id = $1 AND certificates.employee_id = $2",
 		[]any{tx.P.TenantID, employeeID}, reach(tx.P)...)
-	rows, err := tx.Query(ctx, sql+" ORDER BY created_at, id", args...)
+	rows, err := tx.Query(ctx, sql+" ORDER BY certificates.created_at, certificates.id", args...)
 	if err != nil {
 		return nil, nil, err
 	}
