@@ -75,7 +75,7 @@ func BenchmarkDownloadDuringExport(b *testing.B) {
 	const total = 1000
 	w := newWorld(b, apptest.Connect)
 	c := w.admin
-	tpl := certificate(b, c, w.companyA, "T-1", false)
+	tpl := certificate(b, w.fixture, c, w.companyA, "T-1", false)
 	ids := append([]string{tpl.GetId()}, copies(b, w.env, w.ten.TenantID, tpl.GetId(), total-1)...)
 	if _, err := w.env.DB.Owner.Exec(ctx(), "VACUUM ANALYZE certificates, certificate_sections"); err != nil {
 		b.Fatal(err)

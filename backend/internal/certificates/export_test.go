@@ -18,7 +18,6 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
-	"github.com/zeugo/zeugo/backend/internal/keyring"
 )
 
 // startJobs runs the background pool as serve does (the on-demand export
@@ -39,125 +38,36 @@ func startJobs(t testing.TB, env *apptest.Env) {
 	})
 }
 
-// world is a tenant with two companies, a user restricted to the first,
-// and certificates around them.
+// world is a tenant with two companies, its administrator signed in over
+// one protocol.
 type world struct {
-	env             *apptest.Env
-	ten             *apptest.Tenant
-	admin           *client
+	*fixture
 	companyA, compB string
-	passwords       map[string]string
 }
 
 func newWorld(t testing.TB, p apptest.Protocol) *world {
 	t.Helper()
-	env := apptest.New(t)
-	ten := env.CreateTenant("Export GmbH", "admin@export.example")
-	w := &world{env: env, ten: ten, admin: signIn(t, env, ten.Email, ten.Password, p), passwords: map[string]string{}}
-	for _, dst := range []*string{&w.companyA, &w.compB} {
-		co, err := w.admin.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{
-			Name: "Hafen " + uuid.NewString()[:6] + " GmbH", City: "Hamburg"}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		*dst = co.Msg.GetCompany().GetId()
-	}
-	return w
+	f := setup(t, "export")
+	f.admin = signIn(t, f.env, f.ten.Email, f.ten.Password, p)
+	return &world{fixture: f, companyA: f.company(t, "Hafen A GmbH"), compB: f.company(t, "Hafen B GmbH")}
 }
 
-// user adds a user with the Mitarbeiter area restricted to company (all
-// when company is "") and signs them in.
+// user adds a user with the Mitarbeiter area restricted to company, signed
+// in over p.
 func (w *world) user(t testing.TB, email, company string, p apptest.Protocol) *client {
 	t.Helper()
-	pw := "Export-Passwort-" + uuid.NewString()[:8]
-	w.passwords[email] = pw
-	hash, err := w.env.App.Hasher.Hash(ctx(), pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	companies := []uuid.UUID{}
-	if company != "" {
-		companies = append(companies, uuid.MustParse(company))
-	}
-	w.env.AsOwner(w.ten.TenantID, func(tx pgx.Tx) error {
-		c, err := w.env.App.Keys.Tenant(ctx(), tx, w.ten.TenantID)
-		if err != nil {
-			return err
-		}
-		roleID, userID := uuid.New(), uuid.New()
-		if _, err := tx.Exec(ctx(), `INSERT INTO roles (id, tenant_id, name, areas, created_at, updated_at) VALUES ($1, $2, $3, $4, now(), now())`,
-			roleID, w.ten.TenantID, "Rolle "+email, []string{"employees"}); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx(), `INSERT INTO users (id, tenant_id, email_index, email_enc, first_name_enc, last_name_enc, role_id, status,
-				password_hash, password_changed_at, created_at, updated_at, access_all, access_companies)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, now(), now(), now(), $9, $10)`,
-			userID, w.ten.TenantID, w.env.App.Index.Email(email), c.SealString(userID, "users.email", keyring.NormalizeEmail(email)),
-			c.SealString(userID, "users.first_name", "Erika"), c.SealString(userID, "users.last_name", "Muster"), roleID, hash,
-			company == "", companies)
-		return err
-	})
-	return signIn(t, w.env, email, pw, p)
+	s := apptest.AddUser(t, w.env, w.ten, email, []string{"employees"}, apptest.Restriction{Companies: []string{company}})
+	s.Protocol = p
+	return clientOf(s)
 }
 
-// certificate creates an employee of company and a certificate about them
-// with ratings, so that its text can be written (issued when issue).
-func certificate(t testing.TB, c *client, company, pn string, issue bool) *zeugov1.Certificate {
+// certificate creates an employee of company and a rated final
+// certificate about them (issued when issue) as c.
+func certificate(t testing.TB, f *fixture, c *client, company, pn string, issue bool) *zeugov1.Certificate {
 	t.Helper()
-	emp, err := c.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: &zeugov1.EmployeeFields{
-		Salutation: zeugov1.Salutation_SALUTATION_HERR, FirstName: "Jonas", LastName: "Brandt " + pn, PersonnelNumber: pn,
-		EntryDate: "2017-01-01", ExitDate: "2024-03-31", ExitReason: zeugov1.ExitReason_EXIT_REASON_OWN_WISH,
-		JobTitle: "Lagerist", CompanyId: company, Tasks: []string{"Wareneingang", "Kommissionierung"}}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr, err := c.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{
-		EmployeeId: emp.Msg.GetEmployee().GetId(), Kind: zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert := cr.Msg.GetCertificate()
-	sectionVersion := func(s zeugov1.CertificateSection) int64 {
-		for _, si := range cert.GetSections() {
-			if si.GetSection() == s {
-				return si.GetVersion()
-			}
-		}
-		return 0
-	}
-	for _, req := range []*zeugov1.UpdateCertificateSectionRequest{
-		{Section: &zeugov1.UpdateCertificateSectionRequest_Performance{Performance: &zeugov1.PerformanceSection{
-			Willingness: 3, Ability: 3, Knowledge: 3, Learning: 3, WorkingStyle: 3, Results: 3}}},
-		{Section: &zeugov1.UpdateCertificateSectionRequest_Conduct{Conduct: &zeugov1.ConductSection{Internal: 3, External: 3}}},
-	} {
-		sec := zeugov1.CertificateSection_CERTIFICATE_SECTION_PERFORMANCE
-		if req.GetConduct() != nil {
-			sec = zeugov1.CertificateSection_CERTIFICATE_SECTION_CONDUCT
-		}
-		req.Id, req.Version = cert.GetId(), sectionVersion(sec)
-		up, err := c.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(req))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cert = up.Msg.GetCertificate()
-	}
-	if !issue {
-		return cert
-	}
-	gen, err := c.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: cert.GetId(),
-		Version: sectionVersion(zeugov1.CertificateSection_CERTIFICATE_SECTION_RESULT)}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert = gen.Msg.GetCertificate()
-	for _, to := range []zeugov1.CertificateStatus{zeugov1.CertificateStatus_CERTIFICATE_STATUS_REVIEW,
-		zeugov1.CertificateStatus_CERTIFICATE_STATUS_COMPLETED, zeugov1.CertificateStatus_CERTIFICATE_STATUS_ISSUED} {
-		tr, err := c.Cert.TransitionCertificate(ctx(), connect.NewRequest(&zeugov1.TransitionCertificateRequest{Id: cert.GetId(),
-			Version: cert.GetVersion(), Status: to}))
-		if err != nil {
-			t.Fatalf("to %v: %v", to, err)
-		}
-		cert = tr.Msg.GetCertificate()
+	cert := rated(t, c, create(t, c, f.employee(t, c, pn, "Brandt "+pn, company).GetId(), final, false))
+	if issue {
+		cert = transition(t, c, generate(t, c, cert), stReview, stCompleted, stIssued)
 	}
 	return cert
 }
@@ -214,16 +124,6 @@ func eachProtocol(t *testing.T, fn func(t *testing.T, w *world, p apptest.Protoc
 	}
 }
 
-// another adds a certificate of kind about the same employee as cert.
-func another(t testing.TB, c *client, cert *zeugov1.Certificate, kind zeugov1.CertificateKind) *zeugov1.Certificate {
-	t.Helper()
-	res, err := c.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{EmployeeId: cert.GetEmployeeId(), Kind: kind}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Msg.GetCertificate()
-}
-
 // unzipped are a ZIP's entry names in order and their contents.
 func unzipped(t testing.TB, b []byte) ([]string, map[string][]byte) {
 	t.Helper()
@@ -248,32 +148,19 @@ func unzipped(t testing.TB, b []byte) ([]string, map[string][]byte) {
 	return names, entries
 }
 
-func (w *world) count(t testing.TB, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	w.env.AsOwner(w.ten.TenantID, func(tx pgx.Tx) error { return tx.QueryRow(ctx(), sql, args...).Scan(&n) })
-	return n
-}
-
 func TestCertificateExport(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, w *world, p apptest.Protocol) {
-		hrEmail := "hr-" + p.String() + "@export.example"
-		hr := w.user(t, hrEmail, w.companyA, p)
-		drafts := []*zeugov1.Certificate{certificate(t, hr, w.companyA, "E-1", false), certificate(t, hr, w.companyA, "E-2", false)}
-		issued := certificate(t, hr, w.companyA, "E-3", true)
-		outOfScope := certificate(t, w.admin, w.compB, "B-1", false)
-		private := certificate(t, w.admin, w.companyA, "A-9", false)
+		hr := w.user(t, "hr@export.example", w.companyA, p)
+		drafts := []*zeugov1.Certificate{certificate(t, w.fixture, hr, w.companyA, "E-1", false), certificate(t, w.fixture, hr, w.companyA, "E-2", false)}
+		issued := certificate(t, w.fixture, hr, w.companyA, "E-3", true)
+		outOfScope := certificate(t, w.fixture, w.admin, w.compB, "B-1", false)
+		private := certificate(t, w.fixture, w.admin, w.companyA, "A-9", false)
 		if _, err := w.admin.Cert.SetCertificatePrivate(ctx(), connect.NewRequest(&zeugov1.SetCertificatePrivateRequest{
 			Id: private.GetId(), Version: private.GetVersion(), Private: true})); err != nil {
 			t.Fatal(err)
 		}
-		other := w.env.CreateTenant("Andere AG", "admin@andere.example")
-		otherAdmin := signIn(t, w.env, other.Email, other.Password, p)
-		oc, err := otherAdmin.Org.CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "Andere AG", City: "Köln"}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		foreign := certificate(t, otherAdmin, oc.Msg.GetCompany().GetId(), "X-1", false)
+		other := fixtureIn(t, w.env, "andere")
+		foreign := certificate(t, other, other.admin, other.company(t, "Andere AG"), "X-1", false)
 
 		ids := []string{drafts[0].GetId(), issued.GetId(), drafts[1].GetId()}
 		for name, bad := range map[string]string{"out of scope": outOfScope.GetId(), "private of another user": private.GetId(),
@@ -352,9 +239,12 @@ func TestCertificateExport(t *testing.T) {
 			t.Fatalf("%d download events for the export", downloaded)
 		}
 
-		// After 24 hours the export is gone, chunks and all.
-		w.env.Clock.Advance(25 * time.Hour)
-		hr = signIn(t, w.env, hrEmail, w.passwords[hrEmail], p)
+		// Once expired the export is gone, and the sweeper deletes it
+		// with its chunks.
+		w.env.AsOwner(w.ten.TenantID, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx(), "UPDATE certificate_exports SET expires_at = $1", w.env.Clock.Now())
+			return err
+		})
 		if _, err := hr.Cert.GetCertificateExport(ctx(), connect.NewRequest(&zeugov1.GetCertificateExportRequest{Id: x.GetId()})); connect.CodeOf(err) != connect.CodeNotFound {
 			t.Fatalf("expired get before the sweep: %v", err)
 		}

@@ -3,12 +3,10 @@ package certificates_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
-	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
@@ -19,22 +17,11 @@ import (
 // violations of a refusal.
 func referenceMessages(t *testing.T, err error) []string {
 	t.Helper()
-	var ce *connect.Error
-	if !errors.As(err, &ce) || ce.Code() != connect.CodeFailedPrecondition {
-		t.Fatalf("not refused: %v", err)
-	}
+	apptest.WantCode(t, err, connect.CodeFailedPrecondition, "removal of a referenced employee")
 	var out []string
-	for _, d := range ce.Details() {
-		m, derr := d.Value()
-		if derr != nil {
-			t.Fatal(derr)
-		}
-		if v, ok := m.(*validate.Violations); ok {
-			for _, x := range v.GetViolations() {
-				if x.GetRuleId() == "zeugo.employee_referenced" {
-					out = append(out, x.GetMessage())
-				}
-			}
+	for _, v := range apptest.FieldViolations(t, err) {
+		if v.RuleID == "zeugo.employee_referenced" {
+			out = append(out, v.Message)
 		}
 	}
 	return out
@@ -45,9 +32,9 @@ func referenceMessages(t *testing.T, err error) []string {
 func TestEmployeeReferencedByCertificatesIsKept(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, w *world, _ apptest.Protocol) {
 		c := w.admin
-		first := certificate(t, c, w.companyA, "S-1", false)
-		second := another(t, c, first, zeugov1.CertificateKind_CERTIFICATE_KIND_INTERIM)
-		signed := certificate(t, c, w.companyA, "S-2", false)
+		first := certificate(t, w.fixture, c, w.companyA, "S-1", false)
+		second := create(t, c, first.GetEmployeeId(), zeugov1.CertificateKind_CERTIFICATE_KIND_INTERIM, false)
+		signed := certificate(t, w.fixture, c, w.companyA, "S-2", false)
 		var version int64
 		for _, si := range signed.GetSections() {
 			if si.GetSection() == zeugov1.CertificateSection_CERTIFICATE_SECTION_SIGNATURES {
@@ -92,9 +79,9 @@ func TestEmployeeReferencedByCertificatesIsKept(t *testing.T) {
 func TestEmployeeDataExportHoldsTheCertificates(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, w *world, _ apptest.Protocol) {
 		c := w.admin
-		issued := certificate(t, c, w.companyA, "D-1", true)
-		draft := another(t, c, issued, zeugov1.CertificateKind_CERTIFICATE_KIND_INTERIM)
-		other := certificate(t, c, w.companyA, "D-2", false)
+		issued := certificate(t, w.fixture, c, w.companyA, "D-1", true)
+		draft := create(t, c, issued.GetEmployeeId(), zeugov1.CertificateKind_CERTIFICATE_KIND_INTERIM, false)
+		other := certificate(t, w.fixture, c, w.companyA, "D-2", false)
 
 		res, err := c.Emp.ExportEmployeeData(ctx(), connect.NewRequest(&zeugov1.ExportEmployeeDataRequest{Id: issued.GetEmployeeId()}))
 		if err != nil {
