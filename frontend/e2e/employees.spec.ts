@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
+import { unzip } from "./zip.js";
 
 const screens = resolve(dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
 
@@ -229,13 +230,17 @@ test.describe("employees", () => {
     await view(page, "employee-delete-refused");
     await confirm.getByRole("button", { name: "Abbrechen" }).click();
 
-    // The data subject's export (Art. 15/20): one JSON document about this person.
-    const [document] = await Promise.all([
+    // The data subject's export (Art. 15/20): one ZIP with the JSON document
+    // about this person (and their certificates' PDFs: none here).
+    const [answer] = await Promise.all([
       page.waitForEvent("download"),
-      drawer.getByRole("button", { name: "Auskunft exportieren (JSON)" }).click(),
+      drawer.getByRole("button", { name: "Auskunft exportieren (ZIP)" }).click(),
     ]);
-    expect(document.suggestedFilename()).toMatch(/\.json$/);
-    const text = await readFile((await document.path()) ?? "", "utf8");
+    expect(answer.suggestedFilename()).toMatch(/\.zip$/);
+    const entries = unzip(await readFile((await answer.path()) ?? ""));
+    const jsonName = [...entries.keys()].find((n) => n.endsWith(".json")) ?? "";
+    expect([...entries.keys()]).toEqual([jsonName]);
+    const text = entries.get(jsonName)?.toString("utf8") ?? "";
     expect(() => JSON.parse(text) as unknown).not.toThrow();
     expect(text).toContain(`${prefix}-001`);
     expect(text).not.toContain(`${prefix}-002`);

@@ -457,7 +457,7 @@ func cmdServe(ctx context.Context, getenv config.Getenv, stdout io.Writer) error
 	}
 	bg, err := jobs.Start(ctx, pool, &jobs.CleanupWorker{DB: a.DB, Now: time.Now, Sweepers: a.Sweepers, Log: log, Chain: a.AuditChain}, 15*time.Minute,
 		&jobs.FrequentWorker{DB: a.DB, Now: time.Now, Sweepers: a.FrequentSweepers, Interval: 10 * time.Second, Log: log},
-		a.Outbox.Periodic(5*time.Second))
+		append([]jobs.Periodic{a.Outbox.Periodic(5 * time.Second)}, a.OnDemand...)...)
 	if err != nil {
 		return fmt.Errorf("background jobs: %w", err)
 	}

@@ -5,7 +5,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -80,6 +84,10 @@ type App struct {
 	Sweepers []jobs.Sweeper
 	// FrequentSweepers run every few seconds (chaining queued read events).
 	FrequentSweepers []jobs.Sweeper
+	// Jobs inserts on-demand jobs in requests' transactions; OnDemand are
+	// those jobs' queues and workers for jobs.Start, one line per domain.
+	Jobs     *jobs.Inserter
+	OnDemand []jobs.Periodic
 }
 
 // Options adjust what Build does.
@@ -152,6 +160,13 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Organization = organization.NewService(a.Work)
 	a.Employees = employees.NewService(a.Work, a.Index)
 	a.Certificates = certificates.NewService(a.Work, a.Index)
+	if a.Jobs, err = jobs.NewInserter(pool); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Certificates.UseJobs(a.Jobs)
+	a.Employees.AddDataSection(a.Certificates.SubjectData())
+	a.OnDemand = []jobs.Periodic{a.Certificates.ExportJob()}
 	a.APIKeys = apikey.NewService(a.Work)
 	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
 		Limiter: a.Limiter})
@@ -173,6 +188,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		users.LinkSweeper(7 * 24 * time.Hour),
 		organization.LetterheadSweeper(keys),
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
+		certificates.ExportSweeper(),
 	}
 	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
@@ -209,8 +225,25 @@ func (a *App) Close() { a.Hasher.Close() }
 // so that request goroutines always find a processor while every hashing
 // thread is busy; the kernel then favours them by priority (see package
 // password). Call once at start of a serving process.
+//
+// It also applies docs/performance.md's recommendation for PDF rendering
+// (downloads and exports): go-pdf/fpdf allocates ≈ 15 MB per document, so
+// at the default GOGC=100 the collector costs more than the rendering.
+// Unless GOGC is set, the collector runs at 400; unless GOMEMLIMIT is set,
+// the heap is limited to 80 % of the container's memory (cgroup v2
+// memory.max), so the higher GOGC cannot outgrow the container.
 func TuneRuntime(cfg *config.Config) {
 	runtime.GOMAXPROCS(runtime.NumCPU() + cfg.HashConcurrency)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+			if limit, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && limit > 0 {
+				debug.SetMemoryLimit(limit / 10 * 8)
+			}
+		}
+	}
 }
 
 // Handler is the server's HTTP handler.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/generator"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/paging"
 	"github.com/zeugo/zeugo/backend/internal/uow"
@@ -163,6 +164,8 @@ type Service struct {
 	q     *dbsqlc.Queries
 	index *keyring.IndexKey
 	lib   *generator.Library
+	// jobs inserts export jobs (UseJobs).
+	jobs *jobs.Inserter
 }
 
 // NewService returns a Service; index is the platform blind-index key

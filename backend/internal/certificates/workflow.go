@@ -11,8 +11,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
+	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/pdf"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -258,36 +260,13 @@ func (s *Service) Download(ctx context.Context, id uuid.UUID) (*Download, error)
 		if err != nil {
 			return err
 		}
-		co, err := s.company(ctx, rd.DB, c, rd.P, &cert.Content)
+		pr, err := s.printable(ctx, rd.DB, c, rd.P, cert)
 		if err != nil {
 			return err
 		}
-		employer := Employer{}
-		if co != nil {
-			employer = Employer{Name: co.Fields.Name, City: co.Fields.City}
-		}
-		doc, problems, err := s.document(id.String(), &cert.Content, employer)
-		if err != nil {
-			return err
-		}
-		title := doc.Title
-		if title == "" {
-			title = "Zeugnis"
-		}
-		d = &Download{FileName: fileName(title, &cert.Content), Issued: cert.Status == Issued}
-		if d.Issued {
-			row, err := s.q.Document(ctx, rd.DB, dbsqlc.DocumentParams{TenantID: rd.P.TenantID, CertificateID: id})
-			if err != nil {
-				return postgres.NotFoundOr(err)
-			}
-			if d.PDF, err = c.Open(ctx, id, colDocument, row.PdfEnc); err != nil {
-				return err
-			}
-		} else {
-			if len(problems) > 0 {
-				return problemsError(problems)
-			}
-			if d.PDF, err = pdf.Render(doc, layoutFor(co, cert.Language)); err != nil {
+		d = &Download{FileName: pr.name, Issued: pr.stored != nil, PDF: pr.stored}
+		if !d.Issued {
+			if d.PDF, err = pdf.Render(pr.doc, pr.layout); err != nil {
 				return err
 			}
 		}
@@ -297,4 +276,52 @@ func (s *Service) Download(ctx context.Context, id uuid.UUID) (*Download, error)
 		return nil
 	})
 	return d, err
+}
+
+// printable is what a certificate's PDF is made of: the stored document of
+// an issued certificate, else the document and layout to render a preview
+// from. Download, the bulk export and the data subject's export share it.
+type printable struct {
+	doc    generator.Document
+	layout pdf.Layout
+	// stored is the issued PDF (nil before issue).
+	stored []byte
+	name   string
+}
+
+// printable reads what cert's PDF is made of (cert read with its content
+// in the caller's reach); a certificate not issued whose sections do not
+// say enough for a document is refused (problemsError).
+func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, cert *Certificate) (*printable, error) {
+	co, err := s.company(ctx, db, c, p, &cert.Content)
+	if err != nil {
+		return nil, err
+	}
+	employer := Employer{}
+	if co != nil {
+		employer = Employer{Name: co.Fields.Name, City: co.Fields.City}
+	}
+	doc, problems, err := s.document(cert.ID.String(), &cert.Content, employer)
+	if err != nil {
+		return nil, err
+	}
+	title := doc.Title
+	if title == "" {
+		title = "Zeugnis"
+	}
+	pr := &printable{doc: doc, layout: layoutFor(co, cert.Language), name: fileName(title, &cert.Content)}
+	if cert.Status != Issued {
+		if len(problems) > 0 {
+			return nil, problemsError(problems)
+		}
+		return pr, nil
+	}
+	row, err := s.q.Document(ctx, db, dbsqlc.DocumentParams{TenantID: p.TenantID, CertificateID: cert.ID})
+	if err != nil {
+		return nil, postgres.NotFoundOr(err)
+	}
+	if pr.stored, err = c.Open(ctx, cert.ID, colDocument, row.PdfEnc); err != nil {
+		return nil, err
+	}
+	return pr, nil
 }

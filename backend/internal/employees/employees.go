@@ -159,6 +159,8 @@ type Service struct {
 	work  *uow.Runner
 	q     *dbsqlc.Queries
 	index *keyring.IndexKey
+	// more are the sections other domains add to the Art. 15 document.
+	more []DataSection
 }
 
 // NewService returns a Service; index is the platform blind-index key.

@@ -4,6 +4,7 @@ package employees
 // protect data the law or a hold keeps (docs/security.md §1.12).
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -38,16 +39,50 @@ func errLegalHold() error {
 
 // errReferenced refuses removing an employee something references: one
 // violation per kind of reference, its message "<kind>: <count>", so a
-// client can name what references the employee and how often.
+// client can name what references the employee and how often; the error's
+// message says it in words ("referenced by 2 certificates as subject, 1
+// as signatory").
 func errReferenced(refs []Reference) error {
+	refs = slices.Clone(refs)
+	slices.SortStableFunc(refs, func(a, b Reference) int { return referenceRank(a.Kind) - referenceRank(b.Kind) })
 	parts := make([]string, len(refs))
 	v := make([]apperr.FieldViolation, len(refs))
 	for i, r := range refs {
-		parts[i] = fmt.Sprintf("%s: %d", r.Kind, r.Count)
-		v[i] = apperr.FieldViolation{Field: "id", RuleID: RuleReferenced, Message: parts[i]}
+		v[i] = apperr.FieldViolation{Field: "id", RuleID: RuleReferenced, Message: fmt.Sprintf("%s: %d", r.Kind, r.Count)}
+		parts[i] = referenceWords(r, i == 0)
 	}
 	return &apperr.Error{Code: apperr.FailedPrecondition, Violations: v,
-		Message: "the employee is referenced and must be kept (" + strings.Join(parts, ", ") + ")"}
+		Message: "the employee is referenced by " + strings.Join(parts, ", ") + " and must be kept"}
+}
+
+// referenceRank orders the kinds of reference: the certificates about
+// the employee first, those they sign next, anything else after.
+func referenceRank(kind string) int {
+	switch kind {
+	case "certificate_subject":
+		return 0
+	case "certificate_signatory":
+		return 1
+	}
+	return 2
+}
+
+// referenceWords says one kind of reference: "2 certificates as subject",
+// after the first only "1 as signatory"; a kind it does not know as
+// "<kind>: <count>".
+func referenceWords(r Reference, first bool) string {
+	role, ok := map[string]string{"certificate_subject": "as subject", "certificate_signatory": "as signatory"}[r.Kind]
+	if !ok {
+		return fmt.Sprintf("%s: %d", r.Kind, r.Count)
+	}
+	if !first {
+		return fmt.Sprintf("%d %s", r.Count, role)
+	}
+	noun := "certificates"
+	if r.Count == 1 {
+		noun = "certificate"
+	}
+	return fmt.Sprintf("%d %s %s", r.Count, noun, role)
 }
 
 // DataDocumentFormat names the layout of the Art. 15 document; its version
@@ -61,36 +96,74 @@ const (
 type subjectData struct {
 	e     *Employee
 	names map[uuid.UUID]string
+	// files are what the sections put beside the document.
+	files []DataFile
 }
 
 // section is one part of the Art. 15 document after its metadata, under
-// key. The certificates (next issue) add theirs to dataSections; each is
-// collected in the export's transaction, in the caller's scope.
+// key; each is collected in the export's transaction, in the caller's
+// scope.
 type section struct {
 	key     string
 	collect func(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error)
 }
 
+// DataFile is a file beside the Art. 15 document (a certificate's PDF);
+// Name is its path in the archive.
+type DataFile struct {
+	Name string
+	Data []byte
+}
+
+// DataSection is a part of the Art. 15 document that a domain building on
+// employees contributes (the certificates about the employee), registered
+// with AddDataSection so that employees need not know that domain. Collect
+// runs in the export's transaction as the caller (reading only what their
+// reach allows) and returns the section's JSON value and the files that go
+// beside the document.
+type DataSection struct {
+	Key     string
+	Collect func(ctx context.Context, tx *uow.Tx, employeeID uuid.UUID) (any, []DataFile, error)
+}
+
+// AddDataSection adds a section to every Art. 15 document, after the
+// references and before the audit events (app.Build wires it once, before
+// serving).
+func (s *Service) AddDataSection(d DataSection) { s.more = append(s.more, d) }
+
 func (s *Service) dataSections() []section {
-	return []section{
+	out := []section{
 		{"employee", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return employeeJSON(d), nil }},
 		{"legalHold", func(_ context.Context, _ *uow.Tx, d *subjectData) (any, error) { return holdJSON(d.e.Hold), nil }},
 		{"references", s.referencesJSON},
-		{"auditEvents", s.auditEventsJSON},
 	}
+	for _, m := range s.more {
+		out = append(out, section{m.Key, func(ctx context.Context, tx *uow.Tx, d *subjectData) (any, error) {
+			v, files, err := m.Collect(ctx, tx, d.e.ID)
+			d.files = append(d.files, files...)
+			return v, err
+		}})
+	}
+	return append(out, section{"auditEvents", s.auditEventsJSON})
 }
 
-// DataExport is an Art. 15 document.
+// DataExport is an Art. 15 document, alone and as an archive with the
+// files beside it.
 type DataExport struct {
 	Document []byte // UTF-8 JSON
 	FileName string
+	// Archive is a ZIP of the document and the files (ArchiveName).
+	Archive     []byte
+	ArchiveName string
 }
 
 // ExportData answers a data subject's request for access and portability
 // (GDPR Art. 15, 20) about one employee in the caller's scope: one JSON
-// document with every field, the legal hold, what references them and the
-// audit events about them. The export is recorded (and chained at once);
-// the document itself is not kept anywhere.
+// document with every field, the legal hold, what references them, the
+// sections other domains add (the certificates about them) and the audit
+// events about them, and a ZIP of the document with the files those
+// sections give (the certificates' PDFs). The export is recorded (and
+// chained at once); nothing of it is kept anywhere.
 func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, error) {
 	var out *DataExport
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
@@ -135,9 +208,38 @@ func (s *Service) ExportData(ctx context.Context, id uuid.UUID) (*DataExport, er
 			return err
 		}
 		out = &DataExport{Document: b, FileName: dataFileName(e.Fields.PersonnelNumber, now)}
-		return nil
+		out.ArchiveName = strings.TrimSuffix(out.FileName, ".json") + ".zip"
+		out.Archive, err = dataArchive(out.FileName, b, d.files, now)
+		return err
 	})
 	return out, err
+}
+
+// dataArchive is the ZIP of the document (deflated) and the files (stored:
+// PDFs are compressed already), in the order the sections gave them.
+func dataArchive(name string, doc []byte, files []DataFile, now time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	add := func(name string, data []byte, method uint16) error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: now})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
+	if err := add(name, doc, zip.Deflate); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := add(f.Name, f.Data, zip.Store); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // dataFileName is "auskunft-<personnel number>-<date>.json" with the
@@ -380,7 +482,8 @@ func (h *Handler) ExportEmployeeData(ctx context.Context, req *connect.Request[z
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&zeugov1.ExportEmployeeDataResponse{Document: x.Document, FileName: x.FileName}), nil
+	return connect.NewResponse(&zeugov1.ExportEmployeeDataResponse{Document: x.Document, FileName: x.FileName,
+		Archive: x.Archive, ArchiveFileName: x.ArchiveName}), nil
 }
 
 // EraseEmployee implements zeugov1connect.EmployeeServiceHandler.

@@ -163,16 +163,52 @@ type Pool struct {
 // Periodic is a domain's own periodic job (the outbox's delivery). It runs
 // on a queue of its own with one worker per replica, so that a slow
 // outside service (an SMTP relay) never holds up the housekeeping jobs.
+// With a zero Interval it is an on-demand job (OnDemand): only its queue
+// and worker are set up.
 type Periodic struct {
 	// Queue is the job's River queue.
 	Queue string
 	// Interval is how often the elected leader enqueues the job (and once
-	// at start).
+	// at start); zero for an on-demand job.
 	Interval time.Duration
 	// Args returns the job's arguments, which name its kind.
 	Args func() river.JobArgs
 	// Register adds the job's worker.
 	Register func(*river.Workers)
+}
+
+// OnDemand is a domain's job that requests insert (Inserter.InsertTx)
+// rather than a timer: it runs on a queue of its own with one worker per
+// replica, so a long job (a bulk export rendering PDFs) never holds up the
+// housekeeping jobs nor takes more than one core of a replica. Pass it to
+// Start with the periodic ones.
+func OnDemand(queue string, register func(*river.Workers)) Periodic {
+	return Periodic{Queue: queue, Register: register}
+}
+
+// Inserter inserts on-demand jobs in the caller's transaction, so a job
+// exists exactly when the row that asked for it was committed. It is an
+// insert-only River client: it needs no Start, and every process that
+// serves requests has one whether or not it runs the pool.
+type Inserter struct {
+	client *river.Client[pgx.Tx]
+}
+
+// NewInserter returns an Inserter over pool.
+func NewInserter(pool *pgxpool.Pool) (*Inserter, error) {
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Inserter{client: client}, nil
+}
+
+// InsertTx inserts a job in tx; it runs once tx commits.
+func (i *Inserter) InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	_, err := i.client.InsertTx(ctx, tx, args, opts)
+	return err
 }
 
 // Start starts the River client with the periodic jobs on pool (the
@@ -196,6 +232,9 @@ func Start(ctx context.Context, pool *pgxpool.Pool, cleanup *CleanupWorker, inte
 	for _, p := range more {
 		p.Register(workers)
 		queues[p.Queue] = river.QueueConfig{MaxWorkers: 1}
+		if p.Interval == 0 {
+			continue
+		}
 		args, every, queue := p.Args, p.Interval, p.Queue
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 			return args(), &river.InsertOpts{Queue: queue, UniqueOpts: river.UniqueOpts{ByPeriod: every}}

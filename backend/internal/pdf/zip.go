@@ -19,7 +19,33 @@ type NamedDocument struct {
 	// Layout overrides the archive's layout for this document (a tenant
 	// with several companies has one letterhead per company).
 	Layout *Layout
+	// PDF, when set, is stored as it is instead of rendering Doc (an issued
+	// certificate's stored document, which must stay byte-identical); Doc
+	// then only gives the entry's date.
+	PDF []byte
 }
+
+// Archive is a ZIP of PDFs written in parts: each Write renders its
+// documents and appends them in the order given, so a large export can
+// feed it batch by batch without holding all documents at once.
+type Archive struct {
+	zw      *zip.Writer
+	layout  Layout
+	workers int
+}
+
+// NewArchive starts an archive on w; layout and workers are as for
+// WriteZip.
+func NewArchive(w io.Writer, layout Layout, workers int) *Archive {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &Archive{zw: zip.NewWriter(w), layout: layout, workers: workers}
+}
+
+// Close writes the archive's central directory (it does not close the
+// underlying writer).
+func (a *Archive) Close() error { return a.zw.Close() }
 
 // WriteZip renders the documents with workers goroutines (≤ 0: one per
 // CPU) and streams them into one ZIP archive on w, in the order given, so
@@ -27,9 +53,17 @@ type NamedDocument struct {
 // rendered PDFs wait in memory. PDFs are stored, not deflated: they are
 // compressed already. It stops at the first error or when ctx is done.
 func WriteZip(ctx context.Context, w io.Writer, docs []NamedDocument, layout Layout, workers int) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	a := NewArchive(w, layout, workers)
+	if err := a.Write(ctx, docs); err != nil {
+		return err
 	}
+	return a.Close()
+}
+
+// Write renders docs with the archive's workers and appends them in the
+// order given; at most 2 × workers rendered PDFs wait in memory.
+func (a *Archive) Write(ctx context.Context, docs []NamedDocument) error {
+	layout, workers := a.layout, a.workers
 	ctx, cancel := context.WithCancel(ctx)
 	type result struct {
 		b   []byte
@@ -47,6 +81,10 @@ func WriteZip(ctx context.Context, w io.Writer, docs []NamedDocument, layout Lay
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if docs[i].PDF != nil {
+					results[i] <- result{docs[i].PDF, nil}
+					continue
+				}
 				l := layout
 				if docs[i].Layout != nil {
 					l = *docs[i].Layout
@@ -77,7 +115,7 @@ func WriteZip(ctx context.Context, w io.Writer, docs []NamedDocument, layout Lay
 		cancel()
 		wg.Wait()
 	}()
-	zw := zip.NewWriter(w)
+	zw := a.zw
 	for i, d := range docs {
 		var r result
 		select {
@@ -101,5 +139,5 @@ func WriteZip(ctx context.Context, w io.Writer, docs []NamedDocument, layout Lay
 			return err
 		}
 	}
-	return zw.Close()
+	return nil
 }

@@ -135,7 +135,12 @@ function fake(opts: Options = {}) {
       },
       exportEmployeeData: (req) => {
         seen.exported.push(req.id);
-        return { document: new TextEncoder().encode('{"employee":{}}'), fileName: "auskunft-P-0001.json" };
+        return {
+          document: new TextEncoder().encode('{"employee":{}}'),
+          fileName: "auskunft-P-0001.json",
+          archive: new TextEncoder().encode("PK-zip"),
+          archiveFileName: "auskunft-P-0001.zip",
+        };
       },
       eraseEmployee: (req) => {
         seen.erasures.push(req);
@@ -309,17 +314,18 @@ describe("EmployeesPage", () => {
     await renderApp(`/employees/${employee(1).id}`, [Area.EMPLOYEES]);
     const drawer = await screen.findByRole("dialog");
     await within(drawer).findByRole("button", { name: "Speichern" });
-    expect(within(drawer).queryByRole("button", { name: "Auskunft exportieren (JSON)" })).toBeNull();
+    expect(within(drawer).queryByRole("button", { name: "Auskunft exportieren (ZIP)" })).toBeNull();
     expect(within(drawer).queryByRole("button", { name: /Endgültig löschen/ })).toBeNull();
     expect(within(drawer).getByRole("button", { name: "Löschen" })).toBeTruthy();
   }, 60_000);
 
-  it("exports a data subject's data as a JSON download", async () => {
+  it("exports a data subject's data as one ZIP download (document and PDFs)", async () => {
     const { seen } = await renderApp(`/employees/${employee(1).id}`, [Area.EMPLOYEES, Area.PRIVACY]);
     const drawer = await screen.findByRole("dialog");
-    fireEvent.click(await within(drawer).findByRole("button", { name: "Auskunft exportieren (JSON)" }));
-    await waitFor(() => expect(downloads.map((d) => d.name)).toEqual(["auskunft-P-0001.json"]));
-    expect(await downloads[0]!.blob.text()).toBe('{"employee":{}}');
+    fireEvent.click(await within(drawer).findByRole("button", { name: "Auskunft exportieren (ZIP)" }));
+    await waitFor(() => expect(downloads.map((d) => d.name)).toEqual(["auskunft-P-0001.zip"]));
+    expect(await downloads[0]!.blob.text()).toBe("PK-zip");
+    expect(downloads[0]!.blob.type).toBe("application/zip");
     expect(seen.exported).toEqual([employee(1).id]);
   }, 60_000);
 

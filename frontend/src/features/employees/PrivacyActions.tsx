@@ -154,8 +154,16 @@ export function PrivacyActions({ employee, onGone }: { employee: Employee; onGon
     setExportError(undefined);
     try {
       const res = await exportData.mutateAsync({ id: employee.id });
-      const fileName = safeFileName(res.fileName) || `auskunft-${number}.json`;
-      saveFile({ blob: new Blob([new Uint8Array(res.document)], { type: "application/json" }), fileName });
+      // One ZIP from the server: the JSON document and the certificates'
+      // PDFs. A server without the archive answers with the document alone.
+      const archive = res.archive.length > 0;
+      const fileName = archive
+        ? safeFileName(res.archiveFileName) || `auskunft-${number}.zip`
+        : safeFileName(res.fileName) || `auskunft-${number}.json`;
+      const blob = archive
+        ? new Blob([new Uint8Array(res.archive)], { type: "application/zip" })
+        : new Blob([new Uint8Array(res.document)], { type: "application/json" });
+      saveFile({ blob, fileName });
       notifySuccess(t, t("employees.privacy.exported", { name: fileName }));
     } catch (err) {
       setExportError(refusalMessage(err, employee, t));

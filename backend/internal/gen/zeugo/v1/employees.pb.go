@@ -1945,12 +1945,20 @@ func (x *ExportEmployeeDataRequest) GetId() string {
 type ExportEmployeeDataResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// UTF-8 JSON: the employee's fields, organisation names, legal hold,
-	// references and the audit events about them.
+	// references, the certificates about them and the audit events about
+	// them.
 	Document []byte `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
-	// A file name for the download.
-	FileName      string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// A file name for the document.
+	FileName string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// The whole answer as one ZIP: the document under file_name and the
+	// PDF of every certificate about the employee the caller may see
+	// (zeugnisse/<name>.pdf; an issued one as stored). What a client
+	// offers for download.
+	Archive []byte `protobuf:"bytes,3,opt,name=archive,proto3" json:"archive,omitempty"`
+	// A file name for the archive.
+	ArchiveFileName string `protobuf:"bytes,4,opt,name=archive_file_name,json=archiveFileName,proto3" json:"archive_file_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ExportEmployeeDataResponse) Reset() {
@@ -1993,6 +2001,20 @@ func (x *ExportEmployeeDataResponse) GetDocument() []byte {
 func (x *ExportEmployeeDataResponse) GetFileName() string {
 	if x != nil {
 		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportEmployeeDataResponse) GetArchive() []byte {
+	if x != nil {
+		return x.Archive
+	}
+	return nil
+}
+
+func (x *ExportEmployeeDataResponse) GetArchiveFileName() string {
+	if x != nil {
+		return x.ArchiveFileName
 	}
 	return ""
 }
@@ -3252,10 +3274,12 @@ const file_zeugo_v1_employees_proto_rawDesc = "" +
 	"\x14SetLegalHoldResponse\x12.\n" +
 	"\bemployee\x18\x01 \x01(\v2\x12.zeugo.v1.EmployeeR\bemployee\"5\n" +
 	"\x19ExportEmployeeDataRequest\x12\x18\n" +
-	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"U\n" +
+	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x9b\x01\n" +
 	"\x1aExportEmployeeDataResponse\x12\x1a\n" +
 	"\bdocument\x18\x01 \x01(\fR\bdocument\x12\x1b\n" +
-	"\tfile_name\x18\x02 \x01(\tR\bfileName\"u\n" +
+	"\tfile_name\x18\x02 \x01(\tR\bfileName\x12\x18\n" +
+	"\aarchive\x18\x03 \x01(\fR\aarchive\x12*\n" +
+	"\x11archive_file_name\x18\x04 \x01(\tR\x0farchiveFileName\"u\n" +
 	"\x14EraseEmployeeRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12C\n" +
 	"\x18confirm_personnel_number\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18(R\x16confirmPersonnelNumber\"\x17\n" +
