@@ -17,6 +17,8 @@ import { UsersPage } from "./features/users/UsersPage.js";
 import { RolesPage } from "./features/roles/RolesPage.js";
 import { ImportPage as EmployeeImportPage } from "./features/employees/import/ImportPage.js";
 import { EmployeesPage } from "./features/employees/EmployeesPage.js";
+import { CertificatesPage } from "./features/certificates/CertificatesPage.js";
+import { CertificateEditor } from "./features/certificates/CertificateEditor.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -55,6 +57,9 @@ export const routes: RouteObject[] = [
       { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "roles", element: <RolesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees/import", element: <EmployeeImportPage /> },
+      // The wizard (/new) opens over the list; a certificate is a page of its own.
+      { path: "certificates", element: <CertificatesPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
+      { path: "certificates/:id", element: <CertificateEditor /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

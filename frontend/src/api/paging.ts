@@ -22,10 +22,16 @@ import { isCode } from "../lib/errors.js";
  */
 export type PagedRequest = Message & {
   page?: PageRequest;
-  orderBy: number;
   direction: SortDirection;
   query?: string;
-};
+} & ({ orderBy: number } | { order: number });
+
+/** OrderOf is the sort key's type of a request: its `orderBy`, or `order` where a list names it so. */
+export type OrderOf<Req> = Req extends { orderBy: infer O extends number }
+  ? O
+  : Req extends { order: infer O extends number }
+    ? O
+    : never;
 
 /** The field every paged list response has. */
 export type PagedResponse = Message & { page?: PageInfo };
@@ -158,6 +164,8 @@ export type PagedQueryOptions<Res, Row, Order extends number> = {
    * Merged over baseInput, so it may fill a field of a filter message.
    */
   searchInput?: (query: string) => Record<string, unknown>;
+  /** The request's field of the sort key: "orderBy" (the default) or "order". */
+  orderField?: "orderBy" | "order";
 };
 
 /** scopeKey is a request's fields other than paging, order and search, compared by value. */
@@ -173,10 +181,10 @@ export function scopeKey(input: unknown): string {
  */
 export function usePagedQuery<Req extends PagedRequest, Res extends PagedResponse, Row>(
   method: DescMethodUnary<GenMessage<Req>, GenMessage<Res>>,
-  baseInput: Omit<MessageInitShape<GenMessage<Req>>, "page" | "orderBy" | "direction" | "query" | "$typeName">,
-  opts: PagedQueryOptions<Res, Row, Req["orderBy"]>,
-): PagedQuery<Row, Req["orderBy"]> {
-  type Order = Req["orderBy"];
+  baseInput: Omit<MessageInitShape<GenMessage<Req>>, "page" | "orderBy" | "order" | "direction" | "query" | "$typeName">,
+  opts: PagedQueryOptions<Res, Row, OrderOf<Req>>,
+): PagedQuery<Row, OrderOf<Req>> {
+  type Order = OrderOf<Req>;
   const [state, dispatch] = useReducer(pageReducer<Order>, undefined, (): PageState<Order> => ({
     pageSize: clampPageSize(opts.pageSize ?? defaultPageSize),
     orderBy: opts.orderBy,
@@ -199,7 +207,7 @@ export function usePagedQuery<Req extends PagedRequest, Res extends PagedRespons
     ...baseInput,
     ...search,
     page: { pageSize: state.pageSize, pageToken },
-    orderBy: state.orderBy,
+    [opts.orderField ?? "orderBy"]: state.orderBy,
     direction: state.direction,
   } as unknown as MessageInitShape<GenMessage<Req>>;
   const result = useQuery(method, input, {

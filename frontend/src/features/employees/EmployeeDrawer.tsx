@@ -43,6 +43,7 @@ import { displayName, emptyAuthority, emptyInterruption, fieldOrder, fieldsOf, m
 import { authorityKindChoices, exitReasonChoices, interruptionReasonChoices, salutationChoices } from "./options.js";
 import type { OrgChoices } from "./org-choices.js";
 import { ActionModal, PrivacyActions } from "./PrivacyActions.js";
+import { CertificatesLink } from "../certificates/CertificatesLink.js";
 
 type Form = UseFormReturnType<EmployeeValues>;
 
@@ -117,6 +118,7 @@ export function EmployeeDrawer({
     body = (
       <Stack gap="lg">
         {employee && <EmployeeStatus employee={employee} language={i18n.language} />}
+        {employee && <CertificatesLink employeeId={employee.id} />}
         {readOnly && (
           <Text c="dimmed" size="sm">
             {t("common.readOnlyHint")}

@@ -21,8 +21,8 @@ const structure = [
 describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
-    expect(paths([Area.EMPLOYEES])).toEqual(["/", "/employees", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/email-templates", "/settings/sender"]);
+    expect(paths([Area.EMPLOYEES])).toEqual(["/", "/employees", "/certificates", ...structure]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", "/certificates", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/email-templates", "/settings/sender"]);
     expect(paths([Area.EMAIL_TEMPLATES])).toEqual(["/", "/settings/email-templates"]);
     expect(paths([Area.BRANDING])).toEqual(["/", "/settings/sender"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security"]);
@@ -72,6 +72,7 @@ describe("AppLayout", () => {
     expect(nav.getAllByRole("link").map((a) => a.textContent)).toEqual([
       "Start",
       "Mitarbeiter",
+      "Zeugnisse",
       "Unternehmen",
       "Standorte",
       "Abteilungen",

@@ -8,6 +8,7 @@ import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
+import { IconCertificate } from "../certificates/icons.js";
 import { IconUserCard } from "../employees/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
@@ -52,7 +53,10 @@ export const navigation: readonly NavSection[] = [
   {
     id: "people",
     labelKey: "nav.people",
-    entries: [{ path: "/employees", labelKey: "nav.employees", icon: IconUserCard, areas: [Area.EMPLOYEES] }],
+    entries: [
+      { path: "/employees", labelKey: "nav.employees", icon: IconUserCard, areas: [Area.EMPLOYEES] },
+      { path: "/certificates", labelKey: "nav.certificates", icon: IconCertificate, areas: [Area.EMPLOYEES] },
+    ],
   },
   {
     id: "structure",

@@ -1,0 +1,60 @@
+import { Grid, Select, Textarea, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { Certificate } from "../../../gen/zeugo/v1/certificates_pb.js";
+import { useOrgChoices } from "../../employees/org-choices.js";
+import { inputProps } from "./fields.js";
+import { companyProto, companyValues } from "./mapping.js";
+import { SectionFrame, useSectionForm } from "./SectionForm.js";
+
+const order = () => ["companyId", "description", "industry", "city", "headCount"];
+
+/** CompanySectionForm edits Unternehmen: the company (its letterhead) and how the text describes it. */
+export function CompanySectionForm({ certificate }: { certificate: Certificate }) {
+  const { t } = useTranslation();
+  const org = useOrgChoices();
+  const { form, frame } = useSectionForm({ certificate, sectionKey: "company", values: companyValues, proto: companyProto, fieldOrder: order });
+  return (
+    <SectionFrame frame={frame}>
+      <Grid gap="md">
+        <Grid.Col span={12}>
+          <Select
+            label={t("certificates.fields.company")}
+            description={t("certificates.fields.companyHint")}
+            data={org.companies}
+            searchable
+            clearable
+            nothingFoundMessage={t("table.none")}
+            {...inputProps(form, "companyId")}
+            onChange={(v) => form.setFieldValue("companyId", v ?? "")}
+          />
+        </Grid.Col>
+        <Grid.Col span={12}>
+          <Textarea
+            label={t("certificates.fields.companyDescription")}
+            description={t("certificates.fields.companyDescriptionHint")}
+            autosize
+            minRows={2}
+            maxRows={6}
+            maxLength={1000}
+            {...inputProps(form, "description")}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 4 }}>
+          <TextInput label={t("certificates.fields.industry")} placeholder={t("certificates.fields.industryPlaceholder")} maxLength={200} {...inputProps(form, "industry")} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 4 }}>
+          <TextInput label={t("certificates.fields.city")} description={t("certificates.fields.cityHint")} maxLength={100} {...inputProps(form, "city")} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 4 }}>
+          <TextInput
+            label={t("certificates.fields.headCount")}
+            description={t("certificates.fields.headCountHint")}
+            inputMode="numeric"
+            maxLength={8}
+            {...inputProps(form, "headCount")}
+          />
+        </Grid.Col>
+      </Grid>
+    </SectionFrame>
+  );
+}
