@@ -139,6 +139,7 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
           orientation={wide ? "vertical" : "horizontal"}
           variant={wide ? "pills" : "default"}
           keepMounted
+          styles={wide ? { tab: { justifyContent: "flex-start" } } : undefined}
           // Keyboard: arrow keys move between the tabs, activating them.
           activateTabWithKeyboard
         >

@@ -13,7 +13,8 @@ const order = () => ["entryDate", "exitDate", "issueDate", "exitReason", "interi
 /**
  * CertificateDataSectionForm edits Zeugnisdaten: the dates and the reason.
  * An interim certificate has an issue date and an occasion; the other kinds
- * an exit date and an exit reason.
+ * an exit date and an exit reason (and carry the exit date as their date,
+ * so they ask for no issue date).
  */
 export function CertificateDataSectionForm({ certificate }: { certificate: Certificate }) {
   const { t } = useTranslation();
@@ -45,11 +46,6 @@ export function CertificateDataSectionForm({ certificate }: { certificate: Certi
             <Select label={t("certificates.fields.exitReason")} data={exitReasonChoices(t)} allowDeselect={false} {...inputProps(form, "exitReason")} />
           )}
         </Grid.Col>
-        {!interim && (
-          <Grid.Col span={{ base: 12, sm: 6 }}>
-            <DateField label={t("certificates.fields.issueDate")} description={t("certificates.fields.issueDateFinalHint")} {...inputProps(form, "issueDate")} />
-          </Grid.Col>
-        )}
         <Grid.Col span={12}>
           <Checkbox
             label={t("certificates.fields.discloseReason")}

@@ -25,6 +25,7 @@ export function CompanySectionForm({ certificate }: { certificate: Certificate }
             clearable
             nothingFoundMessage={t("table.none")}
             {...inputProps(form, "companyId")}
+            value={form.values.companyId || null}
             onChange={(v) => form.setFieldValue("companyId", v ?? "")}
           />
         </Grid.Col>

@@ -49,6 +49,7 @@ export function DataSectionForm({ certificate }: { certificate: Certificate }) {
             clearable
             nothingFoundMessage={t("table.none")}
             {...inputProps(form, "jobProfileId")}
+            value={form.values.jobProfileId || null}
             onChange={(v) => form.setFieldValue("jobProfileId", v ?? "")}
           />
         </Grid.Col>
