@@ -1,13 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { expectAccessible } from "./axe.js";
 import { expect, login, test, uniqueName } from "./fixtures.js";
-
-/** expectAccessible runs axe-core (WCAG 2.1 A and AA rules) on the current page. */
-async function expectAccessible(page: Page, screen: string) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(found).toEqual([]);
-}
 
 test("the main screens pass the axe-core WCAG 2.1 AA checks", async ({ page, admin }) => {
   // axe-core analyses the whole DOM seven times: slow on a busy machine.

@@ -1,22 +1,7 @@
-import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { apiToken, rpc } from "./api.js";
+import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
-
-/** rpc calls a Connect method with JSON, as the SPA's transport would. */
-async function rpc<T>(request: APIRequestContext, method: string, body: unknown, token?: string): Promise<T> {
-  const res = await request.post(`/zeugo.v1.${method}`, {
-    headers: { "Content-Type": "application/json", "Zeugo-CSRF": "1", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    data: body,
-  });
-  if (!res.ok()) throw new Error(`${method}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function apiToken(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const res = await rpc<{ tokens?: { accessToken?: string } }>(request, "AuthService/Login", { email, password });
-  const token = res.tokens?.accessToken;
-  if (!token) throw new Error("login answered without an access token");
-  return token;
-}
 
 async function signedInPage(browser: Browser, baseURL: string | undefined, admin: { email: string; password: string }, path: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });
@@ -59,6 +44,7 @@ test.describe("certificate editor", () => {
     await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Zeugnisse", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Zeugnisse" })).toBeVisible();
     await screenshot(page, "certificates-list");
+    await expectAccessible(page, "certificate list");
 
     // The wizard: employee → kind and language → job profile.
     await page.getByRole("link", { name: "Neues Zeugnis" }).first().click();
@@ -67,6 +53,7 @@ test.describe("certificate editor", () => {
     await picker.fill(lastName);
     await page.getByRole("option", { name: new RegExp(lastName) }).click();
     await screenshot(page, "certificates-wizard");
+    await expectAccessible(page, "certificate wizard");
     await wizard.getByRole("button", { name: "Weiter" }).click();
     await wizard.getByRole("radio", { name: /^Endzeugnis/ }).check();
     await wizard.getByRole("button", { name: "Weiter" }).click();
@@ -103,6 +90,7 @@ test.describe("certificate editor", () => {
     await expect(perf.getByRole("radiogroup", { name: "Führungserfolg" }).getByRole("radio").first()).toBeDisabled();
     await expect(perf.getByText(/Aus den Einzelnoten ergibt sich 1/)).toBeVisible();
     await screenshot(page, "certificates-editor-ratings");
+    await expectAccessible(page, "certificate editor ratings");
     await perf.getByRole("button", { name: "Abschnitt speichern" }).click();
     await expect(page.getByText("„Bewertung Leistung“ wurde gespeichert.")).toBeVisible();
 

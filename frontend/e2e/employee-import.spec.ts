@@ -2,11 +2,11 @@
 // semicolons, umlauts) with mistakes is refused line by line in German,
 // the corrected file imports with a missing department created, and the
 // result links to the employee list.
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test } from "./fixtures.js";
 
 /** windows1252 encodes text as German Excel saves CSV (every character used here is Latin-1). */
@@ -18,12 +18,6 @@ function windows1252(text: string): Buffer {
     out[i] = code;
   }
   return out;
-}
-
-async function expectAccessible(page: Page, screen: string) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(found).toEqual([]);
 }
 
 async function upload(page: Page, path: string) {

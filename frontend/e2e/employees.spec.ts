@@ -1,36 +1,13 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { apiToken, rpc } from "./api.js";
+import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { unzip } from "./zip.js";
 
 const screens = resolve(dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
-
-/** rpc calls a Connect method with JSON, as the SPA's transport would. */
-async function rpc<T>(request: APIRequestContext, method: string, body: unknown, token?: string): Promise<T> {
-  const res = await request.post(`/zeugo.v1.${method}`, {
-    headers: { "Content-Type": "application/json", "Zeugo-CSRF": "1", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    data: body,
-  });
-  if (!res.ok()) throw new Error(`${method}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function apiToken(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const res = await rpc<{ tokens?: { accessToken?: string } }>(request, "AuthService/Login", { email, password });
-  const token = res.tokens?.accessToken;
-  if (!token) throw new Error("login answered without an access token");
-  return token;
-}
-
-/** expectAccessible runs axe-core (WCAG 2.1 A and AA rules) on the current page. */
-async function expectAccessible(page: Page, screen: string) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = result.violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(found).toEqual([]);
-}
 
 /** view saves what the browser window shows (a drawer is fixed to it, so a full-page picture would cut it). */
 async function view(page: Page, name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Button } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { IconCertificate } from "./icons.js";
+import { IconCertificate } from "../../components/icons.js";
 
 /** CertificatesLink leads from an employee to their certificates (the list filtered to them). */
 export function CertificatesLink({ employeeId }: { employeeId: string }) {

@@ -20,7 +20,7 @@ import { useEmployee } from "../../api/employees.js";
 import type { PagedQuery } from "../../api/paging.js";
 import { lastChangedColumn } from "../../components/columns.js";
 import { DataTable, RowLink, type DataColumn } from "../../components/DataTable.js";
-import { IconArrowDown, IconArrowUp, IconLock, IconPlus } from "../../components/icons.js";
+import { IconArrowDown, IconArrowUp, IconCertificate, IconLock, IconPlus } from "../../components/icons.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import {
   CertificateKind,
@@ -33,7 +33,6 @@ import { formatDateTime } from "../../lib/format.js";
 import { displayName } from "../employees/form.js";
 import { useOrgChoices, type OrgChoices } from "../employees/org-choices.js";
 import { CertificateStatusBadge } from "./CertificateStatusBadge.js";
-import { IconCertificate } from "./icons.js";
 import { NewCertificateWizard } from "./NewCertificateWizard.js";
 import { kindChoices, kindName, languageName, statusChoices } from "./options.js";
 

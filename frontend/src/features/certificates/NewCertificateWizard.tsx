@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Radio, SegmentedControl, Select, Stack, Stepper, Switch, Text } from "@mantine/core";
+import { Alert, Button, Group, Modal, Radio, Select, Stack, Stepper, Switch, Text } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
@@ -12,6 +12,7 @@ import { violationMessage, violationsFromError } from "../../lib/validation.js";
 import { listName } from "../employees/form.js";
 import { EmployeePicker, type PickedEmployee } from "./EmployeePicker.js";
 import { kinds } from "./options.js";
+import { SegmentedField } from "./SegmentedField.js";
 
 /**
  * defaultKind suggests the kind from the employment: a final certificate
@@ -149,21 +150,15 @@ export function NewCertificateWizard({ employeeId, onClose }: { employeeId?: str
                     ))}
                   </Stack>
                 </Radio.Group>
-                <Stack gap={4}>
-                  <Text size="sm" fw={500} component="span" id="wizard-language-label">
-                    {t("certificates.fields.language")}
-                  </Text>
-                  <SegmentedControl
-                    aria-labelledby="wizard-language-label"
-                    value={language}
-                    onChange={(v) => setLanguage(v === "en" ? "en" : "de")}
-                    data={[
-                      { value: "de", label: t("certificates.languages.de") },
-                      { value: "en", label: t("certificates.languages.en") },
-                    ]}
-                    style={{ alignSelf: "flex-start" }}
-                  />
-                </Stack>
+                <SegmentedField
+                  label={t("certificates.fields.language")}
+                  value={language}
+                  onChange={(v) => setLanguage(v === "en" ? "en" : "de")}
+                  data={[
+                    { value: "de", label: t("certificates.languages.de") },
+                    { value: "en", label: t("certificates.languages.en") },
+                  ]}
+                />
                 <Switch
                   label={t("certificates.wizard.private")}
                   description={t("certificates.wizard.privateHint")}

@@ -7,8 +7,7 @@ import type { ComponentType } from "react";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
-import { IconBuilding, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
-import { IconCertificate } from "../certificates/icons.js";
+import { IconBuilding, IconCertificate, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
 import { IconUserCard } from "../employees/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 

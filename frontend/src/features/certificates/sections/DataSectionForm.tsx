@@ -1,8 +1,9 @@
-import { Grid, SegmentedControl, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Grid, Select, Text, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useCertificateCatalog } from "../../../api/certificates.js";
 import type { Certificate } from "../../../gen/zeugo/v1/certificates_pb.js";
 import { kindChoices } from "../options.js";
+import { SegmentedField } from "../SegmentedField.js";
 import { inputProps } from "./fields.js";
 import { dataProto, dataValues } from "./mapping.js";
 import { SectionFrame, useSectionForm } from "./SectionForm.js";
@@ -25,19 +26,14 @@ export function DataSectionForm({ certificate }: { certificate: Certificate }) {
           </Text>
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 6 }}>
-          <Stack gap={4}>
-            <Text size="sm" fw={500} component="span" id="certificate-language-label">
-              {t("certificates.fields.language")}
-            </Text>
-            <SegmentedControl
-              aria-labelledby="certificate-language-label"
-              data={[
-                { value: "de", label: t("certificates.languages.de") },
-                { value: "en", label: t("certificates.languages.en") },
-              ]}
-              {...inputProps(form, "language")}
-            />
-          </Stack>
+          <SegmentedField
+            label={t("certificates.fields.language")}
+            data={[
+              { value: "de", label: t("certificates.languages.de") },
+              { value: "en", label: t("certificates.languages.en") },
+            ]}
+            {...inputProps(form, "language")}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 6 }}>
           <Select

@@ -1,6 +1,7 @@
-import { Alert, Divider, SegmentedControl, Stack, Text } from "@mantine/core";
+import { Alert, Divider, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { Certificate } from "../../../gen/zeugo/v1/certificates_pb.js";
+import { SegmentedField } from "../SegmentedField.js";
 import { performanceProto, performanceValues, type PerformanceValues } from "./mapping.js";
 import { RatingControl } from "./RatingControl.js";
 import { categoryAllowed, derivedOverall, performanceCategories, ratingRules } from "./ratings.js";
@@ -49,18 +50,14 @@ export function PerformanceSectionForm({ certificate }: { certificate: Certifica
         {performanceCategories.filter((c) => c !== "exam" || rules.exam).map(rating)}
         <Divider />
         <Stack gap={4}>
-          <Text size="sm" fw={600} component="span" id="certificate-overall-label">
-            {t("certificates.ratings.overall")}
-          </Text>
-          <SegmentedControl
-            aria-labelledby="certificate-overall-label"
+          <SegmentedField
+            label={t("certificates.ratings.overall")}
             value={explicit ? "explicit" : "derived"}
             onChange={(v) => form.setFieldValue("overall", v === "explicit" ? String(derived || 2) : "0")}
             data={[
               { value: "derived", label: t("certificates.ratings.overallDerived") },
               { value: "explicit", label: t("certificates.ratings.overallExplicit") },
             ]}
-            style={{ alignSelf: "flex-start" }}
           />
           {!explicit && (
             <Text size="sm" c="dimmed">
