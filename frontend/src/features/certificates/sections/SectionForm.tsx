@@ -8,7 +8,7 @@ import { useForm, type UseFormReturnType } from "@mantine/form";
 import { getHotkeyHandler } from "@mantine/hooks";
 import { Code } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useUpdateCertificateSection } from "../../../api/certificates.js";
 import { IconAlert, IconLock } from "../../../components/icons.js";
@@ -98,15 +98,13 @@ export function useSectionForm<V extends Record<string, unknown>>(opts: SectionF
   const [conflict, setConflict] = useState<Conflict>();
   const [formError, setFormError] = useState<string>();
   const [saving, setSaving] = useState(false);
-  // Set by a save and by "Neu laden": the next certificate replaces the values.
-  const adopt = useRef(false);
-
   const loadedKey = `${certificate.id}/${version}`;
   useEffect(() => {
-    // A newer version from outside (another tab saved, a refetch) replaces
-    // the values only while nothing is being edited here.
-    if (adopt.current || !form.isDirty()) {
-      adopt.current = false;
+    // A newer version from outside (another tab saved, a save of another
+    // section that changed this one) replaces the values only while nothing
+    // is being edited here; edits wait for their save, which then meets the
+    // conflict.
+    if (!form.isDirty()) {
       const v = initial();
       form.setValues(v);
       form.resetDirty(v);
@@ -136,12 +134,17 @@ export function useSectionForm<V extends Record<string, unknown>>(opts: SectionF
     }
     setSaving(true);
     try {
-      adopt.current = true;
-      await update.mutateAsync(init);
+      const saved = (await update.mutateAsync(init)).certificate;
+      // What the server stored (trimmed, normalised) with its new version.
+      if (saved) {
+        const v = opts.values(saved.content ?? ({} as CertificateContent));
+        form.setValues(v);
+        form.resetDirty(v);
+        setBase(sectionInfo(saved, sectionKey)?.version ?? baseVersion);
+      }
       setConflict(undefined);
       notifySuccess(t, t("certificates.editor.saved", { section: t(`certificates.sections.${sectionKey}.title`) }));
     } catch (err) {
-      adopt.current = false;
       if (isCode(err, Code.Aborted)) {
         const fresh = await reload();
         const now = fresh && sectionInfo(fresh, sectionKey);
