@@ -139,7 +139,7 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
           orientation={wide ? "vertical" : "horizontal"}
           variant={wide ? "pills" : "default"}
           keepMounted
-          styles={wide ? { tab: { justifyContent: "flex-start" } } : undefined}
+          styles={wide ? { tab: { justifyContent: "flex-start" }, tabLabel: { flex: "none", textAlign: "left" } } : undefined}
           // Keyboard: arrow keys move between the tabs, activating them.
           activateTabWithKeyboard
         >

@@ -245,7 +245,7 @@ function CertificatesTable({
           )}
         </Group>
       ),
-      width: "26%",
+      width: "24%",
     },
     {
       id: "kind",
@@ -255,8 +255,9 @@ function CertificatesTable({
           {kindName(c.kind, t)}
         </Text>
       ),
+      width: 190,
     },
-    { id: "status", header: t("certificates.columns.status"), cell: (c) => <CertificateStatusBadge status={c.status} />, width: 150 },
+    { id: "status", header: t("certificates.columns.status"), cell: (c) => <CertificateStatusBadge status={c.status} />, width: 140 },
     {
       id: "language",
       header: t("certificates.columns.language"),
@@ -265,7 +266,7 @@ function CertificatesTable({
           {languageName(c.language, t)}
         </Text>
       ),
-      width: 110,
+      width: 96,
     },
     {
       id: "company",

@@ -30,6 +30,7 @@ export function QualificationsSectionForm({ certificate }: { certificate: Certif
       clearable
       hidePickedOptions
       maxValues={10}
+      placeholder={form.values[path].length === 0 ? t("certificates.fields.attributesPlaceholder") : undefined}
       nothingFoundMessage={t("table.none")}
       {...inputProps(form, path)}
     />
