@@ -6,6 +6,7 @@
 import {
   Anchor,
   Button,
+  Checkbox,
   EmptyState,
   Group,
   NativeSelect,
@@ -67,6 +68,17 @@ export type DataTableProps<Row, Order extends number> = {
   pageSizes?: number[];
   /** Minimum width before the table scrolls sideways. */
   minWidth?: number;
+  /**
+   * Rows the user can pick for an action on several (a bulk export): a
+   * checkbox in front of each row and one for the page. The picked keys
+   * live with the caller, so they survive paging.
+   */
+  selection?: {
+    selected: ReadonlySet<string>;
+    onChange: (next: Set<string>) => void;
+    /** The row's name in its checkbox's label ("Anna Schäfer auswählen"). */
+    rowLabel: (row: Row) => string;
+  };
 };
 
 /**
@@ -93,10 +105,11 @@ export function DataTable<Row, Order extends number>({
   empty,
   pageSizes,
   minWidth = 560,
+  selection,
 }: DataTableProps<Row, Order>) {
   const { t, i18n } = useTranslation();
   const hintId = useId();
-  const colCount = columns.length + (rowActions ? 1 : 0);
+  const colCount = columns.length + (rowActions ? 1 : 0) + (selection ? 1 : 0);
 
   // A list without rows and without a search is empty, not "no matches":
   // it gets the explanation and the create button instead of a table.
@@ -152,6 +165,11 @@ export function DataTable<Row, Order extends number>({
             >
               <Table.Thead>
                 <Table.Tr>
+                  {selection && (
+                    <Table.Th scope="col" w={44}>
+                      <PageCheckbox rows={data.rows.map(rowKey)} selection={selection} />
+                    </Table.Th>
+                  )}
                   {columns.map((col) => (
                     <HeaderCell key={col.id} column={col} data={data} />
                   ))}
@@ -191,6 +209,20 @@ export function DataTable<Row, Order extends number>({
                       onClick={onOpenRow ? (e) => onRowClick(e, row) : undefined}
                       onKeyDown={onOpenRow ? (e) => onRowKeyDown(e, row) : undefined}
                     >
+                      {selection && (
+                        <Table.Td>
+                          <Checkbox
+                            aria-label={t("table.selectRow", { name: selection.rowLabel(row) })}
+                            checked={selection.selected.has(rowKey(row))}
+                            onChange={(e) => {
+                              const next = new Set(selection.selected);
+                              if (e.currentTarget.checked) next.add(rowKey(row));
+                              else next.delete(rowKey(row));
+                              selection.onChange(next);
+                            }}
+                          />
+                        </Table.Td>
+                      )}
                       {columns.map((col) => (
                         <Table.Td key={col.id}>{col.cell(row)}</Table.Td>
                       ))}
@@ -240,6 +272,34 @@ export function DataTable<Row, Order extends number>({
         </Paper>
       )}
     </Stack>
+  );
+}
+
+/** PageCheckbox picks or drops every row of the page. */
+function PageCheckbox({
+  rows,
+  selection,
+}: {
+  rows: string[];
+  selection: { selected: ReadonlySet<string>; onChange: (next: Set<string>) => void };
+}) {
+  const { t } = useTranslation();
+  const picked = rows.filter((k) => selection.selected.has(k)).length;
+  return (
+    <Checkbox
+      aria-label={t("table.selectPage")}
+      checked={rows.length > 0 && picked === rows.length}
+      indeterminate={picked > 0 && picked < rows.length}
+      disabled={rows.length === 0}
+      onChange={() => {
+        const next = new Set(selection.selected);
+        for (const k of rows) {
+          if (picked === rows.length) next.delete(k);
+          else next.add(k);
+        }
+        selection.onChange(next);
+      }}
+    />
   );
 }
 

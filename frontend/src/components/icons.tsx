@@ -178,3 +178,12 @@ export const IconCertificate = (p: IconProps) => (
     <path d="M16 18.6V22l1.5-1 1.5 1v-3.4" />
   </Icon>
 );
+
+/** IconDownload: an arrow into a tray — downloads (PDF, ZIP). */
+export const IconDownload = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 4v11" />
+    <path d="M7 10l5 5 5-5" />
+    <path d="M5 20h14" />
+  </Icon>
+);

@@ -33,6 +33,7 @@ import { formatDateTime } from "../../lib/format.js";
 import { displayName } from "../employees/form.js";
 import { useOrgChoices, type OrgChoices } from "../employees/org-choices.js";
 import { CertificateStatusBadge } from "./CertificateStatusBadge.js";
+import { ExportBar } from "./export/ExportBar.js";
 import { NewCertificateWizard } from "./NewCertificateWizard.js";
 import { kindChoices, kindName, languageName, statusChoices } from "./options.js";
 
@@ -57,6 +58,8 @@ export function CertificatesPage() {
   const employeeId = params.get("employee") ?? "";
   const org = useOrgChoices();
   const [filters, setFilters] = useState<Filters>(noFilters);
+  // Picked for a bulk export; kept over pages and filter changes.
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const filter: CertificateListFilter = useMemo(
     () => ({
       statuses: filters.statuses.map((s) => Number(s) as CertificateStatus),
@@ -98,7 +101,8 @@ export function CertificatesPage() {
             })
           }
         />
-        <CertificatesTable list={list} org={org} filtered={filtered} newPath={newPath} />
+        <ExportBar selected={selected} onClear={() => setSelected(new Set())} />
+        <CertificatesTable list={list} org={org} filtered={filtered} newPath={newPath} selected={selected} onSelect={setSelected} />
       </Stack>
       {wizardOpen && <NewCertificateWizard employeeId={params.get("employee") ?? undefined} onClose={() => void navigate(employeeId ? `${base}?employee=${employeeId}` : base)} />}
     </>
@@ -216,11 +220,15 @@ function CertificatesTable({
   org,
   filtered,
   newPath,
+  selected,
+  onSelect,
 }: {
   list: PagedQuery<CertificateSummary, CertificateOrder>;
   org: OrgChoices;
   filtered: boolean;
   newPath: string;
+  selected: ReadonlySet<string>;
+  onSelect: (next: Set<string>) => void;
 }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -308,6 +316,7 @@ function CertificatesTable({
       }}
       pageSizes={pageSizes}
       minWidth={900}
+      selection={{ selected, onChange: onSelect, rowLabel: (c) => c.employeeName }}
     />
   );
 }
