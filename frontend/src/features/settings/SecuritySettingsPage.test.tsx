@@ -49,6 +49,9 @@ describe("SecuritySettingsPage", () => {
     const form = await loadedForm();
     fireEvent.change(within(form).getByLabelText(/Mindestlänge/), { target: { value: "12" } });
     fireEvent.click(within(form).getByRole("switch", { name: /Zeichenmix verlangen/ }));
+    const tracking = within(form).getByRole("switch", { name: /Änderungsverfolgung für Zeugnisse/ }) as HTMLInputElement;
+    expect(tracking.checked).toBe(false);
+    fireEvent.click(tracking);
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     const sent = fake.settingsUpdates[0]!;
@@ -56,6 +59,7 @@ describe("SecuritySettingsPage", () => {
     expect(sent.fields?.passwordMinLength).toBe(12);
     expect(sent.fields?.passwordComposition).toBe(false);
     expect(sent.fields?.sessionIdleMinutes).toBe(30);
+    expect(sent.fields?.certificateChangeTracking).toBe(true);
 
     // Someone else saves in between: the next save is refused as a conflict.
     fake.settings = { ...fake.settings, version: 9n };

@@ -1,7 +1,8 @@
 // The tenant's security settings (area Datenschutz): password policy,
-// invitation link lifetime and session timeouts. The bounds come from the
-// server — the timeouts' maxima are the operator's — and are shown and
-// checked before saving; the server checks them again.
+// invitation link lifetime, session timeouts and the change tracking of
+// certificates. The bounds come from the server — the timeouts' maxima are
+// the operator's — and are shown and checked before saving; the server
+// checks them again.
 import { Button, Center, Divider, Grid, Group, Loader, Paper, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useCallback, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -28,6 +29,7 @@ type Values = {
   invitationTtlHours: string;
   sessionIdleMinutes: string;
   sessionAbsoluteHours: string;
+  certificateChangeTracking: string;
 };
 
 const fieldOrder = [
@@ -36,6 +38,7 @@ const fieldOrder = [
   "invitationTtlHours",
   "sessionIdleMinutes",
   "sessionAbsoluteHours",
+  "certificateChangeTracking",
 ] as const satisfies readonly (keyof Values)[];
 
 const numericFields = ["passwordMinLength", "invitationTtlHours", "sessionIdleMinutes", "sessionAbsoluteHours"] as const;
@@ -47,6 +50,7 @@ const emptyValues: Values = {
   invitationTtlHours: "",
   sessionIdleMinutes: "",
   sessionAbsoluteHours: "",
+  certificateChangeTracking: "false",
 };
 
 function valuesOf(f: SecuritySettingsFields | undefined): Values {
@@ -57,6 +61,7 @@ function valuesOf(f: SecuritySettingsFields | undefined): Values {
     invitationTtlHours: String(f.invitationTtlHours),
     sessionIdleMinutes: String(f.sessionIdleMinutes),
     sessionAbsoluteHours: String(f.sessionAbsoluteHours),
+    certificateChangeTracking: String(f.certificateChangeTracking),
   };
 }
 
@@ -109,6 +114,7 @@ export function SecuritySettingsPage() {
         invitationTtlHours: toInt(values.invitationTtlHours) || 0,
         sessionIdleMinutes: toInt(values.sessionIdleMinutes) || 0,
         sessionAbsoluteHours: toInt(values.sessionAbsoluteHours) || 0,
+        certificateChangeTracking: values.certificateChangeTracking === "true",
       };
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
         update.mutateAsync(req),
@@ -198,6 +204,18 @@ export function SecuritySettingsPage() {
                 <Text size="sm" c="dimmed">
                   {t("securitySettings.sessionsApplyLater")}
                 </Text>
+              </Grid.Col>
+            </Section>
+            <Section title={t("certificateText.settings.section")}>
+              <Grid.Col span={12}>
+                <Switch
+                  label={t("certificateText.settings.changeTracking")}
+                  description={t("certificateText.settings.changeTrackingHint")}
+                  checked={form.values.certificateChangeTracking === "true"}
+                  disabled={!canEdit}
+                  onChange={(e) => form.setFieldValue("certificateChangeTracking", String(e.currentTarget.checked))}
+                  error={form.errors.certificateChangeTracking}
+                />
               </Grid.Col>
             </Section>
             {canEdit && (
