@@ -52,6 +52,16 @@ func CSP(styleNonce string) string {
 		"connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 }
 
+// DocumentCSP is the policy of the SPA's page (index.html): CSP with the
+// style nonce, and frames limited to blob: URLs. The certificate editor's
+// PDF preview shows the PDF it fetched through the API as a blob: URL in an
+// iframe; a blob: URL can only be created by a page of this origin, so
+// nothing from elsewhere can be framed, and without it frames fall back to
+// default-src 'self', which the SPA never uses. object-src stays 'none'.
+func DocumentCSP(styleNonce string) string {
+	return CSP(styleNonce) + "; frame-src blob:"
+}
+
 // statusRecorder remembers the status for the access log.
 type statusRecorder struct {
 	http.ResponseWriter

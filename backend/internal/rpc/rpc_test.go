@@ -90,6 +90,15 @@ func securityHeaders(t *testing.T, env *apptest.Env) {
 		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
 			t.Errorf("%s: CSP allows unsafe code: %q", name, csp)
 		}
+		// Only the SPA's page may frame, and only blob: URLs (the PDF
+		// preview); every other response keeps the strict policy.
+		if name == "spa" {
+			if !strings.HasSuffix(csp, "; frame-src blob:") || strings.Count(csp, "blob:") != 1 {
+				t.Errorf("%s: CSP %q should allow frames from blob: URLs and nothing more", name, csp)
+			}
+		} else if strings.Contains(csp, "frame-src") || strings.Contains(csp, "blob:") {
+			t.Errorf("%s: CSP %q allows frames", name, csp)
+		}
 	}
 	if cc := api.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("API answers must not be cached: Cache-Control %q", cc)

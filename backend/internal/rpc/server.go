@@ -161,7 +161,7 @@ func NewHandler(d Deps) http.Handler {
 		}
 	})
 	mux.Handle("GET /metrics", metricsGuard(d.MetricsToken, d.Development, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
-	spa, _ := web.New(CSP)
+	spa, _ := web.New(DocumentCSP)
 	mux.Handle("/", spa)
 	return middleware(mux, d.Log, d.TrustedProxies, d.AccessLog, limits)
 }
