@@ -113,8 +113,8 @@ export function LivePane({
               const para = draft[f.paragraph];
               return (
                 <li key={id} data-kind={f.kind}>
-                  <Group gap={6} wrap="nowrap" align="flex-start">
-                    <Badge size="sm" color={kindColor(f.kind)} variant="filled" style={{ flexShrink: 0 }}>
+                  <Stack gap={2} align="flex-start">
+                    <Badge size="sm" color={kindColor(f.kind)} variant="filled">
                       {kindName(t, f.kind)}
                     </Badge>
                     <Stack gap={0}>
@@ -130,7 +130,7 @@ export function LivePane({
                         {unplaced.has(id) && ` · ${t("certificateText.check.notInText")}`}
                       </Text>
                     </Stack>
-                  </Group>
+                  </Stack>
                 </li>
               );
             })}

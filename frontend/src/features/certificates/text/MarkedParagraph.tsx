@@ -1,5 +1,5 @@
 // One paragraph of the live pane with the checker's findings marked in it.
-import { Badge, Box, Group, List, Mark, Stack, Text } from "@mantine/core";
+import { Box, List, Mark, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { ParagraphCheck, TextFinding } from "../../../gen/zeugo/v1/certificates_pb.js";
 import type { DraftParagraph } from "./draft.js";
@@ -51,18 +51,16 @@ export function MarkedParagraph({
       data-testid={`marked-paragraph-${paragraph.section}`}
     >
       <Stack gap={4}>
-        <Group gap="xs" justify="space-between" wrap="nowrap">
-          <Text size="xs" fw={600} c="dimmed" tt="uppercase">
-            {paragraphName(t, paragraph)}
+        <Text size="xs" fw={600} c="dimmed" tt="uppercase">
+          {paragraphName(t, paragraph)}
+        </Text>
+        {grade && grade.grade > 0 && (
+          <Text size="xs" fw={500} c={gradeOff ? "orange.8" : "green.8"} data-testid="paragraph-grade">
+            {grade.expectedGrade > 0
+              ? t("certificateText.check.gradeVs", { grade: gradeName(t, grade.grade), expected: gradeName(t, grade.expectedGrade) })
+              : t("certificateText.check.gradeOnly", { grade: gradeName(t, grade.grade) })}
           </Text>
-          {grade && grade.grade > 0 && (
-            <Badge size="sm" variant="light" color={gradeOff ? "orange" : "green"}>
-              {grade.expectedGrade > 0
-                ? t("certificateText.check.gradeVs", { grade: gradeName(t, grade.grade), expected: gradeName(t, grade.expectedGrade) })
-                : t("certificateText.check.gradeOnly", { grade: gradeName(t, grade.grade) })}
-            </Badge>
-          )}
-        </Group>
+        )}
         {paragraph.text.trim() !== "" && (
           <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
             {part(paragraph.text, 0)}
