@@ -201,7 +201,7 @@ test.describe("certificates", () => {
 
     // The history: created, and every move with who and when.
     await page.getByRole("tab", { name: "Verlauf" }).click();
-    await expect(page.getByText("Angelegt")).toBeVisible();
+    await expect(page.getByText("Angelegt", { exact: true })).toBeVisible();
     await expect(page.getByText("Entwurf → Prüfung")).toBeVisible();
     await expect(page.getByText("Prüfung → Abgeschlossen")).toBeVisible();
     await expect(page.getByText("Abgeschlossen → Ausgestellt")).toBeVisible();

@@ -21,11 +21,15 @@ export function IssueDialog({ certificate, opened, onClose }: { certificate: Cer
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const findings = certificate.check?.findings ?? [];
-  const needsReason = certificate.check?.needsConfirmation ?? false;
+  // The server reads the text again when issuing; should it find what the
+  // stored reading did not (ratings changed since), it asks for the reason.
+  const [asked, setAsked] = useState(false);
+  const needsReason = (certificate.check?.needsConfirmation ?? false) || asked;
 
   const close = () => {
     if (transition.isPending) return;
     setReason("");
+    setAsked(false);
     setReasonError(undefined);
     setError(undefined);
     onClose();
@@ -50,9 +54,10 @@ export function IssueDialog({ certificate, opened, onClose }: { certificate: Cer
       close();
     } catch (err) {
       const violations = violationsFromError(err, TransitionCertificateRequestSchema);
-      const atReason = violations.filter((v) => v.field === "confirmationReason");
-      if (atReason.length > 0) {
-        setReasonError(atReason[0]?.ruleId === "zeugo.confirmation" ? t("certificateText.issue.reasonRequired") : violationMessage(atReason[0]!, t));
+      const atReason = violations.find((v) => v.field === "confirmationReason");
+      if (atReason) {
+        if (atReason.ruleId === "zeugo.confirmation") setAsked(true);
+        setReasonError(atReason.ruleId === "zeugo.confirmation" ? t("certificateText.issue.reasonRequired") : violationMessage(atReason, t));
       } else if (violations.length > 0 && !isCode(err, Code.Aborted)) {
         setError(violations.map((v) => violationMessage(v, t)).join(" "));
       } else {

@@ -90,8 +90,8 @@ export function StatusActions({ certificate }: { certificate: Certificate }) {
   const deleteName = t("certificateText.actions.deleteName", { name: certificate.employeeName });
 
   return (
-    <Stack gap="xs" align="flex-end">
-      <Group gap="xs" justify="flex-end" role="group" aria-label={t("certificateText.actions.label")}>
+    <Stack gap="xs" align="flex-start">
+      <Group gap="xs" role="group" aria-label={t("certificateText.actions.label")}>
         {!readOnlyTenant &&
           certificate.nextStatuses.map((to) => (
             <Button
@@ -134,7 +134,7 @@ export function StatusActions({ certificate }: { certificate: Certificate }) {
         />
       )}
       {issued && certificate.documentSha256 !== "" && (
-        <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: "break-all" }} maw={520} ta="right">
+        <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: "break-all" }} maw={520}>
           {t("certificateText.actions.sha", { sha: certificate.documentSha256 })}
         </Text>
       )}
