@@ -10,25 +10,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { apiToken, rpc, rpcResponse } from "./api.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { linkIn, waitForMail } from "./mail.js";
-
-/** rpc calls a Connect method with JSON, as the SPA's transport would. */
-async function rpc<T>(request: APIRequestContext, method: string, body: unknown, token?: string): Promise<T> {
-  const res = await request.post(`/zeugo.v1.${method}`, {
-    headers: { "Content-Type": "application/json", "Zeugo-CSRF": "1", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    data: body,
-  });
-  if (!res.ok()) throw new Error(`${method}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function apiToken(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const res = await rpc<{ tokens?: { accessToken?: string } }>(request, "AuthService/Login", { email, password });
-  const token = res.tokens?.accessToken;
-  if (!token) throw new Error("login answered without an access token");
-  return token;
-}
 
 type SectionInfo = { section: string; version: string };
 type Certificate = { id: string; version: string; sections?: SectionInfo[] };
@@ -248,10 +232,7 @@ test.describe("certificates", () => {
       restricted,
     );
     expect(listed.certificates?.map((c) => c.id)).toEqual([open.id]);
-    const byId = await request.post("/zeugo.v1.CertificateService/GetCertificate", {
-      headers: { "Content-Type": "application/json", "Zeugo-CSRF": "1", Authorization: `Bearer ${restricted}` },
-      data: { id: hidden.id },
-    });
+    const byId = await rpcResponse(request, "CertificateService/GetCertificate", { id: hidden.id }, restricted);
     expect(byId.status()).toBe(404);
 
     // In the browser.

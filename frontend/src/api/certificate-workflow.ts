@@ -6,42 +6,25 @@
 // editor, the list and these tabs refetch without sharing code.
 import type { DescMethodUnary, MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connect-query";
-import { keepPreviousData, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@connectrpc/connect-query";
+import { keepPreviousData } from "@tanstack/react-query";
 import {
   CertificateService,
   type FieldChange,
   type ListCertificateChangesResponse,
   type ResultParagraphSchema,
 } from "../gen/zeugo/v1/certificates_pb.js";
+import { useInvalidateService } from "./invalidate.js";
 import { usePagedQuery, type PagedRequest } from "./paging.js";
 
 const m = CertificateService.method;
-
-/**
- * useInvalidateCertificates marks all CertificateService queries stale;
- * after a delete the gone certificate's own queries are left alone
- * (refetching them would only answer NotFound while the page closes).
- */
-function useInvalidateCertificates(): (goneId?: string) => Promise<void> {
-  const queryClient = useQueryClient();
-  return (goneId) =>
-    queryClient.invalidateQueries({
-      queryKey: createConnectQueryKey({ schema: CertificateService, cardinality: undefined }),
-      predicate: (query) => {
-        if (goneId === undefined) return true;
-        const input = (query.queryKey[1] as { input?: { id?: unknown } } | undefined)?.input;
-        return input?.id !== goneId;
-      },
-    });
-}
 
 /** ParagraphInit is one paragraph as sent to the checker or saved. */
 export type ParagraphInit = MessageInitShape<typeof ResultParagraphSchema>;
 
 /** useGenerateText writes the text from the sections (GenerateCertificateText). */
 export function useGenerateText() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.generateCertificateText, { onSuccess: () => invalidate() });
 }
 
@@ -56,7 +39,7 @@ export function useTextCheck(id: string, paragraphs: ParagraphInit[], enabled: b
 
 /** useSaveResult saves the result section (UpdateCertificateSection with `result`). */
 export function useSaveResult() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   const mutation = useMutation(m.updateCertificateSection, { onSuccess: () => invalidate() });
   return {
     ...mutation,
@@ -70,25 +53,25 @@ export function useSaveResult() {
 
 /** useTransition moves the certificate in the workflow. */
 export function useTransition() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.transitionCertificate, { onSuccess: () => invalidate() });
 }
 
 /** useSetPrivate marks the certificate private or public. */
 export function useSetPrivate() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.setCertificatePrivate, { onSuccess: () => invalidate() });
 }
 
 /** useCorrect starts a correction of an issued certificate. */
 export function useCorrect() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.correctCertificate, { onSuccess: () => invalidate() });
 }
 
 /** useDeleteCertificate removes a certificate. */
 export function useDeleteCertificate() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.deleteCertificate, { onSuccess: (_res, req) => invalidate(req.id) });
 }
 

@@ -3,8 +3,7 @@
 // server stream: its chunks are collected and saved as one file download.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
-import { createConnectQueryKey, useMutation, useQuery, useTransport } from "@connectrpc/connect-query";
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useTransport } from "@connectrpc/connect-query";
 import { useCallback } from "react";
 import {
   EmployeeOrder,
@@ -13,30 +12,13 @@ import {
   type EmployeeFilterSchema,
 } from "../gen/zeugo/v1/employees_pb.js";
 import { SortDirection } from "../gen/zeugo/v1/paging_pb.js";
+import { useInvalidateService } from "./invalidate.js";
 import { usePagedQuery } from "./paging.js";
 
 const m = EmployeeService.method;
 
 /** EmployeeListFilter is the list's filter without the search (the hook owns that). */
 export type EmployeeListFilter = Omit<MessageInitShape<typeof EmployeeFilterSchema>, "query" | "$typeName">;
-
-/**
- * useInvalidateEmployees marks all EmployeeService queries stale; after a
- * delete or erasure the gone employee's detail query is left alone
- * (refetching it would only produce a NotFound while the form closes).
- */
-function useInvalidateEmployees(): (goneId?: string) => Promise<void> {
-  const queryClient = useQueryClient();
-  return (goneId) =>
-    queryClient.invalidateQueries({
-      queryKey: createConnectQueryKey({ schema: EmployeeService, cardinality: undefined }),
-      predicate: (query) => {
-        if (goneId === undefined) return true;
-        const input = (query.queryKey[1] as { input?: { id?: unknown } } | undefined)?.input;
-        return input?.id !== goneId;
-      },
-    });
-}
 
 /**
  * useEmployeeList pages through the employees matching filter (last changed
@@ -61,22 +43,22 @@ export function useEmployee(id: string | undefined) {
 }
 
 export function useCreateEmployee() {
-  const invalidate = useInvalidateEmployees();
+  const invalidate = useInvalidateService(EmployeeService);
   return useMutation(m.createEmployee, { onSuccess: () => invalidate() });
 }
 
 export function useUpdateEmployee() {
-  const invalidate = useInvalidateEmployees();
+  const invalidate = useInvalidateService(EmployeeService);
   return useMutation(m.updateEmployee, { onSuccess: () => invalidate() });
 }
 
 export function useDeleteEmployee() {
-  const invalidate = useInvalidateEmployees();
+  const invalidate = useInvalidateService(EmployeeService);
   return useMutation(m.deleteEmployee, { onSuccess: (_res, req) => invalidate(req.id) });
 }
 
 export function useSetLegalHold() {
-  const invalidate = useInvalidateEmployees();
+  const invalidate = useInvalidateService(EmployeeService);
   return useMutation(m.setLegalHold, { onSuccess: () => invalidate() });
 }
 
@@ -86,7 +68,7 @@ export function useExportEmployeeData() {
 }
 
 export function useEraseEmployee() {
-  const invalidate = useInvalidateEmployees();
+  const invalidate = useInvalidateService(EmployeeService);
   return useMutation(m.eraseEmployee, { onSuccess: (_res, req) => invalidate(req.id) });
 }
 
