@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { apiToken, rpc, rpcResponse } from "./api.js";
+import { apiToken, rpc } from "./api.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { linkIn, waitForMail } from "./mail.js";
 
@@ -232,7 +232,10 @@ test.describe("certificates", () => {
       restricted,
     );
     expect(listed.certificates?.map((c) => c.id)).toEqual([open.id]);
-    const byId = await rpcResponse(request, "CertificateService/GetCertificate", { id: hidden.id }, restricted);
+    const byId = await request.post("/zeugo.v1.CertificateService/GetCertificate", {
+      headers: { "Content-Type": "application/json", "Zeugo-CSRF": "1", Authorization: `Bearer ${restricted}` },
+      data: { id: hidden.id },
+    });
     expect(byId.status()).toBe(404);
 
     // In the browser.
