@@ -190,6 +190,12 @@ test.describe("certificates", () => {
     await expect(page.getByText("Prüfung → Abgeschlossen")).toBeVisible();
     await expect(page.getByText("Abgeschlossen → Ausgestellt")).toBeVisible();
     await screenshot(page, "certificates-04-history");
+
+    // The change log: rows when the tenant tracks changes, else the
+    // explanation of where to turn it on (another spec may switch it).
+    await page.getByRole("tab", { name: "Änderungen" }).click();
+    await expect(page.getByText("Keine Änderungen aufgezeichnet").or(page.getByRole("table", { name: "Änderungen" }))).toBeVisible();
+    await screenshot(page, "certificates-05-changes");
   });
 
   test("a user restricted to one company does not see another user's private certificate", async ({ page, admin, request, browser, baseURL }) => {
@@ -250,10 +256,10 @@ test.describe("certificates", () => {
     await erika.getByLabel("Zeugnisse suchen").fill(lastName);
     await expect(table.getByRole("row", { name: new RegExp(lastName) })).toHaveCount(1);
     await expect(table.getByRole("row", { name: new RegExp(`${lastName}x`) })).toHaveCount(0);
-    await screenshot(erika, "certificates-05-restricted-list");
+    await screenshot(erika, "certificates-06-restricted-list");
     await erika.goto(`/certificates/${hidden.id}`);
     await expect(erika.getByText(/nicht gefunden/)).toBeVisible();
-    await screenshot(erika, "certificates-06-restricted-not-found");
+    await screenshot(erika, "certificates-07-restricted-not-found");
 
     // The admin (Administrator access) sees it.
     await page.goto("/");
