@@ -3,38 +3,20 @@
 // service, so the list, the editor and its history refetch. Retrying is
 // the query client's (only after Unavailable).
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createConnectQueryKey, useMutation, useQuery } from "@connectrpc/connect-query";
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@connectrpc/connect-query";
 import {
   CertificateOrder,
   CertificateService,
   type CertificateFilterSchema,
 } from "../gen/zeugo/v1/certificates_pb.js";
 import { SortDirection } from "../gen/zeugo/v1/paging_pb.js";
+import { useInvalidateService } from "./invalidate.js";
 import { usePagedQuery } from "./paging.js";
 
 const m = CertificateService.method;
 
 /** CertificateListFilter is the list's filter without the search (the hook owns that). */
 export type CertificateListFilter = Omit<MessageInitShape<typeof CertificateFilterSchema>, "search" | "$typeName">;
-
-/**
- * useInvalidateCertificates marks all CertificateService queries stale;
- * after a delete the gone certificate's own queries are left alone
- * (refetching them would only produce a NotFound while the page leaves).
- */
-function useInvalidateCertificates(): (goneId?: string) => Promise<void> {
-  const queryClient = useQueryClient();
-  return (goneId) =>
-    queryClient.invalidateQueries({
-      queryKey: createConnectQueryKey({ schema: CertificateService, cardinality: undefined }),
-      predicate: (query) => {
-        if (goneId === undefined) return true;
-        const input = (query.queryKey[1] as { input?: { id?: unknown } } | undefined)?.input;
-        return input?.id !== goneId;
-      },
-    });
-}
 
 /**
  * useCertificateList pages through the certificates matching filter, last
@@ -66,18 +48,18 @@ export function useCertificateCatalog(language: string) {
 }
 
 export function useCreateCertificate() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.createCertificate, { onSuccess: () => invalidate() });
 }
 
 export function useUpdateCertificateSection() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   // The promise is returned, so mutateAsync resolves after the editor's
   // certificate has been refetched with the section's new version.
   return useMutation(m.updateCertificateSection, { onSuccess: () => invalidate() });
 }
 
 export function useDeleteCertificate() {
-  const invalidate = useInvalidateCertificates();
+  const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.deleteCertificate, { onSuccess: (_res, req) => invalidate(req.id) });
 }

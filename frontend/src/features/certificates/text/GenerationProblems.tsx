@@ -1,10 +1,18 @@
 // What the generator needs or warns about, grouped by the editor tab where
 // it is fixed.
-import { Alert, List, Stack, Text } from "@mantine/core";
+import { Alert, Anchor, List, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import type { CertificateSection, GenerationProblem } from "../../../gen/zeugo/v1/certificates_pb.js";
 import { IconAlert } from "../../../components/icons.js";
+import { inputSections } from "../sections/mapping.js";
 import { sectionName } from "./labels.js";
+
+/** tabLink is the editor's address of the tab where a section is filled (the editor keeps its tab in ?tab=). */
+function tabLink(section: CertificateSection): string | undefined {
+  const key = inputSections.find((s) => s.section === section)?.key;
+  return key === undefined ? undefined : `?tab=${key}`;
+}
 
 /** groupBySection keeps the problems in order, one group per section. */
 export function groupBySection(problems: readonly GenerationProblem[]): [CertificateSection, GenerationProblem[]][] {
@@ -37,7 +45,13 @@ export function GenerationProblems({ problems, warnings }: { problems: readonly 
         {groupBySection(problems).map(([section, list]) => (
           <div key={section}>
             <Text size="sm" fw={600}>
-              {t("certificateText.text.openTab", { section: sectionName(t, section) })}
+              {tabLink(section) !== undefined ? (
+                <Anchor component={Link} to={tabLink(section) ?? ""} inherit>
+                  {t("certificateText.text.openTab", { section: sectionName(t, section) })}
+                </Anchor>
+              ) : (
+                t("certificateText.text.openTab", { section: sectionName(t, section) })
+              )}
             </Text>
             <List size="sm">
               {list.map((p, i) => (

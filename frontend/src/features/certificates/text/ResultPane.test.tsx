@@ -109,7 +109,7 @@ describe("ResultPane", () => {
     fireEvent.click(screen.getByRole("button", { name: "Text neu erzeugen" }));
     const alert = await screen.findByRole("alert");
     expect(within(alert).getByText("Für den Text fehlt noch etwas – es wurde nichts gespeichert.")).toBeTruthy();
-    expect(within(alert).getByText("im Reiter „Zeugnisdaten“")).toBeTruthy();
+    expect(within(alert).getByRole("link", { name: "Reiter „Zeugnisdaten“ öffnen" }).getAttribute("href")).toBe("/?tab=certificateData");
     expect(within(alert).getByText("Das Austrittsdatum fehlt.")).toBeTruthy();
     expect((screen.getByRole("textbox", { name: "Leistung: Text" }) as HTMLTextAreaElement).value).toBe("Sie arbeitete stets sorgfältig.");
   });
