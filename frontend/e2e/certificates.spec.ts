@@ -11,6 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiToken, rpc } from "./api.js";
+import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { linkIn, waitForMail } from "./mail.js";
 
@@ -131,6 +132,7 @@ test.describe("certificates", () => {
     await expect(findings.locator('li[data-kind="code"]').first()).toBeVisible();
     await expect(page.getByText("von Hand geändert")).toBeVisible();
     await screenshot(page, "certificates-01-coded-phrase");
+    await expectAccessible(page, "certificate text with a finding");
 
     // Fix it: back to the generated sentence; the mark goes.
     await page.getByRole("button", { name: "Auf erzeugten Text zurücksetzen" }).first().click();
@@ -167,6 +169,7 @@ test.describe("certificates", () => {
     await expect(frame).toHaveAttribute("src", /^blob:https:\/\/localhost:\d+\//);
     await page.waitForTimeout(1500);
     await screenshot(page, "certificates-03-preview");
+    await expectAccessible(page, "PDF preview");
     await preview.getByRole("button", { name: "Schließen" }).click();
     await expect(preview).toHaveCount(0);
 

@@ -69,9 +69,9 @@ export function LivePane({
         {check && (
           <Group gap="xs" data-testid="overall-grade">
             <Text size="sm">{t("certificateText.check.overall")}:</Text>
-            <Badge variant="light" color={check.overallGrade !== check.expectedOverallGrade && check.expectedOverallGrade > 0 ? "orange" : "green"}>
+            <Text size="sm" fw={700}>
               {gradeName(t, check.overallGrade)}
-            </Badge>
+            </Text>
             {check.expectedOverallGrade > 0 && (
               <Text size="sm" c="dimmed">
                 {t("certificateText.check.expected")}: {gradeName(t, check.expectedOverallGrade)}

@@ -55,7 +55,7 @@ export function MarkedParagraph({
           {paragraphName(t, paragraph)}
         </Text>
         {grade && grade.grade > 0 && (
-          <Text size="xs" fw={500} c={gradeOff ? "orange.8" : "green.8"} data-testid="paragraph-grade">
+          <Text size="xs" fw={gradeOff ? 700 : 500} data-testid="paragraph-grade" data-off={gradeOff || undefined}>
             {grade.expectedGrade > 0
               ? t("certificateText.check.gradeVs", { grade: gradeName(t, grade.grade), expected: gradeName(t, grade.expectedGrade) })
               : t("certificateText.check.gradeOnly", { grade: gradeName(t, grade.grade) })}
