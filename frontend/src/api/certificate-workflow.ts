@@ -69,12 +69,6 @@ export function useCorrect() {
   return useMutation(m.correctCertificate, { onSuccess: () => invalidate() });
 }
 
-/** useDeleteCertificate removes a certificate. */
-export function useDeleteCertificate() {
-  const invalidate = useInvalidateService(CertificateService);
-  return useMutation(m.deleteCertificate, { onSuccess: (_res, req) => invalidate(req.id) });
-}
-
 /**
  * useDownload fetches the PDF (an audited access each time). A mutation,
  * not a query: every download is a deliberate act and must not be cached

@@ -59,6 +59,7 @@ export function useUpdateCertificateSection() {
   return useMutation(m.updateCertificateSection, { onSuccess: () => invalidate() });
 }
 
+/** useDeleteCertificate removes a certificate (its own queries are left alone). */
 export function useDeleteCertificate() {
   const invalidate = useInvalidateService(CertificateService);
   return useMutation(m.deleteCertificate, { onSuccess: (_res, req) => invalidate(req.id) });

@@ -6,7 +6,7 @@
 import { Alert, Button, Grid, Group, Stack, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { Code } from "@connectrpc/connect";
-import { useCallback, useState } from "react";
+import { useContext, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   CertificateStatus,
@@ -19,8 +19,8 @@ import { useGenerateText, useSaveResult, useTextCheck } from "../../../api/certi
 import { errorMessage, isCode } from "../../../lib/errors.js";
 import { notifySuccess } from "../../../lib/notify.js";
 import { violationMessage, violationsFromError } from "../../../lib/validation.js";
-import { UnsavedChangesGuard } from "../../../components/UnsavedChangesGuard.js";
 import { IconAlert } from "../../../components/icons.js";
+import { EditorContext } from "../sections/SectionForm.js";
 import { draftOf, paragraphsOf, resultInfo, sameText, type DraftParagraph } from "./draft.js";
 import { GenerationProblems } from "./GenerationProblems.js";
 import { LivePane } from "./LivePane.js";
@@ -117,7 +117,12 @@ export function ResultPane({ certificate }: { certificate: Certificate }) {
     }
   };
 
-  const isDirty = useCallback(() => dirty && !readOnly, [dirty, readOnly]);
+  // The editor's one leave guard asks before unsaved text is lost (React
+  // Router honours a single blocker), and the tab shows the mark.
+  const { reportDirty } = useContext(EditorContext);
+  const pending = dirty && !readOnly;
+  useEffect(() => reportDirty("result", pending), [pending, reportDirty]);
+  useEffect(() => () => reportDirty("result", false), [reportDirty]);
 
   if (!info) {
     return <Text c="dimmed">{t("certificateText.text.noAccess")}</Text>;
@@ -179,7 +184,6 @@ export function ResultPane({ certificate }: { certificate: Certificate }) {
           </Grid.Col>
         </Grid>
       )}
-      <UnsavedChangesGuard dirty={isDirty} />
     </Stack>
   );
 }
