@@ -7,13 +7,14 @@
 // not in the list, not by search, not by its address.
 import type { APIRequestContext, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiToken, rpc } from "./api.js";
 import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { linkIn, waitForMail } from "./mail.js";
+import { unzip } from "./zip.js";
 
 type SectionInfo = { section: string; version: string };
 type Certificate = { id: string; version: string; sections?: SectionInfo[] };
@@ -270,5 +271,36 @@ test.describe("certificates", () => {
     await openCertificate(page, hidden.id);
     await expect(page.getByRole("switch", { name: /Privat/ })).toBeChecked();
     await context.close();
+  });
+
+  test("pick two certificates in the list and download them as one ZIP of PDFs", async ({ page, admin, request }) => {
+    const token = await apiToken(request, admin.email, admin.password);
+    const companyId = await firstCompany(request, token);
+    const lastName = uniqueSurname("Exportfrau");
+    await finalCertificate(request, token, { lastName, companyId });
+    await finalCertificate(request, token, { lastName: `${lastName}b`, companyId });
+
+    await page.goto("/");
+    await login(page, admin.email, admin.password);
+    await page.goto("/certificates");
+    await page.getByLabel("Zeugnisse suchen").fill(lastName);
+    const table = page.getByRole("table", { name: "Zeugnisse" });
+    // The search has narrowed the page to the two (header row + 2).
+    await expect(table.getByRole("row")).toHaveCount(3);
+    await expect(table.getByRole("row", { name: new RegExp(lastName) })).toHaveCount(2);
+    await table.getByRole("checkbox", { name: "Alle Zeilen dieser Seite auswählen" }).check();
+    await expect(page.getByText("2 Zeugnisse ausgewählt")).toBeVisible();
+    await page.getByRole("button", { name: "Als ZIP exportieren" }).click();
+    const dialog = page.getByRole("dialog", { name: "Zeugnisse als ZIP" });
+    await expect(dialog.getByText("Fertig: 2 Zeugnisse im ZIP.")).toBeVisible({ timeout: 30_000 });
+    await screenshot(page, "certificates-08-export-done");
+    const [download] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "ZIP herunterladen" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^Zeugnisse_.*\.zip$/);
+    const file = join(mkdtempSync(join(tmpdir(), "zeugo-export-")), download.suggestedFilename());
+    await download.saveAs(file);
+    const entries = unzip(readFileSync(file));
+    const pdfs = [...entries.keys()].filter((n) => n.endsWith(".pdf"));
+    expect(pdfs).toHaveLength(2);
+    for (const name of pdfs) expect(entries.get(name)?.subarray(0, 5).toString()).toBe("%PDF-");
   });
 });
