@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,53 +55,6 @@ func (h *bareCertList) ListCertificates(ctx context.Context, _ *connect.Request[
 		return nil, err
 	}
 	return connect.NewResponse(&zeugov1.ListCertificatesResponse{Certificates: list[:min(len(list), 50)]}), nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
-// rate runs fn from clients goroutines for round and returns calls/s.
-func rate(b *testing.B, clients int, round time.Duration, fn func() error) float64 {
-	var calls atomic.Int64
-	var failed atomic.Value
-	deadline := time.Now().Add(round)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				if err := fn(); err != nil {
-					failed.Store(err)
-					return
-				}
-				calls.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		b.Fatal(err)
-	}
-	return float64(calls.Load()) / time.Since(start).Seconds()
-}
-
-// paired alternates rounds of ours and base (6 rounds each) and returns
-// the medians of ours, base and the per-pair ratio.
-func paired(ours, base func() float64) (float64, float64, float64) {
-	var xs, ys, rs []float64
-	for i := range 6 {
-		var x, y float64
-		if i%2 == 0 {
-			x, y = ours(), base()
-		} else {
-			y, x = base(), ours()
-		}
-		xs, ys, rs = append(xs, x), append(ys, y), append(rs, x/y)
-	}
-	return median(xs), median(ys), median(rs)
 }
 
 // seedCertificates files 10,000 employees (UpsertEmployees, 1,000 per
@@ -292,7 +242,7 @@ func BenchmarkCertificates(b *testing.B) {
 			}
 			page := func(c zeugov1connect.CertificateServiceClient) func() float64 {
 				return func() float64 {
-					return rate(b, 8, round, func() error {
+					return apptest.Rate(b, 8, round, func() error {
 						_, err := c.ListCertificates(ctx(), connect.NewRequest(&zeugov1.ListCertificatesRequest{}))
 						return err
 					})
@@ -300,7 +250,7 @@ func BenchmarkCertificates(b *testing.B) {
 			}
 			page(who.c.Cert)() // warm up both
 			page(bareClient)()
-			x, y, r := paired(page(who.c.Cert), page(bareClient))
+			x, y, r := apptest.Paired(page(who.c.Cert), page(bareClient))
 			bare.Close()
 			b.ReportMetric(x, who.name+"-pages/s")
 			b.ReportMetric(y, who.name+"-bare-pages/s")
@@ -325,7 +275,7 @@ func BenchmarkCertificates(b *testing.B) {
 			Successes: &zeugov1.TextListSection{Items: []string{"die Einführung eines monatlichen Berichtswesens"}}}})
 		resultVersion := version(b, cert, secResult)
 		viaRPC := func() float64 {
-			return rate(b, 1, round, func() error {
+			return apptest.Rate(b, 1, round, func() error {
 				res, err := admin.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{
 					Id: cert.GetId(), Version: resultVersion}))
 				if err != nil {
@@ -346,11 +296,11 @@ func BenchmarkCertificates(b *testing.B) {
 		}
 		employer := certificates.Employer{Name: "Firma 0 GmbH", City: "Hamburg"}
 		bare := func() float64 {
-			return rate(b, 1, round, func() error { return certificates.BareGenerateAndCheck(env.App.Certificates, full, employer) })
+			return apptest.Rate(b, 1, round, func() error { return certificates.BareGenerateAndCheck(env.App.Certificates, full, employer) })
 		}
 		viaRPC() // warm up both
 		bare()
-		x, y, r := paired(viaRPC, bare)
+		x, y, r := apptest.Paired(viaRPC, bare)
 		b.ReportMetric(x, "generate-rpc/s")
 		b.ReportMetric(y, "generate-bare/s")
 		b.ReportMetric(r, "generate-rpc/bare")

@@ -10,6 +10,7 @@ import (
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/paging"
+	"github.com/zeugo/zeugo/backend/internal/protomap"
 )
 
 var kinds = map[zeugov1.CertificateKind]generator.Kind{
@@ -57,30 +58,6 @@ var interimReasons = map[zeugov1.InterimReason]string{
 	zeugov1.InterimReason_INTERIM_REASON_OTHER:             string(generator.InterimOther),
 }
 
-func reverse[K comparable, V comparable](m map[K]V, v V) K {
-	for k, x := range m {
-		if x == v {
-			return k
-		}
-	}
-	var zero K
-	return zero
-}
-
-func idOf(s string) uuid.UUID {
-	if s == "" {
-		return uuid.Nil
-	}
-	return uuid.MustParse(s)
-}
-
-func idString(u uuid.UUID) string {
-	if u == uuid.Nil {
-		return ""
-	}
-	return u.String()
-}
-
 // dates converts proto dates, collecting the ones that do not exist
 // (2025-02-30) as violations under their full field path.
 type dates struct{ bad violations }
@@ -117,7 +94,7 @@ func contentFromUpdate(m *zeugov1.UpdateCertificateSectionRequest) (Content, err
 			Birthplace: p.GetBirthplace(), PrintBirth: p.GetPrintBirth()}
 	case *zeugov1.UpdateCertificateSectionRequest_Company:
 		p := x.Company
-		c.Company = &Company{CompanyID: idOf(p.GetCompanyId()), Description: p.GetDescription(), Industry: p.GetIndustry(),
+		c.Company = &Company{CompanyID: protomap.ID(p.GetCompanyId()), Description: p.GetDescription(), Industry: p.GetIndustry(),
 			City: p.GetCity(), HeadCount: int(p.GetHeadCount())}
 	case *zeugov1.UpdateCertificateSectionRequest_CertificateData:
 		p := x.CertificateData
@@ -132,7 +109,7 @@ func contentFromUpdate(m *zeugov1.UpdateCertificateSectionRequest) (Content, err
 	case *zeugov1.UpdateCertificateSectionRequest_Signatures:
 		c.Signatures = &Signatures{}
 		for _, s := range x.Signatures.GetSignatories() {
-			c.Signatures.Signatories = append(c.Signatures.Signatories, Signatory{EmployeeID: idOf(s.GetEmployeeId()), Function: s.GetFunction()})
+			c.Signatures.Signatories = append(c.Signatures.Signatories, Signatory{EmployeeID: protomap.ID(s.GetEmployeeId()), Function: s.GetFunction()})
 		}
 	case *zeugov1.UpdateCertificateSectionRequest_Career:
 		c.Career = &Career{}
@@ -196,20 +173,20 @@ func paragraphsFromProto(ps []*zeugov1.ResultParagraph) []Paragraph {
 func contentToProto(c *Content) *zeugov1.CertificateContent {
 	m := &zeugov1.CertificateContent{}
 	if d := c.Data; d != nil {
-		m.Data = &zeugov1.DataSection{Kind: reverse(kinds, d.Kind), Language: d.Language, JobProfileId: d.JobProfileID, JobTitle: d.JobTitle}
+		m.Data = &zeugov1.DataSection{Kind: protomap.Reverse(kinds, d.Kind), Language: d.Language, JobProfileId: d.JobProfileID, JobTitle: d.JobTitle}
 	}
 	if p := c.Personal; p != nil {
 		m.Personal = &zeugov1.PersonalSection{Salutation: employees.SalutationToProto(p.Salutation), Title: p.Title,
 			FirstName: p.FirstName, LastName: p.LastName, BirthDate: dateString(p.BirthDate), Birthplace: p.Birthplace, PrintBirth: p.PrintBirth}
 	}
 	if p := c.Company; p != nil {
-		m.Company = &zeugov1.CompanySection{CompanyId: idString(p.CompanyID), Description: p.Description, Industry: p.Industry,
+		m.Company = &zeugov1.CompanySection{CompanyId: protomap.IDString(p.CompanyID), Description: p.Description, Industry: p.Industry,
 			City: p.City, HeadCount: int32(p.HeadCount)}
 	}
 	if p := c.CertificateData; p != nil {
 		m.CertificateData = &zeugov1.CertificateDataSection{EntryDate: dateString(p.EntryDate), ExitDate: dateString(p.ExitDate),
 			IssueDate: dateString(p.IssueDate), ExitReason: employees.ExitReasonToProto(p.ExitReason),
-			InterimReason: reverse(interimReasons, p.InterimReason), DiscloseReason: p.DiscloseReason}
+			InterimReason: protomap.Reverse(interimReasons, p.InterimReason), DiscloseReason: p.DiscloseReason}
 	}
 	if p := c.Further; p != nil {
 		m.Further = &zeugov1.FurtherSection{Leader: p.Leader, TeamSize: int32(p.TeamSize), ExternalParties: p.ExternalParties,
@@ -301,10 +278,10 @@ func checkToProto(c *TextCheck) *zeugov1.TextCheck {
 // certificateToProto converts a certificate for caller (the creator flag).
 func certificateToProto(c *Certificate, caller uuid.UUID) *zeugov1.Certificate {
 	m := &zeugov1.Certificate{Id: c.ID.String(), EmployeeId: c.EmployeeID.String(), EmployeeName: c.EmployeeName,
-		PersonnelNumber: c.PersonnelNumber, Kind: reverse(kinds, c.Kind), Language: c.Language, Status: reverse(statuses, c.Status),
+		PersonnelNumber: c.PersonnelNumber, Kind: protomap.Reverse(kinds, c.Kind), Language: c.Language, Status: protomap.Reverse(statuses, c.Status),
 		Private: c.Private, Version: c.Version, CreatedByName: c.CreatedByName, CreateTime: timestamppb.New(c.CreatedAt),
-		UpdateTime: timestamppb.New(c.UpdatedAt), CorrectsId: idString(c.CorrectsID), Content: contentToProto(&c.Content),
-		CreatedByCaller: c.CreatedBy != uuid.Nil && c.CreatedBy == caller, CompanyId: idString(c.CompanyID),
+		UpdateTime: timestamppb.New(c.UpdatedAt), CorrectsId: protomap.IDString(c.CorrectsID), Content: contentToProto(&c.Content),
+		CreatedByCaller: c.CreatedBy != uuid.Nil && c.CreatedBy == caller, CompanyId: protomap.IDString(c.CompanyID),
 		DocumentSha256: hex.EncodeToString(c.DocumentSHA256)}
 	if !c.IssuedAt.IsZero() {
 		m.IssueTime = timestamppb.New(c.IssuedAt)
@@ -314,22 +291,22 @@ func certificateToProto(c *Certificate, caller uuid.UUID) *zeugov1.Certificate {
 		if !ok {
 			continue
 		}
-		m.Sections = append(m.Sections, &zeugov1.SectionInfo{Section: reverse(sectionsProto, sec), Version: si.Version,
+		m.Sections = append(m.Sections, &zeugov1.SectionInfo{Section: protomap.Reverse(sectionsProto, sec), Version: si.Version,
 			UpdatedByName: si.UpdatedByName, UpdateTime: timestamppb.New(si.UpdatedAt)})
 	}
 	if c.Content.Result != nil && len(c.Content.Result.Paragraphs) > 0 {
 		m.Check = checkToProto(c.Content.Result.Check)
 	}
 	for _, st := range Next(c.Status) {
-		m.NextStatuses = append(m.NextStatuses, reverse(statuses, st))
+		m.NextStatuses = append(m.NextStatuses, protomap.Reverse(statuses, st))
 	}
 	return m
 }
 
 func summaryToProto(s Summary) *zeugov1.CertificateSummary {
 	return &zeugov1.CertificateSummary{Id: s.ID.String(), EmployeeId: s.EmployeeID.String(), EmployeeName: s.EmployeeName,
-		PersonnelNumber: s.PersonnelNumber, Kind: reverse(kinds, s.Kind), Language: s.Language, Status: reverse(statuses, s.Status),
-		Private: s.Private, CompanyId: idString(s.CompanyID), CreateTime: timestamppb.New(s.CreatedAt), UpdateTime: timestamppb.New(s.UpdatedAt)}
+		PersonnelNumber: s.PersonnelNumber, Kind: protomap.Reverse(kinds, s.Kind), Language: s.Language, Status: protomap.Reverse(statuses, s.Status),
+		Private: s.Private, CompanyId: protomap.IDString(s.CompanyID), CreateTime: timestamppb.New(s.CreatedAt), UpdateTime: timestamppb.New(s.UpdatedAt)}
 }
 
 func queryFromProto(m *zeugov1.ListCertificatesRequest) Query {
@@ -347,7 +324,7 @@ func queryFromProto(m *zeugov1.ListCertificatesRequest) Query {
 	for _, k := range f.GetKinds() {
 		q.Filter.Kinds = append(q.Filter.Kinds, kinds[k])
 	}
-	q.Filter.Company, q.Filter.Employee = idOf(f.GetCompanyId()), idOf(f.GetEmployeeId())
+	q.Filter.Company, q.Filter.Employee = protomap.ID(f.GetCompanyId()), protomap.ID(f.GetEmployeeId())
 	q.Filter.PrivateOnly, q.Filter.Search = f.GetPrivateOnly(), f.GetSearch()
 	return q
 }
@@ -355,7 +332,7 @@ func queryFromProto(m *zeugov1.ListCertificatesRequest) Query {
 func problemsToProto(ps []Problem) []*zeugov1.GenerationProblem {
 	out := make([]*zeugov1.GenerationProblem, len(ps))
 	for i, p := range ps {
-		out[i] = &zeugov1.GenerationProblem{Section: reverse(sectionsProto, p.Section), Field: p.Field, MessageDe: p.De,
+		out[i] = &zeugov1.GenerationProblem{Section: protomap.Reverse(sectionsProto, p.Section), Field: p.Field, MessageDe: p.De,
 			MessageEn: p.En, Warning: p.Warning}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/paging"
+	"github.com/zeugo/zeugo/backend/internal/protomap"
 )
 
 // Handler is the Connect handler of CertificateService: proto <-> domain
@@ -139,7 +140,7 @@ func (h *Handler) ListCertificateHistory(ctx context.Context, req *connect.Reque
 	}
 	res := &zeugov1.ListCertificateHistoryResponse{}
 	for _, e := range entries {
-		res.Entries = append(res.Entries, &zeugov1.HistoryEntry{Status: reverse(statuses, e.To), PreviousStatus: reverse(statuses, e.From),
+		res.Entries = append(res.Entries, &zeugov1.HistoryEntry{Status: protomap.Reverse(statuses, e.To), PreviousStatus: protomap.Reverse(statuses, e.From),
 			ActorName: e.ActorName, Time: timestamppb.New(e.At), Reason: e.Reason})
 	}
 	return connect.NewResponse(res), nil
@@ -153,7 +154,7 @@ func (h *Handler) ListCertificateChanges(ctx context.Context, req *connect.Reque
 	}
 	return connect.NewResponse(&zeugov1.ListCertificateChangesResponse{
 		Changes: paging.Map(page, func(c *Change) *zeugov1.FieldChange {
-			return &zeugov1.FieldChange{Section: reverse(sectionsProto, c.Section), Field: c.Field, Before: c.Before, After: c.After,
+			return &zeugov1.FieldChange{Section: protomap.Reverse(sectionsProto, c.Section), Field: c.Field, Before: c.Before, After: c.After,
 				ActorName: c.ActorName, ActorKind: c.ActorKind, Time: timestamppb.New(c.At)}
 		}),
 		Page: paging.InfoToProto(page)}), nil

@@ -323,14 +323,10 @@ func (s *Service) conditions(p *access.Principal, f Filter) []postgres.Cond {
 // list reads one page in the reader's reach.
 func (s *Service) list(rd *uow.Reader, q Query) (paging.Page[Summary], error) {
 	l := postgres.List{Table: "certificates", Columns: rowColumns, Desc: q.Desc, Where: s.conditions(rd.P, q.Filter)}
-	var keyOf func(*Summary) (string, uuid.UUID)
-	switch q.Order {
-	case ByCreateTime:
-		l.Key, l.KeyArg = "created_at", "?::timestamptz"
-		keyOf = func(x *Summary) (string, uuid.UUID) { return x.CreatedAt.UTC().Format(time.RFC3339Nano), x.ID }
-	default:
-		l.Key, l.KeyArg = "updated_at", "?::timestamptz"
-		keyOf = func(x *Summary) (string, uuid.UUID) { return x.UpdatedAt.UTC().Format(time.RFC3339Nano), x.ID }
+	id := func(x *Summary) uuid.UUID { return x.ID }
+	keyOf := postgres.TimeKey(&l, "updated_at", func(x *Summary) time.Time { return x.UpdatedAt }, id)
+	if q.Order == ByCreateTime {
+		keyOf = postgres.TimeKey(&l, "created_at", func(x *Summary) time.Time { return x.CreatedAt }, id)
 	}
 	c, err := rd.Cipher()
 	if err != nil {

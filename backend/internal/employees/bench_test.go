@@ -8,8 +8,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,11 +114,6 @@ func p50(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
 
 // bareList is the baseline of the restricted page: a connect-go handler
 // that runs one indexed SELECT of the same page as a role that bypasses
@@ -274,28 +267,10 @@ func BenchmarkEmployees(b *testing.B) {
 			}
 		}
 		pages := func(c zeugov1connect.EmployeeServiceClient) float64 {
-			const clients = 8
-			var calls atomic.Int64
-			var failed atomic.Value
-			deadline := time.Now().Add(round)
-			start := time.Now()
-			var wg sync.WaitGroup
-			for range clients {
-				wg.Go(func() {
-					for time.Now().Before(deadline) {
-						if _, err := c.ListEmployees(ctx(), connect.NewRequest(&zeugov1.ListEmployeesRequest{})); err != nil {
-							failed.Store(err)
-							return
-						}
-						calls.Add(1)
-					}
-				})
-			}
-			wg.Wait()
-			if err, _ := failed.Load().(error); err != nil {
-				b.Fatal(err)
-			}
-			return float64(calls.Load()) / time.Since(start).Seconds()
+			return apptest.Rate(b, 8, round, func() error {
+				_, err := c.ListEmployees(ctx(), connect.NewRequest(&zeugov1.ListEmployeesRequest{}))
+				return err
+			})
 		}
 		pages(restricted.Emp)
 		pages(bareClient)
@@ -311,20 +286,11 @@ func BenchmarkEmployees(b *testing.B) {
 			pprof.StopCPUProfile()
 			_ = f.Close()
 		}
-		var oursRate, bareRate, pageRatios []float64
-		for i := range 6 {
-			var x, y float64
-			if i%2 == 0 {
-				x, y = pages(restricted.Emp), pages(bareClient)
-			} else {
-				y, x = pages(bareClient), pages(restricted.Emp)
-			}
-			oursRate, bareRate, pageRatios = append(oursRate, x), append(bareRate, y), append(pageRatios, x/y)
-		}
+		oursRate, bareRate, pageRatio := apptest.Paired(func() float64 { return pages(restricted.Emp) }, func() float64 { return pages(bareClient) })
 		bare.Close()
-		b.ReportMetric(median(oursRate), "restricted-pages/s")
-		b.ReportMetric(median(bareRate), "bare-pages/s")
-		b.ReportMetric(median(pageRatios), "restricted/bare")
+		b.ReportMetric(oursRate, "restricted-pages/s")
+		b.ReportMetric(bareRate, "bare-pages/s")
+		b.ReportMetric(pageRatio, "restricted/bare")
 
 		// 3. UpsertEmployees of 1,000 new employees vs sealing + COPY of 1,000.
 		key := clientFor(env, apptest.GRPC, newAPIKey(b, env, ten, "employees", zeugov1.ApiKeyAccess_API_KEY_ACCESS_WRITE)).Emp
@@ -384,9 +350,9 @@ func BenchmarkEmployees(b *testing.B) {
 			}
 			up, cp, upRatios = append(up, x), append(cp, y), append(upRatios, x/y)
 		}
-		b.ReportMetric(median(up), "upsert-created/s")
-		b.ReportMetric(median(cp), "copy-rows/s")
-		b.ReportMetric(median(upRatios), "upsert/copy")
+		b.ReportMetric(apptest.Median(up), "upsert-created/s")
+		b.ReportMetric(apptest.Median(cp), "copy-rows/s")
+		b.ReportMetric(apptest.Median(upRatios), "upsert/copy")
 		b.ReportMetric(viaUpsert(last), "upsert-unchanged/s")
 		for _, f := range last {
 			f.JobTitle = "Geänderte Stelle"

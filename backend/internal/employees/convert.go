@@ -3,11 +3,11 @@ package employees
 import (
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/paging"
+	"github.com/zeugo/zeugo/backend/internal/protomap"
 )
 
 var salutations = map[zeugov1.Salutation]string{
@@ -41,32 +41,6 @@ var authorityKinds = map[zeugov1.AuthorityKind]string{
 	zeugov1.AuthorityKind_AUTHORITY_KIND_OTHER:              "other",
 }
 
-// reverse finds the proto value of a stored name (the zero value for "").
-func reverse[K comparable](m map[K]string, v string) K {
-	for k, s := range m {
-		if s == v {
-			return k
-		}
-	}
-	var zero K
-	return zero
-}
-
-// id parses an id the validator checked already ("" is uuid.Nil).
-func id(s string) uuid.UUID {
-	if s == "" {
-		return uuid.Nil
-	}
-	return uuid.MustParse(s)
-}
-
-func idString(u uuid.UUID) string {
-	if u == uuid.Nil {
-		return ""
-	}
-	return u.String()
-}
-
 // date parses a date the validator checked the shape of; an impossible
 // date (2025-02-30) reads as not given and is refused by fieldsFromProto.
 func date(s string) (time.Time, bool) {
@@ -88,8 +62,8 @@ func FieldsFromProto(m *zeugov1.EmployeeFields) (Fields, []string) {
 	f := Fields{Salutation: salutations[m.GetSalutation()], FirstName: m.GetFirstName(), LastName: m.GetLastName(),
 		Title: m.GetTitle(), BirthDate: d(m.GetBirthDate(), "birth_date"), Birthplace: m.GetBirthplace(),
 		Street: m.GetStreet(), Postcode: m.GetPostcode(), City: m.GetCity(), Email: m.GetEmail(),
-		PersonnelNumber: m.GetPersonnelNumber(), CompanyID: id(m.GetCompanyId()), LocationID: id(m.GetLocationId()),
-		DepartmentID: id(m.GetDepartmentId()), OrgUnitID: id(m.GetOrgUnitId()), EmployeeTypeID: id(m.GetEmployeeTypeId()),
+		PersonnelNumber: m.GetPersonnelNumber(), CompanyID: protomap.ID(m.GetCompanyId()), LocationID: protomap.ID(m.GetLocationId()),
+		DepartmentID: protomap.ID(m.GetDepartmentId()), OrgUnitID: protomap.ID(m.GetOrgUnitId()), EmployeeTypeID: protomap.ID(m.GetEmployeeTypeId()),
 		EntryDate: d(m.GetEntryDate(), "entry_date"), ExitDate: d(m.GetExitDate(), "exit_date"),
 		ExitReason: exitReasons[m.GetExitReason()], JobTitle: m.GetJobTitle(), Tasks: append([]string{}, m.GetTasks()...)}
 	for i, in := range m.GetInterruptions() {
@@ -110,19 +84,19 @@ func fieldIndex(list string, i int, field string) string {
 
 // FieldsToProto converts stored fields.
 func FieldsToProto(f *Fields) *zeugov1.EmployeeFields {
-	m := &zeugov1.EmployeeFields{Salutation: reverse(salutations, f.Salutation), FirstName: f.FirstName,
+	m := &zeugov1.EmployeeFields{Salutation: protomap.Reverse(salutations, f.Salutation), FirstName: f.FirstName,
 		LastName: f.LastName, Title: f.Title, BirthDate: FormatDate(f.BirthDate), Birthplace: f.Birthplace,
 		Street: f.Street, Postcode: f.Postcode, City: f.City, Email: f.Email, PersonnelNumber: f.PersonnelNumber,
-		CompanyId: idString(f.CompanyID), LocationId: idString(f.LocationID), DepartmentId: idString(f.DepartmentID),
-		OrgUnitId: idString(f.OrgUnitID), EmployeeTypeId: idString(f.EmployeeTypeID), EntryDate: FormatDate(f.EntryDate),
-		ExitDate: FormatDate(f.ExitDate), ExitReason: reverse(exitReasons, f.ExitReason), JobTitle: f.JobTitle,
+		CompanyId: protomap.IDString(f.CompanyID), LocationId: protomap.IDString(f.LocationID), DepartmentId: protomap.IDString(f.DepartmentID),
+		OrgUnitId: protomap.IDString(f.OrgUnitID), EmployeeTypeId: protomap.IDString(f.EmployeeTypeID), EntryDate: FormatDate(f.EntryDate),
+		ExitDate: FormatDate(f.ExitDate), ExitReason: protomap.Reverse(exitReasons, f.ExitReason), JobTitle: f.JobTitle,
 		Tasks: f.Tasks}
 	for _, in := range f.Interruptions {
 		m.Interruptions = append(m.Interruptions, &zeugov1.Interruption{FromDate: FormatDate(in.From),
-			ToDate: FormatDate(in.To), Reason: reverse(interruptionReasons, in.Reason), Note: in.Note})
+			ToDate: FormatDate(in.To), Reason: protomap.Reverse(interruptionReasons, in.Reason), Note: in.Note})
 	}
 	for _, a := range f.Authorities {
-		m.Authorities = append(m.Authorities, &zeugov1.Authority{Kind: reverse(authorityKinds, a.Kind), Name: a.Name,
+		m.Authorities = append(m.Authorities, &zeugov1.Authority{Kind: protomap.Reverse(authorityKinds, a.Kind), Name: a.Name,
 			SinceDate: FormatDate(a.Since)})
 	}
 	return m
@@ -136,7 +110,7 @@ func (s *Service) toProto(e *Employee) *zeugov1.Employee {
 		m.State = zeugov1.EmployeeState_EMPLOYEE_STATE_LEFT
 	}
 	if e.Hold != nil {
-		m.LegalHold = &zeugov1.LegalHold{Reason: e.Hold.Reason, SetByUserId: idString(e.Hold.By),
+		m.LegalHold = &zeugov1.LegalHold{Reason: e.Hold.Reason, SetByUserId: protomap.IDString(e.Hold.By),
 			SetTime: timestamppb.New(e.Hold.At)}
 	}
 	return m
@@ -155,8 +129,8 @@ var orders = map[zeugov1.EmployeeOrder]Order{
 
 // FilterFromProto converts a list or export filter.
 func FilterFromProto(m *zeugov1.EmployeeFilter) Filter {
-	return Filter{Company: id(m.GetCompanyId()), Location: id(m.GetLocationId()), Department: id(m.GetDepartmentId()),
-		OrgUnit: id(m.GetOrgUnitId()), EmployeeType: id(m.GetEmployeeTypeId()), State: states[m.GetState()],
+	return Filter{Company: protomap.ID(m.GetCompanyId()), Location: protomap.ID(m.GetLocationId()), Department: protomap.ID(m.GetDepartmentId()),
+		OrgUnit: protomap.ID(m.GetOrgUnitId()), EmployeeType: protomap.ID(m.GetEmployeeTypeId()), State: states[m.GetState()],
 		Search: m.GetQuery()}
 }
 
@@ -172,16 +146,16 @@ func queryFromProto(m *zeugov1.ListEmployeesRequest) Query {
 func SalutationFromProto(v zeugov1.Salutation) string { return salutations[v] }
 
 // SalutationToProto is the proto salutation of a stored one.
-func SalutationToProto(s string) zeugov1.Salutation { return reverse(salutations, s) }
+func SalutationToProto(s string) zeugov1.Salutation { return protomap.Reverse(salutations, s) }
 
 // ExitReasonFromProto is the stored exit reason ("" for none).
 func ExitReasonFromProto(v zeugov1.ExitReason) string { return exitReasons[v] }
 
 // ExitReasonToProto is the proto exit reason of a stored one.
-func ExitReasonToProto(s string) zeugov1.ExitReason { return reverse(exitReasons, s) }
+func ExitReasonToProto(s string) zeugov1.ExitReason { return protomap.Reverse(exitReasons, s) }
 
 // AuthorityKindFromProto is the stored authority kind.
 func AuthorityKindFromProto(v zeugov1.AuthorityKind) string { return authorityKinds[v] }
 
 // AuthorityKindToProto is the proto authority kind of a stored one.
-func AuthorityKindToProto(s string) zeugov1.AuthorityKind { return reverse(authorityKinds, s) }
+func AuthorityKindToProto(s string) zeugov1.AuthorityKind { return protomap.Reverse(authorityKinds, s) }

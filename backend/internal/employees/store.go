@@ -558,6 +558,8 @@ func (s *Service) conditions(p *access.Principal, f Filter, now time.Time) []pos
 	return conds
 }
 
+func employeeID(e *Employee) uuid.UUID { return e.ID }
+
 // list reads one page in the reader's scope.
 func (s *Service) list(rd *uow.Reader, q Query) (paging.Page[Employee], error) {
 	l := postgres.List{Table: "employees", Columns: employeeColumns, Desc: q.Desc,
@@ -572,11 +574,9 @@ func (s *Service) list(rd *uow.Reader, q Query) (paging.Page[Employee], error) {
 		l.Key, l.KeyArg = "coalesce("+col+", 'infinity'::date)", "coalesce(nullif(?::text, '')::date, 'infinity'::date)"
 		keyOf = func(e *Employee) (string, uuid.UUID) { return FormatDate(get(e)), e.ID }
 	case ByCreateTime:
-		l.Key, l.KeyArg = "created_at", "?::timestamptz"
-		keyOf = func(e *Employee) (string, uuid.UUID) { return e.CreatedAt.UTC().Format(time.RFC3339Nano), e.ID }
+		keyOf = postgres.TimeKey(&l, "created_at", func(e *Employee) time.Time { return e.CreatedAt }, employeeID)
 	default:
-		l.Key, l.KeyArg = "updated_at", "?::timestamptz"
-		keyOf = func(e *Employee) (string, uuid.UUID) { return e.UpdatedAt.UTC().Format(time.RFC3339Nano), e.ID }
+		keyOf = postgres.TimeKey(&l, "updated_at", func(e *Employee) time.Time { return e.UpdatedAt }, employeeID)
 	}
 	c, err := rd.Cipher()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -152,4 +153,12 @@ func And(base string, args []any, conds ...Cond) (string, []any) {
 		b.sb.WriteString(")")
 	}
 	return b.sb.String(), b.args
+}
+
+// TimeKey orders l by a timestamp column (created_at, updated_at) and
+// returns the cursor of a row: the column's value in RFC 3339 with
+// nanoseconds, which PostgreSQL reads back exactly, and the row's id.
+func TimeKey[T any](l *List, col string, at func(*T) time.Time, id func(*T) uuid.UUID) func(*T) (string, uuid.UUID) {
+	l.Key, l.KeyArg = col, "?::timestamptz"
+	return func(x *T) (string, uuid.UUID) { return at(x).UTC().Format(time.RFC3339Nano), id(x) }
 }
