@@ -27,8 +27,14 @@ async function invite(page: Page, first: string, last: string, email: string): P
   await dialog.getByLabel("Vorname").fill(first);
   await dialog.getByLabel("Nachname").fill(last);
   await dialog.getByLabel("E-Mail-Adresse").fill(email);
-  // The demo tenant has one role, preselected; it grants every certificate.
-  await expect(dialog.getByRole("textbox", { name: "Rolle" }).or(dialog.getByRole("combobox", { name: "Rolle" })).first()).toHaveValue("Administrator");
+  // The demo tenant's Administrator role grants every certificate. Other
+  // specs add roles to the shared tenant, so it is chosen, not assumed.
+  const role = dialog.getByRole("textbox", { name: "Rolle" }).or(dialog.getByRole("combobox", { name: "Rolle" })).first();
+  if ((await role.inputValue()) !== "Administrator") {
+    await role.click();
+    await page.getByRole("option", { name: "Administrator", exact: true }).click();
+  }
+  await expect(role).toHaveValue("Administrator");
   await expect(dialog.getByText("Der Benutzer sieht immer alle Zeugnisse")).toBeVisible();
   await dialog.getByRole("button", { name: "Einladung senden" }).click();
   await expect(dialog).toHaveCount(0);
