@@ -435,10 +435,15 @@ func (s *Service) touch(tx *uow.Tx, id uuid.UUID, c *Content) error {
 // employer reads the company the certificate names (zero without one).
 func (s *Service) employer(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, content *Content) (Employer, error) {
 	co, err := s.company(ctx, db, c, p, content)
-	if err != nil || co == nil {
-		return Employer{}, err
+	return employerOf(co), err
+}
+
+// employerOf is what the text needs of a company (zero for none).
+func employerOf(co *organization.Company) Employer {
+	if co == nil {
+		return Employer{}
 	}
-	return Employer{Name: co.Fields.Name, City: co.Fields.City}, nil
+	return Employer{Name: co.Fields.Name, City: co.Fields.City}
 }
 
 // company reads the company the certificate names (nil without one).

@@ -18,7 +18,6 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/employees"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
-	"github.com/zeugo/zeugo/backend/internal/pdf"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 )
@@ -118,10 +117,7 @@ func (s *Service) renderPDF(ctx context.Context, tx *uow.Tx, c *keyring.TenantCi
 	if err != nil {
 		return nil, "", "", err
 	}
-	if pr.stored != nil {
-		return pr.stored, pr.name, "", nil
-	}
-	b, err = pdf.Render(pr.doc, pr.layout)
+	b, err = pr.bytes()
 	return b, pr.name, "", err
 }
 

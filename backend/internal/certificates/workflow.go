@@ -117,10 +117,7 @@ func (s *Service) issue(tx *uow.Tx, c *keyring.TenantCipher, cur *Certificate, r
 	if err != nil {
 		return "", false, err
 	}
-	employer := Employer{}
-	if co != nil {
-		employer = Employer{Name: co.Fields.Name, City: co.Fields.City}
-	}
+	employer := employerOf(co)
 	check, err := checkText(&cur.Content, employer, res.Paragraphs)
 	if err != nil {
 		return "", false, err
@@ -264,11 +261,9 @@ func (s *Service) Download(ctx context.Context, id uuid.UUID) (*Download, error)
 		if err != nil {
 			return err
 		}
-		d = &Download{FileName: pr.name, Issued: pr.stored != nil, PDF: pr.stored}
-		if !d.Issued {
-			if d.PDF, err = pdf.Render(pr.doc, pr.layout); err != nil {
-				return err
-			}
+		d = &Download{FileName: pr.name, Issued: pr.stored != nil}
+		if d.PDF, err = pr.bytes(); err != nil {
+			return err
 		}
 		sum := sha256.Sum256(d.PDF)
 		d.SHA256 = hex.EncodeToString(sum[:])
@@ -289,6 +284,14 @@ type printable struct {
 	name   string
 }
 
+// bytes is the PDF: the stored one, else the preview rendered now.
+func (pr *printable) bytes() ([]byte, error) {
+	if pr.stored != nil {
+		return pr.stored, nil
+	}
+	return pdf.Render(pr.doc, pr.layout)
+}
+
 // printable reads what cert's PDF is made of (cert read with its content
 // in the caller's reach); a certificate not issued whose sections do not
 // say enough for a document is refused (problemsError).
@@ -297,10 +300,7 @@ func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.Te
 	if err != nil {
 		return nil, err
 	}
-	employer := Employer{}
-	if co != nil {
-		employer = Employer{Name: co.Fields.Name, City: co.Fields.City}
-	}
+	employer := employerOf(co)
 	doc, problems, err := s.document(cert.ID.String(), &cert.Content, employer)
 	if err != nil {
 		return nil, err
