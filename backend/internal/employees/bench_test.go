@@ -114,7 +114,6 @@ func p50(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-
 // bareList is the baseline of the restricted page: a connect-go handler
 // that runs one indexed SELECT of the same page as a role that bypasses
 // row-level security, decrypts the rows with the service's own code and

@@ -55,15 +55,19 @@ func NormalizeName(s string) []string {
 			b.WriteString(f)
 			continue
 		}
+		if unicode.Is(unicode.M, r) {
+			continue // a mark NFC could not compose belongs to its word (शर्मा)
+		}
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			flush()
 			continue
 		}
 		// Decomposed: accents drop, and a base letter folds too (ǿ → ø → o).
+		// Every mark drops, spacing ones too (Balinese ᬈ → ᬇ + ᬵ).
 		for _, d := range norm.NFD.String(string(r)) {
 			if f, ok := folds[d]; ok {
 				b.WriteString(f)
-			} else if !unicode.Is(unicode.Mn, d) {
+			} else if unicode.IsLetter(d) || unicode.IsDigit(d) {
 				b.WriteRune(d)
 			}
 		}

@@ -24,6 +24,8 @@ func TestNormalizeNameFoldsGermanSpelling(t *testing.T) {
 		"Mu\u0308ller":            {"mueller"}, // u + combining diaeresis
 		"Æsa Øberg":               {"aesa", "oberg"},
 		"van der Berg, Jan-Peter": {"van", "der", "berg", "jan", "peter"},
+		"शर्मा":                   {"शरम"}, // spacing vowel signs are marks, not separators
+		"ᬈ":                       {"ᬇ"},   // decomposes into a letter and a spacing mark
 		"":                        nil,
 		"--":                      nil,
 	} {
