@@ -54,6 +54,29 @@ const (
 	KindSupportPerson     Kind = "support_person"
 )
 
+// HasAreas reports whether principals of kind k act with a role's areas
+// (users, and API keys with their user's): the area check of a rule
+// applies to them. A handover recipient has no role; what it may do is its
+// Handover grant, which the domain enforces section by section.
+func (k Kind) HasAreas() bool { return k == KindUser || k == KindAPIKey }
+
+// Handover is a handover recipient's grant (SPEC §6): one certificate, the
+// sections it may read and write (by their stored names; write implies
+// read) and whether it may download the PDF.
+type Handover struct {
+	CertificateID uuid.UUID
+	Read, Write   []string
+	Download      bool
+}
+
+// CanRead reports whether the grant reads section.
+func (h *Handover) CanRead(section string) bool {
+	return slices.Contains(h.Read, section) || slices.Contains(h.Write, section)
+}
+
+// CanWrite reports whether the grant writes section.
+func (h *Handover) CanWrite(section string) bool { return slices.Contains(h.Write, section) }
+
 // Principal is the authenticated caller of a request. Later features add
 // to it (a handover's section rights, an API key's scopes); they never
 // change what the fields below mean.
@@ -76,6 +99,8 @@ type Principal struct {
 	// Grants are an API key's scopes (nil for every other kind): the
 	// services it may call and at which level.
 	Grants Grants
+	// Handover is a handover recipient's grant (nil for every other kind).
+	Handover *Handover
 }
 
 // Grants map a service's scope name (Rule.KeyScope, e.g. "organization")

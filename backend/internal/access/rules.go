@@ -92,7 +92,7 @@ func (r Rule) Allow(p *Principal) error {
 	if p.Kind == KindAPIKey && !p.Grants.Allow(r.KeyScope, r.Level) {
 		return apperr.ErrPermissionDenied
 	}
-	if r.Level >= Read && !p.HasAny(r.Areas) {
+	if r.Level >= Read && p.Kind.HasAreas() && !p.HasAny(r.Areas) {
 		return apperr.ErrPermissionDenied
 	}
 	if r.Level == Write && p.ReadOnly {
@@ -113,7 +113,7 @@ func (r Rule) Refusal(p *Principal) string {
 		return "actor"
 	case p.Kind == KindAPIKey && !p.Grants.Allow(r.KeyScope, r.Level):
 		return "scope"
-	case r.Level >= Read && !p.HasAny(r.Areas):
+	case r.Level >= Read && p.Kind.HasAreas() && !p.HasAny(r.Areas):
 		return "area"
 	case r.Level == Write && p.ReadOnly:
 		return "read_only"
@@ -185,9 +185,6 @@ func RuleOf(m protoreflect.MethodDescriptor) (Rule, error) {
 		}
 		r.Areas = append(r.Areas, ar)
 	}
-	if (r.Level >= Read) != (len(r.Areas) > 0) {
-		return fail("level %s needs areas exactly when it is read or write", r.Level)
-	}
 	for _, pk := range a.GetActors() {
 		k, ok := kindProto[pk]
 		if !ok {
@@ -200,6 +197,12 @@ func RuleOf(m protoreflect.MethodDescriptor) (Rule, error) {
 	}
 	if len(r.Kinds) == 0 {
 		r.Kinds = []Kind{KindUser}
+	}
+	// Areas are what a role grants, so a read or write rpc that admits a
+	// kind with a role names them; one that admits only recipients names
+	// none (their rights are their grant, which the domain checks).
+	if needAreas := r.Level >= Read && slices.ContainsFunc(r.Kinds, Kind.HasAreas); needAreas != (len(r.Areas) > 0) {
+		return fail("level %s needs areas exactly when it is read or write and admits users or API keys", r.Level)
 	}
 	return r, nil
 }

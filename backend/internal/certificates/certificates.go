@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
@@ -91,6 +92,9 @@ type Certificate struct {
 	// tracking is the tenant's change tracking, read with the lock of a
 	// write.
 	tracking bool
+	// recipient: cut for a handover recipient (forCaller), who moves no
+	// status and learns no ids beyond its sections.
+	recipient bool
 }
 
 // Summary is a row of the list.
@@ -166,6 +170,8 @@ type Service struct {
 	lib   *generator.Library
 	// jobs inserts export jobs (UseJobs).
 	jobs *jobs.Inserter
+	// namers name actors of the kinds other domains add (AddActorNames).
+	namers map[access.Kind]ActorNamer
 }
 
 // NewService returns a Service; index is the platform blind-index key

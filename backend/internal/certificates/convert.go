@@ -297,6 +297,10 @@ func certificateToProto(c *Certificate, caller uuid.UUID) *zeugov1.Certificate {
 	if c.Content.Result != nil && len(c.Content.Result.Paragraphs) > 0 {
 		m.Check = checkToProto(c.Content.Result.Check)
 	}
+	if c.recipient {
+		m.EmployeeId = "" // a recipient moves no status and needs no employee id
+		return m
+	}
 	for _, st := range Next(c.Status) {
 		m.NextStatuses = append(m.NextStatuses, protomap.Reverse(statuses, st))
 	}

@@ -20,6 +20,9 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 	var cert *Certificate
 	var problems []Problem
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := mayWrite(tx.P, SecResult); err != nil {
+			return err
+		}
 		cur, c, err := s.lockWritable(tx, id)
 		if err != nil {
 			return err
@@ -38,6 +41,7 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 			if cert, err = s.read(ctx, tx, c, tx.P, id, false); err != nil {
 				return err
 			}
+			cert = cert.forCaller(tx.P)
 			// Nothing is stored, but the certificate goes back to the
 			// caller: a read of personal data like Get's.
 			return tx.Record(ActionRead, target(id), nil)
@@ -72,6 +76,7 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 			return err
 		}
 		cert, err = s.written(tx, c, cur, &next, []Section{SecResult})
+		cert = cert.forCaller(tx.P)
 		return err
 	})
 	return cert, problems, err
@@ -83,6 +88,9 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 func (s *Service) CheckText(ctx context.Context, id uuid.UUID, paras []Paragraph) (*TextCheck, error) {
 	var check *TextCheck
 	err := s.work.Read(ctx, func(rd *uow.Reader) error {
+		if err := mayRead(rd.P, SecResult); err != nil {
+			return err
+		}
 		c, err := rd.Cipher()
 		if err != nil {
 			return err

@@ -213,6 +213,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Certificate, error) {
 			return err
 		}
 		rd.Audit(ActionRead, target(id))
+		cert = cert.forCaller(rd.P)
 		return nil
 	})
 	return cert, err
@@ -250,6 +251,9 @@ func (s *Service) lockWritable(tx *uow.Tx, id uuid.UUID) (*Certificate, *keyring
 		return nil, nil, apperr.Field(apperr.FailedPrecondition, "id", RuleReadOnly,
 			"an issued certificate is read-only; start a correction")
 	}
+	if err := recipientWritable(tx.P, cert); err != nil {
+		return nil, nil, err
+	}
 	return cert, c, nil
 }
 
@@ -262,6 +266,9 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 	}
 	var cert *Certificate
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := mayWrite(tx.P, sec); err != nil {
+			return err
+		}
 		cur, c, err := s.lockWritable(tx, id)
 		if err != nil {
 			return err
@@ -329,6 +336,7 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 			return err
 		}
 		cert, err = s.written(tx, c, cur, &merged, changed)
+		cert = cert.forCaller(tx.P)
 		return err
 	})
 	return cert, err

@@ -39,6 +39,9 @@ const (
 // certificate being its creator or having Administrator access. Every read
 // path includes them; nothing is filtered in memory.
 func reach(p *access.Principal) []postgres.Cond {
+	if g := grantOf(p); g != nil {
+		return recipientReach(g)
+	}
 	var conds []postgres.Cond
 	if !p.Scope.Unrestricted() {
 		conds = append(conds, employeeCond(postgres.ScopeCond(p.Scope, postgres.ScopeColumns{Company: "e.company_id",
@@ -219,15 +222,29 @@ type actor struct {
 // a support person) are named by their own domains' records.
 func (s *Service) actorNames(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, tenantID uuid.UUID, actors []actor) (map[actor]string, error) {
 	var userIDs, keyIDs []uuid.UUID
+	others := map[access.Kind][]uuid.UUID{}
 	for _, a := range actors {
-		switch access.Kind(a.kind) {
+		switch k := access.Kind(a.kind); k {
 		case access.KindUser:
 			userIDs = append(userIDs, a.id)
 		case access.KindAPIKey:
 			keyIDs = append(keyIDs, a.id)
+		default:
+			if s.namers[k] != nil {
+				others[k] = append(others[k], a.id)
+			}
 		}
 	}
 	out := map[actor]string{}
+	for k, ids := range others {
+		names, err := s.namers[k](ctx, db, c, tenantID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, n := range names {
+			out[actor{string(k), id}] = n
+		}
+	}
 	un, err := users.Names(ctx, db, c, tenantID, userIDs)
 	if err != nil {
 		return nil, err

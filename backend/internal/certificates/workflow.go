@@ -79,14 +79,7 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, version int64, t
 		} else {
 			reason = ""
 		}
-		if err := postgres.Affected(s.q.SetStatus(ctx, tx, dbsqlc.SetStatusParams{TenantID: tx.P.TenantID, ID: id,
-			Status: string(to), IssuedAt: issuedAt, Version: version, Now: s.work.Now()})); err != nil {
-			return err
-		}
-		if err := s.history(tx, id, cur.Status, to, reason); err != nil {
-			return err
-		}
-		if err := s.recordField(tx, cur, "status", string(cur.Status), string(to)); err != nil {
+		if err := s.setStatus(tx, cur, to, reason, issuedAt); err != nil {
 			return err
 		}
 		action := ActionTransitioned
@@ -102,6 +95,19 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, version int64, t
 		return s.documentHash(ctx, tx, tx.P.TenantID, cert)
 	})
 	return cert, err
+}
+
+// setStatus moves a locked certificate to status to, with its history
+// entry (reason kept encrypted) and its change log.
+func (s *Service) setStatus(tx *uow.Tx, cur *Certificate, to Status, reason string, issuedAt pgtype.Timestamptz) error {
+	if err := postgres.Affected(s.q.SetStatus(tx.Context(), tx, dbsqlc.SetStatusParams{TenantID: tx.P.TenantID, ID: cur.ID,
+		Status: string(to), IssuedAt: issuedAt, Version: cur.Version, Now: s.work.Now()})); err != nil {
+		return err
+	}
+	if err := s.history(tx, cur.ID, cur.Status, to, reason); err != nil {
+		return err
+	}
+	return s.recordField(tx, cur, "status", string(cur.Status), string(to))
 }
 
 // issue reads the text once more against the current ratings, demands a
@@ -249,6 +255,9 @@ type Download struct {
 func (s *Service) Download(ctx context.Context, id uuid.UUID) (*Download, error) {
 	var d *Download
 	err := s.work.Read(ctx, func(rd *uow.Reader) error {
+		if err := mayDownload(rd.P); err != nil {
+			return err
+		}
 		c, err := rd.Cipher()
 		if err != nil {
 			return err

@@ -69,10 +69,17 @@ type Config struct {
 	// shorter deadline wins), so no request waits unboundedly on a frozen
 	// database.
 	RPCTimeout time.Duration
+	// HandoverMaxDays is the longest a handover link may stay valid (SPEC
+	// §6: "maximum set by the operator"); HR's default is 30 days.
+	HandoverMaxDays int
 	// Mail configures the outbox's delivery (SMTP relay, sender address,
 	// SMS gateway); read for serve only.
 	Mail Mail
 }
+
+// DefaultHandoverMaxDays is the operator's maximum handover lifetime
+// unless ZEUGO_HANDOVER_MAX_DAYS says otherwise.
+const DefaultHandoverMaxDays = 90
 
 // Getenv is the lookup Load uses; tests pass a map's lookup.
 type Getenv func(string) string
@@ -175,6 +182,15 @@ func Load(getenv Getenv, needServe bool) (*Config, error) {
 		c.HashConcurrency = n
 	}
 	c.ShutdownTimeout = 20 * time.Second
+
+	c.HandoverMaxDays = DefaultHandoverMaxDays
+	if v := getenv("ZEUGO_HANDOVER_MAX_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			return nil, &Error{"ZEUGO_HANDOVER_MAX_DAYS", fmt.Sprintf("must be a whole number of days from 1 to 365, got %q", v)}
+		}
+		c.HandoverMaxDays = n
+	}
 
 	c.RPCTimeout = DefaultRPCTimeout
 	if v := getenv("ZEUGO_RPC_TIMEOUT"); v != "" {

@@ -41,7 +41,8 @@ type Custom struct {
 }
 
 // TemplateNames are the templates a tenant may override, in display order.
-var TemplateNames = []string{"invitation", "password_reset", "account_locked"}
+var TemplateNames = []string{"invitation", "password_reset", "account_locked",
+	"handover", "handover_code", "handover_completed", "handover_code_locked"}
 
 // placeholders are each template's data keys (Sender is the tenant's sender
 // name, added at delivery).
@@ -49,6 +50,14 @@ var placeholders = map[string][]string{
 	"invitation":     {"Name", "Link", "ExpiresAt", "Sender"},
 	"password_reset": {"Name", "Link", "ExpiresAt", "Sender"},
 	"account_locked": {"Name", "LockedAt", "Sender"},
+	// Handovers (package handover): Name is the recipient (handover,
+	// handover_code) or the HR user (handover_completed,
+	// handover_code_locked); From the HR user who handed over; Message
+	// HR's message (may be empty).
+	"handover":             {"Name", "From", "Link", "Message", "ExpiresAt", "Sender"},
+	"handover_code":        {"Name", "Code", "ExpiresAt", "Sender"},
+	"handover_completed":   {"Name", "Recipient", "CompletedAt", "Link", "Sender"},
+	"handover_code_locked": {"Name", "Recipient", "LockedAt", "Link", "Sender"},
 }
 
 // requiredInText are the placeholders a template's text must contain: a
@@ -56,6 +65,8 @@ var placeholders = map[string][]string{
 var requiredInText = map[string][]string{
 	"invitation":     {"Link"},
 	"password_reset": {"Link"},
+	"handover":       {"Link"},
+	"handover_code":  {"Code"},
 }
 
 // Placeholders returns the data keys template name may use.
@@ -75,10 +86,15 @@ func SampleData(name, lang string) map[string]string {
 		return e
 	}
 	all := map[string]string{
-		"Name":      pick("Erika Mustermann", "Jane Doe"),
-		"Link":      "https://zeugo.example/link#beispiel",
-		"ExpiresAt": pick("31.12.2026, 18:00 Uhr", "31 Dec 2026, 18:00"),
-		"LockedAt":  pick("31.12.2026, 09:15 Uhr", "31 Dec 2026, 09:15"),
+		"Name":        pick("Erika Mustermann", "Jane Doe"),
+		"Link":        "https://zeugo.example/link#beispiel",
+		"ExpiresAt":   pick("31.12.2026, 18:00 Uhr", "31 Dec 2026, 18:00"),
+		"LockedAt":    pick("31.12.2026, 09:15 Uhr", "31 Dec 2026, 09:15"),
+		"From":        pick("Max Personaler", "John Recruiter"),
+		"Message":     pick("Bitte ergänzen Sie die Bewertung bis Freitag.", "Please add the ratings by Friday."),
+		"Code":        "493817",
+		"Recipient":   pick("Petra Vorgesetzte", "Pat Manager"),
+		"CompletedAt": pick("31.12.2026, 16:40 Uhr", "31 Dec 2026, 16:40"),
 	}
 	out := map[string]string{}
 	for _, k := range placeholders[name] {

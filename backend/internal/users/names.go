@@ -2,8 +2,10 @@ package users
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -35,4 +37,35 @@ func Names(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, tenan
 		out[r.ID] = first + " " + last
 	}
 	return out, nil
+}
+
+// Contact is how to mail a user.
+type Contact struct {
+	Name, Email, Language string
+}
+
+// ContactOf returns the name, address and mail language of an active user
+// of the tenant (ok false for a user who is gone or not active), for other
+// domains' mails to HR. It runs in the caller's unit of work.
+func ContactOf(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, tenantID, id uuid.UUID) (Contact, bool, error) {
+	r, err := dbsqlc.New().ContactByID(ctx, db, dbsqlc.ContactByIDParams{TenantID: tenantID, ID: id})
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Contact{}, false, nil
+		}
+		return Contact{}, false, err
+	}
+	email, err := c.OpenString(ctx, r.ID, colEmail, r.EmailEnc)
+	if err != nil {
+		return Contact{}, false, err
+	}
+	first, err := c.OpenString(ctx, r.ID, colFirstName, r.FirstNameEnc)
+	if err != nil {
+		return Contact{}, false, err
+	}
+	last, err := c.OpenString(ctx, r.ID, colLastName, r.LastNameEnc)
+	if err != nil {
+		return Contact{}, false, err
+	}
+	return Contact{Name: first + " " + last, Email: email, Language: r.Language}, true, nil
 }

@@ -42,6 +42,39 @@ func (q *Queries) CompanyOptions(ctx context.Context, db DBTX, tenantID uuid.UUI
 	return items, nil
 }
 
+const contactByID = `-- name: ContactByID :one
+SELECT id, email_enc, first_name_enc, last_name_enc, language FROM users
+WHERE tenant_id = $1 AND id = $2 AND status = 'active'
+`
+
+type ContactByIDParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+type ContactByIDRow struct {
+	ID           uuid.UUID
+	EmailEnc     []byte
+	FirstNameEnc []byte
+	LastNameEnc  []byte
+	Language     string
+}
+
+// Name, address and mail language of an active user (other domains' mails
+// to HR: a completed handover).
+func (q *Queries) ContactByID(ctx context.Context, db DBTX, arg ContactByIDParams) (*ContactByIDRow, error) {
+	row := db.QueryRow(ctx, contactByID, arg.TenantID, arg.ID)
+	var i ContactByIDRow
+	err := row.Scan(
+		&i.ID,
+		&i.EmailEnc,
+		&i.FirstNameEnc,
+		&i.LastNameEnc,
+		&i.Language,
+	)
+	return &i, err
+}
+
 const deleteInvitedUser = `-- name: DeleteInvitedUser :execrows
 DELETE FROM users WHERE tenant_id = $1 AND id = $2 AND status = 'invited'
 `

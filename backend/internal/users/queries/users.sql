@@ -104,3 +104,9 @@ ORDER BY expires_at DESC LIMIT 1;
 -- The names of the given users (histories and "saved by" lines of other
 -- domains).
 SELECT id, first_name_enc, last_name_enc FROM users WHERE tenant_id = @tenant_id AND id = ANY(@ids::uuid[]);
+
+-- name: ContactByID :one
+-- Name, address and mail language of an active user (other domains' mails
+-- to HR: a completed handover).
+SELECT id, email_enc, first_name_enc, last_name_enc, language FROM users
+WHERE tenant_id = @tenant_id AND id = @id AND status = 'active';

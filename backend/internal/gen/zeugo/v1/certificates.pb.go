@@ -5934,25 +5934,31 @@ const file_zeugo_v1_certificates_proto_rawDesc = "" +
 	" CERTIFICATE_EXPORT_STATE_PENDING\x10\x01\x12$\n" +
 	" CERTIFICATE_EXPORT_STATE_RUNNING\x10\x02\x12!\n" +
 	"\x1dCERTIFICATE_EXPORT_STATE_DONE\x10\x03\x12#\n" +
-	"\x1fCERTIFICATE_EXPORT_STATE_FAILED\x10\x042\x9c\x10\n" +
+	"\x1fCERTIFICATE_EXPORT_STATE_FAILED\x10\x042\xa2\x10\n" +
 	"\x12CertificateService\x12k\n" +
-	"\x11CreateCertificate\x12\".zeugo.v1.CreateCertificateRequest\x1a#.zeugo.v1.CreateCertificateResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12e\n" +
-	"\x0eGetCertificate\x12\x1f.zeugo.v1.GetCertificateRequest\x1a .zeugo.v1.GetCertificateResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12k\n" +
-	"\x10ListCertificates\x12!.zeugo.v1.ListCertificatesRequest\x1a\".zeugo.v1.ListCertificatesResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12\x80\x01\n" +
-	"\x18UpdateCertificateSection\x12).zeugo.v1.UpdateCertificateSectionRequest\x1a*.zeugo.v1.UpdateCertificateSectionResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12}\n" +
-	"\x17GenerateCertificateText\x12(.zeugo.v1.GenerateCertificateTextRequest\x1a).zeugo.v1.GenerateCertificateTextResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12w\n" +
-	"\x14CheckCertificateText\x12%.zeugo.v1.CheckCertificateTextRequest\x1a&.zeugo.v1.CheckCertificateTextResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12s\n" +
+	"\x11CreateCertificate\x12\".zeugo.v1.CreateCertificateRequest\x1a#.zeugo.v1.CreateCertificateResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12f\n" +
+	"\x0eGetCertificate\x12\x1f.zeugo.v1.GetCertificateRequest\x1a .zeugo.v1.GetCertificateResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x01\x02\x1a\x03\x01\x02\x03\x90\x02\x01\x12k\n" +
+	"\x10ListCertificates\x12!.zeugo.v1.ListCertificatesRequest\x1a\".zeugo.v1.ListCertificatesResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12\x81\x01\n" +
+	"\x18UpdateCertificateSection\x12).zeugo.v1.UpdateCertificateSectionRequest\x1a*.zeugo.v1.UpdateCertificateSectionResponse\"\x0e\xca\xf3\x18\n" +
+	"\b\x04\x12\x01\x02\x1a\x03\x01\x02\x03\x12~\n" +
+	"\x17GenerateCertificateText\x12(.zeugo.v1.GenerateCertificateTextRequest\x1a).zeugo.v1.GenerateCertificateTextResponse\"\x0e\xca\xf3\x18\n" +
+	"\b\x04\x12\x01\x02\x1a\x03\x01\x02\x03\x12x\n" +
+	"\x14CheckCertificateText\x12%.zeugo.v1.CheckCertificateTextRequest\x1a&.zeugo.v1.CheckCertificateTextResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x01\x02\x1a\x03\x01\x02\x03\x90\x02\x01\x12s\n" +
 	"\x15SetCertificatePrivate\x12&.zeugo.v1.SetCertificatePrivateRequest\x1a'.zeugo.v1.SetCertificatePrivateResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\x02\x12w\n" +
 	"\x15TransitionCertificate\x12&.zeugo.v1.TransitionCertificateRequest\x1a'.zeugo.v1.TransitionCertificateResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12n\n" +
 	"\x12CorrectCertificate\x12#.zeugo.v1.CorrectCertificateRequest\x1a$.zeugo.v1.CorrectCertificateResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12k\n" +
 	"\x11DeleteCertificate\x12\".zeugo.v1.DeleteCertificateRequest\x1a#.zeugo.v1.DeleteCertificateResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12}\n" +
 	"\x16ListCertificateHistory\x12'.zeugo.v1.ListCertificateHistoryRequest\x1a(.zeugo.v1.ListCertificateHistoryResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12|\n" +
-	"\x16ListCertificateChanges\x12'.zeugo.v1.ListCertificateChangesRequest\x1a(.zeugo.v1.ListCertificateChangesResponse\"\x0f\xca\xf3\x18\b\b\x03\x12\x01\x02\x1a\x01\x01\x90\x02\x01\x12t\n" +
-	"\x13DownloadCertificate\x12$.zeugo.v1.DownloadCertificateRequest\x1a%.zeugo.v1.DownloadCertificateResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12z\n" +
+	"\x16ListCertificateChanges\x12'.zeugo.v1.ListCertificateChangesRequest\x1a(.zeugo.v1.ListCertificateChangesResponse\"\x0f\xca\xf3\x18\b\b\x03\x12\x01\x02\x1a\x01\x01\x90\x02\x01\x12u\n" +
+	"\x13DownloadCertificate\x12$.zeugo.v1.DownloadCertificateRequest\x1a%.zeugo.v1.DownloadCertificateResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x01\x02\x1a\x03\x01\x02\x03\x90\x02\x01\x12z\n" +
 	"\x16StartCertificateExport\x12'.zeugo.v1.StartCertificateExportRequest\x1a(.zeugo.v1.StartCertificateExportResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x02\x1a\x02\x01\x02\x12w\n" +
 	"\x14GetCertificateExport\x12%.zeugo.v1.GetCertificateExportRequest\x1a&.zeugo.v1.GetCertificateExportResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x12\x88\x01\n" +
-	"\x19DownloadCertificateExport\x12*.zeugo.v1.DownloadCertificateExportRequest\x1a+.zeugo.v1.DownloadCertificateExportResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x010\x01\x12z\n" +
-	"\x15GetCertificateCatalog\x12&.zeugo.v1.GetCertificateCatalogRequest\x1a'.zeugo.v1.GetCertificateCatalogResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x01\x1a\x10\xd2\xf3\x18\fcertificatesB\xa0\x01\n" +
+	"\x19DownloadCertificateExport\x12*.zeugo.v1.DownloadCertificateExportRequest\x1a+.zeugo.v1.DownloadCertificateExportResponse\"\x10\xca\xf3\x18\t\b\x03\x12\x01\x02\x1a\x02\x01\x02\x90\x02\x010\x01\x12{\n" +
+	"\x15GetCertificateCatalog\x12&.zeugo.v1.GetCertificateCatalogRequest\x1a'.zeugo.v1.GetCertificateCatalogResponse\"\x11\xca\xf3\x18\n" +
+	"\b\x03\x12\x01\x02\x1a\x03\x01\x02\x03\x90\x02\x01\x1a\x10\xd2\xf3\x18\fcertificatesB\xa0\x01\n" +
 	"\fcom.zeugo.v1B\x11CertificatesProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
