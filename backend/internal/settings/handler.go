@@ -2,11 +2,13 @@ package settings
 
 import (
 	"context"
+	"slices"
 
 	"connectrpc.com/connect"
 
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/protomap"
 )
 
 // Handler is the Connect handler of SecuritySettingsService: proto ↔
@@ -35,7 +37,8 @@ func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Reque
 	v, err := h.svc.Update(ctx, req.Msg.GetVersion(), Security{PasswordMinLength: int(f.GetPasswordMinLength()),
 		PasswordComposition: f.GetPasswordComposition(), InvitationTTLHours: int(f.GetInvitationTtlHours()),
 		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours()),
-		CertificateChangeTracking: f.GetCertificateChangeTracking()})
+		CertificateChangeTracking: f.GetCertificateChangeTracking(), HandoverCodeRequired: f.GetHandoverCodeRequired(),
+		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels())})
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +51,35 @@ func toProto(v *Versioned) *zeugov1.SecuritySettings {
 	return &zeugov1.SecuritySettings{Version: v.Version, Fields: &zeugov1.SecuritySettingsFields{
 		PasswordMinLength: i32(v.PasswordMinLength), PasswordComposition: v.PasswordComposition,
 		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
-		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking}}
+		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking,
+		HandoverCodeRequired: v.HandoverCodeRequired, HandoverCodeChannels: channelsToProto(v.HandoverCodeChannels)}}
+}
+
+// codeChannels are the stored names of the handover code channels.
+var codeChannels = map[zeugov1.HandoverCodeChannel]string{
+	zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL: "email",
+	zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_SMS:   "sms",
+}
+
+// channelsFromProto lists the channels in a fixed order (email, sms), so
+// the stored array and the audit record do not depend on the client's.
+func channelsFromProto(in []zeugov1.HandoverCodeChannel) []string {
+	out := []string{}
+	for _, c := range []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL,
+		zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_SMS} {
+		if slices.Contains(in, c) {
+			out = append(out, codeChannels[c])
+		}
+	}
+	return out
+}
+
+func channelsToProto(in []string) []zeugov1.HandoverCodeChannel {
+	var out []zeugov1.HandoverCodeChannel
+	for _, c := range in {
+		out = append(out, protomap.Reverse(codeChannels, c))
+	}
+	return out
 }
 
 func boundsToProto(b Bounds) *zeugov1.SecuritySettingsBounds {

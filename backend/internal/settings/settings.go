@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
@@ -33,6 +34,10 @@ type Security struct {
 	// CertificateChangeTracking keeps every change to a certificate with
 	// its value before and after (SPEC §5.2).
 	CertificateChangeTracking bool
+	// HandoverCodeRequired asks a one-time code of every handover, by one
+	// of HandoverCodeChannels ("email", "sms"; SPEC §6).
+	HandoverCodeRequired bool
+	HandoverCodeChannels []string
 }
 
 // Versioned are the settings with their version.
@@ -98,10 +103,7 @@ func (s *Service) Get(ctx context.Context) (*Versioned, error) {
 		if err != nil {
 			return err
 		}
-		out = &Versioned{Security: Security{PasswordMinLength: int(r.PasswordMinLength), PasswordComposition: r.PasswordComposition,
-			InvitationTTLHours: int(r.InvitationTtlHours), SessionIdleMinutes: int(r.SessionIdleMinutes),
-			SessionAbsoluteHours: int(r.SessionAbsoluteHours), CertificateChangeTracking: r.CertificateChangeTracking},
-			Version: r.SettingsVersion}
+		out = &Versioned{Security: securityOf(dbsqlc.LockSecuritySettingsRow(*r)), Version: r.SettingsVersion}
 		return nil
 	})
 	return out, err
@@ -125,17 +127,23 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 		r, err := s.q.UpdateSecuritySettings(ctx, tx, dbsqlc.UpdateSecuritySettingsParams{TenantID: tx.P.TenantID, Version: version,
 			PasswordMinLength: int32(in.PasswordMinLength), PasswordComposition: in.PasswordComposition,
 			InvitationTtlHours: int32(in.InvitationTTLHours), SessionIdleMinutes: int32(in.SessionIdleMinutes),
-			SessionAbsoluteHours: int32(in.SessionAbsoluteHours), CertificateChangeTracking: in.CertificateChangeTracking})
+			SessionAbsoluteHours: int32(in.SessionAbsoluteHours), CertificateChangeTracking: in.CertificateChangeTracking,
+			HandoverCodeRequired: in.HandoverCodeRequired, HandoverCodeChannels: in.HandoverCodeChannels})
 		if err != nil {
 			return err
 		}
 		out = &Versioned{Security: in, Version: r.SettingsVersion}
-		before := Security{PasswordMinLength: int(old.PasswordMinLength), PasswordComposition: old.PasswordComposition,
-			InvitationTTLHours: int(old.InvitationTtlHours), SessionIdleMinutes: int(old.SessionIdleMinutes),
-			SessionAbsoluteHours: int(old.SessionAbsoluteHours), CertificateChangeTracking: old.CertificateChangeTracking}
-		return tx.Record(ActionSecurityUpdated, uow.Target{Type: targetTenant, ID: tx.P.TenantID}, changes(before, in))
+		return tx.Record(ActionSecurityUpdated, uow.Target{Type: targetTenant, ID: tx.P.TenantID}, changes(securityOf(*old), in))
 	})
 	return out, err
+}
+
+// securityOf reads the stored settings.
+func securityOf(r dbsqlc.LockSecuritySettingsRow) Security {
+	return Security{PasswordMinLength: int(r.PasswordMinLength), PasswordComposition: r.PasswordComposition,
+		InvitationTTLHours: int(r.InvitationTtlHours), SessionIdleMinutes: int(r.SessionIdleMinutes),
+		SessionAbsoluteHours: int(r.SessionAbsoluteHours), CertificateChangeTracking: r.CertificateChangeTracking,
+		HandoverCodeRequired: r.HandoverCodeRequired, HandoverCodeChannels: r.HandoverCodeChannels}
 }
 
 // check applies the bounds (the proto's rules hold the product's limits;
@@ -179,5 +187,7 @@ func changes(before, after Security) map[string]string {
 	add("session_idle_minutes", strconv.Itoa(before.SessionIdleMinutes), strconv.Itoa(after.SessionIdleMinutes))
 	add("session_absolute_hours", strconv.Itoa(before.SessionAbsoluteHours), strconv.Itoa(after.SessionAbsoluteHours))
 	add("certificate_change_tracking", strconv.FormatBool(before.CertificateChangeTracking), strconv.FormatBool(after.CertificateChangeTracking))
+	add("handover_code_required", strconv.FormatBool(before.HandoverCodeRequired), strconv.FormatBool(after.HandoverCodeRequired))
+	add("handover_code_channels", strings.Join(before.HandoverCodeChannels, ","), strings.Join(after.HandoverCodeChannels, ","))
 	return out
 }

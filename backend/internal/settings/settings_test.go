@@ -64,7 +64,8 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 	s, b := got.Msg.GetSettings(), got.Msg.GetBounds()
 	f := s.GetFields()
 	if f.GetPasswordMinLength() != 8 || !f.GetPasswordComposition() || f.GetInvitationTtlHours() != 72 ||
-		f.GetSessionIdleMinutes() != 30 || f.GetSessionAbsoluteHours() != 12 || s.GetVersion() != 1 {
+		f.GetSessionIdleMinutes() != 30 || f.GetSessionAbsoluteHours() != 12 || s.GetVersion() != 1 ||
+		f.GetHandoverCodeRequired() || len(f.GetHandoverCodeChannels()) != 2 {
 		t.Fatalf("defaults = %v", s)
 	}
 	// The timeouts' maxima are the operator's (auth.DefaultPolicy: 30 min, 12 h).
@@ -76,7 +77,7 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 
 	valid := func() *zeugov1.SecuritySettingsFields {
 		return &zeugov1.SecuritySettingsFields{PasswordMinLength: 12, PasswordComposition: false, InvitationTtlHours: 24,
-			SessionIdleMinutes: 15, SessionAbsoluteHours: 8}
+			SessionIdleMinutes: 15, SessionAbsoluteHours: 8, HandoverCodeRequired: true, HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}}
 	}
 	for _, tc := range []struct {
 		name        string
@@ -91,6 +92,10 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 		{"idle over the operator's", func(f *zeugov1.SecuritySettingsFields) { f.SessionIdleMinutes = 31 }, "fields.session_idle_minutes", "int32.lte"},
 		{"absolute zero", func(f *zeugov1.SecuritySettingsFields) { f.SessionAbsoluteHours = 0 }, "fields.session_absolute_hours", "int32.gte_lte"},
 		{"absolute over the operator's", func(f *zeugov1.SecuritySettingsFields) { f.SessionAbsoluteHours = 13 }, "fields.session_absolute_hours", "int32.lte"},
+		{"no code channel", func(f *zeugov1.SecuritySettingsFields) { f.HandoverCodeChannels = nil }, "fields.handover_code_channels", "repeated.min_items"},
+		{"a channel twice", func(f *zeugov1.SecuritySettingsFields) {
+			f.HandoverCodeChannels = append(f.HandoverCodeChannels, f.HandoverCodeChannels[0])
+		}, "fields.handover_code_channels", "repeated.unique"},
 	} {
 		f := valid()
 		tc.edit(f)
@@ -104,7 +109,8 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("update: %v", err)
 	}
-	if up.Msg.GetSettings().GetVersion() != 2 || up.Msg.GetSettings().GetFields().GetSessionIdleMinutes() != 15 {
+	if uf := up.Msg.GetSettings().GetFields(); up.Msg.GetSettings().GetVersion() != 2 || uf.GetSessionIdleMinutes() != 15 ||
+		!uf.GetHandoverCodeRequired() || len(uf.GetHandoverCodeChannels()) != 1 {
 		t.Fatalf("updated = %v", up.Msg.GetSettings())
 	}
 	// A stale version is refused and changes nothing.
@@ -149,7 +155,7 @@ func TestIdleLongerThanAbsoluteIsRefused(t *testing.T) {
 	env := apptest.New(t, apptest.Options{Policy: &policy})
 	ten := env.CreateTenant("Lang GmbH", "admin@lang.example")
 	c := signIn(t, env, ten)
-	f := &zeugov1.SecuritySettingsFields{PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72,
+	f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72,
 		SessionIdleMinutes: 120, SessionAbsoluteHours: 1}
 	_, err := c.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f}))
 	if field, rule := violation(t, err); field != "fields.session_idle_minutes" || rule != "zeugo.idle_exceeds_absolute" {
@@ -176,7 +182,7 @@ func TestSettingsNeedThePrivacyArea(t *testing.T) {
 		if _, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{})); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("areas %s: get: %v", areas, err)
 		}
-		f := &zeugov1.SecuritySettingsFields{PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72, SessionIdleMinutes: 30, SessionAbsoluteHours: 12}
+		f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72, SessionIdleMinutes: 30, SessionAbsoluteHours: 12}
 		if _, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f})); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("areas %s: update: %v", areas, err)
 		}

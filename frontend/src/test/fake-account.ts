@@ -1,5 +1,6 @@
 // In-memory AccountService and SecuritySettingsService for component tests:
 // they keep the state a screen changes and record the requests.
+import { HandoverCodeChannel } from "../gen/zeugo/v1/handover_pb.js";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createRouterTransport, type Transport } from "@connectrpc/connect";
@@ -64,7 +65,14 @@ export function fakeAccount(): FakeAccount {
     }),
     settings: create(SecuritySettingsSchema, {
       version: 1n,
-      fields: { passwordMinLength: 8, passwordComposition: true, invitationTtlHours: 72, sessionIdleMinutes: 30, sessionAbsoluteHours: 12 },
+      fields: {
+        passwordMinLength: 8,
+        passwordComposition: true,
+        invitationTtlHours: 72,
+        sessionIdleMinutes: 30,
+        sessionAbsoluteHours: 12,
+        handoverCodeChannels: [HandoverCodeChannel.EMAIL, HandoverCodeChannel.SMS],
+      },
     }),
     revoked: [],
     loggedOutEverywhere: 0,

@@ -13,7 +13,7 @@ import (
 
 const getSecuritySettings = `-- name: GetSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
 FROM tenants
 WHERE id = $1
 `
@@ -25,6 +25,8 @@ type GetSecuritySettingsRow struct {
 	SessionIdleMinutes        int32
 	SessionAbsoluteHours      int32
 	CertificateChangeTracking bool
+	HandoverCodeRequired      bool
+	HandoverCodeChannels      []string
 	SettingsVersion           int64
 }
 
@@ -38,6 +40,8 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
 		&i.CertificateChangeTracking,
+		&i.HandoverCodeRequired,
+		&i.HandoverCodeChannels,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -45,7 +49,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 
 const lockSecuritySettings = `-- name: LockSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
 FROM tenants
 WHERE id = $1
 FOR UPDATE
@@ -58,6 +62,8 @@ type LockSecuritySettingsRow struct {
 	SessionIdleMinutes        int32
 	SessionAbsoluteHours      int32
 	CertificateChangeTracking bool
+	HandoverCodeRequired      bool
+	HandoverCodeChannels      []string
 	SettingsVersion           int64
 }
 
@@ -73,6 +79,8 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
 		&i.CertificateChangeTracking,
+		&i.HandoverCodeRequired,
+		&i.HandoverCodeChannels,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -82,10 +90,11 @@ const updateSecuritySettings = `-- name: UpdateSecuritySettings :one
 UPDATE tenants SET password_min_length = $1, password_composition = $2,
     invitation_ttl_hours = $3, session_idle_minutes = $4,
     session_absolute_hours = $5, certificate_change_tracking = $6,
+    handover_code_required = $7, handover_code_channels = $8::text[],
     settings_version = settings_version + 1
-WHERE id = $7 AND settings_version = $8
+WHERE id = $9 AND settings_version = $10
 RETURNING password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
 `
 
 type UpdateSecuritySettingsParams struct {
@@ -95,6 +104,8 @@ type UpdateSecuritySettingsParams struct {
 	SessionIdleMinutes        int32
 	SessionAbsoluteHours      int32
 	CertificateChangeTracking bool
+	HandoverCodeRequired      bool
+	HandoverCodeChannels      []string
 	TenantID                  uuid.UUID
 	Version                   int64
 }
@@ -106,6 +117,8 @@ type UpdateSecuritySettingsRow struct {
 	SessionIdleMinutes        int32
 	SessionAbsoluteHours      int32
 	CertificateChangeTracking bool
+	HandoverCodeRequired      bool
+	HandoverCodeChannels      []string
 	SettingsVersion           int64
 }
 
@@ -117,6 +130,8 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		arg.SessionIdleMinutes,
 		arg.SessionAbsoluteHours,
 		arg.CertificateChangeTracking,
+		arg.HandoverCodeRequired,
+		arg.HandoverCodeChannels,
 		arg.TenantID,
 		arg.Version,
 	)
@@ -128,6 +143,8 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		&i.SessionIdleMinutes,
 		&i.SessionAbsoluteHours,
 		&i.CertificateChangeTracking,
+		&i.HandoverCodeRequired,
+		&i.HandoverCodeChannels,
 		&i.SettingsVersion,
 	)
 	return &i, err

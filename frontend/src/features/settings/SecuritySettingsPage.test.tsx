@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { HandoverCodeChannel } from "../../gen/zeugo/v1/handover_pb.js";
 import { routes } from "../../routes.js";
 import { fakeAccount } from "../../test/fake-account.js";
 import { providers, signedIn, testPrincipal } from "../../test/render.js";
@@ -52,6 +53,8 @@ describe("SecuritySettingsPage", () => {
     const tracking = within(form).getByRole("switch", { name: /Änderungsverfolgung für Zeugnisse/ }) as HTMLInputElement;
     expect(tracking.checked).toBe(false);
     fireEvent.click(tracking);
+    fireEvent.click(within(form).getByRole("switch", { name: /Einmalcode für jede Übergabe/ }));
+    fireEvent.click(within(form).getByRole("checkbox", { name: "SMS" }));
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     const sent = fake.settingsUpdates[0]!;
@@ -60,6 +63,8 @@ describe("SecuritySettingsPage", () => {
     expect(sent.fields?.passwordComposition).toBe(false);
     expect(sent.fields?.sessionIdleMinutes).toBe(30);
     expect(sent.fields?.certificateChangeTracking).toBe(true);
+    expect(sent.fields?.handoverCodeRequired).toBe(true);
+    expect(sent.fields?.handoverCodeChannels).toEqual([HandoverCodeChannel.EMAIL]);
 
     // Someone else saves in between: the next save is refused as a conflict.
     fake.settings = { ...fake.settings, version: 9n };

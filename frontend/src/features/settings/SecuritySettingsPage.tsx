@@ -1,12 +1,13 @@
 // The tenant's security settings (area Datenschutz): password policy,
-// invitation link lifetime, session timeouts and the change tracking of
-// certificates. The bounds come from the server — the timeouts' maxima are
+// invitation link lifetime, session timeouts, the change tracking of
+// certificates and the one-time codes of handovers. The bounds come from the server — the timeouts' maxima are
 // the operator's — and are shown and checked before saving; the server
 // checks them again.
-import { Button, Center, Divider, Grid, Group, Loader, Paper, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Button, Center, Checkbox, Divider, Grid, Group, Loader, Paper, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useCallback, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { HandoverCodeChannel } from "../../gen/zeugo/v1/handover_pb.js";
 import {
   UpdateSecuritySettingsRequestSchema,
   type SecuritySettingsBounds,
@@ -30,6 +31,9 @@ type Values = {
   sessionIdleMinutes: string;
   sessionAbsoluteHours: string;
   certificateChangeTracking: string;
+  handoverCodeRequired: string;
+  /** The allowed code channels, comma-separated ("email,sms"). */
+  handoverCodeChannels: string;
 };
 
 const fieldOrder = [
@@ -39,6 +43,8 @@ const fieldOrder = [
   "sessionIdleMinutes",
   "sessionAbsoluteHours",
   "certificateChangeTracking",
+  "handoverCodeRequired",
+  "handoverCodeChannels",
 ] as const satisfies readonly (keyof Values)[];
 
 const numericFields = ["passwordMinLength", "invitationTtlHours", "sessionIdleMinutes", "sessionAbsoluteHours"] as const;
@@ -51,7 +57,19 @@ const emptyValues: Values = {
   sessionIdleMinutes: "",
   sessionAbsoluteHours: "",
   certificateChangeTracking: "false",
+  handoverCodeRequired: "false",
+  handoverCodeChannels: "email,sms",
 };
+
+const channelNames: [HandoverCodeChannel, string][] = [
+  [HandoverCodeChannel.EMAIL, "email"],
+  [HandoverCodeChannel.SMS, "sms"],
+];
+
+function channelsOf(v: string): HandoverCodeChannel[] {
+  const names = v.split(",");
+  return channelNames.filter(([, n]) => names.includes(n)).map(([c]) => c);
+}
 
 function valuesOf(f: SecuritySettingsFields | undefined): Values {
   if (!f) return emptyValues;
@@ -62,6 +80,11 @@ function valuesOf(f: SecuritySettingsFields | undefined): Values {
     sessionIdleMinutes: String(f.sessionIdleMinutes),
     sessionAbsoluteHours: String(f.sessionAbsoluteHours),
     certificateChangeTracking: String(f.certificateChangeTracking),
+    handoverCodeRequired: String(f.handoverCodeRequired),
+    handoverCodeChannels: channelNames
+      .filter(([c]) => f.handoverCodeChannels.includes(c))
+      .map(([, n]) => n)
+      .join(","),
   };
 }
 
@@ -115,6 +138,8 @@ export function SecuritySettingsPage() {
         sessionIdleMinutes: toInt(values.sessionIdleMinutes) || 0,
         sessionAbsoluteHours: toInt(values.sessionAbsoluteHours) || 0,
         certificateChangeTracking: values.certificateChangeTracking === "true",
+        handoverCodeRequired: values.handoverCodeRequired === "true",
+        handoverCodeChannels: channelsOf(values.handoverCodeChannels),
       };
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
         update.mutateAsync(req),
@@ -216,6 +241,40 @@ export function SecuritySettingsPage() {
                   onChange={(e) => form.setFieldValue("certificateChangeTracking", String(e.currentTarget.checked))}
                   error={form.errors.certificateChangeTracking}
                 />
+              </Grid.Col>
+            </Section>
+            <Section title={t("securitySettings.sectionHandover")}>
+              <Grid.Col span={12}>
+                <Switch
+                  label={t("securitySettings.handoverCodeRequired")}
+                  description={t("securitySettings.handoverCodeRequiredHint")}
+                  checked={form.values.handoverCodeRequired === "true"}
+                  disabled={!canEdit}
+                  onChange={(e) => form.setFieldValue("handoverCodeRequired", String(e.currentTarget.checked))}
+                  error={form.errors.handoverCodeRequired}
+                />
+              </Grid.Col>
+              <Grid.Col span={12}>
+                <Checkbox.Group
+                  label={t("securitySettings.handoverCodeChannels")}
+                  description={t("securitySettings.handoverCodeChannelsHint")}
+                  value={form.values.handoverCodeChannels.split(",").filter(Boolean)}
+                  onChange={(v) =>
+                    form.setFieldValue(
+                      "handoverCodeChannels",
+                      channelNames
+                        .map(([, n]) => n)
+                        .filter((n) => v.includes(n))
+                        .join(","),
+                    )
+                  }
+                  error={form.errors.handoverCodeChannels}
+                >
+                  <Group mt="xs">
+                    <Checkbox value="email" label={t("securitySettings.channelEmail")} disabled={!canEdit} />
+                    <Checkbox value="sms" label={t("securitySettings.channelSms")} disabled={!canEdit} />
+                  </Group>
+                </Checkbox.Group>
               </Grid.Col>
             </Section>
             {canEdit && (

@@ -42,8 +42,13 @@ type SecuritySettingsFields struct {
 	// when, which field and the value before and after (encrypted). Off by
 	// default; turning it off keeps the log written so far.
 	CertificateChangeTracking bool `protobuf:"varint,6,opt,name=certificate_change_tracking,json=certificateChangeTracking,proto3" json:"certificate_change_tracking,omitempty"`
-	unknownFields             protoimpl.UnknownFields
-	sizeCache                 protoimpl.SizeCache
+	// Every handover needs a one-time code when its link is opened (SPEC
+	// §6); off by default.
+	HandoverCodeRequired bool `protobuf:"varint,7,opt,name=handover_code_required,json=handoverCodeRequired,proto3" json:"handover_code_required,omitempty"`
+	// The channels handover codes may use (email, SMS; at least one).
+	HandoverCodeChannels []HandoverCodeChannel `protobuf:"varint,8,rep,packed,name=handover_code_channels,json=handoverCodeChannels,proto3,enum=zeugo.v1.HandoverCodeChannel" json:"handover_code_channels,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *SecuritySettingsFields) Reset() {
@@ -116,6 +121,20 @@ func (x *SecuritySettingsFields) GetCertificateChangeTracking() bool {
 		return x.CertificateChangeTracking
 	}
 	return false
+}
+
+func (x *SecuritySettingsFields) GetHandoverCodeRequired() bool {
+	if x != nil {
+		return x.HandoverCodeRequired
+	}
+	return false
+}
+
+func (x *SecuritySettingsFields) GetHandoverCodeChannels() []HandoverCodeChannel {
+	if x != nil {
+		return x.HandoverCodeChannels
+	}
+	return nil
 }
 
 // SecuritySettingsBounds are the limits of each setting; the session
@@ -489,7 +508,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\"\x84\x03\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x17zeugo/v1/handover.proto\"\xa6\x04\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -499,7 +518,9 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\x14session_idle_minutes\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe0\x03(\x05R\x12sessionIdleMinutes\x12?\n" +
 	"\x16session_absolute_hours\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x18(\x01R\x14sessionAbsoluteHours\x12>\n" +
-	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\"\xe4\x03\n" +
+	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\x124\n" +
+	"\x16handover_code_required\x18\a \x01(\bR\x14handoverCodeRequired\x12j\n" +
+	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +
 	"\x17password_min_length_max\x18\x02 \x01(\x05R\x14passwordMinLengthMax\x127\n" +
@@ -548,23 +569,25 @@ var file_zeugo_v1_settings_proto_goTypes = []any{
 	(*GetSecuritySettingsResponse)(nil),    // 4: zeugo.v1.GetSecuritySettingsResponse
 	(*UpdateSecuritySettingsRequest)(nil),  // 5: zeugo.v1.UpdateSecuritySettingsRequest
 	(*UpdateSecuritySettingsResponse)(nil), // 6: zeugo.v1.UpdateSecuritySettingsResponse
+	(HandoverCodeChannel)(0),               // 7: zeugo.v1.HandoverCodeChannel
 }
 var file_zeugo_v1_settings_proto_depIdxs = []int32{
-	0, // 0: zeugo.v1.SecuritySettings.fields:type_name -> zeugo.v1.SecuritySettingsFields
-	2, // 1: zeugo.v1.GetSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
-	1, // 2: zeugo.v1.GetSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
-	0, // 3: zeugo.v1.UpdateSecuritySettingsRequest.fields:type_name -> zeugo.v1.SecuritySettingsFields
-	2, // 4: zeugo.v1.UpdateSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
-	1, // 5: zeugo.v1.UpdateSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
-	3, // 6: zeugo.v1.SecuritySettingsService.GetSecuritySettings:input_type -> zeugo.v1.GetSecuritySettingsRequest
-	5, // 7: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:input_type -> zeugo.v1.UpdateSecuritySettingsRequest
-	4, // 8: zeugo.v1.SecuritySettingsService.GetSecuritySettings:output_type -> zeugo.v1.GetSecuritySettingsResponse
-	6, // 9: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:output_type -> zeugo.v1.UpdateSecuritySettingsResponse
-	8, // [8:10] is the sub-list for method output_type
-	6, // [6:8] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7, // 0: zeugo.v1.SecuritySettingsFields.handover_code_channels:type_name -> zeugo.v1.HandoverCodeChannel
+	0, // 1: zeugo.v1.SecuritySettings.fields:type_name -> zeugo.v1.SecuritySettingsFields
+	2, // 2: zeugo.v1.GetSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
+	1, // 3: zeugo.v1.GetSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
+	0, // 4: zeugo.v1.UpdateSecuritySettingsRequest.fields:type_name -> zeugo.v1.SecuritySettingsFields
+	2, // 5: zeugo.v1.UpdateSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
+	1, // 6: zeugo.v1.UpdateSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
+	3, // 7: zeugo.v1.SecuritySettingsService.GetSecuritySettings:input_type -> zeugo.v1.GetSecuritySettingsRequest
+	5, // 8: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:input_type -> zeugo.v1.UpdateSecuritySettingsRequest
+	4, // 9: zeugo.v1.SecuritySettingsService.GetSecuritySettings:output_type -> zeugo.v1.GetSecuritySettingsResponse
+	6, // 10: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:output_type -> zeugo.v1.UpdateSecuritySettingsResponse
+	9, // [9:11] is the sub-list for method output_type
+	7, // [7:9] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_settings_proto_init() }
@@ -573,6 +596,7 @@ func file_zeugo_v1_settings_proto_init() {
 		return
 	}
 	file_zeugo_v1_access_proto_init()
+	file_zeugo_v1_handover_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
