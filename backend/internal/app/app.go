@@ -197,6 +197,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
 		certificates.ExportSweeper(),
 	}
+	a.Sweepers = append(a.Sweepers, handover.Sweepers()...)
 	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
 	if a.Rules, err = access.Rules(ServiceNames(a.Services)...); err != nil {
 		a.Close()

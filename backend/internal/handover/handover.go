@@ -14,15 +14,18 @@
 package handover
 
 import (
+	"context"
 	"crypto/rand"
 	"net/url"
 	"slices"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/certificates"
 	"github.com/zeugo/zeugo/backend/internal/handover/dbsqlc"
+	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -224,4 +227,17 @@ func sectionNames(grants []Grant, write bool) []string {
 		}
 	}
 	return out
+}
+
+// Sweepers delete recipient sessions and code attempts past their expiry.
+func Sweepers() []jobs.Sweeper {
+	q := dbsqlc.New()
+	return []jobs.Sweeper{
+		{Name: "handover_sessions_deleted", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now time.Time, batch int) (int64, error) {
+			return q.DeleteEndedSessions(ctx, tx, dbsqlc.DeleteEndedSessionsParams{TenantID: tenantID, Now: now, Batch: int32(batch)})
+		}},
+		{Name: "handover_attempts_deleted", Sweep: func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now time.Time, batch int) (int64, error) {
+			return q.DeleteEndedAttempts(ctx, tx, dbsqlc.DeleteEndedAttemptsParams{TenantID: tenantID, Now: now, Batch: int32(batch)})
+		}},
+	}
 }

@@ -28,6 +28,47 @@ func (q *Queries) Complete(ctx context.Context, db DBTX, arg CompleteParams) err
 	return err
 }
 
+const deleteEndedAttempts = `-- name: DeleteEndedAttempts :execrows
+DELETE FROM handover_attempts x WHERE x.tenant_id = $1 AND x.id IN (
+    SELECT a.id FROM handover_attempts a WHERE a.tenant_id = $1 AND a.expires_at <= $2 LIMIT $3)
+`
+
+type DeleteEndedAttemptsParams struct {
+	TenantID uuid.UUID
+	Now      time.Time
+	Batch    int32
+}
+
+func (q *Queries) DeleteEndedAttempts(ctx context.Context, db DBTX, arg DeleteEndedAttemptsParams) (int64, error) {
+	result, err := db.Exec(ctx, deleteEndedAttempts, arg.TenantID, arg.Now, arg.Batch)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteEndedSessions = `-- name: DeleteEndedSessions :execrows
+DELETE FROM handover_sessions x WHERE x.tenant_id = $1 AND x.id IN (
+    SELECT s.id FROM handover_sessions s WHERE s.tenant_id = $1 AND s.expires_at <= $2 LIMIT $3)
+`
+
+type DeleteEndedSessionsParams struct {
+	TenantID uuid.UUID
+	Now      time.Time
+	Batch    int32
+}
+
+// Housekeeping: recipient sessions past their expiry (a session of a
+// handover that ended is refused by the check already and goes when it
+// expires, at most SessionTTL later).
+func (q *Queries) DeleteEndedSessions(ctx context.Context, db DBTX, arg DeleteEndedSessionsParams) (int64, error) {
+	result, err := db.Exec(ctx, deleteEndedSessions, arg.TenantID, arg.Now, arg.Batch)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const endAttempts = `-- name: EndAttempts :exec
 DELETE FROM handover_attempts WHERE tenant_id = $1 AND handover_id = $2
 `

@@ -82,3 +82,14 @@ DELETE FROM handover_sessions WHERE tenant_id = @tenant_id AND id = @id;
 -- name: Settings :one
 -- The tenant's handover privacy settings.
 SELECT handover_code_required, handover_code_channels FROM tenants WHERE id = @tenant_id;
+
+-- name: DeleteEndedSessions :execrows
+-- Housekeeping: recipient sessions past their expiry (a session of a
+-- handover that ended is refused by the check already and goes when it
+-- expires, at most SessionTTL later).
+DELETE FROM handover_sessions x WHERE x.tenant_id = @tenant_id AND x.id IN (
+    SELECT s.id FROM handover_sessions s WHERE s.tenant_id = @tenant_id AND s.expires_at <= @now LIMIT @batch);
+
+-- name: DeleteEndedAttempts :execrows
+DELETE FROM handover_attempts x WHERE x.tenant_id = @tenant_id AND x.id IN (
+    SELECT a.id FROM handover_attempts a WHERE a.tenant_id = @tenant_id AND a.expires_at <= @now LIMIT @batch);
