@@ -50,6 +50,21 @@ func mayWrite(p *access.Principal, sec Section) error {
 	return nil
 }
 
+// mayWriteAll refuses a recipient's write whose consequences change a
+// section it may not write (a new kind clears the ratings the kind does
+// not have; a new job profile replaces the tasks): the write is refused
+// whole. The checker's new reading of an unchanged text is not a change of
+// the text and needs no grant.
+func mayWriteAll(p *access.Principal, changed []Section) error {
+	for _, sec := range changed {
+		if err := mayWrite(p, sec); err != nil {
+			return apperr.Field(apperr.PermissionDenied, "section", RuleNotGranted,
+				"this change would also change "+string(sec)+", which this handover does not let you change")
+		}
+	}
+	return nil
+}
+
 // mayRead refuses a recipient's read of sec outside its grant.
 func mayRead(p *access.Principal, sec Section) error {
 	if g := grantOf(p); g != nil && !g.CanRead(string(sec)) {

@@ -299,6 +299,9 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 		if sec == SecData && fitProfile(&merged, s.lib.Catalog) {
 			changed = append(changed, SecTasks)
 		}
+		if err := mayWriteAll(tx.P, changed); err != nil {
+			return err
+		}
 		if sec == SecResult {
 			carryGenerated(cur.Content.Result, merged.Result)
 		}

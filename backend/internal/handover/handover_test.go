@@ -201,3 +201,33 @@ func TestCodeBruteForce(t *testing.T) {
 		t.Fatal("HR was not told about the wrong codes")
 	}
 }
+
+// TestWriteWithConsequencesOutsideTheGrantIsRefusedWhole: a recipient who
+// may write Daten but not the ratings cannot change the kind to a simple
+// certificate (which would clear the ratings); nothing changes.
+func TestWriteWithConsequencesOutsideTheGrantIsRefusedWhole(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	cert, err := ratePerformance(f.hr, getCert(t, f.hr, f.cert.GetId()), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.handOver(t, "c@kunde.example", noCode, false, grant(secData, true))
+	id, secret := f.link(t, "c@kunde.example")
+	r := f.open(t, id, secret, apptest.GRPC)
+	rc := getCert(t, r, cert.GetId())
+	data := rc.GetContent().GetData()
+	data.Kind = zeugov1.CertificateKind_CERTIFICATE_KIND_SIMPLE
+	_, err = r.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(&zeugov1.UpdateCertificateSectionRequest{Id: cert.GetId(),
+		Version: version(rc, secData), Section: &zeugov1.UpdateCertificateSectionRequest_Data{Data: data}}))
+	apptest.WantCode(t, err, connect.CodePermissionDenied, "a kind change that clears the ratings")
+	after := getCert(t, f.hr, cert.GetId())
+	if after.GetKind() != zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL || after.GetContent().GetPerformance().GetAbility() != 2 {
+		t.Fatalf("the refused write changed something: %v %v", after.GetKind(), after.GetContent().GetPerformance())
+	}
+	data.Kind, data.JobTitle = zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL, "Leiterin Buchhaltung"
+	if _, err := r.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(&zeugov1.UpdateCertificateSectionRequest{Id: cert.GetId(),
+		Version: version(rc, secData), Section: &zeugov1.UpdateCertificateSectionRequest_Data{Data: data}})); err != nil {
+		t.Fatalf("a write within the grant: %v", err)
+	}
+}
