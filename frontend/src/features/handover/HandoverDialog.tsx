@@ -114,7 +114,10 @@ export function HandoverDialog({ certificate, opened, onClose }: { certificate: 
       codeChannel: Number(values.codeChannel) as HandoverCodeChannel,
       expiresInDays: Number(values.expiresInDays) || defaultExpiryDays,
     };
-    const local: FieldViolation[] = [...validateMessage(CreateHandoverRequestSchema, request).violations];
+    const local: FieldViolation[] = validateMessage(CreateHandoverRequestSchema, request).violations.filter(
+      // An empty matrix is said in the domain's words, not as "at least 1 item".
+      (v) => !(request.grants.length === 0 && v.field === "grants"),
+    );
     // What the server also refuses, said before the round trip.
     if (request.grants.length === 0) local.push({ field: "grants", ruleId: "zeugo.handover.nothing_readable", message: "" });
     if (request.codeChannel === HandoverCodeChannel.SMS && request.recipient.phone === "")
