@@ -10,7 +10,7 @@
 import { Alert, Anchor, Badge, Box, Button, Center, Container, Group, Loader, Modal, NativeSelect, Paper, Stack, Tabs, Text, TextInput, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { TransportProvider } from "@connectrpc/connect-query";
-import { Code } from "@connectrpc/connect";
+import { Code, type Transport } from "@connectrpc/connect";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -40,13 +40,20 @@ import { isHandoverId, recipientToken, takeHandoverSecret } from "./secret.js";
 import { sectionTitle } from "./HandoverDialog.js";
 import { createRecipientTransport } from "./recipient-transport.js";
 
-/** RecipientPage is the route element: the recipient's own transport and query cache. */
-export function RecipientPage() {
+/**
+ * RecipientPage is the route element: the recipient's own transport and
+ * query cache. createTransport is the seam for tests (a router transport).
+ */
+export function RecipientPage({
+  createTransport = (getToken) => createRecipientTransport(window.location.origin, getToken),
+}: {
+  createTransport?: (getToken: () => string) => Transport;
+}) {
   const { t } = useTranslation();
   const { handoverId = "" } = useParams();
   // The token lives here (memory) and in sessionStorage; the transport reads it per call.
   const token = useRef(recipientToken.get(handoverId));
-  const [transport] = useState(() => createRecipientTransport(window.location.origin, () => token.current));
+  const [transport] = useState(() => createTransport(() => token.current));
   const [queryClient] = useState(() => createQueryClient((key) => t(key)));
   const setToken = useCallback(
     (next: string) => {
