@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Center, Group, Loader, NativeSelect, Paper, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useCertificate } from "../../api/certificates.js";
@@ -30,7 +30,7 @@ import { inputSections, type SectionKey } from "./sections/mapping.js";
 import { PerformanceSectionForm } from "./sections/PerformanceSectionForm.js";
 import { PersonalSectionForm } from "./sections/PersonalSectionForm.js";
 import { QualificationsSectionForm } from "./sections/QualificationsSectionForm.js";
-import { EditorContext, type EditorContextValue } from "./sections/SectionForm.js";
+import { EditorContext, useDirtySections, type EditorContextValue } from "./sections/SectionForm.js";
 import { SignaturesSectionForm } from "./sections/SignaturesSectionForm.js";
 import { StationsSectionForm } from "./sections/StationsSectionForm.js";
 import { TasksSectionForm } from "./sections/TasksSectionForm.js";
@@ -112,22 +112,9 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
     );
   };
 
-  // Which forms have unsaved changes: a mark on their tab, and the guard
-  // before leaving reads the ref (current at the moment the navigation starts).
-  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
-  const dirtyRef = useRef<ReadonlySet<string>>(dirty);
-  const reportDirty = useCallback((key: string, isDirty: boolean) => {
-    setDirty((prev) => {
-      if (prev.has(key) === isDirty) return prev;
-      const next = new Set(prev);
-      if (isDirty) next.add(key);
-      else next.delete(key);
-      dirtyRef.current = next;
-      return next;
-    });
-  }, []);
+  // Which forms have unsaved changes: a mark on their tab, and the leave guard.
+  const { dirty, reportDirty, anyDirty } = useDirtySections();
   const context = useMemo<EditorContextValue>(() => ({ reportDirty, reload }), [reportDirty, reload]);
-  const anyDirty = useCallback(() => dirtyRef.current.size > 0, []);
 
   const label = (key: TabKey) => {
     const text = key === "handovers" ? t("handover.list.title") : key === "result" || key === "history" || key === "changes" ? t(`certificates.tabs.${key}`) : t(`certificates.sections.${key}.title`);

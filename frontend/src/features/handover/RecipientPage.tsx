@@ -31,7 +31,7 @@ import { notifySuccess } from "../../lib/notify.js";
 import { violationMessage, violationsFromError } from "../../lib/validation.js";
 import { SectionPanel } from "../certificates/CertificateEditor.js";
 import { kindName } from "../certificates/options.js";
-import { EditorContext, type EditorContextValue } from "../certificates/sections/SectionForm.js";
+import { EditorContext, useDirtySections, type EditorContextValue } from "../certificates/sections/SectionForm.js";
 import { ResultPane } from "../certificates/text/ResultPane.js";
 import { pdfFile } from "../certificates/workflow/pdf-file.js";
 import { LanguageSwitch } from "../shell/LanguageSwitch.js";
@@ -397,21 +397,9 @@ function Granted({
   }, [handover.grants, certificate.sections]);
   const writableKeys = useMemo(() => new Set(granted.filter((g) => g.write).map((g) => g.key)), [granted]);
 
-  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
-  const dirtyRef = useRef<ReadonlySet<string>>(dirty);
-  const reportDirty = useCallback((key: string, isDirty: boolean) => {
-    setDirty((prev) => {
-      if (prev.has(key) === isDirty) return prev;
-      const next = new Set(prev);
-      if (isDirty) next.add(key);
-      else next.delete(key);
-      dirtyRef.current = next;
-      return next;
-    });
-  }, []);
+  const { dirty, reportDirty, anyDirty } = useDirtySections();
   const writable = useCallback((key: GrantKey) => inProgress && writableKeys.has(key), [inProgress, writableKeys]);
   const context = useMemo<EditorContextValue>(() => ({ reportDirty, reload, writable, recipient: true }), [reportDirty, reload, writable]);
-  const anyDirty = useCallback(() => dirtyRef.current.size > 0, []);
 
   const [tab, setTab] = useState<GrantKey | undefined>(() => granted.find((g) => g.write)?.key ?? granted[0]?.key);
   const label = (key: GrantKey) => {

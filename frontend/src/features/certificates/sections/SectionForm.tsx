@@ -8,7 +8,7 @@ import { useForm, type UseFormReturnType } from "@mantine/form";
 import { getHotkeyHandler } from "@mantine/hooks";
 import { Code } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useUpdateCertificateSection } from "../../../api/certificates.js";
 import { IconAlert, IconLock } from "../../../components/icons.js";
@@ -48,6 +48,29 @@ export const EditorContext = createContext<EditorContextValue>({
   reportDirty: () => undefined,
   reload: () => Promise.resolve(undefined),
 });
+
+/**
+ * useDirtySections keeps which forms of an editor have unsaved changes: the
+ * set for the tab marks, reportDirty for the forms (the EditorContext's),
+ * and anyDirty for the leave guard, which reads a ref current at the moment
+ * a navigation starts.
+ */
+export function useDirtySections() {
+  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
+  const dirtyRef = useRef<ReadonlySet<string>>(dirty);
+  const reportDirty = useCallback((key: string, isDirty: boolean) => {
+    setDirty((prev) => {
+      if (prev.has(key) === isDirty) return prev;
+      const next = new Set(prev);
+      if (isDirty) next.add(key);
+      else next.delete(key);
+      dirtyRef.current = next;
+      return next;
+    });
+  }, []);
+  const anyDirty = useCallback(() => dirtyRef.current.size > 0, []);
+  return { dirty, reportDirty, anyDirty };
+}
 
 /** useSectionWritable: the section may be changed in this editor (besides the certificate's own state). */
 export function useSectionWritable(key: SectionKey | "result"): boolean {
