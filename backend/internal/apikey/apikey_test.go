@@ -453,11 +453,14 @@ func TestScopesFollowTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := res.Msg.GetScopes()
-	// Sorted by name; CertificateService and EmployeeService name their
-	// scopes in the proto (option api_key_scope), the others are derived.
-	if len(s) != 3 || s[0].GetService() != "certificates" || s[0].GetServiceFullName() != zeugov1connect.CertificateServiceName ||
+	// Sorted by name; CertificateService, EmployeeService and
+	// HandoverService name their scopes in the proto (option
+	// api_key_scope), the others are derived. HandoverRecipientService
+	// admits no API key, so it has no scope.
+	if len(s) != 4 || s[0].GetService() != "certificates" || s[0].GetServiceFullName() != zeugov1connect.CertificateServiceName ||
 		s[1].GetService() != "employees" || s[1].GetServiceFullName() != zeugov1connect.EmployeeServiceName ||
-		s[2].GetService() != "organization" || s[2].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
+		s[2].GetService() != "handovers" || s[2].GetServiceFullName() != zeugov1connect.HandoverServiceName ||
+		s[3].GetService() != "organization" || s[3].GetServiceFullName() != zeugov1connect.OrganizationServiceName {
 		t.Fatalf("scopes = %v", s)
 	}
 	for _, o := range s {

@@ -24,6 +24,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/certificates"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/employees"
+	"github.com/zeugo/zeugo/backend/internal/handover"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mailtpl"
@@ -67,9 +68,12 @@ type App struct {
 	Provisioner  *tenant.Provisioner
 
 	// APIKeys is the ApiKeyService; Authenticator checks every call's
-	// bearer token: API keys itself, sessions through Auth.
+	// bearer token: handover recipients' sessions itself, API keys and
+	// user sessions through the authenticators behind it.
 	APIKeys       *apikey.Service
-	Authenticator *apikey.Authenticator
+	Authenticator *handover.Authenticator
+	// Handovers is HandoverService and HandoverRecipientService.
+	Handovers *handover.Service
 
 	// Outbox writes emails and SMS in the actions' transactions and
 	// delivers them (its job: Outbox.Periodic).
@@ -168,8 +172,10 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Employees.AddDataSection(a.Certificates.SubjectData())
 	a.OnDemand = []jobs.Periodic{a.Certificates.ExportJob()}
 	a.APIKeys = apikey.NewService(a.Work)
-	a.Authenticator = apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB, Audit: a.Audit, Now: now, Log: log,
-		Limiter: a.Limiter})
+	a.Authenticator = handover.NewAuthenticator(apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB,
+		Audit: a.Audit, Now: now, Log: log, Limiter: a.Limiter}), a.DB, now)
+	a.Handovers = handover.NewService(handover.Deps{Work: a.Work, DB: a.DB, Certs: a.Certificates, Outbox: a.Outbox,
+		Limiter: a.Limiter, Index: a.Index, PublicURL: cfg.PublicURL, MaxDays: cfg.HandoverMaxDays})
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
@@ -183,6 +189,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 	}
+	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
 		users.LinkSweeper(7 * 24 * time.Hour),

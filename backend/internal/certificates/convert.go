@@ -341,3 +341,9 @@ func problemsToProto(ps []Problem) []*zeugov1.GenerationProblem {
 	}
 	return out
 }
+
+// SectionFromProto maps the proto enum to a Section ("" for unspecified).
+func SectionFromProto(s zeugov1.CertificateSection) Section { return sectionsProto[s] }
+
+// SectionToProto maps a Section to the proto enum.
+func SectionToProto(s Section) zeugov1.CertificateSection { return protomap.Reverse(sectionsProto, s) }

@@ -25,6 +25,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/handover/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 )
@@ -139,6 +140,7 @@ var readOnlySections = []certificates.Section{certificates.SecCompany, certifica
 // Service implements the use cases.
 type Service struct {
 	work    *uow.Runner
+	db      *postgres.DB
 	q       *dbsqlc.Queries
 	certs   *certificates.Service
 	outbox  *outbox.Outbox
@@ -151,6 +153,7 @@ type Service struct {
 // Deps are a Service's collaborators.
 type Deps struct {
 	Work    *uow.Runner
+	DB      *postgres.DB
 	Certs   *certificates.Service
 	Outbox  *outbox.Outbox
 	Limiter *ratelimit.Limiter
@@ -165,7 +168,7 @@ type Deps struct {
 // NewService returns a Service and teaches the certificates to name
 // recipients in their histories.
 func NewService(d Deps) *Service {
-	s := &Service{work: d.Work, q: dbsqlc.New(), certs: d.Certs, outbox: d.Outbox, limiter: d.Limiter, index: d.Index,
+	s := &Service{work: d.Work, db: d.DB, q: dbsqlc.New(), certs: d.Certs, outbox: d.Outbox, limiter: d.Limiter, index: d.Index,
 		public: d.PublicURL, maxDays: d.MaxDays}
 	if s.maxDays <= 0 {
 		s.maxDays = DefaultDays

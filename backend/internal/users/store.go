@@ -41,16 +41,6 @@ const (
 	kindEmployeeType = "employee_type"
 )
 
-var berlin = mustZone("Europe/Berlin")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func notFoundOr(err error) error { return postgres.NotFoundOr(err) }
@@ -61,15 +51,6 @@ func ts(t pgtype.Timestamptz) *time.Time {
 	}
 	v := t.Time
 	return &v
-}
-
-// formatExpiry is the link's expiry as a person reads it in the email.
-func formatExpiry(t time.Time, lang string) string {
-	t = t.In(berlin)
-	if lang == "en" {
-		return t.Format("2 January 2006, 15:04") + " (" + t.Format("MST") + ")"
-	}
-	return t.Format("02.01.2006, 15:04") + " Uhr"
 }
 
 func sealOptional(c *keyring.TenantCipher, id uuid.UUID, column, v string) []byte {
@@ -129,7 +110,7 @@ func (s *Service) sendInvitation(ctx context.Context, tx *uow.Tx, id uuid.UUID, 
 		Language: f.Language, Data: map[string]string{
 			"Name":      f.FirstName + " " + f.LastName,
 			"Link":      s.publicURL + "/register#" + token,
-			"ExpiresAt": formatExpiry(expires, f.Language),
+			"ExpiresAt": outbox.FormatTime(expires, f.Language),
 		}})
 	return expires, err
 }
