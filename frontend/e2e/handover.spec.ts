@@ -61,10 +61,10 @@ test.describe("handover", () => {
     await dialog.getByRole("textbox", { name: "E-Mail-Adresse" }).fill(manager);
     await dialog.getByRole("textbox", { name: "Nachricht" }).fill("Bitte bewerten Sie die Leistung bis Freitag.");
     // Unterschriften can be granted for reading only.
-    await expect(dialog.getByRole("checkbox", { name: "Unterschriften bearbeiten" })).toBeDisabled();
-    await dialog.getByRole("checkbox", { name: "Bewertung Leistung bearbeiten" }).check();
-    await expect(dialog.getByRole("checkbox", { name: "Bewertung Leistung lesen" })).toBeChecked();
-    await dialog.getByRole("checkbox", { name: "Daten lesen" }).check();
+    await expect(dialog.getByRole("checkbox", { name: "Unterschriften bearbeiten", exact: true })).toBeDisabled();
+    await dialog.getByRole("checkbox", { name: "Bewertung Leistung bearbeiten", exact: true }).check();
+    await expect(dialog.getByRole("checkbox", { name: "Bewertung Leistung lesen", exact: true })).toBeChecked();
+    await dialog.getByRole("checkbox", { name: "Daten lesen", exact: true }).check();
     await dialog.getByText("E-Mail", { exact: true }).click();
     await screenshot(page, "handover-01-dialog");
     await expectAccessible(page, "handover dialog");
@@ -74,7 +74,7 @@ test.describe("handover", () => {
     await expect(page.getByText("In Bearbeitung", { exact: true }).first()).toBeVisible();
 
     // The manager: the link from the mail, in a fresh browser on a phone.
-    const invitation = await waitForMail(manager, /Arbeitszeugnis mitzuwirken/);
+    const invitation = await waitForMail(manager, /Bitte wirken Sie an einem Arbeitszeugnis mit/);
     const link = /https?:\/\/\S+\/h\/[0-9a-f]{32}#[0-9a-f]{32}/.exec(invitation.text)?.[0];
     expect(link, invitation.text).toBeTruthy();
     const path = new URL(link as string);
@@ -115,9 +115,10 @@ test.describe("handover", () => {
     await phone.getByRole("dialog", { name: "Bearbeitung abschließen?" }).getByRole("button", { name: "Abschließen" }).click();
     await expect(phone.getByRole("heading", { name: "Vielen Dank!" })).toBeVisible();
     await screenshot(phone, "handover-03-thanks");
-    // The link is used up.
-    await phone.goto(path.pathname + path.hash);
-    await expect(phone.getByRole("heading", { name: "Dieser Link ist nicht (mehr) gültig" })).toBeVisible();
+    // The link is used up (a new tab: the same address with its fragment would only be a jump within this page).
+    const again = await context.newPage();
+    await again.goto(path.pathname + path.hash);
+    await expect(again.getByRole("heading", { name: "Dieser Link ist nicht (mehr) gültig" })).toBeVisible();
     await context.close();
 
     // HR: review, the manager's ratings, the moves in the history.

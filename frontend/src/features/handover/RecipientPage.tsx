@@ -22,7 +22,7 @@ import { useCompleteHandover, useMyHandover, useOpenHandover } from "../../api/h
 import { createQueryClient } from "../../api/query-client.js";
 import { BrandMark, IconAlert } from "../../components/icons.js";
 import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
-import { CertificateStatus, type Certificate } from "../../gen/zeugo/v1/certificates_pb.js";
+import { CertificateKind, CertificateStatus, type Certificate } from "../../gen/zeugo/v1/certificates_pb.js";
 import { HandoverCodeChannel, OpenHandoverRequestSchema, type CodeSent, type MyHandover } from "../../gen/zeugo/v1/handover_pb.js";
 import { isLanguage } from "../../i18n/index.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
@@ -387,6 +387,9 @@ function Granted({
   }, [handover.language, i18n]);
 
   const inProgress = certificate.status === CertificateStatus.IN_PROGRESS;
+  // The handover names them; the certificate, as the recipient may read it, too.
+  const employee = handover.employeeName || certificate.employeeName;
+  const kind = handover.kind || certificate.kind;
   const granted = useMemo(() => {
     const bySection = new Map(handover.grants.map((g) => [g.section, g]));
     const readable = new Set(certificate.sections.map((s) => s.section));
@@ -413,12 +416,14 @@ function Granted({
         <Stack gap="lg">
           <Stack gap={6}>
             <Title order={1} fz="h2">
-              {t("handover.recipient.heading", { name: handover.employeeName })}
+              {employee ? t("handover.recipient.heading", { name: employee }) : t("handover.recipient.title")}
             </Title>
             <Group gap="xs">
-              <Badge variant="outline" color="gray">
-                {kindName(handover.kind, t)}
-              </Badge>
+              {kind !== CertificateKind.UNSPECIFIED && (
+                <Badge variant="outline" color="gray">
+                  {kindName(kind, t)}
+                </Badge>
+              )}
               {!inProgress && (
                 <Badge color="gray" variant="light">
                   {t("handover.recipient.readOnlyNow")}
@@ -529,7 +534,7 @@ function Finish({ handover, certificate, inProgress, dirty, onDone }: { handover
         ) : (
           <span />
         )}
-        <Button color="green" onClick={() => setConfirming(true)} disabled={!inProgress}>
+        <Button onClick={() => setConfirming(true)} disabled={!inProgress}>
           {t("handover.recipient.complete")}
         </Button>
       </Group>
@@ -545,7 +550,7 @@ function Finish({ handover, certificate, inProgress, dirty, onDone }: { handover
             <Button variant="default" onClick={() => setConfirming(false)} disabled={complete.isPending} data-autofocus>
               {t("common.cancel")}
             </Button>
-            <Button color="green" onClick={() => void onComplete()} loading={complete.isPending}>
+            <Button onClick={() => void onComplete()} loading={complete.isPending}>
               {t("handover.recipient.completeConfirm")}
             </Button>
           </Group>
