@@ -19,6 +19,7 @@ import { ImportPage as EmployeeImportPage } from "./features/employees/import/Im
 import { EmployeesPage } from "./features/employees/EmployeesPage.js";
 import { CertificatesPage } from "./features/certificates/CertificatesPage.js";
 import { CertificateEditor } from "./features/certificates/CertificateEditor.js";
+import { RecipientPage } from "./features/handover/RecipientPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -37,6 +38,9 @@ const unitRoutes = unitKindSlugs.map((slug) => ({
 /** All screens; every path works as a deep link (the server answers index.html). */
 export const routes: RouteObject[] = [
   ...passwordRoutes,
+  // A handover's link (SPEC §6): the recipient has no account; the page
+  // has its own transport and session, outside the signed-in shell.
+  { path: "/h/:handoverId", element: <RecipientPage />, errorElement: <RouteError /> },
   {
     path: "/",
     element: <Root />,

@@ -1,14 +1,20 @@
-import { Alert, Anchor, Badge, Box, Center, Group, Loader, NativeSelect, Paper, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Center, Group, Loader, NativeSelect, Paper, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useCertificate } from "../../api/certificates.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { IconChevronLeft, IconLock } from "../../components/icons.js";
 import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
-import { CertificateKind, type Certificate } from "../../gen/zeugo/v1/certificates_pb.js";
+import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { CertificateKind, CertificateStatus, type Certificate } from "../../gen/zeugo/v1/certificates_pb.js";
+import { hasArea } from "../../lib/access.js";
+import { usePrincipal } from "../../lib/session-context.js";
+import { HandedOverTo } from "../handover/HandedOverTo.js";
+import { HandoverDialog } from "../handover/HandoverDialog.js";
+import { HandoversPanel } from "../handover/HandoversPanel.js";
 import { isCode } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
 import { CertificateStatusBadge } from "./CertificateStatusBadge.js";
@@ -24,7 +30,7 @@ import { inputSections, type SectionKey } from "./sections/mapping.js";
 import { PerformanceSectionForm } from "./sections/PerformanceSectionForm.js";
 import { PersonalSectionForm } from "./sections/PersonalSectionForm.js";
 import { QualificationsSectionForm } from "./sections/QualificationsSectionForm.js";
-import { EditorContext, type EditorContextValue } from "./sections/SectionForm.js";
+import { EditorContext, useDirtySections, type EditorContextValue } from "./sections/SectionForm.js";
 import { SignaturesSectionForm } from "./sections/SignaturesSectionForm.js";
 import { StationsSectionForm } from "./sections/StationsSectionForm.js";
 import { TasksSectionForm } from "./sections/TasksSectionForm.js";
@@ -36,7 +42,7 @@ import { HistoryTab } from "./workflow/HistoryTab.js";
 import { StatusActions } from "./workflow/StatusActions.js";
 
 /** The tabs after the input sections. */
-const extraTabs = ["result", "history", "changes"] as const;
+const extraTabs = ["result", "handovers", "history", "changes"] as const;
 type TabKey = SectionKey | (typeof extraTabs)[number];
 
 /** Sections a simple certificate does not have (it states only kind and duration of the work). */
@@ -106,33 +112,22 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
     );
   };
 
-  // Which forms have unsaved changes: a mark on their tab, and the guard
-  // before leaving reads the ref (current at the moment the navigation starts).
-  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
-  const dirtyRef = useRef<ReadonlySet<string>>(dirty);
-  const reportDirty = useCallback((key: string, isDirty: boolean) => {
-    setDirty((prev) => {
-      if (prev.has(key) === isDirty) return prev;
-      const next = new Set(prev);
-      if (isDirty) next.add(key);
-      else next.delete(key);
-      dirtyRef.current = next;
-      return next;
-    });
-  }, []);
+  // Which forms have unsaved changes: a mark on their tab, and the leave guard.
+  const { dirty, reportDirty, anyDirty } = useDirtySections();
   const context = useMemo<EditorContextValue>(() => ({ reportDirty, reload }), [reportDirty, reload]);
-  const anyDirty = useCallback(() => dirtyRef.current.size > 0, []);
 
   const label = (key: TabKey) => {
-    const text = key === "result" || key === "history" || key === "changes" ? t(`certificates.tabs.${key}`) : t(`certificates.sections.${key}.title`);
+    const text = key === "handovers" ? t("handover.list.title") : key === "result" || key === "history" || key === "changes" ? t(`certificates.tabs.${key}`) : t(`certificates.sections.${key}.title`);
     return dirty.has(key) ? `${text} •` : text;
   };
   const tabKeys: TabKey[] = [...inputSections.map((s) => s.key), ...extraTabs];
+  const mayHandOver = useMayHandOver(certificate);
+  const [handingOver, setHandingOver] = useState(false);
 
   return (
     <EditorContext.Provider value={context}>
       <Stack gap="lg">
-        <Header certificate={certificate} />
+        <Header certificate={certificate} onHandOver={mayHandOver ? () => setHandingOver(true) : undefined} />
         <Tabs
           value={tab}
           onChange={setTab}
@@ -172,6 +167,13 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
           <Tabs.Panel value="result" pl={wide ? "xl" : 0}>
             <ResultPane certificate={certificate} />
           </Tabs.Panel>
+          <Tabs.Panel value="handovers" pl={wide ? "xl" : 0}>
+            {tab === "handovers" && (
+              <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }}>
+                <HandoversPanel certificate={certificate} canWrite={mayHandOver} />
+              </Paper>
+            )}
+          </Tabs.Panel>
           <Tabs.Panel value="history" pl={wide ? "xl" : 0}>
             {tab === "history" && <HistoryTab id={certificate.id} />}
           </Tabs.Panel>
@@ -181,11 +183,18 @@ function Editor({ certificate, reload }: { certificate: Certificate; reload: () 
         </Tabs>
       </Stack>
       <UnsavedChangesGuard dirty={anyDirty} />
+      <HandoverDialog certificate={certificate} opened={handingOver} onClose={() => setHandingOver(false)} />
     </EditorContext.Provider>
   );
 }
 
-function Header({ certificate }: { certificate: Certificate }) {
+/** useMayHandOver: handing over is a write in the employees area, and an issued certificate is final. */
+function useMayHandOver(certificate: Certificate): boolean {
+  const principal = usePrincipal();
+  return !principal.tenantReadOnly && hasArea(principal, Area.EMPLOYEES) && certificate.status !== CertificateStatus.ISSUED;
+}
+
+function Header({ certificate, onHandOver }: { certificate: Certificate; onHandOver?: () => void }) {
   const { t, i18n } = useTranslation();
   return (
     <Stack gap="xs">
@@ -224,22 +233,31 @@ function Header({ certificate }: { certificate: Certificate }) {
               time: formatDateTime(certificate.createTime, i18n.language),
             })}
           </Text>
+          <HandedOverTo certificateId={certificate.id} />
           {certificate.correctsId && (
             <Anchor component={Link} to={`/certificates/${certificate.correctsId}`} size="sm">
               {t("certificates.editor.corrects")}
             </Anchor>
           )}
         </Stack>
-        <Box>
+        <Stack gap="xs" align="flex-end">
           <StatusActions certificate={certificate} />
-        </Box>
+          {onHandOver && (
+            <Button variant="default" onClick={onHandOver}>
+              {t("handover.create.open")}
+            </Button>
+          )}
+        </Stack>
       </Group>
     </Stack>
   );
 }
 
-/** SectionPanel is the form of one input section, or why the kind has none. */
-function SectionPanel({ certificate, sectionKey }: { certificate: Certificate; sectionKey: SectionKey }) {
+/**
+ * SectionPanel is the form of one input section, or why the kind has none
+ * (also the handover recipient's page: the same forms, under its context).
+ */
+export function SectionPanel({ certificate, sectionKey }: { certificate: Certificate; sectionKey: SectionKey }) {
   const { t } = useTranslation();
   if (certificate.kind === CertificateKind.SIMPLE && notForSimple.includes(sectionKey)) {
     return (

@@ -22,26 +22,38 @@ export type OrgChoices = {
   name: (id: string) => string;
 };
 
-function useUnits(kind: UnitKind) {
-  return useQuery(m.listUnits, {
-    kind,
-    page: { pageSize: maxPageSize, pageToken: "" },
-    orderBy: UnitOrder.NAME,
-    direction: SortDirection.ASCENDING,
-  });
+function useUnits(kind: UnitKind, enabled: boolean) {
+  return useQuery(
+    m.listUnits,
+    {
+      kind,
+      page: { pageSize: maxPageSize, pageToken: "" },
+      orderBy: UnitOrder.NAME,
+      direction: SortDirection.ASCENDING,
+    },
+    { enabled },
+  );
 }
 
-/** useOrgChoices loads the companies and the units of every kind. */
-export function useOrgChoices(): OrgChoices {
-  const companies = useQuery(m.listCompanies, {
-    page: { pageSize: maxPageSize, pageToken: "" },
-    orderBy: CompanyOrder.NAME,
-    direction: SortDirection.ASCENDING,
-  });
-  const locations = useUnits(UnitKind.LOCATION);
-  const departments = useUnits(UnitKind.DEPARTMENT);
-  const orgUnits = useUnits(UnitKind.ORG_UNIT);
-  const types = useUnits(UnitKind.EMPLOYEE_TYPE);
+/**
+ * useOrgChoices loads the companies and the units of every kind. Not
+ * enabled, it loads nothing and offers no choices (a handover recipient's
+ * page, which may not read the tenant's organisation).
+ */
+export function useOrgChoices(enabled = true): OrgChoices {
+  const companies = useQuery(
+    m.listCompanies,
+    {
+      page: { pageSize: maxPageSize, pageToken: "" },
+      orderBy: CompanyOrder.NAME,
+      direction: SortDirection.ASCENDING,
+    },
+    { enabled },
+  );
+  const locations = useUnits(UnitKind.LOCATION, enabled);
+  const departments = useUnits(UnitKind.DEPARTMENT, enabled);
+  const orgUnits = useUnits(UnitKind.ORG_UNIT, enabled);
+  const types = useUnits(UnitKind.EMPLOYEE_TYPE, enabled);
   const units = (q: typeof locations) => (q.data?.units ?? []).map((u) => ({ value: u.id, label: u.fields?.name ?? "" }));
   const out = {
     companies: (companies.data?.companies ?? []).map((c) => ({ value: c.id, label: c.fields?.name ?? "" })),

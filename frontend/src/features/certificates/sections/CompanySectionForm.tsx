@@ -1,22 +1,26 @@
 import { Grid, Select, Textarea, TextInput } from "@mantine/core";
+import { useContext } from "react";
 import { useTranslation } from "react-i18next";
 import type { Certificate } from "../../../gen/zeugo/v1/certificates_pb.js";
 import { useOrgChoices } from "../../employees/org-choices.js";
 import { inputProps } from "./fields.js";
 import { companyProto, companyValues } from "./mapping.js";
-import { SectionFrame, useSectionForm } from "./SectionForm.js";
+import { EditorContext, SectionFrame, useSectionForm } from "./SectionForm.js";
 
 const order = () => ["companyId", "description", "industry", "city", "headCount"];
 
 /** CompanySectionForm edits Unternehmen: the company (its letterhead) and how the text describes it. */
 export function CompanySectionForm({ certificate }: { certificate: Certificate }) {
   const { t } = useTranslation();
-  const org = useOrgChoices();
+  // A handover recipient reads the company section but may not browse the
+  // tenant's companies: the letterhead's company is HR's choice, not shown.
+  const { recipient = false } = useContext(EditorContext);
+  const org = useOrgChoices(!recipient);
   const { form, frame } = useSectionForm({ certificate, sectionKey: "company", values: companyValues, proto: companyProto, fieldOrder: order });
   return (
     <SectionFrame frame={frame}>
       <Grid gap="md">
-        <Grid.Col span={12}>
+        <Grid.Col span={12} display={recipient ? "none" : undefined}>
           <Select
             label={t("certificates.fields.company")}
             description={t("certificates.fields.companyHint")}

@@ -1,4 +1,5 @@
 import { Box, SegmentedControl, Stack, Text } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { grades } from "./ratings.js";
@@ -30,6 +31,7 @@ export function RatingControl({
 }) {
   const { t } = useTranslation();
   const id = useId();
+  const narrow = useMediaQuery("(max-width: 36em)");
   const rated = value !== "0" && value !== "";
   const hint = note ?? (rated ? t(`${hintKey}.${value}`) : t("certificates.ratings.notRatedHint"));
   return (
@@ -37,8 +39,12 @@ export function RatingControl({
       <Text size="sm" fw={600} component="span" id={`${id}-label`}>
         {label}
       </Text>
-      <Box style={{ overflowX: "auto" }}>
+      {/* On a phone (a handover's recipient rates there) the grades stand
+          one below the other: a row of six would scroll sideways. */}
+      <Box style={narrow ? undefined : { overflowX: "auto" }}>
         <SegmentedControl
+          orientation={narrow ? "vertical" : "horizontal"}
+          fullWidth={narrow}
           aria-labelledby={`${id}-label`}
           aria-describedby={`${id}-hint`}
           disabled={disabled}

@@ -8,7 +8,7 @@ import { useForm, type UseFormReturnType } from "@mantine/form";
 import { getHotkeyHandler } from "@mantine/hooks";
 import { Code } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useUpdateCertificateSection } from "../../../api/certificates.js";
 import { IconAlert, IconLock } from "../../../components/icons.js";
@@ -30,12 +30,53 @@ export type EditorContextValue = {
   reportDirty: (key: string, dirty: boolean) => void;
   /** Loads the certificate again (after a conflict); resolves with the fresh one. */
   reload: () => Promise<Certificate | undefined>;
+  /**
+   * Whether the section may be changed here. HR's editor leaves it out
+   * (every section it shows is its to change); a handover recipient's page
+   * allows only the sections granted for writing.
+   */
+  writable?: (key: SectionKey | "result") => boolean;
+  /**
+   * A handover recipient is editing: lookups of the tenant's records
+   * (companies, employees) are not theirs to make, so forms show what the
+   * certificate holds instead of choosing from them.
+   */
+  recipient?: boolean;
 };
 
 export const EditorContext = createContext<EditorContextValue>({
   reportDirty: () => undefined,
   reload: () => Promise.resolve(undefined),
 });
+
+/**
+ * useDirtySections keeps which forms of an editor have unsaved changes: the
+ * set for the tab marks, reportDirty for the forms (the EditorContext's),
+ * and anyDirty for the leave guard, which reads a ref current at the moment
+ * a navigation starts.
+ */
+export function useDirtySections() {
+  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
+  const dirtyRef = useRef<ReadonlySet<string>>(dirty);
+  const reportDirty = useCallback((key: string, isDirty: boolean) => {
+    setDirty((prev) => {
+      if (prev.has(key) === isDirty) return prev;
+      const next = new Set(prev);
+      if (isDirty) next.add(key);
+      else next.delete(key);
+      dirtyRef.current = next;
+      return next;
+    });
+  }, []);
+  const anyDirty = useCallback(() => dirtyRef.current.size > 0, []);
+  return { dirty, reportDirty, anyDirty };
+}
+
+/** useSectionWritable: the section may be changed in this editor (besides the certificate's own state). */
+export function useSectionWritable(key: SectionKey | "result"): boolean {
+  const { writable } = useContext(EditorContext);
+  return writable ? writable(key) : true;
+}
 
 /** isReadOnly: an issued certificate is changed only through a correction. */
 export function isReadOnly(c: Certificate): boolean {
@@ -71,6 +112,8 @@ export type SectionFormState<V extends Record<string, unknown>> = {
 type FrameProps = {
   sectionKey: SectionKey;
   readOnly: boolean;
+  /** Why: the certificate is issued, or the section was handed over for reading only. */
+  readOnlyReason: "issued" | "grant";
   saving: boolean;
   dirty: boolean;
   conflict: Conflict | undefined;
@@ -87,7 +130,8 @@ export function useSectionForm<V extends Record<string, unknown>>(opts: SectionF
   const { t } = useTranslation();
   const { reportDirty, reload } = useContext(EditorContext);
   const update = useUpdateCertificateSection();
-  const readOnly = isReadOnly(certificate);
+  const writable = useSectionWritable(sectionKey);
+  const readOnly = isReadOnly(certificate) || !writable;
   const info = sectionInfo(certificate, sectionKey);
   const version = info?.version ?? 0n;
   const initial = () => opts.values(certificate.content ?? ({} as CertificateContent));
@@ -162,6 +206,7 @@ export function useSectionForm<V extends Record<string, unknown>>(opts: SectionF
   const frame: FrameProps = {
     sectionKey,
     readOnly,
+    readOnlyReason: isReadOnly(certificate) ? "issued" : "grant",
     saving,
     dirty,
     conflict,
@@ -228,7 +273,7 @@ export function SectionFrame({ frame, intro, children }: { frame: FrameProps; in
         </div>
         {readOnly && (
           <Alert color="gray" variant="light" icon={<IconLock size={16} />}>
-            {t("certificates.editor.readOnly")}
+            {t(frame.readOnlyReason === "grant" ? "certificates.editor.readOnlyGrant" : "certificates.editor.readOnly")}
           </Alert>
         )}
         {conflict && (

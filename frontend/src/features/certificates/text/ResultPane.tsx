@@ -20,7 +20,7 @@ import { errorMessage, isCode } from "../../../lib/errors.js";
 import { notifySuccess } from "../../../lib/notify.js";
 import { violationMessage, violationsFromError } from "../../../lib/validation.js";
 import { IconAlert } from "../../../components/icons.js";
-import { EditorContext } from "../sections/SectionForm.js";
+import { EditorContext, useSectionWritable } from "../sections/SectionForm.js";
 import { draftOf, paragraphsOf, resultInfo, sameText, type DraftParagraph } from "./draft.js";
 import { GenerationProblems } from "./GenerationProblems.js";
 import { LivePane } from "./LivePane.js";
@@ -49,7 +49,9 @@ export function ResultPane({ certificate }: { certificate: Certificate }) {
   const saveResult = useSaveResult();
 
   const dirty = !sameText(draft, base.paragraphs);
-  const readOnly = certificate.status === CertificateStatus.ISSUED;
+  const writable = useSectionWritable("result");
+  const issued = certificate.status === CertificateStatus.ISSUED;
+  const readOnly = issued || !writable;
   const info = resultInfo(certificate);
 
   // A newer text on the server (another tab, a colleague) replaces the
@@ -132,7 +134,7 @@ export function ResultPane({ certificate }: { certificate: Certificate }) {
     <Stack gap="md">
       {readOnly && (
         <Alert color="blue" variant="light">
-          {t("certificateText.text.readOnly")}
+          {t(issued ? "certificateText.text.readOnly" : "certificates.editor.readOnlyGrant")}
         </Alert>
       )}
       {!readOnly && (
