@@ -388,8 +388,8 @@ function Granted({
 
   const inProgress = certificate.status === CertificateStatus.IN_PROGRESS;
   // The handover names them; the certificate, as the recipient may read it, too.
-  const employee = handover.employeeName || certificate.employeeName;
-  const kind = handover.kind || certificate.kind;
+  const employee = certificate.employeeName;
+  const kind = certificate.kind;
   const granted = useMemo(() => {
     const bySection = new Map(handover.grants.map((g) => [g.section, g]));
     const readable = new Set(certificate.sections.map((s) => s.section));

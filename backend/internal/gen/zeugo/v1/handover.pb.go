@@ -1367,12 +1367,8 @@ type MyHandover struct {
 	Download bool `protobuf:"varint,7,opt,name=download,proto3" json:"download,omitempty"`
 	// Expiry.
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
-	// Who handed it over (HR user's name) and the employer's name.
-	FromName string `protobuf:"bytes,9,opt,name=from_name,json=fromName,proto3" json:"from_name,omitempty"`
-	// The employee the certificate is about.
-	EmployeeName string `protobuf:"bytes,10,opt,name=employee_name,json=employeeName,proto3" json:"employee_name,omitempty"`
-	// The certificate's kind.
-	Kind          CertificateKind `protobuf:"varint,11,opt,name=kind,proto3,enum=zeugo.v1.CertificateKind" json:"kind,omitempty"`
+	// Who handed it over (the HR user's name).
+	FromName      string `protobuf:"bytes,9,opt,name=from_name,json=fromName,proto3" json:"from_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1468,20 +1464,6 @@ func (x *MyHandover) GetFromName() string {
 		return x.FromName
 	}
 	return ""
-}
-
-func (x *MyHandover) GetEmployeeName() string {
-	if x != nil {
-		return x.EmployeeName
-	}
-	return ""
-}
-
-func (x *MyHandover) GetKind() CertificateKind {
-	if x != nil {
-		return x.Kind
-	}
-	return CertificateKind_CERTIFICATE_KIND_UNSPECIFIED
 }
 
 // GetMyHandoverResponse returns it.
@@ -1782,7 +1764,7 @@ const file_zeugo_v1_handover_proto_rawDesc = "" +
 	"\tcode_sent\x18\x01 \x01(\v2\x12.zeugo.v1.CodeSentH\x00R\bcodeSent\x126\n" +
 	"\asession\x18\x02 \x01(\v2\x1a.zeugo.v1.RecipientSessionH\x00R\asessionB\b\n" +
 	"\x06result\"\x16\n" +
-	"\x14GetMyHandoverRequest\"\x9a\x03\n" +
+	"\x14GetMyHandoverRequest\"\xe7\x02\n" +
 	"\n" +
 	"MyHandover\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
@@ -1794,10 +1776,8 @@ const file_zeugo_v1_handover_proto_rawDesc = "" +
 	"\bdownload\x18\a \x01(\bR\bdownload\x12;\n" +
 	"\vexpire_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"expireTime\x12\x1b\n" +
-	"\tfrom_name\x18\t \x01(\tR\bfromName\x12#\n" +
-	"\remployee_name\x18\n" +
-	" \x01(\tR\femployeeName\x12-\n" +
-	"\x04kind\x18\v \x01(\x0e2\x19.zeugo.v1.CertificateKindR\x04kind\"I\n" +
+	"\tfrom_name\x18\t \x01(\tR\bfromNameJ\x04\b\n" +
+	"\x10\vJ\x04\b\v\x10\fR\remployee_nameR\x04kind\"I\n" +
 	"\x15GetMyHandoverResponse\x120\n" +
 	"\bhandover\x18\x01 \x01(\v2\x14.zeugo.v1.MyHandoverR\bhandover\"\x19\n" +
 	"\x17CompleteHandoverRequest\"[\n" +
@@ -1872,7 +1852,6 @@ var file_zeugo_v1_handover_proto_goTypes = []any{
 	(*EndHandoverSessionResponse)(nil), // 25: zeugo.v1.EndHandoverSessionResponse
 	(CertificateSection)(0),            // 26: zeugo.v1.CertificateSection
 	(*timestamppb.Timestamp)(nil),      // 27: google.protobuf.Timestamp
-	(CertificateKind)(0),               // 28: zeugo.v1.CertificateKind
 }
 var file_zeugo_v1_handover_proto_depIdxs = []int32{
 	26, // 0: zeugo.v1.SectionGrant.section:type_name -> zeugo.v1.CertificateSection
@@ -1901,32 +1880,31 @@ var file_zeugo_v1_handover_proto_depIdxs = []int32{
 	17, // 23: zeugo.v1.OpenHandoverResponse.session:type_name -> zeugo.v1.RecipientSession
 	2,  // 24: zeugo.v1.MyHandover.grants:type_name -> zeugo.v1.SectionGrant
 	27, // 25: zeugo.v1.MyHandover.expire_time:type_name -> google.protobuf.Timestamp
-	28, // 26: zeugo.v1.MyHandover.kind:type_name -> zeugo.v1.CertificateKind
-	20, // 27: zeugo.v1.GetMyHandoverResponse.handover:type_name -> zeugo.v1.MyHandover
-	27, // 28: zeugo.v1.CompleteHandoverResponse.complete_time:type_name -> google.protobuf.Timestamp
-	5,  // 29: zeugo.v1.HandoverService.CreateHandover:input_type -> zeugo.v1.CreateHandoverRequest
-	7,  // 30: zeugo.v1.HandoverService.ListHandovers:input_type -> zeugo.v1.ListHandoversRequest
-	9,  // 31: zeugo.v1.HandoverService.RevokeHandover:input_type -> zeugo.v1.RevokeHandoverRequest
-	11, // 32: zeugo.v1.HandoverService.ResendHandover:input_type -> zeugo.v1.ResendHandoverRequest
-	13, // 33: zeugo.v1.HandoverService.ExtendHandover:input_type -> zeugo.v1.ExtendHandoverRequest
-	15, // 34: zeugo.v1.HandoverRecipientService.OpenHandover:input_type -> zeugo.v1.OpenHandoverRequest
-	19, // 35: zeugo.v1.HandoverRecipientService.GetMyHandover:input_type -> zeugo.v1.GetMyHandoverRequest
-	22, // 36: zeugo.v1.HandoverRecipientService.CompleteHandover:input_type -> zeugo.v1.CompleteHandoverRequest
-	24, // 37: zeugo.v1.HandoverRecipientService.EndHandoverSession:input_type -> zeugo.v1.EndHandoverSessionRequest
-	6,  // 38: zeugo.v1.HandoverService.CreateHandover:output_type -> zeugo.v1.CreateHandoverResponse
-	8,  // 39: zeugo.v1.HandoverService.ListHandovers:output_type -> zeugo.v1.ListHandoversResponse
-	10, // 40: zeugo.v1.HandoverService.RevokeHandover:output_type -> zeugo.v1.RevokeHandoverResponse
-	12, // 41: zeugo.v1.HandoverService.ResendHandover:output_type -> zeugo.v1.ResendHandoverResponse
-	14, // 42: zeugo.v1.HandoverService.ExtendHandover:output_type -> zeugo.v1.ExtendHandoverResponse
-	18, // 43: zeugo.v1.HandoverRecipientService.OpenHandover:output_type -> zeugo.v1.OpenHandoverResponse
-	21, // 44: zeugo.v1.HandoverRecipientService.GetMyHandover:output_type -> zeugo.v1.GetMyHandoverResponse
-	23, // 45: zeugo.v1.HandoverRecipientService.CompleteHandover:output_type -> zeugo.v1.CompleteHandoverResponse
-	25, // 46: zeugo.v1.HandoverRecipientService.EndHandoverSession:output_type -> zeugo.v1.EndHandoverSessionResponse
-	38, // [38:47] is the sub-list for method output_type
-	29, // [29:38] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	20, // 26: zeugo.v1.GetMyHandoverResponse.handover:type_name -> zeugo.v1.MyHandover
+	27, // 27: zeugo.v1.CompleteHandoverResponse.complete_time:type_name -> google.protobuf.Timestamp
+	5,  // 28: zeugo.v1.HandoverService.CreateHandover:input_type -> zeugo.v1.CreateHandoverRequest
+	7,  // 29: zeugo.v1.HandoverService.ListHandovers:input_type -> zeugo.v1.ListHandoversRequest
+	9,  // 30: zeugo.v1.HandoverService.RevokeHandover:input_type -> zeugo.v1.RevokeHandoverRequest
+	11, // 31: zeugo.v1.HandoverService.ResendHandover:input_type -> zeugo.v1.ResendHandoverRequest
+	13, // 32: zeugo.v1.HandoverService.ExtendHandover:input_type -> zeugo.v1.ExtendHandoverRequest
+	15, // 33: zeugo.v1.HandoverRecipientService.OpenHandover:input_type -> zeugo.v1.OpenHandoverRequest
+	19, // 34: zeugo.v1.HandoverRecipientService.GetMyHandover:input_type -> zeugo.v1.GetMyHandoverRequest
+	22, // 35: zeugo.v1.HandoverRecipientService.CompleteHandover:input_type -> zeugo.v1.CompleteHandoverRequest
+	24, // 36: zeugo.v1.HandoverRecipientService.EndHandoverSession:input_type -> zeugo.v1.EndHandoverSessionRequest
+	6,  // 37: zeugo.v1.HandoverService.CreateHandover:output_type -> zeugo.v1.CreateHandoverResponse
+	8,  // 38: zeugo.v1.HandoverService.ListHandovers:output_type -> zeugo.v1.ListHandoversResponse
+	10, // 39: zeugo.v1.HandoverService.RevokeHandover:output_type -> zeugo.v1.RevokeHandoverResponse
+	12, // 40: zeugo.v1.HandoverService.ResendHandover:output_type -> zeugo.v1.ResendHandoverResponse
+	14, // 41: zeugo.v1.HandoverService.ExtendHandover:output_type -> zeugo.v1.ExtendHandoverResponse
+	18, // 42: zeugo.v1.HandoverRecipientService.OpenHandover:output_type -> zeugo.v1.OpenHandoverResponse
+	21, // 43: zeugo.v1.HandoverRecipientService.GetMyHandover:output_type -> zeugo.v1.GetMyHandoverResponse
+	23, // 44: zeugo.v1.HandoverRecipientService.CompleteHandover:output_type -> zeugo.v1.CompleteHandoverResponse
+	25, // 45: zeugo.v1.HandoverRecipientService.EndHandoverSession:output_type -> zeugo.v1.EndHandoverSessionResponse
+	37, // [37:46] is the sub-list for method output_type
+	28, // [28:37] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_handover_proto_init() }
