@@ -36,6 +36,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/roles"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
+	"github.com/zeugo/zeugo/backend/internal/selfservice"
 	"github.com/zeugo/zeugo/backend/internal/settings"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
@@ -182,6 +183,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		employees.Mount(a.Employees),
 		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
+		selfservice.Mount(selfservice.NewService(selfservice.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
+			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),

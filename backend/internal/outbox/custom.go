@@ -41,7 +41,9 @@ type Custom struct {
 }
 
 // TemplateNames are the templates a tenant may override, in display order.
-var TemplateNames = []string{"invitation", "password_reset", "account_locked"}
+var TemplateNames = []string{"invitation", "password_reset", "account_locked",
+	"selfservice_code", "selfservice_declined",
+}
 
 // placeholders are each template's data keys (Sender is the tenant's sender
 // name, added at delivery).
@@ -49,6 +51,10 @@ var placeholders = map[string][]string{
 	"invitation":     {"Name", "Link", "ExpiresAt", "Sender"},
 	"password_reset": {"Name", "Link", "ExpiresAt", "Sender"},
 	"account_locked": {"Name", "LockedAt", "Sender"},
+	// Self-service (package selfservice): the code that confirms a
+	// requester's address, and HR's answer to a declined request.
+	"selfservice_code":     {"Name", "Code", "ExpiresAt", "Sender"},
+	"selfservice_declined": {"Name", "Message", "RequestedAt", "Sender"},
 }
 
 // requiredInText are the placeholders a template's text must contain: a
@@ -56,6 +62,10 @@ var placeholders = map[string][]string{
 var requiredInText = map[string][]string{
 	"invitation":     {"Link"},
 	"password_reset": {"Link"},
+	// A code mail without its code, or a refusal without HR's message,
+	// would be pointless.
+	"selfservice_code":     {"Code"},
+	"selfservice_declined": {"Message"},
 }
 
 // Placeholders returns the data keys template name may use.
@@ -79,6 +89,11 @@ func SampleData(name, lang string) map[string]string {
 		"Link":      "https://zeugo.example/link#beispiel",
 		"ExpiresAt": pick("31.12.2026, 18:00 Uhr", "31 Dec 2026, 18:00"),
 		"LockedAt":  pick("31.12.2026, 09:15 Uhr", "31 Dec 2026, 09:15"),
+
+		// Self-service.
+		"Code":        "482915",
+		"Message":     pick("Bitte wenden Sie sich direkt an Ihre Ansprechpartnerin in der Personalabteilung.", "Please contact your HR partner directly."),
+		"RequestedAt": pick("30.12.2026", "30 Dec 2026"),
 	}
 	out := map[string]string{}
 	for _, k := range placeholders[name] {
