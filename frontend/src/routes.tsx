@@ -19,6 +19,7 @@ import { ImportPage as EmployeeImportPage } from "./features/employees/import/Im
 import { EmployeesPage } from "./features/employees/EmployeesPage.js";
 import { CertificatesPage } from "./features/certificates/CertificatesPage.js";
 import { CertificateEditor } from "./features/certificates/CertificateEditor.js";
+import { selfServicePublicRoutes, selfServiceRoutes } from "./features/selfservice/routes.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -37,6 +38,7 @@ const unitRoutes = unitKindSlugs.map((slug) => ({
 /** All screens; every path works as a deep link (the server answers index.html). */
 export const routes: RouteObject[] = [
   ...passwordRoutes,
+  ...selfServicePublicRoutes,
   {
     path: "/",
     element: <Root />,
@@ -60,6 +62,7 @@ export const routes: RouteObject[] = [
       // The wizard (/new) opens over the list; a certificate is a page of its own.
       { path: "certificates", element: <CertificatesPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "certificates/:id", element: <CertificateEditor /> },
+      ...selfServiceRoutes,
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -70,8 +70,8 @@ func find(t *testing.T, c clients, name, lang string) *zeugov1.MailTemplate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(res.Msg.GetTemplates()); n != 6 {
-		t.Fatalf("%d templates, want 3 names × 2 languages", n)
+	if n, want := len(res.Msg.GetTemplates()), len(outbox.TemplateNames)*len(outbox.Languages); n != want {
+		t.Fatalf("%d templates, want %d names × %d languages", n, len(outbox.TemplateNames), len(outbox.Languages))
 	}
 	for _, m := range res.Msg.GetTemplates() {
 		if m.GetName() == name && m.GetLanguage() == lang {

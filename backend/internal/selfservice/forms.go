@@ -11,12 +11,17 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/uow"
 )
 
-// ListForms returns the forms of the companies in the caller's scope.
-func (s *Service) ListForms(ctx context.Context) ([]Form, error) {
+// ListForms returns the forms of the companies in the caller's scope, and
+// those companies without one.
+func (s *Service) ListForms(ctx context.Context) ([]Form, []Company, error) {
 	var out []Form
+	var free []Company
 	err := s.Work.Read(ctx, func(rd *uow.Reader) error {
 		var err error
 		if out, err = forms(ctx, rd.DB, rd.P); err != nil {
+			return err
+		}
+		if free, err = companiesWithoutForm(ctx, rd.DB, rd.P); err != nil {
 			return err
 		}
 		for _, f := range out {
@@ -24,7 +29,7 @@ func (s *Service) ListForms(ctx context.Context) ([]Form, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, free, err
 }
 
 // errCompany is a company that does not exist or is out of the caller's

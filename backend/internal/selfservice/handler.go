@@ -55,13 +55,16 @@ func (h *Handler) ConfirmSelfServiceRequest(ctx context.Context, req *connect.Re
 
 // ListSelfServiceForms implements zeugov1connect.SelfServiceServiceHandler.
 func (h *Handler) ListSelfServiceForms(ctx context.Context, _ *connect.Request[zeugov1.ListSelfServiceFormsRequest]) (*connect.Response[zeugov1.ListSelfServiceFormsResponse], error) {
-	fs, err := h.svc.ListForms(ctx)
+	fs, free, err := h.svc.ListForms(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res := &zeugov1.ListSelfServiceFormsResponse{}
 	for i := range fs {
 		res.Forms = append(res.Forms, formToProto(&fs[i]))
+	}
+	for _, c := range free {
+		res.CompaniesWithoutForm = append(res.CompaniesWithoutForm, &zeugov1.SelfServiceCompany{Id: c.ID.String(), Name: c.Name})
 	}
 	return connect.NewResponse(res), nil
 }
@@ -104,7 +107,8 @@ func (h *Handler) DeleteSelfServiceForm(ctx context.Context, req *connect.Reques
 
 // ListSelfServiceRequests implements zeugov1connect.SelfServiceServiceHandler.
 func (h *Handler) ListSelfServiceRequests(ctx context.Context, req *connect.Request[zeugov1.ListSelfServiceRequestsRequest]) (*connect.Response[zeugov1.ListSelfServiceRequestsResponse], error) {
-	page, err := h.svc.List(ctx, states[req.Msg.GetState()], paging.FromProto(req.Msg.GetPage()))
+	page, err := h.svc.List(ctx, states[req.Msg.GetState()],
+		req.Msg.GetDirection() == zeugov1.SortDirection_SORT_DIRECTION_ASCENDING, paging.FromProto(req.Msg.GetPage()))
 	if err != nil {
 		return nil, err
 	}

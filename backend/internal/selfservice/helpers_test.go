@@ -180,4 +180,3 @@ func (f *fixture) get(t *testing.T, c *hr, id string) *zeugov1.GetSelfServiceReq
 	}
 	return res.Msg
 }
-

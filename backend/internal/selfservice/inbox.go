@@ -25,16 +25,17 @@ const maxCandidates = 10
 var errNotOpen = apperr.Field(apperr.FailedPrecondition, "id", "zeugo.selfservice.decided",
 	"the request has already been converted or declined")
 
-// List returns one page of the inbox, newest first; state "" lists all.
-// Every row listed is a recorded read.
-func (s *Service) List(ctx context.Context, state State, page paging.Request) (paging.Page[Request], error) {
+// List returns one page of the inbox by the time received, newest first
+// unless oldestFirst; state "" lists all. Every row listed is a recorded
+// read.
+func (s *Service) List(ctx context.Context, state State, oldestFirst bool, page paging.Request) (paging.Page[Request], error) {
 	var out paging.Page[Request]
 	err := s.Work.Read(ctx, func(rd *uow.Reader) error {
 		c, err := rd.Cipher()
 		if err != nil {
 			return err
 		}
-		l := postgres.List{Table: "selfservice_requests", Columns: requestColumns, Desc: true,
+		l := postgres.List{Table: "selfservice_requests", Columns: requestColumns, Desc: !oldestFirst,
 			Where: []postgres.Cond{scope(rd.P)}}
 		if state != "" {
 			l.Where = append(l.Where, postgres.Where("state = ?", string(state)))

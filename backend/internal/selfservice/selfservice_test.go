@@ -273,9 +273,12 @@ func TestMatchingStaysInScope(t *testing.T) {
 		t.Fatalf("restricted inbox: %v, %v", list, err)
 	}
 	forms, err := a.SS.ListSelfServiceForms(ctx(), connect.NewRequest(&zeugov1.ListSelfServiceFormsRequest{}))
-	if err != nil || len(forms.Msg.GetForms()) != 1 || forms.Msg.GetForms()[0].GetCompanyId() != f.org.Companies[0] {
+	if err != nil || len(forms.Msg.GetForms()) != 1 || forms.Msg.GetForms()[0].GetCompanyId() != f.org.Companies[0] ||
+		len(forms.Msg.GetCompaniesWithoutForm()) != 0 {
 		t.Fatalf("restricted forms: %v, %v", forms, err)
 	}
+	_, err = a.SS.CreateSelfServiceForm(ctx(), connect.NewRequest(&zeugov1.CreateSelfServiceFormRequest{CompanyId: f.org.Companies[1]}))
+	apptest.WantCode(t, err, connect.CodeNotFound, "a form for a company out of scope")
 }
 
 // TestTenantsAreIsolated: another tenant's HR sees nothing of a request.

@@ -78,6 +78,28 @@ func form(ctx context.Context, db postgres.DBTX, p *access.Principal, id uuid.UU
 	return &f, nil
 }
 
+// Company is a company a form can be created for.
+type Company struct {
+	ID   uuid.UUID
+	Name string
+}
+
+// companiesWithoutForm reads the companies in p's scope that have no form.
+func companiesWithoutForm(ctx context.Context, db postgres.DBTX, p *access.Principal) ([]Company, error) {
+	sql, args := postgres.And(`SELECT c.id, c.name FROM companies c WHERE c.tenant_id = $1
+		AND NOT EXISTS (SELECT FROM selfservice_forms f WHERE f.tenant_id = c.tenant_id AND f.company_id = c.id)`,
+		[]any{p.TenantID}, postgres.ScopeCond(p.Scope, postgres.ScopeColumns{Company: "c.id"}))
+	rows, err := db.Query(ctx, sql+" ORDER BY lower(c.name), c.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Company, error) {
+		var c Company
+		err := r.Scan(&c.ID, &c.Name)
+		return c, err
+	})
+}
+
 const requestColumns = `id, company_id, kind, language, wished_date, first_name_enc, last_name_enc, email_enc,
 	personnel_number_enc, reason_enc, state, certificate_id, decline_message_enc, decided_at, created_at, version`
 

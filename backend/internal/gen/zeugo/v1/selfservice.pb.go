@@ -80,6 +80,55 @@ func (SelfServiceRequestState) EnumDescriptor() ([]byte, []int) {
 	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{0}
 }
 
+// SelfServiceRequestOrder is the inbox's sort key.
+type SelfServiceRequestOrder int32
+
+const (
+	// The time received.
+	SelfServiceRequestOrder_SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED SelfServiceRequestOrder = 0
+	// The time received.
+	SelfServiceRequestOrder_SELF_SERVICE_REQUEST_ORDER_CREATE_TIME SelfServiceRequestOrder = 1
+)
+
+// Enum value maps for SelfServiceRequestOrder.
+var (
+	SelfServiceRequestOrder_name = map[int32]string{
+		0: "SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED",
+		1: "SELF_SERVICE_REQUEST_ORDER_CREATE_TIME",
+	}
+	SelfServiceRequestOrder_value = map[string]int32{
+		"SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED": 0,
+		"SELF_SERVICE_REQUEST_ORDER_CREATE_TIME": 1,
+	}
+)
+
+func (x SelfServiceRequestOrder) Enum() *SelfServiceRequestOrder {
+	p := new(SelfServiceRequestOrder)
+	*p = x
+	return p
+}
+
+func (x SelfServiceRequestOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SelfServiceRequestOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_selfservice_proto_enumTypes[1].Descriptor()
+}
+
+func (SelfServiceRequestOrder) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_selfservice_proto_enumTypes[1]
+}
+
+func (x SelfServiceRequestOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SelfServiceRequestOrder.Descriptor instead.
+func (SelfServiceRequestOrder) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{1}
+}
+
 // SelfServiceRequestFields are what the requester enters.
 type SelfServiceRequestFields struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -642,9 +691,13 @@ func (*ListSelfServiceFormsRequest) Descriptor() ([]byte, []int) {
 type ListSelfServiceFormsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The forms.
-	Forms         []*SelfServiceForm `protobuf:"bytes,1,rep,name=forms,proto3" json:"forms,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Forms []*SelfServiceForm `protobuf:"bytes,1,rep,name=forms,proto3" json:"forms,omitempty"`
+	// The companies in the caller's scope that have no form yet (the choice
+	// for CreateSelfServiceForm: the Self-Service area alone does not admit
+	// OrganizationService).
+	CompaniesWithoutForm []*SelfServiceCompany `protobuf:"bytes,2,rep,name=companies_without_form,json=companiesWithoutForm,proto3" json:"companies_without_form,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ListSelfServiceFormsResponse) Reset() {
@@ -684,6 +737,68 @@ func (x *ListSelfServiceFormsResponse) GetForms() []*SelfServiceForm {
 	return nil
 }
 
+func (x *ListSelfServiceFormsResponse) GetCompaniesWithoutForm() []*SelfServiceCompany {
+	if x != nil {
+		return x.CompaniesWithoutForm
+	}
+	return nil
+}
+
+// SelfServiceCompany is a company a form can be created for.
+type SelfServiceCompany struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Name.
+	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SelfServiceCompany) Reset() {
+	*x = SelfServiceCompany{}
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SelfServiceCompany) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SelfServiceCompany) ProtoMessage() {}
+
+func (x *SelfServiceCompany) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SelfServiceCompany.ProtoReflect.Descriptor instead.
+func (*SelfServiceCompany) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SelfServiceCompany) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *SelfServiceCompany) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // CreateSelfServiceFormRequest publishes a form.
 type CreateSelfServiceFormRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -699,7 +814,7 @@ type CreateSelfServiceFormRequest struct {
 
 func (x *CreateSelfServiceFormRequest) Reset() {
 	*x = CreateSelfServiceFormRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[10]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +826,7 @@ func (x *CreateSelfServiceFormRequest) String() string {
 func (*CreateSelfServiceFormRequest) ProtoMessage() {}
 
 func (x *CreateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[10]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +839,7 @@ func (x *CreateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelfServiceFormRequest.ProtoReflect.Descriptor instead.
 func (*CreateSelfServiceFormRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{10}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateSelfServiceFormRequest) GetCompanyId() string {
@@ -759,7 +874,7 @@ type CreateSelfServiceFormResponse struct {
 
 func (x *CreateSelfServiceFormResponse) Reset() {
 	*x = CreateSelfServiceFormResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[11]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -771,7 +886,7 @@ func (x *CreateSelfServiceFormResponse) String() string {
 func (*CreateSelfServiceFormResponse) ProtoMessage() {}
 
 func (x *CreateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[11]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -784,7 +899,7 @@ func (x *CreateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelfServiceFormResponse.ProtoReflect.Descriptor instead.
 func (*CreateSelfServiceFormResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{11}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CreateSelfServiceFormResponse) GetForm() *SelfServiceForm {
@@ -811,7 +926,7 @@ type UpdateSelfServiceFormRequest struct {
 
 func (x *UpdateSelfServiceFormRequest) Reset() {
 	*x = UpdateSelfServiceFormRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[12]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +938,7 @@ func (x *UpdateSelfServiceFormRequest) String() string {
 func (*UpdateSelfServiceFormRequest) ProtoMessage() {}
 
 func (x *UpdateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[12]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +951,7 @@ func (x *UpdateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelfServiceFormRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSelfServiceFormRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{12}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateSelfServiceFormRequest) GetId() string {
@@ -878,7 +993,7 @@ type UpdateSelfServiceFormResponse struct {
 
 func (x *UpdateSelfServiceFormResponse) Reset() {
 	*x = UpdateSelfServiceFormResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[13]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -890,7 +1005,7 @@ func (x *UpdateSelfServiceFormResponse) String() string {
 func (*UpdateSelfServiceFormResponse) ProtoMessage() {}
 
 func (x *UpdateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[13]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -903,7 +1018,7 @@ func (x *UpdateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelfServiceFormResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSelfServiceFormResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateSelfServiceFormResponse) GetForm() *SelfServiceForm {
@@ -926,7 +1041,7 @@ type RotateSelfServiceFormRequest struct {
 
 func (x *RotateSelfServiceFormRequest) Reset() {
 	*x = RotateSelfServiceFormRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[14]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -938,7 +1053,7 @@ func (x *RotateSelfServiceFormRequest) String() string {
 func (*RotateSelfServiceFormRequest) ProtoMessage() {}
 
 func (x *RotateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[14]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -951,7 +1066,7 @@ func (x *RotateSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateSelfServiceFormRequest.ProtoReflect.Descriptor instead.
 func (*RotateSelfServiceFormRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RotateSelfServiceFormRequest) GetId() string {
@@ -979,7 +1094,7 @@ type RotateSelfServiceFormResponse struct {
 
 func (x *RotateSelfServiceFormResponse) Reset() {
 	*x = RotateSelfServiceFormResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[15]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -991,7 +1106,7 @@ func (x *RotateSelfServiceFormResponse) String() string {
 func (*RotateSelfServiceFormResponse) ProtoMessage() {}
 
 func (x *RotateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[15]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1004,7 +1119,7 @@ func (x *RotateSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateSelfServiceFormResponse.ProtoReflect.Descriptor instead.
 func (*RotateSelfServiceFormResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{15}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RotateSelfServiceFormResponse) GetForm() *SelfServiceForm {
@@ -1025,7 +1140,7 @@ type DeleteSelfServiceFormRequest struct {
 
 func (x *DeleteSelfServiceFormRequest) Reset() {
 	*x = DeleteSelfServiceFormRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[16]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1037,7 +1152,7 @@ func (x *DeleteSelfServiceFormRequest) String() string {
 func (*DeleteSelfServiceFormRequest) ProtoMessage() {}
 
 func (x *DeleteSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[16]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1050,7 +1165,7 @@ func (x *DeleteSelfServiceFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSelfServiceFormRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSelfServiceFormRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{16}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DeleteSelfServiceFormRequest) GetId() string {
@@ -1069,7 +1184,7 @@ type DeleteSelfServiceFormResponse struct {
 
 func (x *DeleteSelfServiceFormResponse) Reset() {
 	*x = DeleteSelfServiceFormResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[17]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1081,7 +1196,7 @@ func (x *DeleteSelfServiceFormResponse) String() string {
 func (*DeleteSelfServiceFormResponse) ProtoMessage() {}
 
 func (x *DeleteSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[17]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1094,7 +1209,7 @@ func (x *DeleteSelfServiceFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSelfServiceFormResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSelfServiceFormResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{17}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{18}
 }
 
 // SelfServiceRequest is a confirmed request.
@@ -1126,7 +1241,7 @@ type SelfServiceRequest struct {
 
 func (x *SelfServiceRequest) Reset() {
 	*x = SelfServiceRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[18]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1138,7 +1253,7 @@ func (x *SelfServiceRequest) String() string {
 func (*SelfServiceRequest) ProtoMessage() {}
 
 func (x *SelfServiceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[18]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1151,7 +1266,7 @@ func (x *SelfServiceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SelfServiceRequest.ProtoReflect.Descriptor instead.
 func (*SelfServiceRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{18}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SelfServiceRequest) GetId() string {
@@ -1244,7 +1359,7 @@ type SelfServiceCandidate struct {
 
 func (x *SelfServiceCandidate) Reset() {
 	*x = SelfServiceCandidate{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[19]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1256,7 +1371,7 @@ func (x *SelfServiceCandidate) String() string {
 func (*SelfServiceCandidate) ProtoMessage() {}
 
 func (x *SelfServiceCandidate) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[19]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1269,7 +1384,7 @@ func (x *SelfServiceCandidate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SelfServiceCandidate.ProtoReflect.Descriptor instead.
 func (*SelfServiceCandidate) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{19}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SelfServiceCandidate) GetEmployeeId() string {
@@ -1313,14 +1428,18 @@ type ListSelfServiceRequestsRequest struct {
 	// Paging.
 	Page *PageRequest `protobuf:"bytes,1,opt,name=page,proto3" json:"page,omitempty"`
 	// Only requests in this state; UNSPECIFIED lists all.
-	State         SelfServiceRequestState `protobuf:"varint,2,opt,name=state,proto3,enum=zeugo.v1.SelfServiceRequestState" json:"state,omitempty"`
+	State SelfServiceRequestState `protobuf:"varint,2,opt,name=state,proto3,enum=zeugo.v1.SelfServiceRequestState" json:"state,omitempty"`
+	// Order (the time received is the only one).
+	Order SelfServiceRequestOrder `protobuf:"varint,3,opt,name=order,proto3,enum=zeugo.v1.SelfServiceRequestOrder" json:"order,omitempty"`
+	// Direction; newest first unless ASCENDING.
+	Direction     SortDirection `protobuf:"varint,4,opt,name=direction,proto3,enum=zeugo.v1.SortDirection" json:"direction,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListSelfServiceRequestsRequest) Reset() {
 	*x = ListSelfServiceRequestsRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[20]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1332,7 +1451,7 @@ func (x *ListSelfServiceRequestsRequest) String() string {
 func (*ListSelfServiceRequestsRequest) ProtoMessage() {}
 
 func (x *ListSelfServiceRequestsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[20]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1345,7 +1464,7 @@ func (x *ListSelfServiceRequestsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelfServiceRequestsRequest.ProtoReflect.Descriptor instead.
 func (*ListSelfServiceRequestsRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{20}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListSelfServiceRequestsRequest) GetPage() *PageRequest {
@@ -1362,6 +1481,20 @@ func (x *ListSelfServiceRequestsRequest) GetState() SelfServiceRequestState {
 	return SelfServiceRequestState_SELF_SERVICE_REQUEST_STATE_UNSPECIFIED
 }
 
+func (x *ListSelfServiceRequestsRequest) GetOrder() SelfServiceRequestOrder {
+	if x != nil {
+		return x.Order
+	}
+	return SelfServiceRequestOrder_SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED
+}
+
+func (x *ListSelfServiceRequestsRequest) GetDirection() SortDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return SortDirection_SORT_DIRECTION_UNSPECIFIED
+}
+
 // ListSelfServiceRequestsResponse is a page of the inbox.
 type ListSelfServiceRequestsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1375,7 +1508,7 @@ type ListSelfServiceRequestsResponse struct {
 
 func (x *ListSelfServiceRequestsResponse) Reset() {
 	*x = ListSelfServiceRequestsResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[21]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1387,7 +1520,7 @@ func (x *ListSelfServiceRequestsResponse) String() string {
 func (*ListSelfServiceRequestsResponse) ProtoMessage() {}
 
 func (x *ListSelfServiceRequestsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[21]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1400,7 +1533,7 @@ func (x *ListSelfServiceRequestsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelfServiceRequestsResponse.ProtoReflect.Descriptor instead.
 func (*ListSelfServiceRequestsResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{21}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListSelfServiceRequestsResponse) GetRequests() []*SelfServiceRequest {
@@ -1428,7 +1561,7 @@ type GetSelfServiceRequestRequest struct {
 
 func (x *GetSelfServiceRequestRequest) Reset() {
 	*x = GetSelfServiceRequestRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[22]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1440,7 +1573,7 @@ func (x *GetSelfServiceRequestRequest) String() string {
 func (*GetSelfServiceRequestRequest) ProtoMessage() {}
 
 func (x *GetSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[22]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1453,7 +1586,7 @@ func (x *GetSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSelfServiceRequestRequest.ProtoReflect.Descriptor instead.
 func (*GetSelfServiceRequestRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{22}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetSelfServiceRequestRequest) GetId() string {
@@ -1476,7 +1609,7 @@ type GetSelfServiceRequestResponse struct {
 
 func (x *GetSelfServiceRequestResponse) Reset() {
 	*x = GetSelfServiceRequestResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[23]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1488,7 +1621,7 @@ func (x *GetSelfServiceRequestResponse) String() string {
 func (*GetSelfServiceRequestResponse) ProtoMessage() {}
 
 func (x *GetSelfServiceRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[23]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1501,7 +1634,7 @@ func (x *GetSelfServiceRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSelfServiceRequestResponse.ProtoReflect.Descriptor instead.
 func (*GetSelfServiceRequestResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{23}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetSelfServiceRequestResponse) GetRequest() *SelfServiceRequest {
@@ -1533,7 +1666,7 @@ type ConvertSelfServiceRequestRequest struct {
 
 func (x *ConvertSelfServiceRequestRequest) Reset() {
 	*x = ConvertSelfServiceRequestRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[24]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1545,7 +1678,7 @@ func (x *ConvertSelfServiceRequestRequest) String() string {
 func (*ConvertSelfServiceRequestRequest) ProtoMessage() {}
 
 func (x *ConvertSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[24]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1558,7 +1691,7 @@ func (x *ConvertSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConvertSelfServiceRequestRequest.ProtoReflect.Descriptor instead.
 func (*ConvertSelfServiceRequestRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{24}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ConvertSelfServiceRequestRequest) GetId() string {
@@ -1595,7 +1728,7 @@ type ConvertSelfServiceRequestResponse struct {
 
 func (x *ConvertSelfServiceRequestResponse) Reset() {
 	*x = ConvertSelfServiceRequestResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[25]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1607,7 +1740,7 @@ func (x *ConvertSelfServiceRequestResponse) String() string {
 func (*ConvertSelfServiceRequestResponse) ProtoMessage() {}
 
 func (x *ConvertSelfServiceRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[25]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1620,7 +1753,7 @@ func (x *ConvertSelfServiceRequestResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use ConvertSelfServiceRequestResponse.ProtoReflect.Descriptor instead.
 func (*ConvertSelfServiceRequestResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{25}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ConvertSelfServiceRequestResponse) GetRequest() *SelfServiceRequest {
@@ -1652,7 +1785,7 @@ type DeclineSelfServiceRequestRequest struct {
 
 func (x *DeclineSelfServiceRequestRequest) Reset() {
 	*x = DeclineSelfServiceRequestRequest{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[26]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1664,7 +1797,7 @@ func (x *DeclineSelfServiceRequestRequest) String() string {
 func (*DeclineSelfServiceRequestRequest) ProtoMessage() {}
 
 func (x *DeclineSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[26]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1677,7 +1810,7 @@ func (x *DeclineSelfServiceRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineSelfServiceRequestRequest.ProtoReflect.Descriptor instead.
 func (*DeclineSelfServiceRequestRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{26}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DeclineSelfServiceRequestRequest) GetId() string {
@@ -1712,7 +1845,7 @@ type DeclineSelfServiceRequestResponse struct {
 
 func (x *DeclineSelfServiceRequestResponse) Reset() {
 	*x = DeclineSelfServiceRequestResponse{}
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[27]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1724,7 +1857,7 @@ func (x *DeclineSelfServiceRequestResponse) String() string {
 func (*DeclineSelfServiceRequestResponse) ProtoMessage() {}
 
 func (x *DeclineSelfServiceRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_selfservice_proto_msgTypes[27]
+	mi := &file_zeugo_v1_selfservice_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1737,7 +1870,7 @@ func (x *DeclineSelfServiceRequestResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DeclineSelfServiceRequestResponse.ProtoReflect.Descriptor instead.
 func (*DeclineSelfServiceRequestResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{27}
+	return file_zeugo_v1_selfservice_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DeclineSelfServiceRequestResponse) GetRequest() *SelfServiceRequest {
@@ -1796,9 +1929,13 @@ const file_zeugo_v1_selfservice_proto_rawDesc = "" +
 	"\aversion\x18\a \x01(\x03R\aversion\x12;\n" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\"\x1d\n" +
-	"\x1bListSelfServiceFormsRequest\"O\n" +
+	"\x1bListSelfServiceFormsRequest\"\xa3\x01\n" +
 	"\x1cListSelfServiceFormsResponse\x12/\n" +
-	"\x05forms\x18\x01 \x03(\v2\x19.zeugo.v1.SelfServiceFormR\x05forms\"\x81\x01\n" +
+	"\x05forms\x18\x01 \x03(\v2\x19.zeugo.v1.SelfServiceFormR\x05forms\x12R\n" +
+	"\x16companies_without_form\x18\x02 \x03(\v2\x1c.zeugo.v1.SelfServiceCompanyR\x14companiesWithoutForm\"8\n" +
+	"\x12SelfServiceCompany\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\x81\x01\n" +
 	"\x1cCreateSelfServiceFormRequest\x12'\n" +
 	"\n" +
 	"company_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tcompanyId\x12\x1e\n" +
@@ -1843,10 +1980,12 @@ const file_zeugo_v1_selfservice_proto_rawDesc = "" +
 	"first_name\x18\x02 \x01(\tR\tfirstName\x12\x1b\n" +
 	"\tlast_name\x18\x03 \x01(\tR\blastName\x12)\n" +
 	"\x10personnel_number\x18\x04 \x01(\tR\x0fpersonnelNumber\x12.\n" +
-	"\x13by_personnel_number\x18\x05 \x01(\bR\x11byPersonnelNumber\"\x8e\x01\n" +
+	"\x13by_personnel_number\x18\x05 \x01(\bR\x11byPersonnelNumber\"\x92\x02\n" +
 	"\x1eListSelfServiceRequestsRequest\x12)\n" +
 	"\x04page\x18\x01 \x01(\v2\x15.zeugo.v1.PageRequestR\x04page\x12A\n" +
-	"\x05state\x18\x02 \x01(\x0e2!.zeugo.v1.SelfServiceRequestStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\"\x83\x01\n" +
+	"\x05state\x18\x02 \x01(\x0e2!.zeugo.v1.SelfServiceRequestStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\x12A\n" +
+	"\x05order\x18\x03 \x01(\x0e2!.zeugo.v1.SelfServiceRequestOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05order\x12?\n" +
+	"\tdirection\x18\x04 \x01(\x0e2\x17.zeugo.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\"\x83\x01\n" +
 	"\x1fListSelfServiceRequestsResponse\x128\n" +
 	"\brequests\x18\x01 \x03(\v2\x1c.zeugo.v1.SelfServiceRequestR\brequests\x12&\n" +
 	"\x04page\x18\x02 \x01(\v2\x12.zeugo.v1.PageInfoR\x04page\"8\n" +
@@ -1876,7 +2015,10 @@ const file_zeugo_v1_selfservice_proto_rawDesc = "" +
 	"&SELF_SERVICE_REQUEST_STATE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fSELF_SERVICE_REQUEST_STATE_OPEN\x10\x01\x12(\n" +
 	"$SELF_SERVICE_REQUEST_STATE_CONVERTED\x10\x02\x12'\n" +
-	"#SELF_SERVICE_REQUEST_STATE_DECLINED\x10\x032\xc9\v\n" +
+	"#SELF_SERVICE_REQUEST_STATE_DECLINED\x10\x03*q\n" +
+	"\x17SelfServiceRequestOrder\x12*\n" +
+	"&SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED\x10\x00\x12*\n" +
+	"&SELF_SERVICE_REQUEST_ORDER_CREATE_TIME\x10\x012\xc9\v\n" +
 	"\x12SelfServiceService\x12j\n" +
 	"\x12GetSelfServiceForm\x12#.zeugo.v1.GetSelfServiceFormRequest\x1a$.zeugo.v1.GetSelfServiceFormResponse\"\t\xca\xf3\x18\x02\b\x01\x90\x02\x01\x12v\n" +
 	"\x17StartSelfServiceRequest\x12(.zeugo.v1.StartSelfServiceRequestRequest\x1a).zeugo.v1.StartSelfServiceRequestResponse\"\x06\xca\xf3\x18\x02\b\x01\x12|\n" +
@@ -1904,93 +2046,99 @@ func file_zeugo_v1_selfservice_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_selfservice_proto_rawDescData
 }
 
-var file_zeugo_v1_selfservice_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zeugo_v1_selfservice_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_zeugo_v1_selfservice_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zeugo_v1_selfservice_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_zeugo_v1_selfservice_proto_goTypes = []any{
 	(SelfServiceRequestState)(0),              // 0: zeugo.v1.SelfServiceRequestState
-	(*SelfServiceRequestFields)(nil),          // 1: zeugo.v1.SelfServiceRequestFields
-	(*GetSelfServiceFormRequest)(nil),         // 2: zeugo.v1.GetSelfServiceFormRequest
-	(*GetSelfServiceFormResponse)(nil),        // 3: zeugo.v1.GetSelfServiceFormResponse
-	(*StartSelfServiceRequestRequest)(nil),    // 4: zeugo.v1.StartSelfServiceRequestRequest
-	(*StartSelfServiceRequestResponse)(nil),   // 5: zeugo.v1.StartSelfServiceRequestResponse
-	(*ConfirmSelfServiceRequestRequest)(nil),  // 6: zeugo.v1.ConfirmSelfServiceRequestRequest
-	(*ConfirmSelfServiceRequestResponse)(nil), // 7: zeugo.v1.ConfirmSelfServiceRequestResponse
-	(*SelfServiceForm)(nil),                   // 8: zeugo.v1.SelfServiceForm
-	(*ListSelfServiceFormsRequest)(nil),       // 9: zeugo.v1.ListSelfServiceFormsRequest
-	(*ListSelfServiceFormsResponse)(nil),      // 10: zeugo.v1.ListSelfServiceFormsResponse
-	(*CreateSelfServiceFormRequest)(nil),      // 11: zeugo.v1.CreateSelfServiceFormRequest
-	(*CreateSelfServiceFormResponse)(nil),     // 12: zeugo.v1.CreateSelfServiceFormResponse
-	(*UpdateSelfServiceFormRequest)(nil),      // 13: zeugo.v1.UpdateSelfServiceFormRequest
-	(*UpdateSelfServiceFormResponse)(nil),     // 14: zeugo.v1.UpdateSelfServiceFormResponse
-	(*RotateSelfServiceFormRequest)(nil),      // 15: zeugo.v1.RotateSelfServiceFormRequest
-	(*RotateSelfServiceFormResponse)(nil),     // 16: zeugo.v1.RotateSelfServiceFormResponse
-	(*DeleteSelfServiceFormRequest)(nil),      // 17: zeugo.v1.DeleteSelfServiceFormRequest
-	(*DeleteSelfServiceFormResponse)(nil),     // 18: zeugo.v1.DeleteSelfServiceFormResponse
-	(*SelfServiceRequest)(nil),                // 19: zeugo.v1.SelfServiceRequest
-	(*SelfServiceCandidate)(nil),              // 20: zeugo.v1.SelfServiceCandidate
-	(*ListSelfServiceRequestsRequest)(nil),    // 21: zeugo.v1.ListSelfServiceRequestsRequest
-	(*ListSelfServiceRequestsResponse)(nil),   // 22: zeugo.v1.ListSelfServiceRequestsResponse
-	(*GetSelfServiceRequestRequest)(nil),      // 23: zeugo.v1.GetSelfServiceRequestRequest
-	(*GetSelfServiceRequestResponse)(nil),     // 24: zeugo.v1.GetSelfServiceRequestResponse
-	(*ConvertSelfServiceRequestRequest)(nil),  // 25: zeugo.v1.ConvertSelfServiceRequestRequest
-	(*ConvertSelfServiceRequestResponse)(nil), // 26: zeugo.v1.ConvertSelfServiceRequestResponse
-	(*DeclineSelfServiceRequestRequest)(nil),  // 27: zeugo.v1.DeclineSelfServiceRequestRequest
-	(*DeclineSelfServiceRequestResponse)(nil), // 28: zeugo.v1.DeclineSelfServiceRequestResponse
-	(CertificateKind)(0),                      // 29: zeugo.v1.CertificateKind
-	(*timestamppb.Timestamp)(nil),             // 30: google.protobuf.Timestamp
-	(*PageRequest)(nil),                       // 31: zeugo.v1.PageRequest
-	(*PageInfo)(nil),                          // 32: zeugo.v1.PageInfo
+	(SelfServiceRequestOrder)(0),              // 1: zeugo.v1.SelfServiceRequestOrder
+	(*SelfServiceRequestFields)(nil),          // 2: zeugo.v1.SelfServiceRequestFields
+	(*GetSelfServiceFormRequest)(nil),         // 3: zeugo.v1.GetSelfServiceFormRequest
+	(*GetSelfServiceFormResponse)(nil),        // 4: zeugo.v1.GetSelfServiceFormResponse
+	(*StartSelfServiceRequestRequest)(nil),    // 5: zeugo.v1.StartSelfServiceRequestRequest
+	(*StartSelfServiceRequestResponse)(nil),   // 6: zeugo.v1.StartSelfServiceRequestResponse
+	(*ConfirmSelfServiceRequestRequest)(nil),  // 7: zeugo.v1.ConfirmSelfServiceRequestRequest
+	(*ConfirmSelfServiceRequestResponse)(nil), // 8: zeugo.v1.ConfirmSelfServiceRequestResponse
+	(*SelfServiceForm)(nil),                   // 9: zeugo.v1.SelfServiceForm
+	(*ListSelfServiceFormsRequest)(nil),       // 10: zeugo.v1.ListSelfServiceFormsRequest
+	(*ListSelfServiceFormsResponse)(nil),      // 11: zeugo.v1.ListSelfServiceFormsResponse
+	(*SelfServiceCompany)(nil),                // 12: zeugo.v1.SelfServiceCompany
+	(*CreateSelfServiceFormRequest)(nil),      // 13: zeugo.v1.CreateSelfServiceFormRequest
+	(*CreateSelfServiceFormResponse)(nil),     // 14: zeugo.v1.CreateSelfServiceFormResponse
+	(*UpdateSelfServiceFormRequest)(nil),      // 15: zeugo.v1.UpdateSelfServiceFormRequest
+	(*UpdateSelfServiceFormResponse)(nil),     // 16: zeugo.v1.UpdateSelfServiceFormResponse
+	(*RotateSelfServiceFormRequest)(nil),      // 17: zeugo.v1.RotateSelfServiceFormRequest
+	(*RotateSelfServiceFormResponse)(nil),     // 18: zeugo.v1.RotateSelfServiceFormResponse
+	(*DeleteSelfServiceFormRequest)(nil),      // 19: zeugo.v1.DeleteSelfServiceFormRequest
+	(*DeleteSelfServiceFormResponse)(nil),     // 20: zeugo.v1.DeleteSelfServiceFormResponse
+	(*SelfServiceRequest)(nil),                // 21: zeugo.v1.SelfServiceRequest
+	(*SelfServiceCandidate)(nil),              // 22: zeugo.v1.SelfServiceCandidate
+	(*ListSelfServiceRequestsRequest)(nil),    // 23: zeugo.v1.ListSelfServiceRequestsRequest
+	(*ListSelfServiceRequestsResponse)(nil),   // 24: zeugo.v1.ListSelfServiceRequestsResponse
+	(*GetSelfServiceRequestRequest)(nil),      // 25: zeugo.v1.GetSelfServiceRequestRequest
+	(*GetSelfServiceRequestResponse)(nil),     // 26: zeugo.v1.GetSelfServiceRequestResponse
+	(*ConvertSelfServiceRequestRequest)(nil),  // 27: zeugo.v1.ConvertSelfServiceRequestRequest
+	(*ConvertSelfServiceRequestResponse)(nil), // 28: zeugo.v1.ConvertSelfServiceRequestResponse
+	(*DeclineSelfServiceRequestRequest)(nil),  // 29: zeugo.v1.DeclineSelfServiceRequestRequest
+	(*DeclineSelfServiceRequestResponse)(nil), // 30: zeugo.v1.DeclineSelfServiceRequestResponse
+	(CertificateKind)(0),                      // 31: zeugo.v1.CertificateKind
+	(*timestamppb.Timestamp)(nil),             // 32: google.protobuf.Timestamp
+	(*PageRequest)(nil),                       // 33: zeugo.v1.PageRequest
+	(SortDirection)(0),                        // 34: zeugo.v1.SortDirection
+	(*PageInfo)(nil),                          // 35: zeugo.v1.PageInfo
 }
 var file_zeugo_v1_selfservice_proto_depIdxs = []int32{
-	29, // 0: zeugo.v1.SelfServiceRequestFields.kind:type_name -> zeugo.v1.CertificateKind
-	1,  // 1: zeugo.v1.StartSelfServiceRequestRequest.fields:type_name -> zeugo.v1.SelfServiceRequestFields
-	30, // 2: zeugo.v1.StartSelfServiceRequestResponse.expire_time:type_name -> google.protobuf.Timestamp
-	30, // 3: zeugo.v1.SelfServiceForm.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 4: zeugo.v1.ListSelfServiceFormsResponse.forms:type_name -> zeugo.v1.SelfServiceForm
-	8,  // 5: zeugo.v1.CreateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
-	8,  // 6: zeugo.v1.UpdateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
-	8,  // 7: zeugo.v1.RotateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
-	1,  // 8: zeugo.v1.SelfServiceRequest.fields:type_name -> zeugo.v1.SelfServiceRequestFields
-	0,  // 9: zeugo.v1.SelfServiceRequest.state:type_name -> zeugo.v1.SelfServiceRequestState
-	30, // 10: zeugo.v1.SelfServiceRequest.create_time:type_name -> google.protobuf.Timestamp
-	30, // 11: zeugo.v1.SelfServiceRequest.decide_time:type_name -> google.protobuf.Timestamp
-	31, // 12: zeugo.v1.ListSelfServiceRequestsRequest.page:type_name -> zeugo.v1.PageRequest
-	0,  // 13: zeugo.v1.ListSelfServiceRequestsRequest.state:type_name -> zeugo.v1.SelfServiceRequestState
-	19, // 14: zeugo.v1.ListSelfServiceRequestsResponse.requests:type_name -> zeugo.v1.SelfServiceRequest
-	32, // 15: zeugo.v1.ListSelfServiceRequestsResponse.page:type_name -> zeugo.v1.PageInfo
-	19, // 16: zeugo.v1.GetSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
-	20, // 17: zeugo.v1.GetSelfServiceRequestResponse.candidates:type_name -> zeugo.v1.SelfServiceCandidate
-	19, // 18: zeugo.v1.ConvertSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
-	19, // 19: zeugo.v1.DeclineSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
-	2,  // 20: zeugo.v1.SelfServiceService.GetSelfServiceForm:input_type -> zeugo.v1.GetSelfServiceFormRequest
-	4,  // 21: zeugo.v1.SelfServiceService.StartSelfServiceRequest:input_type -> zeugo.v1.StartSelfServiceRequestRequest
-	6,  // 22: zeugo.v1.SelfServiceService.ConfirmSelfServiceRequest:input_type -> zeugo.v1.ConfirmSelfServiceRequestRequest
-	9,  // 23: zeugo.v1.SelfServiceService.ListSelfServiceForms:input_type -> zeugo.v1.ListSelfServiceFormsRequest
-	11, // 24: zeugo.v1.SelfServiceService.CreateSelfServiceForm:input_type -> zeugo.v1.CreateSelfServiceFormRequest
-	13, // 25: zeugo.v1.SelfServiceService.UpdateSelfServiceForm:input_type -> zeugo.v1.UpdateSelfServiceFormRequest
-	15, // 26: zeugo.v1.SelfServiceService.RotateSelfServiceForm:input_type -> zeugo.v1.RotateSelfServiceFormRequest
-	17, // 27: zeugo.v1.SelfServiceService.DeleteSelfServiceForm:input_type -> zeugo.v1.DeleteSelfServiceFormRequest
-	21, // 28: zeugo.v1.SelfServiceService.ListSelfServiceRequests:input_type -> zeugo.v1.ListSelfServiceRequestsRequest
-	23, // 29: zeugo.v1.SelfServiceService.GetSelfServiceRequest:input_type -> zeugo.v1.GetSelfServiceRequestRequest
-	25, // 30: zeugo.v1.SelfServiceService.ConvertSelfServiceRequest:input_type -> zeugo.v1.ConvertSelfServiceRequestRequest
-	27, // 31: zeugo.v1.SelfServiceService.DeclineSelfServiceRequest:input_type -> zeugo.v1.DeclineSelfServiceRequestRequest
-	3,  // 32: zeugo.v1.SelfServiceService.GetSelfServiceForm:output_type -> zeugo.v1.GetSelfServiceFormResponse
-	5,  // 33: zeugo.v1.SelfServiceService.StartSelfServiceRequest:output_type -> zeugo.v1.StartSelfServiceRequestResponse
-	7,  // 34: zeugo.v1.SelfServiceService.ConfirmSelfServiceRequest:output_type -> zeugo.v1.ConfirmSelfServiceRequestResponse
-	10, // 35: zeugo.v1.SelfServiceService.ListSelfServiceForms:output_type -> zeugo.v1.ListSelfServiceFormsResponse
-	12, // 36: zeugo.v1.SelfServiceService.CreateSelfServiceForm:output_type -> zeugo.v1.CreateSelfServiceFormResponse
-	14, // 37: zeugo.v1.SelfServiceService.UpdateSelfServiceForm:output_type -> zeugo.v1.UpdateSelfServiceFormResponse
-	16, // 38: zeugo.v1.SelfServiceService.RotateSelfServiceForm:output_type -> zeugo.v1.RotateSelfServiceFormResponse
-	18, // 39: zeugo.v1.SelfServiceService.DeleteSelfServiceForm:output_type -> zeugo.v1.DeleteSelfServiceFormResponse
-	22, // 40: zeugo.v1.SelfServiceService.ListSelfServiceRequests:output_type -> zeugo.v1.ListSelfServiceRequestsResponse
-	24, // 41: zeugo.v1.SelfServiceService.GetSelfServiceRequest:output_type -> zeugo.v1.GetSelfServiceRequestResponse
-	26, // 42: zeugo.v1.SelfServiceService.ConvertSelfServiceRequest:output_type -> zeugo.v1.ConvertSelfServiceRequestResponse
-	28, // 43: zeugo.v1.SelfServiceService.DeclineSelfServiceRequest:output_type -> zeugo.v1.DeclineSelfServiceRequestResponse
-	32, // [32:44] is the sub-list for method output_type
-	20, // [20:32] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	31, // 0: zeugo.v1.SelfServiceRequestFields.kind:type_name -> zeugo.v1.CertificateKind
+	2,  // 1: zeugo.v1.StartSelfServiceRequestRequest.fields:type_name -> zeugo.v1.SelfServiceRequestFields
+	32, // 2: zeugo.v1.StartSelfServiceRequestResponse.expire_time:type_name -> google.protobuf.Timestamp
+	32, // 3: zeugo.v1.SelfServiceForm.create_time:type_name -> google.protobuf.Timestamp
+	9,  // 4: zeugo.v1.ListSelfServiceFormsResponse.forms:type_name -> zeugo.v1.SelfServiceForm
+	12, // 5: zeugo.v1.ListSelfServiceFormsResponse.companies_without_form:type_name -> zeugo.v1.SelfServiceCompany
+	9,  // 6: zeugo.v1.CreateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
+	9,  // 7: zeugo.v1.UpdateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
+	9,  // 8: zeugo.v1.RotateSelfServiceFormResponse.form:type_name -> zeugo.v1.SelfServiceForm
+	2,  // 9: zeugo.v1.SelfServiceRequest.fields:type_name -> zeugo.v1.SelfServiceRequestFields
+	0,  // 10: zeugo.v1.SelfServiceRequest.state:type_name -> zeugo.v1.SelfServiceRequestState
+	32, // 11: zeugo.v1.SelfServiceRequest.create_time:type_name -> google.protobuf.Timestamp
+	32, // 12: zeugo.v1.SelfServiceRequest.decide_time:type_name -> google.protobuf.Timestamp
+	33, // 13: zeugo.v1.ListSelfServiceRequestsRequest.page:type_name -> zeugo.v1.PageRequest
+	0,  // 14: zeugo.v1.ListSelfServiceRequestsRequest.state:type_name -> zeugo.v1.SelfServiceRequestState
+	1,  // 15: zeugo.v1.ListSelfServiceRequestsRequest.order:type_name -> zeugo.v1.SelfServiceRequestOrder
+	34, // 16: zeugo.v1.ListSelfServiceRequestsRequest.direction:type_name -> zeugo.v1.SortDirection
+	21, // 17: zeugo.v1.ListSelfServiceRequestsResponse.requests:type_name -> zeugo.v1.SelfServiceRequest
+	35, // 18: zeugo.v1.ListSelfServiceRequestsResponse.page:type_name -> zeugo.v1.PageInfo
+	21, // 19: zeugo.v1.GetSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
+	22, // 20: zeugo.v1.GetSelfServiceRequestResponse.candidates:type_name -> zeugo.v1.SelfServiceCandidate
+	21, // 21: zeugo.v1.ConvertSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
+	21, // 22: zeugo.v1.DeclineSelfServiceRequestResponse.request:type_name -> zeugo.v1.SelfServiceRequest
+	3,  // 23: zeugo.v1.SelfServiceService.GetSelfServiceForm:input_type -> zeugo.v1.GetSelfServiceFormRequest
+	5,  // 24: zeugo.v1.SelfServiceService.StartSelfServiceRequest:input_type -> zeugo.v1.StartSelfServiceRequestRequest
+	7,  // 25: zeugo.v1.SelfServiceService.ConfirmSelfServiceRequest:input_type -> zeugo.v1.ConfirmSelfServiceRequestRequest
+	10, // 26: zeugo.v1.SelfServiceService.ListSelfServiceForms:input_type -> zeugo.v1.ListSelfServiceFormsRequest
+	13, // 27: zeugo.v1.SelfServiceService.CreateSelfServiceForm:input_type -> zeugo.v1.CreateSelfServiceFormRequest
+	15, // 28: zeugo.v1.SelfServiceService.UpdateSelfServiceForm:input_type -> zeugo.v1.UpdateSelfServiceFormRequest
+	17, // 29: zeugo.v1.SelfServiceService.RotateSelfServiceForm:input_type -> zeugo.v1.RotateSelfServiceFormRequest
+	19, // 30: zeugo.v1.SelfServiceService.DeleteSelfServiceForm:input_type -> zeugo.v1.DeleteSelfServiceFormRequest
+	23, // 31: zeugo.v1.SelfServiceService.ListSelfServiceRequests:input_type -> zeugo.v1.ListSelfServiceRequestsRequest
+	25, // 32: zeugo.v1.SelfServiceService.GetSelfServiceRequest:input_type -> zeugo.v1.GetSelfServiceRequestRequest
+	27, // 33: zeugo.v1.SelfServiceService.ConvertSelfServiceRequest:input_type -> zeugo.v1.ConvertSelfServiceRequestRequest
+	29, // 34: zeugo.v1.SelfServiceService.DeclineSelfServiceRequest:input_type -> zeugo.v1.DeclineSelfServiceRequestRequest
+	4,  // 35: zeugo.v1.SelfServiceService.GetSelfServiceForm:output_type -> zeugo.v1.GetSelfServiceFormResponse
+	6,  // 36: zeugo.v1.SelfServiceService.StartSelfServiceRequest:output_type -> zeugo.v1.StartSelfServiceRequestResponse
+	8,  // 37: zeugo.v1.SelfServiceService.ConfirmSelfServiceRequest:output_type -> zeugo.v1.ConfirmSelfServiceRequestResponse
+	11, // 38: zeugo.v1.SelfServiceService.ListSelfServiceForms:output_type -> zeugo.v1.ListSelfServiceFormsResponse
+	14, // 39: zeugo.v1.SelfServiceService.CreateSelfServiceForm:output_type -> zeugo.v1.CreateSelfServiceFormResponse
+	16, // 40: zeugo.v1.SelfServiceService.UpdateSelfServiceForm:output_type -> zeugo.v1.UpdateSelfServiceFormResponse
+	18, // 41: zeugo.v1.SelfServiceService.RotateSelfServiceForm:output_type -> zeugo.v1.RotateSelfServiceFormResponse
+	20, // 42: zeugo.v1.SelfServiceService.DeleteSelfServiceForm:output_type -> zeugo.v1.DeleteSelfServiceFormResponse
+	24, // 43: zeugo.v1.SelfServiceService.ListSelfServiceRequests:output_type -> zeugo.v1.ListSelfServiceRequestsResponse
+	26, // 44: zeugo.v1.SelfServiceService.GetSelfServiceRequest:output_type -> zeugo.v1.GetSelfServiceRequestResponse
+	28, // 45: zeugo.v1.SelfServiceService.ConvertSelfServiceRequest:output_type -> zeugo.v1.ConvertSelfServiceRequestResponse
+	30, // 46: zeugo.v1.SelfServiceService.DeclineSelfServiceRequest:output_type -> zeugo.v1.DeclineSelfServiceRequestResponse
+	35, // [35:47] is the sub-list for method output_type
+	23, // [23:35] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_selfservice_proto_init() }
@@ -2006,8 +2154,8 @@ func file_zeugo_v1_selfservice_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_selfservice_proto_rawDesc), len(file_zeugo_v1_selfservice_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   28,
+			NumEnums:      2,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

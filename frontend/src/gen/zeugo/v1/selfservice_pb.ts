@@ -10,7 +10,7 @@ import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_zeugo_v1_access } from "./access_pb.js";
 import type { CertificateKind } from "./certificates_pb.js";
 import { file_zeugo_v1_certificates } from "./certificates_pb.js";
-import type { PageInfo, PageRequest } from "./paging_pb.js";
+import type { PageInfo, PageRequest, SortDirection } from "./paging_pb.js";
 import { file_zeugo_v1_paging } from "./paging_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/selfservice.proto.
  */
 export const file_zeugo_v1_selfservice: GenFile = /*@__PURE__*/
-  fileDesc("Chp6ZXVnby92MS9zZWxmc2VydmljZS5wcm90bxIIemV1Z28udjEi9AIKGFNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkcxI1CgpmaXJzdF9uYW1lGAEgASgJQiG6SB5yHBABGGQyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSNAoJbGFzdF9uYW1lGAIgASgJQiG6SB5yHBABGGQyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSIQoQcGVyc29ubmVsX251bWJlchgDIAEoCUIHukgEcgIYMhIZCgVlbWFpbBgEIAEoCUIKukgHcgUY/gFgARIzCgRraW5kGAUgASgOMhkuemV1Z28udjEuQ2VydGlmaWNhdGVLaW5kQgq6SAeCAQQQASAAEhoKBnJlYXNvbhgGIAEoCUIKukgHcgUQARjoBxI7Cgt3aXNoZWRfZGF0ZRgHIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQSHwoIbGFuZ3VhZ2UYCCABKAlCDbpICnIIUgJkZVICZW4iQwoZR2V0U2VsZlNlcnZpY2VGb3JtUmVxdWVzdBImCgdmb3JtX2lkGAEgASgJQhW6SBJyEDIOXlswLTlhLWZdezMyfSQiQQoaR2V0U2VsZlNlcnZpY2VGb3JtUmVzcG9uc2USFAoMY29tcGFueV9uYW1lGAEgASgJEg0KBWludHJvGAIgASgJIoQBCh5TdGFydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSJgoHZm9ybV9pZBgBIAEoCUIVukgSchAyDl5bMC05YS1mXXszMn0kEjoKBmZpZWxkcxgCIAEoCzIiLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkc0IGukgDyAEBImMKH1N0YXJ0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2USDwoHcGVuZGluZxgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYAogQ29uZmlybVNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSGwoHcGVuZGluZxgBIAEoCUIKukgHcgUQARiAQBIfCgRjb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JCIjCiFDb25maXJtU2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UivAEKD1NlbGZTZXJ2aWNlRm9ybRIKCgJpZBgBIAEoCRIRCglwdWJsaWNfaWQYAiABKAkSEgoKY29tcGFueV9pZBgDIAEoCRIUCgxjb21wYW55X25hbWUYBCABKAkSDwoHZW5hYmxlZBgFIAEoCBINCgVpbnRybxgGIAEoCRIPCgd2ZXJzaW9uGAcgASgDEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIdChtMaXN0U2VsZlNlcnZpY2VGb3Jtc1JlcXVlc3QiSAocTGlzdFNlbGZTZXJ2aWNlRm9ybXNSZXNwb25zZRIoCgVmb3JtcxgBIAMoCzIZLnpldWdvLnYxLlNlbGZTZXJ2aWNlRm9ybSJmChxDcmVhdGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0EhwKCmNvbXBhbnlfaWQYASABKAlCCLpIBXIDsAEBEhcKBWludHJvGAIgASgJQgi6SAVyAxjQDxIPCgdlbmFibGVkGAMgASgIIkgKHUNyZWF0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlEicKBGZvcm0YASABKAsyGS56ZXVnby52MS5TZWxmU2VydmljZUZvcm0ieAocVXBkYXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESGAoHdmVyc2lvbhgCIAEoA0IHukgEIgIgABIPCgdlbmFibGVkGAMgASgIEhcKBWludHJvGAQgASgJQgi6SAVyAxjQDyJICh1VcGRhdGVTZWxmU2VydmljZUZvcm1SZXNwb25zZRInCgRmb3JtGAEgASgLMhkuemV1Z28udjEuU2VsZlNlcnZpY2VGb3JtIk4KHFJvdGF0ZVNlbGZTZXJ2aWNlRm9ybVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAAiSAodUm90YXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2USJwoEZm9ybRgBIAEoCzIZLnpldWdvLnYxLlNlbGZTZXJ2aWNlRm9ybSI0ChxEZWxldGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIfCh1EZWxldGVTZWxmU2VydmljZUZvcm1SZXNwb25zZSLUAgoSU2VsZlNlcnZpY2VSZXF1ZXN0EgoKAmlkGAEgASgJEjIKBmZpZWxkcxgCIAEoCzIiLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkcxISCgpjb21wYW55X2lkGAMgASgJEhQKDGNvbXBhbnlfbmFtZRgEIAEoCRIwCgVzdGF0ZRgFIAEoDjIhLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlEhYKDmNlcnRpZmljYXRlX2lkGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZGVjaWRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMiiQEKFFNlbGZTZXJ2aWNlQ2FuZGlkYXRlEhMKC2VtcGxveWVlX2lkGAEgASgJEhIKCmZpcnN0X25hbWUYAiABKAkSEQoJbGFzdF9uYW1lGAMgASgJEhgKEHBlcnNvbm5lbF9udW1iZXIYBCABKAkSGwoTYnlfcGVyc29ubmVsX251bWJlchgFIAEoCCKBAQoeTGlzdFNlbGZTZXJ2aWNlUmVxdWVzdHNSZXF1ZXN0EiMKBHBhZ2UYASABKAsyFS56ZXVnby52MS5QYWdlUmVxdWVzdBI6CgVzdGF0ZRgCIAEoDjIhLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlQgi6SAWCAQIQASJzCh9MaXN0U2VsZlNlcnZpY2VSZXF1ZXN0c1Jlc3BvbnNlEi4KCHJlcXVlc3RzGAEgAygLMhwuemV1Z28udjEuU2VsZlNlcnZpY2VSZXF1ZXN0EiAKBHBhZ2UYAiABKAsyEi56ZXVnby52MS5QYWdlSW5mbyI0ChxHZXRTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASKCAQodR2V0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2USLQoHcmVxdWVzdBgBIAEoCzIcLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdBIyCgpjYW5kaWRhdGVzGAIgAygLMh4uemV1Z28udjEuU2VsZlNlcnZpY2VDYW5kaWRhdGUicQogQ29udmVydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAASHQoLZW1wbG95ZWVfaWQYAyABKAlCCLpIBXIDsAEBImoKIUNvbnZlcnRTZWxmU2VydmljZVJlcXVlc3RSZXNwb25zZRItCgdyZXF1ZXN0GAEgASgLMhwuemV1Z28udjEuU2VsZlNlcnZpY2VSZXF1ZXN0EhYKDmNlcnRpZmljYXRlX2lkGAIgASgJIm8KIERlY2xpbmVTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIYCgd2ZXJzaW9uGAIgASgDQge6SAQiAiAAEhsKB21lc3NhZ2UYAyABKAlCCrpIB3IFEAEY0A8iUgohRGVjbGluZVNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlEi0KB3JlcXVlc3QYASABKAsyHC56ZXVnby52MS5TZWxmU2VydmljZVJlcXVlc3QqvQEKF1NlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlEioKJlNFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX1VOU1BFQ0lGSUVEEAASIwofU0VMRl9TRVJWSUNFX1JFUVVFU1RfU1RBVEVfT1BFThABEigKJFNFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX0NPTlZFUlRFRBACEicKI1NFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX0RFQ0xJTkVEEAMyyQsKElNlbGZTZXJ2aWNlU2VydmljZRJqChJHZXRTZWxmU2VydmljZUZvcm0SIy56ZXVnby52MS5HZXRTZWxmU2VydmljZUZvcm1SZXF1ZXN0GiQuemV1Z28udjEuR2V0U2VsZlNlcnZpY2VGb3JtUmVzcG9uc2UiCZACAcrzGAIIARJ2ChdTdGFydFNlbGZTZXJ2aWNlUmVxdWVzdBIoLnpldWdvLnYxLlN0YXJ0U2VsZlNlcnZpY2VSZXF1ZXN0UmVxdWVzdBopLnpldWdvLnYxLlN0YXJ0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UiBsrzGAIIARJ8ChlDb25maXJtU2VsZlNlcnZpY2VSZXF1ZXN0EiouemV1Z28udjEuQ29uZmlybVNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QaKy56ZXVnby52MS5Db25maXJtU2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UiBsrzGAIIARJzChRMaXN0U2VsZlNlcnZpY2VGb3JtcxIlLnpldWdvLnYxLkxpc3RTZWxmU2VydmljZUZvcm1zUmVxdWVzdBomLnpldWdvLnYxLkxpc3RTZWxmU2VydmljZUZvcm1zUmVzcG9uc2UiDJACAcrzGAUIAxIBCxJzChVDcmVhdGVTZWxmU2VydmljZUZvcm0SJi56ZXVnby52MS5DcmVhdGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0GicuemV1Z28udjEuQ3JlYXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2UiCcrzGAUIBBIBCxJzChVVcGRhdGVTZWxmU2VydmljZUZvcm0SJi56ZXVnby52MS5VcGRhdGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0GicuemV1Z28udjEuVXBkYXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2UiCcrzGAUIBBIBCxJzChVSb3RhdGVTZWxmU2VydmljZUZvcm0SJi56ZXVnby52MS5Sb3RhdGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0GicuemV1Z28udjEuUm90YXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2UiCcrzGAUIBBIBCxJzChVEZWxldGVTZWxmU2VydmljZUZvcm0SJi56ZXVnby52MS5EZWxldGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0GicuemV1Z28udjEuRGVsZXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2UiCcrzGAUIBBIBCxJ8ChdMaXN0U2VsZlNlcnZpY2VSZXF1ZXN0cxIoLnpldWdvLnYxLkxpc3RTZWxmU2VydmljZVJlcXVlc3RzUmVxdWVzdBopLnpldWdvLnYxLkxpc3RTZWxmU2VydmljZVJlcXVlc3RzUmVzcG9uc2UiDJACAcrzGAUIAxIBCxJ2ChVHZXRTZWxmU2VydmljZVJlcXVlc3QSJi56ZXVnby52MS5HZXRTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0GicuemV1Z28udjEuR2V0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UiDJACAcrzGAUIAxIBCxJ/ChlDb252ZXJ0U2VsZlNlcnZpY2VSZXF1ZXN0EiouemV1Z28udjEuQ29udmVydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QaKy56ZXVnby52MS5Db252ZXJ0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UiCcrzGAUIBBIBCxJ/ChlEZWNsaW5lU2VsZlNlcnZpY2VSZXF1ZXN0EiouemV1Z28udjEuRGVjbGluZVNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QaKy56ZXVnby52MS5EZWNsaW5lU2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UiCcrzGAUIBBIBCxoQ0vMYDHNlbGZfc2VydmljZUKfAQoMY29tLnpldWdvLnYxQhBTZWxmc2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vemV1Z28vemV1Z28vYmFja2VuZC9pbnRlcm5hbC9nZW4vemV1Z28vdjE7emV1Z292MaICA1pYWKoCCFpldWdvLlYxygIIWmV1Z29cVjHiAhRaZXVnb1xWMVxHUEJNZXRhZGF0YeoCCVpldWdvOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_certificates, file_zeugo_v1_paging]);
+  fileDesc("Chp6ZXVnby92MS9zZWxmc2VydmljZS5wcm90bxIIemV1Z28udjEi9AIKGFNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkcxI1CgpmaXJzdF9uYW1lGAEgASgJQiG6SB5yHBABGGQyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSNAoJbGFzdF9uYW1lGAIgASgJQiG6SB5yHBABGGQyFl5bXlxzXS4qW15cc10kfF5bXlxzXSQSIQoQcGVyc29ubmVsX251bWJlchgDIAEoCUIHukgEcgIYMhIZCgVlbWFpbBgEIAEoCUIKukgHcgUY/gFgARIzCgRraW5kGAUgASgOMhkuemV1Z28udjEuQ2VydGlmaWNhdGVLaW5kQgq6SAeCAQQQASAAEhoKBnJlYXNvbhgGIAEoCUIKukgHcgUQARjoBxI7Cgt3aXNoZWRfZGF0ZRgHIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQSHwoIbGFuZ3VhZ2UYCCABKAlCDbpICnIIUgJkZVICZW4iQwoZR2V0U2VsZlNlcnZpY2VGb3JtUmVxdWVzdBImCgdmb3JtX2lkGAEgASgJQhW6SBJyEDIOXlswLTlhLWZdezMyfSQiQQoaR2V0U2VsZlNlcnZpY2VGb3JtUmVzcG9uc2USFAoMY29tcGFueV9uYW1lGAEgASgJEg0KBWludHJvGAIgASgJIoQBCh5TdGFydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSJgoHZm9ybV9pZBgBIAEoCUIVukgSchAyDl5bMC05YS1mXXszMn0kEjoKBmZpZWxkcxgCIAEoCzIiLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkc0IGukgDyAEBImMKH1N0YXJ0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2USDwoHcGVuZGluZxgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYAogQ29uZmlybVNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSGwoHcGVuZGluZxgBIAEoCUIKukgHcgUQARiAQBIfCgRjb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JCIjCiFDb25maXJtU2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2UivAEKD1NlbGZTZXJ2aWNlRm9ybRIKCgJpZBgBIAEoCRIRCglwdWJsaWNfaWQYAiABKAkSEgoKY29tcGFueV9pZBgDIAEoCRIUCgxjb21wYW55X25hbWUYBCABKAkSDwoHZW5hYmxlZBgFIAEoCBINCgVpbnRybxgGIAEoCRIPCgd2ZXJzaW9uGAcgASgDEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIdChtMaXN0U2VsZlNlcnZpY2VGb3Jtc1JlcXVlc3QihgEKHExpc3RTZWxmU2VydmljZUZvcm1zUmVzcG9uc2USKAoFZm9ybXMYASADKAsyGS56ZXVnby52MS5TZWxmU2VydmljZUZvcm0SPAoWY29tcGFuaWVzX3dpdGhvdXRfZm9ybRgCIAMoCzIcLnpldWdvLnYxLlNlbGZTZXJ2aWNlQ29tcGFueSIuChJTZWxmU2VydmljZUNvbXBhbnkSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCSJmChxDcmVhdGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0EhwKCmNvbXBhbnlfaWQYASABKAlCCLpIBXIDsAEBEhcKBWludHJvGAIgASgJQgi6SAVyAxjQDxIPCgdlbmFibGVkGAMgASgIIkgKHUNyZWF0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlEicKBGZvcm0YASABKAsyGS56ZXVnby52MS5TZWxmU2VydmljZUZvcm0ieAocVXBkYXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESGAoHdmVyc2lvbhgCIAEoA0IHukgEIgIgABIPCgdlbmFibGVkGAMgASgIEhcKBWludHJvGAQgASgJQgi6SAVyAxjQDyJICh1VcGRhdGVTZWxmU2VydmljZUZvcm1SZXNwb25zZRInCgRmb3JtGAEgASgLMhkuemV1Z28udjEuU2VsZlNlcnZpY2VGb3JtIk4KHFJvdGF0ZVNlbGZTZXJ2aWNlRm9ybVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAAiSAodUm90YXRlU2VsZlNlcnZpY2VGb3JtUmVzcG9uc2USJwoEZm9ybRgBIAEoCzIZLnpldWdvLnYxLlNlbGZTZXJ2aWNlRm9ybSI0ChxEZWxldGVTZWxmU2VydmljZUZvcm1SZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIfCh1EZWxldGVTZWxmU2VydmljZUZvcm1SZXNwb25zZSLUAgoSU2VsZlNlcnZpY2VSZXF1ZXN0EgoKAmlkGAEgASgJEjIKBmZpZWxkcxgCIAEoCzIiLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdEZpZWxkcxISCgpjb21wYW55X2lkGAMgASgJEhQKDGNvbXBhbnlfbmFtZRgEIAEoCRIwCgVzdGF0ZRgFIAEoDjIhLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlEhYKDmNlcnRpZmljYXRlX2lkGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZGVjaWRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMiiQEKFFNlbGZTZXJ2aWNlQ2FuZGlkYXRlEhMKC2VtcGxveWVlX2lkGAEgASgJEhIKCmZpcnN0X25hbWUYAiABKAkSEQoJbGFzdF9uYW1lGAMgASgJEhgKEHBlcnNvbm5lbF9udW1iZXIYBCABKAkSGwoTYnlfcGVyc29ubmVsX251bWJlchgFIAEoCCLzAQoeTGlzdFNlbGZTZXJ2aWNlUmVxdWVzdHNSZXF1ZXN0EiMKBHBhZ2UYASABKAsyFS56ZXVnby52MS5QYWdlUmVxdWVzdBI6CgVzdGF0ZRgCIAEoDjIhLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlQgi6SAWCAQIQARI6CgVvcmRlchgDIAEoDjIhLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdE9yZGVyQgi6SAWCAQIQARI0CglkaXJlY3Rpb24YBCABKA4yFy56ZXVnby52MS5Tb3J0RGlyZWN0aW9uQgi6SAWCAQIQASJzCh9MaXN0U2VsZlNlcnZpY2VSZXF1ZXN0c1Jlc3BvbnNlEi4KCHJlcXVlc3RzGAEgAygLMhwuemV1Z28udjEuU2VsZlNlcnZpY2VSZXF1ZXN0EiAKBHBhZ2UYAiABKAsyEi56ZXVnby52MS5QYWdlSW5mbyI0ChxHZXRTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASKCAQodR2V0U2VsZlNlcnZpY2VSZXF1ZXN0UmVzcG9uc2USLQoHcmVxdWVzdBgBIAEoCzIcLnpldWdvLnYxLlNlbGZTZXJ2aWNlUmVxdWVzdBIyCgpjYW5kaWRhdGVzGAIgAygLMh4uemV1Z28udjEuU2VsZlNlcnZpY2VDYW5kaWRhdGUicQogQ29udmVydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhgKB3ZlcnNpb24YAiABKANCB7pIBCICIAASHQoLZW1wbG95ZWVfaWQYAyABKAlCCLpIBXIDsAEBImoKIUNvbnZlcnRTZWxmU2VydmljZVJlcXVlc3RSZXNwb25zZRItCgdyZXF1ZXN0GAEgASgLMhwuemV1Z28udjEuU2VsZlNlcnZpY2VSZXF1ZXN0EhYKDmNlcnRpZmljYXRlX2lkGAIgASgJIm8KIERlY2xpbmVTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIYCgd2ZXJzaW9uGAIgASgDQge6SAQiAiAAEhsKB21lc3NhZ2UYAyABKAlCCrpIB3IFEAEY0A8iUgohRGVjbGluZVNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlEi0KB3JlcXVlc3QYASABKAsyHC56ZXVnby52MS5TZWxmU2VydmljZVJlcXVlc3QqvQEKF1NlbGZTZXJ2aWNlUmVxdWVzdFN0YXRlEioKJlNFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX1VOU1BFQ0lGSUVEEAASIwofU0VMRl9TRVJWSUNFX1JFUVVFU1RfU1RBVEVfT1BFThABEigKJFNFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX0NPTlZFUlRFRBACEicKI1NFTEZfU0VSVklDRV9SRVFVRVNUX1NUQVRFX0RFQ0xJTkVEEAMqcQoXU2VsZlNlcnZpY2VSZXF1ZXN0T3JkZXISKgomU0VMRl9TRVJWSUNFX1JFUVVFU1RfT1JERVJfVU5TUEVDSUZJRUQQABIqCiZTRUxGX1NFUlZJQ0VfUkVRVUVTVF9PUkRFUl9DUkVBVEVfVElNRRABMskLChJTZWxmU2VydmljZVNlcnZpY2USagoSR2V0U2VsZlNlcnZpY2VGb3JtEiMuemV1Z28udjEuR2V0U2VsZlNlcnZpY2VGb3JtUmVxdWVzdBokLnpldWdvLnYxLkdldFNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlIgmQAgHK8xgCCAESdgoXU3RhcnRTZWxmU2VydmljZVJlcXVlc3QSKC56ZXVnby52MS5TdGFydFNlbGZTZXJ2aWNlUmVxdWVzdFJlcXVlc3QaKS56ZXVnby52MS5TdGFydFNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlIgbK8xgCCAESfAoZQ29uZmlybVNlbGZTZXJ2aWNlUmVxdWVzdBIqLnpldWdvLnYxLkNvbmZpcm1TZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0GisuemV1Z28udjEuQ29uZmlybVNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlIgbK8xgCCAEScwoUTGlzdFNlbGZTZXJ2aWNlRm9ybXMSJS56ZXVnby52MS5MaXN0U2VsZlNlcnZpY2VGb3Jtc1JlcXVlc3QaJi56ZXVnby52MS5MaXN0U2VsZlNlcnZpY2VGb3Jtc1Jlc3BvbnNlIgyQAgHK8xgFCAMSAQsScwoVQ3JlYXRlU2VsZlNlcnZpY2VGb3JtEiYuemV1Z28udjEuQ3JlYXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBonLnpldWdvLnYxLkNyZWF0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlIgnK8xgFCAQSAQsScwoVVXBkYXRlU2VsZlNlcnZpY2VGb3JtEiYuemV1Z28udjEuVXBkYXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBonLnpldWdvLnYxLlVwZGF0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlIgnK8xgFCAQSAQsScwoVUm90YXRlU2VsZlNlcnZpY2VGb3JtEiYuemV1Z28udjEuUm90YXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBonLnpldWdvLnYxLlJvdGF0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlIgnK8xgFCAQSAQsScwoVRGVsZXRlU2VsZlNlcnZpY2VGb3JtEiYuemV1Z28udjEuRGVsZXRlU2VsZlNlcnZpY2VGb3JtUmVxdWVzdBonLnpldWdvLnYxLkRlbGV0ZVNlbGZTZXJ2aWNlRm9ybVJlc3BvbnNlIgnK8xgFCAQSAQsSfAoXTGlzdFNlbGZTZXJ2aWNlUmVxdWVzdHMSKC56ZXVnby52MS5MaXN0U2VsZlNlcnZpY2VSZXF1ZXN0c1JlcXVlc3QaKS56ZXVnby52MS5MaXN0U2VsZlNlcnZpY2VSZXF1ZXN0c1Jlc3BvbnNlIgyQAgHK8xgFCAMSAQsSdgoVR2V0U2VsZlNlcnZpY2VSZXF1ZXN0EiYuemV1Z28udjEuR2V0U2VsZlNlcnZpY2VSZXF1ZXN0UmVxdWVzdBonLnpldWdvLnYxLkdldFNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlIgyQAgHK8xgFCAMSAQsSfwoZQ29udmVydFNlbGZTZXJ2aWNlUmVxdWVzdBIqLnpldWdvLnYxLkNvbnZlcnRTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0GisuemV1Z28udjEuQ29udmVydFNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlIgnK8xgFCAQSAQsSfwoZRGVjbGluZVNlbGZTZXJ2aWNlUmVxdWVzdBIqLnpldWdvLnYxLkRlY2xpbmVTZWxmU2VydmljZVJlcXVlc3RSZXF1ZXN0GisuemV1Z28udjEuRGVjbGluZVNlbGZTZXJ2aWNlUmVxdWVzdFJlc3BvbnNlIgnK8xgFCAQSAQsaENLzGAxzZWxmX3NlcnZpY2VCnwEKDGNvbS56ZXVnby52MUIQU2VsZnNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3pldWdvL3pldWdvL2JhY2tlbmQvaW50ZXJuYWwvZ2VuL3pldWdvL3YxO3pldWdvdjGiAgNaWFiqAghaZXVnby5WMcoCCFpldWdvXFYx4gIUWmV1Z29cVjFcR1BCTWV0YWRhdGHqAglaZXVnbzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_certificates, file_zeugo_v1_paging]);
 
 /**
  * SelfServiceRequestFields are what the requester enters.
@@ -335,6 +335,15 @@ export type ListSelfServiceFormsResponse = Message<"zeugo.v1.ListSelfServiceForm
    * @generated from field: repeated zeugo.v1.SelfServiceForm forms = 1;
    */
   forms: SelfServiceForm[];
+
+  /**
+   * The companies in the caller's scope that have no form yet (the choice
+   * for CreateSelfServiceForm: the Self-Service area alone does not admit
+   * OrganizationService).
+   *
+   * @generated from field: repeated zeugo.v1.SelfServiceCompany companies_without_form = 2;
+   */
+  companiesWithoutForm: SelfServiceCompany[];
 };
 
 /**
@@ -343,6 +352,34 @@ export type ListSelfServiceFormsResponse = Message<"zeugo.v1.ListSelfServiceForm
  */
 export const ListSelfServiceFormsResponseSchema: GenMessage<ListSelfServiceFormsResponse> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_selfservice, 9);
+
+/**
+ * SelfServiceCompany is a company a form can be created for.
+ *
+ * @generated from message zeugo.v1.SelfServiceCompany
+ */
+export type SelfServiceCompany = Message<"zeugo.v1.SelfServiceCompany"> & {
+  /**
+   * Id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Name.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message zeugo.v1.SelfServiceCompany.
+ * Use `create(SelfServiceCompanySchema)` to create a new message.
+ */
+export const SelfServiceCompanySchema: GenMessage<SelfServiceCompany> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_selfservice, 10);
 
 /**
  * CreateSelfServiceFormRequest publishes a form.
@@ -377,7 +414,7 @@ export type CreateSelfServiceFormRequest = Message<"zeugo.v1.CreateSelfServiceFo
  * Use `create(CreateSelfServiceFormRequestSchema)` to create a new message.
  */
 export const CreateSelfServiceFormRequestSchema: GenMessage<CreateSelfServiceFormRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 10);
+  messageDesc(file_zeugo_v1_selfservice, 11);
 
 /**
  * CreateSelfServiceFormResponse is the new form.
@@ -398,7 +435,7 @@ export type CreateSelfServiceFormResponse = Message<"zeugo.v1.CreateSelfServiceF
  * Use `create(CreateSelfServiceFormResponseSchema)` to create a new message.
  */
 export const CreateSelfServiceFormResponseSchema: GenMessage<CreateSelfServiceFormResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 11);
+  messageDesc(file_zeugo_v1_selfservice, 12);
 
 /**
  * UpdateSelfServiceFormRequest changes a form.
@@ -440,7 +477,7 @@ export type UpdateSelfServiceFormRequest = Message<"zeugo.v1.UpdateSelfServiceFo
  * Use `create(UpdateSelfServiceFormRequestSchema)` to create a new message.
  */
 export const UpdateSelfServiceFormRequestSchema: GenMessage<UpdateSelfServiceFormRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 12);
+  messageDesc(file_zeugo_v1_selfservice, 13);
 
 /**
  * UpdateSelfServiceFormResponse is the changed form.
@@ -461,7 +498,7 @@ export type UpdateSelfServiceFormResponse = Message<"zeugo.v1.UpdateSelfServiceF
  * Use `create(UpdateSelfServiceFormResponseSchema)` to create a new message.
  */
 export const UpdateSelfServiceFormResponseSchema: GenMessage<UpdateSelfServiceFormResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 13);
+  messageDesc(file_zeugo_v1_selfservice, 14);
 
 /**
  * RotateSelfServiceFormRequest asks for a new public id.
@@ -489,7 +526,7 @@ export type RotateSelfServiceFormRequest = Message<"zeugo.v1.RotateSelfServiceFo
  * Use `create(RotateSelfServiceFormRequestSchema)` to create a new message.
  */
 export const RotateSelfServiceFormRequestSchema: GenMessage<RotateSelfServiceFormRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 14);
+  messageDesc(file_zeugo_v1_selfservice, 15);
 
 /**
  * RotateSelfServiceFormResponse is the form with its new public id.
@@ -510,7 +547,7 @@ export type RotateSelfServiceFormResponse = Message<"zeugo.v1.RotateSelfServiceF
  * Use `create(RotateSelfServiceFormResponseSchema)` to create a new message.
  */
 export const RotateSelfServiceFormResponseSchema: GenMessage<RotateSelfServiceFormResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 15);
+  messageDesc(file_zeugo_v1_selfservice, 16);
 
 /**
  * DeleteSelfServiceFormRequest names a form.
@@ -531,7 +568,7 @@ export type DeleteSelfServiceFormRequest = Message<"zeugo.v1.DeleteSelfServiceFo
  * Use `create(DeleteSelfServiceFormRequestSchema)` to create a new message.
  */
 export const DeleteSelfServiceFormRequestSchema: GenMessage<DeleteSelfServiceFormRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 16);
+  messageDesc(file_zeugo_v1_selfservice, 17);
 
 /**
  * DeleteSelfServiceFormResponse is empty.
@@ -546,7 +583,7 @@ export type DeleteSelfServiceFormResponse = Message<"zeugo.v1.DeleteSelfServiceF
  * Use `create(DeleteSelfServiceFormResponseSchema)` to create a new message.
  */
 export const DeleteSelfServiceFormResponseSchema: GenMessage<DeleteSelfServiceFormResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 17);
+  messageDesc(file_zeugo_v1_selfservice, 18);
 
 /**
  * SelfServiceRequest is a confirmed request.
@@ -630,7 +667,7 @@ export type SelfServiceRequest = Message<"zeugo.v1.SelfServiceRequest"> & {
  * Use `create(SelfServiceRequestSchema)` to create a new message.
  */
 export const SelfServiceRequestSchema: GenMessage<SelfServiceRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 18);
+  messageDesc(file_zeugo_v1_selfservice, 19);
 
 /**
  * SelfServiceCandidate is an employee a request may be about.
@@ -680,7 +717,7 @@ export type SelfServiceCandidate = Message<"zeugo.v1.SelfServiceCandidate"> & {
  * Use `create(SelfServiceCandidateSchema)` to create a new message.
  */
 export const SelfServiceCandidateSchema: GenMessage<SelfServiceCandidate> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 19);
+  messageDesc(file_zeugo_v1_selfservice, 20);
 
 /**
  * ListSelfServiceRequestsRequest pages the inbox.
@@ -701,6 +738,20 @@ export type ListSelfServiceRequestsRequest = Message<"zeugo.v1.ListSelfServiceRe
    * @generated from field: zeugo.v1.SelfServiceRequestState state = 2;
    */
   state: SelfServiceRequestState;
+
+  /**
+   * Order (the time received is the only one).
+   *
+   * @generated from field: zeugo.v1.SelfServiceRequestOrder order = 3;
+   */
+  order: SelfServiceRequestOrder;
+
+  /**
+   * Direction; newest first unless ASCENDING.
+   *
+   * @generated from field: zeugo.v1.SortDirection direction = 4;
+   */
+  direction: SortDirection;
 };
 
 /**
@@ -708,7 +759,7 @@ export type ListSelfServiceRequestsRequest = Message<"zeugo.v1.ListSelfServiceRe
  * Use `create(ListSelfServiceRequestsRequestSchema)` to create a new message.
  */
 export const ListSelfServiceRequestsRequestSchema: GenMessage<ListSelfServiceRequestsRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 20);
+  messageDesc(file_zeugo_v1_selfservice, 21);
 
 /**
  * ListSelfServiceRequestsResponse is a page of the inbox.
@@ -736,7 +787,7 @@ export type ListSelfServiceRequestsResponse = Message<"zeugo.v1.ListSelfServiceR
  * Use `create(ListSelfServiceRequestsResponseSchema)` to create a new message.
  */
 export const ListSelfServiceRequestsResponseSchema: GenMessage<ListSelfServiceRequestsResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 21);
+  messageDesc(file_zeugo_v1_selfservice, 22);
 
 /**
  * GetSelfServiceRequestRequest names a request.
@@ -757,7 +808,7 @@ export type GetSelfServiceRequestRequest = Message<"zeugo.v1.GetSelfServiceReque
  * Use `create(GetSelfServiceRequestRequestSchema)` to create a new message.
  */
 export const GetSelfServiceRequestRequestSchema: GenMessage<GetSelfServiceRequestRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 22);
+  messageDesc(file_zeugo_v1_selfservice, 23);
 
 /**
  * GetSelfServiceRequestResponse is the request and its match.
@@ -785,7 +836,7 @@ export type GetSelfServiceRequestResponse = Message<"zeugo.v1.GetSelfServiceRequ
  * Use `create(GetSelfServiceRequestResponseSchema)` to create a new message.
  */
 export const GetSelfServiceRequestResponseSchema: GenMessage<GetSelfServiceRequestResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 23);
+  messageDesc(file_zeugo_v1_selfservice, 24);
 
 /**
  * ConvertSelfServiceRequestRequest turns a request into a draft.
@@ -820,7 +871,7 @@ export type ConvertSelfServiceRequestRequest = Message<"zeugo.v1.ConvertSelfServ
  * Use `create(ConvertSelfServiceRequestRequestSchema)` to create a new message.
  */
 export const ConvertSelfServiceRequestRequestSchema: GenMessage<ConvertSelfServiceRequestRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 24);
+  messageDesc(file_zeugo_v1_selfservice, 25);
 
 /**
  * ConvertSelfServiceRequestResponse is the converted request.
@@ -848,7 +899,7 @@ export type ConvertSelfServiceRequestResponse = Message<"zeugo.v1.ConvertSelfSer
  * Use `create(ConvertSelfServiceRequestResponseSchema)` to create a new message.
  */
 export const ConvertSelfServiceRequestResponseSchema: GenMessage<ConvertSelfServiceRequestResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 25);
+  messageDesc(file_zeugo_v1_selfservice, 26);
 
 /**
  * DeclineSelfServiceRequestRequest declines with a message.
@@ -883,7 +934,7 @@ export type DeclineSelfServiceRequestRequest = Message<"zeugo.v1.DeclineSelfServ
  * Use `create(DeclineSelfServiceRequestRequestSchema)` to create a new message.
  */
 export const DeclineSelfServiceRequestRequestSchema: GenMessage<DeclineSelfServiceRequestRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 26);
+  messageDesc(file_zeugo_v1_selfservice, 27);
 
 /**
  * DeclineSelfServiceRequestResponse is the declined request.
@@ -904,7 +955,7 @@ export type DeclineSelfServiceRequestResponse = Message<"zeugo.v1.DeclineSelfSer
  * Use `create(DeclineSelfServiceRequestResponseSchema)` to create a new message.
  */
 export const DeclineSelfServiceRequestResponseSchema: GenMessage<DeclineSelfServiceRequestResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_selfservice, 27);
+  messageDesc(file_zeugo_v1_selfservice, 28);
 
 /**
  * SelfServiceRequestState is where a request is.
@@ -946,6 +997,33 @@ export enum SelfServiceRequestState {
  */
 export const SelfServiceRequestStateSchema: GenEnum<SelfServiceRequestState> = /*@__PURE__*/
   enumDesc(file_zeugo_v1_selfservice, 0);
+
+/**
+ * SelfServiceRequestOrder is the inbox's sort key.
+ *
+ * @generated from enum zeugo.v1.SelfServiceRequestOrder
+ */
+export enum SelfServiceRequestOrder {
+  /**
+   * The time received.
+   *
+   * @generated from enum value: SELF_SERVICE_REQUEST_ORDER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The time received.
+   *
+   * @generated from enum value: SELF_SERVICE_REQUEST_ORDER_CREATE_TIME = 1;
+   */
+  CREATE_TIME = 1,
+}
+
+/**
+ * Describes the enum zeugo.v1.SelfServiceRequestOrder.
+ */
+export const SelfServiceRequestOrderSchema: GenEnum<SelfServiceRequestOrder> = /*@__PURE__*/
+  enumDesc(file_zeugo_v1_selfservice, 1);
 
 /**
  * SelfServiceService lets employees ask for a reference themselves (SPEC
