@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Group, Loader, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import { Alert, Button, Center, Loader, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { Code } from "@connectrpc/connect";
 import { useState } from "react";
@@ -154,10 +154,10 @@ function RequestStep({
             {error}
           </Alert>
         )}
-        <Group grow align="flex-start" wrap="wrap" gap="md">
-          <TextInput label={t("selfservice.fields.firstName")} autoComplete="given-name" required miw={180} {...form.getInputProps("firstName")} />
-          <TextInput label={t("selfservice.fields.lastName")} autoComplete="family-name" required miw={180} {...form.getInputProps("lastName")} />
-        </Group>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
+          <TextInput label={t("selfservice.fields.firstName")} autoComplete="given-name" required {...form.getInputProps("firstName")} />
+          <TextInput label={t("selfservice.fields.lastName")} autoComplete="family-name" required {...form.getInputProps("lastName")} />
+        </SimpleGrid>
         <TextInput
           label={t("selfservice.fields.personnelNumber")}
           description={t("selfservice.public.personnelNumberHint")}
@@ -192,7 +192,7 @@ function RequestStep({
         />
         <DateField label={t("selfservice.fields.wishedDate")} {...form.getInputProps("wishedDate")} />
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="ss-language">
+          <Text size="sm" fw={700} id="ss-language">
             {t("selfservice.fields.language")}
           </Text>
           <SegmentedControl
