@@ -15,8 +15,7 @@ var mailZone = func() *time.Location {
 }()
 
 // Time formats t for a mail's data in language: "30.11.2026, 17:00 Uhr"
-// or "30 November 2026, 17:00 CET". (auth and users still format their own
-// link expiries the same way; new mails use this one.)
+// or "30 November 2026, 17:00 CET".
 func Time(t time.Time, language string) string {
 	t = t.In(mailZone)
 	if language == "en" {

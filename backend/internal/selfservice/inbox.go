@@ -86,7 +86,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Request, []Candidate,
 		if req, err = readRequest(ctx, rd.DB, c, rd.P, id, false); err != nil {
 			return err
 		}
-		if cands, err = s.candidates(ctx, rd.DB, c, rd, req); err != nil {
+		if cands, err = s.candidates(rd, c, req); err != nil {
 			return err
 		}
 		rd.Audit(ActionRequestRead, requestTarget(id))
@@ -98,8 +98,9 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Request, []Candidate,
 	return req, cands, err
 }
 
-func (s *Service) candidates(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, rd *uow.Reader, req *Request) ([]Candidate, error) {
-	ms, err := employees.FindMatches(ctx, db, c, s.Index, rd.P, req.Fields.PersonnelNumber, req.Fields.Name(), maxCandidates)
+// candidates are the employees req may be about, in the reader's scope.
+func (s *Service) candidates(rd *uow.Reader, c *keyring.TenantCipher, req *Request) ([]Candidate, error) {
+	ms, err := employees.FindMatches(rd.Context(), rd.DB, c, s.Index, rd.P, req.Fields.PersonnelNumber, req.Fields.Name(), maxCandidates)
 	if err != nil {
 		return nil, err
 	}
@@ -111,19 +112,33 @@ func (s *Service) candidates(ctx context.Context, db postgres.DBTX, c *keyring.T
 	return out, nil
 }
 
-// lockOpen locks an open request in the caller's scope at version.
-func lockOpen(tx *uow.Tx, c *keyring.TenantCipher, id uuid.UUID, version int64) (*Request, error) {
-	req, err := readRequest(tx.Context(), tx, c, tx.P, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if req.State != Open {
-		return nil, errNotOpen
-	}
-	if req.Version != version {
-		return nil, apperr.ErrConcurrentChange
-	}
-	return req, nil
+// decide runs a decision on an open request in the caller's scope at
+// version (locked for the transaction) and returns the request after it.
+func (s *Service) decide(ctx context.Context, id uuid.UUID, version int64,
+	fn func(tx *uow.Tx, c *keyring.TenantCipher, req *Request) error) (*Request, error) {
+	var out *Request
+	err := s.Work.Write(ctx, func(tx *uow.Tx) error {
+		c, err := tx.Cipher()
+		if err != nil {
+			return err
+		}
+		req, err := readRequest(ctx, tx, c, tx.P, id, true)
+		if err != nil {
+			return err
+		}
+		if req.State != Open {
+			return errNotOpen
+		}
+		if req.Version != version {
+			return apperr.ErrConcurrentChange
+		}
+		if err := fn(tx, c, req); err != nil {
+			return err
+		}
+		out, err = readRequest(ctx, tx, c, tx.P, id, false)
+		return err
+	})
+	return out, err
 }
 
 // Convert starts a draft certificate of the request's kind and language
@@ -131,16 +146,7 @@ func lockOpen(tx *uow.Tx, c *keyring.TenantCipher, id uuid.UUID, version int64) 
 // "employee_id") and marks the request converted — one transaction, so
 // there is never a draft without its request marked, nor the reverse.
 func (s *Service) Convert(ctx context.Context, id uuid.UUID, version int64, employeeID uuid.UUID) (*Request, error) {
-	var out *Request
-	err := s.Work.Write(ctx, func(tx *uow.Tx) error {
-		c, err := tx.Cipher()
-		if err != nil {
-			return err
-		}
-		req, err := lockOpen(tx, c, id, version)
-		if err != nil {
-			return err
-		}
+	return s.decide(ctx, id, version, func(tx *uow.Tx, _ *keyring.TenantCipher, req *Request) error {
 		cert, err := s.Certificates.CreateIn(tx, certificates.NewCertificate{EmployeeID: employeeID, Kind: req.Fields.Kind,
 			Language: req.Fields.Language})
 		if err != nil {
@@ -151,28 +157,14 @@ func (s *Service) Convert(ctx context.Context, id uuid.UUID, version int64, empl
 			Now: s.Work.Now()})); err != nil {
 			return err
 		}
-		if err := tx.Record(ActionRequestConverted, requestTarget(id), map[string]string{"certificate_id": cert.ID.String()}); err != nil {
-			return err
-		}
-		out, err = readRequest(ctx, tx, c, tx.P, id, false)
-		return err
+		return tx.Record(ActionRequestConverted, requestTarget(id), map[string]string{"certificate_id": cert.ID.String()})
 	})
-	return out, err
 }
 
 // Decline mails message to the requester and marks the request declined,
 // in one transaction (the mail goes through the outbox once it commits).
 func (s *Service) Decline(ctx context.Context, id uuid.UUID, version int64, message string) (*Request, error) {
-	var out *Request
-	err := s.Work.Write(ctx, func(tx *uow.Tx) error {
-		c, err := tx.Cipher()
-		if err != nil {
-			return err
-		}
-		req, err := lockOpen(tx, c, id, version)
-		if err != nil {
-			return err
-		}
+	return s.decide(ctx, id, version, func(tx *uow.Tx, c *keyring.TenantCipher, req *Request) error {
 		if err := postgres.Affected(s.q.MarkDeclined(ctx, tx, dbsqlc.MarkDeclinedParams{TenantID: tx.P.TenantID, ID: id,
 			Version: version, DeclineMessageEnc: c.SealString(id, colDeclineMessage, message),
 			DecidedByKind: string(tx.P.Kind), DecidedBy: tx.P.ActorID, Now: s.Work.Now()})); err != nil {
@@ -184,11 +176,6 @@ func (s *Service) Decline(ctx context.Context, id uuid.UUID, version int64, mess
 				"RequestedAt": outbox.Date(req.CreatedAt, lang)}}); err != nil {
 			return err
 		}
-		if err := tx.Record(ActionRequestDeclined, requestTarget(id), nil); err != nil {
-			return err
-		}
-		out, err = readRequest(ctx, tx, c, tx.P, id, false)
-		return err
+		return tx.Record(ActionRequestDeclined, requestTarget(id), nil)
 	})
-	return out, err
 }

@@ -63,19 +63,19 @@ func forms(ctx context.Context, db postgres.DBTX, p *access.Principal) ([]Form, 
 
 // form reads one form in p's scope (forUpdate locks it).
 func form(ctx context.Context, db postgres.DBTX, p *access.Principal, id uuid.UUID, forUpdate bool) (*Form, error) {
-	sql, args := postgres.And("SELECT "+formColumns+formFrom+" AND f.id = $2", []any{p.TenantID, id}, formScope(p))
-	if forUpdate {
-		sql += " FOR UPDATE OF f"
-	}
-	rows, err := db.Query(ctx, sql, args...)
+	f, err := postgres.One(ctx, db, "SELECT "+formColumns+formFrom+" AND f.id = $2", []any{p.TenantID, id},
+		lockIf(forUpdate, "FOR UPDATE OF f"), scanForm, formScope(p))
 	if err != nil {
 		return nil, err
 	}
-	f, err := pgx.CollectExactlyOneRow(rows, scanForm)
-	if err != nil {
-		return nil, postgres.NotFoundOr(err)
-	}
 	return &f, nil
+}
+
+func lockIf(lock bool, clause string) string {
+	if lock {
+		return clause
+	}
+	return ""
 }
 
 // Company is a company a form can be created for.
@@ -152,18 +152,10 @@ func (x *row) request(ctx context.Context, c *keyring.TenantCipher) (*Request, e
 
 // readRequest reads one request in p's scope (forUpdate locks it).
 func readRequest(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, id uuid.UUID, forUpdate bool) (*Request, error) {
-	sql, args := postgres.And("SELECT "+requestColumns+" FROM selfservice_requests WHERE tenant_id = $1 AND id = $2",
-		[]any{p.TenantID, id}, scope(p))
-	if forUpdate {
-		sql += " FOR UPDATE"
-	}
-	rows, err := db.Query(ctx, sql, args...)
+	x, err := postgres.One(ctx, db, "SELECT "+requestColumns+" FROM selfservice_requests WHERE tenant_id = $1 AND id = $2",
+		[]any{p.TenantID, id}, lockIf(forUpdate, "FOR UPDATE"), scanRow, scope(p))
 	if err != nil {
 		return nil, err
-	}
-	x, err := pgx.CollectExactlyOneRow(rows, scanRow)
-	if err != nil {
-		return nil, postgres.NotFoundOr(err)
 	}
 	r, err := x.request(ctx, c)
 	if err != nil {
