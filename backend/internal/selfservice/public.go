@@ -138,7 +138,7 @@ func (s *Service) Confirm(ctx context.Context, token, code string) error {
 	}
 	tenantID, err := s.formTenant(ctx, head.PublicID)
 	if err != nil {
-		return errInvalidPending
+		return invalidPendingOr(err)
 	}
 	subject := head.ID.String()
 	if err := s.Limiter.Check(ctx, s.Rules.WrongCodes, subject); err != nil {
@@ -157,8 +157,11 @@ func (s *Service) Confirm(ctx context.Context, token, code string) error {
 			return err
 		}
 		form, err := s.publicForm(ctx, tx, tenantID, head.PublicID)
-		if err != nil || form.ID != p.FormID {
-			return errInvalidPending
+		if err != nil {
+			return invalidPendingOr(err)
+		}
+		if form.ID != p.FormID {
+			return errInvalidPending // defence in depth: the sealed token names the form it was made for
 		}
 		if !codeMatches(s.Index, head.ID, code, p.CodeMAC) {
 			return errWrongCode
@@ -172,6 +175,16 @@ func (s *Service) Confirm(ctx context.Context, token, code string) error {
 		}
 	}
 	return postgres.Classify(err)
+}
+
+// invalidPendingOr turns errNoForm (the form was closed, rotated or
+// deleted since the token was made) into errInvalidPending and passes
+// failures.
+func invalidPendingOr(err error) error {
+	if errors.Is(err, errNoForm) {
+		return errInvalidPending
+	}
+	return err
 }
 
 // store writes a confirmed request and its audit event.
