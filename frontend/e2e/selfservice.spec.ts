@@ -3,8 +3,8 @@
 // email address with the code from the mail (read from the in-process SMTP
 // relay), and HR finds the request in the Self-Service inbox, matched to
 // the employee by personnel number, and turns it into a draft certificate
-// in one click — landing in the certificate editor. The form page is also
-// checked on a phone-sized screen.
+// in one click — landing in the certificate editor. HR publishes the form
+// in the SPA first; the employee uses it on a phone-sized screen.
 import { apiToken, rpc } from "./api.js";
 import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
@@ -14,10 +14,11 @@ test.describe("self-service", () => {
   test("an employee submits a self-service request and HR turns it into a draft", async ({ page, admin, browser, baseURL, request }) => {
     const token = await apiToken(request, admin.email, admin.password);
     // A company of its own, so the one form per company is this run's.
+    const companyName = uniqueName("Selbst GmbH");
     const company = await rpc<{ company?: { id: string } }>(
       request,
       "OrganizationService/CreateCompany",
-      { fields: { name: uniqueName("Selbst GmbH"), city: "Köln" } },
+      { fields: { name: companyName, city: "Köln" } },
       token,
     );
     const companyId = company.company?.id ?? "";
@@ -39,14 +40,25 @@ test.describe("self-service", () => {
       },
       token,
     );
-    const form = await rpc<{ form?: { publicId: string } }>(
-      request,
-      "SelfServiceService/CreateSelfServiceForm",
-      { companyId, enabled: true, intro: "Anfragen bearbeitet das Personalteam innerhalb einer Woche." },
-      token,
-    );
-    const publicId = form.form?.publicId ?? "";
-    expect(publicId).toMatch(/^[0-9a-f]{32}$/);
+    // HR publishes the company's form in the SPA.
+    await page.goto("/");
+    await login(page, admin.email, admin.password);
+    await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Self-Service" }).click();
+    await page.getByRole("tab", { name: "Formulare" }).click();
+    await expect(page).toHaveURL(/\/self-service\/forms$/);
+    await page.getByRole("combobox", { name: "Unternehmen" }).click();
+    await page.getByRole("option", { name: companyName, exact: true }).click();
+    await page.getByRole("button", { name: "Formular anlegen" }).click();
+    const card = page.getByRole("region", { name: companyName });
+    await expect(card.getByRole("switch")).toBeChecked();
+    await card.getByRole("textbox", { name: "Einleitungstext" }).fill("Anfragen bearbeitet das Personalteam innerhalb einer Woche.");
+    await card.getByRole("button", { name: "Speichern" }).click();
+    await expect(card.getByRole("button", { name: "Speichern" })).toBeDisabled();
+    const url = await card.getByRole("textbox", { name: "Adresse des Formulars" }).inputValue();
+    const publicId = /\/s\/([0-9a-f]{32})$/.exec(url)?.[1] ?? "";
+    expect(publicId, `the form's address ${url}`).not.toBe("");
+    await screenshot(page, "selfservice-00-forms");
+    await expectAccessible(page, "self-service forms");
 
     // The employee, in a browser of their own, on a phone.
     const ctx = await browser.newContext({ baseURL, ignoreHTTPSErrors: true, locale: "de-DE", viewport: { width: 390, height: 844 } });
@@ -81,10 +93,8 @@ test.describe("self-service", () => {
     await screenshot(phone, "selfservice-02-confirmed");
     await ctx.close();
 
-    // HR.
-    await page.goto("/");
-    await login(page, admin.email, admin.password);
-    await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Self-Service" }).click();
+    // HR, back in the inbox.
+    await page.getByRole("tab", { name: "Anfragen" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Self-Service" })).toBeVisible();
     await page.getByRole("link", { name: `Selma ${lastName}` }).click();
     const drawer = page.getByRole("dialog", { name: `Selma ${lastName}` });
