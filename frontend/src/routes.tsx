@@ -20,6 +20,7 @@ import { EmployeesPage } from "./features/employees/EmployeesPage.js";
 import { CertificatesPage } from "./features/certificates/CertificatesPage.js";
 import { CertificateEditor } from "./features/certificates/CertificateEditor.js";
 import { RecipientPage } from "./features/handover/RecipientPage.js";
+import { selfServicePublicRoutes, selfServiceRoutes } from "./features/selfservice/routes.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
   // A handover's link (SPEC §6): the recipient has no account; the page
   // has its own transport and session, outside the signed-in shell.
   { path: "/h/:handoverId", element: <RecipientPage />, errorElement: <RouteError /> },
+  ...selfServicePublicRoutes,
   {
     path: "/",
     element: <Root />,
@@ -64,6 +66,7 @@ export const routes: RouteObject[] = [
       // The wizard (/new) opens over the list; a certificate is a page of its own.
       { path: "certificates", element: <CertificatesPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "certificates/:id", element: <CertificateEditor /> },
+      ...selfServiceRoutes,
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -37,6 +37,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/roles"
 	"github.com/zeugo/zeugo/backend/internal/rpc"
+	"github.com/zeugo/zeugo/backend/internal/selfservice"
 	"github.com/zeugo/zeugo/backend/internal/settings"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
@@ -188,6 +189,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		employees.Mount(a.Employees),
 		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
+		selfservice.Mount(selfservice.NewService(selfservice.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
+			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}
 	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
 	a.Sweepers = []jobs.Sweeper{

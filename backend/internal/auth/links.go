@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	_ "time/tzdata" // mail times are in Europe/Berlin, also on images without zoneinfo
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -359,7 +358,7 @@ func (a *Authenticator) sendReset(ctx context.Context, tenantID, userID uuid.UUI
 		if _, err := a.outbox.Enqueue(ctx, tx, tenantID, outbox.Message{Kind: outbox.Email, To: rcpt.Email,
 			Template: "password_reset", Language: rcpt.Language,
 			Data: map[string]string{"Name": rcpt.Name(), "Link": a.link("/reset", token),
-				"ExpiresAt": mailTime(expires, rcpt.Language)}}); err != nil {
+				"ExpiresAt": outbox.Time(expires, rcpt.Language)}}); err != nil {
 			return err
 		}
 		return a.audit.Write(ctx, tx, tenantID, audit.Event{Action: ActionPasswordResetRequest, Outcome: audit.OutcomeSuccess,
@@ -420,24 +419,6 @@ func (a *Authenticator) notifyLocked(ctx context.Context, tx pgx.Tx, tenantID, u
 	}
 	_, err = a.outbox.Enqueue(ctx, tx, tenantID, outbox.Message{Kind: outbox.Email, To: rcpt.Email,
 		Template: "account_locked", Language: rcpt.Language,
-		Data: map[string]string{"Name": rcpt.Name(), "LockedAt": mailTime(at, rcpt.Language)}})
+		Data: map[string]string{"Name": rcpt.Name(), "LockedAt": outbox.Time(at, rcpt.Language)}})
 	return err
-}
-
-// mailZone is the time zone of the times in mails (Zeugo's users are in
-// Germany; SPEC §1).
-var mailZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
-
-// mailTime formats t for a mail in language ("30.11.2026, 17:00 Uhr").
-func mailTime(t time.Time, language string) string {
-	t = t.In(mailZone)
-	if language == "en" {
-		return t.Format("2 January 2006, 15:04 MST")
-	}
-	return t.Format("02.01.2006, 15:04") + " Uhr"
 }

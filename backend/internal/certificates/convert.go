@@ -20,6 +20,13 @@ var kinds = map[zeugov1.CertificateKind]generator.Kind{
 	zeugov1.CertificateKind_CERTIFICATE_KIND_SIMPLE:         generator.Simple,
 }
 
+// KindFromProto is the kind of a proto CertificateKind (another domain's
+// request can carry one: self-service).
+func KindFromProto(k zeugov1.CertificateKind) generator.Kind { return kinds[k] }
+
+// KindToProto is the proto CertificateKind of a kind.
+func KindToProto(k generator.Kind) zeugov1.CertificateKind { return protomap.Reverse(kinds, k) }
+
 var statuses = map[zeugov1.CertificateStatus]Status{
 	zeugov1.CertificateStatus_CERTIFICATE_STATUS_DRAFT:       Draft,
 	zeugov1.CertificateStatus_CERTIFICATE_STATUS_IN_PROGRESS: InProgress,

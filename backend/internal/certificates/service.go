@@ -31,39 +31,48 @@ type NewCertificate struct {
 // Create starts a draft for an employee in the caller's scope, its
 // sections filled from the employee and the job profile.
 func (s *Service) Create(ctx context.Context, in NewCertificate) (*Certificate, error) {
-	if in.Language == "" {
-		in.Language = "de"
-	}
 	var cert *Certificate
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
-		c, err := tx.Cipher()
-		if err != nil {
-			return err
-		}
-		e, err := employees.Lookup(ctx, tx, c, tx.P, in.EmployeeID)
-		if err != nil {
-			if !apperr.Is(postgres.Classify(err), apperr.NotFound) {
-				return err // a failure, not an answer: logged with its id
-			}
-			return apperr.Field(apperr.NotFound, "employee_id", RuleUnknown, "no such employee")
-		}
-		if in.JobProfileID != "" {
-			if _, ok := s.lib.Catalog.Profile(in.JobProfileID); !ok {
-				return violations{{Field: "job_profile_id", RuleID: RuleUnknown, Message: "no such job profile"}}.err("unknown job profile")
-			}
-		}
-		content := s.initialContent(e, in, s.work.Now())
-		id := uuid.Must(uuid.NewV7())
-		if err := s.insert(tx, id, e.ID, in.Private, uuid.Nil, &content); err != nil {
-			return err
-		}
-		if err := tx.Record(ActionCreated, target(id), map[string]string{"kind": string(in.Kind)}); err != nil {
-			return err
-		}
-		cert, err = s.read(ctx, tx, c, tx.P, id, false)
+		var err error
+		cert, err = s.CreateIn(tx, in)
 		return err
 	})
 	return cert, err
+}
+
+// CreateIn is Create inside the caller's write, for a domain whose action
+// starts a certificate together with a change of its own (self-service
+// marks the request it came from in the same transaction).
+func (s *Service) CreateIn(tx *uow.Tx, in NewCertificate) (*Certificate, error) {
+	if in.Language == "" {
+		in.Language = "de"
+	}
+	ctx := tx.Context()
+	c, err := tx.Cipher()
+	if err != nil {
+		return nil, err
+	}
+	e, err := employees.Lookup(ctx, tx, c, tx.P, in.EmployeeID)
+	if err != nil {
+		if !apperr.Is(postgres.Classify(err), apperr.NotFound) {
+			return nil, err // a failure, not an answer: logged with its id
+		}
+		return nil, apperr.Field(apperr.NotFound, "employee_id", RuleUnknown, "no such employee")
+	}
+	if in.JobProfileID != "" {
+		if _, ok := s.lib.Catalog.Profile(in.JobProfileID); !ok {
+			return nil, violations{{Field: "job_profile_id", RuleID: RuleUnknown, Message: "no such job profile"}}.err("unknown job profile")
+		}
+	}
+	content := s.initialContent(e, in, s.work.Now())
+	id := uuid.Must(uuid.NewV7())
+	if err := s.insert(tx, id, e.ID, in.Private, uuid.Nil, &content); err != nil {
+		return nil, err
+	}
+	if err := tx.Record(ActionCreated, target(id), map[string]string{"kind": string(in.Kind)}); err != nil {
+		return nil, err
+	}
+	return s.read(ctx, tx, c, tx.P, id, false)
 }
 
 // initialContent fills the sections from the employee (SPEC §5.1:

@@ -2,10 +2,12 @@ package employees
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
@@ -60,3 +62,59 @@ func (f *Fields) FullName() string {
 // Today is the calendar date in Berlin at now, as UTC midnight (the form
 // dates are kept in).
 func Today(now time.Time) time.Time { return today(now) }
+
+// Match is an employee a person may be (self-service matches a request to
+// the employees it may be about).
+type Match struct {
+	Employee
+	// ByPersonnelNumber is true when the personnel number matched (a
+	// strong match), false when every word of the name did.
+	ByPersonnelNumber bool
+}
+
+// FindMatches returns the employees in p's certificate-access scope whom a
+// person with personnel number pn (may be "") and name may be: those with
+// that personnel number first, then those whose name words start with
+// every word of name, at most limit in all, in the caller's reader or
+// transaction. Like the list search, nothing of pn or name reaches the
+// database but its MACs.
+func FindMatches(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, idx *keyring.IndexKey, p *access.Principal,
+	pn, name string, limit int) ([]Match, error) {
+	var out []Match
+	seen := map[uuid.UUID]bool{}
+	find := func(cond postgres.Cond, byPN bool) error {
+		sql, args := postgres.And("SELECT "+employeeColumns+" FROM employees WHERE tenant_id = $1",
+			[]any{p.TenantID}, cond, scope(p))
+		rows, err := db.Query(ctx, sql+" ORDER BY updated_at DESC, id LIMIT "+strconv.Itoa(limit), args...)
+		if err != nil {
+			return err
+		}
+		found, err := pgx.CollectRows(rows, scanRow)
+		if err != nil {
+			return err
+		}
+		for _, x := range found {
+			if seen[x.id] || len(out) == limit {
+				continue
+			}
+			seen[x.id] = true
+			e, err := x.employee(ctx, c)
+			if err != nil {
+				return err
+			}
+			out = append(out, Match{Employee: *e, ByPersonnelNumber: byPN})
+		}
+		return nil
+	}
+	if strings.TrimSpace(pn) != "" {
+		if err := find(postgres.Where("personnel_number_index = ?", personnelIndex(idx, p.TenantID, pn)), true); err != nil {
+			return nil, err
+		}
+	}
+	if tokens := queryTokens(idx, p.TenantID, name); len(tokens) > 0 && len(out) < limit {
+		if err := find(postgres.Where("name_tokens @> ?::bigint[]", tokens), false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

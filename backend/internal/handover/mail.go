@@ -48,14 +48,14 @@ func (s *Service) mailLink(tx *uow.Tx, c *keyring.TenantCipher, h *dbsqlc.Handov
 	}
 	_, err := s.outbox.Enqueue(tx.Context(), tx, tx.P.TenantID, outbox.Message{Kind: outbox.Email, To: r.Email,
 		Template: "handover", Language: h.Language, Data: map[string]string{"Name": r.Name, "From": from,
-			"Link": s.link(h.ID, secret), "Message": message, "ExpiresAt": outbox.FormatTime(h.ExpiresAt, h.Language)}})
+			"Link": s.link(h.ID, secret), "Message": message, "ExpiresAt": outbox.Time(h.ExpiresAt, h.Language)}})
 	return err
 }
 
 // mailCode queues a one-time code by the handover's channel.
 func (s *Service) mailCode(tx *uow.Tx, h *dbsqlc.Handover, r Recipient, code string, expires time.Time) error {
 	m := outbox.Message{Kind: outbox.Email, To: r.Email, Template: "handover_code", Language: h.Language,
-		Data: map[string]string{"Name": r.Name, "Code": code, "ExpiresAt": outbox.FormatTime(expires, h.Language)}}
+		Data: map[string]string{"Name": r.Name, "Code": code, "ExpiresAt": outbox.Time(expires, h.Language)}}
 	if h.CodeChannel.String == ChannelSMS {
 		m.Kind, m.To = outbox.SMS, r.Phone
 	}
@@ -81,7 +81,7 @@ func (s *Service) mailHR(tx *uow.Tx, c *keyring.TenantCipher, h *dbsqlc.Handover
 	}
 	_, err = s.outbox.Enqueue(tx.Context(), tx, tx.P.TenantID, outbox.Message{Kind: outbox.Email, To: to.Email,
 		Template: template, Language: to.Language, Data: map[string]string{"Name": to.Name, "Recipient": name,
-			timeKey: outbox.FormatTime(at, to.Language), "Link": s.certificateLink(h.CertificateID)}})
+			timeKey: outbox.Time(at, to.Language), "Link": s.certificateLink(h.CertificateID)}})
 	return err
 }
 

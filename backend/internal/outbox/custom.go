@@ -42,7 +42,9 @@ type Custom struct {
 
 // TemplateNames are the templates a tenant may override, in display order.
 var TemplateNames = []string{"invitation", "password_reset", "account_locked",
-	"handover", "handover_code", "handover_completed", "handover_code_locked"}
+	"handover", "handover_code", "handover_completed", "handover_code_locked",
+	"selfservice_code", "selfservice_declined",
+}
 
 // placeholders are each template's data keys (Sender is the tenant's sender
 // name, added at delivery).
@@ -58,6 +60,10 @@ var placeholders = map[string][]string{
 	"handover_code":        {"Name", "Code", "ExpiresAt", "Sender"},
 	"handover_completed":   {"Name", "Recipient", "CompletedAt", "Link", "Sender"},
 	"handover_code_locked": {"Name", "Recipient", "LockedAt", "Link", "Sender"},
+	// Self-service (package selfservice): the code that confirms a
+	// requester's address, and HR's answer to a declined request.
+	"selfservice_code":     {"Name", "Code", "ExpiresAt", "Sender"},
+	"selfservice_declined": {"Name", "Message", "RequestedAt", "Sender"},
 }
 
 // requiredInText are the placeholders a template's text must contain: a
@@ -67,6 +73,10 @@ var requiredInText = map[string][]string{
 	"password_reset": {"Link"},
 	"handover":       {"Link"},
 	"handover_code":  {"Code"},
+	// A code mail without its code, or a refusal without HR's message,
+	// would be pointless.
+	"selfservice_code":     {"Code"},
+	"selfservice_declined": {"Message"},
 }
 
 // Placeholders returns the data keys template name may use.
@@ -95,6 +105,12 @@ func SampleData(name, lang string) map[string]string {
 		"Code":        "493817",
 		"Recipient":   pick("Petra Vorgesetzte", "Pat Manager"),
 		"CompletedAt": pick("31.12.2026, 16:40 Uhr", "31 Dec 2026, 16:40"),
+		"RequestedAt": pick("30.12.2026", "30 Dec 2026"),
+	}
+	// A refused self-service request carries HR's answer, not a task.
+	if name == "selfservice_declined" {
+		all["Message"] = pick("Bitte wenden Sie sich direkt an Ihre Ansprechpartnerin in der Personalabteilung.",
+			"Please contact your HR partner directly.")
 	}
 	out := map[string]string{}
 	for _, k := range placeholders[name] {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
-	"time"
 )
 
 //go:embed templates/*.txt templates/*.html
@@ -138,24 +137,4 @@ func (t *Templates) Render(kind Kind, name, lang string, data map[string]string)
 	}
 	r.HTML = b.String()
 	return r, nil
-}
-
-// berlin is the time zone of the times in mails (the product's customers
-// are German employers).
-var berlin = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
-
-// FormatTime is a time as a person reads it in a mail in lang (a link's
-// expiry, when something happened).
-func FormatTime(t time.Time, lang string) string {
-	t = t.In(berlin)
-	if lang == "en" {
-		return t.Format("2 January 2006, 15:04") + " (" + t.Format("MST") + ")"
-	}
-	return t.Format("02.01.2006, 15:04") + " Uhr"
 }

@@ -61,3 +61,24 @@ func Affected(n int64, err error) error {
 	}
 	return nil
 }
+
+// One reads the single row of a fixed statement with conds ANDed to it
+// (see And), followed by lock ("" or a locking clause such as
+// "FOR UPDATE"); no row is ErrNotFound. It is the scoped read of one row by
+// id that a store repeats for every table a scope guards.
+func One[T any](ctx context.Context, db DBTX, base string, args []any, lock string, scan pgx.RowToFunc[T], conds ...Cond) (T, error) {
+	sql, all := And(base, args, conds...)
+	if lock != "" {
+		sql += " " + lock
+	}
+	var zero T
+	rows, err := db.Query(ctx, sql, all...)
+	if err != nil {
+		return zero, err
+	}
+	x, err := pgx.CollectExactlyOneRow(rows, scan)
+	if err != nil {
+		return zero, NotFoundOr(err)
+	}
+	return x, nil
+}

@@ -110,7 +110,7 @@ func (s *Service) sendInvitation(ctx context.Context, tx *uow.Tx, id uuid.UUID, 
 		Language: f.Language, Data: map[string]string{
 			"Name":      f.FirstName + " " + f.LastName,
 			"Link":      s.publicURL + "/register#" + token,
-			"ExpiresAt": outbox.FormatTime(expires, f.Language),
+			"ExpiresAt": outbox.Time(expires, f.Language),
 		}})
 	return expires, err
 }

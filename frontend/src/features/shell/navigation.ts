@@ -9,6 +9,7 @@ import type { Principal } from "../../gen/zeugo/v1/auth_pb.js";
 import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconCertificate, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
 import { IconUserCard } from "../employees/icons.js";
+import { IconInbox } from "../selfservice/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -55,6 +56,7 @@ export const navigation: readonly NavSection[] = [
     entries: [
       { path: "/employees", labelKey: "nav.employees", icon: IconUserCard, areas: [Area.EMPLOYEES] },
       { path: "/certificates", labelKey: "nav.certificates", icon: IconCertificate, areas: [Area.EMPLOYEES] },
+      { path: "/self-service", labelKey: "nav.selfService", icon: IconInbox, areas: [Area.SELF_SERVICE] },
     ],
   },
   {
