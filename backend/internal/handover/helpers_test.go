@@ -202,3 +202,12 @@ func ratePerformance(c *hr, cert *zeugov1.Certificate, grade int32) (*zeugov1.Ce
 }
 
 func asConnect(err error, target **connect.Error) bool { return errors.As(err, target) }
+
+// wantViolation fails t unless err is code with rule on field.
+func wantViolation(t testing.TB, err error, code connect.Code, field, rule string) {
+	t.Helper()
+	apptest.WantCode(t, err, code, field)
+	if got := apptest.Violations(t, err); got[field] != rule {
+		t.Fatalf("%s: violations %v, want %s", field, got, rule)
+	}
+}
