@@ -138,7 +138,13 @@ func grant(sec zeugov1.CertificateSection, write bool) *zeugov1.SectionGrant {
 // handOver creates a handover of f.cert to addr with grants.
 func (f *fixture) handOver(t testing.TB, addr string, code zeugov1.HandoverCodeChannel, download bool, grants ...*zeugov1.SectionGrant) *zeugov1.Handover {
 	t.Helper()
-	res, err := f.hr.Hand.CreateHandover(ctx(), connect.NewRequest(&zeugov1.CreateHandoverRequest{CertificateId: f.cert.GetId(),
+	return f.handOverCert(t, f.cert.GetId(), addr, code, download, grants...)
+}
+
+// handOverCert creates a handover of certificate certID to addr.
+func (f *fixture) handOverCert(t testing.TB, certID, addr string, code zeugov1.HandoverCodeChannel, download bool, grants ...*zeugov1.SectionGrant) *zeugov1.Handover {
+	t.Helper()
+	res, err := f.hr.Hand.CreateHandover(ctx(), connect.NewRequest(&zeugov1.CreateHandoverRequest{CertificateId: certID,
 		Recipient: &zeugov1.HandoverRecipient{Name: "Petra Vorgesetzte", Email: addr}, Language: "de", Grants: grants,
 		Download: download, CodeChannel: code, Message: "Bitte bis Freitag."}))
 	if err != nil {
