@@ -285,7 +285,9 @@ func TestResentAndCompletedLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = res.Msg.GetHandover()
+	if got := res.Msg.GetHandover(); got.GetVersion() <= h.GetVersion() || !got.GetSendTime().AsTime().After(h.GetSendTime().AsTime().Add(-time.Second)) {
+		t.Fatalf("resent handover %v", got)
+	}
 	id, secret := f.link(t, "c@kunde.example")
 	if id != oldID || secret == oldSecret {
 		t.Fatalf("resent link %s#%s after %s#%s", id, secret, oldID, oldSecret)
@@ -382,21 +384,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 
 	org := apptest.MakeOrg(t, f.hr.Session.Org())
-	inCompany := func(pn, company string) *zeugov1.Certificate {
-		e, err := f.hr.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: &zeugov1.EmployeeFields{
-			Salutation: zeugov1.Salutation_SALUTATION_HERR, FirstName: "Jörg", LastName: "Krüger", PersonnelNumber: pn,
-			EntryDate: "2019-01-01", JobTitle: "Lagerist", CompanyId: company}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := f.hr.Cert.CreateCertificate(ctx(), connect.NewRequest(&zeugov1.CreateCertificateRequest{
-			EmployeeId: e.Msg.GetEmployee().GetId(), Kind: zeugov1.CertificateKind_CERTIFICATE_KIND_INTERIM}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c.Msg.GetCertificate()
-	}
-	inA, inB := inCompany("A-1", org.Companies[0]), inCompany("B-1", org.Companies[1])
+	inA, inB := f.certificateIn(t, "A-1", "Krüger", org.Companies[0]), f.certificateIn(t, "B-1", "Krüger", org.Companies[1])
 	f.handOverCert(t, inB.GetId(), "b@kunde.example", noCode, false, grant(secPerformance, true))
 	restricted := clientOf(apptest.AddUser(t, f.env, f.ten, "eingeschraenkt@uebergabe.example", []string{"employees"},
 		apptest.Restriction{Companies: org.Companies[:1]}))

@@ -65,10 +65,16 @@ func setup(t testing.TB) *fixture {
 // certificate creates an employee and a draft final certificate.
 func (f *fixture) certificate(t testing.TB, pn, last string) *zeugov1.Certificate {
 	t.Helper()
+	return f.certificateIn(t, pn, last, "")
+}
+
+// certificateIn is certificate for an employee of company ("" for none).
+func (f *fixture) certificateIn(t testing.TB, pn, last, company string) *zeugov1.Certificate {
+	t.Helper()
 	e, err := f.hr.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: &zeugov1.EmployeeFields{
 		Salutation: zeugov1.Salutation_SALUTATION_FRAU, FirstName: "Anna", LastName: last, PersonnelNumber: pn,
 		EntryDate: "2018-03-01", ExitDate: "2024-06-30", ExitReason: zeugov1.ExitReason_EXIT_REASON_OWN_WISH,
-		JobTitle: "Sachbearbeiterin Buchhaltung", Tasks: []string{"Kreditorenbuchhaltung"}}}))
+		JobTitle: "Sachbearbeiterin Buchhaltung", Tasks: []string{"Kreditorenbuchhaltung"}, CompanyId: company}}))
 	if err != nil {
 		t.Fatal(err)
 	}
