@@ -531,3 +531,45 @@ func TestRecipientIsAudited(t *testing.T) {
 		t.Fatalf("no change of the recipient in %v", ch.Msg.GetChanges())
 	}
 }
+
+// TestMyHandoverNamesTheCertificate: GetMyHandover tells the recipient
+// whom the certificate is about and its kind (MyHandover.employee_name and
+// kind), whatever sections were granted — the recipient's first page
+// heads with them.
+func TestMyHandoverNamesTheCertificate(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.handOver(t, "n@kunde.example", noCode, false, grant(secConduct, true))
+	id, secret := f.link(t, "n@kunde.example")
+	r := f.open(t, id, secret, apptest.Connect)
+	cert := getCert(t, r, f.cert.GetId())
+	res, err := r.Rcpt.GetMyHandover(ctx(), connect.NewRequest(&zeugov1.GetMyHandoverRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Msg.GetHandover()
+	if m.GetEmployeeName() == "" || m.GetEmployeeName() != cert.GetEmployeeName() || m.GetKind() != zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL {
+		t.Fatalf("my handover names %q (%v); the certificate is %q's (%v)", m.GetEmployeeName(), m.GetKind(), cert.GetEmployeeName(), cert.GetKind())
+	}
+}
+
+// TestHRTakesTheCertificateBack: once HR moves the certificate on (out of
+// "in progress"), the recipient can still read it but no longer change it.
+func TestHRTakesTheCertificateBack(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.handOver(t, "z@kunde.example", noCode, false, grant(secPerformance, true))
+	id, secret := f.link(t, "z@kunde.example")
+	r := f.open(t, id, secret, apptest.GRPC)
+	cur := getCert(t, f.hr, f.cert.GetId())
+	if _, err := f.hr.Cert.TransitionCertificate(ctx(), connect.NewRequest(&zeugov1.TransitionCertificateRequest{Id: cur.GetId(),
+		Version: cur.GetVersion(), Status: zeugov1.CertificateStatus_CERTIFICATE_STATUS_REVIEW})); err != nil {
+		t.Fatal(err)
+	}
+	view := getCert(t, r, f.cert.GetId())
+	_, err := updatePerformance(r, f.cert.GetId(), version(view, secPerformance), 1)
+	wantViolation(t, err, connect.CodeFailedPrecondition, "id", "zeugo.read_only")
+	if got := getCert(t, f.hr, f.cert.GetId()); version(got, secPerformance) != version(view, secPerformance) {
+		t.Fatalf("a refused write moved the section to version %d", version(got, secPerformance))
+	}
+}

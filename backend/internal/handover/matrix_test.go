@@ -301,10 +301,11 @@ func (x *filled) checkWrites(t *testing.T, r *hr, m matrixCase, n *int) {
 		_, err := r.Cert.UpdateCertificateSection(ctx(), connect.NewRequest(x.sectionUpdate(sec, before, *n)))
 		apptest.WantCode(t, err, connect.CodePermissionDenied, fmt.Sprintf("write of %v (%v)", sec, m.levels[sec]))
 	}
-	_, err := r.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: x.cert.GetId(),
+	gen, err := r.Cert.GenerateCertificateText(ctx(), connect.NewRequest(&zeugov1.GenerateCertificateTextRequest{Id: x.cert.GetId(),
 		Version: version(before, secResult)}))
 	if m.levels[secResult] == write {
 		apptest.WantCode(t, err, 0, "generate with Ergebnis writable")
+		onlyReadable(t, gen.Msg.GetCertificate(), m, "the generation's answer")
 	} else {
 		apptest.WantCode(t, err, connect.CodePermissionDenied, "generate without Ergebnis writable")
 	}
@@ -323,6 +324,7 @@ func (x *filled) checkWrites(t *testing.T, r *hr, m matrixCase, n *int) {
 		if err != nil {
 			t.Fatalf("write of %v (write): %v", sec, err)
 		}
+		onlyReadable(t, res.Msg.GetCertificate(), m, "the write's answer")
 		if v := version(res.Msg.GetCertificate(), sec); v != req.GetVersion()+1 {
 			t.Errorf("%v: version %d after the write of %d", sec, v, req.GetVersion())
 		}
@@ -336,6 +338,23 @@ func (x *filled) checkWrites(t *testing.T, r *hr, m matrixCase, n *int) {
 			if si.GetSection() == sec && si.GetUpdatedByName() != "Empfänger "+m.name {
 				t.Errorf("%v saved by %q", sec, si.GetUpdatedByName())
 			}
+		}
+	}
+}
+
+// onlyReadable fails t when an answer to the recipient carries a section
+// (content or version) the handover does not let it read.
+func onlyReadable(t *testing.T, cert *zeugov1.Certificate, m matrixCase, what string) {
+	t.Helper()
+	for _, si := range cert.GetSections() {
+		if m.levels[si.GetSection()] == none {
+			t.Errorf("%s carries the version of %v", what, si.GetSection())
+		}
+	}
+	rc := cert.GetContent().ProtoReflect()
+	for _, sec := range allSections() {
+		if m.levels[sec] == none && rc.Has(contentField(sec)) {
+			t.Errorf("%s carries %v", what, sec)
 		}
 	}
 }
