@@ -573,3 +573,37 @@ func TestHRTakesTheCertificateBack(t *testing.T) {
 		t.Fatalf("a refused write moved the section to version %d", version(got, secPerformance))
 	}
 }
+
+// TestCompleteWaitsForTheOtherHandovers: with two handovers of one
+// certificate open, the first completion leaves it in progress and the
+// second moves it to review; ending a session leaves the handover open
+// (the link opens again).
+func TestCompleteWaitsForTheOtherHandovers(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.handOver(t, "eins@kunde.example", noCode, false, grant(secPerformance, true))
+	f.handOver(t, "zwei@kunde.example", noCode, false, grant(secConduct, true))
+	id1, secret1 := f.link(t, "eins@kunde.example")
+	id2, secret2 := f.link(t, "zwei@kunde.example")
+	r1, r2 := f.open(t, id1, secret1, apptest.Connect), f.open(t, id2, secret2, apptest.GRPC)
+	if _, err := r2.Rcpt.EndHandoverSession(ctx(), connect.NewRequest(&zeugov1.EndHandoverSessionRequest{})); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r2.Cert.GetCertificate(ctx(), connect.NewRequest(&zeugov1.GetCertificateRequest{Id: f.cert.GetId()}))
+	apptest.WantCode(t, err, connect.CodeUnauthenticated, "an ended session")
+	r2 = f.open(t, id2, secret2, apptest.GRPC)
+	status := func() zeugov1.CertificateStatus { return getCert(t, f.hr, f.cert.GetId()).GetStatus() }
+	if _, err := r1.Rcpt.CompleteHandover(ctx(), connect.NewRequest(&zeugov1.CompleteHandoverRequest{})); err != nil {
+		t.Fatal(err)
+	}
+	if st := status(); st != zeugov1.CertificateStatus_CERTIFICATE_STATUS_IN_PROGRESS {
+		t.Fatalf("after the first of two completions: %v", st)
+	}
+	getCert(t, r2, f.cert.GetId()) // the other handover goes on
+	if _, err := r2.Rcpt.CompleteHandover(ctx(), connect.NewRequest(&zeugov1.CompleteHandoverRequest{})); err != nil {
+		t.Fatal(err)
+	}
+	if st := status(); st != zeugov1.CertificateStatus_CERTIFICATE_STATUS_REVIEW {
+		t.Fatalf("after both completions: %v", st)
+	}
+}
