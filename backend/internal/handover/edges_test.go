@@ -240,9 +240,7 @@ func TestTwoBrowsersOpenTheSameLink(t *testing.T) {
 func TestRecipientRacesHR(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	f.handOver(t, "r@kunde.example", noCode, false, grant(secPerformance, true))
-	id, secret := f.link(t, "r@kunde.example")
-	r := f.open(t, id, secret, apptest.GRPC)
+	_, r := f.recipient(t, "r@kunde.example", apptest.GRPC, false, grant(secPerformance, true))
 	for round := range 4 {
 		v := version(getCert(t, f.hr, f.cert.GetId()), secPerformance)
 		errs := race(func() error {
@@ -352,9 +350,7 @@ func TestOpeningFlood(t *testing.T) {
 func TestTenantIsolation(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	h := f.handOver(t, "t@kunde.example", noCode, false, grant(secPerformance, true))
-	id, secret := f.link(t, "t@kunde.example")
-	r := f.open(t, id, secret, apptest.Connect)
+	h, r := f.recipient(t, "t@kunde.example", apptest.Connect, false, grant(secPerformance, true))
 
 	ten2 := f.env.CreateTenant("Fremd GmbH", "admin@fremd.example")
 	other := clientOf(apptest.SignIn(t, f.env, ten2.Email, ten2.Password, apptest.GRPC))
@@ -473,9 +469,7 @@ func TestRecipientIsAudited(t *testing.T) {
 		Version: s.GetVersion(), Fields: s.GetFields()})); err != nil {
 		t.Fatal(err)
 	}
-	h := f.handOver(t, "au@kunde.example", noCode, true, grant(secPerformance, true))
-	id, secret := f.link(t, "au@kunde.example")
-	r := f.open(t, id, secret, apptest.GRPC)
+	h, r := f.recipient(t, "au@kunde.example", apptest.GRPC, true, grant(secPerformance, true))
 	cert := getCert(t, r, f.cert.GetId())
 	if _, err := ratePerformance(r, cert, 2); err != nil {
 		t.Fatal(err)
@@ -539,9 +533,7 @@ func TestRecipientIsAudited(t *testing.T) {
 func TestMyHandoverNamesTheCertificate(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	f.handOver(t, "n@kunde.example", noCode, false, grant(secConduct, true))
-	id, secret := f.link(t, "n@kunde.example")
-	r := f.open(t, id, secret, apptest.Connect)
+	_, r := f.recipient(t, "n@kunde.example", apptest.Connect, false, grant(secConduct, true))
 	cert := getCert(t, r, f.cert.GetId())
 	res, err := r.Rcpt.GetMyHandover(ctx(), connect.NewRequest(&zeugov1.GetMyHandoverRequest{}))
 	if err != nil {
@@ -558,9 +550,7 @@ func TestMyHandoverNamesTheCertificate(t *testing.T) {
 func TestHRTakesTheCertificateBack(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	f.handOver(t, "z@kunde.example", noCode, false, grant(secPerformance, true))
-	id, secret := f.link(t, "z@kunde.example")
-	r := f.open(t, id, secret, apptest.GRPC)
+	_, r := f.recipient(t, "z@kunde.example", apptest.GRPC, false, grant(secPerformance, true))
 	cur := getCert(t, f.hr, f.cert.GetId())
 	if _, err := f.hr.Cert.TransitionCertificate(ctx(), connect.NewRequest(&zeugov1.TransitionCertificateRequest{Id: cur.GetId(),
 		Version: cur.GetVersion(), Status: zeugov1.CertificateStatus_CERTIFICATE_STATUS_REVIEW})); err != nil {

@@ -159,6 +159,15 @@ func (f *fixture) handOverCert(t testing.TB, certID, addr string, code zeugov1.H
 	return res.Msg.GetHandover()
 }
 
+// recipient hands f.cert over to addr without a code and opens the
+// mailed link over p: the handover and the recipient's client.
+func (f *fixture) recipient(t testing.TB, addr string, p apptest.Protocol, download bool, grants ...*zeugov1.SectionGrant) (*zeugov1.Handover, *hr) {
+	t.Helper()
+	h := f.handOver(t, addr, noCode, download, grants...)
+	id, secret := f.link(t, addr)
+	return h, f.open(t, id, secret, p)
+}
+
 // open opens a link without a code and returns the recipient's client.
 func (f *fixture) open(t testing.TB, id, secret string, p apptest.Protocol) *hr {
 	t.Helper()
