@@ -65,10 +65,16 @@ func setup(t testing.TB) *fixture {
 // certificate creates an employee and a draft final certificate.
 func (f *fixture) certificate(t testing.TB, pn, last string) *zeugov1.Certificate {
 	t.Helper()
+	return f.certificateIn(t, pn, last, "")
+}
+
+// certificateIn is certificate for an employee of company ("" for none).
+func (f *fixture) certificateIn(t testing.TB, pn, last, company string) *zeugov1.Certificate {
+	t.Helper()
 	e, err := f.hr.Emp.CreateEmployee(ctx(), connect.NewRequest(&zeugov1.CreateEmployeeRequest{Fields: &zeugov1.EmployeeFields{
 		Salutation: zeugov1.Salutation_SALUTATION_FRAU, FirstName: "Anna", LastName: last, PersonnelNumber: pn,
 		EntryDate: "2018-03-01", ExitDate: "2024-06-30", ExitReason: zeugov1.ExitReason_EXIT_REASON_OWN_WISH,
-		JobTitle: "Sachbearbeiterin Buchhaltung", Tasks: []string{"Kreditorenbuchhaltung"}}}))
+		JobTitle: "Sachbearbeiterin Buchhaltung", Tasks: []string{"Kreditorenbuchhaltung"}, CompanyId: company}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +144,28 @@ func grant(sec zeugov1.CertificateSection, write bool) *zeugov1.SectionGrant {
 // handOver creates a handover of f.cert to addr with grants.
 func (f *fixture) handOver(t testing.TB, addr string, code zeugov1.HandoverCodeChannel, download bool, grants ...*zeugov1.SectionGrant) *zeugov1.Handover {
 	t.Helper()
-	res, err := f.hr.Hand.CreateHandover(ctx(), connect.NewRequest(&zeugov1.CreateHandoverRequest{CertificateId: f.cert.GetId(),
+	return f.handOverCert(t, f.cert.GetId(), addr, code, download, grants...)
+}
+
+// handOverCert creates a handover of certificate certID to addr.
+func (f *fixture) handOverCert(t testing.TB, certID, addr string, code zeugov1.HandoverCodeChannel, download bool, grants ...*zeugov1.SectionGrant) *zeugov1.Handover {
+	t.Helper()
+	res, err := f.hr.Hand.CreateHandover(ctx(), connect.NewRequest(&zeugov1.CreateHandoverRequest{CertificateId: certID,
 		Recipient: &zeugov1.HandoverRecipient{Name: "Petra Vorgesetzte", Email: addr}, Language: "de", Grants: grants,
 		Download: download, CodeChannel: code, Message: "Bitte bis Freitag."}))
 	if err != nil {
 		t.Fatalf("hand over: %v", err)
 	}
 	return res.Msg.GetHandover()
+}
+
+// recipient hands f.cert over to addr without a code and opens the
+// mailed link over p: the handover and the recipient's client.
+func (f *fixture) recipient(t testing.TB, addr string, p apptest.Protocol, download bool, grants ...*zeugov1.SectionGrant) (*zeugov1.Handover, *hr) {
+	t.Helper()
+	h := f.handOver(t, addr, noCode, download, grants...)
+	id, secret := f.link(t, addr)
+	return h, f.open(t, id, secret, p)
 }
 
 // open opens a link without a code and returns the recipient's client.
@@ -202,3 +223,12 @@ func ratePerformance(c *hr, cert *zeugov1.Certificate, grade int32) (*zeugov1.Ce
 }
 
 func asConnect(err error, target **connect.Error) bool { return errors.As(err, target) }
+
+// wantViolation fails t unless err is code with rule on field.
+func wantViolation(t testing.TB, err error, code connect.Code, field, rule string) {
+	t.Helper()
+	apptest.WantCode(t, err, code, field)
+	if got := apptest.Violations(t, err); got[field] != rule {
+		t.Fatalf("%s: violations %v, want %s", field, got, rule)
+	}
+}
