@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -176,7 +177,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Authenticator = handover.NewAuthenticator(apikey.NewAuthenticator(apikey.AuthDeps{Session: a.Auth, DB: a.DB,
 		Audit: a.Audit, Now: now, Log: log, Limiter: a.Limiter}), a.DB, now)
 	a.Handovers = handover.NewService(handover.Deps{Work: a.Work, DB: a.DB, Certs: a.Certificates, Outbox: a.Outbox,
-		Limiter: a.Limiter, Index: a.Index, PublicURL: cfg.PublicURL, MaxDays: cfg.HandoverMaxDays})
+		Limiter: a.Limiter, Index: a.Index, PublicURL: cfg.PublicURL, MaxDays: cmp.Or(cfg.HandoverMaxDays, config.DefaultHandoverMaxDays)})
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),

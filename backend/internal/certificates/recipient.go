@@ -112,8 +112,10 @@ func (cert *Certificate) forCaller(p *access.Principal) *Certificate {
 		if si, ok := cert.Sections[sec]; ok {
 			out.Sections[sec] = si
 		}
-		// Copying a section of the certificate's own content cannot fail.
-		_ = out.Content.copySection(&cert.Content, sec)
+		// The section itself, not a copy through its stored form: what the
+		// read filled in (the signatories' names) stays. cert is only
+		// answered, never stored, so sharing it is safe.
+		out.Content.value(sec).Set(cert.Content.value(sec))
 	}
 	out.Private, out.CreatedBy, out.CreatedByName, out.CorrectsID = false, uuid.Nil, "", uuid.Nil
 	out.DocumentSHA256, out.recipient = nil, true

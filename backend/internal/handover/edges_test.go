@@ -526,25 +526,6 @@ func TestRecipientIsAudited(t *testing.T) {
 	}
 }
 
-// TestMyHandoverNamesTheCertificate: GetMyHandover tells the recipient
-// whom the certificate is about and its kind (MyHandover.employee_name and
-// kind), whatever sections were granted — the recipient's first page
-// heads with them.
-func TestMyHandoverNamesTheCertificate(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	_, r := f.recipient(t, "n@kunde.example", apptest.Connect, false, grant(secConduct, true))
-	cert := getCert(t, r, f.cert.GetId())
-	res, err := r.Rcpt.GetMyHandover(ctx(), connect.NewRequest(&zeugov1.GetMyHandoverRequest{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Msg.GetHandover()
-	if m.GetEmployeeName() == "" || m.GetEmployeeName() != cert.GetEmployeeName() || m.GetKind() != zeugov1.CertificateKind_CERTIFICATE_KIND_FINAL {
-		t.Fatalf("my handover names %q (%v); the certificate is %q's (%v)", m.GetEmployeeName(), m.GetKind(), cert.GetEmployeeName(), cert.GetKind())
-	}
-}
-
 // TestHRTakesTheCertificateBack: once HR moves the certificate on (out of
 // "in progress"), the recipient can still read it but no longer change it.
 func TestHRTakesTheCertificateBack(t *testing.T) {
