@@ -1,6 +1,7 @@
 package handover
 
 import (
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -42,23 +43,11 @@ func grantsFromProto(in []*zeugov1.SectionGrant) []Grant {
 // grantsToProto lists the granted sections in the order of SPEC §5.1.
 func grantsToProto(read, write []string) []*zeugov1.SectionGrant {
 	var out []*zeugov1.SectionGrant
-	g := func(sec certificates.Section) bool {
-		for _, r := range read {
-			if r == string(sec) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, sec := range certificates.Sections {
-		if !g(sec) {
-			continue
+		if slices.Contains(read, string(sec)) {
+			out = append(out, &zeugov1.SectionGrant{Section: certificates.SectionToProto(sec), Read: true,
+				Write: slices.Contains(write, string(sec))})
 		}
-		w := false
-		for _, x := range write {
-			w = w || x == string(sec)
-		}
-		out = append(out, &zeugov1.SectionGrant{Section: certificates.SectionToProto(sec), Read: true, Write: w})
 	}
 	return out
 }

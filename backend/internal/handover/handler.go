@@ -105,8 +105,8 @@ func (h *Handler) GetMyHandover(ctx context.Context, _ *connect.Request[zeugov1.
 		return nil, err
 	}
 	return connect.NewResponse(&zeugov1.GetMyHandoverResponse{Handover: &zeugov1.MyHandover{Id: m.ID.String(),
-		CertificateId: m.CertificateID.String(), RecipientName: m.RecipientName, Message: m.Message, Language: m.Language,
-		Grants: grantsToProto(m.Read, m.Write), Download: m.Download, ExpireTime: optTime(m.ExpiresAt), FromName: m.FromName}}), nil
+		CertificateId: m.CertificateID.String(), RecipientName: m.Recipient.Name, Message: m.Message, Language: m.Language,
+		Grants: grantsToProto(m.Read, m.Write), Download: m.Download, ExpireTime: optTime(m.ExpiresAt), FromName: m.CreatedByName}}), nil
 }
 
 // CompleteHandover implements zeugov1connect.HandoverRecipientServiceHandler.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -171,7 +172,7 @@ func (s *Service) sendCode(tx *uow.Tx, h *dbsqlc.Handover) (*Opened, error) {
 func (s *Service) checkCode(tx *uow.Tx, h *dbsqlc.Handover, attempt uuid.UUID, code string) (error, error) {
 	ctx := tx.Context()
 	a, err := s.q.LockAttempt(ctx, tx, dbsqlc.LockAttemptParams{TenantID: tx.P.TenantID, ID: attempt, HandoverID: h.ID})
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return attemptEnded(), nil
 	}
 	if err != nil {

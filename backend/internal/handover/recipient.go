@@ -4,27 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/zeugo/zeugo/backend/internal/handover/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 )
 
-// Mine is what a recipient was given.
-type Mine struct {
-	ID, CertificateID uuid.UUID
-	RecipientName     string
-	Message, Language string
-	Read, Write       []string
-	Download          bool
-	ExpiresAt         time.Time
-	FromName          string
-}
-
 // Mine returns the caller's (a recipient's) handover; a recorded read.
-func (s *Service) Mine(ctx context.Context) (*Mine, error) {
-	var out *Mine
+func (s *Service) Mine(ctx context.Context) (*Handover, error) {
+	var out *Handover
 	err := s.work.Read(ctx, func(rd *uow.Reader) error {
 		r, err := s.q.Handover(ctx, rd.DB, dbsqlc.HandoverParams{TenantID: rd.P.TenantID, ID: rd.P.ActorID})
 		if err != nil {
@@ -38,9 +25,7 @@ func (s *Service) Mine(ctx context.Context) (*Mine, error) {
 		if err != nil {
 			return err
 		}
-		out = &Mine{ID: h.ID, CertificateID: h.CertificateID, RecipientName: h.Recipient.Name, Message: h.Message,
-			Language: h.Language, Read: h.Read, Write: h.Write, Download: h.Download, ExpiresAt: h.ExpiresAt,
-			FromName: h.CreatedByName}
+		out = h
 		rd.Audit(ActionRead, target(h.ID))
 		return nil
 	})
