@@ -23,6 +23,58 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// SecondFactorMethod is a kind of second factor.
+type SecondFactorMethod int32
+
+const (
+	SecondFactorMethod_SECOND_FACTOR_METHOD_UNSPECIFIED SecondFactorMethod = 0
+	// A six-digit code of an authenticator app (TOTP, RFC 6238).
+	SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP SecondFactorMethod = 1
+	// A single-use recovery code.
+	SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE SecondFactorMethod = 2
+)
+
+// Enum value maps for SecondFactorMethod.
+var (
+	SecondFactorMethod_name = map[int32]string{
+		0: "SECOND_FACTOR_METHOD_UNSPECIFIED",
+		1: "SECOND_FACTOR_METHOD_TOTP",
+		2: "SECOND_FACTOR_METHOD_RECOVERY_CODE",
+	}
+	SecondFactorMethod_value = map[string]int32{
+		"SECOND_FACTOR_METHOD_UNSPECIFIED":   0,
+		"SECOND_FACTOR_METHOD_TOTP":          1,
+		"SECOND_FACTOR_METHOD_RECOVERY_CODE": 2,
+	}
+)
+
+func (x SecondFactorMethod) Enum() *SecondFactorMethod {
+	p := new(SecondFactorMethod)
+	*p = x
+	return p
+}
+
+func (x SecondFactorMethod) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SecondFactorMethod) Descriptor() protoreflect.EnumDescriptor {
+	return file_zeugo_v1_auth_proto_enumTypes[0].Descriptor()
+}
+
+func (SecondFactorMethod) Type() protoreflect.EnumType {
+	return &file_zeugo_v1_auth_proto_enumTypes[0]
+}
+
+func (x SecondFactorMethod) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SecondFactorMethod.Descriptor instead.
+func (SecondFactorMethod) EnumDescriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{0}
+}
+
 // LoginRequest carries the credentials of a password login.
 type LoginRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -90,13 +142,18 @@ func (x *LoginRequest) GetRefreshTokenInBody() bool {
 	return false
 }
 
-// LoginResponse is the result of a successful login.
+// LoginResponse is the result of a successful login: either the session
+// (tokens and principal) or, when a second factor is needed, a challenge
+// and no session yet.
 type LoginResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The session's credentials.
+	// The session's credentials; unset while a challenge is open.
 	Tokens *Tokens `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
-	// Who is signed in.
-	Principal     *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	// Who is signed in; unset while a challenge is open.
+	Principal *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	// Set when the password was right and the login needs a second factor
+	// (VerifySecondFactor) or its enrollment (StartLoginEnrollment).
+	Challenge     *SecondFactorChallenge `protobuf:"bytes,3,opt,name=challenge,proto3" json:"challenge,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -145,6 +202,710 @@ func (x *LoginResponse) GetPrincipal() *Principal {
 	return nil
 }
 
+func (x *LoginResponse) GetChallenge() *SecondFactorChallenge {
+	if x != nil {
+		return x.Challenge
+	}
+	return nil
+}
+
+// SecondFactorChallenge is a login waiting for its second factor.
+type SecondFactorChallenge struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it with VerifySecondFactor or the enrollment rpcs; good for one
+	// completed login, until expires_at.
+	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// When the challenge lapses (the login then starts over).
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	// The methods the user can answer with.
+	Methods []SecondFactorMethod `protobuf:"varint,3,rep,packed,name=methods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"methods,omitempty"`
+	// True when the tenant requires a second factor and the user has none:
+	// the login continues with StartLoginEnrollment.
+	EnrollmentRequired bool `protobuf:"varint,4,opt,name=enrollment_required,json=enrollmentRequired,proto3" json:"enrollment_required,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *SecondFactorChallenge) Reset() {
+	*x = SecondFactorChallenge{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecondFactorChallenge) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecondFactorChallenge) ProtoMessage() {}
+
+func (x *SecondFactorChallenge) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecondFactorChallenge.ProtoReflect.Descriptor instead.
+func (*SecondFactorChallenge) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SecondFactorChallenge) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *SecondFactorChallenge) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *SecondFactorChallenge) GetMethods() []SecondFactorMethod {
+	if x != nil {
+		return x.Methods
+	}
+	return nil
+}
+
+func (x *SecondFactorChallenge) GetEnrollmentRequired() bool {
+	if x != nil {
+		return x.EnrollmentRequired
+	}
+	return false
+}
+
+// VerifySecondFactorRequest answers a challenge.
+type VerifySecondFactorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The challenge's token.
+	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
+	// The proof.
+	//
+	// Types that are valid to be assigned to Proof:
+	//
+	//	*VerifySecondFactorRequest_TotpCode
+	//	*VerifySecondFactorRequest_RecoveryCode
+	Proof isVerifySecondFactorRequest_Proof `protobuf_oneof:"proof"`
+	// As in LoginRequest.
+	RefreshTokenInBody bool `protobuf:"varint,4,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *VerifySecondFactorRequest) Reset() {
+	*x = VerifySecondFactorRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifySecondFactorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifySecondFactorRequest) ProtoMessage() {}
+
+func (x *VerifySecondFactorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifySecondFactorRequest.ProtoReflect.Descriptor instead.
+func (*VerifySecondFactorRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *VerifySecondFactorRequest) GetChallengeToken() string {
+	if x != nil {
+		return x.ChallengeToken
+	}
+	return ""
+}
+
+func (x *VerifySecondFactorRequest) GetProof() isVerifySecondFactorRequest_Proof {
+	if x != nil {
+		return x.Proof
+	}
+	return nil
+}
+
+func (x *VerifySecondFactorRequest) GetTotpCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*VerifySecondFactorRequest_TotpCode); ok {
+			return x.TotpCode
+		}
+	}
+	return ""
+}
+
+func (x *VerifySecondFactorRequest) GetRecoveryCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*VerifySecondFactorRequest_RecoveryCode); ok {
+			return x.RecoveryCode
+		}
+	}
+	return ""
+}
+
+func (x *VerifySecondFactorRequest) GetRefreshTokenInBody() bool {
+	if x != nil {
+		return x.RefreshTokenInBody
+	}
+	return false
+}
+
+type isVerifySecondFactorRequest_Proof interface {
+	isVerifySecondFactorRequest_Proof()
+}
+
+type VerifySecondFactorRequest_TotpCode struct {
+	// A code of the authenticator app.
+	TotpCode string `protobuf:"bytes,2,opt,name=totp_code,json=totpCode,proto3,oneof"`
+}
+
+type VerifySecondFactorRequest_RecoveryCode struct {
+	// A recovery code (case, spaces and dashes do not matter).
+	RecoveryCode string `protobuf:"bytes,3,opt,name=recovery_code,json=recoveryCode,proto3,oneof"`
+}
+
+func (*VerifySecondFactorRequest_TotpCode) isVerifySecondFactorRequest_Proof() {}
+
+func (*VerifySecondFactorRequest_RecoveryCode) isVerifySecondFactorRequest_Proof() {}
+
+// VerifySecondFactorResponse is the session of a completed login.
+type VerifySecondFactorResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's credentials.
+	Tokens *Tokens `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	// Who is signed in.
+	Principal *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	// The user's unused recovery codes (after this login).
+	RecoveryCodesLeft int32 `protobuf:"varint,3,opt,name=recovery_codes_left,json=recoveryCodesLeft,proto3" json:"recovery_codes_left,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *VerifySecondFactorResponse) Reset() {
+	*x = VerifySecondFactorResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifySecondFactorResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifySecondFactorResponse) ProtoMessage() {}
+
+func (x *VerifySecondFactorResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifySecondFactorResponse.ProtoReflect.Descriptor instead.
+func (*VerifySecondFactorResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *VerifySecondFactorResponse) GetTokens() *Tokens {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+func (x *VerifySecondFactorResponse) GetPrincipal() *Principal {
+	if x != nil {
+		return x.Principal
+	}
+	return nil
+}
+
+func (x *VerifySecondFactorResponse) GetRecoveryCodesLeft() int32 {
+	if x != nil {
+		return x.RecoveryCodesLeft
+	}
+	return 0
+}
+
+// TotpEnrollment is a new authenticator-app secret waiting for its first
+// code.
+type TotpEnrollment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enrollment's id (signed-in enrollment; empty in a login).
+	EnrollmentId string `protobuf:"bytes,1,opt,name=enrollment_id,json=enrollmentId,proto3" json:"enrollment_id,omitempty"`
+	// The secret, base32, for typing into the app.
+	Secret string `protobuf:"bytes,2,opt,name=secret,proto3" json:"secret,omitempty"`
+	// The otpauth:// URI the app reads from a QR code.
+	OtpauthUri string `protobuf:"bytes,3,opt,name=otpauth_uri,json=otpauthUri,proto3" json:"otpauth_uri,omitempty"`
+	// When the enrollment lapses unless confirmed.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TotpEnrollment) Reset() {
+	*x = TotpEnrollment{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TotpEnrollment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TotpEnrollment) ProtoMessage() {}
+
+func (x *TotpEnrollment) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TotpEnrollment.ProtoReflect.Descriptor instead.
+func (*TotpEnrollment) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *TotpEnrollment) GetEnrollmentId() string {
+	if x != nil {
+		return x.EnrollmentId
+	}
+	return ""
+}
+
+func (x *TotpEnrollment) GetSecret() string {
+	if x != nil {
+		return x.Secret
+	}
+	return ""
+}
+
+func (x *TotpEnrollment) GetOtpauthUri() string {
+	if x != nil {
+		return x.OtpauthUri
+	}
+	return ""
+}
+
+func (x *TotpEnrollment) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// StartLoginEnrollmentRequest names the login.
+type StartLoginEnrollmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The challenge's token (enrollment_required).
+	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *StartLoginEnrollmentRequest) Reset() {
+	*x = StartLoginEnrollmentRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartLoginEnrollmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartLoginEnrollmentRequest) ProtoMessage() {}
+
+func (x *StartLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartLoginEnrollmentRequest.ProtoReflect.Descriptor instead.
+func (*StartLoginEnrollmentRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *StartLoginEnrollmentRequest) GetChallengeToken() string {
+	if x != nil {
+		return x.ChallengeToken
+	}
+	return ""
+}
+
+// StartLoginEnrollmentResponse carries the new secret.
+type StartLoginEnrollmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The secret and its QR code's URI.
+	Enrollment    *TotpEnrollment `protobuf:"bytes,1,opt,name=enrollment,proto3" json:"enrollment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartLoginEnrollmentResponse) Reset() {
+	*x = StartLoginEnrollmentResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartLoginEnrollmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartLoginEnrollmentResponse) ProtoMessage() {}
+
+func (x *StartLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartLoginEnrollmentResponse.ProtoReflect.Descriptor instead.
+func (*StartLoginEnrollmentResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *StartLoginEnrollmentResponse) GetEnrollment() *TotpEnrollment {
+	if x != nil {
+		return x.Enrollment
+	}
+	return nil
+}
+
+// ConfirmLoginEnrollmentRequest confirms the app in a login.
+type ConfirmLoginEnrollmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The challenge's token.
+	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
+	// The app's current code.
+	TotpCode string `protobuf:"bytes,2,opt,name=totp_code,json=totpCode,proto3" json:"totp_code,omitempty"`
+	// A name for the factor ("Handy"); empty: "Authenticator-App".
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// As in LoginRequest.
+	RefreshTokenInBody bool `protobuf:"varint,4,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ConfirmLoginEnrollmentRequest) Reset() {
+	*x = ConfirmLoginEnrollmentRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmLoginEnrollmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmLoginEnrollmentRequest) ProtoMessage() {}
+
+func (x *ConfirmLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmLoginEnrollmentRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmLoginEnrollmentRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ConfirmLoginEnrollmentRequest) GetChallengeToken() string {
+	if x != nil {
+		return x.ChallengeToken
+	}
+	return ""
+}
+
+func (x *ConfirmLoginEnrollmentRequest) GetTotpCode() string {
+	if x != nil {
+		return x.TotpCode
+	}
+	return ""
+}
+
+func (x *ConfirmLoginEnrollmentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ConfirmLoginEnrollmentRequest) GetRefreshTokenInBody() bool {
+	if x != nil {
+		return x.RefreshTokenInBody
+	}
+	return false
+}
+
+// ConfirmLoginEnrollmentResponse is the session and the recovery codes.
+type ConfirmLoginEnrollmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's credentials.
+	Tokens *Tokens `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	// Who is signed in.
+	Principal *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	// Ten single-use recovery codes; shown once, never again.
+	RecoveryCodes []string `protobuf:"bytes,3,rep,name=recovery_codes,json=recoveryCodes,proto3" json:"recovery_codes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmLoginEnrollmentResponse) Reset() {
+	*x = ConfirmLoginEnrollmentResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmLoginEnrollmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmLoginEnrollmentResponse) ProtoMessage() {}
+
+func (x *ConfirmLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmLoginEnrollmentResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmLoginEnrollmentResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ConfirmLoginEnrollmentResponse) GetTokens() *Tokens {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+func (x *ConfirmLoginEnrollmentResponse) GetPrincipal() *Principal {
+	if x != nil {
+		return x.Principal
+	}
+	return nil
+}
+
+func (x *ConfirmLoginEnrollmentResponse) GetRecoveryCodes() []string {
+	if x != nil {
+		return x.RecoveryCodes
+	}
+	return nil
+}
+
+// StepUpRequest proves a factor in a running session.
+type StepUpRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The proof: a second factor, or the password of a user without one.
+	//
+	// Types that are valid to be assigned to Proof:
+	//
+	//	*StepUpRequest_TotpCode
+	//	*StepUpRequest_RecoveryCode
+	//	*StepUpRequest_Password
+	Proof         isStepUpRequest_Proof `protobuf_oneof:"proof"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StepUpRequest) Reset() {
+	*x = StepUpRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StepUpRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StepUpRequest) ProtoMessage() {}
+
+func (x *StepUpRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StepUpRequest.ProtoReflect.Descriptor instead.
+func (*StepUpRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *StepUpRequest) GetProof() isStepUpRequest_Proof {
+	if x != nil {
+		return x.Proof
+	}
+	return nil
+}
+
+func (x *StepUpRequest) GetTotpCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*StepUpRequest_TotpCode); ok {
+			return x.TotpCode
+		}
+	}
+	return ""
+}
+
+func (x *StepUpRequest) GetRecoveryCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*StepUpRequest_RecoveryCode); ok {
+			return x.RecoveryCode
+		}
+	}
+	return ""
+}
+
+func (x *StepUpRequest) GetPassword() string {
+	if x != nil {
+		if x, ok := x.Proof.(*StepUpRequest_Password); ok {
+			return x.Password
+		}
+	}
+	return ""
+}
+
+type isStepUpRequest_Proof interface {
+	isStepUpRequest_Proof()
+}
+
+type StepUpRequest_TotpCode struct {
+	// A code of the authenticator app.
+	TotpCode string `protobuf:"bytes,1,opt,name=totp_code,json=totpCode,proto3,oneof"`
+}
+
+type StepUpRequest_RecoveryCode struct {
+	// A recovery code.
+	RecoveryCode string `protobuf:"bytes,2,opt,name=recovery_code,json=recoveryCode,proto3,oneof"`
+}
+
+type StepUpRequest_Password struct {
+	// The password (only for a user without a second factor).
+	Password string `protobuf:"bytes,3,opt,name=password,proto3,oneof"`
+}
+
+func (*StepUpRequest_TotpCode) isStepUpRequest_Proof() {}
+
+func (*StepUpRequest_RecoveryCode) isStepUpRequest_Proof() {}
+
+func (*StepUpRequest_Password) isStepUpRequest_Proof() {}
+
+// StepUpResponse says how long the proof counts.
+type StepUpResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Changes to second factors are allowed until then.
+	ValidUntil    *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StepUpResponse) Reset() {
+	*x = StepUpResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StepUpResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StepUpResponse) ProtoMessage() {}
+
+func (x *StepUpResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StepUpResponse.ProtoReflect.Descriptor instead.
+func (*StepUpResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *StepUpResponse) GetValidUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidUntil
+	}
+	return nil
+}
+
 // Tokens are the credentials of one session.
 type Tokens struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -162,7 +923,7 @@ type Tokens struct {
 
 func (x *Tokens) Reset() {
 	*x = Tokens{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[2]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -174,7 +935,7 @@ func (x *Tokens) String() string {
 func (*Tokens) ProtoMessage() {}
 
 func (x *Tokens) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[2]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -187,7 +948,7 @@ func (x *Tokens) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tokens.ProtoReflect.Descriptor instead.
 func (*Tokens) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{2}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Tokens) GetAccessToken() string {
@@ -226,7 +987,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -238,7 +999,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -251,7 +1012,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{3}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RefreshRequest) GetRefreshToken() string {
@@ -281,7 +1042,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -293,7 +1054,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -306,7 +1067,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{4}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RefreshResponse) GetTokens() *Tokens {
@@ -332,7 +1093,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -344,7 +1105,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -357,7 +1118,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{5}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
 }
 
 // LogoutResponse is empty; the refresh cookie is cleared.
@@ -369,7 +1130,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -381,7 +1142,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -394,7 +1155,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{6}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
 }
 
 // MeRequest asks who the caller is.
@@ -406,7 +1167,7 @@ type MeRequest struct {
 
 func (x *MeRequest) Reset() {
 	*x = MeRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -418,7 +1179,7 @@ func (x *MeRequest) String() string {
 func (*MeRequest) ProtoMessage() {}
 
 func (x *MeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -431,7 +1192,7 @@ func (x *MeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeRequest.ProtoReflect.Descriptor instead.
 func (*MeRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{7}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
 }
 
 // MeResponse describes the caller.
@@ -445,7 +1206,7 @@ type MeResponse struct {
 
 func (x *MeResponse) Reset() {
 	*x = MeResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -457,7 +1218,7 @@ func (x *MeResponse) String() string {
 func (*MeResponse) ProtoMessage() {}
 
 func (x *MeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -470,7 +1231,7 @@ func (x *MeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeResponse.ProtoReflect.Descriptor instead.
 func (*MeResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{8}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *MeResponse) GetPrincipal() *Principal {
@@ -509,7 +1270,7 @@ type Principal struct {
 
 func (x *Principal) Reset() {
 	*x = Principal{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -521,7 +1282,7 @@ func (x *Principal) String() string {
 func (*Principal) ProtoMessage() {}
 
 func (x *Principal) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -534,7 +1295,7 @@ func (x *Principal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Principal.ProtoReflect.Descriptor instead.
 func (*Principal) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{9}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Principal) GetUserId() string {
@@ -624,7 +1385,7 @@ type PasswordPolicy struct {
 
 func (x *PasswordPolicy) Reset() {
 	*x = PasswordPolicy{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -636,7 +1397,7 @@ func (x *PasswordPolicy) String() string {
 func (*PasswordPolicy) ProtoMessage() {}
 
 func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -649,7 +1410,7 @@ func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PasswordPolicy.ProtoReflect.Descriptor instead.
 func (*PasswordPolicy) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{10}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PasswordPolicy) GetMinLength() int32 {
@@ -677,7 +1438,7 @@ type GetInvitationRequest struct {
 
 func (x *GetInvitationRequest) Reset() {
 	*x = GetInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -689,7 +1450,7 @@ func (x *GetInvitationRequest) String() string {
 func (*GetInvitationRequest) ProtoMessage() {}
 
 func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -702,7 +1463,7 @@ func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetInvitationRequest) GetToken() string {
@@ -731,7 +1492,7 @@ type GetInvitationResponse struct {
 
 func (x *GetInvitationResponse) Reset() {
 	*x = GetInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -743,7 +1504,7 @@ func (x *GetInvitationResponse) String() string {
 func (*GetInvitationResponse) ProtoMessage() {}
 
 func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -756,7 +1517,7 @@ func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationResponse.ProtoReflect.Descriptor instead.
 func (*GetInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetInvitationResponse) GetFirstName() string {
@@ -808,7 +1569,7 @@ type AcceptInvitationRequest struct {
 
 func (x *AcceptInvitationRequest) Reset() {
 	*x = AcceptInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -820,7 +1581,7 @@ func (x *AcceptInvitationRequest) String() string {
 func (*AcceptInvitationRequest) ProtoMessage() {}
 
 func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -833,7 +1594,7 @@ func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationRequest.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AcceptInvitationRequest) GetToken() string {
@@ -859,7 +1620,7 @@ type AcceptInvitationResponse struct {
 
 func (x *AcceptInvitationResponse) Reset() {
 	*x = AcceptInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -871,7 +1632,7 @@ func (x *AcceptInvitationResponse) String() string {
 func (*AcceptInvitationResponse) ProtoMessage() {}
 
 func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -884,7 +1645,7 @@ func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationResponse.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
 }
 
 // RequestPasswordResetRequest asks for a reset link.
@@ -898,7 +1659,7 @@ type RequestPasswordResetRequest struct {
 
 func (x *RequestPasswordResetRequest) Reset() {
 	*x = RequestPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -910,7 +1671,7 @@ func (x *RequestPasswordResetRequest) String() string {
 func (*RequestPasswordResetRequest) ProtoMessage() {}
 
 func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -923,7 +1684,7 @@ func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RequestPasswordResetRequest) GetEmail() string {
@@ -942,7 +1703,7 @@ type RequestPasswordResetResponse struct {
 
 func (x *RequestPasswordResetResponse) Reset() {
 	*x = RequestPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -954,7 +1715,7 @@ func (x *RequestPasswordResetResponse) String() string {
 func (*RequestPasswordResetResponse) ProtoMessage() {}
 
 func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -967,7 +1728,7 @@ func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{26}
 }
 
 // GetPasswordResetRequest names a reset link by its token.
@@ -981,7 +1742,7 @@ type GetPasswordResetRequest struct {
 
 func (x *GetPasswordResetRequest) Reset() {
 	*x = GetPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -993,7 +1754,7 @@ func (x *GetPasswordResetRequest) String() string {
 func (*GetPasswordResetRequest) ProtoMessage() {}
 
 func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1006,7 +1767,7 @@ func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetPasswordResetRequest) GetToken() string {
@@ -1033,7 +1794,7 @@ type GetPasswordResetResponse struct {
 
 func (x *GetPasswordResetResponse) Reset() {
 	*x = GetPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1806,7 @@ func (x *GetPasswordResetResponse) String() string {
 func (*GetPasswordResetResponse) ProtoMessage() {}
 
 func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1819,7 @@ func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetPasswordResetResponse) GetFirstName() string {
@@ -1102,7 +1863,7 @@ type ResetPasswordRequest struct {
 
 func (x *ResetPasswordRequest) Reset() {
 	*x = ResetPasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1114,7 +1875,7 @@ func (x *ResetPasswordRequest) String() string {
 func (*ResetPasswordRequest) ProtoMessage() {}
 
 func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1127,7 +1888,7 @@ func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ResetPasswordRequest) GetToken() string {
@@ -1153,7 +1914,7 @@ type ResetPasswordResponse struct {
 
 func (x *ResetPasswordResponse) Reset() {
 	*x = ResetPasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1165,7 +1926,7 @@ func (x *ResetPasswordResponse) String() string {
 func (*ResetPasswordResponse) ProtoMessage() {}
 
 func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1178,7 +1939,7 @@ func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{30}
 }
 
 // ChangePasswordRequest replaces the caller's password.
@@ -1194,7 +1955,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1206,7 +1967,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1219,7 +1980,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ChangePasswordRequest) GetCurrentPassword() string {
@@ -1245,7 +2006,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1257,7 +2018,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1270,7 +2031,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{32}
 }
 
 // GetPasswordPolicyRequest asks for the caller's tenant's password rules.
@@ -1282,7 +2043,7 @@ type GetPasswordPolicyRequest struct {
 
 func (x *GetPasswordPolicyRequest) Reset() {
 	*x = GetPasswordPolicyRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1294,7 +2055,7 @@ func (x *GetPasswordPolicyRequest) String() string {
 func (*GetPasswordPolicyRequest) ProtoMessage() {}
 
 func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1307,7 +2068,7 @@ func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{33}
 }
 
 // GetPasswordPolicyResponse carries the rules.
@@ -1321,7 +2082,7 @@ type GetPasswordPolicyResponse struct {
 
 func (x *GetPasswordPolicyResponse) Reset() {
 	*x = GetPasswordPolicyResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1333,7 +2094,7 @@ func (x *GetPasswordPolicyResponse) String() string {
 func (*GetPasswordPolicyResponse) ProtoMessage() {}
 
 func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1346,7 +2107,7 @@ func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetPasswordPolicyResponse) GetPolicy() *PasswordPolicy {
@@ -1366,10 +2127,64 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x18\xfe\x01`\x01R\x05email\x12&\n" +
 	"\bpassword\x18\x02 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01(\x80\bR\bpassword\x121\n" +
-	"\x15refresh_token_in_body\x18\x03 \x01(\bR\x12refreshTokenInBody\"l\n" +
+	"\x15refresh_token_in_body\x18\x03 \x01(\bR\x12refreshTokenInBody\"\xab\x01\n" +
 	"\rLoginResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
-	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\"\xa3\x01\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12=\n" +
+	"\tchallenge\x18\x03 \x01(\v2\x1f.zeugo.v1.SecondFactorChallengeR\tchallenge\"\xd1\x01\n" +
+	"\x15SecondFactorChallenge\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x126\n" +
+	"\amethods\x18\x03 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\amethods\x12/\n" +
+	"\x13enrollment_required\x18\x04 \x01(\bR\x12enrollmentRequired\"\x8b\x02\n" +
+	"\x19VerifySecondFactorRequest\x123\n" +
+	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x120\n" +
+	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
+	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x121\n" +
+	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBodyB\x0e\n" +
+	"\x05proof\x12\x05\xbaH\x02\b\x01\"\xa9\x01\n" +
+	"\x1aVerifySecondFactorResponse\x12(\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12.\n" +
+	"\x13recovery_codes_left\x18\x03 \x01(\x05R\x11recoveryCodesLeft\"\xa9\x01\n" +
+	"\x0eTotpEnrollment\x12#\n" +
+	"\renrollment_id\x18\x01 \x01(\tR\fenrollmentId\x12\x16\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\x12\x1f\n" +
+	"\votpauth_uri\x18\x03 \x01(\tR\n" +
+	"otpauthUri\x129\n" +
+	"\n" +
+	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"R\n" +
+	"\x1bStartLoginEnrollmentRequest\x123\n" +
+	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\"X\n" +
+	"\x1cStartLoginEnrollmentResponse\x128\n" +
+	"\n" +
+	"enrollment\x18\x01 \x01(\v2\x18.zeugo.v1.TotpEnrollmentR\n" +
+	"enrollment\"\xed\x01\n" +
+	"\x1dConfirmLoginEnrollmentRequest\x123\n" +
+	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x12.\n" +
+	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$R\btotpCode\x124\n" +
+	"\x04name\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x18<2\x17^([^\\s].*[^\\s]|[^\\s])?$R\x04name\x121\n" +
+	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBody\"\xa4\x01\n" +
+	"\x1eConfirmLoginEnrollmentResponse\x12(\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12%\n" +
+	"\x0erecovery_codes\x18\x03 \x03(\tR\rrecoveryCodes\"\xc1\x01\n" +
+	"\rStepUpRequest\x120\n" +
+	"\ttotp_code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
+	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12(\n" +
+	"\bpassword\x18\x03 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bH\x00R\bpasswordB\x0e\n" +
+	"\x05proof\x12\x05\xbaH\x02\b\x01\"M\n" +
+	"\x0eStepUpResponse\x12;\n" +
+	"\vvalid_until\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"validUntil\"\xa3\x01\n" +
 	"\x06Tokens\x12!\n" +
 	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x12Q\n" +
 	"\x17access_token_expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x14accessTokenExpiresAt\x12#\n" +
@@ -1451,9 +2266,18 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\x16ChangePasswordResponse\"\x1a\n" +
 	"\x18GetPasswordPolicyRequest\"M\n" +
 	"\x19GetPasswordPolicyResponse\x120\n" +
-	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy2\xc7\a\n" +
+	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy*\x81\x01\n" +
+	"\x12SecondFactorMethod\x12$\n" +
+	" SECOND_FACTOR_METHOD_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19SECOND_FACTOR_METHOD_TOTP\x10\x01\x12&\n" +
+	"\"SECOND_FACTOR_METHOD_RECOVERY_CODE\x10\x022\xd9\n" +
+	"\n" +
 	"\vAuthService\x12@\n" +
-	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12F\n" +
+	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
+	"\x12VerifySecondFactor\x12#.zeugo.v1.VerifySecondFactorRequest\x1a$.zeugo.v1.VerifySecondFactorResponse\"\x06\xca\xf3\x18\x02\b\x01\x12m\n" +
+	"\x14StartLoginEnrollment\x12%.zeugo.v1.StartLoginEnrollmentRequest\x1a&.zeugo.v1.StartLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12s\n" +
+	"\x16ConfirmLoginEnrollment\x12'.zeugo.v1.ConfirmLoginEnrollmentRequest\x1a(.zeugo.v1.ConfirmLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
+	"\x06StepUp\x12\x17.zeugo.v1.StepUpRequest\x1a\x18.zeugo.v1.StepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12F\n" +
 	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\"\x06\xca\xf3\x18\x02\b\x02\x12:\n" +
 	"\x02Me\x12\x13.zeugo.v1.MeRequest\x1a\x14.zeugo.v1.MeResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01\x12X\n" +
@@ -1478,76 +2302,106 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_auth_proto_rawDescData
 }
 
-var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_zeugo_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_zeugo_v1_auth_proto_goTypes = []any{
-	(*LoginRequest)(nil),                 // 0: zeugo.v1.LoginRequest
-	(*LoginResponse)(nil),                // 1: zeugo.v1.LoginResponse
-	(*Tokens)(nil),                       // 2: zeugo.v1.Tokens
-	(*RefreshRequest)(nil),               // 3: zeugo.v1.RefreshRequest
-	(*RefreshResponse)(nil),              // 4: zeugo.v1.RefreshResponse
-	(*LogoutRequest)(nil),                // 5: zeugo.v1.LogoutRequest
-	(*LogoutResponse)(nil),               // 6: zeugo.v1.LogoutResponse
-	(*MeRequest)(nil),                    // 7: zeugo.v1.MeRequest
-	(*MeResponse)(nil),                   // 8: zeugo.v1.MeResponse
-	(*Principal)(nil),                    // 9: zeugo.v1.Principal
-	(*PasswordPolicy)(nil),               // 10: zeugo.v1.PasswordPolicy
-	(*GetInvitationRequest)(nil),         // 11: zeugo.v1.GetInvitationRequest
-	(*GetInvitationResponse)(nil),        // 12: zeugo.v1.GetInvitationResponse
-	(*AcceptInvitationRequest)(nil),      // 13: zeugo.v1.AcceptInvitationRequest
-	(*AcceptInvitationResponse)(nil),     // 14: zeugo.v1.AcceptInvitationResponse
-	(*RequestPasswordResetRequest)(nil),  // 15: zeugo.v1.RequestPasswordResetRequest
-	(*RequestPasswordResetResponse)(nil), // 16: zeugo.v1.RequestPasswordResetResponse
-	(*GetPasswordResetRequest)(nil),      // 17: zeugo.v1.GetPasswordResetRequest
-	(*GetPasswordResetResponse)(nil),     // 18: zeugo.v1.GetPasswordResetResponse
-	(*ResetPasswordRequest)(nil),         // 19: zeugo.v1.ResetPasswordRequest
-	(*ResetPasswordResponse)(nil),        // 20: zeugo.v1.ResetPasswordResponse
-	(*ChangePasswordRequest)(nil),        // 21: zeugo.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),       // 22: zeugo.v1.ChangePasswordResponse
-	(*GetPasswordPolicyRequest)(nil),     // 23: zeugo.v1.GetPasswordPolicyRequest
-	(*GetPasswordPolicyResponse)(nil),    // 24: zeugo.v1.GetPasswordPolicyResponse
-	(*timestamppb.Timestamp)(nil),        // 25: google.protobuf.Timestamp
-	(Area)(0),                            // 26: zeugo.v1.Area
+	(SecondFactorMethod)(0),                // 0: zeugo.v1.SecondFactorMethod
+	(*LoginRequest)(nil),                   // 1: zeugo.v1.LoginRequest
+	(*LoginResponse)(nil),                  // 2: zeugo.v1.LoginResponse
+	(*SecondFactorChallenge)(nil),          // 3: zeugo.v1.SecondFactorChallenge
+	(*VerifySecondFactorRequest)(nil),      // 4: zeugo.v1.VerifySecondFactorRequest
+	(*VerifySecondFactorResponse)(nil),     // 5: zeugo.v1.VerifySecondFactorResponse
+	(*TotpEnrollment)(nil),                 // 6: zeugo.v1.TotpEnrollment
+	(*StartLoginEnrollmentRequest)(nil),    // 7: zeugo.v1.StartLoginEnrollmentRequest
+	(*StartLoginEnrollmentResponse)(nil),   // 8: zeugo.v1.StartLoginEnrollmentResponse
+	(*ConfirmLoginEnrollmentRequest)(nil),  // 9: zeugo.v1.ConfirmLoginEnrollmentRequest
+	(*ConfirmLoginEnrollmentResponse)(nil), // 10: zeugo.v1.ConfirmLoginEnrollmentResponse
+	(*StepUpRequest)(nil),                  // 11: zeugo.v1.StepUpRequest
+	(*StepUpResponse)(nil),                 // 12: zeugo.v1.StepUpResponse
+	(*Tokens)(nil),                         // 13: zeugo.v1.Tokens
+	(*RefreshRequest)(nil),                 // 14: zeugo.v1.RefreshRequest
+	(*RefreshResponse)(nil),                // 15: zeugo.v1.RefreshResponse
+	(*LogoutRequest)(nil),                  // 16: zeugo.v1.LogoutRequest
+	(*LogoutResponse)(nil),                 // 17: zeugo.v1.LogoutResponse
+	(*MeRequest)(nil),                      // 18: zeugo.v1.MeRequest
+	(*MeResponse)(nil),                     // 19: zeugo.v1.MeResponse
+	(*Principal)(nil),                      // 20: zeugo.v1.Principal
+	(*PasswordPolicy)(nil),                 // 21: zeugo.v1.PasswordPolicy
+	(*GetInvitationRequest)(nil),           // 22: zeugo.v1.GetInvitationRequest
+	(*GetInvitationResponse)(nil),          // 23: zeugo.v1.GetInvitationResponse
+	(*AcceptInvitationRequest)(nil),        // 24: zeugo.v1.AcceptInvitationRequest
+	(*AcceptInvitationResponse)(nil),       // 25: zeugo.v1.AcceptInvitationResponse
+	(*RequestPasswordResetRequest)(nil),    // 26: zeugo.v1.RequestPasswordResetRequest
+	(*RequestPasswordResetResponse)(nil),   // 27: zeugo.v1.RequestPasswordResetResponse
+	(*GetPasswordResetRequest)(nil),        // 28: zeugo.v1.GetPasswordResetRequest
+	(*GetPasswordResetResponse)(nil),       // 29: zeugo.v1.GetPasswordResetResponse
+	(*ResetPasswordRequest)(nil),           // 30: zeugo.v1.ResetPasswordRequest
+	(*ResetPasswordResponse)(nil),          // 31: zeugo.v1.ResetPasswordResponse
+	(*ChangePasswordRequest)(nil),          // 32: zeugo.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),         // 33: zeugo.v1.ChangePasswordResponse
+	(*GetPasswordPolicyRequest)(nil),       // 34: zeugo.v1.GetPasswordPolicyRequest
+	(*GetPasswordPolicyResponse)(nil),      // 35: zeugo.v1.GetPasswordPolicyResponse
+	(*timestamppb.Timestamp)(nil),          // 36: google.protobuf.Timestamp
+	(Area)(0),                              // 37: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
-	2,  // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
-	9,  // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
-	25, // 2: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
-	2,  // 3: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
-	9,  // 4: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
-	9,  // 5: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	26, // 6: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
-	10, // 7: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	25, // 8: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
-	10, // 9: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	25, // 10: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
-	10, // 11: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	0,  // 12: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	3,  // 13: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	5,  // 14: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	7,  // 15: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	11, // 16: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
-	13, // 17: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
-	15, // 18: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
-	17, // 19: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
-	19, // 20: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
-	21, // 21: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
-	23, // 22: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
-	1,  // 23: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	4,  // 24: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	6,  // 25: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	8,  // 26: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
-	12, // 27: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
-	14, // 28: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
-	16, // 29: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
-	18, // 30: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
-	20, // 31: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
-	22, // 32: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
-	24, // 33: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
-	23, // [23:34] is the sub-list for method output_type
-	12, // [12:23] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	13, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	20, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
+	3,  // 2: zeugo.v1.LoginResponse.challenge:type_name -> zeugo.v1.SecondFactorChallenge
+	36, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 4: zeugo.v1.SecondFactorChallenge.methods:type_name -> zeugo.v1.SecondFactorMethod
+	13, // 5: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
+	20, // 6: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
+	36, // 7: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
+	6,  // 8: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	13, // 9: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
+	20, // 10: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
+	36, // 11: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
+	36, // 12: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	13, // 13: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
+	20, // 14: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
+	20, // 15: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
+	37, // 16: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	21, // 17: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	36, // 18: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	21, // 19: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	36, // 20: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
+	21, // 21: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	1,  // 22: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	4,  // 23: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
+	7,  // 24: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
+	9,  // 25: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
+	11, // 26: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
+	14, // 27: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	16, // 28: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	18, // 29: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	22, // 30: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
+	24, // 31: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
+	26, // 32: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
+	28, // 33: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
+	30, // 34: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
+	32, // 35: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
+	34, // 36: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
+	2,  // 37: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	5,  // 38: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
+	8,  // 39: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
+	10, // 40: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
+	12, // 41: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
+	15, // 42: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	17, // 43: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	19, // 44: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	23, // 45: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
+	25, // 46: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
+	27, // 47: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
+	29, // 48: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
+	31, // 49: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
+	33, // 50: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
+	35, // 51: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
+	37, // [37:52] is the sub-list for method output_type
+	22, // [22:37] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_auth_proto_init() }
@@ -1556,18 +2410,28 @@ func file_zeugo_v1_auth_proto_init() {
 		return
 	}
 	file_zeugo_v1_access_proto_init()
+	file_zeugo_v1_auth_proto_msgTypes[3].OneofWrappers = []any{
+		(*VerifySecondFactorRequest_TotpCode)(nil),
+		(*VerifySecondFactorRequest_RecoveryCode)(nil),
+	}
+	file_zeugo_v1_auth_proto_msgTypes[10].OneofWrappers = []any{
+		(*StepUpRequest_TotpCode)(nil),
+		(*StepUpRequest_RecoveryCode)(nil),
+		(*StepUpRequest_Password)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   25,
+			NumEnums:      1,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zeugo_v1_auth_proto_goTypes,
 		DependencyIndexes: file_zeugo_v1_auth_proto_depIdxs,
+		EnumInfos:         file_zeugo_v1_auth_proto_enumTypes,
 		MessageInfos:      file_zeugo_v1_auth_proto_msgTypes,
 	}.Build()
 	File_zeugo_v1_auth_proto = out.File

@@ -47,6 +47,10 @@ type SecuritySettingsFields struct {
 	HandoverCodeRequired bool `protobuf:"varint,7,opt,name=handover_code_required,json=handoverCodeRequired,proto3" json:"handover_code_required,omitempty"`
 	// The channels handover codes may use (email, SMS; at least one).
 	HandoverCodeChannels []HandoverCodeChannel `protobuf:"varint,8,rep,packed,name=handover_code_channels,json=handoverCodeChannels,proto3,enum=zeugo.v1.HandoverCodeChannel" json:"handover_code_channels,omitempty"`
+	// Every user needs a second factor (SPEC §3.1, ASVS V6.3.3): a user
+	// without one enrolls an authenticator app at the next login before
+	// anything else. On for new tenants.
+	SecondFactorRequired bool `protobuf:"varint,9,opt,name=second_factor_required,json=secondFactorRequired,proto3" json:"second_factor_required,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
@@ -135,6 +139,13 @@ func (x *SecuritySettingsFields) GetHandoverCodeChannels() []HandoverCodeChannel
 		return x.HandoverCodeChannels
 	}
 	return nil
+}
+
+func (x *SecuritySettingsFields) GetSecondFactorRequired() bool {
+	if x != nil {
+		return x.SecondFactorRequired
+	}
+	return false
 }
 
 // SecuritySettingsBounds are the limits of each setting; the session
@@ -508,7 +519,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x17zeugo/v1/handover.proto\"\xa6\x04\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x17zeugo/v1/handover.proto\"\xdc\x04\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -520,7 +531,8 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\x16session_absolute_hours\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x18(\x01R\x14sessionAbsoluteHours\x12>\n" +
 	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\x124\n" +
 	"\x16handover_code_required\x18\a \x01(\bR\x14handoverCodeRequired\x12j\n" +
-	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\"\xe4\x03\n" +
+	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\x124\n" +
+	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +
 	"\x17password_min_length_max\x18\x02 \x01(\x05R\x14passwordMinLengthMax\x127\n" +

@@ -2,8 +2,8 @@
 // @generated from file zeugo/v1/auth.proto (package zeugo.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Area } from "./access_pb.js";
 import { file_zeugo_v1_access } from "./access_pb.js";
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/auth.proto.
  */
 export const file_zeugo_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIlkKDUxvZ2luUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCJyCgZUb2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJIlAKDlJlZnJlc2hSZXF1ZXN0Eh8KDXJlZnJlc2hfdG9rZW4YASABKAlCCLpIBXIDGIACEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgCIAEoCCJbCg9SZWZyZXNoUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIgsKCU1lUmVxdWVzdCI0CgpNZVJlc3BvbnNlEiYKCXByaW5jaXBhbBgBIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbCLaAQoJUHJpbmNpcGFsEg8KB3VzZXJfaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEhIKCmZpcnN0X25hbWUYBSABKAkSEQoJbGFzdF9uYW1lGAYgASgJEhEKCXJvbGVfbmFtZRgHIAEoCRIdCgVhcmVhcxgIIAMoDjIOLnpldWdvLnYxLkFyZWESEgoKc2Vzc2lvbl9pZBgJIAEoCRIYChB0ZW5hbnRfcmVhZF9vbmx5GAogASgIIjkKDlBhc3N3b3JkUG9saWN5EhIKCm1pbl9sZW5ndGgYASABKAUSEwoLY29tcG9zaXRpb24YAiABKAgiMQoUR2V0SW52aXRhdGlvblJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAEiqQEKFUdldEludml0YXRpb25SZXNwb25zZRISCgpmaXJzdF9uYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEhMKC3RlbmFudF9uYW1lGAMgASgJEigKBnBvbGljeRgEIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5Ei4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKF0FjY2VwdEludml0YXRpb25SZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABKIAIIhoKGEFjY2VwdEludml0YXRpb25SZXNwb25zZSI4ChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAEiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI0ChdHZXRQYXNzd29yZFJlc2V0UmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAASKXAQoYR2V0UGFzc3dvcmRSZXNldFJlc3BvbnNlEhIKCmZpcnN0X25hbWUYASABKAkSDQoFZW1haWwYAiABKAkSKAoGcG9saWN5GAMgASgLMhguemV1Z28udjEuUGFzc3dvcmRQb2xpY3kSLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTwoUUmVzZXRQYXNzd29yZFJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIl8KFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIkChBjdXJyZW50X3Bhc3N3b3JkGAEgASgJQgq6SAdyBRABKIAIEiAKDG5ld19wYXNzd29yZBgCIAEoCUIKukgHcgUQASiACCIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIhoKGEdldFBhc3N3b3JkUG9saWN5UmVxdWVzdCJFChlHZXRQYXNzd29yZFBvbGljeVJlc3BvbnNlEigKBnBvbGljeRgBIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5MscHCgtBdXRoU2VydmljZRJACgVMb2dpbhIWLnpldWdvLnYxLkxvZ2luUmVxdWVzdBoXLnpldWdvLnYxLkxvZ2luUmVzcG9uc2UiBsrzGAIIARJGCgdSZWZyZXNoEhguemV1Z28udjEuUmVmcmVzaFJlcXVlc3QaGS56ZXVnby52MS5SZWZyZXNoUmVzcG9uc2UiBsrzGAIIARJDCgZMb2dvdXQSFy56ZXVnby52MS5Mb2dvdXRSZXF1ZXN0GhguemV1Z28udjEuTG9nb3V0UmVzcG9uc2UiBsrzGAIIAhI6CgJNZRITLnpldWdvLnYxLk1lUmVxdWVzdBoULnpldWdvLnYxLk1lUmVzcG9uc2UiCZACAcrzGAIIAhJYCg1HZXRJbnZpdGF0aW9uEh4uemV1Z28udjEuR2V0SW52aXRhdGlvblJlcXVlc3QaHy56ZXVnby52MS5HZXRJbnZpdGF0aW9uUmVzcG9uc2UiBsrzGAIIARJhChBBY2NlcHRJbnZpdGF0aW9uEiEuemV1Z28udjEuQWNjZXB0SW52aXRhdGlvblJlcXVlc3QaIi56ZXVnby52MS5BY2NlcHRJbnZpdGF0aW9uUmVzcG9uc2UiBsrzGAIIARJtChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIlLnpldWdvLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVxdWVzdBomLnpldWdvLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiBsrzGAIIARJhChBHZXRQYXNzd29yZFJlc2V0EiEuemV1Z28udjEuR2V0UGFzc3dvcmRSZXNldFJlcXVlc3QaIi56ZXVnby52MS5HZXRQYXNzd29yZFJlc2V0UmVzcG9uc2UiBsrzGAIIARJYCg1SZXNldFBhc3N3b3JkEh4uemV1Z28udjEuUmVzZXRQYXNzd29yZFJlcXVlc3QaHy56ZXVnby52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2UiBsrzGAIIARJbCg5DaGFuZ2VQYXNzd29yZBIfLnpldWdvLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBogLnpldWdvLnYxLkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiBsrzGAIIAhJnChFHZXRQYXNzd29yZFBvbGljeRIiLnpldWdvLnYxLkdldFBhc3N3b3JkUG9saWN5UmVxdWVzdBojLnpldWdvLnYxLkdldFBhc3N3b3JkUG9saWN5UmVzcG9uc2UiCZACAcrzGAIIAkKYAQoMY29tLnpldWdvLnYxQglBdXRoUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
+  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIo0BCg1Mb2dpblJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwSMgoJY2hhbGxlbmdlGAMgASgLMh8uemV1Z28udjEuU2Vjb25kRmFjdG9yQ2hhbGxlbmdlIqIBChVTZWNvbmRGYWN0b3JDaGFsbGVuZ2USDQoFdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoHbWV0aG9kcxgDIAMoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIbChNlbnJvbGxtZW50X3JlcXVpcmVkGAQgASgIIs8BChlWZXJpZnlTZWNvbmRGYWN0b3JSZXF1ZXN0EiMKD2NoYWxsZW5nZV90b2tlbhgBIAEoCUIKukgHcgUQARiAAhImCgl0b3RwX2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kSAASNgoNcmVjb3ZlcnlfY29kZRgDIAEoCUIdukgachgyFl5bMC05QS1aYS16IC1dezE2LDMyfSRIABIdChVyZWZyZXNoX3Rva2VuX2luX2JvZHkYBCABKAhCDgoFcHJvb2YSBbpIAggBIoMBChpWZXJpZnlTZWNvbmRGYWN0b3JSZXNwb25zZRIgCgZ0b2tlbnMYASABKAsyEC56ZXVnby52MS5Ub2tlbnMSJgoJcHJpbmNpcGFsGAIgASgLMhMuemV1Z28udjEuUHJpbmNpcGFsEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAyABKAUifAoOVG90cEVucm9sbG1lbnQSFQoNZW5yb2xsbWVudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSEwoLb3RwYXV0aF91cmkYAyABKAkSLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQgobU3RhcnRMb2dpbkVucm9sbG1lbnRSZXF1ZXN0EiMKD2NoYWxsZW5nZV90b2tlbhgBIAEoCUIKukgHcgUQARiAAiJMChxTdGFydExvZ2luRW5yb2xsbWVudFJlc3BvbnNlEiwKCmVucm9sbG1lbnQYASABKAsyGC56ZXVnby52MS5Ub3RwRW5yb2xsbWVudCK5AQodQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlcXVlc3QSIwoPY2hhbGxlbmdlX3Rva2VuGAEgASgJQgq6SAdyBRABGIACEiQKCXRvdHBfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAQgASgIIoIBCh5Db25maXJtTG9naW5FbnJvbGxtZW50UmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbBIWCg5yZWNvdmVyeV9jb2RlcxgDIAMoCSKfAQoNU3RlcFVwUmVxdWVzdBImCgl0b3RwX2NvZGUYASABKAlCEbpIDnIMMgpeWzAtOV17Nn0kSAASNgoNcmVjb3ZlcnlfY29kZRgCIAEoCUIdukgachgyFl5bMC05QS1aYS16IC1dezE2LDMyfSRIABIeCghwYXNzd29yZBgDIAEoCUIKukgHcgUQASiACEgAQg4KBXByb29mEgW6SAIIASJBCg5TdGVwVXBSZXNwb25zZRIvCgt2YWxpZF91bnRpbBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAicgoGVG9rZW5zEhQKDGFjY2Vzc190b2tlbhgBIAEoCRI7ChdhY2Nlc3NfdG9rZW5fZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCSJQCg5SZWZyZXNoUmVxdWVzdBIfCg1yZWZyZXNoX3Rva2VuGAEgASgJQgi6SAVyAxiAAhIdChVyZWZyZXNoX3Rva2VuX2luX2JvZHkYAiABKAgiWwoPUmVmcmVzaFJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwiDwoNTG9nb3V0UmVxdWVzdCIQCg5Mb2dvdXRSZXNwb25zZSILCglNZVJlcXVlc3QiNAoKTWVSZXNwb25zZRImCglwcmluY2lwYWwYASABKAsyEy56ZXVnby52MS5QcmluY2lwYWwi2gEKCVByaW5jaXBhbBIPCgd1c2VyX2lkGAEgASgJEhEKCXRlbmFudF9pZBgCIAEoCRITCgt0ZW5hbnRfbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRISCgpmaXJzdF9uYW1lGAUgASgJEhEKCWxhc3RfbmFtZRgGIAEoCRIRCglyb2xlX25hbWUYByABKAkSHQoFYXJlYXMYCCADKA4yDi56ZXVnby52MS5BcmVhEhIKCnNlc3Npb25faWQYCSABKAkSGAoQdGVuYW50X3JlYWRfb25seRgKIAEoCCI5Cg5QYXNzd29yZFBvbGljeRISCgptaW5fbGVuZ3RoGAEgASgFEhMKC2NvbXBvc2l0aW9uGAIgASgIIjEKFEdldEludml0YXRpb25SZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABIqkBChVHZXRJbnZpdGF0aW9uUmVzcG9uc2USEgoKZmlyc3RfbmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRITCgt0ZW5hbnRfbmFtZRgDIAEoCRIoCgZwb2xpY3kYBCABKAsyGC56ZXVnby52MS5QYXNzd29yZFBvbGljeRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChdBY2NlcHRJbnZpdGF0aW9uUmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAARIcCghwYXNzd29yZBgCIAEoCUIKukgHcgUQASiACCIaChhBY2NlcHRJbnZpdGF0aW9uUmVzcG9uc2UiOAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0EhkKBWVtYWlsGAEgASgJQgq6SAdyBRj+AWABIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiNAoXR2V0UGFzc3dvcmRSZXNldFJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAEilwEKGEdldFBhc3N3b3JkUmVzZXRSZXNwb25zZRISCgpmaXJzdF9uYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEigKBnBvbGljeRgDIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5Ei4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk8KFFJlc2V0UGFzc3dvcmRSZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABKIAIIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSJfChVDaGFuZ2VQYXNzd29yZFJlcXVlc3QSJAoQY3VycmVudF9wYXNzd29yZBgBIAEoCUIKukgHcgUQASiACBIgCgxuZXdfcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgiGAoWQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSIaChhHZXRQYXNzd29yZFBvbGljeVJlcXVlc3QiRQoZR2V0UGFzc3dvcmRQb2xpY3lSZXNwb25zZRIoCgZwb2xpY3kYASABKAsyGC56ZXVnby52MS5QYXNzd29yZFBvbGljeSqBAQoSU2Vjb25kRmFjdG9yTWV0aG9kEiQKIFNFQ09ORF9GQUNUT1JfTUVUSE9EX1VOU1BFQ0lGSUVEEAASHQoZU0VDT05EX0ZBQ1RPUl9NRVRIT0RfVE9UUBABEiYKIlNFQ09ORF9GQUNUT1JfTUVUSE9EX1JFQ09WRVJZX0NPREUQAjLZCgoLQXV0aFNlcnZpY2USQAoFTG9naW4SFi56ZXVnby52MS5Mb2dpblJlcXVlc3QaFy56ZXVnby52MS5Mb2dpblJlc3BvbnNlIgbK8xgCCAESZwoSVmVyaWZ5U2Vjb25kRmFjdG9yEiMuemV1Z28udjEuVmVyaWZ5U2Vjb25kRmFjdG9yUmVxdWVzdBokLnpldWdvLnYxLlZlcmlmeVNlY29uZEZhY3RvclJlc3BvbnNlIgbK8xgCCAESbQoUU3RhcnRMb2dpbkVucm9sbG1lbnQSJS56ZXVnby52MS5TdGFydExvZ2luRW5yb2xsbWVudFJlcXVlc3QaJi56ZXVnby52MS5TdGFydExvZ2luRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAEScwoWQ29uZmlybUxvZ2luRW5yb2xsbWVudBInLnpldWdvLnYxLkNvbmZpcm1Mb2dpbkVucm9sbG1lbnRSZXF1ZXN0GiguemV1Z28udjEuQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAESQwoGU3RlcFVwEhcuemV1Z28udjEuU3RlcFVwUmVxdWVzdBoYLnpldWdvLnYxLlN0ZXBVcFJlc3BvbnNlIgbK8xgCCAISRgoHUmVmcmVzaBIYLnpldWdvLnYxLlJlZnJlc2hSZXF1ZXN0GhkuemV1Z28udjEuUmVmcmVzaFJlc3BvbnNlIgbK8xgCCAESQwoGTG9nb3V0EhcuemV1Z28udjEuTG9nb3V0UmVxdWVzdBoYLnpldWdvLnYxLkxvZ291dFJlc3BvbnNlIgbK8xgCCAISOgoCTWUSEy56ZXVnby52MS5NZVJlcXVlc3QaFC56ZXVnby52MS5NZVJlc3BvbnNlIgmQAgHK8xgCCAISWAoNR2V0SW52aXRhdGlvbhIeLnpldWdvLnYxLkdldEludml0YXRpb25SZXF1ZXN0Gh8uemV1Z28udjEuR2V0SW52aXRhdGlvblJlc3BvbnNlIgbK8xgCCAESYQoQQWNjZXB0SW52aXRhdGlvbhIhLnpldWdvLnYxLkFjY2VwdEludml0YXRpb25SZXF1ZXN0GiIuemV1Z28udjEuQWNjZXB0SW52aXRhdGlvblJlc3BvbnNlIgbK8xgCCAESbQoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSJS56ZXVnby52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaJi56ZXVnby52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlc3BvbnNlIgbK8xgCCAESYQoQR2V0UGFzc3dvcmRSZXNldBIhLnpldWdvLnYxLkdldFBhc3N3b3JkUmVzZXRSZXF1ZXN0GiIuemV1Z28udjEuR2V0UGFzc3dvcmRSZXNldFJlc3BvbnNlIgbK8xgCCAESWAoNUmVzZXRQYXNzd29yZBIeLnpldWdvLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0Gh8uemV1Z28udjEuUmVzZXRQYXNzd29yZFJlc3BvbnNlIgbK8xgCCAESWwoOQ2hhbmdlUGFzc3dvcmQSHy56ZXVnby52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaIC56ZXVnby52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlIgbK8xgCCAISZwoRR2V0UGFzc3dvcmRQb2xpY3kSIi56ZXVnby52MS5HZXRQYXNzd29yZFBvbGljeVJlcXVlc3QaIy56ZXVnby52MS5HZXRQYXNzd29yZFBvbGljeVJlc3BvbnNlIgmQAgHK8xgCCAJCmAEKDGNvbS56ZXVnby52MUIJQXV0aFByb3RvUAFaPGdpdGh1Yi5jb20vemV1Z28vemV1Z28vYmFja2VuZC9pbnRlcm5hbC9nZW4vemV1Z28vdjE7emV1Z292MaICA1pYWKoCCFpldWdvLlYxygIIWmV1Z29cVjHiAhRaZXVnb1xWMVxHUEJNZXRhZGF0YeoCCVpldWdvOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
 
 /**
  * LoginRequest carries the credentials of a password login.
@@ -56,11 +56,144 @@ export const LoginRequestSchema: GenMessage<LoginRequest> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_auth, 0);
 
 /**
- * LoginResponse is the result of a successful login.
+ * LoginResponse is the result of a successful login: either the session
+ * (tokens and principal) or, when a second factor is needed, a challenge
+ * and no session yet.
  *
  * @generated from message zeugo.v1.LoginResponse
  */
 export type LoginResponse = Message<"zeugo.v1.LoginResponse"> & {
+  /**
+   * The session's credentials; unset while a challenge is open.
+   *
+   * @generated from field: zeugo.v1.Tokens tokens = 1;
+   */
+  tokens?: Tokens | undefined;
+
+  /**
+   * Who is signed in; unset while a challenge is open.
+   *
+   * @generated from field: zeugo.v1.Principal principal = 2;
+   */
+  principal?: Principal | undefined;
+
+  /**
+   * Set when the password was right and the login needs a second factor
+   * (VerifySecondFactor) or its enrollment (StartLoginEnrollment).
+   *
+   * @generated from field: zeugo.v1.SecondFactorChallenge challenge = 3;
+   */
+  challenge?: SecondFactorChallenge | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.LoginResponse.
+ * Use `create(LoginResponseSchema)` to create a new message.
+ */
+export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 1);
+
+/**
+ * SecondFactorChallenge is a login waiting for its second factor.
+ *
+ * @generated from message zeugo.v1.SecondFactorChallenge
+ */
+export type SecondFactorChallenge = Message<"zeugo.v1.SecondFactorChallenge"> & {
+  /**
+   * Send it with VerifySecondFactor or the enrollment rpcs; good for one
+   * completed login, until expires_at.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * When the challenge lapses (the login then starts over).
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * The methods the user can answer with.
+   *
+   * @generated from field: repeated zeugo.v1.SecondFactorMethod methods = 3;
+   */
+  methods: SecondFactorMethod[];
+
+  /**
+   * True when the tenant requires a second factor and the user has none:
+   * the login continues with StartLoginEnrollment.
+   *
+   * @generated from field: bool enrollment_required = 4;
+   */
+  enrollmentRequired: boolean;
+};
+
+/**
+ * Describes the message zeugo.v1.SecondFactorChallenge.
+ * Use `create(SecondFactorChallengeSchema)` to create a new message.
+ */
+export const SecondFactorChallengeSchema: GenMessage<SecondFactorChallenge> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 2);
+
+/**
+ * VerifySecondFactorRequest answers a challenge.
+ *
+ * @generated from message zeugo.v1.VerifySecondFactorRequest
+ */
+export type VerifySecondFactorRequest = Message<"zeugo.v1.VerifySecondFactorRequest"> & {
+  /**
+   * The challenge's token.
+   *
+   * @generated from field: string challenge_token = 1;
+   */
+  challengeToken: string;
+
+  /**
+   * The proof.
+   *
+   * @generated from oneof zeugo.v1.VerifySecondFactorRequest.proof
+   */
+  proof: {
+    /**
+     * A code of the authenticator app.
+     *
+     * @generated from field: string totp_code = 2;
+     */
+    value: string;
+    case: "totpCode";
+  } | {
+    /**
+     * A recovery code (case, spaces and dashes do not matter).
+     *
+     * @generated from field: string recovery_code = 3;
+     */
+    value: string;
+    case: "recoveryCode";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * As in LoginRequest.
+   *
+   * @generated from field: bool refresh_token_in_body = 4;
+   */
+  refreshTokenInBody: boolean;
+};
+
+/**
+ * Describes the message zeugo.v1.VerifySecondFactorRequest.
+ * Use `create(VerifySecondFactorRequestSchema)` to create a new message.
+ */
+export const VerifySecondFactorRequestSchema: GenMessage<VerifySecondFactorRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 3);
+
+/**
+ * VerifySecondFactorResponse is the session of a completed login.
+ *
+ * @generated from message zeugo.v1.VerifySecondFactorResponse
+ */
+export type VerifySecondFactorResponse = Message<"zeugo.v1.VerifySecondFactorResponse"> & {
   /**
    * The session's credentials.
    *
@@ -74,14 +207,249 @@ export type LoginResponse = Message<"zeugo.v1.LoginResponse"> & {
    * @generated from field: zeugo.v1.Principal principal = 2;
    */
   principal?: Principal | undefined;
+
+  /**
+   * The user's unused recovery codes (after this login).
+   *
+   * @generated from field: int32 recovery_codes_left = 3;
+   */
+  recoveryCodesLeft: number;
 };
 
 /**
- * Describes the message zeugo.v1.LoginResponse.
- * Use `create(LoginResponseSchema)` to create a new message.
+ * Describes the message zeugo.v1.VerifySecondFactorResponse.
+ * Use `create(VerifySecondFactorResponseSchema)` to create a new message.
  */
-export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 1);
+export const VerifySecondFactorResponseSchema: GenMessage<VerifySecondFactorResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 4);
+
+/**
+ * TotpEnrollment is a new authenticator-app secret waiting for its first
+ * code.
+ *
+ * @generated from message zeugo.v1.TotpEnrollment
+ */
+export type TotpEnrollment = Message<"zeugo.v1.TotpEnrollment"> & {
+  /**
+   * The enrollment's id (signed-in enrollment; empty in a login).
+   *
+   * @generated from field: string enrollment_id = 1;
+   */
+  enrollmentId: string;
+
+  /**
+   * The secret, base32, for typing into the app.
+   *
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+
+  /**
+   * The otpauth:// URI the app reads from a QR code.
+   *
+   * @generated from field: string otpauth_uri = 3;
+   */
+  otpauthUri: string;
+
+  /**
+   * When the enrollment lapses unless confirmed.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.TotpEnrollment.
+ * Use `create(TotpEnrollmentSchema)` to create a new message.
+ */
+export const TotpEnrollmentSchema: GenMessage<TotpEnrollment> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 5);
+
+/**
+ * StartLoginEnrollmentRequest names the login.
+ *
+ * @generated from message zeugo.v1.StartLoginEnrollmentRequest
+ */
+export type StartLoginEnrollmentRequest = Message<"zeugo.v1.StartLoginEnrollmentRequest"> & {
+  /**
+   * The challenge's token (enrollment_required).
+   *
+   * @generated from field: string challenge_token = 1;
+   */
+  challengeToken: string;
+};
+
+/**
+ * Describes the message zeugo.v1.StartLoginEnrollmentRequest.
+ * Use `create(StartLoginEnrollmentRequestSchema)` to create a new message.
+ */
+export const StartLoginEnrollmentRequestSchema: GenMessage<StartLoginEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 6);
+
+/**
+ * StartLoginEnrollmentResponse carries the new secret.
+ *
+ * @generated from message zeugo.v1.StartLoginEnrollmentResponse
+ */
+export type StartLoginEnrollmentResponse = Message<"zeugo.v1.StartLoginEnrollmentResponse"> & {
+  /**
+   * The secret and its QR code's URI.
+   *
+   * @generated from field: zeugo.v1.TotpEnrollment enrollment = 1;
+   */
+  enrollment?: TotpEnrollment | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.StartLoginEnrollmentResponse.
+ * Use `create(StartLoginEnrollmentResponseSchema)` to create a new message.
+ */
+export const StartLoginEnrollmentResponseSchema: GenMessage<StartLoginEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 7);
+
+/**
+ * ConfirmLoginEnrollmentRequest confirms the app in a login.
+ *
+ * @generated from message zeugo.v1.ConfirmLoginEnrollmentRequest
+ */
+export type ConfirmLoginEnrollmentRequest = Message<"zeugo.v1.ConfirmLoginEnrollmentRequest"> & {
+  /**
+   * The challenge's token.
+   *
+   * @generated from field: string challenge_token = 1;
+   */
+  challengeToken: string;
+
+  /**
+   * The app's current code.
+   *
+   * @generated from field: string totp_code = 2;
+   */
+  totpCode: string;
+
+  /**
+   * A name for the factor ("Handy"); empty: "Authenticator-App".
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * As in LoginRequest.
+   *
+   * @generated from field: bool refresh_token_in_body = 4;
+   */
+  refreshTokenInBody: boolean;
+};
+
+/**
+ * Describes the message zeugo.v1.ConfirmLoginEnrollmentRequest.
+ * Use `create(ConfirmLoginEnrollmentRequestSchema)` to create a new message.
+ */
+export const ConfirmLoginEnrollmentRequestSchema: GenMessage<ConfirmLoginEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 8);
+
+/**
+ * ConfirmLoginEnrollmentResponse is the session and the recovery codes.
+ *
+ * @generated from message zeugo.v1.ConfirmLoginEnrollmentResponse
+ */
+export type ConfirmLoginEnrollmentResponse = Message<"zeugo.v1.ConfirmLoginEnrollmentResponse"> & {
+  /**
+   * The session's credentials.
+   *
+   * @generated from field: zeugo.v1.Tokens tokens = 1;
+   */
+  tokens?: Tokens | undefined;
+
+  /**
+   * Who is signed in.
+   *
+   * @generated from field: zeugo.v1.Principal principal = 2;
+   */
+  principal?: Principal | undefined;
+
+  /**
+   * Ten single-use recovery codes; shown once, never again.
+   *
+   * @generated from field: repeated string recovery_codes = 3;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message zeugo.v1.ConfirmLoginEnrollmentResponse.
+ * Use `create(ConfirmLoginEnrollmentResponseSchema)` to create a new message.
+ */
+export const ConfirmLoginEnrollmentResponseSchema: GenMessage<ConfirmLoginEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 9);
+
+/**
+ * StepUpRequest proves a factor in a running session.
+ *
+ * @generated from message zeugo.v1.StepUpRequest
+ */
+export type StepUpRequest = Message<"zeugo.v1.StepUpRequest"> & {
+  /**
+   * The proof: a second factor, or the password of a user without one.
+   *
+   * @generated from oneof zeugo.v1.StepUpRequest.proof
+   */
+  proof: {
+    /**
+     * A code of the authenticator app.
+     *
+     * @generated from field: string totp_code = 1;
+     */
+    value: string;
+    case: "totpCode";
+  } | {
+    /**
+     * A recovery code.
+     *
+     * @generated from field: string recovery_code = 2;
+     */
+    value: string;
+    case: "recoveryCode";
+  } | {
+    /**
+     * The password (only for a user without a second factor).
+     *
+     * @generated from field: string password = 3;
+     */
+    value: string;
+    case: "password";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message zeugo.v1.StepUpRequest.
+ * Use `create(StepUpRequestSchema)` to create a new message.
+ */
+export const StepUpRequestSchema: GenMessage<StepUpRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 10);
+
+/**
+ * StepUpResponse says how long the proof counts.
+ *
+ * @generated from message zeugo.v1.StepUpResponse
+ */
+export type StepUpResponse = Message<"zeugo.v1.StepUpResponse"> & {
+  /**
+   * Changes to second factors are allowed until then.
+   *
+   * @generated from field: google.protobuf.Timestamp valid_until = 1;
+   */
+  validUntil?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.StepUpResponse.
+ * Use `create(StepUpResponseSchema)` to create a new message.
+ */
+export const StepUpResponseSchema: GenMessage<StepUpResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 11);
 
 /**
  * Tokens are the credentials of one session.
@@ -118,7 +486,7 @@ export type Tokens = Message<"zeugo.v1.Tokens"> & {
  * Use `create(TokensSchema)` to create a new message.
  */
 export const TokensSchema: GenMessage<Tokens> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 2);
+  messageDesc(file_zeugo_v1_auth, 12);
 
 /**
  * RefreshRequest asks for fresh tokens.
@@ -148,7 +516,7 @@ export type RefreshRequest = Message<"zeugo.v1.RefreshRequest"> & {
  * Use `create(RefreshRequestSchema)` to create a new message.
  */
 export const RefreshRequestSchema: GenMessage<RefreshRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 3);
+  messageDesc(file_zeugo_v1_auth, 13);
 
 /**
  * RefreshResponse carries the rotated tokens.
@@ -176,7 +544,7 @@ export type RefreshResponse = Message<"zeugo.v1.RefreshResponse"> & {
  * Use `create(RefreshResponseSchema)` to create a new message.
  */
 export const RefreshResponseSchema: GenMessage<RefreshResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 4);
+  messageDesc(file_zeugo_v1_auth, 14);
 
 /**
  * LogoutRequest ends the caller's session.
@@ -191,7 +559,7 @@ export type LogoutRequest = Message<"zeugo.v1.LogoutRequest"> & {
  * Use `create(LogoutRequestSchema)` to create a new message.
  */
 export const LogoutRequestSchema: GenMessage<LogoutRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 5);
+  messageDesc(file_zeugo_v1_auth, 15);
 
 /**
  * LogoutResponse is empty; the refresh cookie is cleared.
@@ -206,7 +574,7 @@ export type LogoutResponse = Message<"zeugo.v1.LogoutResponse"> & {
  * Use `create(LogoutResponseSchema)` to create a new message.
  */
 export const LogoutResponseSchema: GenMessage<LogoutResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 6);
+  messageDesc(file_zeugo_v1_auth, 16);
 
 /**
  * MeRequest asks who the caller is.
@@ -221,7 +589,7 @@ export type MeRequest = Message<"zeugo.v1.MeRequest"> & {
  * Use `create(MeRequestSchema)` to create a new message.
  */
 export const MeRequestSchema: GenMessage<MeRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 7);
+  messageDesc(file_zeugo_v1_auth, 17);
 
 /**
  * MeResponse describes the caller.
@@ -242,7 +610,7 @@ export type MeResponse = Message<"zeugo.v1.MeResponse"> & {
  * Use `create(MeResponseSchema)` to create a new message.
  */
 export const MeResponseSchema: GenMessage<MeResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 8);
+  messageDesc(file_zeugo_v1_auth, 18);
 
 /**
  * Principal is a signed-in user as the client may know it.
@@ -326,7 +694,7 @@ export type Principal = Message<"zeugo.v1.Principal"> & {
  * Use `create(PrincipalSchema)` to create a new message.
  */
 export const PrincipalSchema: GenMessage<Principal> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 9);
+  messageDesc(file_zeugo_v1_auth, 19);
 
 /**
  * PasswordPolicy are the password rules of a tenant. Beyond them, every
@@ -358,7 +726,7 @@ export type PasswordPolicy = Message<"zeugo.v1.PasswordPolicy"> & {
  * Use `create(PasswordPolicySchema)` to create a new message.
  */
 export const PasswordPolicySchema: GenMessage<PasswordPolicy> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 10);
+  messageDesc(file_zeugo_v1_auth, 20);
 
 /**
  * GetInvitationRequest names a registration link by its token.
@@ -379,7 +747,7 @@ export type GetInvitationRequest = Message<"zeugo.v1.GetInvitationRequest"> & {
  * Use `create(GetInvitationRequestSchema)` to create a new message.
  */
 export const GetInvitationRequestSchema: GenMessage<GetInvitationRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 11);
+  messageDesc(file_zeugo_v1_auth, 21);
 
 /**
  * GetInvitationResponse describes a valid registration link.
@@ -428,7 +796,7 @@ export type GetInvitationResponse = Message<"zeugo.v1.GetInvitationResponse"> & 
  * Use `create(GetInvitationResponseSchema)` to create a new message.
  */
 export const GetInvitationResponseSchema: GenMessage<GetInvitationResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 12);
+  messageDesc(file_zeugo_v1_auth, 22);
 
 /**
  * AcceptInvitationRequest sets the first password through a registration
@@ -457,7 +825,7 @@ export type AcceptInvitationRequest = Message<"zeugo.v1.AcceptInvitationRequest"
  * Use `create(AcceptInvitationRequestSchema)` to create a new message.
  */
 export const AcceptInvitationRequestSchema: GenMessage<AcceptInvitationRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 13);
+  messageDesc(file_zeugo_v1_auth, 23);
 
 /**
  * AcceptInvitationResponse is empty: the invitee signs in next.
@@ -472,7 +840,7 @@ export type AcceptInvitationResponse = Message<"zeugo.v1.AcceptInvitationRespons
  * Use `create(AcceptInvitationResponseSchema)` to create a new message.
  */
 export const AcceptInvitationResponseSchema: GenMessage<AcceptInvitationResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 14);
+  messageDesc(file_zeugo_v1_auth, 24);
 
 /**
  * RequestPasswordResetRequest asks for a reset link.
@@ -493,7 +861,7 @@ export type RequestPasswordResetRequest = Message<"zeugo.v1.RequestPasswordReset
  * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
  */
 export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 15);
+  messageDesc(file_zeugo_v1_auth, 25);
 
 /**
  * RequestPasswordResetResponse is empty, whatever the address.
@@ -508,7 +876,7 @@ export type RequestPasswordResetResponse = Message<"zeugo.v1.RequestPasswordRese
  * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
  */
 export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 16);
+  messageDesc(file_zeugo_v1_auth, 26);
 
 /**
  * GetPasswordResetRequest names a reset link by its token.
@@ -529,7 +897,7 @@ export type GetPasswordResetRequest = Message<"zeugo.v1.GetPasswordResetRequest"
  * Use `create(GetPasswordResetRequestSchema)` to create a new message.
  */
 export const GetPasswordResetRequestSchema: GenMessage<GetPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 17);
+  messageDesc(file_zeugo_v1_auth, 27);
 
 /**
  * GetPasswordResetResponse describes a valid reset link.
@@ -571,7 +939,7 @@ export type GetPasswordResetResponse = Message<"zeugo.v1.GetPasswordResetRespons
  * Use `create(GetPasswordResetResponseSchema)` to create a new message.
  */
 export const GetPasswordResetResponseSchema: GenMessage<GetPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 18);
+  messageDesc(file_zeugo_v1_auth, 28);
 
 /**
  * ResetPasswordRequest sets a new password through a reset link.
@@ -599,7 +967,7 @@ export type ResetPasswordRequest = Message<"zeugo.v1.ResetPasswordRequest"> & {
  * Use `create(ResetPasswordRequestSchema)` to create a new message.
  */
 export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 19);
+  messageDesc(file_zeugo_v1_auth, 29);
 
 /**
  * ResetPasswordResponse is empty: the user signs in next.
@@ -614,7 +982,7 @@ export type ResetPasswordResponse = Message<"zeugo.v1.ResetPasswordResponse"> & 
  * Use `create(ResetPasswordResponseSchema)` to create a new message.
  */
 export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 20);
+  messageDesc(file_zeugo_v1_auth, 30);
 
 /**
  * ChangePasswordRequest replaces the caller's password.
@@ -642,7 +1010,7 @@ export type ChangePasswordRequest = Message<"zeugo.v1.ChangePasswordRequest"> & 
  * Use `create(ChangePasswordRequestSchema)` to create a new message.
  */
 export const ChangePasswordRequestSchema: GenMessage<ChangePasswordRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 21);
+  messageDesc(file_zeugo_v1_auth, 31);
 
 /**
  * ChangePasswordResponse is empty; the current session stays signed in.
@@ -657,7 +1025,7 @@ export type ChangePasswordResponse = Message<"zeugo.v1.ChangePasswordResponse"> 
  * Use `create(ChangePasswordResponseSchema)` to create a new message.
  */
 export const ChangePasswordResponseSchema: GenMessage<ChangePasswordResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 22);
+  messageDesc(file_zeugo_v1_auth, 32);
 
 /**
  * GetPasswordPolicyRequest asks for the caller's tenant's password rules.
@@ -672,7 +1040,7 @@ export type GetPasswordPolicyRequest = Message<"zeugo.v1.GetPasswordPolicyReques
  * Use `create(GetPasswordPolicyRequestSchema)` to create a new message.
  */
 export const GetPasswordPolicyRequestSchema: GenMessage<GetPasswordPolicyRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 23);
+  messageDesc(file_zeugo_v1_auth, 33);
 
 /**
  * GetPasswordPolicyResponse carries the rules.
@@ -693,7 +1061,39 @@ export type GetPasswordPolicyResponse = Message<"zeugo.v1.GetPasswordPolicyRespo
  * Use `create(GetPasswordPolicyResponseSchema)` to create a new message.
  */
 export const GetPasswordPolicyResponseSchema: GenMessage<GetPasswordPolicyResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 24);
+  messageDesc(file_zeugo_v1_auth, 34);
+
+/**
+ * SecondFactorMethod is a kind of second factor.
+ *
+ * @generated from enum zeugo.v1.SecondFactorMethod
+ */
+export enum SecondFactorMethod {
+  /**
+   * @generated from enum value: SECOND_FACTOR_METHOD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A six-digit code of an authenticator app (TOTP, RFC 6238).
+   *
+   * @generated from enum value: SECOND_FACTOR_METHOD_TOTP = 1;
+   */
+  TOTP = 1,
+
+  /**
+   * A single-use recovery code.
+   *
+   * @generated from enum value: SECOND_FACTOR_METHOD_RECOVERY_CODE = 2;
+   */
+  RECOVERY_CODE = 2,
+}
+
+/**
+ * Describes the enum zeugo.v1.SecondFactorMethod.
+ */
+export const SecondFactorMethodSchema: GenEnum<SecondFactorMethod> = /*@__PURE__*/
+  enumDesc(file_zeugo_v1_auth, 0);
 
 /**
  * AuthService signs people in and out. It is the only service that can be
@@ -714,6 +1114,60 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof LoginRequestSchema;
     output: typeof LoginResponseSchema;
+  },
+  /**
+   * VerifySecondFactor completes a login that Login answered with a
+   * challenge: a code of the user's authenticator app or one of their
+   * recovery codes. A wrong code counts like a wrong password (towards the
+   * account's lock) and towards the challenge's five; after the fifth the
+   * challenge is dead and the login starts over. Every invalid, expired,
+   * used or dead challenge gets the same Unauthenticated answer; a wrong
+   * code gets InvalidArgument on its field.
+   *
+   * @generated from rpc zeugo.v1.AuthService.VerifySecondFactor
+   */
+  verifySecondFactor: {
+    methodKind: "unary";
+    input: typeof VerifySecondFactorRequestSchema;
+    output: typeof VerifySecondFactorResponseSchema;
+  },
+  /**
+   * StartLoginEnrollment begins the enrollment of an authenticator app in a
+   * login whose challenge says enrollment_required (the tenant requires a
+   * second factor and the user has none): a new secret for the app. Calling
+   * it again replaces the secret.
+   *
+   * @generated from rpc zeugo.v1.AuthService.StartLoginEnrollment
+   */
+  startLoginEnrollment: {
+    methodKind: "unary";
+    input: typeof StartLoginEnrollmentRequestSchema;
+    output: typeof StartLoginEnrollmentResponseSchema;
+  },
+  /**
+   * ConfirmLoginEnrollment confirms the app with its first code, stores it
+   * as the user's second factor, creates ten recovery codes and completes
+   * the login. The recovery codes are shown once, in this answer.
+   *
+   * @generated from rpc zeugo.v1.AuthService.ConfirmLoginEnrollment
+   */
+  confirmLoginEnrollment: {
+    methodKind: "unary";
+    input: typeof ConfirmLoginEnrollmentRequestSchema;
+    output: typeof ConfirmLoginEnrollmentResponseSchema;
+  },
+  /**
+   * StepUp proves, in a running session, that the caller still holds a
+   * second factor (a user without one: the password). Changing second
+   * factors needs a proof of the last five minutes. Wrong proofs count
+   * towards the account's lock like failed logins.
+   *
+   * @generated from rpc zeugo.v1.AuthService.StepUp
+   */
+  stepUp: {
+    methodKind: "unary";
+    input: typeof StepUpRequestSchema;
+    output: typeof StepUpResponseSchema;
   },
   /**
    * Refresh exchanges a refresh token (cookie or body) for a new access token

@@ -35,6 +35,17 @@ const (
 const (
 	// AuthServiceLoginProcedure is the fully-qualified name of the AuthService's Login RPC.
 	AuthServiceLoginProcedure = "/zeugo.v1.AuthService/Login"
+	// AuthServiceVerifySecondFactorProcedure is the fully-qualified name of the AuthService's
+	// VerifySecondFactor RPC.
+	AuthServiceVerifySecondFactorProcedure = "/zeugo.v1.AuthService/VerifySecondFactor"
+	// AuthServiceStartLoginEnrollmentProcedure is the fully-qualified name of the AuthService's
+	// StartLoginEnrollment RPC.
+	AuthServiceStartLoginEnrollmentProcedure = "/zeugo.v1.AuthService/StartLoginEnrollment"
+	// AuthServiceConfirmLoginEnrollmentProcedure is the fully-qualified name of the AuthService's
+	// ConfirmLoginEnrollment RPC.
+	AuthServiceConfirmLoginEnrollmentProcedure = "/zeugo.v1.AuthService/ConfirmLoginEnrollment"
+	// AuthServiceStepUpProcedure is the fully-qualified name of the AuthService's StepUp RPC.
+	AuthServiceStepUpProcedure = "/zeugo.v1.AuthService/StepUp"
 	// AuthServiceRefreshProcedure is the fully-qualified name of the AuthService's Refresh RPC.
 	AuthServiceRefreshProcedure = "/zeugo.v1.AuthService/Refresh"
 	// AuthServiceLogoutProcedure is the fully-qualified name of the AuthService's Logout RPC.
@@ -70,6 +81,28 @@ type AuthServiceClient interface {
 	// locked account all get the same Unauthenticated answer, in about the same
 	// time, so the answer never tells whether an account exists.
 	Login(context.Context, *connect.Request[v1.LoginRequest]) (*connect.Response[v1.LoginResponse], error)
+	// VerifySecondFactor completes a login that Login answered with a
+	// challenge: a code of the user's authenticator app or one of their
+	// recovery codes. A wrong code counts like a wrong password (towards the
+	// account's lock) and towards the challenge's five; after the fifth the
+	// challenge is dead and the login starts over. Every invalid, expired,
+	// used or dead challenge gets the same Unauthenticated answer; a wrong
+	// code gets InvalidArgument on its field.
+	VerifySecondFactor(context.Context, *connect.Request[v1.VerifySecondFactorRequest]) (*connect.Response[v1.VerifySecondFactorResponse], error)
+	// StartLoginEnrollment begins the enrollment of an authenticator app in a
+	// login whose challenge says enrollment_required (the tenant requires a
+	// second factor and the user has none): a new secret for the app. Calling
+	// it again replaces the secret.
+	StartLoginEnrollment(context.Context, *connect.Request[v1.StartLoginEnrollmentRequest]) (*connect.Response[v1.StartLoginEnrollmentResponse], error)
+	// ConfirmLoginEnrollment confirms the app with its first code, stores it
+	// as the user's second factor, creates ten recovery codes and completes
+	// the login. The recovery codes are shown once, in this answer.
+	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// StepUp proves, in a running session, that the caller still holds a
+	// second factor (a user without one: the password). Changing second
+	// factors needs a proof of the last five minutes. Wrong proofs count
+	// towards the account's lock like failed logins.
+	StepUp(context.Context, *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error)
 	// Refresh exchanges a refresh token (cookie or body) for a new access token
 	// and a new refresh token. Presenting an already used refresh token revokes
 	// the whole session (token theft detection).
@@ -123,6 +156,30 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			httpClient,
 			baseURL+AuthServiceLoginProcedure,
 			connect.WithSchema(authServiceMethods.ByName("Login")),
+			connect.WithClientOptions(opts...),
+		),
+		verifySecondFactor: connect.NewClient[v1.VerifySecondFactorRequest, v1.VerifySecondFactorResponse](
+			httpClient,
+			baseURL+AuthServiceVerifySecondFactorProcedure,
+			connect.WithSchema(authServiceMethods.ByName("VerifySecondFactor")),
+			connect.WithClientOptions(opts...),
+		),
+		startLoginEnrollment: connect.NewClient[v1.StartLoginEnrollmentRequest, v1.StartLoginEnrollmentResponse](
+			httpClient,
+			baseURL+AuthServiceStartLoginEnrollmentProcedure,
+			connect.WithSchema(authServiceMethods.ByName("StartLoginEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
+		confirmLoginEnrollment: connect.NewClient[v1.ConfirmLoginEnrollmentRequest, v1.ConfirmLoginEnrollmentResponse](
+			httpClient,
+			baseURL+AuthServiceConfirmLoginEnrollmentProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
+		stepUp: connect.NewClient[v1.StepUpRequest, v1.StepUpResponse](
+			httpClient,
+			baseURL+AuthServiceStepUpProcedure,
+			connect.WithSchema(authServiceMethods.ByName("StepUp")),
 			connect.WithClientOptions(opts...),
 		),
 		refresh: connect.NewClient[v1.RefreshRequest, v1.RefreshResponse](
@@ -192,22 +249,46 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 
 // authServiceClient implements AuthServiceClient.
 type authServiceClient struct {
-	login                *connect.Client[v1.LoginRequest, v1.LoginResponse]
-	refresh              *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
-	logout               *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
-	me                   *connect.Client[v1.MeRequest, v1.MeResponse]
-	getInvitation        *connect.Client[v1.GetInvitationRequest, v1.GetInvitationResponse]
-	acceptInvitation     *connect.Client[v1.AcceptInvitationRequest, v1.AcceptInvitationResponse]
-	requestPasswordReset *connect.Client[v1.RequestPasswordResetRequest, v1.RequestPasswordResetResponse]
-	getPasswordReset     *connect.Client[v1.GetPasswordResetRequest, v1.GetPasswordResetResponse]
-	resetPassword        *connect.Client[v1.ResetPasswordRequest, v1.ResetPasswordResponse]
-	changePassword       *connect.Client[v1.ChangePasswordRequest, v1.ChangePasswordResponse]
-	getPasswordPolicy    *connect.Client[v1.GetPasswordPolicyRequest, v1.GetPasswordPolicyResponse]
+	login                  *connect.Client[v1.LoginRequest, v1.LoginResponse]
+	verifySecondFactor     *connect.Client[v1.VerifySecondFactorRequest, v1.VerifySecondFactorResponse]
+	startLoginEnrollment   *connect.Client[v1.StartLoginEnrollmentRequest, v1.StartLoginEnrollmentResponse]
+	confirmLoginEnrollment *connect.Client[v1.ConfirmLoginEnrollmentRequest, v1.ConfirmLoginEnrollmentResponse]
+	stepUp                 *connect.Client[v1.StepUpRequest, v1.StepUpResponse]
+	refresh                *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
+	logout                 *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
+	me                     *connect.Client[v1.MeRequest, v1.MeResponse]
+	getInvitation          *connect.Client[v1.GetInvitationRequest, v1.GetInvitationResponse]
+	acceptInvitation       *connect.Client[v1.AcceptInvitationRequest, v1.AcceptInvitationResponse]
+	requestPasswordReset   *connect.Client[v1.RequestPasswordResetRequest, v1.RequestPasswordResetResponse]
+	getPasswordReset       *connect.Client[v1.GetPasswordResetRequest, v1.GetPasswordResetResponse]
+	resetPassword          *connect.Client[v1.ResetPasswordRequest, v1.ResetPasswordResponse]
+	changePassword         *connect.Client[v1.ChangePasswordRequest, v1.ChangePasswordResponse]
+	getPasswordPolicy      *connect.Client[v1.GetPasswordPolicyRequest, v1.GetPasswordPolicyResponse]
 }
 
 // Login calls zeugo.v1.AuthService.Login.
 func (c *authServiceClient) Login(ctx context.Context, req *connect.Request[v1.LoginRequest]) (*connect.Response[v1.LoginResponse], error) {
 	return c.login.CallUnary(ctx, req)
+}
+
+// VerifySecondFactor calls zeugo.v1.AuthService.VerifySecondFactor.
+func (c *authServiceClient) VerifySecondFactor(ctx context.Context, req *connect.Request[v1.VerifySecondFactorRequest]) (*connect.Response[v1.VerifySecondFactorResponse], error) {
+	return c.verifySecondFactor.CallUnary(ctx, req)
+}
+
+// StartLoginEnrollment calls zeugo.v1.AuthService.StartLoginEnrollment.
+func (c *authServiceClient) StartLoginEnrollment(ctx context.Context, req *connect.Request[v1.StartLoginEnrollmentRequest]) (*connect.Response[v1.StartLoginEnrollmentResponse], error) {
+	return c.startLoginEnrollment.CallUnary(ctx, req)
+}
+
+// ConfirmLoginEnrollment calls zeugo.v1.AuthService.ConfirmLoginEnrollment.
+func (c *authServiceClient) ConfirmLoginEnrollment(ctx context.Context, req *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
+	return c.confirmLoginEnrollment.CallUnary(ctx, req)
+}
+
+// StepUp calls zeugo.v1.AuthService.StepUp.
+func (c *authServiceClient) StepUp(ctx context.Context, req *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error) {
+	return c.stepUp.CallUnary(ctx, req)
 }
 
 // Refresh calls zeugo.v1.AuthService.Refresh.
@@ -266,6 +347,28 @@ type AuthServiceHandler interface {
 	// locked account all get the same Unauthenticated answer, in about the same
 	// time, so the answer never tells whether an account exists.
 	Login(context.Context, *connect.Request[v1.LoginRequest]) (*connect.Response[v1.LoginResponse], error)
+	// VerifySecondFactor completes a login that Login answered with a
+	// challenge: a code of the user's authenticator app or one of their
+	// recovery codes. A wrong code counts like a wrong password (towards the
+	// account's lock) and towards the challenge's five; after the fifth the
+	// challenge is dead and the login starts over. Every invalid, expired,
+	// used or dead challenge gets the same Unauthenticated answer; a wrong
+	// code gets InvalidArgument on its field.
+	VerifySecondFactor(context.Context, *connect.Request[v1.VerifySecondFactorRequest]) (*connect.Response[v1.VerifySecondFactorResponse], error)
+	// StartLoginEnrollment begins the enrollment of an authenticator app in a
+	// login whose challenge says enrollment_required (the tenant requires a
+	// second factor and the user has none): a new secret for the app. Calling
+	// it again replaces the secret.
+	StartLoginEnrollment(context.Context, *connect.Request[v1.StartLoginEnrollmentRequest]) (*connect.Response[v1.StartLoginEnrollmentResponse], error)
+	// ConfirmLoginEnrollment confirms the app with its first code, stores it
+	// as the user's second factor, creates ten recovery codes and completes
+	// the login. The recovery codes are shown once, in this answer.
+	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// StepUp proves, in a running session, that the caller still holds a
+	// second factor (a user without one: the password). Changing second
+	// factors needs a proof of the last five minutes. Wrong proofs count
+	// towards the account's lock like failed logins.
+	StepUp(context.Context, *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error)
 	// Refresh exchanges a refresh token (cookie or body) for a new access token
 	// and a new refresh token. Presenting an already used refresh token revokes
 	// the whole session (token theft detection).
@@ -315,6 +418,30 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		AuthServiceLoginProcedure,
 		svc.Login,
 		connect.WithSchema(authServiceMethods.ByName("Login")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceVerifySecondFactorHandler := connect.NewUnaryHandler(
+		AuthServiceVerifySecondFactorProcedure,
+		svc.VerifySecondFactor,
+		connect.WithSchema(authServiceMethods.ByName("VerifySecondFactor")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceStartLoginEnrollmentHandler := connect.NewUnaryHandler(
+		AuthServiceStartLoginEnrollmentProcedure,
+		svc.StartLoginEnrollment,
+		connect.WithSchema(authServiceMethods.ByName("StartLoginEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceConfirmLoginEnrollmentHandler := connect.NewUnaryHandler(
+		AuthServiceConfirmLoginEnrollmentProcedure,
+		svc.ConfirmLoginEnrollment,
+		connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceStepUpHandler := connect.NewUnaryHandler(
+		AuthServiceStepUpProcedure,
+		svc.StepUp,
+		connect.WithSchema(authServiceMethods.ByName("StepUp")),
 		connect.WithHandlerOptions(opts...),
 	)
 	authServiceRefreshHandler := connect.NewUnaryHandler(
@@ -383,6 +510,14 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		switch r.URL.Path {
 		case AuthServiceLoginProcedure:
 			authServiceLoginHandler.ServeHTTP(w, r)
+		case AuthServiceVerifySecondFactorProcedure:
+			authServiceVerifySecondFactorHandler.ServeHTTP(w, r)
+		case AuthServiceStartLoginEnrollmentProcedure:
+			authServiceStartLoginEnrollmentHandler.ServeHTTP(w, r)
+		case AuthServiceConfirmLoginEnrollmentProcedure:
+			authServiceConfirmLoginEnrollmentHandler.ServeHTTP(w, r)
+		case AuthServiceStepUpProcedure:
+			authServiceStepUpHandler.ServeHTTP(w, r)
 		case AuthServiceRefreshProcedure:
 			authServiceRefreshHandler.ServeHTTP(w, r)
 		case AuthServiceLogoutProcedure:
@@ -414,6 +549,22 @@ type UnimplementedAuthServiceHandler struct{}
 
 func (UnimplementedAuthServiceHandler) Login(context.Context, *connect.Request[v1.LoginRequest]) (*connect.Response[v1.LoginResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.Login is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) VerifySecondFactor(context.Context, *connect.Request[v1.VerifySecondFactorRequest]) (*connect.Response[v1.VerifySecondFactorResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.VerifySecondFactor is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) StartLoginEnrollment(context.Context, *connect.Request[v1.StartLoginEnrollmentRequest]) (*connect.Response[v1.StartLoginEnrollmentResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.StartLoginEnrollment is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.ConfirmLoginEnrollment is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) StepUp(context.Context, *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.StepUp is not implemented"))
 }
 
 func (UnimplementedAuthServiceHandler) Refresh(context.Context, *connect.Request[v1.RefreshRequest]) (*connect.Response[v1.RefreshResponse], error) {
