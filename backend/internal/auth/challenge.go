@@ -322,3 +322,58 @@ func sweepChallenges(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now tim
 		tenantID, now.Add(-24*time.Hour), batch)
 	return tag.RowsAffected(), err
 }
+
+// ExternalLogin completes the first step of a login whose identity another
+// party proved (single sign-on, package sso): the user of tenantID is
+// known, active and matched by the caller. From here it runs like a right
+// password: a session when no second factor is needed, else a challenge.
+// factorProven says the identity provider itself proved a second factor
+// (its "amr" claim), which then counts as Zeugo's second step. method is
+// the session's login method ("sso").
+func (a *Authenticator) ExternalLogin(ctx context.Context, tenantID, userID uuid.UUID, method string, factorProven bool) (*Session, error) {
+	var sess *Session
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		st, err := a.factors.State(ctx, tx, tenantID, userID, false)
+		if err != nil {
+			return err
+		}
+		if st.Needed() && !factorProven {
+			ok, err := markPasswordRight(ctx, tx, tenantID, userID, "")
+			if err != nil || !ok {
+				return errors.Join(err, apperr.ErrUnauthenticated)
+			}
+			ch, err := a.challenge(ctx, tx, tenantID, userID, st)
+			if err != nil {
+				return err
+			}
+			sess = &Session{Challenge: ch}
+			return a.audit.Write(ctx, tx, tenantID, audit.Event{
+				Action: ActionLoginChallenged, Outcome: audit.OutcomeSuccess,
+				ActorType: audit.ActorUser, ActorID: userID.String(), TargetType: "user", TargetID: userID.String(),
+				Details: map[string]string{"method": method, "enrollment": boolString(ch.EnrollmentRequired)},
+			})
+		}
+		ok, err := markLoginSuccess(ctx, tx, tenantID, userID, a.now(), "")
+		if err != nil || !ok {
+			return errors.Join(err, apperr.ErrUnauthenticated)
+		}
+		if sess, err = a.startSession(ctx, tx, tenantID, userID, method); err != nil {
+			return err
+		}
+		if factorProven {
+			if err := a.factors.MarkStepUp(ctx, tx, tenantID, sess.Principal.SessionID, a.now()); err != nil {
+				return err
+			}
+		}
+		return a.audit.Write(ctx, tx, tenantID, audit.Event{
+			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: userID.String(),
+			TargetType: "session", TargetID: sess.Principal.SessionID.String(),
+			Details: map[string]string{"method": method, "idp_factor": boolString(factorProven)},
+		})
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	return sess, nil
+}
