@@ -44,6 +44,8 @@ const (
 	// AuthServiceConfirmLoginEnrollmentProcedure is the fully-qualified name of the AuthService's
 	// ConfirmLoginEnrollment RPC.
 	AuthServiceConfirmLoginEnrollmentProcedure = "/zeugo.v1.AuthService/ConfirmLoginEnrollment"
+	// AuthServiceBeginStepUpProcedure is the fully-qualified name of the AuthService's BeginStepUp RPC.
+	AuthServiceBeginStepUpProcedure = "/zeugo.v1.AuthService/BeginStepUp"
 	// AuthServiceStepUpProcedure is the fully-qualified name of the AuthService's StepUp RPC.
 	AuthServiceStepUpProcedure = "/zeugo.v1.AuthService/StepUp"
 	// AuthServiceRefreshProcedure is the fully-qualified name of the AuthService's Refresh RPC.
@@ -98,6 +100,9 @@ type AuthServiceClient interface {
 	// as the user's second factor, creates ten recovery codes and completes
 	// the login. The recovery codes are shown once, in this answer.
 	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// BeginStepUp returns WebAuthn request options for a step-up with a
+	// passkey or security key (FailedPrecondition when the caller has none).
+	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
 	// StepUp proves, in a running session, that the caller still holds a
 	// second factor (a user without one: the password). Changing second
 	// factors needs a proof of the last five minutes. Wrong proofs count
@@ -174,6 +179,12 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			httpClient,
 			baseURL+AuthServiceConfirmLoginEnrollmentProcedure,
 			connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
+		beginStepUp: connect.NewClient[v1.BeginStepUpRequest, v1.BeginStepUpResponse](
+			httpClient,
+			baseURL+AuthServiceBeginStepUpProcedure,
+			connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
 			connect.WithClientOptions(opts...),
 		),
 		stepUp: connect.NewClient[v1.StepUpRequest, v1.StepUpResponse](
@@ -253,6 +264,7 @@ type authServiceClient struct {
 	verifySecondFactor     *connect.Client[v1.VerifySecondFactorRequest, v1.VerifySecondFactorResponse]
 	startLoginEnrollment   *connect.Client[v1.StartLoginEnrollmentRequest, v1.StartLoginEnrollmentResponse]
 	confirmLoginEnrollment *connect.Client[v1.ConfirmLoginEnrollmentRequest, v1.ConfirmLoginEnrollmentResponse]
+	beginStepUp            *connect.Client[v1.BeginStepUpRequest, v1.BeginStepUpResponse]
 	stepUp                 *connect.Client[v1.StepUpRequest, v1.StepUpResponse]
 	refresh                *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
 	logout                 *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
@@ -284,6 +296,11 @@ func (c *authServiceClient) StartLoginEnrollment(ctx context.Context, req *conne
 // ConfirmLoginEnrollment calls zeugo.v1.AuthService.ConfirmLoginEnrollment.
 func (c *authServiceClient) ConfirmLoginEnrollment(ctx context.Context, req *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
 	return c.confirmLoginEnrollment.CallUnary(ctx, req)
+}
+
+// BeginStepUp calls zeugo.v1.AuthService.BeginStepUp.
+func (c *authServiceClient) BeginStepUp(ctx context.Context, req *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
+	return c.beginStepUp.CallUnary(ctx, req)
 }
 
 // StepUp calls zeugo.v1.AuthService.StepUp.
@@ -364,6 +381,9 @@ type AuthServiceHandler interface {
 	// as the user's second factor, creates ten recovery codes and completes
 	// the login. The recovery codes are shown once, in this answer.
 	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// BeginStepUp returns WebAuthn request options for a step-up with a
+	// passkey or security key (FailedPrecondition when the caller has none).
+	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
 	// StepUp proves, in a running session, that the caller still holds a
 	// second factor (a user without one: the password). Changing second
 	// factors needs a proof of the last five minutes. Wrong proofs count
@@ -436,6 +456,12 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		AuthServiceConfirmLoginEnrollmentProcedure,
 		svc.ConfirmLoginEnrollment,
 		connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceBeginStepUpHandler := connect.NewUnaryHandler(
+		AuthServiceBeginStepUpProcedure,
+		svc.BeginStepUp,
+		connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
 		connect.WithHandlerOptions(opts...),
 	)
 	authServiceStepUpHandler := connect.NewUnaryHandler(
@@ -516,6 +542,8 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceStartLoginEnrollmentHandler.ServeHTTP(w, r)
 		case AuthServiceConfirmLoginEnrollmentProcedure:
 			authServiceConfirmLoginEnrollmentHandler.ServeHTTP(w, r)
+		case AuthServiceBeginStepUpProcedure:
+			authServiceBeginStepUpHandler.ServeHTTP(w, r)
 		case AuthServiceStepUpProcedure:
 			authServiceStepUpHandler.ServeHTTP(w, r)
 		case AuthServiceRefreshProcedure:
@@ -561,6 +589,10 @@ func (UnimplementedAuthServiceHandler) StartLoginEnrollment(context.Context, *co
 
 func (UnimplementedAuthServiceHandler) ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.ConfirmLoginEnrollment is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.BeginStepUp is not implemented"))
 }
 
 func (UnimplementedAuthServiceHandler) StepUp(context.Context, *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error) {
