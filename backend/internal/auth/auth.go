@@ -291,7 +291,7 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
 		}
-		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID, MethodPassword); err != nil {
+		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID, MethodPassword, false); err != nil {
 			return err
 		}
 		if err := a.limiter.Reset(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
@@ -376,13 +376,13 @@ func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid
 	return nil
 }
 
-func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, method string) (*Session, error) {
+func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, method string, stepUp bool) (*Session, error) {
 	now := a.now().UTC()
 	sid, err := uuid.NewV7()
 	if err != nil {
 		return nil, err
 	}
-	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, method)
+	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, method, stepUp)
 	if err != nil {
 		return nil, err
 	}

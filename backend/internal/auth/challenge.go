@@ -181,10 +181,7 @@ func (a *Authenticator) challengeStep(ctx context.Context, token string, countsT
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
 		}
-		if sess, err = a.startSession(ctx, tx, tenantID, c.UserID, method); err != nil {
-			return err
-		}
-		if err := a.factors.MarkStepUp(ctx, tx, tenantID, sess.Principal.SessionID, now); err != nil {
+		if sess, err = a.startSession(ctx, tx, tenantID, c.UserID, method, true); err != nil {
 			return err
 		}
 		return a.audit.Write(ctx, tx, tenantID, audit.Event{
@@ -420,13 +417,8 @@ func (a *Authenticator) ExternalLogin(ctx context.Context, tenantID, userID uuid
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated)
 		}
-		if sess, err = a.startSession(ctx, tx, tenantID, userID, method); err != nil {
+		if sess, err = a.startSession(ctx, tx, tenantID, userID, method, factorProven); err != nil {
 			return err
-		}
-		if factorProven {
-			if err := a.factors.MarkStepUp(ctx, tx, tenantID, sess.Principal.SessionID, a.now()); err != nil {
-				return err
-			}
 		}
 		return a.audit.Write(ctx, tx, tenantID, audit.Event{
 			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,

@@ -234,8 +234,7 @@ func (f *Factors) Verify(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.U
 				TenantID: tenantID, ID: app.ID}); err != nil {
 				return Verified{}, err
 			}
-			left, err := f.q.CountRecoveryCodes(ctx, tx, dbsqlc.CountRecoveryCodesParams{TenantID: tenantID, UserID: userID})
-			return Verified{Method: MethodTOTP, FactorID: app.ID, RecoveryLeft: int(left)}, err
+			return Verified{Method: MethodTOTP, FactorID: app.ID, RecoveryLeft: int(app.RecoveryLeft)}, nil
 		}
 	}
 	return Verified{}, WrongCode(p.Field())

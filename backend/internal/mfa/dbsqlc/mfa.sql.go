@@ -453,11 +453,13 @@ func (q *Queries) LockPendingFactor(ctx context.Context, db DBTX, arg LockPendin
 }
 
 const lockTOTPFactors = `-- name: LockTOTPFactors :many
-SELECT id, secret_enc, last_step
+SELECT id, secret_enc, last_step,
+    (SELECT count(*) FROM recovery_codes r
+        WHERE r.tenant_id = $1 AND r.user_id = $2 AND r.used_at IS NULL)::int AS recovery_left
 FROM user_factors
 WHERE tenant_id = $1 AND user_id = $2 AND kind = 'totp' AND confirmed_at IS NOT NULL
 ORDER BY created_at, id
-FOR UPDATE
+FOR UPDATE OF user_factors
 `
 
 type LockTOTPFactorsParams struct {
@@ -466,9 +468,10 @@ type LockTOTPFactorsParams struct {
 }
 
 type LockTOTPFactorsRow struct {
-	ID        uuid.UUID
-	SecretEnc []byte
-	LastStep  int64
+	ID           uuid.UUID
+	SecretEnc    []byte
+	LastStep     int64
+	RecoveryLeft int32
 }
 
 // The confirmed authenticator apps of a user, locked: a code is checked
@@ -482,7 +485,12 @@ func (q *Queries) LockTOTPFactors(ctx context.Context, db DBTX, arg LockTOTPFact
 	var items []*LockTOTPFactorsRow
 	for rows.Next() {
 		var i LockTOTPFactorsRow
-		if err := rows.Scan(&i.ID, &i.SecretEnc, &i.LastStep); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.SecretEnc,
+			&i.LastStep,
+			&i.RecoveryLeft,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, &i)

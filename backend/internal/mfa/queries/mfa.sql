@@ -8,11 +8,13 @@ ORDER BY created_at, id;
 -- name: LockTOTPFactors :many
 -- The confirmed authenticator apps of a user, locked: a code is checked
 -- and its step stored by one login at a time (no replay between two).
-SELECT id, secret_enc, last_step
+SELECT id, secret_enc, last_step,
+    (SELECT count(*) FROM recovery_codes r
+        WHERE r.tenant_id = @tenant_id AND r.user_id = @user_id AND r.used_at IS NULL)::int AS recovery_left
 FROM user_factors
 WHERE tenant_id = @tenant_id AND user_id = @user_id AND kind = 'totp' AND confirmed_at IS NOT NULL
 ORDER BY created_at, id
-FOR UPDATE;
+FOR UPDATE OF user_factors;
 
 -- name: MarkFactorUsed :exec
 UPDATE user_factors SET last_step = @step, last_used_at = @now
