@@ -128,6 +128,27 @@ func (h *Handler) StepUp(ctx context.Context, req *connect.Request[zeugov1.StepU
 	return connect.NewResponse(&zeugov1.StepUpResponse{ValidUntil: timestamppb.New(until)}), nil
 }
 
+// BeginPasskeyLogin implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) BeginPasskeyLogin(ctx context.Context, _ *connect.Request[zeugov1.BeginPasskeyLoginRequest]) (*connect.Response[zeugov1.BeginPasskeyLoginResponse], error) {
+	id, opts, err := h.auth.BeginPasskeyLogin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.BeginPasskeyLoginResponse{CeremonyId: id.String(), WebauthnOptions: opts}), nil
+}
+
+// FinishPasskeyLogin implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) FinishPasskeyLogin(ctx context.Context, req *connect.Request[zeugov1.FinishPasskeyLoginRequest]) (*connect.Response[zeugov1.FinishPasskeyLoginResponse], error) {
+	s, err := h.auth.FinishPasskeyLogin(ctx, uuid.MustParse(req.Msg.GetCeremonyId()), req.Msg.GetAssertion(), req.Header().Get("Origin"))
+	if err != nil {
+		return nil, err
+	}
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.FinishPasskeyLoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
+	h.signedIn(ctx, req.Header(), res.Header(), s, inBody)
+	return res, nil
+}
+
 // BeginStepUp implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) BeginStepUp(ctx context.Context, _ *connect.Request[zeugov1.BeginStepUpRequest]) (*connect.Response[zeugov1.BeginStepUpResponse], error) {
 	id, opts, err := h.auth.BeginStepUp(ctx)

@@ -24,6 +24,10 @@ type softKey struct {
 	count  uint32
 	rpID   string
 	origin string
+	// handle is the user handle the key stored at creation; uv is whether
+	// it verifies its user (PIN, biometrics).
+	handle string
+	noUV   bool
 }
 
 func newSoftKey(t testing.TB) *softKey {
@@ -59,9 +63,15 @@ func (k *softKey) authData(flags byte, attested []byte) []byte {
 func (k *softKey) challengeOf(optionsJSON string) string {
 	var opts struct {
 		Challenge string `json:"challenge"`
+		User      struct {
+			ID string `json:"id"`
+		} `json:"user"`
 	}
 	if err := json.Unmarshal([]byte(optionsJSON), &opts); err != nil || opts.Challenge == "" {
 		k.t.Fatalf("options %q: %v", optionsJSON, err)
+	}
+	if opts.User.ID != "" {
+		k.handle = opts.User.ID
 	}
 	return opts.Challenge
 }
@@ -106,7 +116,11 @@ func (k *softKey) get(optionsJSON string) string {
 	k.t.Helper()
 	k.count++
 	cd := k.clientData("webauthn.get", k.challengeOf(optionsJSON))
-	ad := k.authData(0x05, nil)
+	flags := byte(0x05)
+	if k.noUV {
+		flags = 0x01
+	}
+	ad := k.authData(flags, nil)
 	h := sha256.Sum256(cd)
 	sig, err := ecdsa.SignASN1(rand.Reader, k.key, sha256Sum(append(append([]byte{}, ad...), h[:]...)))
 	if err != nil {
@@ -117,6 +131,7 @@ func (k *softKey) get(optionsJSON string) string {
 			"clientDataJSON":    b64.EncodeToString(cd),
 			"authenticatorData": b64.EncodeToString(ad),
 			"signature":         b64.EncodeToString(sig),
+			"userHandle":        k.handle,
 		},
 		"clientExtensionResults": map[string]any{}})
 	if err != nil {

@@ -350,17 +350,42 @@ func (f *Factors) verifyPasskey(ctx context.Context, tx pgx.Tx, tenantID, userID
 	if data == nil || p.RP == nil {
 		return Verified{}, wrong
 	}
-	u, err := f.loadPasskeys(ctx, tx, c, tenantID, userID, "")
-	if err != nil {
-		return Verified{}, err
-	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes([]byte(p.WebAuthn))
 	if err != nil {
 		return Verified{}, wrong
 	}
-	cred, err := p.RP.ValidateLogin(u, *data, parsed)
+	id, ok, err := f.checkAssertion(ctx, tx, c, p.RP, tenantID, userID, data, parsed, false, now)
+	if err != nil || !ok {
+		return Verified{}, cmp.Or(err, wrong)
+	}
+	left, err := f.q.CountRecoveryCodes(ctx, tx, dbsqlc.CountRecoveryCodesParams{TenantID: tenantID, UserID: userID})
+	return Verified{Method: MethodWebAuthn, FactorID: id, RecoveryLeft: int(left)}, err
+}
+
+// checkAssertion validates an assertion of one of the user's credentials
+// against a ceremony's data — discoverable for a passwordless sign-in,
+// where the answer's user handle must name the user — and stores the
+// credential's new sign count. ok is false for any answer that does not
+// verify or comes from a cloned key.
+func (f *Factors) checkAssertion(ctx context.Context, tx pgx.Tx, c *keyring.TenantCipher, rp *webauthn.WebAuthn, tenantID, userID uuid.UUID,
+	data *webauthn.SessionData, parsed *protocol.ParsedCredentialAssertionData, discoverable bool, now time.Time) (uuid.UUID, bool, error) {
+	u, err := f.loadPasskeys(ctx, tx, c, tenantID, userID, "")
+	if err != nil {
+		return uuid.Nil, false, err
+	}
+	var cred *webauthn.Credential
+	if discoverable {
+		cred, err = rp.ValidateDiscoverableLogin(func(_, handle []byte) (webauthn.User, error) {
+			if string(handle) != string(u.WebAuthnID()) {
+				return nil, errors.New("another user's passkey")
+			}
+			return u, nil
+		}, *data, parsed)
+	} else {
+		cred, err = rp.ValidateLogin(u, *data, parsed)
+	}
 	if err != nil || cred.Authenticator.CloneWarning {
-		return Verified{}, wrong
+		return uuid.Nil, false, nil
 	}
 	for i := range u.creds {
 		if string(u.creds[i].ID) != string(cred.ID) {
@@ -368,17 +393,52 @@ func (f *Factors) verifyPasskey(ctx context.Context, tx pgx.Tx, tenantID, userID
 		}
 		raw, err := json.Marshal(cred)
 		if err != nil {
-			return Verified{}, err
+			return uuid.Nil, false, err
 		}
 		id := u.factorIDs[i]
-		if err := f.q.UpdatePasskey(ctx, tx, dbsqlc.UpdatePasskeyParams{SecretEnc: c.Seal(id, colSecret, raw), Now: now,
-			TenantID: tenantID, ID: id}); err != nil {
-			return Verified{}, err
-		}
-		left, err := f.q.CountRecoveryCodes(ctx, tx, dbsqlc.CountRecoveryCodesParams{TenantID: tenantID, UserID: userID})
-		return Verified{Method: MethodWebAuthn, FactorID: id, RecoveryLeft: int(left)}, err
+		err = f.q.UpdatePasskey(ctx, tx, dbsqlc.UpdatePasskeyParams{SecretEnc: c.Seal(id, colSecret, raw), Now: now,
+			TenantID: tenantID, ID: id})
+		return id, err == nil, err
 	}
-	return Verified{}, wrong
+	return uuid.Nil, false, nil
+}
+
+// PasswordlessData is a passwordless sign-in's ceremony, kept outside any
+// tenant until the answer names one.
+type PasswordlessData = webauthn.SessionData
+
+// BeginPasswordless starts a passwordless sign-in: discoverable request
+// options that require user verification.
+func (rp *RelyingParty) BeginPasswordless() (string, *PasswordlessData, error) {
+	assertion, data, err := rp.main.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
+	if err != nil {
+		return "", nil, err
+	}
+	opts, err := json.Marshal(assertion.Response)
+	return string(opts), data, err
+}
+
+// CredentialOf reads the credential id an answer names (before any
+// tenant is known); nil when the answer cannot be parsed.
+func CredentialOf(assertionJSON string) *protocol.ParsedCredentialAssertionData {
+	parsed, err := protocol.ParseCredentialRequestResponseBytes([]byte(assertionJSON))
+	if err != nil {
+		return nil
+	}
+	return parsed
+}
+
+// VerifyPasswordless checks a passwordless answer of the user in their
+// tenant's transaction; the passkey counts as both factors only with user
+// verification (the ceremony requires it).
+func (f *Factors) VerifyPasswordless(ctx context.Context, tx pgx.Tx, rp *webauthn.WebAuthn, tenantID, userID uuid.UUID,
+	data *PasswordlessData, parsed *protocol.ParsedCredentialAssertionData, now time.Time) (bool, error) {
+	c, err := f.keys.Tenant(ctx, tx, tenantID)
+	if err != nil {
+		return false, err
+	}
+	_, ok, err := f.checkAssertion(ctx, tx, c, rp, tenantID, userID, data, parsed, true, now)
+	return ok, err
 }
 
 func optUUID(id uuid.UUID) pgtype.UUID {

@@ -39,7 +39,7 @@ func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Reque
 		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours()),
 		CertificateChangeTracking: f.GetCertificateChangeTracking(), HandoverCodeRequired: f.GetHandoverCodeRequired(),
 		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels()), SecondFactorRequired: f.GetSecondFactorRequired(),
-		SecondFactorMethods: methodsFromProto(f.GetSecondFactorMethods())})
+		SecondFactorMethods: methodsFromProto(f.GetSecondFactorMethods()), PasskeyLogin: f.GetPasskeyLogin()})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,8 @@ func toProto(v *Versioned) *zeugov1.SecuritySettings {
 		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
 		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking,
 		HandoverCodeRequired: v.HandoverCodeRequired, HandoverCodeChannels: channelsToProto(v.HandoverCodeChannels),
-		SecondFactorRequired: v.SecondFactorRequired, SecondFactorMethods: methodsToProto(v.SecondFactorMethods)}}
+		SecondFactorRequired: v.SecondFactorRequired, SecondFactorMethods: methodsToProto(v.SecondFactorMethods),
+		PasskeyLogin: v.PasskeyLogin}}
 }
 
 // codeChannels are the stored names of the handover code channels.

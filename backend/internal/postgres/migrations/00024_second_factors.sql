@@ -84,7 +84,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON login_challenges TO zeugo_app;
 -- Which kinds of factor its users may add is the tenant's choice too.
 ALTER TABLE tenants ADD COLUMN mfa_methods text[] NOT NULL DEFAULT '{totp,webauthn}'
     CHECK (mfa_methods <@ ARRAY['totp', 'webauthn']::text[] AND cardinality(mfa_methods) > 0);
-GRANT UPDATE (require_mfa, mfa_methods) ON tenants TO zeugo_app;
+-- And whether they may sign in with a passkey alone (passwordless: the
+-- passkey is possession, its user verification the second factor).
+ALTER TABLE tenants ADD COLUMN passkey_login boolean NOT NULL DEFAULT false;
+GRANT UPDATE (require_mfa, mfa_methods, passkey_login) ON tenants TO zeugo_app;
 
 -- A WebAuthn ceremony between its options and the authenticator's answer:
 -- the challenge and what it was issued for (sealed), bound to the session
@@ -109,13 +112,42 @@ ALTER TABLE webauthn_ceremonies FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON webauthn_ceremonies USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 GRANT SELECT, INSERT, UPDATE, DELETE ON webauthn_ceremonies TO zeugo_app;
 
+-- A passwordless sign-in's WebAuthn challenge, before any tenant is known:
+-- a random challenge and the relying party, nothing of a person (hence
+-- no tenant_id). Single-use, five minutes.
+CREATE TABLE passkey_login_ceremonies (
+    id         uuid PRIMARY KEY,
+    data       jsonb NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
+);
+CREATE INDEX passkey_login_ceremonies_expiry_idx ON passkey_login_ceremonies (expires_at);
+GRANT SELECT, INSERT, UPDATE, DELETE ON passkey_login_ceremonies TO zeugo_app;
+
+-- passkey_owner names the tenant and user of a passkey by its credential
+-- id (the authenticator's answer names no tenant), only where the tenant
+-- allows passwordless sign-in. Like auth_find_login it returns ids only
+-- and runs with the owner's rights; the signature is checked inside the
+-- tenant.
+CREATE FUNCTION passkey_owner(p_credential bytea)
+    RETURNS TABLE (tenant_id uuid, user_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = public, pg_temp
+    AS $$ SELECT f.tenant_id, f.user_id FROM user_factors f JOIN tenants t ON t.id = f.tenant_id
+          WHERE f.credential_id = p_credential AND f.kind = 'webauthn' AND f.confirmed_at IS NOT NULL
+            AND t.passkey_login AND t.status IN ('active', 'terminated') LIMIT 2 $$;
+REVOKE ALL ON FUNCTION passkey_owner(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION passkey_owner(bytea) TO zeugo_app;
+
 -- When the session last proved a second factor (or, for a user without
 -- one, the password): changing factors needs a recent proof (step-up).
 ALTER TABLE sessions ADD COLUMN step_up_at timestamptz;
 
 -- +goose Down
-REVOKE UPDATE (require_mfa, mfa_methods) ON tenants FROM zeugo_app;
-ALTER TABLE tenants DROP COLUMN mfa_methods;
+DROP FUNCTION passkey_owner(bytea);
+DROP TABLE passkey_login_ceremonies;
+REVOKE UPDATE (require_mfa, mfa_methods, passkey_login) ON tenants FROM zeugo_app;
+ALTER TABLE tenants DROP COLUMN passkey_login, DROP COLUMN mfa_methods;
 ALTER TABLE sessions DROP COLUMN step_up_at;
 DROP TABLE webauthn_ceremonies;
 DROP TABLE login_challenges;

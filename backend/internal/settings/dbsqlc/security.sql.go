@@ -13,7 +13,7 @@ import (
 
 const getSecuritySettings = `-- name: GetSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 FROM tenants
 WHERE id = $1
 `
@@ -29,6 +29,7 @@ type GetSecuritySettingsRow struct {
 	HandoverCodeChannels      []string
 	RequireMfa                bool
 	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -46,6 +47,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
 		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -53,7 +55,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 
 const lockSecuritySettings = `-- name: LockSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 FROM tenants
 WHERE id = $1
 FOR UPDATE
@@ -70,6 +72,7 @@ type LockSecuritySettingsRow struct {
 	HandoverCodeChannels      []string
 	RequireMfa                bool
 	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -89,6 +92,7 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
 		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -99,11 +103,11 @@ UPDATE tenants SET password_min_length = $1, password_composition = $2,
     invitation_ttl_hours = $3, session_idle_minutes = $4,
     session_absolute_hours = $5, certificate_change_tracking = $6,
     handover_code_required = $7, handover_code_channels = $8::text[],
-    require_mfa = $9, mfa_methods = $10::text[],
+    require_mfa = $9, mfa_methods = $10::text[], passkey_login = $11,
     settings_version = settings_version + 1
-WHERE id = $11 AND settings_version = $12
+WHERE id = $12 AND settings_version = $13
 RETURNING password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 `
 
 type UpdateSecuritySettingsParams struct {
@@ -117,6 +121,7 @@ type UpdateSecuritySettingsParams struct {
 	HandoverCodeChannels      []string
 	RequireMfa                bool
 	MfaMethods                []string
+	PasskeyLogin              bool
 	TenantID                  uuid.UUID
 	Version                   int64
 }
@@ -132,6 +137,7 @@ type UpdateSecuritySettingsRow struct {
 	HandoverCodeChannels      []string
 	RequireMfa                bool
 	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -147,6 +153,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		arg.HandoverCodeChannels,
 		arg.RequireMfa,
 		arg.MfaMethods,
+		arg.PasskeyLogin,
 		arg.TenantID,
 		arg.Version,
 	)
@@ -162,6 +169,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
 		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err

@@ -2356,6 +2356,217 @@ func (x *GetPasswordPolicyResponse) GetPolicy() *PasswordPolicy {
 	return nil
 }
 
+// BeginPasskeyLoginRequest has no fields.
+type BeginPasskeyLoginRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BeginPasskeyLoginRequest) Reset() {
+	*x = BeginPasskeyLoginRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPasskeyLoginRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPasskeyLoginRequest) ProtoMessage() {}
+
+func (x *BeginPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPasskeyLoginRequest.ProtoReflect.Descriptor instead.
+func (*BeginPasskeyLoginRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{38}
+}
+
+// BeginPasskeyLoginResponse carries the request options.
+type BeginPasskeyLoginResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it back with the answer.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// PublicKeyCredentialRequestOptionsJSON.
+	WebauthnOptions string `protobuf:"bytes,2,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *BeginPasskeyLoginResponse) Reset() {
+	*x = BeginPasskeyLoginResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPasskeyLoginResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPasskeyLoginResponse) ProtoMessage() {}
+
+func (x *BeginPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPasskeyLoginResponse.ProtoReflect.Descriptor instead.
+func (*BeginPasskeyLoginResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *BeginPasskeyLoginResponse) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *BeginPasskeyLoginResponse) GetWebauthnOptions() string {
+	if x != nil {
+		return x.WebauthnOptions
+	}
+	return ""
+}
+
+// FinishPasskeyLoginRequest carries the passkey's answer.
+type FinishPasskeyLoginRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ceremony BeginPasskeyLogin started.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// The PublicKeyCredential as JSON.
+	Assertion string `protobuf:"bytes,2,opt,name=assertion,proto3" json:"assertion,omitempty"`
+	// As in LoginRequest.
+	RefreshTokenInBody bool `protobuf:"varint,3,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyLoginRequest) Reset() {
+	*x = FinishPasskeyLoginRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyLoginRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyLoginRequest) ProtoMessage() {}
+
+func (x *FinishPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyLoginRequest.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyLoginRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *FinishPasskeyLoginRequest) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *FinishPasskeyLoginRequest) GetAssertion() string {
+	if x != nil {
+		return x.Assertion
+	}
+	return ""
+}
+
+func (x *FinishPasskeyLoginRequest) GetRefreshTokenInBody() bool {
+	if x != nil {
+		return x.RefreshTokenInBody
+	}
+	return false
+}
+
+// FinishPasskeyLoginResponse is the new session.
+type FinishPasskeyLoginResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's credentials.
+	Tokens *Tokens `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	// Who is signed in.
+	Principal     *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyLoginResponse) Reset() {
+	*x = FinishPasskeyLoginResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyLoginResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyLoginResponse) ProtoMessage() {}
+
+func (x *FinishPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyLoginResponse.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyLoginResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *FinishPasskeyLoginResponse) GetTokens() *Tokens {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+func (x *FinishPasskeyLoginResponse) GetPrincipal() *Principal {
+	if x != nil {
+		return x.Principal
+	}
+	return nil
+}
+
 var File_zeugo_v1_auth_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_auth_proto_rawDesc = "" +
@@ -2521,18 +2732,33 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\x16ChangePasswordResponse\"\x1a\n" +
 	"\x18GetPasswordPolicyRequest\"M\n" +
 	"\x19GetPasswordPolicyResponse\x120\n" +
-	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy*\xa4\x01\n" +
+	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy\"\x1a\n" +
+	"\x18BeginPasskeyLoginRequest\"g\n" +
+	"\x19BeginPasskeyLoginResponse\x12\x1f\n" +
+	"\vceremony_id\x18\x01 \x01(\tR\n" +
+	"ceremonyId\x12)\n" +
+	"\x10webauthn_options\x18\x02 \x01(\tR\x0fwebauthnOptions\"\xa4\x01\n" +
+	"\x19FinishPasskeyLoginRequest\x12)\n" +
+	"\vceremony_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"ceremonyId\x12)\n" +
+	"\tassertion\x18\x02 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01R\tassertion\x121\n" +
+	"\x15refresh_token_in_body\x18\x03 \x01(\bR\x12refreshTokenInBody\"y\n" +
+	"\x1aFinishPasskeyLoginResponse\x12(\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal*\xa4\x01\n" +
 	"\x12SecondFactorMethod\x12$\n" +
 	" SECOND_FACTOR_METHOD_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SECOND_FACTOR_METHOD_TOTP\x10\x01\x12&\n" +
 	"\"SECOND_FACTOR_METHOD_RECOVERY_CODE\x10\x02\x12!\n" +
-	"\x1dSECOND_FACTOR_METHOD_WEBAUTHN\x10\x032\xad\v\n" +
+	"\x1dSECOND_FACTOR_METHOD_WEBAUTHN\x10\x032\xfc\f\n" +
 	"\vAuthService\x12@\n" +
 	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
 	"\x12VerifySecondFactor\x12#.zeugo.v1.VerifySecondFactorRequest\x1a$.zeugo.v1.VerifySecondFactorResponse\"\x06\xca\xf3\x18\x02\b\x01\x12m\n" +
 	"\x14StartLoginEnrollment\x12%.zeugo.v1.StartLoginEnrollmentRequest\x1a&.zeugo.v1.StartLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12s\n" +
 	"\x16ConfirmLoginEnrollment\x12'.zeugo.v1.ConfirmLoginEnrollmentRequest\x1a(.zeugo.v1.ConfirmLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12R\n" +
-	"\vBeginStepUp\x12\x1c.zeugo.v1.BeginStepUpRequest\x1a\x1d.zeugo.v1.BeginStepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12C\n" +
+	"\vBeginStepUp\x12\x1c.zeugo.v1.BeginStepUpRequest\x1a\x1d.zeugo.v1.BeginStepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12d\n" +
+	"\x11BeginPasskeyLogin\x12\".zeugo.v1.BeginPasskeyLoginRequest\x1a#.zeugo.v1.BeginPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
+	"\x12FinishPasskeyLogin\x12#.zeugo.v1.FinishPasskeyLoginRequest\x1a$.zeugo.v1.FinishPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06StepUp\x12\x17.zeugo.v1.StepUpRequest\x1a\x18.zeugo.v1.StepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12F\n" +
 	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\"\x06\xca\xf3\x18\x02\b\x02\x12:\n" +
@@ -2559,7 +2785,7 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_zeugo_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_zeugo_v1_auth_proto_goTypes = []any{
 	(SecondFactorMethod)(0),                // 0: zeugo.v1.SecondFactorMethod
 	(*LoginRequest)(nil),                   // 1: zeugo.v1.LoginRequest
@@ -2600,72 +2826,82 @@ var file_zeugo_v1_auth_proto_goTypes = []any{
 	(*ChangePasswordResponse)(nil),         // 36: zeugo.v1.ChangePasswordResponse
 	(*GetPasswordPolicyRequest)(nil),       // 37: zeugo.v1.GetPasswordPolicyRequest
 	(*GetPasswordPolicyResponse)(nil),      // 38: zeugo.v1.GetPasswordPolicyResponse
-	(*timestamppb.Timestamp)(nil),          // 39: google.protobuf.Timestamp
-	(Area)(0),                              // 40: zeugo.v1.Area
+	(*BeginPasskeyLoginRequest)(nil),       // 39: zeugo.v1.BeginPasskeyLoginRequest
+	(*BeginPasskeyLoginResponse)(nil),      // 40: zeugo.v1.BeginPasskeyLoginResponse
+	(*FinishPasskeyLoginRequest)(nil),      // 41: zeugo.v1.FinishPasskeyLoginRequest
+	(*FinishPasskeyLoginResponse)(nil),     // 42: zeugo.v1.FinishPasskeyLoginResponse
+	(*timestamppb.Timestamp)(nil),          // 43: google.protobuf.Timestamp
+	(Area)(0),                              // 44: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
 	16, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
 	23, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
 	3,  // 2: zeugo.v1.LoginResponse.challenge:type_name -> zeugo.v1.SecondFactorChallenge
-	39, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: zeugo.v1.SecondFactorChallenge.methods:type_name -> zeugo.v1.SecondFactorMethod
 	0,  // 5: zeugo.v1.SecondFactorChallenge.enrollment_methods:type_name -> zeugo.v1.SecondFactorMethod
 	16, // 6: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
 	23, // 7: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
-	39, // 8: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 8: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 9: zeugo.v1.StartLoginEnrollmentRequest.method:type_name -> zeugo.v1.SecondFactorMethod
 	6,  // 10: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
 	16, // 11: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
 	23, // 12: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
 	12, // 13: zeugo.v1.StepUpRequest.webauthn:type_name -> zeugo.v1.WebAuthnAssertion
-	39, // 14: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
-	39, // 15: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	43, // 14: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
+	43, // 15: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
 	16, // 16: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
 	23, // 17: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
 	23, // 18: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	40, // 19: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	44, // 19: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
 	24, // 20: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	39, // 21: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 21: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
 	24, // 22: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	39, // 23: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 23: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
 	24, // 24: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	1,  // 25: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	4,  // 26: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
-	7,  // 27: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
-	9,  // 28: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
-	13, // 29: zeugo.v1.AuthService.BeginStepUp:input_type -> zeugo.v1.BeginStepUpRequest
-	11, // 30: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
-	17, // 31: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	19, // 32: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	21, // 33: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	25, // 34: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
-	27, // 35: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
-	29, // 36: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
-	31, // 37: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
-	33, // 38: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
-	35, // 39: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
-	37, // 40: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
-	2,  // 41: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	5,  // 42: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
-	8,  // 43: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
-	10, // 44: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
-	14, // 45: zeugo.v1.AuthService.BeginStepUp:output_type -> zeugo.v1.BeginStepUpResponse
-	15, // 46: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
-	18, // 47: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	20, // 48: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	22, // 49: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
-	26, // 50: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
-	28, // 51: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
-	30, // 52: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
-	32, // 53: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
-	34, // 54: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
-	36, // 55: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
-	38, // 56: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
-	41, // [41:57] is the sub-list for method output_type
-	25, // [25:41] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	16, // 25: zeugo.v1.FinishPasskeyLoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 26: zeugo.v1.FinishPasskeyLoginResponse.principal:type_name -> zeugo.v1.Principal
+	1,  // 27: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	4,  // 28: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
+	7,  // 29: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
+	9,  // 30: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
+	13, // 31: zeugo.v1.AuthService.BeginStepUp:input_type -> zeugo.v1.BeginStepUpRequest
+	39, // 32: zeugo.v1.AuthService.BeginPasskeyLogin:input_type -> zeugo.v1.BeginPasskeyLoginRequest
+	41, // 33: zeugo.v1.AuthService.FinishPasskeyLogin:input_type -> zeugo.v1.FinishPasskeyLoginRequest
+	11, // 34: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
+	17, // 35: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	19, // 36: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	21, // 37: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	25, // 38: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
+	27, // 39: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
+	29, // 40: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
+	31, // 41: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
+	33, // 42: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
+	35, // 43: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
+	37, // 44: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
+	2,  // 45: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	5,  // 46: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
+	8,  // 47: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
+	10, // 48: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
+	14, // 49: zeugo.v1.AuthService.BeginStepUp:output_type -> zeugo.v1.BeginStepUpResponse
+	40, // 50: zeugo.v1.AuthService.BeginPasskeyLogin:output_type -> zeugo.v1.BeginPasskeyLoginResponse
+	42, // 51: zeugo.v1.AuthService.FinishPasskeyLogin:output_type -> zeugo.v1.FinishPasskeyLoginResponse
+	15, // 52: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
+	18, // 53: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	20, // 54: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	22, // 55: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	26, // 56: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
+	28, // 57: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
+	30, // 58: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
+	32, // 59: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
+	34, // 60: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
+	36, // 61: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
+	38, // 62: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
+	45, // [45:63] is the sub-list for method output_type
+	27, // [27:45] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_auth_proto_init() }
@@ -2691,7 +2927,7 @@ func file_zeugo_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   38,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

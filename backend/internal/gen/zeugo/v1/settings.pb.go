@@ -55,8 +55,11 @@ type SecuritySettingsFields struct {
 	// security key; at least one). Factors added before a kind was
 	// withdrawn keep working until removed.
 	SecondFactorMethods []SecondFactorMethod `protobuf:"varint,10,rep,packed,name=second_factor_methods,json=secondFactorMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"second_factor_methods,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// Users may sign in with a passkey alone, without their password (the
+	// passkey's user verification is the second factor). Off by default.
+	PasskeyLogin  bool `protobuf:"varint,11,opt,name=passkey_login,json=passkeyLogin,proto3" json:"passkey_login,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SecuritySettingsFields) Reset() {
@@ -157,6 +160,13 @@ func (x *SecuritySettingsFields) GetSecondFactorMethods() []SecondFactorMethod {
 		return x.SecondFactorMethods
 	}
 	return nil
+}
+
+func (x *SecuritySettingsFields) GetPasskeyLogin() bool {
+	if x != nil {
+		return x.PasskeyLogin
+	}
+	return false
 }
 
 // SecuritySettingsBounds are the limits of each setting; the session
@@ -530,7 +540,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x13zeugo/v1/auth.proto\x1a\x17zeugo/v1/handover.proto\"\xc5\x05\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x13zeugo/v1/auth.proto\x1a\x17zeugo/v1/handover.proto\"\xea\x05\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -545,7 +555,8 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\x124\n" +
 	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\x12g\n" +
 	"\x15second_factor_methods\x18\n" +
-	" \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x18\x01\x18\x03R\x13secondFactorMethods\"\xe4\x03\n" +
+	" \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x18\x01\x18\x03R\x13secondFactorMethods\x12#\n" +
+	"\rpasskey_login\x18\v \x01(\bR\fpasskeyLogin\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +
 	"\x17password_min_length_max\x18\x02 \x01(\x05R\x14passwordMinLengthMax\x127\n" +
