@@ -2595,7 +2595,7 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x120\n" +
 	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
-	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12<\n" +
+	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{24,40}$H\x00R\frecoveryCode\x12<\n" +
 	"\x12webauthn_assertion\x18\x05 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01H\x00R\x11webauthnAssertion\x121\n" +
 	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBodyB\x0e\n" +
 	"\x05proof\x12\x05\xbaH\x02\b\x01\"\xa9\x01\n" +
@@ -2634,7 +2634,7 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\rStepUpRequest\x120\n" +
 	"\ttotp_code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
-	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12(\n" +
+	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{24,40}$H\x00R\frecoveryCode\x12(\n" +
 	"\bpassword\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01(\x80\bH\x00R\bpassword\x129\n" +
 	"\bwebauthn\x18\x04 \x01(\v2\x1b.zeugo.v1.WebAuthnAssertionH\x00R\bwebauthnB\x0e\n" +
