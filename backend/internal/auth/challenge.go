@@ -284,14 +284,7 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 		}
 		return MethodPasswordTOTP, nil
 	})
-	if err != nil {
-		if dead && apperr.Is(err, apperr.InvalidArgument) {
-			return nil, apperr.ErrUnauthenticated
-		}
-		return nil, err
-	}
-	out.Session = sess
-	return &out, nil
+	return finished(&out, sess, err, dead)
 }
 
 // MaxLoginSMS bounds the SMS codes one login can send.
@@ -408,6 +401,12 @@ func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code,
 		}
 		return MethodPasswordTOTP, nil
 	})
+	return finished(&out, sess, err, dead)
+}
+
+// finished is a second step's answer: its session, or its error — the
+// wrong code that ended the challenge answered like a dead challenge.
+func finished(out *SecondStep, sess *Session, err error, dead bool) (*SecondStep, error) {
 	if err != nil {
 		if dead && apperr.Is(err, apperr.InvalidArgument) {
 			return nil, apperr.ErrUnauthenticated
@@ -415,7 +414,7 @@ func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code,
 		return nil, err
 	}
 	out.Session = sess
-	return &out, nil
+	return out, nil
 }
 
 // sweepChallenges removes challenges a day after they lapsed.

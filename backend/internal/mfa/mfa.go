@@ -373,16 +373,25 @@ func (f *Factors) ConfirmTOTP(ctx context.Context, tx pgx.Tx, tenantID, userID, 
 	if err != nil {
 		return nil, nil, err
 	}
+	return f.added(ctx, tx, tenantID, userID, st, changeAdded,
+		&Factor{ID: row.ID, Method: Method(row.Kind), Name: name, CreatedAt: row.CreatedAt, LastUsedAt: timeOf(row.LastUsedAt)}, now)
+}
+
+// added finishes adding a factor: the user's first factor comes with a set
+// of recovery codes, and the user is told.
+func (f *Factors) added(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, before State, what change, fac *Factor,
+	now time.Time) (*Factor, []string, error) {
 	var codes []string
-	if st.Factors == 0 {
+	if before.Factors == 0 {
+		var err error
 		if codes, err = f.renewRecoveryCodes(ctx, tx, tenantID, userID, now); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := f.notify(ctx, tx, tenantID, userID, changeAdded, now); err != nil {
+	if err := f.notify(ctx, tx, tenantID, userID, what, now); err != nil {
 		return nil, nil, err
 	}
-	return &Factor{ID: row.ID, Method: Method(row.Kind), Name: name, CreatedAt: row.CreatedAt, LastUsedAt: timeOf(row.LastUsedAt)}, codes, nil
+	return fac, codes, nil
 }
 
 // renewRecoveryCodes replaces a user's recovery codes with a new set.

@@ -178,6 +178,16 @@ func TestPasskeyEnrollmentAtLogin(t *testing.T) {
 // kinds allowed.
 func requireFactor(t testing.TB, env *apptest.Env, admin *client, allowed []zeugov1.SecondFactorMethod) {
 	t.Helper()
+	if err := updateSettings(t, env, admin, func(f *zeugov1.SecuritySettingsFields) {
+		f.SecondFactorRequired, f.SecondFactorMethods = true, allowed
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// updateSettings changes the admin's tenant's security settings.
+func updateSettings(t testing.TB, env *apptest.Env, admin *client, change func(*zeugov1.SecuritySettingsFields)) error {
+	t.Helper()
 	settings := zeugov1connect.NewSecuritySettingsServiceClient(admin.hc, env.Server.URL,
 		connect.WithInterceptors(apptest.Bearer(admin.token)))
 	cur, err := settings.GetSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
@@ -185,10 +195,8 @@ func requireFactor(t testing.TB, env *apptest.Env, admin *client, allowed []zeug
 		t.Fatal(err)
 	}
 	f := cur.Msg.GetSettings().GetFields()
-	f.SecondFactorRequired = true
-	f.SecondFactorMethods = allowed
-	if _, err := settings.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{
-		Version: cur.Msg.GetSettings().GetVersion(), Fields: f})); err != nil {
-		t.Fatal(err)
-	}
+	change(f)
+	_, err = settings.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{
+		Version: cur.Msg.GetSettings().GetVersion(), Fields: f}))
+	return err
 }

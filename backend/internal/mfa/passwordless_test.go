@@ -9,7 +9,6 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
-	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 )
 
 func (c *client) passkeyLogin(key *softKey) error {
@@ -31,16 +30,7 @@ func (c *client) finishPasskeyLogin(ceremony, assertion string) error {
 
 func allowPasskeyLogin(t testing.TB, env *apptest.Env, admin *client) {
 	t.Helper()
-	settings := zeugov1connect.NewSecuritySettingsServiceClient(admin.hc, env.Server.URL,
-		connect.WithInterceptors(apptest.Bearer(admin.token)))
-	cur, err := settings.GetSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := cur.Msg.GetSettings().GetFields()
-	f.PasskeyLogin = true
-	if _, err := settings.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{
-		Version: cur.Msg.GetSettings().GetVersion(), Fields: f})); err != nil {
+	if err := updateSettings(t, env, admin, func(f *zeugov1.SecuritySettingsFields) { f.PasskeyLogin = true }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -80,6 +80,19 @@ func (s *Service) ListMine(ctx context.Context) (*Mine, error) {
 	return &out, err
 }
 
+// callerContact is the caller's name, address and language.
+func callerContact(ctx context.Context, tx *uow.Tx) (users.Contact, error) {
+	c, err := tx.Cipher()
+	if err != nil {
+		return users.Contact{}, err
+	}
+	me, ok, err := users.ContactOf(ctx, tx, c, tx.P.TenantID, tx.P.UserID)
+	if err == nil && !ok {
+		err = apperr.ErrUnauthenticated
+	}
+	return me, err
+}
+
 // requireStepUp refuses a change without a step-up of the last
 // StepUpValidity.
 func (s *Service) requireStepUp(ctx context.Context, tx *uow.Tx) error {
@@ -100,16 +113,9 @@ func (s *Service) StartTOTP(ctx context.Context) (*Enrollment, error) {
 		if err := s.requireStepUp(ctx, tx); err != nil {
 			return err
 		}
-		c, err := tx.Cipher()
+		me, err := callerContact(ctx, tx)
 		if err != nil {
 			return err
-		}
-		me, ok, err := users.ContactOf(ctx, tx, c, tx.P.TenantID, tx.P.UserID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.ErrUnauthenticated
 		}
 		tenantName, err := s.f.q.TenantName(ctx, tx, tx.P.TenantID)
 		if err != nil {
@@ -136,16 +142,9 @@ func (s *Service) StartPasskey(ctx context.Context) (*Registration, error) {
 		if err := s.requireStepUp(ctx, tx); err != nil {
 			return err
 		}
-		c, err := tx.Cipher()
+		me, err := callerContact(ctx, tx)
 		if err != nil {
 			return err
-		}
-		me, ok, err := users.ContactOf(ctx, tx, c, tx.P.TenantID, tx.P.UserID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.ErrUnauthenticated
 		}
 		if r.ID, r.Options, err = s.f.BeginRegistration(ctx, tx.Tx, s.rp.main, tx.P.TenantID, tx.P.UserID, tx.P.SessionID, uuid.Nil,
 			me.Email, s.work.Now()); err != nil {

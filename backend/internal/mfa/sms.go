@@ -216,14 +216,6 @@ func (f *Factors) ConfirmSMS(ctx context.Context, tx pgx.Tx, tenantID, userID, i
 	if err := f.q.UseSmsCode(ctx, tx, dbsqlc.UseSmsCodeParams{Now: now, TenantID: tenantID, ID: id}); err != nil {
 		return nil, nil, err
 	}
-	var codes []string
-	if st.Factors == 0 {
-		if codes, err = f.renewRecoveryCodes(ctx, tx, tenantID, userID, now); err != nil {
-			return nil, nil, err
-		}
-	}
-	if err := f.notify(ctx, tx, tenantID, userID, changeSMSAdded, now); err != nil {
-		return nil, nil, err
-	}
-	return &Factor{ID: row.ID, Method: MethodSMS, Name: name, CreatedAt: row.CreatedAt, LastUsedAt: timeOf(row.LastUsedAt)}, codes, nil
+	return f.added(ctx, tx, tenantID, userID, st, changeSMSAdded,
+		&Factor{ID: row.ID, Method: MethodSMS, Name: name, CreatedAt: row.CreatedAt, LastUsedAt: timeOf(row.LastUsedAt)}, now)
 }

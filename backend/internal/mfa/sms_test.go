@@ -12,7 +12,6 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
-	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
 )
 
@@ -55,17 +54,7 @@ func (p *phone) lastCode(t testing.TB, env *apptest.Env, number string) string {
 
 func setMethods(t testing.TB, env *apptest.Env, admin *client, methods ...zeugov1.SecondFactorMethod) error {
 	t.Helper()
-	settings := zeugov1connect.NewSecuritySettingsServiceClient(admin.hc, env.Server.URL,
-		connect.WithInterceptors(apptest.Bearer(admin.token)))
-	cur, err := settings.GetSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := cur.Msg.GetSettings().GetFields()
-	f.SecondFactorMethods = methods
-	_, err = settings.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{
-		Version: cur.Msg.GetSettings().GetVersion(), Fields: f}))
-	return err
+	return updateSettings(t, env, admin, func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorMethods = methods })
 }
 
 // TestSMSFactor: a number becomes a factor only by answering a code;

@@ -275,16 +275,8 @@ func (f *Factors) FinishRegistration(ctx context.Context, tx pgx.Tx, rp *webauth
 	if err != nil {
 		return nil, nil, err
 	}
-	var codes []string
-	if st.Factors == 0 {
-		if codes, err = f.renewRecoveryCodes(ctx, tx, tenantID, userID, now); err != nil {
-			return nil, nil, err
-		}
-	}
-	if err := f.notify(ctx, tx, tenantID, userID, changePasskeyAdded, now); err != nil {
-		return nil, nil, err
-	}
-	return &Factor{ID: r.ID, Method: MethodWebAuthn, Name: name, CreatedAt: r.CreatedAt, LastUsedAt: timeOf(r.LastUsedAt)}, codes, nil
+	return f.added(ctx, tx, tenantID, userID, st, changePasskeyAdded,
+		&Factor{ID: r.ID, Method: MethodWebAuthn, Name: name, CreatedAt: r.CreatedAt, LastUsedAt: timeOf(r.LastUsedAt)}, now)
 }
 
 // BeginAssertion starts a passkey check of a user who has passkeys, for a
