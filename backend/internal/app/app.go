@@ -41,6 +41,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 	"github.com/zeugo/zeugo/backend/internal/selfservice"
 	"github.com/zeugo/zeugo/backend/internal/settings"
+	"github.com/zeugo/zeugo/backend/internal/sso"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 	"github.com/zeugo/zeugo/backend/internal/users"
@@ -197,6 +198,9 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}
 	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
+	a.Services = append(a.Services, sso.Mount(sso.NewService(sso.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
+		Audit: a.Audit, Limiter: a.Limiter, Auth: a.Auth, PublicURL: publicURL(cfg), Development: cfg.Env == config.Development,
+		Now: now, Log: log})))
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
 		auth.ChallengeSweeper(),
@@ -205,6 +209,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		organization.LetterheadSweeper(keys),
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
 		certificates.ExportSweeper(),
+		sso.Sweeper(),
 	}
 	a.Sweepers = append(a.Sweepers, handover.Sweepers()...)
 	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
