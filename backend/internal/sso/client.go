@@ -3,7 +3,7 @@ package sso
 import (
 	"context"
 	"errors"
-		"io"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
