@@ -95,7 +95,7 @@ func (s *Service) Start(ctx context.Context, email, slug, origin string) (*Start
 		}
 		return s.q.InsertLogin(ctx, tx, dbsqlc.InsertLoginParams{TenantID: tenantID, ID: id, StateHash: stateHash,
 			BrowserHash: sum(browser), NonceHash: sum(nonce), VerifierEnc: c.SealString(id, colVerifier, verifier),
-			Now: now, ExpiresAt: now.Add(LoginTTL)})
+			Issuer: cfg.issuer, Now: now, ExpiresAt: now.Add(LoginTTL)})
 	})
 	if err != nil {
 		return nil, postgres.Classify(err)
@@ -262,6 +262,11 @@ func (s *Service) callback(ctx context.Context, w http.ResponseWriter, r *http.R
 	if err != nil || subtle.ConstantTimeCompare(sum(c.Value), login.BrowserHash) != 1 {
 		return fail(refuse("browser_mismatch"))
 	}
+	// RFC 9207: a provider that names itself in the response must be the
+	// one the login started with (mix-up defence).
+	if iss := q.Get("iss"); iss != "" && iss != login.Issuer {
+		return fail(refuse("issuer_mismatch_response"))
+	}
 	if e := q.Get("error"); e != "" {
 		f := refuse("idp_error")
 		f.reason += ":" + sanitize(e)
@@ -277,6 +282,11 @@ func (s *Service) callback(ctx context.Context, w http.ResponseWriter, r *http.R
 	}
 	if cfg == nil || cfg.mode == ModeOff {
 		return fail(refuse("sso_off"))
+	}
+	if cfg.issuer != login.Issuer {
+		// The tenant changed its provider since the start: the code
+		// belongs to the old one and is not sent to the new one.
+		return fail(refuse("issuer_changed"))
 	}
 	p, err := s.provider(ctx, cfg.issuer)
 	if err != nil {
@@ -339,7 +349,10 @@ func (s *Service) callback(ctx context.Context, w http.ResponseWriter, r *http.R
 	if len(cfg.domains) > 0 && !slices.Contains(cfg.domains, domain) {
 		return fail(&refusal{reason: "domain_not_routed", code: codeNoAccount})
 	}
-	userID, f := s.matchUser(ctx, tenantID, cfg, email, &cl)
+	if idt.Subject == "" {
+		return fail(refuse("subject_missing"))
+	}
+	userID, f := s.matchUser(ctx, tenantID, cfg, email, s.index.Sum("zeugo sso subject", cfg.issuer+"\n"+idt.Subject), &cl)
 	if f != nil {
 		return fail(f)
 	}
@@ -466,12 +479,21 @@ func (c *claims) verifiedEmail(issuer string) (string, string) {
 func (c *claims) factorProven() bool { return slices.Contains(c.AMR, "mfa") }
 
 // matchUser finds the tenant's active user with the email, or provisions
-// one when the tenant allows it.
-func (s *Service) matchUser(ctx context.Context, tenantID uuid.UUID, cfg *tenantConfig, email string, cl *claims) (uuid.UUID, *refusal) {
+// one when the tenant allows it, and checks — or, the first time, records
+// — the provider's subject the user is bound to (subject is its MAC).
+func (s *Service) matchUser(ctx context.Context, tenantID uuid.UUID, cfg *tenantConfig, email string, subject []byte, cl *claims) (uuid.UUID, *refusal) {
 	idx := s.index.Email(email)
 	var userID uuid.UUID
 	var f *refusal
 	err := s.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		bound, err := s.q.UserOfSubject(ctx, tx, dbsqlc.UserOfSubjectParams{TenantID: tenantID, Issuer: cfg.issuer, SubjectMac: subject})
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		boundTo := uuid.Nil
+		if err == nil {
+			boundTo = bound
+		}
 		u, err := s.q.FindUser(ctx, tx, dbsqlc.FindUserParams{TenantID: tenantID, EmailIndex: idx})
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
@@ -482,22 +504,56 @@ func (s *Service) matchUser(ctx context.Context, tenantID uuid.UUID, cfg *tenant
 			return nil
 		default:
 			userID = u.ID
-			return nil
+			f, err = s.checkSubject(ctx, tx, tenantID, u.ID, cfg.issuer, subject, boundTo)
+			return err
 		}
 		if cfg.jitRole == uuid.Nil {
 			f = &refusal{reason: "unknown_user", code: codeNoAccount}
 			return nil
 		}
+		if boundTo != uuid.Nil {
+			// The person signed in before under another address: no second
+			// account for them.
+			f = &refusal{reason: "subject_bound_to_other_user", code: codeNoAccount, userID: boundTo}
+			return nil
+		}
 		userID = uuid.Must(uuid.NewV7())
-		return s.provision(ctx, tx, tenantID, userID, cfg.jitRole, email, idx, cl)
+		if err := s.provision(ctx, tx, tenantID, userID, cfg.jitRole, email, idx, cl); err != nil {
+			return err
+		}
+		return s.q.BindSubject(ctx, tx, dbsqlc.BindSubjectParams{TenantID: tenantID, UserID: userID, Issuer: cfg.issuer,
+			SubjectMac: subject, Now: s.now()})
 	})
 	if err != nil {
-		if _, ok := postgres.UniqueViolation(err); ok { // provisioned by a parallel callback
-			return s.matchUser(ctx, tenantID, &tenantConfig{}, email, cl)
+		if _, ok := postgres.UniqueViolation(err); ok { // provisioned or bound by a parallel callback
+			return s.matchUser(ctx, tenantID, &tenantConfig{issuer: cfg.issuer}, email, subject, cl)
 		}
 		return uuid.Nil, &refusal{reason: "database", code: codeUnavailable}
 	}
+	if f != nil {
+		userID = uuid.Nil
+	}
 	return userID, f
+}
+
+// checkSubject: a user is bound to the first subject they signed in with
+// at an issuer; another subject with their email, or their subject under
+// another user's email, is refused.
+func (s *Service) checkSubject(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, issuer string, subject []byte, boundTo uuid.UUID) (*refusal, error) {
+	if boundTo != uuid.Nil && boundTo != userID {
+		return &refusal{reason: "subject_bound_to_other_user", code: codeNoAccount, userID: userID}, nil
+	}
+	mac, err := s.q.SubjectOf(ctx, tx, dbsqlc.SubjectOfParams{TenantID: tenantID, UserID: userID, Issuer: issuer})
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, s.q.BindSubject(ctx, tx, dbsqlc.BindSubjectParams{TenantID: tenantID, UserID: userID, Issuer: issuer,
+			SubjectMac: subject, Now: s.now()})
+	case err != nil:
+		return nil, err
+	case subtle.ConstantTimeCompare(mac, subject) != 1:
+		return &refusal{reason: "subject_mismatch", code: codeNoAccount, userID: userID}, nil
+	}
+	return nil, nil
 }
 
 // provision creates a just-in-time user: active, no password, the default

@@ -37,6 +37,7 @@ func idp(t *testing.T) *mockoidc.MockOIDC {
 // person is an identity at the provider; the zero overrides keep what the
 // provider would send.
 type person struct {
+	sub        string // "sub-" + email when empty
 	email      string
 	verified   bool
 	amr        []string
@@ -56,8 +57,14 @@ type personClaims struct {
 	FamilyName    string   `json:"family_name,omitempty"`
 }
 
-func (p *person) ID() string                        { return "sub-" + p.email }
+func (p *person) ID() string {
+	if p.sub != "" {
+		return p.sub
+	}
+	return "sub-" + p.email
+}
 func (p *person) Userinfo([]string) ([]byte, error) { return []byte(`{"sub":"` + p.ID() + `"}`), nil }
+
 func (p *person) Claims(_ []string, c *mockoidc.IDTokenClaims) (jwt.Claims, error) {
 	if p.nonce != "" {
 		c.Nonce = p.nonce
@@ -376,6 +383,44 @@ func TestCallbackRefusals(t *testing.T) {
 		if f.refusals(t, "domain_not_routed") != 1 {
 			t.Error("no audit record")
 		}
+	})
+	t.Run("another subject with the same email", func(t *testing.T) {
+		// Erika is bound to her first subject (an earlier subtest signed
+		// her in); the provider giving her address to someone else does
+		// not open her account.
+		if target := f.login(t, f.browser(), apptest.Connect, erika()); target != "/" {
+			t.Fatalf("erika: %q", target)
+		}
+		wantRefused(t, f.login(t, f.browser(), apptest.Connect, &person{sub: "jemand-anderes", email: "erika@alpha.example", verified: true}), "sso_no_account")
+		if f.refusals(t, "subject_mismatch") != 1 {
+			t.Error("no audit record")
+		}
+	})
+	t.Run("iss of the response", func(t *testing.T) {
+		b := f.browser()
+		f.idp.QueueUser(erika())
+		cb, _ := url.Parse(b.authorize(t, f.start(t, b, apptest.Connect, "erika@alpha.example")))
+		q := cb.Query()
+		q.Set("iss", "https://login.evil.example")
+		cb.RawQuery = q.Encode()
+		wantRefused(t, b.get(t, cb.String()), "sso_failed")
+		if f.refusals(t, "issuer_mismatch_response") != 1 {
+			t.Error("no audit record")
+		}
+	})
+	t.Run("provider changed during the login", func(t *testing.T) {
+		b := f.browser()
+		f.idp.QueueUser(erika())
+		cb := b.authorize(t, f.start(t, b, apptest.Connect, "erika@alpha.example"))
+		old := f.idp
+		f.idp = idp(t)
+		f.configure(t, f.admin, zeugov1.SsoMode_SSO_MODE_OPTIONAL, false, "")
+		wantRefused(t, b.get(t, cb), "sso_failed")
+		if f.refusals(t, "issuer_changed") != 1 {
+			t.Error("no audit record")
+		}
+		f.idp = old
+		f.configure(t, f.admin, zeugov1.SsoMode_SSO_MODE_OPTIONAL, false, "")
 	})
 	t.Run("provider error", func(t *testing.T) {
 		b := f.browser()

@@ -59,6 +59,10 @@ CREATE TABLE sso_logins (
     browser_hash  bytea NOT NULL,
     nonce_hash    bytea NOT NULL,
     verifier_enc  bytea NOT NULL,
+    -- The issuer the login started with: a callback after the tenant
+    -- changed its identity provider is refused (no code of one provider
+    -- is ever sent to another).
+    issuer        text NOT NULL,
     created_at    timestamptz NOT NULL,
     expires_at    timestamptz NOT NULL,
     used_at       timestamptz,
@@ -69,6 +73,28 @@ ALTER TABLE sso_logins ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sso_logins FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON sso_logins USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 GRANT SELECT, INSERT, UPDATE, DELETE ON sso_logins TO zeugo_app;
+
+-- The identity (issuer + "sub" claim) a user first signed in with. Users
+-- are matched by verified email; once matched, the user is bound to that
+-- provider's subject, so an address that the provider later gives to
+-- another person (a re-used mailbox, a renamed account) does not open the
+-- first one's account (ASVS V10.5.2). The subject is stored as an HMAC
+-- under the platform blind-index key (it identifies a person at the
+-- provider). Removing a user's row unbinds it (an administrator's repair).
+CREATE TABLE sso_identities (
+    tenant_id    uuid NOT NULL,
+    user_id      uuid NOT NULL,
+    issuer       text NOT NULL,
+    subject_mac  bytea NOT NULL CHECK (length(subject_mac) = 32),
+    created_at   timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, user_id, issuer),
+    UNIQUE (tenant_id, issuer, subject_mac),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+ALTER TABLE sso_identities ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sso_identities FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON sso_identities USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
+GRANT SELECT, INSERT, UPDATE, DELETE ON sso_identities TO zeugo_app;
 
 -- sso_find_tenant maps an email domain or a tenant slug to the tenant whose
 -- SSO the login page may start, before any tenant is known (like
@@ -90,6 +116,7 @@ GRANT EXECUTE ON FUNCTION sso_find_tenant(text, text) TO zeugo_app;
 
 -- +goose Down
 DROP FUNCTION sso_find_tenant(text, text);
+DROP TABLE sso_identities;
 DROP TABLE sso_logins;
 DROP TABLE sso_domains;
 DROP TABLE sso_configs;

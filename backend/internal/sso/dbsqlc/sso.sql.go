@@ -13,10 +13,34 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const bindSubject = `-- name: BindSubject :exec
+INSERT INTO sso_identities (tenant_id, user_id, issuer, subject_mac, created_at)
+VALUES ($1, $2, $3, $4, $5)
+`
+
+type BindSubjectParams struct {
+	TenantID   uuid.UUID
+	UserID     uuid.UUID
+	Issuer     string
+	SubjectMac []byte
+	Now        time.Time
+}
+
+func (q *Queries) BindSubject(ctx context.Context, db DBTX, arg BindSubjectParams) error {
+	_, err := db.Exec(ctx, bindSubject,
+		arg.TenantID,
+		arg.UserID,
+		arg.Issuer,
+		arg.SubjectMac,
+		arg.Now,
+	)
+	return err
+}
+
 const claimLogin = `-- name: ClaimLogin :one
 UPDATE sso_logins SET used_at = $1::timestamptz
 WHERE tenant_id = $2 AND state_hash = $3 AND used_at IS NULL
-RETURNING id, browser_hash, nonce_hash, verifier_enc, expires_at
+RETURNING id, browser_hash, nonce_hash, verifier_enc, issuer, expires_at
 `
 
 type ClaimLoginParams struct {
@@ -30,6 +54,7 @@ type ClaimLoginRow struct {
 	BrowserHash []byte
 	NonceHash   []byte
 	VerifierEnc []byte
+	Issuer      string
 	ExpiresAt   time.Time
 }
 
@@ -43,6 +68,7 @@ func (q *Queries) ClaimLogin(ctx context.Context, db DBTX, arg ClaimLoginParams)
 		&i.BrowserHash,
 		&i.NonceHash,
 		&i.VerifierEnc,
+		&i.Issuer,
 		&i.ExpiresAt,
 	)
 	return &i, err
@@ -177,8 +203,8 @@ func (q *Queries) InsertDomains(ctx context.Context, db DBTX, arg InsertDomainsP
 }
 
 const insertLogin = `-- name: InsertLogin :exec
-INSERT INTO sso_logins (tenant_id, id, state_hash, browser_hash, nonce_hash, verifier_enc, created_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO sso_logins (tenant_id, id, state_hash, browser_hash, nonce_hash, verifier_enc, issuer, created_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 `
 
 type InsertLoginParams struct {
@@ -188,6 +214,7 @@ type InsertLoginParams struct {
 	BrowserHash []byte
 	NonceHash   []byte
 	VerifierEnc []byte
+	Issuer      string
 	Now         time.Time
 	ExpiresAt   time.Time
 }
@@ -200,6 +227,7 @@ func (q *Queries) InsertLogin(ctx context.Context, db DBTX, arg InsertLoginParam
 		arg.BrowserHash,
 		arg.NonceHash,
 		arg.VerifierEnc,
+		arg.Issuer,
 		arg.Now,
 		arg.ExpiresAt,
 	)
@@ -313,6 +341,25 @@ func (q *Queries) RoleExists(ctx context.Context, db DBTX, arg RoleExistsParams)
 	return exists, err
 }
 
+const subjectOf = `-- name: SubjectOf :one
+SELECT subject_mac FROM sso_identities
+WHERE tenant_id = $1 AND user_id = $2 AND issuer = $3
+`
+
+type SubjectOfParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	Issuer   string
+}
+
+// The subject a user is bound to at an issuer.
+func (q *Queries) SubjectOf(ctx context.Context, db DBTX, arg SubjectOfParams) ([]byte, error) {
+	row := db.QueryRow(ctx, subjectOf, arg.TenantID, arg.UserID, arg.Issuer)
+	var subject_mac []byte
+	err := row.Scan(&subject_mac)
+	return subject_mac, err
+}
+
 const sweepLogins = `-- name: SweepLogins :execrows
 DELETE FROM sso_logins WHERE tenant_id = $1::uuid AND id IN (
     SELECT l.id FROM sso_logins l WHERE l.tenant_id = $1::uuid AND l.expires_at < $2::timestamptz
@@ -365,4 +412,22 @@ func (q *Queries) UpdateConfig(ctx context.Context, db DBTX, arg UpdateConfigPar
 	var version int64
 	err := row.Scan(&version)
 	return version, err
+}
+
+const userOfSubject = `-- name: UserOfSubject :one
+SELECT user_id FROM sso_identities
+WHERE tenant_id = $1 AND issuer = $2 AND subject_mac = $3
+`
+
+type UserOfSubjectParams struct {
+	TenantID   uuid.UUID
+	Issuer     string
+	SubjectMac []byte
+}
+
+func (q *Queries) UserOfSubject(ctx context.Context, db DBTX, arg UserOfSubjectParams) (uuid.UUID, error) {
+	row := db.QueryRow(ctx, userOfSubject, arg.TenantID, arg.Issuer, arg.SubjectMac)
+	var user_id uuid.UUID
+	err := row.Scan(&user_id)
+	return user_id, err
 }

@@ -38,15 +38,15 @@ SELECT EXISTS (SELECT 1 FROM roles WHERE tenant_id = @tenant_id AND id = @id);
 SELECT COALESCE(sso_find_tenant(@domain::text, @slug::text), '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS tenant_id;
 
 -- name: InsertLogin :exec
-INSERT INTO sso_logins (tenant_id, id, state_hash, browser_hash, nonce_hash, verifier_enc, created_at, expires_at)
-VALUES (@tenant_id, @id, @state_hash, @browser_hash, @nonce_hash, @verifier_enc, @now, @expires_at);
+INSERT INTO sso_logins (tenant_id, id, state_hash, browser_hash, nonce_hash, verifier_enc, issuer, created_at, expires_at)
+VALUES (@tenant_id, @id, @state_hash, @browser_hash, @nonce_hash, @verifier_enc, @issuer, @now, @expires_at);
 
 -- name: ClaimLogin :one
 -- Marks a started login used and returns it; no row when the state is
 -- unknown or the login was used already (single use).
 UPDATE sso_logins SET used_at = sqlc.arg(now)::timestamptz
 WHERE tenant_id = @tenant_id AND state_hash = @state_hash AND used_at IS NULL
-RETURNING id, browser_hash, nonce_hash, verifier_enc, expires_at;
+RETURNING id, browser_hash, nonce_hash, verifier_enc, issuer, expires_at;
 
 -- name: SweepLogins :execrows
 DELETE FROM sso_logins WHERE tenant_id = sqlc.arg(tenant_id)::uuid AND id IN (
@@ -67,3 +67,16 @@ INSERT INTO users (id, tenant_id, email_index, email_enc, first_name_enc, last_n
     access_all, created_at, updated_at)
 VALUES (@id, @tenant_id, @email_index, @email_enc, @first_name_enc, @last_name_enc, @role_id, 'active',
     false, @now, @now);
+
+-- name: SubjectOf :one
+-- The subject a user is bound to at an issuer.
+SELECT subject_mac FROM sso_identities
+WHERE tenant_id = @tenant_id AND user_id = @user_id AND issuer = @issuer;
+
+-- name: UserOfSubject :one
+SELECT user_id FROM sso_identities
+WHERE tenant_id = @tenant_id AND issuer = @issuer AND subject_mac = @subject_mac;
+
+-- name: BindSubject :exec
+INSERT INTO sso_identities (tenant_id, user_id, issuer, subject_mac, created_at)
+VALUES (@tenant_id, @user_id, @issuer, @subject_mac, @now);
