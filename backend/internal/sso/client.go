@@ -169,15 +169,16 @@ func (s *Service) TestConnection(ctx context.Context, issuer string) (*Discovery
 }
 
 // discoveryReason classifies a discovery failure: go-oidc returns the
-// transport's *url.Error when the issuer cannot be reached, names an issuer
-// mismatch, and otherwise got an answer that is not a discovery document
+// transport's *url.Error when the issuer cannot be reached, an
+// *oidc.IssuerMismatchError for metadata naming another issuer, and otherwise got an answer that is not a discovery document
 // (an HTTP error status, not JSON).
 func discoveryReason(err error) string {
 	var ue *url.Error
+	var mismatch *oidc.IssuerMismatchError
 	switch {
 	case errors.As(err, &ue):
 		return "unreachable"
-	case strings.Contains(err.Error(), "issuer did not match"):
+	case errors.As(err, &mismatch):
 		return "issuer_mismatch"
 	default:
 		return "not_openid_configuration"

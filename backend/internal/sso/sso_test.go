@@ -3,6 +3,7 @@ package sso_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -627,11 +628,18 @@ func TestStartAndSettings(t *testing.T) {
 	}
 
 	// Test connection: the stored issuer, a named one, and failures as
-	// short reasons only.
+	// short reasons only. The impostor's metadata names another issuer.
+	impostor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"issuer":"` + f.idp.Issuer() + `","authorization_endpoint":"` + f.idp.AuthorizationEndpoint() +
+			`","token_endpoint":"` + f.idp.TokenEndpoint() + `","jwks_uri":"` + f.idp.JWKSEndpoint() + `"}`))
+	}))
+	defer impostor.Close()
 	for issuer, want := range map[string]string{
 		"":                                   "",
 		f.idp.Issuer():                       "",
 		"http://127.0.0.1:1/oidc":            "unreachable",
+		impostor.URL:                         "issuer_mismatch",
 		f.idp.Addr() + "/nothing":            "not_openid_configuration",
 		"https://login.microsoftonline.com/": "invalid_issuer",
 	} {
