@@ -199,7 +199,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
 	a.Services = append(a.Services, sso.Mount(sso.NewService(sso.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
-		Audit: a.Audit, Limiter: a.Limiter, Auth: a.Auth, PublicURL: publicURL(cfg), Development: cfg.Env == config.Development,
+		Audit: a.Audit, Limiter: a.Limiter, Auth: a.Auth, PublicURL: ssoPublicURL(cfg), Development: cfg.Env == config.Development,
 		Now: now, Log: log})))
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
@@ -238,6 +238,17 @@ func publicURL(cfg *config.Config) string {
 		return ""
 	}
 	return cfg.PublicURL.String()
+}
+
+// ssoPublicURL is the origin of single sign-on's redirect URI: the
+// configured public URL in production; in development none, so that it
+// follows the address the browser used (a developer's server, the browser
+// tests' server on a free port).
+func ssoPublicURL(cfg *config.Config) string {
+	if cfg.Env == config.Development {
+		return ""
+	}
+	return publicURL(cfg)
 }
 
 // Close releases what Build started (the hashing threads).
