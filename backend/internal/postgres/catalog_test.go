@@ -110,8 +110,11 @@ func TestCatalogDoorsAcrossTenants(t *testing.T) {
 	// sso_find_tenant: the tenant id behind an email domain or a slug whose
 	// SSO is switched on, nothing else (the domain routing shows that much
 	// by design; the flow itself runs inside the tenant).
-	reviewed := map[string]bool{"sso_find_tenant": true, "auth_find_login": true, "audit_ensure_partitions": true, "tenant_ids_for_jobs": true,
-		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true}
+	// passkey_owner: tenant and user id of a passkey's credential id where
+	// the tenant allows passwordless sign-in, nothing else.
+	reviewed := map[string]bool{"auth_find_login": true, "audit_ensure_partitions": true, "tenant_ids_for_jobs": true,
+		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true, "passkey_owner": true,
+		"sso_find_tenant": true}
 	for rows.Next() {
 		var name, config string
 		if err := rows.Scan(&name, &config); err != nil {
