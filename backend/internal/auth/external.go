@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
+	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
 
@@ -21,6 +22,11 @@ const MethodSSO = "sso"
 func FinishExternal(ctx context.Context, a *Authenticator, in, out http.Header, s *Session) {
 	(&Handler{auth: a}).signedIn(ctx, in, out, s, false)
 }
+
+// ChallengeToProto is a login's second-factor challenge as Login answers
+// it, for a login completed outside AuthService (single sign-on hands it to
+// the SPA's login page).
+func ChallengeToProto(c *Challenge) *zeugov1.SecondFactorChallenge { return challengeToProto(c) }
 
 // errSSOOnly refuses a password step-up in a tenant that signs in through
 // its identity provider only.

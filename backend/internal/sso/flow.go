@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/oauth2"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
@@ -361,11 +362,15 @@ func (s *Service) callback(ctx context.Context, w http.ResponseWriter, r *http.R
 		return fail(&refusal{reason: "login_refused:" + apperr.CodeOf(err).String(), code: codeFailed, userID: userID})
 	}
 	if sess.Challenge != nil {
-		// The SPA's login page continues with Zeugo's second step. The
-		// token travels in the fragment: never sent to a server, not in
-		// logs or Referer headers.
-		return "/login#sso_challenge=" + url.QueryEscape(sess.Challenge.Token) +
-			"&enroll=" + boolString(sess.Challenge.EnrollmentRequired), nil
+		// The SPA's login page continues with Zeugo's second step, with the
+		// challenge exactly as Login answers it (token, methods, passkey
+		// options), as protobuf in base64url. It travels in the fragment:
+		// never sent to a server, not in logs or Referer headers.
+		b, err := proto.Marshal(auth.ChallengeToProto(sess.Challenge))
+		if err != nil {
+			return fail(refuse("internal"))
+		}
+		return "/login#sso_challenge=" + base64.RawURLEncoding.EncodeToString(b), nil
 	}
 	auth.FinishExternal(ctx, s.auth, r.Header, w.Header(), sess)
 	return "/", nil

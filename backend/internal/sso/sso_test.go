@@ -2,6 +2,7 @@ package sso_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"github.com/oauth2-proxy/mockoidc"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zeugo/zeugo/backend/internal/apptest"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
@@ -481,11 +483,17 @@ func TestProvisioningAndSecondFactor(t *testing.T) {
 		t.Fatalf("challenge target %q", target)
 	}
 	vals, _ := url.ParseQuery(frag)
-	if vals.Get("sso_challenge") == "" || vals.Get("enroll") != "true" {
-		t.Fatalf("challenge fragment %q", frag)
+	raw, err := base64.RawURLEncoding.DecodeString(vals.Get("sso_challenge"))
+	if err != nil {
+		t.Fatalf("challenge fragment %q: %v", frag, err)
+	}
+	var ch zeugov1.SecondFactorChallenge
+	if err := proto.Unmarshal(raw, &ch); err != nil || ch.GetToken() == "" || !ch.GetEnrollmentRequired() ||
+		len(ch.GetEnrollmentMethods()) == 0 || ch.GetExpiresAt() == nil {
+		t.Fatalf("challenge %v (%v)", &ch, err)
 	}
 	_, err = f.env.AuthClient(f.env.HTTPClient(), apptest.Connect).StartLoginEnrollment(ctx(),
-		connect.NewRequest(&zeugov1.StartLoginEnrollmentRequest{ChallengeToken: vals.Get("sso_challenge")}))
+		connect.NewRequest(&zeugov1.StartLoginEnrollmentRequest{ChallengeToken: ch.GetToken()}))
 	if err != nil {
 		t.Fatalf("the challenge does not continue: %v", err)
 	}

@@ -2,8 +2,8 @@
 // the organisation's identity provider (by its domain); the browser then
 // goes there and comes back through /auth/sso/callback. The page also
 // shows the outcome the callback left in the URL fragment. A login that
-// needs Zeugo's second factor is handed to onChallenge (the login page's
-// second-factor step).
+// needs Zeugo's second factor is handed to onChallenge: the login page's
+// second-factor step takes the challenge like one from Login.
 import { Alert, Button, Divider, Stack, TextInput } from "@mantine/core";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,16 +11,15 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { useStartSso } from "../../api/sso.js";
 import { errorMessage } from "../../lib/errors.js";
 import { IconAlert } from "../../components/icons.js";
+import type { SecondFactorChallenge } from "../../gen/zeugo/v1/auth_pb.js";
 import { takeSsoOutcome, type SsoOutcome } from "./fragment.js";
-
-export type SsoChallenge = { token: string; enrollmentRequired: boolean };
 
 export function SsoSignIn({
   onChallenge,
   navigate = (url) => window.location.assign(url),
 }: {
   /** Continues a login that needs the second factor. */
-  onChallenge?: (c: SsoChallenge) => void;
+  onChallenge?: (c: SecondFactorChallenge) => void;
   /** Where the browser goes (tests replace it). */
   navigate?: (url: string) => void;
 }) {
@@ -34,7 +33,7 @@ export function SsoSignIn({
   useEffect(() => {
     const o = takeSsoOutcome();
     if (!o) return;
-    if (o.kind === "challenge" && onChallenge) onChallenge({ token: o.token, enrollmentRequired: o.enrollmentRequired });
+    if (o.kind === "challenge" && onChallenge) onChallenge(o.challenge);
     else setOutcome(o);
   }, []);
 

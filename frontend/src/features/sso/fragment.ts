@@ -1,24 +1,40 @@
 // The single sign-on callback sends the browser to the login page with its
 // outcome in the URL fragment (never the query: a fragment is not sent to
 // any server, logged or passed on as Referer): sso_error=<code> after a
-// refusal, or sso_challenge=<token>&enroll=<bool> when the login continues
-// with Zeugo's second factor.
+// refusal, or sso_challenge=<challenge> when the login continues with
+// Zeugo's second factor — the SecondFactorChallenge exactly as Login
+// answers it, as protobuf in base64url.
+import { fromBinary } from "@bufbuild/protobuf";
+import { SecondFactorChallengeSchema, type SecondFactorChallenge } from "../../gen/zeugo/v1/auth_pb.js";
 
-/** The outcome of a single sign-on the login page shows or continues. */
 const errorCodes = ["sso_failed", "sso_no_account", "sso_unavailable"] as const;
 type ErrorCode = (typeof errorCodes)[number];
 
-export type SsoOutcome = { kind: "error"; code: ErrorCode } | { kind: "challenge"; token: string; enrollmentRequired: boolean };
+export type SsoOutcome = { kind: "error"; code: ErrorCode } | { kind: "challenge"; challenge: SecondFactorChallenge };
 
 function isErrorCode(code: string): code is ErrorCode {
   return (errorCodes as readonly string[]).includes(code);
 }
 
+function fromBase64Url(s: string): Uint8Array {
+  const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
+  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
 /** parseSsoFragment reads the outcome from a location hash ("#…"); undefined when there is none. */
 export function parseSsoFragment(hash: string): SsoOutcome | undefined {
   const params = new URLSearchParams(hash.startsWith("#") ? hash.slice(1) : hash);
-  const token = params.get("sso_challenge");
-  if (token) return { kind: "challenge", token, enrollmentRequired: params.get("enroll") === "true" };
+  const encoded = params.get("sso_challenge");
+  if (encoded) {
+    try {
+      const challenge = fromBinary(SecondFactorChallengeSchema, fromBase64Url(encoded));
+      if (challenge.token) return { kind: "challenge", challenge };
+    } catch {
+      // A damaged link reads as a failed sign-in.
+    }
+    return { kind: "error", code: "sso_failed" };
+  }
   const code = params.get("sso_error");
   if (code === null) return undefined;
   // An unknown code (a hand-made link) reads as the generic failure.

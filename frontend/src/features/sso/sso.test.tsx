@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { SecondFactorChallengeSchema, SecondFactorMethod } from "../../gen/zeugo/v1/auth_pb.js";
 import { RoleService, ListRolesResponseSchema } from "../../gen/zeugo/v1/roles_pb.js";
 import {
   SsoMode,
@@ -22,6 +23,16 @@ afterEach(() => {
   cleanup();
   window.history.replaceState(null, "", "/");
 });
+
+/** A challenge as the callback puts it into the fragment (protobuf, base64url). */
+const encodedChallenge = btoa(
+  String.fromCharCode(
+    ...toBinary(SecondFactorChallengeSchema, create(SecondFactorChallengeSchema, { token: "t.k", methods: [SecondFactorMethod.TOTP] })),
+  ),
+)
+  .replace(/\+/g, "-")
+  .replace(/\//g, "_")
+  .replace(/=+$/, "");
 
 function fakeSso() {
   const starts: StartSsoRequest[] = [];
@@ -65,11 +76,10 @@ describe("parseSsoFragment", () => {
   it("reads refusals, challenges and nothing else", () => {
     expect(parseSsoFragment("#sso_error=sso_no_account")).toEqual({ kind: "error", code: "sso_no_account" });
     expect(parseSsoFragment("#sso_error=<script>")).toEqual({ kind: "error", code: "sso_failed" });
-    expect(parseSsoFragment("#sso_challenge=abc.def&enroll=true")).toEqual({
-      kind: "challenge",
-      token: "abc.def",
-      enrollmentRequired: true,
-    });
+    const parsed = parseSsoFragment(`#sso_challenge=${encodedChallenge}`);
+    expect(parsed?.kind === "challenge" && parsed.challenge.token).toBe("t.k");
+    expect(parsed?.kind === "challenge" && parsed.challenge.methods).toEqual([SecondFactorMethod.TOTP]);
+    expect(parseSsoFragment("#sso_challenge=kaputt!")).toEqual({ kind: "error", code: "sso_failed" });
     expect(parseSsoFragment("")).toBeUndefined();
     expect(parseSsoFragment("#token=x")).toBeUndefined();
   });
@@ -104,10 +114,10 @@ describe("SsoSignIn", () => {
   });
 
   it("hands a second-factor challenge to the login page", async () => {
-    window.history.replaceState(null, "", "/login#sso_challenge=t.k&enroll=false");
-    const got: unknown[] = [];
-    render(<SsoSignIn navigate={() => {}} onChallenge={(c) => got.push(c)} />, { wrapper: providers(fakeSso().transport) });
-    await waitFor(() => expect(got).toEqual([{ token: "t.k", enrollmentRequired: false }]));
+    window.history.replaceState(null, "", `/login#sso_challenge=${encodedChallenge}`);
+    const got: string[] = [];
+    render(<SsoSignIn navigate={() => {}} onChallenge={(c) => got.push(c.token)} />, { wrapper: providers(fakeSso().transport) });
+    await waitFor(() => expect(got).toEqual(["t.k"]));
     expect(window.location.hash).toBe("");
   });
 });
