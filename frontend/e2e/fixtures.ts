@@ -12,6 +12,8 @@ type Fixtures = {
   admin: { email: string; password: string };
   /** Problems the page reported: CSP violations, console errors, foreign requests. */
   pageProblems: string[];
+  /** Origins besides the server's a test may visit (single sign-on's identity provider); "http://127.0.0.1" admits every port. */
+  otherOrigins: string[];
 };
 
 export const test = base.extend<Fixtures>({
@@ -21,8 +23,9 @@ export const test = base.extend<Fixtures>({
   admin: async ({}, use) => {
     await use({ email: required(adminEmailVar), password: required(adminPasswordVar) });
   },
+  otherOrigins: [[], { option: true }],
   pageProblems: [
-    async ({ page, baseURL }, use) => {
+    async ({ page, baseURL, otherOrigins }, use) => {
       const problems: string[] = [];
       const origin = new URL(baseURL ?? required(baseUrlVar)).origin;
       // Report CSP violations as console errors with a marker (the listener is
@@ -43,7 +46,9 @@ export const test = base.extend<Fixtures>({
         // The browser's own PDF viewer (the certificate preview) loads its
         // parts from the browser itself, not from any server.
         if (url.startsWith("chrome-extension://") || url.startsWith("chrome://")) return;
-        if (new URL(url).origin !== origin) problems.push(`foreign request: ${url}`);
+        const o = new URL(url).origin;
+        const allowed = otherOrigins.some((a) => o === a || o.startsWith(`${a}:`));
+        if (o !== origin && !allowed) problems.push(`foreign request: ${url}`);
       });
       await use(problems);
       expect(problems, "no CSP violations, page errors or foreign requests").toEqual([]);
@@ -63,7 +68,7 @@ export function uniqueName(prefix: string): string {
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByRole("textbox", { name: "Passwort", exact: true }).fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
 }
 

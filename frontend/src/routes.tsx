@@ -21,6 +21,7 @@ import { CertificatesPage } from "./features/certificates/CertificatesPage.js";
 import { CertificateEditor } from "./features/certificates/CertificateEditor.js";
 import { RecipientPage } from "./features/handover/RecipientPage.js";
 import { selfServicePublicRoutes, selfServiceRoutes } from "./features/selfservice/routes.js";
+import { SsoSettingsPage } from "./features/sso/SsoSettingsPage.js";
 
 // The list is the element of the parent route, so opening and closing the
 // dialog (/new, /:id) keeps it mounted on its page, sort and search; the key
@@ -56,6 +57,10 @@ export const routes: RouteObject[] = [
       ...unitRoutes,
       { path: "account", element: <AccountPage /> },
       { path: "settings/security", element: <SecuritySettingsPage /> },
+      { path: "settings/sso", element: <SsoSettingsPage /> },
+      // Single sign-on's callback sends the browser to /login (with its
+      // outcome in the fragment); signed in, that is the start page.
+      { path: "login", element: <Navigate to="/" replace /> },
       { path: "settings/email-templates", element: <MailTemplatesPage /> },
       { path: "settings/sender", element: <MailSenderPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },

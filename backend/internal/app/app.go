@@ -41,6 +41,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/rpc"
 	"github.com/zeugo/zeugo/backend/internal/selfservice"
 	"github.com/zeugo/zeugo/backend/internal/settings"
+	"github.com/zeugo/zeugo/backend/internal/sso"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 	"github.com/zeugo/zeugo/backend/internal/users"
@@ -202,6 +203,9 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}
 	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
+	a.Services = append(a.Services, sso.Mount(sso.NewService(sso.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
+		Audit: a.Audit, Limiter: a.Limiter, Auth: a.Auth, PublicURL: ssoPublicURL(cfg), Development: cfg.Env == config.Development,
+		Now: now, Log: log})))
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
 		auth.ChallengeSweeper(),
@@ -210,6 +214,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		organization.LetterheadSweeper(keys),
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),
 		certificates.ExportSweeper(),
+		sso.Sweeper(),
 	}
 	a.Sweepers = append(a.Sweepers, handover.Sweepers()...)
 	a.FrequentSweepers = []jobs.Sweeper{uow.AuditChainer(a.Audit)}
@@ -238,6 +243,17 @@ func publicURL(cfg *config.Config) string {
 		return ""
 	}
 	return cfg.PublicURL.String()
+}
+
+// ssoPublicURL is the origin of single sign-on's redirect URI: the
+// configured public URL in production; in development none, so that it
+// follows the address the browser used (a developer's server, the browser
+// tests' server on a free port).
+func ssoPublicURL(cfg *config.Config) string {
+	if cfg.Env == config.Development {
+		return ""
+	}
+	return publicURL(cfg)
 }
 
 // Close releases what Build started (the hashing threads).

@@ -234,6 +234,8 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 			reasons[i] = "locked"
 		case cand.Status != "active":
 			reasons[i] = "inactive"
+		case cand.SSOOnly: // the password is not a way in (not even a right one)
+			reasons[i] = "sso_only"
 		case verr != nil:
 			reasons[i] = "bad_password"
 		}

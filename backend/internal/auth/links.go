@@ -220,6 +220,12 @@ func (a *Authenticator) redeem(ctx context.Context, token, pw, purpose string) e
 		if err == nil && r == nil {
 			err = errInvalidLink
 		}
+		if err == nil && purpose == PurposeReset {
+			// A reset link sent before the tenant switched to SSO only.
+			if only, oerr := ssoOnly(ctx, tx, tenantID); oerr != nil || only {
+				err = errors.Join(oerr, errInvalidLink)
+			}
+		}
 		return err
 	})
 	if err != nil {
@@ -343,6 +349,11 @@ func (a *Authenticator) sendReset(ctx context.Context, tenantID, userID uuid.UUI
 	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
 		rcpt, err := a.loadRecipient(ctx, tx, tenantID, userID)
 		if err != nil || rcpt == nil || rcpt.TenantStatus != "active" || !linkUsable(PurposeReset, rcpt.Status) {
+			return err
+		}
+		// A tenant that signs in through its identity provider only has
+		// no passwords to reset; the answer stays the same.
+		if only, err := ssoOnly(ctx, tx, tenantID); err != nil || only {
 			return err
 		}
 		now := a.now()

@@ -52,12 +52,17 @@ func (a *Authenticator) StepUp(ctx context.Context, proof StepProof, origin stri
 	var pwWrong bool
 	if proof.Password != "" {
 		var hash *string
+		var only bool
 		err := a.db.TenantQuery(ctx, p.TenantID, func(rows pgx.Rows) error {
 			if !rows.Next() {
 				return errors.Join(rows.Err(), apperr.ErrUnauthenticated)
 			}
-			return rows.Scan(&hash)
-		}, `SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2`, p.TenantID, p.UserID)
+			return rows.Scan(&hash, &only)
+		}, `SELECT u.password_hash, EXISTS (SELECT 1 FROM sso_configs c WHERE c.tenant_id = u.tenant_id AND c.mode = 'sso_only')
+			FROM users u WHERE u.tenant_id = $1 AND u.id = $2`, p.TenantID, p.UserID)
+		if err == nil && only {
+			return time.Time{}, errSSOOnly
+		}
 		if err != nil {
 			return time.Time{}, postgres.Classify(err)
 		}

@@ -42,6 +42,8 @@ type loginUser struct {
 	Status       string
 	PasswordHash string
 	TenantStatus string
+	// SSOOnly: the tenant signs in through its identity provider only.
+	SSOOnly bool
 }
 
 func loadLoginUser(ctx context.Context, db *postgres.DB, tenantID, userID uuid.UUID) (loginUser, error) {
@@ -51,14 +53,16 @@ func loadLoginUser(ctx context.Context, db *postgres.DB, tenantID, userID uuid.U
 		if !rows.Next() {
 			return errors.Join(rows.Err(), pgx.ErrNoRows)
 		}
-		if err := rows.Scan(&u.Status, &hash, &u.TenantStatus); err != nil {
+		if err := rows.Scan(&u.Status, &hash, &u.TenantStatus, &u.SSOOnly); err != nil {
 			return err
 		}
 		if hash != nil {
 			u.PasswordHash = *hash
 		}
 		return nil
-	}, `SELECT u.status, u.password_hash, t.status FROM users u JOIN tenants t ON t.id = u.tenant_id
+	}, `SELECT u.status, u.password_hash, t.status,
+			EXISTS (SELECT 1 FROM sso_configs c WHERE c.tenant_id = u.tenant_id AND c.mode = 'sso_only')
+		FROM users u JOIN tenants t ON t.id = u.tenant_id
 		WHERE u.tenant_id = $1 AND u.id = $2`, tenantID, userID)
 	return u, err
 }

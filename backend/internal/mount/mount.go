@@ -25,4 +25,10 @@ type Service struct {
 	// "/zeugo.v1.EmployeeService/PreviewEmployeeImport" → bytes), e.g. for
 	// file uploads; every other procedure keeps the server's limit.
 	Limits map[string]int64
+	// Routes are plain HTTP routes the domain serves beside its Connect
+	// service (ServeMux pattern → handler), e.g. an OpenID Connect
+	// callback that a browser reaches by a redirect. They pass the
+	// server's middleware (request ids, client addresses, security
+	// headers) but no Connect interceptor: each handles its own access.
+	Routes map[string]http.Handler
 }

@@ -107,10 +107,14 @@ func TestCatalogDoorsAcrossTenants(t *testing.T) {
 	// half), nothing else; the secret is checked inside the tenant.
 	// selfservice_form_tenant: the tenant id of an enabled form of an
 	// active tenant by its public id (128 random bits), nothing else.
+	// sso_find_tenant: the tenant id behind an email domain or a slug whose
+	// SSO is switched on, nothing else (the domain routing shows that much
+	// by design; the flow itself runs inside the tenant).
 	// passkey_owner: tenant and user id of a passkey's credential id where
 	// the tenant allows passwordless sign-in, nothing else.
 	reviewed := map[string]bool{"auth_find_login": true, "audit_ensure_partitions": true, "tenant_ids_for_jobs": true,
-		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true, "passkey_owner": true}
+		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true, "passkey_owner": true,
+		"sso_find_tenant": true}
 	for rows.Next() {
 		var name, config string
 		if err := rows.Scan(&name, &config); err != nil {

@@ -134,6 +134,9 @@ func NewHandler(d Deps) http.Handler {
 			mux.Handle(path, h)
 			limits[path] = n
 		}
+		for pattern, h := range s.Routes {
+			mux.Handle(pattern, h)
+		}
 	}
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...), base...))
 	reflector := grpcreflect.NewStaticReflector(services...)

@@ -11,6 +11,7 @@ import { toFormErrors, validateMessage } from "../../lib/validation.js";
 import { BrandMark, IconAlert } from "../../components/icons.js";
 import { LanguageSwitch } from "../shell/LanguageSwitch.js";
 import type { LoginNoticeState } from "../password/LinkPage.js";
+import { SsoSignIn } from "../sso/SsoSignIn.js";
 
 const fieldNames = ["email", "password"] as const;
 
@@ -133,6 +134,7 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
                 </Button>
               </Stack>
             </form>
+            <SsoSignIn />
           </Paper>
           <Text ta="center" size="xs" c="dimmed">
             {t("app.tagline")}

@@ -91,6 +91,7 @@ export const navigation: readonly NavSection[] = [
     labelKey: "nav.settings",
     entries: [
       { path: "/settings/security", labelKey: "nav.securitySettings", icon: IconLock, areas: [Area.PRIVACY] },
+      { path: "/settings/sso", labelKey: "nav.ssoSettings", icon: IconKey, areas: [Area.PRIVACY] },
       { path: "/settings/email-templates", labelKey: "nav.mailTemplates", icon: IconPencil, areas: [Area.EMAIL_TEMPLATES] },
       { path: "/settings/sender", labelKey: "nav.mailSender", icon: IconId, areas: [Area.BRANDING] },
     ],
