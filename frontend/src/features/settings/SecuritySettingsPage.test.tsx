@@ -55,6 +55,10 @@ describe("SecuritySettingsPage", () => {
     fireEvent.click(tracking);
     fireEvent.click(within(form).getByRole("switch", { name: /Einmalcode für jede Übergabe/ }));
     fireEvent.click(within(form).getByRole("checkbox", { name: "SMS" }));
+    const mfa = within(form).getByRole("switch", { name: /Zweiter Faktor erforderlich/ }) as HTMLInputElement;
+    expect(mfa.checked).toBe(false);
+    expect(within(form).getByText(/bei der nächsten Anmeldung ein/)).toBeTruthy();
+    fireEvent.click(mfa);
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     const sent = fake.settingsUpdates[0]!;
@@ -65,6 +69,7 @@ describe("SecuritySettingsPage", () => {
     expect(sent.fields?.certificateChangeTracking).toBe(true);
     expect(sent.fields?.handoverCodeRequired).toBe(true);
     expect(sent.fields?.handoverCodeChannels).toEqual([HandoverCodeChannel.EMAIL]);
+    expect(sent.fields?.secondFactorRequired).toBe(true);
 
     // Someone else saves in between: the next save is refused as a conflict.
     fake.settings = { ...fake.settings, version: 9n };
