@@ -29,6 +29,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mailtpl"
+	"github.com/zeugo/zeugo/backend/internal/mfa"
 	"github.com/zeugo/zeugo/backend/internal/mount"
 	"github.com/zeugo/zeugo/backend/internal/organization"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
@@ -160,9 +161,10 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Outbox = outbox.New(outbox.Deps{DB: a.DB, Keys: keys, Now: now, Log: log, Mailer: mailer, SMS: sms, From: cfg.Mail.From,
 		Audit: a.Audit})
+	factors := mfa.NewFactors(keys, a.Index, a.Outbox)
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work,
-		Outbox: a.Outbox, PublicURL: publicURL(cfg)})
+		Outbox: a.Outbox, PublicURL: publicURL(cfg), Factors: factors})
 	a.Organization = organization.NewService(a.Work)
 	a.Employees = employees.NewService(a.Work, a.Index)
 	a.Certificates = certificates.NewService(a.Work, a.Index)
@@ -183,6 +185,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
 		account.Mount(account.NewService(a.Work)),
+		mfa.Mount(mfa.NewService(a.Work, factors)),
 		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
@@ -196,6 +199,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Services = append(a.Services, handover.Mount(a.Handovers)...)
 	a.Sweepers = []jobs.Sweeper{
 		auth.SessionSweeper(24 * time.Hour),
+		auth.ChallengeSweeper(),
+		factors.Sweeper(),
 		users.LinkSweeper(7 * 24 * time.Hour),
 		organization.LetterheadSweeper(keys),
 		a.Outbox.Sweeper(7*24*time.Hour, 30*24*time.Hour),

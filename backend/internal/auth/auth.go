@@ -13,6 +13,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/mfa"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
 	"github.com/zeugo/zeugo/backend/internal/password"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
@@ -46,6 +47,9 @@ type Policy struct {
 	LoginBackoff ratelimit.Backoff
 	// RefreshPerIP bounds refresh attempts per client address.
 	RefreshPerIP ratelimit.Rule
+	// SecondFactorPerIP bounds the second-step calls (codes, enrollment,
+	// step-up) per client address.
+	SecondFactorPerIP ratelimit.Rule
 }
 
 // DefaultPolicy is the policy of SPEC §3.1.
@@ -64,6 +68,9 @@ var DefaultPolicy = Policy{
 	// within a minute.
 	LoginBackoff: ratelimit.Backoff{Name: "login-account", Free: 2, Unit: time.Second, Max: 64 * time.Second},
 	RefreshPerIP: ratelimit.Rule{Name: "refresh-ip", Limit: 120, Window: time.Minute},
+	// Codes are also limited per challenge (5) and per account (the lock):
+	// this bounds one address across many of them.
+	SecondFactorPerIP: ratelimit.Rule{Name: "second-factor-ip", Limit: 30, Window: time.Minute},
 }
 
 // Authenticator implements sign-in, sessions and per-call authentication.
@@ -78,6 +85,8 @@ type Authenticator struct {
 	policy  Policy
 	now     func() time.Time
 	log     zerolog.Logger
+	// factors are the users' second factors (package mfa).
+	factors *mfa.Factors
 	// principals remembers recently checked sessions (see Authenticate).
 	principals *principalCache
 	work       *uow.Runner
@@ -108,6 +117,8 @@ type Deps struct {
 	PublicURL string
 	// Links are the limits of the link endpoints; DefaultLinkRules when zero.
 	Links LinkRules
+	// Factors are the users' second factors.
+	Factors *mfa.Factors
 }
 
 // NewAuthenticator wires an Authenticator.
@@ -121,7 +132,7 @@ func NewAuthenticator(d Deps) *Authenticator {
 	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
 		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log,
 		principals: newPrincipalCache(time.Minute), work: d.Work,
-		outbox: d.Outbox, publicURL: d.PublicURL, links: d.Links}
+		outbox: d.Outbox, publicURL: d.PublicURL, links: d.Links, factors: d.Factors}
 }
 
 // Session is what a successful login or refresh hands out.
@@ -134,6 +145,9 @@ type Session struct {
 	// Profile describes the principal for the client (loaded in the same
 	// transaction).
 	Profile *Profile
+	// Challenge, when set, is a login that needs its second step; the
+	// session's other fields are then empty.
+	Challenge *Challenge
 }
 
 // Login checks credentials. Every failure — unknown email, wrong password,
@@ -243,11 +257,37 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 	}
 	var sess *Session
 	err = a.db.TenantTx(ctx, acct.TenantID, func(tx pgx.Tx) error {
+		st, err := a.factors.State(ctx, tx, acct.TenantID, acct.UserID, false)
+		if err != nil {
+			return err
+		}
+		if st.Needed() {
+			// The password was right, the login is not complete: the
+			// failure count stays (wrong codes add to it), the throttle
+			// of the email starts over.
+			ok, err := markPasswordRight(ctx, tx, acct.TenantID, acct.UserID, rehash)
+			if err != nil || !ok {
+				return errors.Join(err, apperr.ErrUnauthenticated)
+			}
+			ch, err := a.challenge(ctx, tx, acct.TenantID, acct.UserID, st)
+			if err != nil {
+				return err
+			}
+			sess = &Session{Challenge: ch}
+			if err := a.limiter.Reset(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
+				return err
+			}
+			return a.audit.Write(ctx, tx, acct.TenantID, audit.Event{
+				Action: ActionLoginChallenged, Outcome: audit.OutcomeSuccess,
+				ActorType: audit.ActorUser, ActorID: acct.UserID.String(), TargetType: "user", TargetID: acct.UserID.String(),
+				Details: map[string]string{"method": "password", "enrollment": boolString(ch.EnrollmentRequired)},
+			})
+		}
 		ok, err := markLoginSuccess(ctx, tx, acct.TenantID, acct.UserID, a.now(), rehash)
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
 		}
-		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID); err != nil {
+		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID, MethodPassword); err != nil {
 			return err
 		}
 		if err := a.limiter.Reset(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
@@ -332,13 +372,13 @@ func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid
 	return nil
 }
 
-func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID) (*Session, error) {
+func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, method string) (*Session, error) {
 	now := a.now().UTC()
 	sid, err := uuid.NewV7()
 	if err != nil {
 		return nil, err
 	}
-	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, MethodPassword)
+	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, method)
 	if err != nil {
 		return nil, err
 	}

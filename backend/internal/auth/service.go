@@ -12,6 +12,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	zeugov1 "github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1"
 	"github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1/zeugov1connect"
+	"github.com/zeugo/zeugo/backend/internal/mfa"
 )
 
 // RefreshCookie is the name of the refresh-token cookie. The __Host- prefix
@@ -39,10 +40,21 @@ func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginR
 	if err != nil {
 		return nil, err
 	}
+	if s.Challenge != nil {
+		return connect.NewResponse(&zeugov1.LoginResponse{Challenge: challengeToProto(s.Challenge)}), nil
+	}
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
+	h.signedIn(ctx, req.Header(), res.Header(), s, inBody)
+	return res, nil
+}
+
+// signedIn finishes a completed login on the wire.
+func (h *Handler) signedIn(ctx context.Context, in, out http.Header, s *Session, inBody bool) {
 	// The browser signed in again while it still held a session: that
 	// session ends (ASVS V7.2.4). The new login stands even if this fails;
 	// the old session then ends with its timeouts.
-	if old := cookieValue(req.Header(), RefreshCookie); old != "" {
+	if old := cookieValue(in, RefreshCookie); old != "" {
 		if err := h.auth.EndReplaced(ctx, old, s); err != nil {
 			h.auth.log.Warn().Str("event", "session_replace_failed").Str("error_code", apperr.CodeOf(err).String()).
 				Msg("the session this browser held before signing in again was not ended")
@@ -51,12 +63,64 @@ func (h *Handler) Login(ctx context.Context, req *connect.Request[zeugov1.LoginR
 	// A refresh token travels one way only: in the body for clients that
 	// asked (no cookie then), otherwise as the HttpOnly cookie that page
 	// script cannot read.
-	inBody := req.Msg.GetRefreshTokenInBody()
-	res := connect.NewResponse(&zeugov1.LoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
 	if !inBody {
-		setRefreshCookie(res.Header(), s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
+		setRefreshCookie(out, s.RefreshToken, s.RefreshExpiresAt, s.AccessExpiresAt)
 	}
+}
+
+// VerifySecondFactor implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) VerifySecondFactor(ctx context.Context, req *connect.Request[zeugov1.VerifySecondFactorRequest]) (*connect.Response[zeugov1.VerifySecondFactorResponse], error) {
+	st, err := h.auth.VerifySecondFactor(ctx, req.Msg.GetChallengeToken(),
+		mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()})
+	if err != nil {
+		return nil, err
+	}
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.VerifySecondFactorResponse{Tokens: tokensToProto(st.Session, inBody),
+		Principal: profileToProto(st.Session.Profile), RecoveryCodesLeft: int32(st.RecoveryLeft)})
+	h.signedIn(ctx, req.Header(), res.Header(), st.Session, inBody)
 	return res, nil
+}
+
+// StartLoginEnrollment implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) StartLoginEnrollment(ctx context.Context, req *connect.Request[zeugov1.StartLoginEnrollmentRequest]) (*connect.Response[zeugov1.StartLoginEnrollmentResponse], error) {
+	e, err := h.auth.StartLoginEnrollment(ctx, req.Msg.GetChallengeToken())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.StartLoginEnrollmentResponse{Enrollment: mfa.EnrollmentToProto(e, false)}), nil
+}
+
+// ConfirmLoginEnrollment implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) ConfirmLoginEnrollment(ctx context.Context, req *connect.Request[zeugov1.ConfirmLoginEnrollmentRequest]) (*connect.Response[zeugov1.ConfirmLoginEnrollmentResponse], error) {
+	st, err := h.auth.ConfirmLoginEnrollment(ctx, req.Msg.GetChallengeToken(), req.Msg.GetTotpCode(), req.Msg.GetName())
+	if err != nil {
+		return nil, err
+	}
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.ConfirmLoginEnrollmentResponse{Tokens: tokensToProto(st.Session, inBody),
+		Principal: profileToProto(st.Session.Profile), RecoveryCodes: st.RecoveryCodes})
+	h.signedIn(ctx, req.Header(), res.Header(), st.Session, inBody)
+	return res, nil
+}
+
+// StepUp implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) StepUp(ctx context.Context, req *connect.Request[zeugov1.StepUpRequest]) (*connect.Response[zeugov1.StepUpResponse], error) {
+	until, err := h.auth.StepUp(ctx, StepProof{Proof: mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()},
+		Password: req.Msg.GetPassword()})
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.StepUpResponse{ValidUntil: timestamppb.New(until)}), nil
+}
+
+func challengeToProto(c *Challenge) *zeugov1.SecondFactorChallenge {
+	out := &zeugov1.SecondFactorChallenge{Token: c.Token, ExpiresAt: timestamppb.New(c.ExpiresAt),
+		EnrollmentRequired: c.EnrollmentRequired}
+	for _, m := range c.Methods {
+		out.Methods = append(out.Methods, mfa.MethodToProto(m))
+	}
+	return out
 }
 
 // Refresh implements zeugov1connect.AuthServiceHandler.

@@ -94,6 +94,16 @@ func markLoginSuccess(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID
 	return tag.RowsAffected() == 1, err
 }
 
+// markPasswordRight stores an upgraded hash after a right password whose
+// login continues with a second factor; false when the account is no
+// longer active. The failure count is left alone: it resets only when the
+// login completes.
+func markPasswordRight(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, rehash string) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = CASE WHEN $3 = '' THEN password_hash ELSE $3 END
+		WHERE tenant_id = $1 AND id = $2 AND status = 'active'`, tenantID, userID, rehash)
+	return tag.RowsAffected() == 1, err
+}
+
 func insertRefreshToken(ctx context.Context, tx pgx.Tx, tenantID, sid uuid.UUID, hash []byte, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)`,
 		hash, tenantID, sid, now)
@@ -199,6 +209,8 @@ func toAreas(names []string) []access.Area {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+func boolString(b bool) string { return strconv.FormatBool(b) }
+
 // DeleteExpiredSessions removes, for one tenant, at most batch sessions that
 // ended (revoked, idle or absolute expiry) more than grace ago, with their
 // refresh tokens. The cleanup job calls it per tenant until fewer than batch
@@ -209,6 +221,11 @@ func DeleteExpiredSessions(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, b
 			  AND (absolute_expires_at < $2 OR idle_expires_at < $2 OR revoked_at < $2)
 			LIMIT $3)`, tenantID, before, batch)
 	return tag.RowsAffected(), err
+}
+
+// ChallengeSweeper removes login challenges a day after they lapsed.
+func ChallengeSweeper() jobs.Sweeper {
+	return jobs.Sweeper{Name: "login_challenges_deleted", Sweep: sweepChallenges}
 }
 
 // SessionSweeper is the cleanup job's sweeper of ended sessions, kept grace

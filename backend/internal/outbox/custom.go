@@ -43,7 +43,7 @@ type Custom struct {
 // TemplateNames are the templates a tenant may override, in display order.
 var TemplateNames = []string{"invitation", "password_reset", "account_locked",
 	"handover", "handover_code", "handover_completed", "handover_code_locked",
-	"selfservice_code", "selfservice_declined",
+	"selfservice_code", "selfservice_declined", "second_factor_changed",
 }
 
 // placeholders are each template's data keys (Sender is the tenant's sender
@@ -64,6 +64,9 @@ var placeholders = map[string][]string{
 	// requester's address, and HR's answer to a declined request.
 	"selfservice_code":     {"Name", "Code", "ExpiresAt", "Sender"},
 	"selfservice_declined": {"Name", "Message", "RequestedAt", "Sender"},
+	// Second factors (package mfa): Change is a sentence saying what
+	// changed, in the mail's language; At is when.
+	"second_factor_changed": {"Name", "Change", "At", "Sender"},
 }
 
 // requiredInText are the placeholders a template's text must contain: a
@@ -77,6 +80,8 @@ var requiredInText = map[string][]string{
 	// would be pointless.
 	"selfservice_code":     {"Code"},
 	"selfservice_declined": {"Message"},
+	// A notice that does not say what changed tells nothing.
+	"second_factor_changed": {"Change"},
 }
 
 // Placeholders returns the data keys template name may use.
@@ -106,6 +111,9 @@ func SampleData(name, lang string) map[string]string {
 		"Recipient":   pick("Petra Vorgesetzte", "Pat Manager"),
 		"CompletedAt": pick("31.12.2026, 16:40 Uhr", "31 Dec 2026, 16:40"),
 		"RequestedAt": pick("30.12.2026", "30 Dec 2026"),
+		"Change": pick("Zu Ihrem Zugang wurde eine Authenticator-App als zweiter Faktor hinzugefügt.",
+			"An authenticator app was added to your account as a second factor."),
+		"At": pick("31.12.2026, 09:15 Uhr", "31 Dec 2026, 09:15"),
 	}
 	// A refused self-service request carries HR's answer, not a task.
 	if name == "selfservice_declined" {

@@ -38,7 +38,7 @@ func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Reque
 		PasswordComposition: f.GetPasswordComposition(), InvitationTTLHours: int(f.GetInvitationTtlHours()),
 		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours()),
 		CertificateChangeTracking: f.GetCertificateChangeTracking(), HandoverCodeRequired: f.GetHandoverCodeRequired(),
-		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels())})
+		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels()), SecondFactorRequired: f.GetSecondFactorRequired()})
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,8 @@ func toProto(v *Versioned) *zeugov1.SecuritySettings {
 		PasswordMinLength: i32(v.PasswordMinLength), PasswordComposition: v.PasswordComposition,
 		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
 		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking,
-		HandoverCodeRequired: v.HandoverCodeRequired, HandoverCodeChannels: channelsToProto(v.HandoverCodeChannels)}}
+		HandoverCodeRequired: v.HandoverCodeRequired, HandoverCodeChannels: channelsToProto(v.HandoverCodeChannels),
+		SecondFactorRequired: v.SecondFactorRequired}}
 }
 
 // codeChannels are the stored names of the handover code channels.

@@ -38,6 +38,9 @@ type Security struct {
 	// of HandoverCodeChannels ("email", "sms"; SPEC §6).
 	HandoverCodeRequired bool
 	HandoverCodeChannels []string
+	// SecondFactorRequired makes every user enroll a second factor at their
+	// next login (SPEC §3.1; tenants.require_mfa).
+	SecondFactorRequired bool
 }
 
 // Versioned are the settings with their version.
@@ -128,7 +131,8 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 			PasswordMinLength: int32(in.PasswordMinLength), PasswordComposition: in.PasswordComposition,
 			InvitationTtlHours: int32(in.InvitationTTLHours), SessionIdleMinutes: int32(in.SessionIdleMinutes),
 			SessionAbsoluteHours: int32(in.SessionAbsoluteHours), CertificateChangeTracking: in.CertificateChangeTracking,
-			HandoverCodeRequired: in.HandoverCodeRequired, HandoverCodeChannels: in.HandoverCodeChannels})
+			HandoverCodeRequired: in.HandoverCodeRequired, HandoverCodeChannels: in.HandoverCodeChannels,
+			RequireMfa: in.SecondFactorRequired})
 		if err != nil {
 			return err
 		}
@@ -143,7 +147,8 @@ func securityOf(r dbsqlc.LockSecuritySettingsRow) Security {
 	return Security{PasswordMinLength: int(r.PasswordMinLength), PasswordComposition: r.PasswordComposition,
 		InvitationTTLHours: int(r.InvitationTtlHours), SessionIdleMinutes: int(r.SessionIdleMinutes),
 		SessionAbsoluteHours: int(r.SessionAbsoluteHours), CertificateChangeTracking: r.CertificateChangeTracking,
-		HandoverCodeRequired: r.HandoverCodeRequired, HandoverCodeChannels: r.HandoverCodeChannels}
+		HandoverCodeRequired: r.HandoverCodeRequired, HandoverCodeChannels: r.HandoverCodeChannels,
+		SecondFactorRequired: r.RequireMfa}
 }
 
 // check applies the bounds (the proto's rules hold the product's limits;
@@ -188,6 +193,7 @@ func changes(before, after Security) map[string]string {
 	add("session_absolute_hours", strconv.Itoa(before.SessionAbsoluteHours), strconv.Itoa(after.SessionAbsoluteHours))
 	add("certificate_change_tracking", strconv.FormatBool(before.CertificateChangeTracking), strconv.FormatBool(after.CertificateChangeTracking))
 	add("handover_code_required", strconv.FormatBool(before.HandoverCodeRequired), strconv.FormatBool(after.HandoverCodeRequired))
+	add("second_factor_required", strconv.FormatBool(before.SecondFactorRequired), strconv.FormatBool(after.SecondFactorRequired))
 	add("handover_code_channels", strings.Join(before.HandoverCodeChannels, ","), strings.Join(after.HandoverCodeChannels, ","))
 	return out
 }

@@ -55,7 +55,7 @@ CREATE TABLE login_challenges (
     id                uuid PRIMARY KEY,
     tenant_id         uuid NOT NULL,
     user_id           uuid NOT NULL,
-    secret_hash       bytea NOT NULL,
+    secret_hash       bytea NOT NULL UNIQUE,
     -- True when the user must enroll a factor before the session starts.
     enrollment        boolean NOT NULL,
     -- The factor being enrolled in this attempt (enrollment only).

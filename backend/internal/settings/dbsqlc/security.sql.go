@@ -13,7 +13,7 @@ import (
 
 const getSecuritySettings = `-- name: GetSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
 FROM tenants
 WHERE id = $1
 `
@@ -27,6 +27,7 @@ type GetSecuritySettingsRow struct {
 	CertificateChangeTracking bool
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
+	RequireMfa                bool
 	SettingsVersion           int64
 }
 
@@ -42,6 +43,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 		&i.CertificateChangeTracking,
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
+		&i.RequireMfa,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -49,7 +51,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 
 const lockSecuritySettings = `-- name: LockSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
 FROM tenants
 WHERE id = $1
 FOR UPDATE
@@ -64,6 +66,7 @@ type LockSecuritySettingsRow struct {
 	CertificateChangeTracking bool
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
+	RequireMfa                bool
 	SettingsVersion           int64
 }
 
@@ -81,6 +84,7 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 		&i.CertificateChangeTracking,
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
+		&i.RequireMfa,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -91,10 +95,11 @@ UPDATE tenants SET password_min_length = $1, password_composition = $2,
     invitation_ttl_hours = $3, session_idle_minutes = $4,
     session_absolute_hours = $5, certificate_change_tracking = $6,
     handover_code_required = $7, handover_code_channels = $8::text[],
+    require_mfa = $9,
     settings_version = settings_version + 1
-WHERE id = $9 AND settings_version = $10
+WHERE id = $10 AND settings_version = $11
 RETURNING password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
 `
 
 type UpdateSecuritySettingsParams struct {
@@ -106,6 +111,7 @@ type UpdateSecuritySettingsParams struct {
 	CertificateChangeTracking bool
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
+	RequireMfa                bool
 	TenantID                  uuid.UUID
 	Version                   int64
 }
@@ -119,6 +125,7 @@ type UpdateSecuritySettingsRow struct {
 	CertificateChangeTracking bool
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
+	RequireMfa                bool
 	SettingsVersion           int64
 }
 
@@ -132,6 +139,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		arg.CertificateChangeTracking,
 		arg.HandoverCodeRequired,
 		arg.HandoverCodeChannels,
+		arg.RequireMfa,
 		arg.TenantID,
 		arg.Version,
 	)
@@ -145,6 +153,7 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		&i.CertificateChangeTracking,
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
+		&i.RequireMfa,
 		&i.SettingsVersion,
 	)
 	return &i, err

@@ -583,6 +583,89 @@ func (x *RegenerateRecoveryCodesResponse) GetRecoveryCodes() []string {
 	return nil
 }
 
+// ResetUserSecondFactorsRequest names the user.
+type ResetUserSecondFactorsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user's id; NotFound unless a user of the caller's tenant.
+	UserId        string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetUserSecondFactorsRequest) Reset() {
+	*x = ResetUserSecondFactorsRequest{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetUserSecondFactorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetUserSecondFactorsRequest) ProtoMessage() {}
+
+func (x *ResetUserSecondFactorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetUserSecondFactorsRequest.ProtoReflect.Descriptor instead.
+func (*ResetUserSecondFactorsRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ResetUserSecondFactorsRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// ResetUserSecondFactorsResponse is empty.
+type ResetUserSecondFactorsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetUserSecondFactorsResponse) Reset() {
+	*x = ResetUserSecondFactorsResponse{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetUserSecondFactorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetUserSecondFactorsResponse) ProtoMessage() {}
+
+func (x *ResetUserSecondFactorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetUserSecondFactorsResponse.ProtoReflect.Descriptor instead.
+func (*ResetUserSecondFactorsResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{12}
+}
+
 var File_zeugo_v1_factors_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_factors_proto_rawDesc = "" +
@@ -620,13 +703,17 @@ const file_zeugo_v1_factors_proto_rawDesc = "" +
 	"\x14RemoveFactorResponse\" \n" +
 	"\x1eRegenerateRecoveryCodesRequest\"H\n" +
 	"\x1fRegenerateRecoveryCodesResponse\x12%\n" +
-	"\x0erecovery_codes\x18\x01 \x03(\tR\rrecoveryCodes2\x9f\x04\n" +
+	"\x0erecovery_codes\x18\x01 \x03(\tR\rrecoveryCodes\"B\n" +
+	"\x1dResetUserSecondFactorsRequest\x12!\n" +
+	"\auser_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06userId\" \n" +
+	"\x1eResetUserSecondFactorsResponse2\x9a\x05\n" +
 	"\x13SecondFactorService\x12[\n" +
 	"\rListMyFactors\x12\x1e.zeugo.v1.ListMyFactorsRequest\x1a\x1f.zeugo.v1.ListMyFactorsResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01\x12j\n" +
 	"\x13StartTotpEnrollment\x12$.zeugo.v1.StartTotpEnrollmentRequest\x1a%.zeugo.v1.StartTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12p\n" +
 	"\x15ConfirmTotpEnrollment\x12&.zeugo.v1.ConfirmTotpEnrollmentRequest\x1a'.zeugo.v1.ConfirmTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
 	"\fRemoveFactor\x12\x1d.zeugo.v1.RemoveFactorRequest\x1a\x1e.zeugo.v1.RemoveFactorResponse\"\x06\xca\xf3\x18\x02\b\x02\x12v\n" +
-	"\x17RegenerateRecoveryCodes\x12(.zeugo.v1.RegenerateRecoveryCodesRequest\x1a).zeugo.v1.RegenerateRecoveryCodesResponse\"\x06\xca\xf3\x18\x02\b\x02B\x9b\x01\n" +
+	"\x17RegenerateRecoveryCodes\x12(.zeugo.v1.RegenerateRecoveryCodesRequest\x1a).zeugo.v1.RegenerateRecoveryCodesResponse\"\x06\xca\xf3\x18\x02\b\x02\x12y\n" +
+	"\x16ResetUserSecondFactors\x12'.zeugo.v1.ResetUserSecondFactorsRequest\x1a(.zeugo.v1.ResetUserSecondFactorsResponse\"\f\xca\xf3\x18\b\b\x04\x12\x01\x04\x1a\x01\x01B\x9b\x01\n" +
 	"\fcom.zeugo.v1B\fFactorsProtoP\x01Z<github.com/zeugo/zeugo/backend/internal/gen/zeugo/v1;zeugov1\xa2\x02\x03ZXX\xaa\x02\bZeugo.V1\xca\x02\bZeugo\\V1\xe2\x02\x14Zeugo\\V1\\GPBMetadata\xea\x02\tZeugo::V1b\x06proto3"
 
 var (
@@ -641,7 +728,7 @@ func file_zeugo_v1_factors_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_factors_proto_rawDescData
 }
 
-var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_zeugo_v1_factors_proto_goTypes = []any{
 	(*SecondFactor)(nil),                    // 0: zeugo.v1.SecondFactor
 	(*ListMyFactorsRequest)(nil),            // 1: zeugo.v1.ListMyFactorsRequest
@@ -654,30 +741,34 @@ var file_zeugo_v1_factors_proto_goTypes = []any{
 	(*RemoveFactorResponse)(nil),            // 8: zeugo.v1.RemoveFactorResponse
 	(*RegenerateRecoveryCodesRequest)(nil),  // 9: zeugo.v1.RegenerateRecoveryCodesRequest
 	(*RegenerateRecoveryCodesResponse)(nil), // 10: zeugo.v1.RegenerateRecoveryCodesResponse
-	(SecondFactorMethod)(0),                 // 11: zeugo.v1.SecondFactorMethod
-	(*timestamppb.Timestamp)(nil),           // 12: google.protobuf.Timestamp
-	(*TotpEnrollment)(nil),                  // 13: zeugo.v1.TotpEnrollment
+	(*ResetUserSecondFactorsRequest)(nil),   // 11: zeugo.v1.ResetUserSecondFactorsRequest
+	(*ResetUserSecondFactorsResponse)(nil),  // 12: zeugo.v1.ResetUserSecondFactorsResponse
+	(SecondFactorMethod)(0),                 // 13: zeugo.v1.SecondFactorMethod
+	(*timestamppb.Timestamp)(nil),           // 14: google.protobuf.Timestamp
+	(*TotpEnrollment)(nil),                  // 15: zeugo.v1.TotpEnrollment
 }
 var file_zeugo_v1_factors_proto_depIdxs = []int32{
-	11, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
-	12, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
-	12, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
+	13, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
+	14, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
+	14, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: zeugo.v1.ListMyFactorsResponse.factors:type_name -> zeugo.v1.SecondFactor
-	12, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
-	13, // 5: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	14, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
+	15, // 5: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
 	0,  // 6: zeugo.v1.ConfirmTotpEnrollmentResponse.factor:type_name -> zeugo.v1.SecondFactor
 	1,  // 7: zeugo.v1.SecondFactorService.ListMyFactors:input_type -> zeugo.v1.ListMyFactorsRequest
 	3,  // 8: zeugo.v1.SecondFactorService.StartTotpEnrollment:input_type -> zeugo.v1.StartTotpEnrollmentRequest
 	5,  // 9: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:input_type -> zeugo.v1.ConfirmTotpEnrollmentRequest
 	7,  // 10: zeugo.v1.SecondFactorService.RemoveFactor:input_type -> zeugo.v1.RemoveFactorRequest
 	9,  // 11: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:input_type -> zeugo.v1.RegenerateRecoveryCodesRequest
-	2,  // 12: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
-	4,  // 13: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
-	6,  // 14: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
-	8,  // 15: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
-	10, // 16: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
-	12, // [12:17] is the sub-list for method output_type
-	7,  // [7:12] is the sub-list for method input_type
+	11, // 12: zeugo.v1.SecondFactorService.ResetUserSecondFactors:input_type -> zeugo.v1.ResetUserSecondFactorsRequest
+	2,  // 13: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
+	4,  // 14: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
+	6,  // 15: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
+	8,  // 16: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
+	10, // 17: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
+	12, // 18: zeugo.v1.SecondFactorService.ResetUserSecondFactors:output_type -> zeugo.v1.ResetUserSecondFactorsResponse
+	13, // [13:19] is the sub-list for method output_type
+	7,  // [7:13] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
 	7,  // [7:7] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
@@ -696,7 +787,7 @@ func file_zeugo_v1_factors_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_factors_proto_rawDesc), len(file_zeugo_v1_factors_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -48,6 +48,9 @@ const (
 	// SecondFactorServiceRegenerateRecoveryCodesProcedure is the fully-qualified name of the
 	// SecondFactorService's RegenerateRecoveryCodes RPC.
 	SecondFactorServiceRegenerateRecoveryCodesProcedure = "/zeugo.v1.SecondFactorService/RegenerateRecoveryCodes"
+	// SecondFactorServiceResetUserSecondFactorsProcedure is the fully-qualified name of the
+	// SecondFactorService's ResetUserSecondFactors RPC.
+	SecondFactorServiceResetUserSecondFactorsProcedure = "/zeugo.v1.SecondFactorService/ResetUserSecondFactors"
 )
 
 // SecondFactorServiceClient is a client for the zeugo.v1.SecondFactorService service.
@@ -72,6 +75,12 @@ type SecondFactorServiceClient interface {
 	// new ones (the old ones stop working), shown once in the answer. Only
 	// for a user with a factor.
 	RegenerateRecoveryCodes(context.Context, *connect.Request[v1.RegenerateRecoveryCodesRequest]) (*connect.Response[v1.RegenerateRecoveryCodesResponse], error)
+	// ResetUserSecondFactors removes every second factor and recovery code of
+	// another user of the tenant (a lost phone and lost codes) and ends that
+	// user's sessions; the user is mailed. It needs the area Benutzer and a
+	// step-up of the administrator; the caller's own id is refused (rule
+	// "zeugo.mfa.reset_self").
+	ResetUserSecondFactors(context.Context, *connect.Request[v1.ResetUserSecondFactorsRequest]) (*connect.Response[v1.ResetUserSecondFactorsResponse], error)
 }
 
 // NewSecondFactorServiceClient constructs a client for the zeugo.v1.SecondFactorService service. By
@@ -116,6 +125,12 @@ func NewSecondFactorServiceClient(httpClient connect.HTTPClient, baseURL string,
 			connect.WithSchema(secondFactorServiceMethods.ByName("RegenerateRecoveryCodes")),
 			connect.WithClientOptions(opts...),
 		),
+		resetUserSecondFactors: connect.NewClient[v1.ResetUserSecondFactorsRequest, v1.ResetUserSecondFactorsResponse](
+			httpClient,
+			baseURL+SecondFactorServiceResetUserSecondFactorsProcedure,
+			connect.WithSchema(secondFactorServiceMethods.ByName("ResetUserSecondFactors")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -126,6 +141,7 @@ type secondFactorServiceClient struct {
 	confirmTotpEnrollment   *connect.Client[v1.ConfirmTotpEnrollmentRequest, v1.ConfirmTotpEnrollmentResponse]
 	removeFactor            *connect.Client[v1.RemoveFactorRequest, v1.RemoveFactorResponse]
 	regenerateRecoveryCodes *connect.Client[v1.RegenerateRecoveryCodesRequest, v1.RegenerateRecoveryCodesResponse]
+	resetUserSecondFactors  *connect.Client[v1.ResetUserSecondFactorsRequest, v1.ResetUserSecondFactorsResponse]
 }
 
 // ListMyFactors calls zeugo.v1.SecondFactorService.ListMyFactors.
@@ -153,6 +169,11 @@ func (c *secondFactorServiceClient) RegenerateRecoveryCodes(ctx context.Context,
 	return c.regenerateRecoveryCodes.CallUnary(ctx, req)
 }
 
+// ResetUserSecondFactors calls zeugo.v1.SecondFactorService.ResetUserSecondFactors.
+func (c *secondFactorServiceClient) ResetUserSecondFactors(ctx context.Context, req *connect.Request[v1.ResetUserSecondFactorsRequest]) (*connect.Response[v1.ResetUserSecondFactorsResponse], error) {
+	return c.resetUserSecondFactors.CallUnary(ctx, req)
+}
+
 // SecondFactorServiceHandler is an implementation of the zeugo.v1.SecondFactorService service.
 type SecondFactorServiceHandler interface {
 	// ListMyFactors returns the caller's confirmed factors, how many recovery
@@ -175,6 +196,12 @@ type SecondFactorServiceHandler interface {
 	// new ones (the old ones stop working), shown once in the answer. Only
 	// for a user with a factor.
 	RegenerateRecoveryCodes(context.Context, *connect.Request[v1.RegenerateRecoveryCodesRequest]) (*connect.Response[v1.RegenerateRecoveryCodesResponse], error)
+	// ResetUserSecondFactors removes every second factor and recovery code of
+	// another user of the tenant (a lost phone and lost codes) and ends that
+	// user's sessions; the user is mailed. It needs the area Benutzer and a
+	// step-up of the administrator; the caller's own id is refused (rule
+	// "zeugo.mfa.reset_self").
+	ResetUserSecondFactors(context.Context, *connect.Request[v1.ResetUserSecondFactorsRequest]) (*connect.Response[v1.ResetUserSecondFactorsResponse], error)
 }
 
 // NewSecondFactorServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -215,6 +242,12 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 		connect.WithSchema(secondFactorServiceMethods.ByName("RegenerateRecoveryCodes")),
 		connect.WithHandlerOptions(opts...),
 	)
+	secondFactorServiceResetUserSecondFactorsHandler := connect.NewUnaryHandler(
+		SecondFactorServiceResetUserSecondFactorsProcedure,
+		svc.ResetUserSecondFactors,
+		connect.WithSchema(secondFactorServiceMethods.ByName("ResetUserSecondFactors")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/zeugo.v1.SecondFactorService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SecondFactorServiceListMyFactorsProcedure:
@@ -227,6 +260,8 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 			secondFactorServiceRemoveFactorHandler.ServeHTTP(w, r)
 		case SecondFactorServiceRegenerateRecoveryCodesProcedure:
 			secondFactorServiceRegenerateRecoveryCodesHandler.ServeHTTP(w, r)
+		case SecondFactorServiceResetUserSecondFactorsProcedure:
+			secondFactorServiceResetUserSecondFactorsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -254,4 +289,8 @@ func (UnimplementedSecondFactorServiceHandler) RemoveFactor(context.Context, *co
 
 func (UnimplementedSecondFactorServiceHandler) RegenerateRecoveryCodes(context.Context, *connect.Request[v1.RegenerateRecoveryCodesRequest]) (*connect.Response[v1.RegenerateRecoveryCodesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.RegenerateRecoveryCodes is not implemented"))
+}
+
+func (UnimplementedSecondFactorServiceHandler) ResetUserSecondFactors(context.Context, *connect.Request[v1.ResetUserSecondFactorsRequest]) (*connect.Response[v1.ResetUserSecondFactorsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.ResetUserSecondFactors is not implemented"))
 }

@@ -1,0 +1,324 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/audit"
+	"github.com/zeugo/zeugo/backend/internal/mfa"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
+	"github.com/zeugo/zeugo/backend/internal/requestinfo"
+	"github.com/zeugo/zeugo/backend/internal/secretlink"
+)
+
+// A login is a small state machine (SPEC §3.1, issue 17):
+//
+//	password ──right── no factor, none required ──────────────→ session
+//	    │                 has a factor ──→ challenge ──code──→ session
+//	    │                 required, none ─→ challenge ──enroll + code──→ session
+//	    └─wrong─→ Unauthenticated (counts towards the lock)
+//
+// A challenge is bound to that one login: its token names the tenant and a
+// 256-bit secret (only the SHA-256 is stored), it lives ChallengeTTL (an
+// enrollment EnrollmentChallengeTTL), completes one session, and dies
+// after MaxChallengeFailures wrong codes. Each wrong code also counts like
+// a wrong password towards the account's lock, so knowing the password
+// buys no more than MaxFailedLogins guesses at the code. Access tokens are
+// issued only after the last step.
+
+// Challenge lifetimes and limits.
+const (
+	ChallengeTTL           = 5 * time.Minute
+	EnrollmentChallengeTTL = 15 * time.Minute
+	MaxChallengeFailures   = 5
+)
+
+// Audit actions of the second step.
+const (
+	ActionLoginChallenged = "auth.login.second_factor_required"
+)
+
+// Login methods of sessions completed with a second factor.
+const (
+	MethodPasswordTOTP     = "password_totp"
+	MethodPasswordRecovery = "password_recovery_code"
+)
+
+// Challenge is a login waiting for its second factor.
+type Challenge struct {
+	Token              string
+	ExpiresAt          time.Time
+	Methods            []mfa.Method
+	EnrollmentRequired bool
+}
+
+// challengeRow is a challenge with the state of its user.
+type challengeRow struct {
+	ID              uuid.UUID
+	UserID          uuid.UUID
+	Enrollment      bool
+	PendingFactorID *uuid.UUID
+	ExpiresAt       time.Time
+	Failures        int
+	UsedAt          *time.Time
+	UserStatus      string
+	TenantStatus    string
+}
+
+func (c *challengeRow) alive(now time.Time) bool {
+	return c.UsedAt == nil && c.Failures < MaxChallengeFailures && now.Before(c.ExpiresAt) &&
+		c.UserStatus == "active" && (c.TenantStatus == "active" || c.TenantStatus == "terminated")
+}
+
+// challenge opens the second step of a login whose password was right.
+func (a *Authenticator) challenge(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, st mfa.State) (*Challenge, error) {
+	now := a.now().UTC()
+	enroll := st.Factors == 0
+	ttl := ChallengeTTL
+	if enroll {
+		ttl = EnrollmentChallengeTTL
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	token, hash := secretlink.New(tenantID)
+	if _, err := tx.Exec(ctx, `INSERT INTO login_challenges (id, tenant_id, user_id, secret_hash, enrollment, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, tenantID, userID, hash, enroll, now, now.Add(ttl)); err != nil {
+		return nil, err
+	}
+	return &Challenge{Token: token, ExpiresAt: now.Add(ttl), Methods: st.Methods(), EnrollmentRequired: enroll}, nil
+}
+
+// lockChallenge loads a challenge by its token's hash and locks it.
+func lockChallenge(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, hash []byte) (*challengeRow, error) {
+	var c challengeRow
+	err := tx.QueryRow(ctx, `SELECT c.id, c.user_id, c.enrollment, c.pending_factor_id, c.expires_at, c.failures, c.used_at,
+			u.status, t.status
+		FROM login_challenges c
+		JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
+		JOIN tenants t ON t.id = c.tenant_id
+		WHERE c.tenant_id = $1 AND c.secret_hash = $2
+		FOR UPDATE OF c`, tenantID, hash).Scan(&c.ID, &c.UserID, &c.Enrollment, &c.PendingFactorID, &c.ExpiresAt,
+		&c.Failures, &c.UsedAt, &c.UserStatus, &c.TenantStatus)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return &c, err
+}
+
+// SecondStep is the outcome of a completed second step.
+type SecondStep struct {
+	Session *Session
+	// RecoveryLeft counts the user's unused recovery codes afterwards.
+	RecoveryLeft int
+	// RecoveryCodes are the new codes of a login-time enrollment.
+	RecoveryCodes []string
+}
+
+// challengeStep runs one step on a live challenge in the challenge's tenant
+// transaction. step returns the session's method when the login is
+// complete; a wrong proof (apperr InvalidArgument) is counted against the
+// challenge — and, when countsToLock, against the account — and committed
+// before the caller gets it. A dead, used, expired or unknown challenge is
+// ErrUnauthenticated, alike.
+func (a *Authenticator) challengeStep(ctx context.Context, token string, countsToLock bool,
+	step func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (method string, err error)) (*Session, error) {
+	info := requestinfo.From(ctx)
+	if err := a.limiter.Allow(ctx, a.policy.SecondFactorPerIP, ratelimit.ClientKey(info.IP)); err != nil {
+		return nil, err
+	}
+	tenantID, hash, ok := secretlink.Parse(token)
+	if !ok {
+		return nil, apperr.ErrUnauthenticated
+	}
+	var sess *Session
+	var wrong error
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		c, err := lockChallenge(ctx, tx, tenantID, hash)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		if c == nil || !c.alive(now) {
+			return apperr.ErrUnauthenticated
+		}
+		method, err := step(tx, tenantID, c)
+		if apperr.Is(err, apperr.InvalidArgument) {
+			wrong = err
+			return a.countWrongCode(ctx, tx, tenantID, c, countsToLock)
+		}
+		if err != nil || method == "" {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE login_challenges SET used_at = $3 WHERE tenant_id = $1 AND id = $2`,
+			tenantID, c.ID, now); err != nil {
+			return err
+		}
+		ok, err := markLoginSuccess(ctx, tx, tenantID, c.UserID, now, "")
+		if err != nil || !ok {
+			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
+		}
+		if sess, err = a.startSession(ctx, tx, tenantID, c.UserID, method); err != nil {
+			return err
+		}
+		if err := a.factors.MarkStepUp(ctx, tx, tenantID, sess.Principal.SessionID, now); err != nil {
+			return err
+		}
+		return a.audit.Write(ctx, tx, tenantID, audit.Event{
+			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: c.UserID.String(),
+			TargetType: "session", TargetID: sess.Principal.SessionID.String(),
+			Details: map[string]string{"method": method},
+		})
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	if wrong != nil {
+		return nil, wrong
+	}
+	return sess, nil
+}
+
+// countWrongCode records a wrong code: against the challenge (the fifth
+// kills it; the caller then gets Unauthenticated like for a dead one),
+// against the account's lock when countsToLock, and in the audit log.
+func (a *Authenticator) countWrongCode(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, c *challengeRow, countsToLock bool) error {
+	if _, err := tx.Exec(ctx, `UPDATE login_challenges SET failures = failures + 1 WHERE tenant_id = $1 AND id = $2`,
+		tenantID, c.ID); err != nil {
+		return err
+	}
+	if err := a.audit.Write(ctx, tx, tenantID, audit.Event{Action: mfa.ActionSecondFactorFailed, Outcome: audit.OutcomeFailure,
+		ActorType: audit.ActorAnonymous, TargetType: "user", TargetID: c.UserID.String(),
+		Details: map[string]string{"challenge_failures": itoa(c.Failures + 1)}}); err != nil {
+		return err
+	}
+	if countsToLock {
+		failures, lockedNow, err := countFailure(ctx, tx, tenantID, c.UserID, a.policy.MaxFailedLogins, a.now(), true)
+		if err != nil {
+			return err
+		}
+		if lockedNow {
+			if err := a.locked(ctx, tx, tenantID, c.UserID, failures); err != nil {
+				return err
+			}
+		}
+	}
+	a.log.Info().Str("event", "second_factor_failed").Str("tenant_id", tenantID.String()).Str("user_id", c.UserID.String()).
+		Int("challenge_failures", c.Failures+1).Str("request_id", requestinfo.From(ctx).RequestID).Msg("wrong second-factor code")
+	return nil
+}
+
+// VerifySecondFactor completes a challenged login with a code of the
+// user's app or a recovery code. A wrong code is mfa.WrongCode on its field
+// while the challenge lives; the fifth wrong code ends it
+// (ErrUnauthenticated from then on).
+func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p mfa.Proof) (*SecondStep, error) {
+	var out SecondStep
+	var dead bool
+	sess, err := a.challengeStep(ctx, token, true, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
+		if c.Enrollment {
+			return "", apperr.ErrUnauthenticated // enrolls first (StartLoginEnrollment)
+		}
+		v, err := a.factors.Verify(ctx, tx, tenantID, c.UserID, p, a.now())
+		if err != nil {
+			dead = c.Failures+1 >= MaxChallengeFailures
+			return "", err
+		}
+		out.RecoveryLeft = v.RecoveryLeft
+		if v.Method == mfa.MethodRecovery {
+			if err := a.audit.Write(ctx, tx, tenantID, audit.Event{Action: mfa.ActionRecoveryCodeUsed, Outcome: audit.OutcomeSuccess,
+				ActorType: audit.ActorUser, ActorID: c.UserID.String(), TargetType: "user", TargetID: c.UserID.String(),
+				Details: map[string]string{"left": itoa(v.RecoveryLeft)}}); err != nil {
+				return "", err
+			}
+			return MethodPasswordRecovery, nil
+		}
+		return MethodPasswordTOTP, nil
+	})
+	if err != nil {
+		if dead && apperr.Is(err, apperr.InvalidArgument) {
+			return nil, apperr.ErrUnauthenticated
+		}
+		return nil, err
+	}
+	out.Session = sess
+	return &out, nil
+}
+
+// StartLoginEnrollment gives a challenged login that must enroll a new
+// authenticator-app secret (replacing one it started before).
+func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string) (*mfa.Enrollment, error) {
+	var e *mfa.Enrollment
+	_, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
+		if !c.Enrollment {
+			return "", apperr.ErrUnauthenticated
+		}
+		rcpt, err := a.loadRecipient(ctx, tx, tenantID, c.UserID)
+		if err != nil {
+			return "", err
+		}
+		if rcpt == nil {
+			return "", apperr.ErrUnauthenticated
+		}
+		var tenantName string
+		if err := tx.QueryRow(ctx, `SELECT name FROM tenants WHERE id = $1`, tenantID).Scan(&tenantName); err != nil {
+			return "", err
+		}
+		if e, err = a.factors.StartTOTP(ctx, tx, tenantID, c.UserID, tenantName, rcpt.Email, a.now()); err != nil {
+			return "", err
+		}
+		_, err = tx.Exec(ctx, `UPDATE login_challenges SET pending_factor_id = $3 WHERE tenant_id = $1 AND id = $2`,
+			tenantID, c.ID, e.ID)
+		return "", err
+	})
+	return e, err
+}
+
+// ConfirmLoginEnrollment stores the login's new app once its code is
+// right, creates the recovery codes and completes the login.
+func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code, name string) (*SecondStep, error) {
+	var out SecondStep
+	var dead bool
+	sess, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
+		if !c.Enrollment || c.PendingFactorID == nil {
+			return "", apperr.ErrUnauthenticated
+		}
+		f, codes, err := a.factors.ConfirmTOTP(ctx, tx, tenantID, c.UserID, *c.PendingFactorID, code, name, a.now())
+		if err != nil {
+			dead = c.Failures+1 >= MaxChallengeFailures
+			return "", err
+		}
+		out.RecoveryCodes, out.RecoveryLeft = codes, len(codes)
+		if err := a.audit.Write(ctx, tx, tenantID, audit.Event{Action: mfa.ActionFactorAdded, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: c.UserID.String(), TargetType: "user_factor", TargetID: f.ID.String(),
+			Details: map[string]string{"method": string(mfa.MethodTOTP), "at_login": "true",
+				"recovery_codes_created": itoa(len(codes))}}); err != nil {
+			return "", err
+		}
+		return MethodPasswordTOTP, nil
+	})
+	if err != nil {
+		if dead && apperr.Is(err, apperr.InvalidArgument) {
+			return nil, apperr.ErrUnauthenticated
+		}
+		return nil, err
+	}
+	out.Session = sess
+	return &out, nil
+}
+
+// sweepChallenges removes challenges a day after they lapsed.
+func sweepChallenges(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now time.Time, batch int) (int64, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM login_challenges WHERE tenant_id = $1 AND id IN (
+			SELECT id FROM login_challenges WHERE tenant_id = $1 AND expires_at < $2 LIMIT $3)`,
+		tenantID, now.Add(-24*time.Hour), batch)
+	return tag.RowsAffected(), err
+}
