@@ -54,11 +54,12 @@ export function EnrollTotpForm({ enrollment, schema, confirm, onFatal, submitLab
         const code = violations.find((v) => v.field === "totpCode");
         const name = violations.find((v) => v.field === "name");
         if (code || name) {
+          // Clearing the code first: a change clears the field's error.
+          if (code) form.setFieldValue("totpCode", "");
           form.setErrors({
             ...(code ? { totpCode: codeMessage(code, t) } : {}),
             ...(name ? { name: violationMessage(name, t) } : {}),
           });
-          if (code) form.setFieldValue("totpCode", "");
           form.getInputNode(code ? "totpCode" : "name")?.focus();
         } else {
           setFormError(errorMessage(err, t));

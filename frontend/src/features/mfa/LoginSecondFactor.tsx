@@ -80,8 +80,9 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
       }
       const v = violationsFromError(err, VerifySecondFactorRequestSchema).find((x) => x.field === field);
       if (v) {
-        form.setFieldError(field, codeMessage(v, t));
+        // Clearing the field first: a change clears the field's error.
         form.setFieldValue(field, "");
+        form.setFieldError(field, codeMessage(v, t));
         form.getInputNode(field)?.focus();
       } else {
         setError(errorMessage(err, t));

@@ -73,8 +73,9 @@ export function StepUpDialog({
     } catch (err) {
       const v = violationsFromError(err, StepUpRequestSchema).find((x) => x.field === field);
       if (v) {
-        form.setFieldError(field, codeMessage(v, t));
+        // Clearing the field first: a change clears the field's error.
         form.setFieldValue(field, "");
+        form.setFieldError(field, codeMessage(v, t));
         form.getInputNode(field)?.focus();
       } else {
         setFormError(errorMessage(err, t));
