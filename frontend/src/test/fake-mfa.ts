@@ -147,7 +147,10 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
           : req.proof.case === "totpCode"
             ? fake.factors.length > 0 && req.proof.value === goodCode
             : req.proof.case === "recoveryCode" && useRecovery(fake, req.proof.value);
-      if (!ok) throw violation(Code.InvalidArgument, req.proof.case === "password" ? "password" : req.proof.case === "totpCode" ? "totp_code" : "recovery_code", "zeugo.mfa.proof_wrong");
+      if (!ok) {
+        if (req.proof.case === "password") throw violation(Code.InvalidArgument, "password", "password.current_wrong");
+        throw violation(Code.InvalidArgument, req.proof.case === "totpCode" ? "totp_code" : "recovery_code", "zeugo.mfa.code_wrong");
+      }
       fake.stepUpUntil = Date.now() + 300_000;
       return { validUntil: timestampFromMs(fake.stepUpUntil) };
     },

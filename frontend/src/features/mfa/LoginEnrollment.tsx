@@ -65,7 +65,7 @@ export function LoginEnrollment({ challenge, onRestart, onCancel }: Props) {
         {t("mfa.wizard.step", { n: String(number), of: "3" })}
       </Text>
       <Title order={1} fz="h2" mb="sm">
-        {step.kind === "codes" ? t("mfa.recovery.title") : t("mfa.wizard.title")}
+        {t("mfa.wizard.title")}
       </Title>
       {error && (
         <Alert color="red" variant="light" mb="md" icon={<IconAlert />} role="alert" data-testid="login-error">
@@ -101,12 +101,17 @@ export function LoginEnrollment({ challenge, onRestart, onCancel }: Props) {
         </Stack>
       )}
       {step.kind === "codes" && (
-        <RecoveryCodes
-          codes={step.done.recoveryCodes}
-          email={step.done.principal?.email ?? ""}
-          tenant={step.done.principal?.tenantName ?? ""}
-          onDone={() => session.signIn(step.done)}
-        />
+        <Stack gap="sm">
+          <Title order={2} fz="h4">
+            {t("mfa.recovery.title")}
+          </Title>
+          <RecoveryCodes
+            codes={step.done.recoveryCodes}
+            email={step.done.principal?.email ?? ""}
+            tenant={step.done.principal?.tenantName ?? ""}
+            onDone={() => session.signIn(step.done)}
+          />
+        </Stack>
       )}
     </>
   );

@@ -1,6 +1,6 @@
 // The ten recovery codes, shown once: to copy, to download as a text file,
 // and a confirmation that they are kept somewhere safe before going on.
-import { Alert, Button, Checkbox, CopyButton, Group, SimpleGrid, Stack, Text } from "@mantine/core";
+import { Alert, Button, Checkbox, CopyButton, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { saveFile } from "../../api/employees.js";
@@ -36,7 +36,7 @@ export function RecoveryCodes({ codes, email, tenant, onDone, doneLabel }: Props
       </Alert>
       <Text size="sm">{t("mfa.recovery.explain")}</Text>
       <SimpleGrid
-        cols={2}
+        cols={{ base: 1, xs: 2 }}
         spacing="xs"
         verticalSpacing={6}
         component="ol"
@@ -54,7 +54,7 @@ export function RecoveryCodes({ codes, email, tenant, onDone, doneLabel }: Props
           </Text>
         ))}
       </SimpleGrid>
-      <Group gap="sm" grow>
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
         <CopyButton value={all}>
           {({ copied, copy }) => (
             <Button variant="default" leftSection={<IconCopy size={16} />} onClick={copy} color={copied ? "teal" : undefined}>
@@ -65,7 +65,7 @@ export function RecoveryCodes({ codes, email, tenant, onDone, doneLabel }: Props
         <Button variant="default" leftSection={<IconDownload size={16} />} onClick={download}>
           {t("mfa.recovery.download")}
         </Button>
-      </Group>
+      </SimpleGrid>
       <Checkbox label={t("mfa.recovery.kept")} checked={kept} onChange={(e) => setKept(e.currentTarget.checked)} />
       <Button onClick={onDone} disabled={!kept} fullWidth>
         {doneLabel ?? t("mfa.recovery.continue")}

@@ -44,7 +44,8 @@ describe("second-factor codes", () => {
     expect(codeMessage({ field: "totpCode", ruleId: "string.pattern", message: "" }, t)).toMatch(/sechs Ziffern/);
     expect(codeMessage({ field: "recoveryCode", ruleId: "zeugo.mfa.code_wrong", message: "" }, t)).toMatch(/schon verwendet/);
     expect(codeMessage({ field: "recoveryCode", ruleId: "string.pattern", message: "" }, t)).toMatch(/16 Zeichen/);
-    expect(codeMessage({ field: "password", ruleId: "zeugo.mfa.proof_wrong", message: "" }, t)).toBe("Das Passwort ist nicht richtig.");
+    expect(codeMessage({ field: "password", ruleId: "password.current_wrong", message: "" }, t)).toBe("Das Passwort ist nicht richtig.");
+    expect(codeMessage({ field: "password", ruleId: "zeugo.mfa.factor_needed", message: "" }, t)).toMatch(/Code Ihrer Authenticator-App/);
   });
 
   it("write the downloaded file with whose codes they are, one per line", () => {

@@ -56,12 +56,14 @@ export function hasRule(err: unknown, ruleId: string): boolean {
  * the code was not right.
  */
 export function codeMessage(v: FieldViolation, t: TFunction): string {
-  if (v.ruleId === "string.pattern" || v.ruleId === "string.min_len" || v.ruleId === "required") {
-    return v.field.endsWith("recoveryCode") ? t("mfa.recoveryFormat") : v.field.endsWith("password") ? t("validation.rule.required") : t("mfa.codeFormat");
+  const format = v.ruleId === "string.pattern" || v.ruleId === "string.min_len" || v.ruleId === "required";
+  if (v.field.endsWith("password")) {
+    if (format) return t("validation.rule.required");
+    // A user with a factor confirms with it, not the password.
+    return v.ruleId === "zeugo.mfa.factor_needed" ? t("mfa.factorNeeded") : t("mfa.passwordWrong");
   }
-  if (v.field.endsWith("recoveryCode")) return t("mfa.recoveryWrong");
-  if (v.field.endsWith("password")) return t("mfa.passwordWrong");
-  return t("mfa.codeWrong");
+  if (v.field.endsWith("recoveryCode")) return format ? t("mfa.recoveryFormat") : t("mfa.recoveryWrong");
+  return format ? t("mfa.codeFormat") : t("mfa.codeWrong");
 }
 
 /** recoveryCodesFile is the text of the downloaded .txt file. */
