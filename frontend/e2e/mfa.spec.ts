@@ -8,6 +8,7 @@
 //    through the enrollment at the next login and lands in the app.
 // The app's codes are computed here (totp.ts) from the secret on the page.
 import type { Page } from "@playwright/test";
+import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { createTenant, ownTenantsPossible } from "./tenant.js";
 import { TotpApp } from "./totp.js";
@@ -81,6 +82,7 @@ test.describe("second factor", () => {
     await expect(enroll).toBeVisible();
     const app = new TotpApp(await readSecret(page));
     await screenshot(page, "mfa-01-account-enroll");
+    await expectAccessible(page, "account enrollment");
     await enroll.getByLabel("Code aus der App").fill("000000");
     await enroll.getByRole("button", { name: "App bestätigen" }).click();
     await expect(enroll.getByText(/Der Code ist nicht richtig/)).toBeVisible();
@@ -91,6 +93,7 @@ test.describe("second factor", () => {
     const codesDialog = page.getByRole("dialog", { name: "Wiederherstellungscodes" });
     const codes = await readCodes(page);
     await screenshot(page, "mfa-02-account-codes");
+    await expectAccessible(page, "account recovery codes");
     const done = codesDialog.getByRole("button", { name: "Fertig" });
     await expect(done).toBeDisabled();
     await codesDialog.getByText("Ich habe die Codes sicher aufbewahrt").click();
@@ -114,6 +117,7 @@ test.describe("second factor", () => {
     await expect(codeInput).toHaveAttribute("autocomplete", "one-time-code");
     await expect(codeInput).toHaveAttribute("inputmode", "numeric");
     await screenshot(page, "mfa-04-login-code-390");
+    await expectAccessible(page, "login code step");
     await codeInput.fill("000000");
     await codeStep.getByRole("button", { name: "Bestätigen" }).click();
     await expect(codeStep.getByText(/Der Code ist nicht richtig/)).toBeVisible();
@@ -178,6 +182,7 @@ test.describe("second factor", () => {
     await expect(klara.getByText("Schritt 2 von 3")).toBeVisible();
     const app = new TotpApp(await readSecret(klara));
     await screenshot(klara, "mfa-09-wizard-2-390");
+    await expectAccessible(klara, "enrollment wizard, app");
     await klara.getByLabel("Code aus der App").fill(await app.code());
     await klara.getByRole("button", { name: "App bestätigen" }).click();
 
@@ -188,6 +193,7 @@ test.describe("second factor", () => {
     const file = await download;
     expect(file.suggestedFilename()).toBe("zeugo-wiederherstellungscodes.txt");
     await screenshot(klara, "mfa-10-wizard-3-390");
+    await expectAccessible(klara, "enrollment wizard, recovery codes");
     const next = klara.getByRole("button", { name: "Weiter" });
     await expect(next).toBeDisabled();
     await klara.getByText("Ich habe die Codes sicher aufbewahrt").click();
