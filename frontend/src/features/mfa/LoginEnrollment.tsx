@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   ConfirmLoginEnrollmentRequestSchema,
+  SecondFactorMethod,
   type ConfirmLoginEnrollmentResponse,
   type SecondFactorChallenge,
   type TotpEnrollment,
@@ -52,7 +53,7 @@ export function LoginEnrollment({ challenge, onRestart, onCancel }: Props) {
   const begin = async () => {
     setError(undefined);
     try {
-      const res = await start.mutateAsync({ challengeToken: challenge.token });
+      const res = await start.mutateAsync({ challengeToken: challenge.token, method: SecondFactorMethod.TOTP });
       if (res.enrollment) setStep({ kind: "app", enrollment: res.enrollment });
     } catch (err) {
       if (!lapsed(err)) setError(errorMessage(err, t));

@@ -97,13 +97,17 @@ export function SecondFactorCard() {
   };
 
   const left = data?.recoveryCodesLeft ?? 0;
+  // The tenant decides which kinds may be added (an older server names none).
+  const allowed = data?.allowedMethods ?? [];
+  const appAllowed = allowed.length === 0 || allowed.includes(SecondFactorMethod.TOTP);
 
   return (
     <Card
       title={t("mfa.account.title")}
       hint={t("mfa.account.hint")}
       actions={
-        data && (
+        data &&
+        appAllowed && (
           <Button leftSection={<IconPlus size={16} />} variant="light" onClick={onAdd} loading={start.isPending}>
             {t("mfa.account.add")}
           </Button>
@@ -253,7 +257,14 @@ export function SecondFactorCard() {
 }
 
 function methodLabel(method: SecondFactorMethod, t: (key: string) => string): string {
-  return method === SecondFactorMethod.TOTP ? t("mfa.method.totp") : t("mfa.method.other");
+  switch (method) {
+    case SecondFactorMethod.TOTP:
+      return t("mfa.method.totp");
+    case SecondFactorMethod.WEBAUTHN:
+      return t("mfa.method.webauthn");
+    default:
+      return t("mfa.method.other");
+  }
 }
 
 function dialogTitle(view: View, t: (key: string, p?: Record<string, string>) => string): string {

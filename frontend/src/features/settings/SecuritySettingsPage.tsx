@@ -146,6 +146,10 @@ export function SecuritySettingsPage() {
         handoverCodeRequired: values.handoverCodeRequired === "true",
         handoverCodeChannels: channelsOf(values.handoverCodeChannels),
         secondFactorRequired: values.secondFactorRequired === "true",
+        // Not edited on this page (passkeys are not in the SPA yet): sent
+        // back as loaded, so that saving never changes them.
+        secondFactorMethods: settings?.fields?.secondFactorMethods ?? [],
+        passkeyLogin: settings?.fields?.passkeyLogin ?? false,
       };
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
         update.mutateAsync(req),
