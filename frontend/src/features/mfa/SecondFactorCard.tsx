@@ -76,7 +76,7 @@ export function SecondFactorCard() {
     else close();
   };
 
-  // The confirmation closes first: a step-up dialog never opens above it.
+  // The confirmation closes first, so that a step-up dialog is never stacked on it.
   const onRemove = (factor: SecondFactor) => {
     close();
     void guarded(
