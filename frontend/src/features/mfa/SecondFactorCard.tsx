@@ -262,6 +262,8 @@ function methodLabel(method: SecondFactorMethod, t: (key: string) => string): st
       return t("mfa.method.totp");
     case SecondFactorMethod.WEBAUTHN:
       return t("mfa.method.webauthn");
+    case SecondFactorMethod.SMS:
+      return t("mfa.method.sms");
     default:
       return t("mfa.method.other");
   }
