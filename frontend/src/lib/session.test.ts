@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it, vi } from "vitest";
-import { PrincipalSchema, TokensSchema } from "../gen/zeugo/v1/auth_pb.js";
+import { PrincipalSchema, SecondFactorChallengeSchema, SecondFactorMethod, TokensSchema } from "../gen/zeugo/v1/auth_pb.js";
 import { Session, type AuthApi, type LockFn } from "./session.js";
 
 const principal = create(PrincipalSchema, { userId: "u1", tenantName: "Muster GmbH", firstName: "Erika" });
@@ -223,5 +223,22 @@ describe("Session", () => {
     const s = new Session(a, fakeTimers());
     await expect(s.login("a@b.de", "x")).rejects.toMatchObject({ code: Code.Unauthenticated });
     expect(s.getAccessToken()).toBeUndefined();
+  });
+
+  it("keeps a login that needs a second factor signed out and hands its challenge back", async () => {
+    const clock = fakeTimers();
+    const challenge = create(SecondFactorChallengeSchema, { token: "c1", methods: [SecondFactorMethod.TOTP] });
+    const a = api({ login: vi.fn(async () => ({ challenge })) });
+    const s = new Session(a, clock);
+    expect(await s.login("erika@muster.example", "pw")).toBe(challenge);
+    expect(s.getState().status).toBe("starting");
+    expect(s.getAccessToken()).toBeUndefined();
+    expect(clock.pending()).toEqual([]);
+
+    // The second step's answer starts the session like a login.
+    s.signIn({ tokens: tokens(7, clock.now() + 600_000), principal });
+    expect(s.getState()).toEqual({ status: "authenticated", principal });
+    expect(s.getAccessToken()).toBe("token-7");
+    expect(clock.pending()).toEqual([540_000]);
   });
 });

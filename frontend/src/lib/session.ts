@@ -5,11 +5,14 @@
 // presenting a rotated one makes the server revoke the whole session.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { Principal, Tokens } from "../gen/zeugo/v1/auth_pb.js";
+import type { Principal, SecondFactorChallenge, Tokens } from "../gen/zeugo/v1/auth_pb.js";
+
+/** A completed login as AuthService answers it: the session's tokens and principal. */
+export type SignedIn = { tokens?: Tokens; principal?: Principal };
 
 /** The part of AuthService the session needs; see createAuthApi. */
 export type AuthApi = {
-  login(email: string, password: string): Promise<{ tokens?: Tokens; principal?: Principal }>;
+  login(email: string, password: string): Promise<SignedIn & { challenge?: SecondFactorChallenge }>;
   refresh(): Promise<{ tokens?: Tokens; principal?: Principal }>;
   logout(): Promise<unknown>;
 };
@@ -91,9 +94,24 @@ export class Session {
     await this.refresh();
   }
 
-  /** login signs in; errors are thrown as ConnectError for the login form. */
-  async login(email: string, password: string): Promise<void> {
+  /**
+   * login checks the password; errors are thrown as ConnectError for the
+   * login form. When the login needs a second factor (or its enrollment) the
+   * session stays anonymous and the challenge is returned: the login page
+   * completes it and hands the result to signIn.
+   */
+  async login(email: string, password: string): Promise<SecondFactorChallenge | undefined> {
     const res = await this.api.login(email, password);
+    if (res.challenge) return res.challenge;
+    this.accept(res);
+    return undefined;
+  }
+
+  /**
+   * signIn starts the session of a login that was completed by another
+   * call (VerifySecondFactor, ConfirmLoginEnrollment).
+   */
+  signIn(res: SignedIn): void {
     this.accept(res);
   }
 
@@ -173,7 +191,7 @@ export class Session {
     return { status: "anonymous", reason: otherwise };
   }
 
-  private accept(res: { tokens?: Tokens; principal?: Principal }): void {
+  private accept(res: SignedIn): void {
     const tokens = res.tokens;
     if (!tokens || tokens.accessToken === "" || !res.principal) {
       throw new ConnectError("the server sent no access token", Code.Internal);

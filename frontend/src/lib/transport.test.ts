@@ -72,6 +72,10 @@ describe("interceptors", () => {
           refresh() {
             throw new ConnectError("no cookie", Code.Unauthenticated);
           },
+          // A lapsed second-factor challenge is the login's business, not the token's.
+          verifySecondFactor() {
+            throw new ConnectError("challenge gone", Code.Unauthenticated);
+          },
           me() {
             return { principal: create(PrincipalSchema, { userId: "u" }) };
           },
@@ -85,6 +89,9 @@ describe("interceptors", () => {
       { transport: { interceptors: [recoveryInterceptor(src), headerInterceptor(() => src.getAccessToken())] } },
     );
     await expect(createClient(AuthService, transport).refresh({})).rejects.toMatchObject({ code: Code.Unauthenticated });
+    await expect(
+      createClient(AuthService, transport).verifySecondFactor({ challengeToken: "c", proof: { case: "totpCode", value: "123456" } }),
+    ).rejects.toMatchObject({ code: Code.Unauthenticated });
     await expect(createClient(OrganizationService, transport).getCompany({ id: "x" })).rejects.toMatchObject({
       code: Code.NotFound,
     });

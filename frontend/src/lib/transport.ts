@@ -13,8 +13,19 @@ export const csrfHeader = "Zeugo-CSRF";
 /** The token source the interceptor needs; Session implements it. */
 export type TokenSource = Pick<Session, "getAccessToken" | "recover">;
 
-/** Methods that manage the session themselves and must never trigger a refresh. */
-const sessionMethods = new Set(["Login", "Refresh", "Logout"]);
+/**
+ * Methods that manage the session themselves and must never trigger a
+ * refresh. The second-factor steps of a login run before any session exists:
+ * their Unauthenticated means the login's challenge is gone, not the token.
+ */
+const sessionMethods = new Set([
+  "Login",
+  "Refresh",
+  "Logout",
+  "VerifySecondFactor",
+  "StartLoginEnrollment",
+  "ConfirmLoginEnrollment",
+]);
 
 function isSessionMethod(serviceName: string, methodName: string): boolean {
   return serviceName === AuthService.typeName && sessionMethods.has(methodName);

@@ -1,5 +1,6 @@
-// In-memory AccountService and SecuritySettingsService for component tests:
-// they keep the state a screen changes and record the requests.
+// In-memory AccountService, SecuritySettingsService and second factors for
+// component tests: they keep the state a screen changes and record the
+// requests.
 import { HandoverCodeChannel } from "../gen/zeugo/v1/handover_pb.js";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
@@ -19,9 +20,13 @@ import {
   type SecuritySettings,
   type UpdateSecuritySettingsRequest,
 } from "../gen/zeugo/v1/settings_pb.js";
+import { SecondFactorMethod } from "../gen/zeugo/v1/auth_pb.js";
+import { fakeMfa, routeMfa, type FakeMfa } from "./fake-mfa.js";
 
 export type FakeAccount = {
   transport: Transport;
+  /** The user's second factors ("Mein Konto" shows them). */
+  mfa: FakeMfa;
   sessions: MySession[];
   profile: MyProfile;
   settings: SecuritySettings;
@@ -36,6 +41,7 @@ const at = (minutesAgo: number) => timestampFromMs(Date.UTC(2026, 10, 27, 12, 0)
 export function fakeAccount(): FakeAccount {
   const fake: FakeAccount = {
     transport: undefined as unknown as Transport,
+    mfa: fakeMfa(),
     sessions: [
       create(MySessionSchema, {
         id: "00000000-0000-7000-8000-000000000001",
@@ -72,6 +78,8 @@ export function fakeAccount(): FakeAccount {
         sessionIdleMinutes: 30,
         sessionAbsoluteHours: 12,
         handoverCodeChannels: [HandoverCodeChannel.EMAIL, HandoverCodeChannel.SMS],
+        secondFactorMethods: [SecondFactorMethod.TOTP, SecondFactorMethod.WEBAUTHN],
+        passkeyLogin: true,
       },
     }),
     revoked: [],
@@ -89,7 +97,9 @@ export function fakeAccount(): FakeAccount {
     sessionAbsoluteHoursMin: 1,
     sessionAbsoluteHoursMax: 12,
   });
-  fake.transport = createRouterTransport(({ service }) => {
+  fake.transport = createRouterTransport((router) => {
+    const { service } = router;
+    routeMfa(router, fake.mfa);
     service(AccountService, {
       listMySessions: () => ({ sessions: fake.sessions }),
       revokeMySession(req) {

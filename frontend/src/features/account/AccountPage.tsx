@@ -1,7 +1,7 @@
 // "Mein Konto": the signed-in user's own profile and sessions (SPEC §3.1).
 // Every call acts on the caller only; no area is needed.
-import { Badge, Button, Center, Grid, Group, Loader, Modal, Paper, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
-import { useCallback, useState, type ReactNode } from "react";
+import { Badge, Button, Center, Grid, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { UpdateMyProfileRequestSchema, type MySession } from "../../gen/zeugo/v1/account_pb.js";
 import {
@@ -21,8 +21,10 @@ import { ChangePasswordCard } from "./ChangePasswordCard.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { UnsavedChangesGuard } from "../../components/UnsavedChangesGuard.js";
 import { IconLogout } from "../../components/icons.js";
+import { SecondFactorCard } from "../mfa/SecondFactorCard.js";
+import { Card } from "./AccountCard.js";
 
-/** AccountPage is "Mein Konto": profile, password and sessions. */
+/** AccountPage is "Mein Konto": profile, password, second factors and sessions. */
 export function AccountPage() {
   const { t } = useTranslation();
   return (
@@ -31,31 +33,10 @@ export function AccountPage() {
       <Stack gap="xl" maw={960}>
         <ProfileCard />
         <ChangePasswordCard />
+        <SecondFactorCard />
         <SessionsCard />
       </Stack>
     </>
-  );
-}
-
-function Card({ title, hint, children, actions }: { title: string; hint?: string; children: ReactNode; actions?: ReactNode }) {
-  const id = `card-${title.replace(/\W+/g, "-").toLowerCase()}`;
-  return (
-    <Paper withBorder radius="lg" p={{ base: "md", sm: "xl" }} component="section" aria-labelledby={id}>
-      <Group justify="space-between" align="flex-start" mb="sm" wrap="wrap">
-        <div>
-          <Title order={2} fz="h4" id={id} c="zeugo.9">
-            {title}
-          </Title>
-          {hint && (
-            <Text size="sm" c="dimmed" mt={4}>
-              {hint}
-            </Text>
-          )}
-        </div>
-        {actions}
-      </Group>
-      {children}
-    </Paper>
   );
 }
 

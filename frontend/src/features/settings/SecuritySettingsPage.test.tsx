@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { SecondFactorMethod } from "../../gen/zeugo/v1/auth_pb.js";
 import { HandoverCodeChannel } from "../../gen/zeugo/v1/handover_pb.js";
 import { routes } from "../../routes.js";
 import { fakeAccount } from "../../test/fake-account.js";
@@ -55,6 +56,10 @@ describe("SecuritySettingsPage", () => {
     fireEvent.click(tracking);
     fireEvent.click(within(form).getByRole("switch", { name: /Einmalcode für jede Übergabe/ }));
     fireEvent.click(within(form).getByRole("checkbox", { name: "SMS" }));
+    const mfa = within(form).getByRole("switch", { name: /Zweiter Faktor erforderlich/ }) as HTMLInputElement;
+    expect(mfa.checked).toBe(false);
+    expect(within(form).getByText(/bei der nächsten Anmeldung ein/)).toBeTruthy();
+    fireEvent.click(mfa);
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     const sent = fake.settingsUpdates[0]!;
@@ -65,6 +70,10 @@ describe("SecuritySettingsPage", () => {
     expect(sent.fields?.certificateChangeTracking).toBe(true);
     expect(sent.fields?.handoverCodeRequired).toBe(true);
     expect(sent.fields?.handoverCodeChannels).toEqual([HandoverCodeChannel.EMAIL]);
+    expect(sent.fields?.secondFactorRequired).toBe(true);
+    // What the page does not show is sent back unchanged.
+    expect(sent.fields?.secondFactorMethods).toEqual([SecondFactorMethod.TOTP, SecondFactorMethod.WEBAUTHN]);
+    expect(sent.fields?.passkeyLogin).toBe(true);
 
     // Someone else saves in between: the next save is refused as a conflict.
     fake.settings = { ...fake.settings, version: 9n };

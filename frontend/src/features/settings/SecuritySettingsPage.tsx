@@ -1,8 +1,9 @@
 // The tenant's security settings (area Datenschutz): password policy,
-// invitation link lifetime, session timeouts, the change tracking of
-// certificates and the one-time codes of handovers. The bounds come from the server — the timeouts' maxima are
-// the operator's — and are shown and checked before saving; the server
-// checks them again.
+// whether every user needs a second factor, invitation link lifetime,
+// session timeouts, the change tracking of certificates and the one-time
+// codes of handovers. The bounds come from the server — the timeouts'
+// maxima are the operator's — and are shown and checked before saving; the
+// server checks them again.
 import { Button, Center, Checkbox, Divider, Grid, Group, Loader, Paper, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useCallback, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -34,6 +35,7 @@ type Values = {
   handoverCodeRequired: string;
   /** The allowed code channels, comma-separated ("email,sms"). */
   handoverCodeChannels: string;
+  secondFactorRequired: string;
 };
 
 const fieldOrder = [
@@ -45,6 +47,7 @@ const fieldOrder = [
   "certificateChangeTracking",
   "handoverCodeRequired",
   "handoverCodeChannels",
+  "secondFactorRequired",
 ] as const satisfies readonly (keyof Values)[];
 
 const numericFields = ["passwordMinLength", "invitationTtlHours", "sessionIdleMinutes", "sessionAbsoluteHours"] as const;
@@ -59,6 +62,7 @@ const emptyValues: Values = {
   certificateChangeTracking: "false",
   handoverCodeRequired: "false",
   handoverCodeChannels: "email,sms",
+  secondFactorRequired: "true",
 };
 
 const channelNames: [HandoverCodeChannel, string][] = [
@@ -85,6 +89,7 @@ function valuesOf(f: SecuritySettingsFields | undefined): Values {
       .filter(([c]) => f.handoverCodeChannels.includes(c))
       .map(([, n]) => n)
       .join(","),
+    secondFactorRequired: String(f.secondFactorRequired),
   };
 }
 
@@ -140,6 +145,11 @@ export function SecuritySettingsPage() {
         certificateChangeTracking: values.certificateChangeTracking === "true",
         handoverCodeRequired: values.handoverCodeRequired === "true",
         handoverCodeChannels: channelsOf(values.handoverCodeChannels),
+        secondFactorRequired: values.secondFactorRequired === "true",
+        // Not edited on this page (passkeys are not in the SPA yet): sent
+        // back as loaded, so that saving never changes them.
+        secondFactorMethods: settings?.fields?.secondFactorMethods ?? [],
+        passkeyLogin: settings?.fields?.passkeyLogin ?? false,
       };
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
         update.mutateAsync(req),
@@ -214,6 +224,18 @@ export function SecuritySettingsPage() {
                   disabled={!canEdit}
                   onChange={(e) => form.setFieldValue("passwordComposition", String(e.currentTarget.checked))}
                   error={form.errors.passwordComposition}
+                />
+              </Grid.Col>
+            </Section>
+            <Section title={t("mfa.settings.section")}>
+              <Grid.Col span={12}>
+                <Switch
+                  label={t("mfa.settings.required")}
+                  description={t("mfa.settings.requiredHint")}
+                  checked={form.values.secondFactorRequired === "true"}
+                  disabled={!canEdit}
+                  onChange={(e) => form.setFieldValue("secondFactorRequired", String(e.currentTarget.checked))}
+                  error={form.errors.secondFactorRequired}
                 />
               </Grid.Col>
             </Section>

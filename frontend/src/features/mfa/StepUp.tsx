@@ -1,0 +1,216 @@
+// The step-up before a change of second factors: the server accepts such a
+// change only within five minutes of proving a factor again (a user
+// without one: the password). useStepUpGuard runs a change, asking for the
+// proof first when none counts any more — or when the server says so.
+import { Alert, Anchor, Button, getDefaultZIndex, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { useForm } from "@mantine/form";
+import { useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { StepUpRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
+import { useStepUp } from "../../api/mfa.js";
+import { IconAlert } from "../../components/icons.js";
+import { errorMessage } from "../../lib/errors.js";
+import { validateMessage, violationsFromError } from "../../lib/validation.js";
+import { codeMessage, hasRule, recoveryCodeInput, stepUpFresh, stepUpRequiredRule } from "./codes.js";
+import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
+
+/** StepUpCancelled is thrown by a guarded change when the user closed the step-up dialog. */
+export class StepUpCancelled extends Error {
+  constructor() {
+    super("step-up cancelled");
+    this.name = "StepUpCancelled";
+  }
+}
+
+type Proof = "totp" | "recovery" | "password";
+
+type Values = { totpCode: string; recoveryCode: string; password: string };
+
+const fieldOf: Record<Proof, keyof Values> = { totp: "totpCode", recovery: "recoveryCode", password: "password" };
+
+/** StepUpDialog asks for a code of the app, a recovery code, or (without a factor) the password. */
+export function StepUpDialog({
+  opened,
+  hasFactor,
+  email,
+  onCancel,
+  onDone,
+}: {
+  opened: boolean;
+  hasFactor: boolean;
+  email: string;
+  onCancel: () => void;
+  onDone: (validUntil: Timestamp | undefined) => void;
+}) {
+  const { t } = useTranslation();
+  const stepUp = useStepUp();
+  const [proof, setProof] = useState<Proof>(hasFactor ? "totp" : "password");
+  const [formError, setFormError] = useState<string | undefined>();
+  const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "", password: "" } });
+  const mode: Proof = hasFactor ? (proof === "password" ? "totp" : proof) : "password";
+  const field = fieldOf[mode];
+
+  const reset = () => {
+    form.reset();
+    setFormError(undefined);
+    setProof(hasFactor ? "totp" : "password");
+  };
+
+  const submit = form.onSubmit(async (values) => {
+    setFormError(undefined);
+    form.clearErrors();
+    const value = mode === "recovery" ? recoveryCodeInput(values.recoveryCode) : values[field];
+    // The proto's own rules decide the format, before anything is sent.
+    const early = validateMessage(StepUpRequestSchema, { proof: { case: field, value } }).violations.find((x) => x.field === field);
+    if (value === "" || early) {
+      form.setFieldError(field, mode === "password" ? t("validation.rule.required") : mode === "totp" ? t("mfa.codeFormat") : t("mfa.recoveryFormat"));
+      form.getInputNode(field)?.focus();
+      return;
+    }
+    try {
+      const res = await stepUp.mutateAsync({ proof: { case: field, value } });
+      reset();
+      onDone(res.validUntil);
+    } catch (err) {
+      const v = violationsFromError(err, StepUpRequestSchema).find((x) => x.field === field);
+      if (v) {
+        // Clearing the field first: a change clears the field's error.
+        form.setFieldValue(field, "");
+        form.setFieldError(field, codeMessage(v, t));
+        form.getInputNode(field)?.focus();
+      } else {
+        setFormError(errorMessage(err, t));
+      }
+    }
+  });
+
+  const switchTo = (next: Proof) => {
+    setProof(next);
+    form.clearErrors();
+    setFormError(undefined);
+  };
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={() => {
+        reset();
+        onCancel();
+      }}
+      title={t("mfa.stepUp.title")}
+      centered
+      // Above a dialog that asked for it (e.g. an enrollment whose step-up lapsed).
+      zIndex={getDefaultZIndex("modal") + 10}
+      closeButtonProps={{ "aria-label": t("common.close") }}
+    >
+      <form onSubmit={submit} noValidate aria-label={t("mfa.stepUp.title")}>
+        <Stack gap="md">
+          <Text size="sm">{mode === "password" ? t("mfa.stepUp.passwordIntro") : mode === "totp" ? t("mfa.stepUp.totpIntro") : t("mfa.stepUp.recoveryIntro")}</Text>
+          {formError && (
+            <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+              {formError}
+            </Alert>
+          )}
+          {mode === "totp" && (
+            <TotpCodeInput data-autofocus {...codeFieldProps(form.getInputProps("totpCode"))} onChange={(v) => form.setFieldValue("totpCode", v)} />
+          )}
+          {mode === "recovery" && (
+            <RecoveryCodeInput
+              data-autofocus
+              {...codeFieldProps(form.getInputProps("recoveryCode"))}
+              onChange={(v) => form.setFieldValue("recoveryCode", v)}
+            />
+          )}
+          {mode === "password" && (
+            <>
+              <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
+              <PasswordInput
+                label={t("auth.password")}
+                autoComplete="current-password"
+                required
+                data-autofocus
+                visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }}
+                {...form.getInputProps("password")}
+              />
+            </>
+          )}
+          {hasFactor && (
+            <Anchor component="button" type="button" size="sm" ta="left" onClick={() => switchTo(mode === "totp" ? "recovery" : "totp")}>
+              {mode === "totp" ? t("mfa.useRecovery") : t("mfa.useApp")}
+            </Anchor>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button
+              variant="default"
+              onClick={() => {
+                reset();
+                onCancel();
+              }}
+            >
+              {t("common.cancel")}
+            </Button>
+            <Button type="submit" loading={stepUp.isPending}>
+              {t("mfa.stepUp.submit")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+type Waiting = { resolve: () => void; reject: (err: unknown) => void };
+
+/**
+ * useStepUpGuard wraps changes of second factors. run(action) asks for a
+ * step-up first when the last one no longer counts, runs the action, and
+ * asks once more (then repeats the action) when the server still wants a
+ * fresh one. A closed dialog rejects with StepUpCancelled.
+ */
+export function useStepUpGuard({ validUntil, hasFactor, email }: { validUntil: Timestamp | undefined; hasFactor: boolean; email: string }): {
+  run: <T>(action: () => Promise<T>) => Promise<T>;
+  dialog: ReactNode;
+} {
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
+  // The newest proof: the server's (from the factor list) or our own step-up's.
+  const own = useRef<Timestamp | undefined>(undefined);
+  const serverUntil = useRef(validUntil);
+  serverUntil.current = validUntil;
+
+  const fresh = () => {
+    const now = Date.now();
+    return stepUpFresh(serverUntil.current, now) || stepUpFresh(own.current, now);
+  };
+  const ask = () => new Promise<void>((resolve, reject) => setWaiting({ resolve, reject }));
+
+  const run = async <T,>(action: () => Promise<T>): Promise<T> => {
+    if (!fresh()) await ask();
+    try {
+      return await action();
+    } catch (err) {
+      if (!hasRule(err, stepUpRequiredRule)) throw err;
+      own.current = undefined;
+      await ask();
+      return action();
+    }
+  };
+
+  const dialog = (
+    <StepUpDialog
+      opened={waiting !== null}
+      hasFactor={hasFactor}
+      email={email}
+      onCancel={() => {
+        waiting?.reject(new StepUpCancelled());
+        setWaiting(null);
+      }}
+      onDone={(until) => {
+        own.current = until;
+        waiting?.resolve();
+        setWaiting(null);
+      }}
+    />
+  );
+  return { run, dialog };
+}
