@@ -259,9 +259,14 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 			if p.Ceremony, err = a.factors.LoginCeremony(ctx, tx, tenantID, c.ID, mfa.PurposeLogin); err != nil {
 				return "", err
 			}
+			if p.Ceremony == uuid.Nil {
+				// An earlier answer used the ceremony up: the login starts
+				// over, and this is not counted as a wrong code.
+				return "", apperr.ErrUnauthenticated
+			}
 			p.RP = a.rp.For(origin)
 		}
-		p.Bind = c.ID
+		p.Bind, p.Purpose = c.ID, mfa.PurposeLogin
 		v, err := a.factors.Verify(ctx, tx, tenantID, c.UserID, p, a.now())
 		if err != nil {
 			dead = c.Failures+1 >= MaxChallengeFailures
@@ -325,8 +330,8 @@ type LoginEnrollment struct {
 func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string, method mfa.Method) (*LoginEnrollment, error) {
 	var out LoginEnrollment
 	_, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
-		if !c.Enrollment {
-			return "", apperr.ErrUnauthenticated
+		if err := a.stillEnrolling(ctx, tx, tenantID, c); err != nil {
+			return "", err
 		}
 		rcpt, err := a.loadRecipient(ctx, tx, tenantID, c.UserID)
 		if err != nil {
@@ -363,8 +368,8 @@ func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code,
 	var out SecondStep
 	var dead bool
 	sess, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
-		if !c.Enrollment {
-			return "", apperr.ErrUnauthenticated
+		if err := a.stillEnrolling(ctx, tx, tenantID, c); err != nil {
+			return "", err
 		}
 		var f *mfa.Factor
 		var codes []string
@@ -402,6 +407,24 @@ func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code,
 		return MethodPasswordTOTP, nil
 	})
 	return finished(&out, sess, err, dead)
+}
+
+// stillEnrolling admits an enrollment step only while the login is one
+// that must enroll and the user still has no factor: once the user has
+// enrolled one elsewhere (another browser, Mein Konto), a login begun
+// before that cannot add a factor of its own and pass by the user's.
+func (a *Authenticator) stillEnrolling(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) error {
+	if !c.Enrollment {
+		return apperr.ErrUnauthenticated
+	}
+	st, err := a.factors.State(ctx, tx, tenantID, c.UserID, true)
+	if err != nil {
+		return err
+	}
+	if st.Factors > 0 {
+		return apperr.ErrUnauthenticated
+	}
+	return nil
 }
 
 // finished is a second step's answer: its session, or its error — the

@@ -90,7 +90,11 @@ func (a *Authenticator) FinishPasskeyLogin(ctx context.Context, ceremonyID uuid.
 	if parsed == nil {
 		return nil, apperr.ErrUnauthenticated
 	}
-	rows, err := a.db.Pool.Query(ctx, `SELECT tenant_id, user_id FROM passkey_owner($1)`, parsed.RawID)
+	handle, err := uuid.FromBytes(parsed.Response.UserHandle)
+	if err != nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	rows, err := a.db.Pool.Query(ctx, `SELECT tenant_id, user_id FROM passkey_owner($1, $2)`, parsed.RawID, handle)
 	if err != nil {
 		return nil, postgres.Classify(err)
 	}
@@ -110,19 +114,30 @@ func (a *Authenticator) FinishPasskeyLogin(ctx context.Context, ceremonyID uuid.
 	var sess *Session
 	var refused string
 	err = a.db.TenantTx(ctx, o.TenantID, func(tx pgx.Tx) error {
-		ok, err := a.factors.VerifyPasswordless(ctx, tx, a.rp.For(origin), o.TenantID, o.UserID, &data, parsed, now)
+		// A tenant that signs in only through its identity provider (which
+		// can switch a person off) takes no passkey alone either.
+		only, err := ssoOnly(ctx, tx, o.TenantID)
 		if err != nil {
 			return err
 		}
-		if ok {
-			ok, err = markLoginSuccess(ctx, tx, o.TenantID, o.UserID, now, "")
+		ok := false
+		if !only {
+			if ok, err = a.factors.VerifyPasswordless(ctx, tx, a.rp.For(origin), o.TenantID, o.UserID, &data, parsed, now); err != nil {
+				return err
+			}
+		}
+		switch {
+		case only:
+			refused = "sso_only"
+		case ok:
+			active, err := markLoginSuccess(ctx, tx, o.TenantID, o.UserID, now, "")
 			if err != nil {
 				return err
 			}
-			if !ok {
+			if !active {
 				refused = "inactive"
 			}
-		} else {
+		default:
 			refused = "bad_assertion"
 		}
 		if refused != "" {

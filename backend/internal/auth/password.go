@@ -182,9 +182,13 @@ func (a *Authenticator) wrongCurrent(ctx context.Context, p *access.Principal, s
 	return postgres.Classify(err)
 }
 
-// revokeOtherSessions ends every live session of the user but keep.
+// revokeOtherSessions ends every live session of the user but keep, and
+// the logins that wait for their second step.
 func revokeOtherSessions(ctx context.Context, tx pgx.Tx, tenantID, userID, keep uuid.UUID, now time.Time) (int64, error) {
 	tag, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = $4, revoke_reason = 'password_changed'
 		WHERE tenant_id = $1 AND user_id = $2 AND id <> $3 AND revoked_at IS NULL`, tenantID, userID, keep, now)
-	return tag.RowsAffected(), err
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), endChallenges(ctx, tx, tenantID, userID, now)
 }

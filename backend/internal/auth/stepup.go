@@ -90,7 +90,7 @@ func (a *Authenticator) StepUp(ctx context.Context, proof StepProof, origin stri
 		case proof.Password != "" && pwWrong:
 			wrong = errWrongPassword
 		case proof.Password == "":
-			proof.RP, proof.Bind = a.rp.For(origin), p.SessionID
+			proof.RP, proof.Bind, proof.Purpose = a.rp.For(origin), p.SessionID, mfa.PurposeStepUp
 			v, err := a.factors.Verify(ctx, tx, p.TenantID, p.UserID, proof.Proof, now)
 			if apperr.Is(err, apperr.InvalidArgument) {
 				wrong = err

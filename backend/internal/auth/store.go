@@ -160,11 +160,24 @@ func revokeSession(ctx context.Context, tx pgx.Tx, tenantID, sid uuid.UUID, reas
 }
 
 // RevokeUserSessions ends every live session of a user (deactivation, lock,
-// password change); it returns how many were revoked.
+// password change) and every login of theirs still waiting for its second
+// step; it returns how many sessions were revoked.
 func RevokeUserSessions(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, reason string, now time.Time) (int64, error) {
 	tag, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = $3, revoke_reason = $4
 		WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL`, tenantID, userID, now, reason)
-	return tag.RowsAffected(), err
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), endChallenges(ctx, tx, tenantID, userID, now)
+}
+
+// endChallenges ends a user's logins that wait for their second step: a
+// changed password or reset factors must not leave a login begun before
+// them open.
+func endChallenges(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE login_challenges SET used_at = $3
+		WHERE tenant_id = $1 AND user_id = $2 AND used_at IS NULL`, tenantID, userID, now)
+	return err
 }
 
 // checkSession validates the session named by a token in one round trip

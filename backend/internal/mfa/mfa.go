@@ -99,10 +99,12 @@ type Proof struct {
 	WebAuthnField string
 	// RP checks the assertion (RelyingParty.For the request's origin).
 	RP *webauthn.WebAuthn
-	// SMS is a code sent by SMS for Bind (the login challenge's or the
-	// session's id).
-	SMS  string
-	Bind uuid.UUID
+	// SMS is a code sent by SMS for Bind.
+	SMS string
+	// Bind is what the proof answers: the login challenge's id (Purpose
+	// PurposeLogin) or the session's (PurposeStepUp).
+	Bind    uuid.UUID
+	Purpose string
 }
 
 // Method is the proof's kind.
@@ -218,9 +220,11 @@ type Verified struct {
 }
 
 // Verify checks a proof of a user and, when it is right, uses it up: the
-// app's step is stored (its code is refused from now on) or the recovery
-// code is marked used and its owner notified. A wrong proof is
-// WrongCode(p.Field()) and changes nothing.
+// app's step is stored (its code is refused from now on), the recovery
+// code or SMS code is marked used (a recovery code's owner notified), the
+// passkey's sign count stored. A wrong proof is WrongCode(p.Field()); it
+// changes nothing but a passkey ceremony, which an answer uses up whether
+// right or wrong.
 func (f *Factors) Verify(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, p Proof, now time.Time) (Verified, error) {
 	if p.Recovery != "" {
 		return f.useRecoveryCode(ctx, tx, tenantID, userID, p.Recovery, now)

@@ -187,17 +187,27 @@ func (s *Service) StartSMS(ctx context.Context, phone string) (*SMSEnrollment, e
 	return e, err
 }
 
-// ConfirmSMS stores the caller's number once its code is right.
+// ConfirmSMS stores the caller's number once its code is right; a wrong
+// code's count commits before the caller gets the field error.
 func (s *Service) ConfirmSMS(ctx context.Context, id uuid.UUID, code, name string) (*Factor, []string, error) {
 	var f *Factor
 	var codes []string
+	var wrong error
 	err := s.work.Write(ctx, func(tx *uow.Tx) (err error) {
-		if f, codes, err = s.f.ConfirmSMS(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, id, code, name, s.work.Now()); err != nil {
+		f, codes, err = s.f.ConfirmSMS(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, id, code, name, s.work.Now())
+		if apperr.Is(err, apperr.InvalidArgument) {
+			wrong = err
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		return tx.Record(ActionFactorAdded, uow.Target{Type: targetFactor, ID: id},
 			map[string]string{"method": string(MethodSMS), "recovery_codes_created": itoa(len(codes))})
 	})
+	if err == nil && wrong != nil {
+		return nil, nil, wrong
+	}
 	return f, codes, err
 }
 
@@ -319,6 +329,10 @@ func (s *Service) ResetUser(ctx context.Context, userID uuid.UUID) error {
 		ended, err := s.f.q.RevokeUserSessions(ctx, tx, dbsqlc.RevokeUserSessionsParams{Now: s.work.Now(), Reason: reasonFactorsReset,
 			TenantID: tx.P.TenantID, UserID: userID})
 		if err != nil {
+			return err
+		}
+		if err := s.f.q.EndChallenges(ctx, tx, dbsqlc.EndChallengesParams{Now: s.work.Now(), TenantID: tx.P.TenantID,
+			UserID: userID}); err != nil {
 			return err
 		}
 		if err := s.f.notify(ctx, tx.Tx, tx.P.TenantID, userID, changeReset, s.work.Now()); err != nil {

@@ -36,6 +36,9 @@ const SMSCodeTTL = 5 * time.Minute
 // SMSPerUser bounds the codes one user can have sent.
 var SMSPerUser = ratelimit.Rule{Name: "sms-user", Limit: 5, Window: 15 * time.Minute}
 
+// maxSMSEnrollmentFailures wrong codes end an SMS enrollment.
+const maxSMSEnrollmentFailures = 5
+
 // DefaultSMSName names an SMS factor the user did not name.
 const DefaultSMSName = "SMS"
 
@@ -86,7 +89,7 @@ func (f *Factors) SendSMSCode(ctx context.Context, tx pgx.Tx, tenantID, userID, 
 	if len(rows) == 0 {
 		return time.Time{}, "", ErrNoSMS
 	}
-	if err := f.limiter.Allow(ctx, SMSPerUser, userID.String()); err != nil {
+	if err := f.limiter.AllowIn(ctx, tx, SMSPerUser, userID.String()); err != nil {
 		return time.Time{}, "", err
 	}
 	c, err := f.keys.Tenant(ctx, tx, tenantID)
@@ -158,7 +161,7 @@ func (f *Factors) StartSMS(ctx context.Context, tx pgx.Tx, tenantID, userID uuid
 	if !st.Allows(MethodSMS) {
 		return nil, ErrMethodNotAllowed
 	}
-	if err := f.limiter.Allow(ctx, SMSPerUser, userID.String()); err != nil {
+	if err := f.limiter.AllowIn(ctx, tx, SMSPerUser, userID.String()); err != nil {
 		return nil, err
 	}
 	id, err := uuid.NewV7()
@@ -185,7 +188,9 @@ func (f *Factors) StartSMS(ctx context.Context, tx pgx.Tx, tenantID, userID uuid
 }
 
 // ConfirmSMS stores a number whose code is right as a factor; the first
-// factor comes with recovery codes. A wrong code is WrongCode("code").
+// factor comes with recovery codes. A wrong code is WrongCode("code") and
+// is counted on the enrollment (the caller commits it); the fifth ends the
+// enrollment.
 func (f *Factors) ConfirmSMS(ctx context.Context, tx pgx.Tx, tenantID, userID, id uuid.UUID, code, name string, now time.Time) (*Factor, []string, error) {
 	st, err := f.State(ctx, tx, tenantID, userID, true)
 	if err != nil {
@@ -199,8 +204,16 @@ func (f *Factors) ConfirmSMS(ctx context.Context, tx pgx.Tx, tenantID, userID, i
 	if err != nil {
 		return nil, nil, err
 	}
+	if pending.CodeFailures >= maxSMSEnrollmentFailures {
+		return nil, nil, ErrEnrollmentGone
+	}
 	if !pending.CodeExpiresAt.Valid || !now.Before(pending.CodeExpiresAt.Time) ||
 		!hmac.Equal(pending.CodeMac, smsMAC(f.index, id, id, code)) {
+		// Counted in the caller's transaction, which commits it with the
+		// answer (Service.ConfirmSMS).
+		if err := f.q.CountSmsFailure(ctx, tx, dbsqlc.CountSmsFailureParams{TenantID: tenantID, ID: id}); err != nil {
+			return nil, nil, err
+		}
 		return nil, nil, WrongCode("code")
 	}
 	c, err := f.keys.Tenant(ctx, tx, tenantID)

@@ -165,3 +165,42 @@ func TestSMSFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSMSEnrollmentCodeCannotBeGuessed: five wrong codes end an SMS
+// enrollment — a number is not added by guessing its code.
+func TestSMSEnrollmentCodeCannotBeGuessed(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	gw := &phone{msgs: map[string][]string{}}
+	const number = "+4917098765432"
+	ten := env.CreateTenant("Alpha AG", "anna@alpha.example")
+	admin := newClient(t, env, apptest.Connect)
+	if _, err := admin.login(ten.Email, ten.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := setMethods(t, env, admin, zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
+		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.stepUpPassword(ten.Password); err != nil {
+		t.Fatal(err)
+	}
+	st, err := admin.factors().StartSmsEnrollment(context.Background(), connect.NewRequest(&zeugov1.StartSmsEnrollmentRequest{Phone: number}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := gw.lastCode(t, env, number)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	confirm := func(c string) error {
+		_, err := admin.factors().ConfirmSmsEnrollment(context.Background(), connect.NewRequest(&zeugov1.ConfirmSmsEnrollmentRequest{
+			EnrollmentId: st.Msg.GetEnrollmentId(), Code: c}))
+		return err
+	}
+	for range 5 {
+		apptest.WantCode(t, confirm(wrong), connect.CodeInvalidArgument, "a wrong enrollment code")
+	}
+	apptest.WantCode(t, confirm(code), connect.CodeNotFound, "the right code after five wrong ones")
+}

@@ -156,11 +156,13 @@ func (f *Factors) saveCeremony(ctx context.Context, tx pgx.Tx, c *keyring.Tenant
 	return id, err
 }
 
-// takeCeremony uses up a live ceremony of the user for purpose; nil when
-// there is none (unknown, used, lapsed, another user's or purpose's).
+// takeCeremony uses up a live ceremony of the user for purpose, bound to
+// sessionID or challengeID (uuid.Nil: not bound to one); nil when there is
+// none (unknown, used, lapsed, another user's, purpose's or binding's).
 func (f *Factors) takeCeremony(ctx context.Context, tx pgx.Tx, c *keyring.TenantCipher, tenantID, userID, id uuid.UUID, purpose string,
-	now time.Time) (*dbsqlc.UseCeremonyRow, *webauthn.SessionData, error) {
-	row, err := f.q.UseCeremony(ctx, tx, dbsqlc.UseCeremonyParams{Now: now, TenantID: tenantID, ID: id, UserID: userID, Purpose: purpose})
+	sessionID, challengeID uuid.UUID, now time.Time) (*dbsqlc.UseCeremonyRow, *webauthn.SessionData, error) {
+	row, err := f.q.UseCeremony(ctx, tx, dbsqlc.UseCeremonyParams{Now: now, TenantID: tenantID, ID: id, UserID: userID, Purpose: purpose,
+		SessionID: optUUID(sessionID), ChallengeID: optUUID(challengeID)})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, nil
 	}
@@ -234,11 +236,11 @@ func (f *Factors) FinishRegistration(ctx context.Context, tx pgx.Tx, rp *webauth
 	if err != nil {
 		return nil, nil, err
 	}
-	row, data, err := f.takeCeremony(ctx, tx, c, tenantID, userID, ceremonyID, PurposeRegister, now)
+	row, data, err := f.takeCeremony(ctx, tx, c, tenantID, userID, ceremonyID, PurposeRegister, sessionID, challengeID, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	if row == nil || !sameOpt(row.SessionID, sessionID) || !sameOpt(row.ChallengeID, challengeID) {
+	if row == nil {
 		return nil, nil, ErrEnrollmentGone
 	}
 	u, err := f.loadPasskeys(ctx, tx, c, tenantID, userID, "")
@@ -328,18 +330,16 @@ func (f *Factors) verifyPasskey(ctx context.Context, tx pgx.Tx, tenantID, userID
 	if err != nil {
 		return Verified{}, err
 	}
-	var data *webauthn.SessionData
-	for _, purpose := range []string{PurposeLogin, PurposeStepUp} {
-		row, d, err := f.takeCeremony(ctx, tx, c, tenantID, userID, p.Ceremony, purpose, now)
-		if err != nil {
-			return Verified{}, err
-		}
-		if row != nil {
-			data = d
-			break
-		}
+	// A login's ceremony answers that login only, a step-up's that session.
+	session, challenge := p.Bind, uuid.Nil
+	if p.Purpose == PurposeLogin {
+		session, challenge = uuid.Nil, p.Bind
 	}
-	if data == nil || p.RP == nil {
+	row, data, err := f.takeCeremony(ctx, tx, c, tenantID, userID, p.Ceremony, p.Purpose, session, challenge, now)
+	if err != nil {
+		return Verified{}, err
+	}
+	if row == nil || p.RP == nil {
 		return Verified{}, wrong
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes([]byte(p.WebAuthn))
@@ -435,11 +435,4 @@ func (f *Factors) VerifyPasswordless(ctx context.Context, tx pgx.Tx, rp *webauth
 
 func optUUID(id uuid.UUID) pgtype.UUID {
 	return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil}
-}
-
-func sameOpt(stored pgtype.UUID, want uuid.UUID) bool {
-	if want == uuid.Nil {
-		return !stored.Valid
-	}
-	return stored.Valid && uuid.UUID(stored.Bytes) == want
 }

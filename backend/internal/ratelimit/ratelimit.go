@@ -106,6 +106,22 @@ func (l *Limiter) Allow(ctx context.Context, rule Rule, subject string) error {
 	return nil
 }
 
+// AllowIn is Allow on q, the caller's transaction: the hit commits or
+// rolls back with it, and a caller that holds row locks needs no second
+// connection (which a full pool would not give it).
+func (l *Limiter) AllowIn(ctx context.Context, q Querier, rule Rule, subject string) error {
+	now := l.now().UTC()
+	window := now.Truncate(rule.Window)
+	hits, err := l.count(ctx, q, rule, subject, window)
+	if err != nil {
+		return internal(err)
+	}
+	if hits > rule.Limit {
+		return limited(window.Add(rule.Window).Sub(now))
+	}
+	return nil
+}
+
 // Hit counts one hit of subject under rule without checking it, on q (the
 // caller's transaction, so the count commits with the outcome it counts, or
 // the pool when nil). Check reads what Hit counted.

@@ -88,6 +88,21 @@ func (q *Queries) CountRecoveryCodes(ctx context.Context, db DBTX, arg CountReco
 	return column_1, err
 }
 
+const countSmsFailure = `-- name: CountSmsFailure :exec
+UPDATE user_factors SET code_failures = code_failures + 1
+WHERE tenant_id = $1 AND id = $2 AND code_failures < 5
+`
+
+type CountSmsFailureParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) CountSmsFailure(ctx context.Context, db DBTX, arg CountSmsFailureParams) error {
+	_, err := db.Exec(ctx, countSmsFailure, arg.TenantID, arg.ID)
+	return err
+}
+
 const credentialTaken = `-- name: CredentialTaken :one
 SELECT EXISTS (SELECT 1 FROM user_factors WHERE tenant_id = $1 AND credential_id = $2)
 `
@@ -208,6 +223,23 @@ type DeleteRecoveryCodesParams struct {
 
 func (q *Queries) DeleteRecoveryCodes(ctx context.Context, db DBTX, arg DeleteRecoveryCodesParams) error {
 	_, err := db.Exec(ctx, deleteRecoveryCodes, arg.TenantID, arg.UserID)
+	return err
+}
+
+const endChallenges = `-- name: EndChallenges :exec
+UPDATE login_challenges SET used_at = $1::timestamptz
+WHERE tenant_id = $2 AND user_id = $3 AND used_at IS NULL
+`
+
+type EndChallengesParams struct {
+	Now      time.Time
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+// The user's logins that wait for their second step end with a reset.
+func (q *Queries) EndChallenges(ctx context.Context, db DBTX, arg EndChallengesParams) error {
+	_, err := db.Exec(ctx, endChallenges, arg.Now, arg.TenantID, arg.UserID)
 	return err
 }
 
@@ -483,7 +515,7 @@ func (q *Queries) LockPendingFactor(ctx context.Context, db DBTX, arg LockPendin
 }
 
 const lockPendingSms = `-- name: LockPendingSms :one
-SELECT id, code_mac, code_expires_at
+SELECT id, code_mac, code_expires_at, code_failures
 FROM user_factors
 WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND kind = 'sms' AND confirmed_at IS NULL
   AND created_at > $4
@@ -501,6 +533,7 @@ type LockPendingSmsRow struct {
 	ID            uuid.UUID
 	CodeMac       []byte
 	CodeExpiresAt pgtype.Timestamptz
+	CodeFailures  int32
 }
 
 func (q *Queries) LockPendingSms(ctx context.Context, db DBTX, arg LockPendingSmsParams) (*LockPendingSmsRow, error) {
@@ -511,7 +544,12 @@ func (q *Queries) LockPendingSms(ctx context.Context, db DBTX, arg LockPendingSm
 		arg.Since,
 	)
 	var i LockPendingSmsRow
-	err := row.Scan(&i.ID, &i.CodeMac, &i.CodeExpiresAt)
+	err := row.Scan(
+		&i.ID,
+		&i.CodeMac,
+		&i.CodeExpiresAt,
+		&i.CodeFailures,
+	)
 	return &i, err
 }
 
@@ -813,15 +851,18 @@ const useCeremony = `-- name: UseCeremony :one
 UPDATE webauthn_ceremonies SET used_at = $1::timestamptz
 WHERE tenant_id = $2 AND id = $3 AND user_id = $4 AND purpose = $5 AND used_at IS NULL
   AND expires_at > $1::timestamptz
+  AND session_id IS NOT DISTINCT FROM $6 AND challenge_id IS NOT DISTINCT FROM $7
 RETURNING session_id, challenge_id, data_enc
 `
 
 type UseCeremonyParams struct {
-	Now      time.Time
-	TenantID uuid.UUID
-	ID       uuid.UUID
-	UserID   uuid.UUID
-	Purpose  string
+	Now         time.Time
+	TenantID    uuid.UUID
+	ID          uuid.UUID
+	UserID      uuid.UUID
+	Purpose     string
+	SessionID   pgtype.UUID
+	ChallengeID pgtype.UUID
 }
 
 type UseCeremonyRow struct {
@@ -830,7 +871,8 @@ type UseCeremonyRow struct {
 	DataEnc     []byte
 }
 
-// Takes a live ceremony of the user for purpose, once.
+// Takes a live ceremony of the user for purpose and what it is bound to
+// (a session, a login challenge, or neither), once.
 func (q *Queries) UseCeremony(ctx context.Context, db DBTX, arg UseCeremonyParams) (*UseCeremonyRow, error) {
 	row := db.QueryRow(ctx, useCeremony,
 		arg.Now,
@@ -838,6 +880,8 @@ func (q *Queries) UseCeremony(ctx context.Context, db DBTX, arg UseCeremonyParam
 		arg.ID,
 		arg.UserID,
 		arg.Purpose,
+		arg.SessionID,
+		arg.ChallengeID,
 	)
 	var i UseCeremonyRow
 	err := row.Scan(&i.SessionID, &i.ChallengeID, &i.DataEnc)

@@ -145,10 +145,12 @@ INSERT INTO webauthn_ceremonies (id, tenant_id, user_id, purpose, session_id, ch
 VALUES (@id, @tenant_id, @user_id, @purpose, sqlc.narg(session_id), sqlc.narg(challenge_id), @data_enc, @expires_at);
 
 -- name: UseCeremony :one
--- Takes a live ceremony of the user for purpose, once.
+-- Takes a live ceremony of the user for purpose and what it is bound to
+-- (a session, a login challenge, or neither), once.
 UPDATE webauthn_ceremonies SET used_at = @now::timestamptz
 WHERE tenant_id = @tenant_id AND id = @id AND user_id = @user_id AND purpose = @purpose AND used_at IS NULL
   AND expires_at > @now::timestamptz
+  AND session_id IS NOT DISTINCT FROM sqlc.narg(session_id) AND challenge_id IS NOT DISTINCT FROM sqlc.narg(challenge_id)
 RETURNING session_id, challenge_id, data_enc;
 
 -- name: LoginCeremony :one
@@ -167,7 +169,7 @@ INSERT INTO user_factors (id, tenant_id, user_id, kind, name_enc, secret_enc, co
 VALUES (@id, @tenant_id, @user_id, 'sms', @name_enc, @secret_enc, @code_mac, @code_expires_at, @now);
 
 -- name: LockPendingSms :one
-SELECT id, code_mac, code_expires_at
+SELECT id, code_mac, code_expires_at, code_failures
 FROM user_factors
 WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id AND kind = 'sms' AND confirmed_at IS NULL
   AND created_at > @since
@@ -191,3 +193,12 @@ WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: UserLanguage :one
 SELECT language FROM users WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EndChallenges :exec
+-- The user's logins that wait for their second step end with a reset.
+UPDATE login_challenges SET used_at = @now::timestamptz
+WHERE tenant_id = @tenant_id AND user_id = @user_id AND used_at IS NULL;
+
+-- name: CountSmsFailure :exec
+UPDATE user_factors SET code_failures = code_failures + 1
+WHERE tenant_id = @tenant_id AND id = @id AND code_failures < 5;

@@ -26,6 +26,9 @@ CREATE TABLE user_factors (
     -- enrollment), valid five minutes, used once.
     code_mac        bytea,
     code_expires_at timestamptz,
+    -- Wrong codes of an SMS enrollment (the fifth ends it: a number must
+    -- not be added by guessing its code).
+    code_failures   int NOT NULL DEFAULT 0 CHECK (code_failures BETWEEN 0 AND 5),
     -- The last TOTP time step accepted: a code is good once (RFC 6238 §5.2).
     last_step    bigint NOT NULL DEFAULT 0,
     created_at   timestamptz NOT NULL,
@@ -132,27 +135,29 @@ CREATE TABLE passkey_login_ceremonies (
 CREATE INDEX passkey_login_ceremonies_expiry_idx ON passkey_login_ceremonies (expires_at);
 GRANT SELECT, INSERT, UPDATE, DELETE ON passkey_login_ceremonies TO zeugo_app;
 
--- passkey_owner names the tenant and user of a passkey by its credential
--- id (the authenticator's answer names no tenant), only where the tenant
--- allows passwordless sign-in. Like auth_find_login it returns ids only
--- and runs with the owner's rights; the signature is checked inside the
--- tenant.
-CREATE FUNCTION passkey_owner(p_credential bytea)
+-- passkey_owner names the tenant of a passkey by its credential id and the
+-- user handle the authenticator returns with it (the answer names no
+-- tenant), only where the tenant allows passwordless sign-in. Credential
+-- ids are unique per tenant only; with the handle (the user's id) a copy
+-- registered in another tenant cannot make the owner ambiguous. Like
+-- auth_find_login it returns ids only and runs with the owner's rights; the
+-- signature is checked inside the tenant.
+CREATE FUNCTION passkey_owner(p_credential bytea, p_user uuid)
     RETURNS TABLE (tenant_id uuid, user_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = public, pg_temp
     AS $$ SELECT f.tenant_id, f.user_id FROM user_factors f JOIN tenants t ON t.id = f.tenant_id
-          WHERE f.credential_id = p_credential AND f.kind = 'webauthn' AND f.confirmed_at IS NOT NULL
-            AND t.passkey_login AND t.status IN ('active', 'terminated') LIMIT 2 $$;
-REVOKE ALL ON FUNCTION passkey_owner(bytea) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION passkey_owner(bytea) TO zeugo_app;
+          WHERE f.credential_id = p_credential AND f.user_id = p_user AND f.kind = 'webauthn'
+            AND f.confirmed_at IS NOT NULL AND t.passkey_login AND t.status IN ('active', 'terminated') LIMIT 2 $$;
+REVOKE ALL ON FUNCTION passkey_owner(bytea, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION passkey_owner(bytea, uuid) TO zeugo_app;
 
 -- When the session last proved a second factor (or, for a user without
 -- one, the password): changing factors needs a recent proof (step-up).
 ALTER TABLE sessions ADD COLUMN step_up_at timestamptz;
 
 -- +goose Down
-DROP FUNCTION passkey_owner(bytea);
+DROP FUNCTION passkey_owner(bytea, uuid);
 DROP TABLE passkey_login_ceremonies;
 REVOKE UPDATE (require_mfa, mfa_methods, passkey_login) ON tenants FROM zeugo_app;
 ALTER TABLE tenants DROP COLUMN passkey_login, DROP COLUMN mfa_methods;
