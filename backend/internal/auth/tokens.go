@@ -184,7 +184,7 @@ func parseRefreshToken(token string) (uuid.UUID, []byte, bool) {
 	if err != nil {
 		return uuid.Nil, nil, false
 	}
-	secret, err := base64.RawURLEncoding.DecodeString(sec)
+	secret, err := base64.RawURLEncoding.Strict().DecodeString(sec)
 	if err != nil || len(secret) != 32 {
 		return uuid.Nil, nil, false
 	}

@@ -60,7 +60,7 @@ func parseToken(s string) (token, bool) {
 	if _, err := hex.Decode(t.session[:], []byte(parts[1])); err != nil {
 		return t, false
 	}
-	secret, err := base64.RawURLEncoding.DecodeString(parts[2])
+	secret, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
 	if err != nil || len(secret) != 32 {
 		return t, false
 	}

@@ -42,7 +42,7 @@ func Parse(token string) (tenantID uuid.UUID, hash []byte, ok bool) {
 		return uuid.Nil, nil, false
 	}
 	copy(tenantID[:], raw)
-	secret, err := base64.RawURLEncoding.DecodeString(sec)
+	secret, err := base64.RawURLEncoding.Strict().DecodeString(sec)
 	if err != nil || len(secret) != 32 {
 		return uuid.Nil, nil, false
 	}
