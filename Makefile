@@ -162,6 +162,8 @@ bench: setup ## benchmarks, reported as ratios against same-run baselines (bench
 	cd backend && GOGC=400 go test ./internal/certificates -run '^$$' -bench DownloadDuringExport -benchtime 1x -count 3 -timeout 30m
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/handover -run '^$$' -bench RecipientRead -benchtime 1x -count 3 -timeout 30m
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go test ./internal/mfa -run '^$$' -bench LoginWithTOTP -benchtime 1x -count 3 -timeout 30m
 	cd backend && go test ./internal/generator -run '^$$' -bench Generate -count 3
 	cd backend && go test ./internal/textcheck -run '^$$' -bench Check -count 3
 	cd backend && go test ./internal/pdf -run '^$$' -bench RenderPDF -count 3

@@ -162,9 +162,14 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	a.Outbox = outbox.New(outbox.Deps{DB: a.DB, Keys: keys, Now: now, Log: log, Mailer: mailer, SMS: sms, From: cfg.Mail.From,
 		Audit: a.Audit})
 	factors := mfa.NewFactors(keys, a.Index, a.Outbox)
+	rp, err := mfa.NewRelyingParty(cfg.PublicURL, cfg.Env == config.Development)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Auth = auth.NewAuthenticator(auth.Deps{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Signer: signer,
 		Audit: a.Audit, Limiter: a.Limiter, Policy: policy, Now: now, Log: log, Work: a.Work,
-		Outbox: a.Outbox, PublicURL: publicURL(cfg), Factors: factors})
+		Outbox: a.Outbox, PublicURL: publicURL(cfg), Factors: factors, RelyingParty: rp})
 	a.Organization = organization.NewService(a.Work)
 	a.Employees = employees.NewService(a.Work, a.Index)
 	a.Certificates = certificates.NewService(a.Work, a.Index)
@@ -185,7 +190,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
 		account.Mount(account.NewService(a.Work)),
-		mfa.Mount(mfa.NewService(a.Work, factors)),
+		mfa.Mount(mfa.NewService(a.Work, factors, rp)),
 		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),

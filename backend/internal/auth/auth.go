@@ -85,8 +85,10 @@ type Authenticator struct {
 	policy  Policy
 	now     func() time.Time
 	log     zerolog.Logger
-	// factors are the users' second factors (package mfa).
+	// factors are the users' second factors (package mfa), rp checks
+	// passkeys.
 	factors *mfa.Factors
+	rp      *mfa.RelyingParty
 	// principals remembers recently checked sessions (see Authenticate).
 	principals *principalCache
 	work       *uow.Runner
@@ -119,6 +121,8 @@ type Deps struct {
 	Links LinkRules
 	// Factors are the users' second factors.
 	Factors *mfa.Factors
+	// RelyingParty checks passkeys and security keys.
+	RelyingParty *mfa.RelyingParty
 }
 
 // NewAuthenticator wires an Authenticator.
@@ -132,7 +136,7 @@ func NewAuthenticator(d Deps) *Authenticator {
 	return &Authenticator{db: d.DB, keys: d.Keys, index: d.Index, hasher: d.Hasher, signer: d.Signer,
 		audit: d.Audit, limiter: d.Limiter, policy: d.Policy, now: d.Now, log: d.Log,
 		principals: newPrincipalCache(time.Minute), work: d.Work,
-		outbox: d.Outbox, publicURL: d.PublicURL, links: d.Links, factors: d.Factors}
+		outbox: d.Outbox, publicURL: d.PublicURL, links: d.Links, factors: d.Factors, rp: d.RelyingParty}
 }
 
 // Session is what a successful login or refresh hands out.
@@ -287,7 +291,7 @@ func (a *Authenticator) Login(ctx context.Context, email, pw string) (*Session, 
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
 		}
-		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID, MethodPassword); err != nil {
+		if sess, err = a.startSession(ctx, tx, acct.TenantID, acct.UserID, MethodPassword, false); err != nil {
 			return err
 		}
 		if err := a.limiter.Reset(ctx, tx, a.policy.LoginBackoff, subject); err != nil {
@@ -372,13 +376,13 @@ func (a *Authenticator) recordFailure(ctx context.Context, tenantID, userID uuid
 	return nil
 }
 
-func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, method string) (*Session, error) {
+func (a *Authenticator) startSession(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, method string, stepUp bool) (*Session, error) {
 	now := a.now().UTC()
 	sid, err := uuid.NewV7()
 	if err != nil {
 		return nil, err
 	}
-	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, method)
+	absolute, err := a.openSession(ctx, tx, tenantID, userID, sid, now, method, stepUp)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ const (
 const (
 	MethodPasswordTOTP     = "password_totp"
 	MethodPasswordRecovery = "password_recovery_code"
+	MethodPasswordWebAuthn = "password_webauthn"
 )
 
 // Challenge is a login waiting for its second factor.
@@ -56,6 +57,11 @@ type Challenge struct {
 	ExpiresAt          time.Time
 	Methods            []mfa.Method
 	EnrollmentRequired bool
+	// EnrollmentMethods are the kinds the tenant lets users add.
+	EnrollmentMethods []mfa.Method
+	// WebAuthnOptions are the request options of a passkey check (users
+	// with passkeys).
+	WebAuthnOptions string
 }
 
 // challengeRow is a challenge with the state of its user.
@@ -93,7 +99,17 @@ func (a *Authenticator) challenge(ctx context.Context, tx pgx.Tx, tenantID, user
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, tenantID, userID, hash, enroll, now, now.Add(ttl)); err != nil {
 		return nil, err
 	}
-	return &Challenge{Token: token, ExpiresAt: now.Add(ttl), Methods: st.Methods(), EnrollmentRequired: enroll}, nil
+	ch := &Challenge{Token: token, ExpiresAt: now.Add(ttl), Methods: st.Methods(), EnrollmentRequired: enroll}
+	if enroll {
+		ch.EnrollmentMethods = st.Allowed
+	}
+	if st.Passkeys > 0 {
+		if _, ch.WebAuthnOptions, err = a.factors.BeginAssertion(ctx, tx, a.rp.For(""), tenantID, userID, mfa.PurposeLogin,
+			uuid.Nil, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return ch, nil
 }
 
 // lockChallenge loads a challenge by its token's hash and locks it.
@@ -165,10 +181,7 @@ func (a *Authenticator) challengeStep(ctx context.Context, token string, countsT
 		if err != nil || !ok {
 			return errors.Join(err, apperr.ErrUnauthenticated) // locked in the meantime
 		}
-		if sess, err = a.startSession(ctx, tx, tenantID, c.UserID, method); err != nil {
-			return err
-		}
-		if err := a.factors.MarkStepUp(ctx, tx, tenantID, sess.Principal.SessionID, now); err != nil {
+		if sess, err = a.startSession(ctx, tx, tenantID, c.UserID, method, true); err != nil {
 			return err
 		}
 		return a.audit.Write(ctx, tx, tenantID, audit.Event{
@@ -220,12 +233,19 @@ func (a *Authenticator) countWrongCode(ctx context.Context, tx pgx.Tx, tenantID 
 // user's app or a recovery code. A wrong code is mfa.WrongCode on its field
 // while the challenge lives; the fifth wrong code ends it
 // (ErrUnauthenticated from then on).
-func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p mfa.Proof) (*SecondStep, error) {
+func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p mfa.Proof, origin string) (*SecondStep, error) {
 	var out SecondStep
 	var dead bool
 	sess, err := a.challengeStep(ctx, token, true, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
 		if c.Enrollment {
 			return "", apperr.ErrUnauthenticated // enrolls first (StartLoginEnrollment)
+		}
+		if p.WebAuthn != "" {
+			var err error
+			if p.Ceremony, err = a.factors.LoginCeremony(ctx, tx, tenantID, c.ID, mfa.PurposeLogin); err != nil {
+				return "", err
+			}
+			p.RP = a.rp.For(origin)
 		}
 		v, err := a.factors.Verify(ctx, tx, tenantID, c.UserID, p, a.now())
 		if err != nil {
@@ -241,6 +261,9 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 			}
 			return MethodPasswordRecovery, nil
 		}
+		if v.Method == mfa.MethodWebAuthn {
+			return MethodPasswordWebAuthn, nil
+		}
 		return MethodPasswordTOTP, nil
 	})
 	if err != nil {
@@ -253,10 +276,18 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 	return &out, nil
 }
 
-// StartLoginEnrollment gives a challenged login that must enroll a new
-// authenticator-app secret (replacing one it started before).
-func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string) (*mfa.Enrollment, error) {
-	var e *mfa.Enrollment
+// LoginEnrollment is the start of a login-time enrollment: an app's
+// secret, or a passkey's creation options.
+type LoginEnrollment struct {
+	TOTP            *mfa.Enrollment
+	WebAuthnOptions string
+}
+
+// StartLoginEnrollment starts, in a challenged login that must enroll, an
+// authenticator app (a new secret, replacing one started before) or a
+// passkey (creation options), as the tenant allows.
+func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string, method mfa.Method) (*LoginEnrollment, error) {
+	var out LoginEnrollment
 	_, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
 		if !c.Enrollment {
 			return "", apperr.ErrUnauthenticated
@@ -268,30 +299,56 @@ func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string) 
 		if rcpt == nil {
 			return "", apperr.ErrUnauthenticated
 		}
+		if method == mfa.MethodWebAuthn {
+			_, out.WebAuthnOptions, err = a.factors.BeginRegistration(ctx, tx, a.rp.For(""), tenantID, c.UserID, uuid.Nil, c.ID,
+				rcpt.Email, a.now())
+			return "", err
+		}
 		var tenantName string
 		if err := tx.QueryRow(ctx, `SELECT name FROM tenants WHERE id = $1`, tenantID).Scan(&tenantName); err != nil {
 			return "", err
 		}
-		if e, err = a.factors.StartTOTP(ctx, tx, tenantID, c.UserID, tenantName, rcpt.Email, a.now()); err != nil {
+		if out.TOTP, err = a.factors.StartTOTP(ctx, tx, tenantID, c.UserID, tenantName, rcpt.Email, a.now()); err != nil {
 			return "", err
 		}
 		_, err = tx.Exec(ctx, `UPDATE login_challenges SET pending_factor_id = $3 WHERE tenant_id = $1 AND id = $2`,
-			tenantID, c.ID, e.ID)
+			tenantID, c.ID, out.TOTP.ID)
 		return "", err
 	})
-	return e, err
+	return &out, err
 }
 
 // ConfirmLoginEnrollment stores the login's new app once its code is
 // right, creates the recovery codes and completes the login.
-func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code, name string) (*SecondStep, error) {
+func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code, credential, name, origin string) (*SecondStep, error) {
+	if code == "" && credential == "" {
+		return nil, apperr.Field(apperr.InvalidArgument, "totp_code", "required", "the code is required")
+	}
 	var out SecondStep
 	var dead bool
 	sess, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
-		if !c.Enrollment || c.PendingFactorID == nil {
+		if !c.Enrollment {
 			return "", apperr.ErrUnauthenticated
 		}
-		f, codes, err := a.factors.ConfirmTOTP(ctx, tx, tenantID, c.UserID, *c.PendingFactorID, code, name, a.now())
+		var f *mfa.Factor
+		var codes []string
+		var err error
+		if credential != "" {
+			ceremony, cerr := a.factors.LoginCeremony(ctx, tx, tenantID, c.ID, mfa.PurposeRegister)
+			if cerr != nil {
+				return "", cerr
+			}
+			if ceremony == uuid.Nil {
+				return "", apperr.ErrUnauthenticated
+			}
+			f, codes, err = a.factors.FinishRegistration(ctx, tx, a.rp.For(origin), tenantID, c.UserID, ceremony, uuid.Nil, c.ID,
+				credential, name, "webauthn_credential", a.now())
+		} else {
+			if c.PendingFactorID == nil {
+				return "", apperr.ErrUnauthenticated
+			}
+			f, codes, err = a.factors.ConfirmTOTP(ctx, tx, tenantID, c.UserID, *c.PendingFactorID, code, name, a.now())
+		}
 		if err != nil {
 			dead = c.Failures+1 >= MaxChallengeFailures
 			return "", err
@@ -299,9 +356,12 @@ func (a *Authenticator) ConfirmLoginEnrollment(ctx context.Context, token, code,
 		out.RecoveryCodes, out.RecoveryLeft = codes, len(codes)
 		if err := a.audit.Write(ctx, tx, tenantID, audit.Event{Action: mfa.ActionFactorAdded, Outcome: audit.OutcomeSuccess,
 			ActorType: audit.ActorUser, ActorID: c.UserID.String(), TargetType: "user_factor", TargetID: f.ID.String(),
-			Details: map[string]string{"method": string(mfa.MethodTOTP), "at_login": "true",
+			Details: map[string]string{"method": string(f.Method), "at_login": "true",
 				"recovery_codes_created": itoa(len(codes))}}); err != nil {
 			return "", err
+		}
+		if f.Method == mfa.MethodWebAuthn {
+			return MethodPasswordWebAuthn, nil
 		}
 		return MethodPasswordTOTP, nil
 	})
@@ -321,4 +381,54 @@ func sweepChallenges(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now tim
 			SELECT id FROM login_challenges WHERE tenant_id = $1 AND expires_at < $2 LIMIT $3)`,
 		tenantID, now.Add(-24*time.Hour), batch)
 	return tag.RowsAffected(), err
+}
+
+// ExternalLogin completes the first step of a login whose identity another
+// party proved (single sign-on, package sso): the user of tenantID is
+// known, active and matched by the caller. From here it runs like a right
+// password: a session when no second factor is needed, else a challenge.
+// factorProven says the identity provider itself proved a second factor
+// (its "amr" claim), which then counts as Zeugo's second step. method is
+// the session's login method ("sso").
+func (a *Authenticator) ExternalLogin(ctx context.Context, tenantID, userID uuid.UUID, method string, factorProven bool) (*Session, error) {
+	var sess *Session
+	err := a.db.TenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		st, err := a.factors.State(ctx, tx, tenantID, userID, false)
+		if err != nil {
+			return err
+		}
+		if st.Needed() && !factorProven {
+			ok, err := markPasswordRight(ctx, tx, tenantID, userID, "")
+			if err != nil || !ok {
+				return errors.Join(err, apperr.ErrUnauthenticated)
+			}
+			ch, err := a.challenge(ctx, tx, tenantID, userID, st)
+			if err != nil {
+				return err
+			}
+			sess = &Session{Challenge: ch}
+			return a.audit.Write(ctx, tx, tenantID, audit.Event{
+				Action: ActionLoginChallenged, Outcome: audit.OutcomeSuccess,
+				ActorType: audit.ActorUser, ActorID: userID.String(), TargetType: "user", TargetID: userID.String(),
+				Details: map[string]string{"method": method, "enrollment": boolString(ch.EnrollmentRequired)},
+			})
+		}
+		ok, err := markLoginSuccess(ctx, tx, tenantID, userID, a.now(), "")
+		if err != nil || !ok {
+			return errors.Join(err, apperr.ErrUnauthenticated)
+		}
+		if sess, err = a.startSession(ctx, tx, tenantID, userID, method, factorProven); err != nil {
+			return err
+		}
+		return a.audit.Write(ctx, tx, tenantID, audit.Event{
+			Action: audit.ActionLoginSucceeded, Outcome: audit.OutcomeSuccess,
+			ActorType: audit.ActorUser, ActorID: userID.String(),
+			TargetType: "session", TargetID: sess.Principal.SessionID.String(),
+			Details: map[string]string{"method": method, "idp_factor": boolString(factorProven)},
+		})
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	return sess, nil
 }

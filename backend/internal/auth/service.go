@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
@@ -71,7 +72,8 @@ func (h *Handler) signedIn(ctx context.Context, in, out http.Header, s *Session,
 // VerifySecondFactor implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) VerifySecondFactor(ctx context.Context, req *connect.Request[zeugov1.VerifySecondFactorRequest]) (*connect.Response[zeugov1.VerifySecondFactorResponse], error) {
 	st, err := h.auth.VerifySecondFactor(ctx, req.Msg.GetChallengeToken(),
-		mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()})
+		mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode(), WebAuthn: req.Msg.GetWebauthnAssertion()},
+		req.Header().Get("Origin"))
 	if err != nil {
 		return nil, err
 	}
@@ -84,16 +86,25 @@ func (h *Handler) VerifySecondFactor(ctx context.Context, req *connect.Request[z
 
 // StartLoginEnrollment implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) StartLoginEnrollment(ctx context.Context, req *connect.Request[zeugov1.StartLoginEnrollmentRequest]) (*connect.Response[zeugov1.StartLoginEnrollmentResponse], error) {
-	e, err := h.auth.StartLoginEnrollment(ctx, req.Msg.GetChallengeToken())
+	method := mfa.MethodTOTP
+	if req.Msg.GetMethod() == zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN {
+		method = mfa.MethodWebAuthn
+	}
+	e, err := h.auth.StartLoginEnrollment(ctx, req.Msg.GetChallengeToken(), method)
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&zeugov1.StartLoginEnrollmentResponse{Enrollment: mfa.EnrollmentToProto(e, false)}), nil
+	out := &zeugov1.StartLoginEnrollmentResponse{WebauthnOptions: e.WebAuthnOptions}
+	if e.TOTP != nil {
+		out.Enrollment = mfa.EnrollmentToProto(e.TOTP, false)
+	}
+	return connect.NewResponse(out), nil
 }
 
 // ConfirmLoginEnrollment implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) ConfirmLoginEnrollment(ctx context.Context, req *connect.Request[zeugov1.ConfirmLoginEnrollmentRequest]) (*connect.Response[zeugov1.ConfirmLoginEnrollmentResponse], error) {
-	st, err := h.auth.ConfirmLoginEnrollment(ctx, req.Msg.GetChallengeToken(), req.Msg.GetTotpCode(), req.Msg.GetName())
+	st, err := h.auth.ConfirmLoginEnrollment(ctx, req.Msg.GetChallengeToken(), req.Msg.GetTotpCode(), req.Msg.GetWebauthnCredential(),
+		req.Msg.GetName(), req.Header().Get("Origin"))
 	if err != nil {
 		return nil, err
 	}
@@ -106,19 +117,55 @@ func (h *Handler) ConfirmLoginEnrollment(ctx context.Context, req *connect.Reque
 
 // StepUp implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) StepUp(ctx context.Context, req *connect.Request[zeugov1.StepUpRequest]) (*connect.Response[zeugov1.StepUpResponse], error) {
-	until, err := h.auth.StepUp(ctx, StepProof{Proof: mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()},
-		Password: req.Msg.GetPassword()})
+	proof := StepProof{Proof: mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()}, Password: req.Msg.GetPassword()}
+	if w := req.Msg.GetWebauthn(); w != nil {
+		proof.WebAuthn, proof.Ceremony, proof.WebAuthnField = w.GetAssertion(), uuid.MustParse(w.GetCeremonyId()), "webauthn.assertion"
+	}
+	until, err := h.auth.StepUp(ctx, proof, req.Header().Get("Origin"))
 	if err != nil {
 		return nil, err
 	}
 	return connect.NewResponse(&zeugov1.StepUpResponse{ValidUntil: timestamppb.New(until)}), nil
 }
 
+// BeginPasskeyLogin implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) BeginPasskeyLogin(ctx context.Context, _ *connect.Request[zeugov1.BeginPasskeyLoginRequest]) (*connect.Response[zeugov1.BeginPasskeyLoginResponse], error) {
+	id, opts, err := h.auth.BeginPasskeyLogin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.BeginPasskeyLoginResponse{CeremonyId: id.String(), WebauthnOptions: opts}), nil
+}
+
+// FinishPasskeyLogin implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) FinishPasskeyLogin(ctx context.Context, req *connect.Request[zeugov1.FinishPasskeyLoginRequest]) (*connect.Response[zeugov1.FinishPasskeyLoginResponse], error) {
+	s, err := h.auth.FinishPasskeyLogin(ctx, uuid.MustParse(req.Msg.GetCeremonyId()), req.Msg.GetAssertion(), req.Header().Get("Origin"))
+	if err != nil {
+		return nil, err
+	}
+	inBody := req.Msg.GetRefreshTokenInBody()
+	res := connect.NewResponse(&zeugov1.FinishPasskeyLoginResponse{Tokens: tokensToProto(s, inBody), Principal: profileToProto(s.Profile)})
+	h.signedIn(ctx, req.Header(), res.Header(), s, inBody)
+	return res, nil
+}
+
+// BeginStepUp implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) BeginStepUp(ctx context.Context, _ *connect.Request[zeugov1.BeginStepUpRequest]) (*connect.Response[zeugov1.BeginStepUpResponse], error) {
+	id, opts, err := h.auth.BeginStepUp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.BeginStepUpResponse{CeremonyId: id.String(), WebauthnOptions: opts}), nil
+}
+
 func challengeToProto(c *Challenge) *zeugov1.SecondFactorChallenge {
 	out := &zeugov1.SecondFactorChallenge{Token: c.Token, ExpiresAt: timestamppb.New(c.ExpiresAt),
-		EnrollmentRequired: c.EnrollmentRequired}
+		EnrollmentRequired: c.EnrollmentRequired, WebauthnOptions: c.WebAuthnOptions}
 	for _, m := range c.Methods {
 		out.Methods = append(out.Methods, mfa.MethodToProto(m))
+	}
+	for _, m := range c.EnrollmentMethods {
+		out.EnrollmentMethods = append(out.EnrollmentMethods, mfa.MethodToProto(m))
 	}
 	return out
 }

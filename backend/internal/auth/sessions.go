@@ -28,22 +28,25 @@ const (
 // statement, reading the tenant row it needs. $7 and $8 are the operator's
 // maxima in seconds.
 const insertSessionSQL = `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, idle_expires_at,
-		absolute_expires_at, idle_seconds, user_agent_browser, user_agent_os, user_agent_mobile, client_network, login_method)
+		absolute_expires_at, idle_seconds, user_agent_browser, user_agent_os, user_agent_mobile, client_network, login_method,
+		step_up_at)
 	SELECT $1::uuid, t.id, $3::uuid, $4::timestamptz, $4::timestamptz,
 		$4::timestamptz + make_interval(secs => LEAST(t.session_idle_minutes * 60, $7::integer)),
 		$4::timestamptz + make_interval(secs => LEAST(t.session_absolute_hours * 3600, $8::integer)),
-		LEAST(t.session_idle_minutes * 60, $7::integer), $5::text, $6::text, $9::boolean, $10::text, $11::text
+		LEAST(t.session_idle_minutes * 60, $7::integer), $5::text, $6::text, $9::boolean, $10::text, $11::text,
+		CASE WHEN $12::boolean THEN $4::timestamptz END
 	FROM tenants t WHERE t.id = $2::uuid
 	RETURNING absolute_expires_at`
 
 // openSession inserts the session row for a sign-in by method and returns
-// its absolute expiry.
-func (a *Authenticator) openSession(ctx context.Context, tx pgx.Tx, tenantID, userID, sid uuid.UUID, now time.Time, method string) (time.Time, error) {
+// its absolute expiry. stepUp marks a sign-in that proved a second factor
+// (it counts as a fresh step-up, mfa.StepUpValidity).
+func (a *Authenticator) openSession(ctx context.Context, tx pgx.Tx, tenantID, userID, sid uuid.UUID, now time.Time, method string, stepUp bool) (time.Time, error) {
 	info := requestinfo.From(ctx)
 	ua := ParseUserAgent(info.UserAgent)
 	var absolute time.Time
 	err := tx.QueryRow(ctx, insertSessionSQL, sid, tenantID, userID, now, ua.Browser, ua.OS,
-		seconds(a.policy.IdleTimeout), seconds(a.policy.AbsoluteTimeout), ua.Mobile, info.ClientNetwork(), method).Scan(&absolute)
+		seconds(a.policy.IdleTimeout), seconds(a.policy.AbsoluteTimeout), ua.Mobile, info.ClientNetwork(), method, stepUp).Scan(&absolute)
 	return absolute, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zeugo/zeugo/backend/internal/access"
@@ -35,7 +36,7 @@ var errFactorFirst = apperr.Field(apperr.InvalidArgument, "password", "zeugo.mfa
 // proof counts towards the account's lock like a failed login (a taken-over
 // session cannot guess), is audited, and is committed before the caller
 // gets its field error.
-func (a *Authenticator) StepUp(ctx context.Context, proof StepProof) (time.Time, error) {
+func (a *Authenticator) StepUp(ctx context.Context, proof StepProof, origin string) (time.Time, error) {
 	p, err := access.From(ctx)
 	if err != nil {
 		return time.Time{}, err
@@ -84,6 +85,7 @@ func (a *Authenticator) StepUp(ctx context.Context, proof StepProof) (time.Time,
 		case proof.Password != "" && pwWrong:
 			wrong = errWrongPassword
 		case proof.Password == "":
+			proof.RP = a.rp.For(origin)
 			v, err := a.factors.Verify(ctx, tx, p.TenantID, p.UserID, proof.Proof, now)
 			if apperr.Is(err, apperr.InvalidArgument) {
 				wrong = err
@@ -129,4 +131,30 @@ func (a *Authenticator) stepUpFailed(ctx context.Context, tx pgx.Tx, p *access.P
 		return a.locked(ctx, tx, p.TenantID, p.UserID, failures)
 	}
 	return nil
+}
+
+// BeginStepUp starts a step-up with a passkey or security key: the
+// ceremony (bound to the caller's session) and its request options.
+func (a *Authenticator) BeginStepUp(ctx context.Context) (uuid.UUID, string, error) {
+	p, err := access.From(ctx)
+	if err != nil {
+		return uuid.Nil, "", err
+	}
+	if p.Kind != access.KindUser {
+		return uuid.Nil, "", apperr.ErrPermissionDenied
+	}
+	var id uuid.UUID
+	var opts string
+	err = a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) (err error) {
+		id, opts, err = a.factors.BeginAssertion(ctx, tx, a.rp.For(""), p.TenantID, p.UserID, mfa.PurposeStepUp, p.SessionID,
+			uuid.Nil, a.now())
+		return err
+	})
+	if err != nil {
+		return uuid.Nil, "", postgres.Classify(err)
+	}
+	if id == uuid.Nil {
+		return uuid.Nil, "", apperr.Field(apperr.FailedPrecondition, "", "zeugo.mfa.no_passkey", "you have no passkey or security key")
+	}
+	return id, opts, nil
 }

@@ -39,6 +39,9 @@ func (h *Handler) ListMyFactors(ctx context.Context, _ *connect.Request[zeugov1.
 	for i := range m.Factors {
 		out.Factors = append(out.Factors, FactorToProto(&m.Factors[i]))
 	}
+	for _, a := range m.Allowed {
+		out.AllowedMethods = append(out.AllowedMethods, MethodToProto(a))
+	}
 	if m.StepUpUntil != nil {
 		out.StepUpValidUntil = timestamppb.New(*m.StepUpUntil)
 	}
@@ -61,6 +64,25 @@ func (h *Handler) ConfirmTotpEnrollment(ctx context.Context, req *connect.Reques
 		return nil, err
 	}
 	return connect.NewResponse(&zeugov1.ConfirmTotpEnrollmentResponse{Factor: FactorToProto(f), RecoveryCodes: codes}), nil
+}
+
+// StartPasskeyRegistration implements zeugov1connect.SecondFactorServiceHandler.
+func (h *Handler) StartPasskeyRegistration(ctx context.Context, _ *connect.Request[zeugov1.StartPasskeyRegistrationRequest]) (*connect.Response[zeugov1.StartPasskeyRegistrationResponse], error) {
+	r, err := h.svc.StartPasskey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.StartPasskeyRegistrationResponse{RegistrationId: r.ID.String(), Options: r.Options}), nil
+}
+
+// FinishPasskeyRegistration implements zeugov1connect.SecondFactorServiceHandler.
+func (h *Handler) FinishPasskeyRegistration(ctx context.Context, req *connect.Request[zeugov1.FinishPasskeyRegistrationRequest]) (*connect.Response[zeugov1.FinishPasskeyRegistrationResponse], error) {
+	f, codes, err := h.svc.FinishPasskey(ctx, uuid.MustParse(req.Msg.GetRegistrationId()), req.Msg.GetCredential(),
+		req.Msg.GetName(), req.Header().Get("Origin"))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.FinishPasskeyRegistrationResponse{Factor: FactorToProto(f), RecoveryCodes: codes}), nil
 }
 
 // RemoveFactor implements zeugov1connect.SecondFactorServiceHandler.
@@ -115,6 +137,8 @@ func MethodToProto(m Method) zeugov1.SecondFactorMethod {
 		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP
 	case MethodRecovery:
 		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE
+	case MethodWebAuthn:
+		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN
 	}
 	return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_UNSPECIFIED
 }

@@ -24,6 +24,9 @@ var (
 	changeAdded = change{
 		de: "Zu Ihrem Zugang wurde eine Authenticator-App als zweiter Faktor hinzugefügt.",
 		en: "An authenticator app was added to your account as a second factor."}
+	changePasskeyAdded = change{
+		de: "Zu Ihrem Zugang wurde ein Passkey oder Sicherheitsschlüssel als zweiter Faktor hinzugefügt.",
+		en: "A passkey or security key was added to your account as a second factor."}
 	changeRemoved = change{
 		de: "Von Ihrem Zugang wurde ein zweiter Faktor entfernt.",
 		en: "A second factor was removed from your account."}

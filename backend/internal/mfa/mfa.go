@@ -8,11 +8,14 @@
 package mfa
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -38,6 +41,7 @@ type Method string
 const (
 	MethodTOTP     Method = "totp"
 	MethodRecovery Method = "recovery_code"
+	MethodWebAuthn Method = "webauthn"
 )
 
 // DefaultFactorName names a factor the user did not name.
@@ -67,6 +71,9 @@ var (
 	// ErrNoFactor: recovery codes for a user without a factor.
 	ErrNoFactor = apperr.Field(apperr.FailedPrecondition, "", "zeugo.mfa.no_factor",
 		"recovery codes need a second factor first")
+	// ErrMethodNotAllowed: a kind of factor the tenant does not allow.
+	ErrMethodNotAllowed = apperr.Field(apperr.FailedPrecondition, "", "zeugo.mfa.method_not_allowed",
+		"your organisation does not allow this kind of second factor")
 	// ErrEnrollmentGone: an enrollment that lapsed or is not the caller's.
 	ErrEnrollmentGone = apperr.Field(apperr.NotFound, "enrollment_id", "zeugo.mfa.enrollment_gone",
 		"the set-up has expired; start again")
@@ -78,24 +85,38 @@ func WrongCode(field string) error {
 	return apperr.Field(apperr.InvalidArgument, field, "zeugo.mfa.code_wrong", "the code is not right")
 }
 
-// Proof is what a user presents: a TOTP code or a recovery code.
+// Proof is what a user presents: a TOTP code, a recovery code, or a
+// WebAuthn assertion (JSON) answering the ceremony Ceremony.
 type Proof struct {
 	TOTP     string
 	Recovery string
+	WebAuthn string
+	Ceremony uuid.UUID
+	// WebAuthnField is the request field of the assertion
+	// ("webauthn_assertion" when empty).
+	WebAuthnField string
+	// RP checks the assertion (RelyingParty.For the request's origin).
+	RP *webauthn.WebAuthn
 }
 
 // Method is the proof's kind.
 func (p Proof) Method() Method {
-	if p.Recovery != "" {
+	switch {
+	case p.Recovery != "":
 		return MethodRecovery
+	case p.WebAuthn != "":
+		return MethodWebAuthn
 	}
 	return MethodTOTP
 }
 
 // Field is the request field of the proof.
 func (p Proof) Field() string {
-	if p.Recovery != "" {
+	switch {
+	case p.Recovery != "":
 		return "recovery_code"
+	case p.WebAuthn != "":
+		return cmp.Or(p.WebAuthnField, "webauthn_assertion")
 	}
 	return "totp_code"
 }
@@ -104,11 +125,17 @@ func (p Proof) Field() string {
 type State struct {
 	// Required: the tenant requires a second factor.
 	Required bool
-	// Factors counts the confirmed factors.
-	Factors int
+	// Factors counts the confirmed factors, Passkeys those of them that
+	// are passkeys or security keys.
+	Factors, Passkeys int
 	// RecoveryLeft counts the unused recovery codes.
 	RecoveryLeft int
+	// Allowed are the kinds the tenant lets users add.
+	Allowed []Method
 }
+
+// Allows tells whether the tenant lets users add kind m.
+func (s State) Allows(m Method) bool { return slices.Contains(s.Allowed, m) }
 
 // Needed tells whether a login needs a second step.
 func (s State) Needed() bool { return s.Required || s.Factors > 0 }
@@ -116,8 +143,11 @@ func (s State) Needed() bool { return s.Required || s.Factors > 0 }
 // Methods are the proofs the user can give.
 func (s State) Methods() []Method {
 	var out []Method
-	if s.Factors > 0 {
+	if s.Factors > s.Passkeys {
 		out = append(out, MethodTOTP)
+	}
+	if s.Passkeys > 0 {
+		out = append(out, MethodWebAuthn)
 	}
 	if s.RecoveryLeft > 0 {
 		out = append(out, MethodRecovery)
@@ -146,13 +176,21 @@ func (f *Factors) State(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 		if err != nil {
 			return State{}, err
 		}
-		return State{Required: r.RequireMfa, Factors: int(r.Factors), RecoveryLeft: int(r.RecoveryLeft)}, nil
+		return stateOf(dbsqlc.UserFactorStateRow(*r)), nil
 	}
 	r, err := f.q.UserFactorState(ctx, tx, dbsqlc.UserFactorStateParams{TenantID: tenantID, UserID: userID})
 	if err != nil {
 		return State{}, err
 	}
-	return State{Required: r.RequireMfa, Factors: int(r.Factors), RecoveryLeft: int(r.RecoveryLeft)}, nil
+	return stateOf(*r), nil
+}
+
+func stateOf(r dbsqlc.UserFactorStateRow) State {
+	st := State{Required: r.RequireMfa, Factors: int(r.Factors), Passkeys: int(r.Passkeys), RecoveryLeft: int(r.RecoveryLeft)}
+	for _, m := range r.MfaMethods {
+		st.Allowed = append(st.Allowed, Method(m))
+	}
+	return st
 }
 
 // Verified is a proof that was right.
@@ -171,6 +209,9 @@ type Verified struct {
 func (f *Factors) Verify(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, p Proof, now time.Time) (Verified, error) {
 	if p.Recovery != "" {
 		return f.useRecoveryCode(ctx, tx, tenantID, userID, p.Recovery, now)
+	}
+	if p.WebAuthn != "" {
+		return f.verifyPasskey(ctx, tx, tenantID, userID, p, now)
 	}
 	apps, err := f.q.LockTOTPFactors(ctx, tx, dbsqlc.LockTOTPFactorsParams{TenantID: tenantID, UserID: userID})
 	if err != nil {
@@ -193,8 +234,7 @@ func (f *Factors) Verify(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.U
 				TenantID: tenantID, ID: app.ID}); err != nil {
 				return Verified{}, err
 			}
-			left, err := f.q.CountRecoveryCodes(ctx, tx, dbsqlc.CountRecoveryCodesParams{TenantID: tenantID, UserID: userID})
-			return Verified{Method: MethodTOTP, FactorID: app.ID, RecoveryLeft: int(left)}, err
+			return Verified{Method: MethodTOTP, FactorID: app.ID, RecoveryLeft: int(app.RecoveryLeft)}, nil
 		}
 	}
 	return Verified{}, WrongCode(p.Field())
@@ -240,6 +280,13 @@ const (
 // StartTOTP creates a new secret for a user (replacing an unconfirmed one)
 // and returns it with the URI of its QR code.
 func (f *Factors) StartTOTP(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, tenantName, email string, now time.Time) (*Enrollment, error) {
+	st, err := f.State(ctx, tx, tenantID, userID, true)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Allows(MethodTOTP) {
+		return nil, ErrMethodNotAllowed
+	}
 	secret, uri, err := newTOTPSecret(issuerLabel(tenantName), email)
 	if err != nil {
 		return nil, err
@@ -354,10 +401,17 @@ func (f *Factors) stepUpUntil(ctx context.Context, tx dbsqlc.DBTX, tenantID, ses
 	return &until, nil
 }
 
-// sweep removes enrollments that lapsed unconfirmed.
+// sweep removes enrollments that lapsed unconfirmed and WebAuthn
+// ceremonies a day after they lapsed.
 func (f *Factors) sweep(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, now time.Time, batch int) (int64, error) {
-	return f.q.DeleteLapsedEnrollments(ctx, tx, dbsqlc.DeleteLapsedEnrollmentsParams{TenantID: tenantID,
+	n, err := f.q.DeleteLapsedEnrollments(ctx, tx, dbsqlc.DeleteLapsedEnrollmentsParams{TenantID: tenantID,
 		Before: now.Add(-EnrollmentTTL), Batch: int32(batch)})
+	if err != nil {
+		return n, err
+	}
+	m, err := f.q.DeleteLapsedCeremonies(ctx, tx, dbsqlc.DeleteLapsedCeremoniesParams{TenantID: tenantID,
+		Before: now.Add(-24 * time.Hour), Batch: int32(batch)})
+	return n + m, err
 }
 
 func ts(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: true} }

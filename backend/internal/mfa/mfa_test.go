@@ -402,18 +402,8 @@ func TestRequiredFactorIsEnrolledAtLogin(t *testing.T) {
 	}
 	user := apptest.AddUser(t, env, ten, "bert@alpha.example", []string{"employees"}, apptest.Restriction{All: true})
 	userPW := setPassword(t, env, ten, user.UserID)
-	settings := zeugov1connect.NewSecuritySettingsServiceClient(admin.hc, env.Server.URL,
-		connect.WithInterceptors(apptest.Bearer(admin.token)))
-	cur, err := settings.GetSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := cur.Msg.GetSettings().GetFields()
-	f.SecondFactorRequired = true
-	if _, err := settings.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{
-		Version: cur.Msg.GetSettings().GetVersion(), Fields: f})); err != nil {
-		t.Fatal(err)
-	}
+	requireFactor(t, env, admin, []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
+		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN})
 
 	c := newClient(t, env, apptest.Connect)
 	ch, err := c.login("bert@alpha.example", userPW)

@@ -18,10 +18,13 @@ import (
 type Service struct {
 	work *uow.Runner
 	f    *Factors
+	rp   *RelyingParty
 }
 
-// NewService returns the use cases over f.
-func NewService(work *uow.Runner, f *Factors) *Service { return &Service{work: work, f: f} }
+// NewService returns the use cases over f; rp checks passkeys.
+func NewService(work *uow.Runner, f *Factors, rp *RelyingParty) *Service {
+	return &Service{work: work, f: f, rp: rp}
+}
 
 const (
 	targetFactor = "user_factor"
@@ -33,6 +36,7 @@ type Mine struct {
 	Factors      []Factor
 	RecoveryLeft int
 	Required     bool
+	Allowed      []Method
 	// StepUpUntil is when the session's step-up stops counting (nil:
 	// none, or already past).
 	StepUpUntil *time.Time
@@ -58,11 +62,12 @@ func (s *Service) ListMine(ctx context.Context) (*Mine, error) {
 			out.Factors = append(out.Factors, Factor{ID: r.ID, Method: Method(r.Kind), Name: name, CreatedAt: r.CreatedAt,
 				LastUsedAt: timeOf(r.LastUsedAt)})
 		}
-		st, err := s.f.q.UserFactorState(ctx, rd.DB, dbsqlc.UserFactorStateParams{TenantID: rd.P.TenantID, UserID: rd.P.UserID})
+		r, err := s.f.q.UserFactorState(ctx, rd.DB, dbsqlc.UserFactorStateParams{TenantID: rd.P.TenantID, UserID: rd.P.UserID})
 		if err != nil {
 			return err
 		}
-		out.Required, out.RecoveryLeft = st.RequireMfa, int(st.RecoveryLeft)
+		st := stateOf(*r)
+		out.Required, out.RecoveryLeft, out.Allowed = st.Required, st.RecoveryLeft, st.Allowed
 		until, err := s.f.stepUpUntil(ctx, rd.DB, rd.P.TenantID, rd.P.SessionID)
 		if err != nil {
 			return err
@@ -116,6 +121,56 @@ func (s *Service) StartTOTP(ctx context.Context) (*Enrollment, error) {
 		return tx.Record(ActionEnrollmentStarted, uow.Target{Type: targetFactor, ID: e.ID}, map[string]string{"method": string(MethodTOTP)})
 	})
 	return e, err
+}
+
+// Registration is a passkey ceremony in flight.
+type Registration struct {
+	ID      uuid.UUID
+	Options string
+}
+
+// StartPasskey begins adding a passkey or security key (step-up needed).
+func (s *Service) StartPasskey(ctx context.Context) (*Registration, error) {
+	var r Registration
+	err := s.work.Write(ctx, func(tx *uow.Tx) error {
+		if err := s.requireStepUp(ctx, tx); err != nil {
+			return err
+		}
+		c, err := tx.Cipher()
+		if err != nil {
+			return err
+		}
+		me, ok, err := users.ContactOf(ctx, tx, c, tx.P.TenantID, tx.P.UserID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.ErrUnauthenticated
+		}
+		if r.ID, r.Options, err = s.f.BeginRegistration(ctx, tx.Tx, s.rp.main, tx.P.TenantID, tx.P.UserID, tx.P.SessionID, uuid.Nil,
+			me.Email, s.work.Now()); err != nil {
+			return err
+		}
+		return tx.Record(ActionEnrollmentStarted, uow.Target{Type: targetUser, ID: tx.P.UserID},
+			map[string]string{"method": string(MethodWebAuthn)})
+	})
+	return &r, err
+}
+
+// FinishPasskey verifies the authenticator's answer at origin and stores
+// the credential; bound to the session that started it.
+func (s *Service) FinishPasskey(ctx context.Context, id uuid.UUID, credentialJSON, name, origin string) (*Factor, []string, error) {
+	var f *Factor
+	var codes []string
+	err := s.work.Write(ctx, func(tx *uow.Tx) (err error) {
+		if f, codes, err = s.f.FinishRegistration(ctx, tx.Tx, s.rp.For(origin), tx.P.TenantID, tx.P.UserID, id, tx.P.SessionID, uuid.Nil,
+			credentialJSON, name, "credential", s.work.Now()); err != nil {
+			return err
+		}
+		return tx.Record(ActionFactorAdded, uow.Target{Type: targetFactor, ID: f.ID},
+			map[string]string{"method": string(MethodWebAuthn), "recovery_codes_created": itoa(len(codes))})
+	})
+	return f, codes, err
 }
 
 // ConfirmTOTP stores the caller's new app once its code is right; the

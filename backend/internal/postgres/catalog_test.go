@@ -107,8 +107,10 @@ func TestCatalogDoorsAcrossTenants(t *testing.T) {
 	// half), nothing else; the secret is checked inside the tenant.
 	// selfservice_form_tenant: the tenant id of an enabled form of an
 	// active tenant by its public id (128 random bits), nothing else.
+	// passkey_owner: tenant and user id of a passkey's credential id where
+	// the tenant allows passwordless sign-in, nothing else.
 	reviewed := map[string]bool{"auth_find_login": true, "audit_ensure_partitions": true, "tenant_ids_for_jobs": true,
-		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true}
+		"outbox_due_tenants": true, "handover_tenant": true, "selfservice_form_tenant": true, "passkey_owner": true}
 	for rows.Next() {
 		var name, config string
 		if err := rows.Scan(&name, &config); err != nil {

@@ -38,7 +38,8 @@ func (h *Handler) UpdateSecuritySettings(ctx context.Context, req *connect.Reque
 		PasswordComposition: f.GetPasswordComposition(), InvitationTTLHours: int(f.GetInvitationTtlHours()),
 		SessionIdleMinutes: int(f.GetSessionIdleMinutes()), SessionAbsoluteHours: int(f.GetSessionAbsoluteHours()),
 		CertificateChangeTracking: f.GetCertificateChangeTracking(), HandoverCodeRequired: f.GetHandoverCodeRequired(),
-		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels()), SecondFactorRequired: f.GetSecondFactorRequired()})
+		HandoverCodeChannels: channelsFromProto(f.GetHandoverCodeChannels()), SecondFactorRequired: f.GetSecondFactorRequired(),
+		SecondFactorMethods: methodsFromProto(f.GetSecondFactorMethods()), PasskeyLogin: f.GetPasskeyLogin()})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +54,8 @@ func toProto(v *Versioned) *zeugov1.SecuritySettings {
 		InvitationTtlHours: i32(v.InvitationTTLHours), SessionIdleMinutes: i32(v.SessionIdleMinutes),
 		SessionAbsoluteHours: i32(v.SessionAbsoluteHours), CertificateChangeTracking: v.CertificateChangeTracking,
 		HandoverCodeRequired: v.HandoverCodeRequired, HandoverCodeChannels: channelsToProto(v.HandoverCodeChannels),
-		SecondFactorRequired: v.SecondFactorRequired}}
+		SecondFactorRequired: v.SecondFactorRequired, SecondFactorMethods: methodsToProto(v.SecondFactorMethods),
+		PasskeyLogin: v.PasskeyLogin}}
 }
 
 // codeChannels are the stored names of the handover code channels.
@@ -79,6 +81,33 @@ func channelsToProto(in []string) []zeugov1.HandoverCodeChannel {
 	var out []zeugov1.HandoverCodeChannel
 	for _, c := range in {
 		out = append(out, protomap.Reverse(codeChannels, c))
+	}
+	return out
+}
+
+// factorMethods name the kinds of second factor a tenant allows.
+var factorMethods = map[zeugov1.SecondFactorMethod]string{
+	zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP:     "totp",
+	zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN: "webauthn",
+}
+
+// methodsFromProto keeps a fixed order (the proto's rules admit only the
+// two kinds, each once).
+func methodsFromProto(in []zeugov1.SecondFactorMethod) []string {
+	out := []string{}
+	for _, m := range []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
+		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN} {
+		if slices.Contains(in, m) {
+			out = append(out, factorMethods[m])
+		}
+	}
+	return out
+}
+
+func methodsToProto(in []string) []zeugov1.SecondFactorMethod {
+	var out []zeugov1.SecondFactorMethod
+	for _, m := range in {
+		out = append(out, protomap.Reverse(factorMethods, m))
 	}
 	return out
 }

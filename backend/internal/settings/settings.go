@@ -41,6 +41,12 @@ type Security struct {
 	// SecondFactorRequired makes every user enroll a second factor at their
 	// next login (SPEC §3.1; tenants.require_mfa).
 	SecondFactorRequired bool
+	// SecondFactorMethods are the kinds users may add ("totp",
+	// "webauthn"; tenants.mfa_methods).
+	SecondFactorMethods []string
+	// PasskeyLogin lets users sign in with a passkey alone
+	// (tenants.passkey_login).
+	PasskeyLogin bool
 }
 
 // Versioned are the settings with their version.
@@ -132,7 +138,7 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 			InvitationTtlHours: int32(in.InvitationTTLHours), SessionIdleMinutes: int32(in.SessionIdleMinutes),
 			SessionAbsoluteHours: int32(in.SessionAbsoluteHours), CertificateChangeTracking: in.CertificateChangeTracking,
 			HandoverCodeRequired: in.HandoverCodeRequired, HandoverCodeChannels: in.HandoverCodeChannels,
-			RequireMfa: in.SecondFactorRequired})
+			RequireMfa: in.SecondFactorRequired, MfaMethods: in.SecondFactorMethods, PasskeyLogin: in.PasskeyLogin})
 		if err != nil {
 			return err
 		}
@@ -148,7 +154,7 @@ func securityOf(r dbsqlc.LockSecuritySettingsRow) Security {
 		InvitationTTLHours: int(r.InvitationTtlHours), SessionIdleMinutes: int(r.SessionIdleMinutes),
 		SessionAbsoluteHours: int(r.SessionAbsoluteHours), CertificateChangeTracking: r.CertificateChangeTracking,
 		HandoverCodeRequired: r.HandoverCodeRequired, HandoverCodeChannels: r.HandoverCodeChannels,
-		SecondFactorRequired: r.RequireMfa}
+		SecondFactorRequired: r.RequireMfa, SecondFactorMethods: r.MfaMethods, PasskeyLogin: r.PasskeyLogin}
 }
 
 // check applies the bounds (the proto's rules hold the product's limits;
@@ -194,6 +200,8 @@ func changes(before, after Security) map[string]string {
 	add("certificate_change_tracking", strconv.FormatBool(before.CertificateChangeTracking), strconv.FormatBool(after.CertificateChangeTracking))
 	add("handover_code_required", strconv.FormatBool(before.HandoverCodeRequired), strconv.FormatBool(after.HandoverCodeRequired))
 	add("second_factor_required", strconv.FormatBool(before.SecondFactorRequired), strconv.FormatBool(after.SecondFactorRequired))
+	add("passkey_login", strconv.FormatBool(before.PasskeyLogin), strconv.FormatBool(after.PasskeyLogin))
+	add("second_factor_methods", strings.Join(before.SecondFactorMethods, ","), strings.Join(after.SecondFactorMethods, ","))
 	add("handover_code_channels", strings.Join(before.HandoverCodeChannels, ","), strings.Join(after.HandoverCodeChannels, ","))
 	return out
 }

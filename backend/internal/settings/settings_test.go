@@ -65,7 +65,8 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 	f := s.GetFields()
 	if f.GetPasswordMinLength() != 8 || !f.GetPasswordComposition() || f.GetInvitationTtlHours() != 72 ||
 		f.GetSessionIdleMinutes() != 30 || f.GetSessionAbsoluteHours() != 12 || s.GetVersion() != 1 ||
-		f.GetHandoverCodeRequired() || len(f.GetHandoverCodeChannels()) != 2 {
+		f.GetHandoverCodeRequired() || len(f.GetHandoverCodeChannels()) != 2 || f.GetSecondFactorRequired() ||
+		len(f.GetSecondFactorMethods()) != 2 {
 		t.Fatalf("defaults = %v", s)
 	}
 	// The timeouts' maxima are the operator's (auth.DefaultPolicy: 30 min, 12 h).
@@ -77,7 +78,7 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 
 	valid := func() *zeugov1.SecuritySettingsFields {
 		return &zeugov1.SecuritySettingsFields{PasswordMinLength: 12, PasswordComposition: false, InvitationTtlHours: 24,
-			SessionIdleMinutes: 15, SessionAbsoluteHours: 8, HandoverCodeRequired: true, HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}}
+			SessionIdleMinutes: 15, SessionAbsoluteHours: 8, HandoverCodeRequired: true, SecondFactorRequired: true, HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, SecondFactorMethods: appOnly}
 	}
 	for _, tc := range []struct {
 		name        string
@@ -110,8 +111,16 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 		t.Fatalf("update: %v", err)
 	}
 	if uf := up.Msg.GetSettings().GetFields(); up.Msg.GetSettings().GetVersion() != 2 || uf.GetSessionIdleMinutes() != 15 ||
-		!uf.GetHandoverCodeRequired() || len(uf.GetHandoverCodeChannels()) != 1 {
+		!uf.GetHandoverCodeRequired() || len(uf.GetHandoverCodeChannels()) != 1 || !uf.GetSecondFactorRequired() ||
+		len(uf.GetSecondFactorMethods()) != 1 || uf.GetSecondFactorMethods()[0] != zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP {
 		t.Fatalf("updated = %v", up.Msg.GetSettings())
+	}
+	// Recovery codes are not a kind of factor a tenant allows or forbids.
+	f = valid()
+	f.SecondFactorMethods = []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE}
+	_, err = c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 2, Fields: f}))
+	if v := apptest.Violations(t, err); v["fields.second_factor_methods[0]"] == "" {
+		t.Fatalf("recovery codes as an allowed kind: %v", err)
 	}
 	// A stale version is refused and changes nothing.
 	f = valid()
@@ -155,7 +164,7 @@ func TestIdleLongerThanAbsoluteIsRefused(t *testing.T) {
 	env := apptest.New(t, apptest.Options{Policy: &policy})
 	ten := env.CreateTenant("Lang GmbH", "admin@lang.example")
 	c := signIn(t, env, ten)
-	f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72,
+	f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, SecondFactorMethods: appOnly, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72,
 		SessionIdleMinutes: 120, SessionAbsoluteHours: 1}
 	_, err := c.UpdateSecuritySettings(context.Background(), connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f}))
 	if field, rule := violation(t, err); field != "fields.session_idle_minutes" || rule != "zeugo.idle_exceeds_absolute" {
@@ -182,7 +191,7 @@ func TestSettingsNeedThePrivacyArea(t *testing.T) {
 		if _, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{})); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("areas %s: get: %v", areas, err)
 		}
-		f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72, SessionIdleMinutes: 30, SessionAbsoluteHours: 12}
+		f := &zeugov1.SecuritySettingsFields{HandoverCodeChannels: []zeugov1.HandoverCodeChannel{zeugov1.HandoverCodeChannel_HANDOVER_CODE_CHANNEL_EMAIL}, SecondFactorMethods: appOnly, PasswordMinLength: 8, PasswordComposition: true, InvitationTtlHours: 72, SessionIdleMinutes: 30, SessionAbsoluteHours: 12}
 		if _, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: f})); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("areas %s: update: %v", areas, err)
 		}
@@ -199,3 +208,6 @@ func TestSettingsNeedThePrivacyArea(t *testing.T) {
 		t.Fatalf("update with Datenschutz: %v", err)
 	}
 }
+
+// appOnly allows authenticator apps only.
+var appOnly = []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP}

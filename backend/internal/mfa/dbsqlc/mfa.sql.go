@@ -88,6 +88,22 @@ func (q *Queries) CountRecoveryCodes(ctx context.Context, db DBTX, arg CountReco
 	return column_1, err
 }
 
+const credentialTaken = `-- name: CredentialTaken :one
+SELECT EXISTS (SELECT 1 FROM user_factors WHERE tenant_id = $1 AND credential_id = $2)
+`
+
+type CredentialTakenParams struct {
+	TenantID     uuid.UUID
+	CredentialID []byte
+}
+
+func (q *Queries) CredentialTaken(ctx context.Context, db DBTX, arg CredentialTakenParams) (bool, error) {
+	row := db.QueryRow(ctx, credentialTaken, arg.TenantID, arg.CredentialID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const deleteAllFactors = `-- name: DeleteAllFactors :execrows
 DELETE FROM user_factors WHERE tenant_id = $1 AND user_id = $2
 `
@@ -119,6 +135,26 @@ type DeleteFactorParams struct {
 
 func (q *Queries) DeleteFactor(ctx context.Context, db DBTX, arg DeleteFactorParams) (int64, error) {
 	result, err := db.Exec(ctx, deleteFactor, arg.TenantID, arg.UserID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteLapsedCeremonies = `-- name: DeleteLapsedCeremonies :execrows
+DELETE FROM webauthn_ceremonies d WHERE d.tenant_id = $1 AND d.id IN (
+    SELECT c.id FROM webauthn_ceremonies c WHERE c.tenant_id = $1 AND c.expires_at < $2
+    LIMIT $3)
+`
+
+type DeleteLapsedCeremoniesParams struct {
+	TenantID uuid.UUID
+	Before   time.Time
+	Batch    int32
+}
+
+func (q *Queries) DeleteLapsedCeremonies(ctx context.Context, db DBTX, arg DeleteLapsedCeremoniesParams) (int64, error) {
+	result, err := db.Exec(ctx, deleteLapsedCeremonies, arg.TenantID, arg.Before, arg.Batch)
 	if err != nil {
 		return 0, err
 	}
@@ -173,6 +209,81 @@ type DeleteRecoveryCodesParams struct {
 func (q *Queries) DeleteRecoveryCodes(ctx context.Context, db DBTX, arg DeleteRecoveryCodesParams) error {
 	_, err := db.Exec(ctx, deleteRecoveryCodes, arg.TenantID, arg.UserID)
 	return err
+}
+
+const insertCeremony = `-- name: InsertCeremony :exec
+INSERT INTO webauthn_ceremonies (id, tenant_id, user_id, purpose, session_id, challenge_id, data_enc, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+`
+
+type InsertCeremonyParams struct {
+	ID          uuid.UUID
+	TenantID    uuid.UUID
+	UserID      uuid.UUID
+	Purpose     string
+	SessionID   pgtype.UUID
+	ChallengeID pgtype.UUID
+	DataEnc     []byte
+	ExpiresAt   time.Time
+}
+
+func (q *Queries) InsertCeremony(ctx context.Context, db DBTX, arg InsertCeremonyParams) error {
+	_, err := db.Exec(ctx, insertCeremony,
+		arg.ID,
+		arg.TenantID,
+		arg.UserID,
+		arg.Purpose,
+		arg.SessionID,
+		arg.ChallengeID,
+		arg.DataEnc,
+		arg.ExpiresAt,
+	)
+	return err
+}
+
+const insertPasskey = `-- name: InsertPasskey :one
+INSERT INTO user_factors (id, tenant_id, user_id, kind, name_enc, secret_enc, credential_id, created_at, confirmed_at)
+VALUES ($1, $2, $3, 'webauthn', $4, $5, $6, $7, $7)
+RETURNING id, kind, name_enc, created_at, last_used_at
+`
+
+type InsertPasskeyParams struct {
+	ID           uuid.UUID
+	TenantID     uuid.UUID
+	UserID       uuid.UUID
+	NameEnc      []byte
+	SecretEnc    []byte
+	CredentialID []byte
+	Now          time.Time
+}
+
+type InsertPasskeyRow struct {
+	ID         uuid.UUID
+	Kind       string
+	NameEnc    []byte
+	CreatedAt  time.Time
+	LastUsedAt pgtype.Timestamptz
+}
+
+func (q *Queries) InsertPasskey(ctx context.Context, db DBTX, arg InsertPasskeyParams) (*InsertPasskeyRow, error) {
+	row := db.QueryRow(ctx, insertPasskey,
+		arg.ID,
+		arg.TenantID,
+		arg.UserID,
+		arg.NameEnc,
+		arg.SecretEnc,
+		arg.CredentialID,
+		arg.Now,
+	)
+	var i InsertPasskeyRow
+	err := row.Scan(
+		&i.ID,
+		&i.Kind,
+		&i.NameEnc,
+		&i.CreatedAt,
+		&i.LastUsedAt,
+	)
+	return &i, err
 }
 
 const insertPendingFactor = `-- name: InsertPendingFactor :exec
@@ -270,6 +381,44 @@ func (q *Queries) ListFactors(ctx context.Context, db DBTX, arg ListFactorsParam
 	return items, nil
 }
 
+const listPasskeys = `-- name: ListPasskeys :many
+SELECT id, secret_enc FROM user_factors
+WHERE tenant_id = $1 AND user_id = $2 AND kind = 'webauthn' AND confirmed_at IS NOT NULL
+ORDER BY created_at, id
+`
+
+type ListPasskeysParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+type ListPasskeysRow struct {
+	ID        uuid.UUID
+	SecretEnc []byte
+}
+
+// A user's confirmed passkeys and security keys (sealed credential
+// records).
+func (q *Queries) ListPasskeys(ctx context.Context, db DBTX, arg ListPasskeysParams) ([]*ListPasskeysRow, error) {
+	rows, err := db.Query(ctx, listPasskeys, arg.TenantID, arg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*ListPasskeysRow
+	for rows.Next() {
+		var i ListPasskeysRow
+		if err := rows.Scan(&i.ID, &i.SecretEnc); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockPendingFactor = `-- name: LockPendingFactor :one
 SELECT id, secret_enc
 FROM user_factors
@@ -304,11 +453,13 @@ func (q *Queries) LockPendingFactor(ctx context.Context, db DBTX, arg LockPendin
 }
 
 const lockTOTPFactors = `-- name: LockTOTPFactors :many
-SELECT id, secret_enc, last_step
+SELECT id, secret_enc, last_step,
+    (SELECT count(*) FROM recovery_codes r
+        WHERE r.tenant_id = $1 AND r.user_id = $2 AND r.used_at IS NULL)::int AS recovery_left
 FROM user_factors
 WHERE tenant_id = $1 AND user_id = $2 AND kind = 'totp' AND confirmed_at IS NOT NULL
 ORDER BY created_at, id
-FOR UPDATE
+FOR UPDATE OF user_factors
 `
 
 type LockTOTPFactorsParams struct {
@@ -317,9 +468,10 @@ type LockTOTPFactorsParams struct {
 }
 
 type LockTOTPFactorsRow struct {
-	ID        uuid.UUID
-	SecretEnc []byte
-	LastStep  int64
+	ID           uuid.UUID
+	SecretEnc    []byte
+	LastStep     int64
+	RecoveryLeft int32
 }
 
 // The confirmed authenticator apps of a user, locked: a code is checked
@@ -333,7 +485,12 @@ func (q *Queries) LockTOTPFactors(ctx context.Context, db DBTX, arg LockTOTPFact
 	var items []*LockTOTPFactorsRow
 	for rows.Next() {
 		var i LockTOTPFactorsRow
-		if err := rows.Scan(&i.ID, &i.SecretEnc, &i.LastStep); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.SecretEnc,
+			&i.LastStep,
+			&i.RecoveryLeft,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, &i)
@@ -345,9 +502,11 @@ func (q *Queries) LockTOTPFactors(ctx context.Context, db DBTX, arg LockTOTPFact
 }
 
 const lockUserFactorState = `-- name: LockUserFactorState :one
-SELECT t.require_mfa,
+SELECT t.require_mfa, t.mfa_methods,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -362,7 +521,9 @@ type LockUserFactorStateParams struct {
 
 type LockUserFactorStateRow struct {
 	RequireMfa   bool
+	MfaMethods   []string
 	Factors      int32
+	Passkeys     int32
 	RecoveryLeft int32
 }
 
@@ -371,8 +532,34 @@ type LockUserFactorStateRow struct {
 func (q *Queries) LockUserFactorState(ctx context.Context, db DBTX, arg LockUserFactorStateParams) (*LockUserFactorStateRow, error) {
 	row := db.QueryRow(ctx, lockUserFactorState, arg.TenantID, arg.UserID)
 	var i LockUserFactorStateRow
-	err := row.Scan(&i.RequireMfa, &i.Factors, &i.RecoveryLeft)
+	err := row.Scan(
+		&i.RequireMfa,
+		&i.MfaMethods,
+		&i.Factors,
+		&i.Passkeys,
+		&i.RecoveryLeft,
+	)
 	return &i, err
+}
+
+const loginCeremony = `-- name: LoginCeremony :one
+SELECT id FROM webauthn_ceremonies
+WHERE tenant_id = $1 AND challenge_id = $2 AND purpose = $3 AND used_at IS NULL
+ORDER BY expires_at DESC LIMIT 1
+`
+
+type LoginCeremonyParams struct {
+	TenantID    uuid.UUID
+	ChallengeID pgtype.UUID
+	Purpose     string
+}
+
+// The newest open ceremony of a login challenge for purpose.
+func (q *Queries) LoginCeremony(ctx context.Context, db DBTX, arg LoginCeremonyParams) (uuid.UUID, error) {
+	row := db.QueryRow(ctx, loginCeremony, arg.TenantID, arg.ChallengeID, arg.Purpose)
+	var id uuid.UUID
+	err := row.Scan(&id)
+	return id, err
 }
 
 const markFactorUsed = `-- name: MarkFactorUsed :exec
@@ -464,6 +651,64 @@ func (q *Queries) TenantName(ctx context.Context, db DBTX, tenantID uuid.UUID) (
 	return name, err
 }
 
+const updatePasskey = `-- name: UpdatePasskey :exec
+UPDATE user_factors SET secret_enc = $1, last_used_at = $2::timestamptz
+WHERE tenant_id = $3 AND id = $4
+`
+
+type UpdatePasskeyParams struct {
+	SecretEnc []byte
+	Now       time.Time
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+}
+
+// The credential record after a use (sign count, flags), sealed anew.
+func (q *Queries) UpdatePasskey(ctx context.Context, db DBTX, arg UpdatePasskeyParams) error {
+	_, err := db.Exec(ctx, updatePasskey,
+		arg.SecretEnc,
+		arg.Now,
+		arg.TenantID,
+		arg.ID,
+	)
+	return err
+}
+
+const useCeremony = `-- name: UseCeremony :one
+UPDATE webauthn_ceremonies SET used_at = $1::timestamptz
+WHERE tenant_id = $2 AND id = $3 AND user_id = $4 AND purpose = $5 AND used_at IS NULL
+  AND expires_at > $1::timestamptz
+RETURNING session_id, challenge_id, data_enc
+`
+
+type UseCeremonyParams struct {
+	Now      time.Time
+	TenantID uuid.UUID
+	ID       uuid.UUID
+	UserID   uuid.UUID
+	Purpose  string
+}
+
+type UseCeremonyRow struct {
+	SessionID   pgtype.UUID
+	ChallengeID pgtype.UUID
+	DataEnc     []byte
+}
+
+// Takes a live ceremony of the user for purpose, once.
+func (q *Queries) UseCeremony(ctx context.Context, db DBTX, arg UseCeremonyParams) (*UseCeremonyRow, error) {
+	row := db.QueryRow(ctx, useCeremony,
+		arg.Now,
+		arg.TenantID,
+		arg.ID,
+		arg.UserID,
+		arg.Purpose,
+	)
+	var i UseCeremonyRow
+	err := row.Scan(&i.SessionID, &i.ChallengeID, &i.DataEnc)
+	return &i, err
+}
+
 const useRecoveryCode = `-- name: UseRecoveryCode :execrows
 UPDATE recovery_codes SET used_at = $1
 WHERE tenant_id = $2 AND user_id = $3 AND code_mac = $4 AND used_at IS NULL
@@ -507,9 +752,11 @@ func (q *Queries) UserExists(ctx context.Context, db DBTX, arg UserExistsParams)
 }
 
 const userFactorState = `-- name: UserFactorState :one
-SELECT t.require_mfa,
+SELECT t.require_mfa, t.mfa_methods,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -523,13 +770,21 @@ type UserFactorStateParams struct {
 
 type UserFactorStateRow struct {
 	RequireMfa   bool
+	MfaMethods   []string
 	Factors      int32
+	Passkeys     int32
 	RecoveryLeft int32
 }
 
 func (q *Queries) UserFactorState(ctx context.Context, db DBTX, arg UserFactorStateParams) (*UserFactorStateRow, error) {
 	row := db.QueryRow(ctx, userFactorState, arg.TenantID, arg.UserID)
 	var i UserFactorStateRow
-	err := row.Scan(&i.RequireMfa, &i.Factors, &i.RecoveryLeft)
+	err := row.Scan(
+		&i.RequireMfa,
+		&i.MfaMethods,
+		&i.Factors,
+		&i.Passkeys,
+		&i.RecoveryLeft,
+	)
 	return &i, err
 }

@@ -13,7 +13,7 @@ import (
 
 const getSecuritySettings = `-- name: GetSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 FROM tenants
 WHERE id = $1
 `
@@ -28,6 +28,8 @@ type GetSecuritySettingsRow struct {
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
 	RequireMfa                bool
+	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -44,6 +46,8 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
+		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -51,7 +55,7 @@ func (q *Queries) GetSecuritySettings(ctx context.Context, db DBTX, tenantID uui
 
 const lockSecuritySettings = `-- name: LockSecuritySettings :one
 SELECT password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 FROM tenants
 WHERE id = $1
 FOR UPDATE
@@ -67,6 +71,8 @@ type LockSecuritySettingsRow struct {
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
 	RequireMfa                bool
+	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -85,6 +91,8 @@ func (q *Queries) LockSecuritySettings(ctx context.Context, db DBTX, tenantID uu
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
+		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err
@@ -95,11 +103,11 @@ UPDATE tenants SET password_min_length = $1, password_composition = $2,
     invitation_ttl_hours = $3, session_idle_minutes = $4,
     session_absolute_hours = $5, certificate_change_tracking = $6,
     handover_code_required = $7, handover_code_channels = $8::text[],
-    require_mfa = $9,
+    require_mfa = $9, mfa_methods = $10::text[], passkey_login = $11,
     settings_version = settings_version + 1
-WHERE id = $10 AND settings_version = $11
+WHERE id = $12 AND settings_version = $13
 RETURNING password_min_length, password_composition, invitation_ttl_hours, session_idle_minutes,
-    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, settings_version
+    session_absolute_hours, certificate_change_tracking, handover_code_required, handover_code_channels, require_mfa, mfa_methods, passkey_login, settings_version
 `
 
 type UpdateSecuritySettingsParams struct {
@@ -112,6 +120,8 @@ type UpdateSecuritySettingsParams struct {
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
 	RequireMfa                bool
+	MfaMethods                []string
+	PasskeyLogin              bool
 	TenantID                  uuid.UUID
 	Version                   int64
 }
@@ -126,6 +136,8 @@ type UpdateSecuritySettingsRow struct {
 	HandoverCodeRequired      bool
 	HandoverCodeChannels      []string
 	RequireMfa                bool
+	MfaMethods                []string
+	PasskeyLogin              bool
 	SettingsVersion           int64
 }
 
@@ -140,6 +152,8 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		arg.HandoverCodeRequired,
 		arg.HandoverCodeChannels,
 		arg.RequireMfa,
+		arg.MfaMethods,
+		arg.PasskeyLogin,
 		arg.TenantID,
 		arg.Version,
 	)
@@ -154,6 +168,8 @@ func (q *Queries) UpdateSecuritySettings(ctx context.Context, db DBTX, arg Updat
 		&i.HandoverCodeRequired,
 		&i.HandoverCodeChannels,
 		&i.RequireMfa,
+		&i.MfaMethods,
+		&i.PasskeyLogin,
 		&i.SettingsVersion,
 	)
 	return &i, err

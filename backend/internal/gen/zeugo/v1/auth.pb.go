@@ -32,6 +32,8 @@ const (
 	SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP SecondFactorMethod = 1
 	// A single-use recovery code.
 	SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE SecondFactorMethod = 2
+	// A passkey or security key (WebAuthn).
+	SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN SecondFactorMethod = 3
 )
 
 // Enum value maps for SecondFactorMethod.
@@ -40,11 +42,13 @@ var (
 		0: "SECOND_FACTOR_METHOD_UNSPECIFIED",
 		1: "SECOND_FACTOR_METHOD_TOTP",
 		2: "SECOND_FACTOR_METHOD_RECOVERY_CODE",
+		3: "SECOND_FACTOR_METHOD_WEBAUTHN",
 	}
 	SecondFactorMethod_value = map[string]int32{
 		"SECOND_FACTOR_METHOD_UNSPECIFIED":   0,
 		"SECOND_FACTOR_METHOD_TOTP":          1,
 		"SECOND_FACTOR_METHOD_RECOVERY_CODE": 2,
+		"SECOND_FACTOR_METHOD_WEBAUTHN":      3,
 	}
 )
 
@@ -222,8 +226,15 @@ type SecondFactorChallenge struct {
 	// True when the tenant requires a second factor and the user has none:
 	// the login continues with StartLoginEnrollment.
 	EnrollmentRequired bool `protobuf:"varint,4,opt,name=enrollment_required,json=enrollmentRequired,proto3" json:"enrollment_required,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// When the user has passkeys or security keys: the WebAuthn request
+	// options (PublicKeyCredentialRequestOptionsJSON) to pass to
+	// navigator.credentials.get; the answer goes to VerifySecondFactor as
+	// webauthn_assertion.
+	WebauthnOptions string `protobuf:"bytes,5,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
+	// With enrollment_required: the kinds the tenant lets users add.
+	EnrollmentMethods []SecondFactorMethod `protobuf:"varint,6,rep,packed,name=enrollment_methods,json=enrollmentMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"enrollment_methods,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *SecondFactorChallenge) Reset() {
@@ -284,6 +295,20 @@ func (x *SecondFactorChallenge) GetEnrollmentRequired() bool {
 	return false
 }
 
+func (x *SecondFactorChallenge) GetWebauthnOptions() string {
+	if x != nil {
+		return x.WebauthnOptions
+	}
+	return ""
+}
+
+func (x *SecondFactorChallenge) GetEnrollmentMethods() []SecondFactorMethod {
+	if x != nil {
+		return x.EnrollmentMethods
+	}
+	return nil
+}
+
 // VerifySecondFactorRequest answers a challenge.
 type VerifySecondFactorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -295,6 +320,7 @@ type VerifySecondFactorRequest struct {
 	//
 	//	*VerifySecondFactorRequest_TotpCode
 	//	*VerifySecondFactorRequest_RecoveryCode
+	//	*VerifySecondFactorRequest_WebauthnAssertion
 	Proof isVerifySecondFactorRequest_Proof `protobuf_oneof:"proof"`
 	// As in LoginRequest.
 	RefreshTokenInBody bool `protobuf:"varint,4,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
@@ -364,6 +390,15 @@ func (x *VerifySecondFactorRequest) GetRecoveryCode() string {
 	return ""
 }
 
+func (x *VerifySecondFactorRequest) GetWebauthnAssertion() string {
+	if x != nil {
+		if x, ok := x.Proof.(*VerifySecondFactorRequest_WebauthnAssertion); ok {
+			return x.WebauthnAssertion
+		}
+	}
+	return ""
+}
+
 func (x *VerifySecondFactorRequest) GetRefreshTokenInBody() bool {
 	if x != nil {
 		return x.RefreshTokenInBody
@@ -385,9 +420,17 @@ type VerifySecondFactorRequest_RecoveryCode struct {
 	RecoveryCode string `protobuf:"bytes,3,opt,name=recovery_code,json=recoveryCode,proto3,oneof"`
 }
 
+type VerifySecondFactorRequest_WebauthnAssertion struct {
+	// The authenticator's answer to the challenge's webauthn_options
+	// (PublicKeyCredential as JSON).
+	WebauthnAssertion string `protobuf:"bytes,5,opt,name=webauthn_assertion,json=webauthnAssertion,proto3,oneof"`
+}
+
 func (*VerifySecondFactorRequest_TotpCode) isVerifySecondFactorRequest_Proof() {}
 
 func (*VerifySecondFactorRequest_RecoveryCode) isVerifySecondFactorRequest_Proof() {}
+
+func (*VerifySecondFactorRequest_WebauthnAssertion) isVerifySecondFactorRequest_Proof() {}
 
 // VerifySecondFactorResponse is the session of a completed login.
 type VerifySecondFactorResponse struct {
@@ -527,13 +570,16 @@ func (x *TotpEnrollment) GetExpiresAt() *timestamppb.Timestamp {
 	return nil
 }
 
-// StartLoginEnrollmentRequest names the login.
+// StartLoginEnrollmentRequest names the login and the kind of factor.
 type StartLoginEnrollmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The challenge's token (enrollment_required).
 	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The kind to enroll, one of the challenge's enrollment_methods
+	// (unspecified: authenticator app).
+	Method        SecondFactorMethod `protobuf:"varint,2,opt,name=method,proto3,enum=zeugo.v1.SecondFactorMethod" json:"method,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StartLoginEnrollmentRequest) Reset() {
@@ -573,13 +619,23 @@ func (x *StartLoginEnrollmentRequest) GetChallengeToken() string {
 	return ""
 }
 
-// StartLoginEnrollmentResponse carries the new secret.
+func (x *StartLoginEnrollmentRequest) GetMethod() SecondFactorMethod {
+	if x != nil {
+		return x.Method
+	}
+	return SecondFactorMethod_SECOND_FACTOR_METHOD_UNSPECIFIED
+}
+
+// StartLoginEnrollmentResponse carries the new secret or the WebAuthn
+// creation options.
 type StartLoginEnrollmentResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The secret and its QR code's URI.
-	Enrollment    *TotpEnrollment `protobuf:"bytes,1,opt,name=enrollment,proto3" json:"enrollment,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The secret and its QR code's URI (an authenticator app).
+	Enrollment *TotpEnrollment `protobuf:"bytes,1,opt,name=enrollment,proto3" json:"enrollment,omitempty"`
+	// PublicKeyCredentialCreationOptionsJSON (a passkey or security key).
+	WebauthnOptions string `protobuf:"bytes,2,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *StartLoginEnrollmentResponse) Reset() {
@@ -619,17 +675,29 @@ func (x *StartLoginEnrollmentResponse) GetEnrollment() *TotpEnrollment {
 	return nil
 }
 
+func (x *StartLoginEnrollmentResponse) GetWebauthnOptions() string {
+	if x != nil {
+		return x.WebauthnOptions
+	}
+	return ""
+}
+
 // ConfirmLoginEnrollmentRequest confirms the app in a login.
 type ConfirmLoginEnrollmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The challenge's token.
 	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
-	// The app's current code.
+	// The app's current code (an authenticator-app enrollment).
 	TotpCode string `protobuf:"bytes,2,opt,name=totp_code,json=totpCode,proto3" json:"totp_code,omitempty"`
-	// A name for the factor ("Handy"); empty: "Authenticator-App".
+	// A name for the factor ("Handy"); empty: "Authenticator-App" or
+	// "Passkey".
 	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	// As in LoginRequest.
 	RefreshTokenInBody bool `protobuf:"varint,4,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
+	// The authenticator's answer (PublicKeyCredential as JSON) to the
+	// webauthn_options of StartLoginEnrollment (a passkey enrollment). One
+	// of totp_code and webauthn_credential is required.
+	WebauthnCredential string `protobuf:"bytes,5,opt,name=webauthn_credential,json=webauthnCredential,proto3" json:"webauthn_credential,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -690,6 +758,13 @@ func (x *ConfirmLoginEnrollmentRequest) GetRefreshTokenInBody() bool {
 		return x.RefreshTokenInBody
 	}
 	return false
+}
+
+func (x *ConfirmLoginEnrollmentRequest) GetWebauthnCredential() string {
+	if x != nil {
+		return x.WebauthnCredential
+	}
+	return ""
 }
 
 // ConfirmLoginEnrollmentResponse is the session and the recovery codes.
@@ -766,6 +841,7 @@ type StepUpRequest struct {
 	//	*StepUpRequest_TotpCode
 	//	*StepUpRequest_RecoveryCode
 	//	*StepUpRequest_Password
+	//	*StepUpRequest_Webauthn
 	Proof         isStepUpRequest_Proof `protobuf_oneof:"proof"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -835,6 +911,15 @@ func (x *StepUpRequest) GetPassword() string {
 	return ""
 }
 
+func (x *StepUpRequest) GetWebauthn() *WebAuthnAssertion {
+	if x != nil {
+		if x, ok := x.Proof.(*StepUpRequest_Webauthn); ok {
+			return x.Webauthn
+		}
+	}
+	return nil
+}
+
 type isStepUpRequest_Proof interface {
 	isStepUpRequest_Proof()
 }
@@ -854,11 +939,165 @@ type StepUpRequest_Password struct {
 	Password string `protobuf:"bytes,3,opt,name=password,proto3,oneof"`
 }
 
+type StepUpRequest_Webauthn struct {
+	// A passkey's or security key's answer to BeginStepUp's options.
+	Webauthn *WebAuthnAssertion `protobuf:"bytes,4,opt,name=webauthn,proto3,oneof"`
+}
+
 func (*StepUpRequest_TotpCode) isStepUpRequest_Proof() {}
 
 func (*StepUpRequest_RecoveryCode) isStepUpRequest_Proof() {}
 
 func (*StepUpRequest_Password) isStepUpRequest_Proof() {}
+
+func (*StepUpRequest_Webauthn) isStepUpRequest_Proof() {}
+
+// WebAuthnAssertion is an authenticator's answer to a ceremony.
+type WebAuthnAssertion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ceremony BeginStepUp started.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// The PublicKeyCredential as JSON.
+	Assertion     string `protobuf:"bytes,2,opt,name=assertion,proto3" json:"assertion,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebAuthnAssertion) Reset() {
+	*x = WebAuthnAssertion{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebAuthnAssertion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebAuthnAssertion) ProtoMessage() {}
+
+func (x *WebAuthnAssertion) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebAuthnAssertion.ProtoReflect.Descriptor instead.
+func (*WebAuthnAssertion) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *WebAuthnAssertion) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *WebAuthnAssertion) GetAssertion() string {
+	if x != nil {
+		return x.Assertion
+	}
+	return ""
+}
+
+// BeginStepUpRequest has no fields.
+type BeginStepUpRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BeginStepUpRequest) Reset() {
+	*x = BeginStepUpRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginStepUpRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginStepUpRequest) ProtoMessage() {}
+
+func (x *BeginStepUpRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginStepUpRequest.ProtoReflect.Descriptor instead.
+func (*BeginStepUpRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
+}
+
+// BeginStepUpResponse carries the options for navigator.credentials.get.
+type BeginStepUpResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it back with the answer.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// PublicKeyCredentialRequestOptionsJSON.
+	WebauthnOptions string `protobuf:"bytes,2,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *BeginStepUpResponse) Reset() {
+	*x = BeginStepUpResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginStepUpResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginStepUpResponse) ProtoMessage() {}
+
+func (x *BeginStepUpResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginStepUpResponse.ProtoReflect.Descriptor instead.
+func (*BeginStepUpResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *BeginStepUpResponse) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *BeginStepUpResponse) GetWebauthnOptions() string {
+	if x != nil {
+		return x.WebauthnOptions
+	}
+	return ""
+}
 
 // StepUpResponse says how long the proof counts.
 type StepUpResponse struct {
@@ -871,7 +1110,7 @@ type StepUpResponse struct {
 
 func (x *StepUpResponse) Reset() {
 	*x = StepUpResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -883,7 +1122,7 @@ func (x *StepUpResponse) String() string {
 func (*StepUpResponse) ProtoMessage() {}
 
 func (x *StepUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -896,7 +1135,7 @@ func (x *StepUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepUpResponse.ProtoReflect.Descriptor instead.
 func (*StepUpResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StepUpResponse) GetValidUntil() *timestamppb.Timestamp {
@@ -923,7 +1162,7 @@ type Tokens struct {
 
 func (x *Tokens) Reset() {
 	*x = Tokens{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -935,7 +1174,7 @@ func (x *Tokens) String() string {
 func (*Tokens) ProtoMessage() {}
 
 func (x *Tokens) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -948,7 +1187,7 @@ func (x *Tokens) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tokens.ProtoReflect.Descriptor instead.
 func (*Tokens) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Tokens) GetAccessToken() string {
@@ -987,7 +1226,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -999,7 +1238,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1012,7 +1251,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RefreshRequest) GetRefreshToken() string {
@@ -1042,7 +1281,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1054,7 +1293,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1067,7 +1306,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RefreshResponse) GetTokens() *Tokens {
@@ -1093,7 +1332,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1105,7 +1344,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1118,7 +1357,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
 }
 
 // LogoutResponse is empty; the refresh cookie is cleared.
@@ -1130,7 +1369,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1142,7 +1381,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1155,7 +1394,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
 }
 
 // MeRequest asks who the caller is.
@@ -1167,7 +1406,7 @@ type MeRequest struct {
 
 func (x *MeRequest) Reset() {
 	*x = MeRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1179,7 +1418,7 @@ func (x *MeRequest) String() string {
 func (*MeRequest) ProtoMessage() {}
 
 func (x *MeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1192,7 +1431,7 @@ func (x *MeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeRequest.ProtoReflect.Descriptor instead.
 func (*MeRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
 }
 
 // MeResponse describes the caller.
@@ -1206,7 +1445,7 @@ type MeResponse struct {
 
 func (x *MeResponse) Reset() {
 	*x = MeResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1218,7 +1457,7 @@ func (x *MeResponse) String() string {
 func (*MeResponse) ProtoMessage() {}
 
 func (x *MeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1231,7 +1470,7 @@ func (x *MeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeResponse.ProtoReflect.Descriptor instead.
 func (*MeResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *MeResponse) GetPrincipal() *Principal {
@@ -1270,7 +1509,7 @@ type Principal struct {
 
 func (x *Principal) Reset() {
 	*x = Principal{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1521,7 @@ func (x *Principal) String() string {
 func (*Principal) ProtoMessage() {}
 
 func (x *Principal) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1534,7 @@ func (x *Principal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Principal.ProtoReflect.Descriptor instead.
 func (*Principal) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Principal) GetUserId() string {
@@ -1385,7 +1624,7 @@ type PasswordPolicy struct {
 
 func (x *PasswordPolicy) Reset() {
 	*x = PasswordPolicy{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1397,7 +1636,7 @@ func (x *PasswordPolicy) String() string {
 func (*PasswordPolicy) ProtoMessage() {}
 
 func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1410,7 +1649,7 @@ func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PasswordPolicy.ProtoReflect.Descriptor instead.
 func (*PasswordPolicy) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PasswordPolicy) GetMinLength() int32 {
@@ -1438,7 +1677,7 @@ type GetInvitationRequest struct {
 
 func (x *GetInvitationRequest) Reset() {
 	*x = GetInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1450,7 +1689,7 @@ func (x *GetInvitationRequest) String() string {
 func (*GetInvitationRequest) ProtoMessage() {}
 
 func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1463,7 +1702,7 @@ func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetInvitationRequest) GetToken() string {
@@ -1492,7 +1731,7 @@ type GetInvitationResponse struct {
 
 func (x *GetInvitationResponse) Reset() {
 	*x = GetInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1504,7 +1743,7 @@ func (x *GetInvitationResponse) String() string {
 func (*GetInvitationResponse) ProtoMessage() {}
 
 func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1517,7 +1756,7 @@ func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationResponse.ProtoReflect.Descriptor instead.
 func (*GetInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetInvitationResponse) GetFirstName() string {
@@ -1569,7 +1808,7 @@ type AcceptInvitationRequest struct {
 
 func (x *AcceptInvitationRequest) Reset() {
 	*x = AcceptInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1581,7 +1820,7 @@ func (x *AcceptInvitationRequest) String() string {
 func (*AcceptInvitationRequest) ProtoMessage() {}
 
 func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1594,7 +1833,7 @@ func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationRequest.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AcceptInvitationRequest) GetToken() string {
@@ -1620,7 +1859,7 @@ type AcceptInvitationResponse struct {
 
 func (x *AcceptInvitationResponse) Reset() {
 	*x = AcceptInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1871,7 @@ func (x *AcceptInvitationResponse) String() string {
 func (*AcceptInvitationResponse) ProtoMessage() {}
 
 func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1884,7 @@ func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationResponse.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{27}
 }
 
 // RequestPasswordResetRequest asks for a reset link.
@@ -1659,7 +1898,7 @@ type RequestPasswordResetRequest struct {
 
 func (x *RequestPasswordResetRequest) Reset() {
 	*x = RequestPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1671,7 +1910,7 @@ func (x *RequestPasswordResetRequest) String() string {
 func (*RequestPasswordResetRequest) ProtoMessage() {}
 
 func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1684,7 +1923,7 @@ func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{25}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RequestPasswordResetRequest) GetEmail() string {
@@ -1703,7 +1942,7 @@ type RequestPasswordResetResponse struct {
 
 func (x *RequestPasswordResetResponse) Reset() {
 	*x = RequestPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1715,7 +1954,7 @@ func (x *RequestPasswordResetResponse) String() string {
 func (*RequestPasswordResetResponse) ProtoMessage() {}
 
 func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1728,7 +1967,7 @@ func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{26}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{29}
 }
 
 // GetPasswordResetRequest names a reset link by its token.
@@ -1742,7 +1981,7 @@ type GetPasswordResetRequest struct {
 
 func (x *GetPasswordResetRequest) Reset() {
 	*x = GetPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1754,7 +1993,7 @@ func (x *GetPasswordResetRequest) String() string {
 func (*GetPasswordResetRequest) ProtoMessage() {}
 
 func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1767,7 +2006,7 @@ func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{27}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetPasswordResetRequest) GetToken() string {
@@ -1794,7 +2033,7 @@ type GetPasswordResetResponse struct {
 
 func (x *GetPasswordResetResponse) Reset() {
 	*x = GetPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1806,7 +2045,7 @@ func (x *GetPasswordResetResponse) String() string {
 func (*GetPasswordResetResponse) ProtoMessage() {}
 
 func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1819,7 +2058,7 @@ func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{28}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetPasswordResetResponse) GetFirstName() string {
@@ -1863,7 +2102,7 @@ type ResetPasswordRequest struct {
 
 func (x *ResetPasswordRequest) Reset() {
 	*x = ResetPasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1875,7 +2114,7 @@ func (x *ResetPasswordRequest) String() string {
 func (*ResetPasswordRequest) ProtoMessage() {}
 
 func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1888,7 +2127,7 @@ func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{29}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ResetPasswordRequest) GetToken() string {
@@ -1914,7 +2153,7 @@ type ResetPasswordResponse struct {
 
 func (x *ResetPasswordResponse) Reset() {
 	*x = ResetPasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1926,7 +2165,7 @@ func (x *ResetPasswordResponse) String() string {
 func (*ResetPasswordResponse) ProtoMessage() {}
 
 func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1939,7 +2178,7 @@ func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{30}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{33}
 }
 
 // ChangePasswordRequest replaces the caller's password.
@@ -1955,7 +2194,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1967,7 +2206,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1980,7 +2219,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{31}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ChangePasswordRequest) GetCurrentPassword() string {
@@ -2006,7 +2245,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2018,7 +2257,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2031,7 +2270,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{32}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{35}
 }
 
 // GetPasswordPolicyRequest asks for the caller's tenant's password rules.
@@ -2043,7 +2282,7 @@ type GetPasswordPolicyRequest struct {
 
 func (x *GetPasswordPolicyRequest) Reset() {
 	*x = GetPasswordPolicyRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2055,7 +2294,7 @@ func (x *GetPasswordPolicyRequest) String() string {
 func (*GetPasswordPolicyRequest) ProtoMessage() {}
 
 func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2068,7 +2307,7 @@ func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{33}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{36}
 }
 
 // GetPasswordPolicyResponse carries the rules.
@@ -2082,7 +2321,7 @@ type GetPasswordPolicyResponse struct {
 
 func (x *GetPasswordPolicyResponse) Reset() {
 	*x = GetPasswordPolicyResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2094,7 +2333,7 @@ func (x *GetPasswordPolicyResponse) String() string {
 func (*GetPasswordPolicyResponse) ProtoMessage() {}
 
 func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2107,12 +2346,223 @@ func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{34}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetPasswordPolicyResponse) GetPolicy() *PasswordPolicy {
 	if x != nil {
 		return x.Policy
+	}
+	return nil
+}
+
+// BeginPasskeyLoginRequest has no fields.
+type BeginPasskeyLoginRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BeginPasskeyLoginRequest) Reset() {
+	*x = BeginPasskeyLoginRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPasskeyLoginRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPasskeyLoginRequest) ProtoMessage() {}
+
+func (x *BeginPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPasskeyLoginRequest.ProtoReflect.Descriptor instead.
+func (*BeginPasskeyLoginRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{38}
+}
+
+// BeginPasskeyLoginResponse carries the request options.
+type BeginPasskeyLoginResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it back with the answer.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// PublicKeyCredentialRequestOptionsJSON.
+	WebauthnOptions string `protobuf:"bytes,2,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *BeginPasskeyLoginResponse) Reset() {
+	*x = BeginPasskeyLoginResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPasskeyLoginResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPasskeyLoginResponse) ProtoMessage() {}
+
+func (x *BeginPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPasskeyLoginResponse.ProtoReflect.Descriptor instead.
+func (*BeginPasskeyLoginResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *BeginPasskeyLoginResponse) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *BeginPasskeyLoginResponse) GetWebauthnOptions() string {
+	if x != nil {
+		return x.WebauthnOptions
+	}
+	return ""
+}
+
+// FinishPasskeyLoginRequest carries the passkey's answer.
+type FinishPasskeyLoginRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ceremony BeginPasskeyLogin started.
+	CeremonyId string `protobuf:"bytes,1,opt,name=ceremony_id,json=ceremonyId,proto3" json:"ceremony_id,omitempty"`
+	// The PublicKeyCredential as JSON.
+	Assertion string `protobuf:"bytes,2,opt,name=assertion,proto3" json:"assertion,omitempty"`
+	// As in LoginRequest.
+	RefreshTokenInBody bool `protobuf:"varint,3,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyLoginRequest) Reset() {
+	*x = FinishPasskeyLoginRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyLoginRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyLoginRequest) ProtoMessage() {}
+
+func (x *FinishPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyLoginRequest.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyLoginRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *FinishPasskeyLoginRequest) GetCeremonyId() string {
+	if x != nil {
+		return x.CeremonyId
+	}
+	return ""
+}
+
+func (x *FinishPasskeyLoginRequest) GetAssertion() string {
+	if x != nil {
+		return x.Assertion
+	}
+	return ""
+}
+
+func (x *FinishPasskeyLoginRequest) GetRefreshTokenInBody() bool {
+	if x != nil {
+		return x.RefreshTokenInBody
+	}
+	return false
+}
+
+// FinishPasskeyLoginResponse is the new session.
+type FinishPasskeyLoginResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's credentials.
+	Tokens *Tokens `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	// Who is signed in.
+	Principal     *Principal `protobuf:"bytes,2,opt,name=principal,proto3" json:"principal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyLoginResponse) Reset() {
+	*x = FinishPasskeyLoginResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyLoginResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyLoginResponse) ProtoMessage() {}
+
+func (x *FinishPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyLoginResponse.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyLoginResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *FinishPasskeyLoginResponse) GetTokens() *Tokens {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+func (x *FinishPasskeyLoginResponse) GetPrincipal() *Principal {
+	if x != nil {
+		return x.Principal
 	}
 	return nil
 }
@@ -2131,19 +2581,22 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\rLoginResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
 	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12=\n" +
-	"\tchallenge\x18\x03 \x01(\v2\x1f.zeugo.v1.SecondFactorChallengeR\tchallenge\"\xd1\x01\n" +
+	"\tchallenge\x18\x03 \x01(\v2\x1f.zeugo.v1.SecondFactorChallengeR\tchallenge\"\xc9\x02\n" +
 	"\x15SecondFactorChallenge\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x129\n" +
 	"\n" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x126\n" +
 	"\amethods\x18\x03 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\amethods\x12/\n" +
-	"\x13enrollment_required\x18\x04 \x01(\bR\x12enrollmentRequired\"\x8b\x02\n" +
+	"\x13enrollment_required\x18\x04 \x01(\bR\x12enrollmentRequired\x12)\n" +
+	"\x10webauthn_options\x18\x05 \x01(\tR\x0fwebauthnOptions\x12K\n" +
+	"\x12enrollment_methods\x18\x06 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\x11enrollmentMethods\"\xc9\x02\n" +
 	"\x19VerifySecondFactorRequest\x123\n" +
 	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x120\n" +
 	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
-	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x121\n" +
+	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12<\n" +
+	"\x12webauthn_assertion\x18\x05 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01H\x00R\x11webauthnAssertion\x121\n" +
 	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBodyB\x0e\n" +
 	"\x05proof\x12\x05\xbaH\x02\b\x01\"\xa9\x01\n" +
 	"\x1aVerifySecondFactorResponse\x12(\n" +
@@ -2156,32 +2609,45 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\votpauth_uri\x18\x03 \x01(\tR\n" +
 	"otpauthUri\x129\n" +
 	"\n" +
-	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"R\n" +
+	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\x96\x01\n" +
 	"\x1bStartLoginEnrollmentRequest\x123\n" +
 	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\"X\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x12B\n" +
+	"\x06method\x18\x02 \x01(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\f\xbaH\t\x82\x01\x06\x18\x00\x18\x01\x18\x03R\x06method\"\x83\x01\n" +
 	"\x1cStartLoginEnrollmentResponse\x128\n" +
 	"\n" +
 	"enrollment\x18\x01 \x01(\v2\x18.zeugo.v1.TotpEnrollmentR\n" +
-	"enrollment\"\xed\x01\n" +
+	"enrollment\x12)\n" +
+	"\x10webauthn_options\x18\x02 \x01(\tR\x0fwebauthnOptions\"\xac\x02\n" +
 	"\x1dConfirmLoginEnrollmentRequest\x123\n" +
 	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x12.\n" +
-	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x121\n" +
+	"\ttotp_code\x18\x02 \x01(\tB\x14\xbaH\x11\xd8\x01\x01r\f2\n" +
 	"^[0-9]{6}$R\btotpCode\x124\n" +
 	"\x04name\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x18<2\x17^([^\\s].*[^\\s]|[^\\s])?$R\x04name\x121\n" +
-	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBody\"\xa4\x01\n" +
+	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBody\x12:\n" +
+	"\x13webauthn_credential\x18\x05 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\x12webauthnCredential\"\xa4\x01\n" +
 	"\x1eConfirmLoginEnrollmentResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
 	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12%\n" +
-	"\x0erecovery_codes\x18\x03 \x03(\tR\rrecoveryCodes\"\xc1\x01\n" +
+	"\x0erecovery_codes\x18\x03 \x03(\tR\rrecoveryCodes\"\xfc\x01\n" +
 	"\rStepUpRequest\x120\n" +
 	"\ttotp_code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
 	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12(\n" +
 	"\bpassword\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01(\x80\bH\x00R\bpasswordB\x0e\n" +
-	"\x05proof\x12\x05\xbaH\x02\b\x01\"M\n" +
+	"\xbaH\ar\x05\x10\x01(\x80\bH\x00R\bpassword\x129\n" +
+	"\bwebauthn\x18\x04 \x01(\v2\x1b.zeugo.v1.WebAuthnAssertionH\x00R\bwebauthnB\x0e\n" +
+	"\x05proof\x12\x05\xbaH\x02\b\x01\"i\n" +
+	"\x11WebAuthnAssertion\x12)\n" +
+	"\vceremony_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"ceremonyId\x12)\n" +
+	"\tassertion\x18\x02 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01R\tassertion\"\x14\n" +
+	"\x12BeginStepUpRequest\"a\n" +
+	"\x13BeginStepUpResponse\x12\x1f\n" +
+	"\vceremony_id\x18\x01 \x01(\tR\n" +
+	"ceremonyId\x12)\n" +
+	"\x10webauthn_options\x18\x02 \x01(\tR\x0fwebauthnOptions\"M\n" +
 	"\x0eStepUpResponse\x12;\n" +
 	"\vvalid_until\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"validUntil\"\xa3\x01\n" +
@@ -2266,17 +2732,33 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\x16ChangePasswordResponse\"\x1a\n" +
 	"\x18GetPasswordPolicyRequest\"M\n" +
 	"\x19GetPasswordPolicyResponse\x120\n" +
-	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy*\x81\x01\n" +
+	"\x06policy\x18\x01 \x01(\v2\x18.zeugo.v1.PasswordPolicyR\x06policy\"\x1a\n" +
+	"\x18BeginPasskeyLoginRequest\"g\n" +
+	"\x19BeginPasskeyLoginResponse\x12\x1f\n" +
+	"\vceremony_id\x18\x01 \x01(\tR\n" +
+	"ceremonyId\x12)\n" +
+	"\x10webauthn_options\x18\x02 \x01(\tR\x0fwebauthnOptions\"\xa4\x01\n" +
+	"\x19FinishPasskeyLoginRequest\x12)\n" +
+	"\vceremony_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"ceremonyId\x12)\n" +
+	"\tassertion\x18\x02 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01R\tassertion\x121\n" +
+	"\x15refresh_token_in_body\x18\x03 \x01(\bR\x12refreshTokenInBody\"y\n" +
+	"\x1aFinishPasskeyLoginResponse\x12(\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal*\xa4\x01\n" +
 	"\x12SecondFactorMethod\x12$\n" +
 	" SECOND_FACTOR_METHOD_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SECOND_FACTOR_METHOD_TOTP\x10\x01\x12&\n" +
-	"\"SECOND_FACTOR_METHOD_RECOVERY_CODE\x10\x022\xd9\n" +
-	"\n" +
+	"\"SECOND_FACTOR_METHOD_RECOVERY_CODE\x10\x02\x12!\n" +
+	"\x1dSECOND_FACTOR_METHOD_WEBAUTHN\x10\x032\xfc\f\n" +
 	"\vAuthService\x12@\n" +
 	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
 	"\x12VerifySecondFactor\x12#.zeugo.v1.VerifySecondFactorRequest\x1a$.zeugo.v1.VerifySecondFactorResponse\"\x06\xca\xf3\x18\x02\b\x01\x12m\n" +
 	"\x14StartLoginEnrollment\x12%.zeugo.v1.StartLoginEnrollmentRequest\x1a&.zeugo.v1.StartLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12s\n" +
-	"\x16ConfirmLoginEnrollment\x12'.zeugo.v1.ConfirmLoginEnrollmentRequest\x1a(.zeugo.v1.ConfirmLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
+	"\x16ConfirmLoginEnrollment\x12'.zeugo.v1.ConfirmLoginEnrollmentRequest\x1a(.zeugo.v1.ConfirmLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12R\n" +
+	"\vBeginStepUp\x12\x1c.zeugo.v1.BeginStepUpRequest\x1a\x1d.zeugo.v1.BeginStepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12d\n" +
+	"\x11BeginPasskeyLogin\x12\".zeugo.v1.BeginPasskeyLoginRequest\x1a#.zeugo.v1.BeginPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
+	"\x12FinishPasskeyLogin\x12#.zeugo.v1.FinishPasskeyLoginRequest\x1a$.zeugo.v1.FinishPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06StepUp\x12\x17.zeugo.v1.StepUpRequest\x1a\x18.zeugo.v1.StepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12F\n" +
 	"\aRefresh\x12\x18.zeugo.v1.RefreshRequest\x1a\x19.zeugo.v1.RefreshResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06Logout\x12\x17.zeugo.v1.LogoutRequest\x1a\x18.zeugo.v1.LogoutResponse\"\x06\xca\xf3\x18\x02\b\x02\x12:\n" +
@@ -2303,7 +2785,7 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_zeugo_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_zeugo_v1_auth_proto_goTypes = []any{
 	(SecondFactorMethod)(0),                // 0: zeugo.v1.SecondFactorMethod
 	(*LoginRequest)(nil),                   // 1: zeugo.v1.LoginRequest
@@ -2317,91 +2799,109 @@ var file_zeugo_v1_auth_proto_goTypes = []any{
 	(*ConfirmLoginEnrollmentRequest)(nil),  // 9: zeugo.v1.ConfirmLoginEnrollmentRequest
 	(*ConfirmLoginEnrollmentResponse)(nil), // 10: zeugo.v1.ConfirmLoginEnrollmentResponse
 	(*StepUpRequest)(nil),                  // 11: zeugo.v1.StepUpRequest
-	(*StepUpResponse)(nil),                 // 12: zeugo.v1.StepUpResponse
-	(*Tokens)(nil),                         // 13: zeugo.v1.Tokens
-	(*RefreshRequest)(nil),                 // 14: zeugo.v1.RefreshRequest
-	(*RefreshResponse)(nil),                // 15: zeugo.v1.RefreshResponse
-	(*LogoutRequest)(nil),                  // 16: zeugo.v1.LogoutRequest
-	(*LogoutResponse)(nil),                 // 17: zeugo.v1.LogoutResponse
-	(*MeRequest)(nil),                      // 18: zeugo.v1.MeRequest
-	(*MeResponse)(nil),                     // 19: zeugo.v1.MeResponse
-	(*Principal)(nil),                      // 20: zeugo.v1.Principal
-	(*PasswordPolicy)(nil),                 // 21: zeugo.v1.PasswordPolicy
-	(*GetInvitationRequest)(nil),           // 22: zeugo.v1.GetInvitationRequest
-	(*GetInvitationResponse)(nil),          // 23: zeugo.v1.GetInvitationResponse
-	(*AcceptInvitationRequest)(nil),        // 24: zeugo.v1.AcceptInvitationRequest
-	(*AcceptInvitationResponse)(nil),       // 25: zeugo.v1.AcceptInvitationResponse
-	(*RequestPasswordResetRequest)(nil),    // 26: zeugo.v1.RequestPasswordResetRequest
-	(*RequestPasswordResetResponse)(nil),   // 27: zeugo.v1.RequestPasswordResetResponse
-	(*GetPasswordResetRequest)(nil),        // 28: zeugo.v1.GetPasswordResetRequest
-	(*GetPasswordResetResponse)(nil),       // 29: zeugo.v1.GetPasswordResetResponse
-	(*ResetPasswordRequest)(nil),           // 30: zeugo.v1.ResetPasswordRequest
-	(*ResetPasswordResponse)(nil),          // 31: zeugo.v1.ResetPasswordResponse
-	(*ChangePasswordRequest)(nil),          // 32: zeugo.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),         // 33: zeugo.v1.ChangePasswordResponse
-	(*GetPasswordPolicyRequest)(nil),       // 34: zeugo.v1.GetPasswordPolicyRequest
-	(*GetPasswordPolicyResponse)(nil),      // 35: zeugo.v1.GetPasswordPolicyResponse
-	(*timestamppb.Timestamp)(nil),          // 36: google.protobuf.Timestamp
-	(Area)(0),                              // 37: zeugo.v1.Area
+	(*WebAuthnAssertion)(nil),              // 12: zeugo.v1.WebAuthnAssertion
+	(*BeginStepUpRequest)(nil),             // 13: zeugo.v1.BeginStepUpRequest
+	(*BeginStepUpResponse)(nil),            // 14: zeugo.v1.BeginStepUpResponse
+	(*StepUpResponse)(nil),                 // 15: zeugo.v1.StepUpResponse
+	(*Tokens)(nil),                         // 16: zeugo.v1.Tokens
+	(*RefreshRequest)(nil),                 // 17: zeugo.v1.RefreshRequest
+	(*RefreshResponse)(nil),                // 18: zeugo.v1.RefreshResponse
+	(*LogoutRequest)(nil),                  // 19: zeugo.v1.LogoutRequest
+	(*LogoutResponse)(nil),                 // 20: zeugo.v1.LogoutResponse
+	(*MeRequest)(nil),                      // 21: zeugo.v1.MeRequest
+	(*MeResponse)(nil),                     // 22: zeugo.v1.MeResponse
+	(*Principal)(nil),                      // 23: zeugo.v1.Principal
+	(*PasswordPolicy)(nil),                 // 24: zeugo.v1.PasswordPolicy
+	(*GetInvitationRequest)(nil),           // 25: zeugo.v1.GetInvitationRequest
+	(*GetInvitationResponse)(nil),          // 26: zeugo.v1.GetInvitationResponse
+	(*AcceptInvitationRequest)(nil),        // 27: zeugo.v1.AcceptInvitationRequest
+	(*AcceptInvitationResponse)(nil),       // 28: zeugo.v1.AcceptInvitationResponse
+	(*RequestPasswordResetRequest)(nil),    // 29: zeugo.v1.RequestPasswordResetRequest
+	(*RequestPasswordResetResponse)(nil),   // 30: zeugo.v1.RequestPasswordResetResponse
+	(*GetPasswordResetRequest)(nil),        // 31: zeugo.v1.GetPasswordResetRequest
+	(*GetPasswordResetResponse)(nil),       // 32: zeugo.v1.GetPasswordResetResponse
+	(*ResetPasswordRequest)(nil),           // 33: zeugo.v1.ResetPasswordRequest
+	(*ResetPasswordResponse)(nil),          // 34: zeugo.v1.ResetPasswordResponse
+	(*ChangePasswordRequest)(nil),          // 35: zeugo.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),         // 36: zeugo.v1.ChangePasswordResponse
+	(*GetPasswordPolicyRequest)(nil),       // 37: zeugo.v1.GetPasswordPolicyRequest
+	(*GetPasswordPolicyResponse)(nil),      // 38: zeugo.v1.GetPasswordPolicyResponse
+	(*BeginPasskeyLoginRequest)(nil),       // 39: zeugo.v1.BeginPasskeyLoginRequest
+	(*BeginPasskeyLoginResponse)(nil),      // 40: zeugo.v1.BeginPasskeyLoginResponse
+	(*FinishPasskeyLoginRequest)(nil),      // 41: zeugo.v1.FinishPasskeyLoginRequest
+	(*FinishPasskeyLoginResponse)(nil),     // 42: zeugo.v1.FinishPasskeyLoginResponse
+	(*timestamppb.Timestamp)(nil),          // 43: google.protobuf.Timestamp
+	(Area)(0),                              // 44: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
-	13, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
-	20, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
+	16, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
 	3,  // 2: zeugo.v1.LoginResponse.challenge:type_name -> zeugo.v1.SecondFactorChallenge
-	36, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: zeugo.v1.SecondFactorChallenge.methods:type_name -> zeugo.v1.SecondFactorMethod
-	13, // 5: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
-	20, // 6: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
-	36, // 7: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
-	6,  // 8: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
-	13, // 9: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
-	20, // 10: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
-	36, // 11: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
-	36, // 12: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
-	13, // 13: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
-	20, // 14: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
-	20, // 15: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	37, // 16: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
-	21, // 17: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	36, // 18: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
-	21, // 19: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	36, // 20: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
-	21, // 21: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	1,  // 22: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	4,  // 23: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
-	7,  // 24: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
-	9,  // 25: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
-	11, // 26: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
-	14, // 27: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	16, // 28: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	18, // 29: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	22, // 30: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
-	24, // 31: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
-	26, // 32: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
-	28, // 33: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
-	30, // 34: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
-	32, // 35: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
-	34, // 36: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
-	2,  // 37: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	5,  // 38: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
-	8,  // 39: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
-	10, // 40: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
-	12, // 41: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
-	15, // 42: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	17, // 43: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	19, // 44: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
-	23, // 45: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
-	25, // 46: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
-	27, // 47: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
-	29, // 48: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
-	31, // 49: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
-	33, // 50: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
-	35, // 51: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
-	37, // [37:52] is the sub-list for method output_type
-	22, // [22:37] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	0,  // 5: zeugo.v1.SecondFactorChallenge.enrollment_methods:type_name -> zeugo.v1.SecondFactorMethod
+	16, // 6: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 7: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
+	43, // 8: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 9: zeugo.v1.StartLoginEnrollmentRequest.method:type_name -> zeugo.v1.SecondFactorMethod
+	6,  // 10: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	16, // 11: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 12: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
+	12, // 13: zeugo.v1.StepUpRequest.webauthn:type_name -> zeugo.v1.WebAuthnAssertion
+	43, // 14: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
+	43, // 15: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	16, // 16: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 17: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
+	23, // 18: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
+	44, // 19: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	24, // 20: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	43, // 21: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	24, // 22: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	43, // 23: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
+	24, // 24: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	16, // 25: zeugo.v1.FinishPasskeyLoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	23, // 26: zeugo.v1.FinishPasskeyLoginResponse.principal:type_name -> zeugo.v1.Principal
+	1,  // 27: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	4,  // 28: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
+	7,  // 29: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
+	9,  // 30: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
+	13, // 31: zeugo.v1.AuthService.BeginStepUp:input_type -> zeugo.v1.BeginStepUpRequest
+	39, // 32: zeugo.v1.AuthService.BeginPasskeyLogin:input_type -> zeugo.v1.BeginPasskeyLoginRequest
+	41, // 33: zeugo.v1.AuthService.FinishPasskeyLogin:input_type -> zeugo.v1.FinishPasskeyLoginRequest
+	11, // 34: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
+	17, // 35: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	19, // 36: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	21, // 37: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	25, // 38: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
+	27, // 39: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
+	29, // 40: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
+	31, // 41: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
+	33, // 42: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
+	35, // 43: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
+	37, // 44: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
+	2,  // 45: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	5,  // 46: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
+	8,  // 47: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
+	10, // 48: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
+	14, // 49: zeugo.v1.AuthService.BeginStepUp:output_type -> zeugo.v1.BeginStepUpResponse
+	40, // 50: zeugo.v1.AuthService.BeginPasskeyLogin:output_type -> zeugo.v1.BeginPasskeyLoginResponse
+	42, // 51: zeugo.v1.AuthService.FinishPasskeyLogin:output_type -> zeugo.v1.FinishPasskeyLoginResponse
+	15, // 52: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
+	18, // 53: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	20, // 54: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	22, // 55: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	26, // 56: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
+	28, // 57: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
+	30, // 58: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
+	32, // 59: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
+	34, // 60: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
+	36, // 61: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
+	38, // 62: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
+	45, // [45:63] is the sub-list for method output_type
+	27, // [27:45] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_auth_proto_init() }
@@ -2413,11 +2913,13 @@ func file_zeugo_v1_auth_proto_init() {
 	file_zeugo_v1_auth_proto_msgTypes[3].OneofWrappers = []any{
 		(*VerifySecondFactorRequest_TotpCode)(nil),
 		(*VerifySecondFactorRequest_RecoveryCode)(nil),
+		(*VerifySecondFactorRequest_WebauthnAssertion)(nil),
 	}
 	file_zeugo_v1_auth_proto_msgTypes[10].OneofWrappers = []any{
 		(*StepUpRequest_TotpCode)(nil),
 		(*StepUpRequest_RecoveryCode)(nil),
 		(*StepUpRequest_Password)(nil),
+		(*StepUpRequest_Webauthn)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -2425,7 +2927,7 @@ func file_zeugo_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   35,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -153,8 +153,10 @@ type ListMyFactorsResponse struct {
 	Required bool `protobuf:"varint,3,opt,name=required,proto3" json:"required,omitempty"`
 	// Until when the session's last step-up counts (unset: none recent).
 	StepUpValidUntil *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=step_up_valid_until,json=stepUpValidUntil,proto3" json:"step_up_valid_until,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The kinds of factor the tenant lets users add.
+	AllowedMethods []SecondFactorMethod `protobuf:"varint,5,rep,packed,name=allowed_methods,json=allowedMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"allowed_methods,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ListMyFactorsResponse) Reset() {
@@ -211,6 +213,13 @@ func (x *ListMyFactorsResponse) GetRequired() bool {
 func (x *ListMyFactorsResponse) GetStepUpValidUntil() *timestamppb.Timestamp {
 	if x != nil {
 		return x.StepUpValidUntil
+	}
+	return nil
+}
+
+func (x *ListMyFactorsResponse) GetAllowedMethods() []SecondFactorMethod {
+	if x != nil {
+		return x.AllowedMethods
 	}
 	return nil
 }
@@ -666,6 +675,217 @@ func (*ResetUserSecondFactorsResponse) Descriptor() ([]byte, []int) {
 	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{12}
 }
 
+// StartPasskeyRegistrationRequest has no fields.
+type StartPasskeyRegistrationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartPasskeyRegistrationRequest) Reset() {
+	*x = StartPasskeyRegistrationRequest{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartPasskeyRegistrationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartPasskeyRegistrationRequest) ProtoMessage() {}
+
+func (x *StartPasskeyRegistrationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartPasskeyRegistrationRequest.ProtoReflect.Descriptor instead.
+func (*StartPasskeyRegistrationRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{13}
+}
+
+// StartPasskeyRegistrationResponse carries the creation options.
+type StartPasskeyRegistrationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it back with the answer.
+	RegistrationId string `protobuf:"bytes,1,opt,name=registration_id,json=registrationId,proto3" json:"registration_id,omitempty"`
+	// PublicKeyCredentialCreationOptionsJSON.
+	Options       string `protobuf:"bytes,2,opt,name=options,proto3" json:"options,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartPasskeyRegistrationResponse) Reset() {
+	*x = StartPasskeyRegistrationResponse{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartPasskeyRegistrationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartPasskeyRegistrationResponse) ProtoMessage() {}
+
+func (x *StartPasskeyRegistrationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartPasskeyRegistrationResponse.ProtoReflect.Descriptor instead.
+func (*StartPasskeyRegistrationResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *StartPasskeyRegistrationResponse) GetRegistrationId() string {
+	if x != nil {
+		return x.RegistrationId
+	}
+	return ""
+}
+
+func (x *StartPasskeyRegistrationResponse) GetOptions() string {
+	if x != nil {
+		return x.Options
+	}
+	return ""
+}
+
+// FinishPasskeyRegistrationRequest carries the authenticator's answer.
+type FinishPasskeyRegistrationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The id StartPasskeyRegistration returned.
+	RegistrationId string `protobuf:"bytes,1,opt,name=registration_id,json=registrationId,proto3" json:"registration_id,omitempty"`
+	// The PublicKeyCredential (attestation) as JSON.
+	Credential string `protobuf:"bytes,2,opt,name=credential,proto3" json:"credential,omitempty"`
+	// A name ("YubiKey", "MacBook"); empty: "Passkey".
+	Name          string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyRegistrationRequest) Reset() {
+	*x = FinishPasskeyRegistrationRequest{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyRegistrationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyRegistrationRequest) ProtoMessage() {}
+
+func (x *FinishPasskeyRegistrationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyRegistrationRequest.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyRegistrationRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *FinishPasskeyRegistrationRequest) GetRegistrationId() string {
+	if x != nil {
+		return x.RegistrationId
+	}
+	return ""
+}
+
+func (x *FinishPasskeyRegistrationRequest) GetCredential() string {
+	if x != nil {
+		return x.Credential
+	}
+	return ""
+}
+
+func (x *FinishPasskeyRegistrationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// FinishPasskeyRegistrationResponse is the stored factor.
+type FinishPasskeyRegistrationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new factor.
+	Factor *SecondFactor `protobuf:"bytes,1,opt,name=factor,proto3" json:"factor,omitempty"`
+	// Ten recovery codes when this is the caller's first factor, else empty.
+	RecoveryCodes []string `protobuf:"bytes,2,rep,name=recovery_codes,json=recoveryCodes,proto3" json:"recovery_codes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FinishPasskeyRegistrationResponse) Reset() {
+	*x = FinishPasskeyRegistrationResponse{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinishPasskeyRegistrationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinishPasskeyRegistrationResponse) ProtoMessage() {}
+
+func (x *FinishPasskeyRegistrationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinishPasskeyRegistrationResponse.ProtoReflect.Descriptor instead.
+func (*FinishPasskeyRegistrationResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *FinishPasskeyRegistrationResponse) GetFactor() *SecondFactor {
+	if x != nil {
+		return x.Factor
+	}
+	return nil
+}
+
+func (x *FinishPasskeyRegistrationResponse) GetRecoveryCodes() []string {
+	if x != nil {
+		return x.RecoveryCodes
+	}
+	return nil
+}
+
 var File_zeugo_v1_factors_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_factors_proto_rawDesc = "" +
@@ -679,12 +899,13 @@ const file_zeugo_v1_factors_proto_rawDesc = "" +
 	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12<\n" +
 	"\flast_used_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"lastUsedAt\"\x16\n" +
-	"\x14ListMyFactorsRequest\"\xe0\x01\n" +
+	"\x14ListMyFactorsRequest\"\xa7\x02\n" +
 	"\x15ListMyFactorsResponse\x120\n" +
 	"\afactors\x18\x01 \x03(\v2\x16.zeugo.v1.SecondFactorR\afactors\x12.\n" +
 	"\x13recovery_codes_left\x18\x02 \x01(\x05R\x11recoveryCodesLeft\x12\x1a\n" +
 	"\brequired\x18\x03 \x01(\bR\brequired\x12I\n" +
-	"\x13step_up_valid_until\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x10stepUpValidUntil\"\x1c\n" +
+	"\x13step_up_valid_until\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x10stepUpValidUntil\x12E\n" +
+	"\x0fallowed_methods\x18\x05 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\x0eallowedMethods\"\x1c\n" +
 	"\x1aStartTotpEnrollmentRequest\"W\n" +
 	"\x1bStartTotpEnrollmentResponse\x128\n" +
 	"\n" +
@@ -706,11 +927,26 @@ const file_zeugo_v1_factors_proto_rawDesc = "" +
 	"\x0erecovery_codes\x18\x01 \x03(\tR\rrecoveryCodes\"B\n" +
 	"\x1dResetUserSecondFactorsRequest\x12!\n" +
 	"\auser_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06userId\" \n" +
-	"\x1eResetUserSecondFactorsResponse2\x9a\x05\n" +
+	"\x1eResetUserSecondFactorsResponse\"!\n" +
+	"\x1fStartPasskeyRegistrationRequest\"e\n" +
+	" StartPasskeyRegistrationResponse\x12'\n" +
+	"\x0fregistration_id\x18\x01 \x01(\tR\x0eregistrationId\x12\x18\n" +
+	"\aoptions\x18\x02 \x01(\tR\aoptions\"\xb8\x01\n" +
+	" FinishPasskeyRegistrationRequest\x121\n" +
+	"\x0fregistration_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eregistrationId\x12+\n" +
+	"\n" +
+	"credential\x18\x02 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x04R\n" +
+	"credential\x124\n" +
+	"\x04name\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x18<2\x17^([^\\s].*[^\\s]|[^\\s])?$R\x04name\"z\n" +
+	"!FinishPasskeyRegistrationResponse\x12.\n" +
+	"\x06factor\x18\x01 \x01(\v2\x16.zeugo.v1.SecondFactorR\x06factor\x12%\n" +
+	"\x0erecovery_codes\x18\x02 \x03(\tR\rrecoveryCodes2\x93\a\n" +
 	"\x13SecondFactorService\x12[\n" +
 	"\rListMyFactors\x12\x1e.zeugo.v1.ListMyFactorsRequest\x1a\x1f.zeugo.v1.ListMyFactorsResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01\x12j\n" +
 	"\x13StartTotpEnrollment\x12$.zeugo.v1.StartTotpEnrollmentRequest\x1a%.zeugo.v1.StartTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12p\n" +
-	"\x15ConfirmTotpEnrollment\x12&.zeugo.v1.ConfirmTotpEnrollmentRequest\x1a'.zeugo.v1.ConfirmTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
+	"\x15ConfirmTotpEnrollment\x12&.zeugo.v1.ConfirmTotpEnrollmentRequest\x1a'.zeugo.v1.ConfirmTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12y\n" +
+	"\x18StartPasskeyRegistration\x12).zeugo.v1.StartPasskeyRegistrationRequest\x1a*.zeugo.v1.StartPasskeyRegistrationResponse\"\x06\xca\xf3\x18\x02\b\x02\x12|\n" +
+	"\x19FinishPasskeyRegistration\x12*.zeugo.v1.FinishPasskeyRegistrationRequest\x1a+.zeugo.v1.FinishPasskeyRegistrationResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
 	"\fRemoveFactor\x12\x1d.zeugo.v1.RemoveFactorRequest\x1a\x1e.zeugo.v1.RemoveFactorResponse\"\x06\xca\xf3\x18\x02\b\x02\x12v\n" +
 	"\x17RegenerateRecoveryCodes\x12(.zeugo.v1.RegenerateRecoveryCodesRequest\x1a).zeugo.v1.RegenerateRecoveryCodesResponse\"\x06\xca\xf3\x18\x02\b\x02\x12y\n" +
 	"\x16ResetUserSecondFactors\x12'.zeugo.v1.ResetUserSecondFactorsRequest\x1a(.zeugo.v1.ResetUserSecondFactorsResponse\"\f\xca\xf3\x18\b\b\x04\x12\x01\x04\x1a\x01\x01B\x9b\x01\n" +
@@ -728,50 +964,60 @@ func file_zeugo_v1_factors_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_factors_proto_rawDescData
 }
 
-var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_zeugo_v1_factors_proto_goTypes = []any{
-	(*SecondFactor)(nil),                    // 0: zeugo.v1.SecondFactor
-	(*ListMyFactorsRequest)(nil),            // 1: zeugo.v1.ListMyFactorsRequest
-	(*ListMyFactorsResponse)(nil),           // 2: zeugo.v1.ListMyFactorsResponse
-	(*StartTotpEnrollmentRequest)(nil),      // 3: zeugo.v1.StartTotpEnrollmentRequest
-	(*StartTotpEnrollmentResponse)(nil),     // 4: zeugo.v1.StartTotpEnrollmentResponse
-	(*ConfirmTotpEnrollmentRequest)(nil),    // 5: zeugo.v1.ConfirmTotpEnrollmentRequest
-	(*ConfirmTotpEnrollmentResponse)(nil),   // 6: zeugo.v1.ConfirmTotpEnrollmentResponse
-	(*RemoveFactorRequest)(nil),             // 7: zeugo.v1.RemoveFactorRequest
-	(*RemoveFactorResponse)(nil),            // 8: zeugo.v1.RemoveFactorResponse
-	(*RegenerateRecoveryCodesRequest)(nil),  // 9: zeugo.v1.RegenerateRecoveryCodesRequest
-	(*RegenerateRecoveryCodesResponse)(nil), // 10: zeugo.v1.RegenerateRecoveryCodesResponse
-	(*ResetUserSecondFactorsRequest)(nil),   // 11: zeugo.v1.ResetUserSecondFactorsRequest
-	(*ResetUserSecondFactorsResponse)(nil),  // 12: zeugo.v1.ResetUserSecondFactorsResponse
-	(SecondFactorMethod)(0),                 // 13: zeugo.v1.SecondFactorMethod
-	(*timestamppb.Timestamp)(nil),           // 14: google.protobuf.Timestamp
-	(*TotpEnrollment)(nil),                  // 15: zeugo.v1.TotpEnrollment
+	(*SecondFactor)(nil),                      // 0: zeugo.v1.SecondFactor
+	(*ListMyFactorsRequest)(nil),              // 1: zeugo.v1.ListMyFactorsRequest
+	(*ListMyFactorsResponse)(nil),             // 2: zeugo.v1.ListMyFactorsResponse
+	(*StartTotpEnrollmentRequest)(nil),        // 3: zeugo.v1.StartTotpEnrollmentRequest
+	(*StartTotpEnrollmentResponse)(nil),       // 4: zeugo.v1.StartTotpEnrollmentResponse
+	(*ConfirmTotpEnrollmentRequest)(nil),      // 5: zeugo.v1.ConfirmTotpEnrollmentRequest
+	(*ConfirmTotpEnrollmentResponse)(nil),     // 6: zeugo.v1.ConfirmTotpEnrollmentResponse
+	(*RemoveFactorRequest)(nil),               // 7: zeugo.v1.RemoveFactorRequest
+	(*RemoveFactorResponse)(nil),              // 8: zeugo.v1.RemoveFactorResponse
+	(*RegenerateRecoveryCodesRequest)(nil),    // 9: zeugo.v1.RegenerateRecoveryCodesRequest
+	(*RegenerateRecoveryCodesResponse)(nil),   // 10: zeugo.v1.RegenerateRecoveryCodesResponse
+	(*ResetUserSecondFactorsRequest)(nil),     // 11: zeugo.v1.ResetUserSecondFactorsRequest
+	(*ResetUserSecondFactorsResponse)(nil),    // 12: zeugo.v1.ResetUserSecondFactorsResponse
+	(*StartPasskeyRegistrationRequest)(nil),   // 13: zeugo.v1.StartPasskeyRegistrationRequest
+	(*StartPasskeyRegistrationResponse)(nil),  // 14: zeugo.v1.StartPasskeyRegistrationResponse
+	(*FinishPasskeyRegistrationRequest)(nil),  // 15: zeugo.v1.FinishPasskeyRegistrationRequest
+	(*FinishPasskeyRegistrationResponse)(nil), // 16: zeugo.v1.FinishPasskeyRegistrationResponse
+	(SecondFactorMethod)(0),                   // 17: zeugo.v1.SecondFactorMethod
+	(*timestamppb.Timestamp)(nil),             // 18: google.protobuf.Timestamp
+	(*TotpEnrollment)(nil),                    // 19: zeugo.v1.TotpEnrollment
 }
 var file_zeugo_v1_factors_proto_depIdxs = []int32{
-	13, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
-	14, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
-	14, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
+	17, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
+	18, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
+	18, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: zeugo.v1.ListMyFactorsResponse.factors:type_name -> zeugo.v1.SecondFactor
-	14, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
-	15, // 5: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
-	0,  // 6: zeugo.v1.ConfirmTotpEnrollmentResponse.factor:type_name -> zeugo.v1.SecondFactor
-	1,  // 7: zeugo.v1.SecondFactorService.ListMyFactors:input_type -> zeugo.v1.ListMyFactorsRequest
-	3,  // 8: zeugo.v1.SecondFactorService.StartTotpEnrollment:input_type -> zeugo.v1.StartTotpEnrollmentRequest
-	5,  // 9: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:input_type -> zeugo.v1.ConfirmTotpEnrollmentRequest
-	7,  // 10: zeugo.v1.SecondFactorService.RemoveFactor:input_type -> zeugo.v1.RemoveFactorRequest
-	9,  // 11: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:input_type -> zeugo.v1.RegenerateRecoveryCodesRequest
-	11, // 12: zeugo.v1.SecondFactorService.ResetUserSecondFactors:input_type -> zeugo.v1.ResetUserSecondFactorsRequest
-	2,  // 13: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
-	4,  // 14: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
-	6,  // 15: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
-	8,  // 16: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
-	10, // 17: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
-	12, // 18: zeugo.v1.SecondFactorService.ResetUserSecondFactors:output_type -> zeugo.v1.ResetUserSecondFactorsResponse
-	13, // [13:19] is the sub-list for method output_type
-	7,  // [7:13] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	18, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
+	17, // 5: zeugo.v1.ListMyFactorsResponse.allowed_methods:type_name -> zeugo.v1.SecondFactorMethod
+	19, // 6: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	0,  // 7: zeugo.v1.ConfirmTotpEnrollmentResponse.factor:type_name -> zeugo.v1.SecondFactor
+	0,  // 8: zeugo.v1.FinishPasskeyRegistrationResponse.factor:type_name -> zeugo.v1.SecondFactor
+	1,  // 9: zeugo.v1.SecondFactorService.ListMyFactors:input_type -> zeugo.v1.ListMyFactorsRequest
+	3,  // 10: zeugo.v1.SecondFactorService.StartTotpEnrollment:input_type -> zeugo.v1.StartTotpEnrollmentRequest
+	5,  // 11: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:input_type -> zeugo.v1.ConfirmTotpEnrollmentRequest
+	13, // 12: zeugo.v1.SecondFactorService.StartPasskeyRegistration:input_type -> zeugo.v1.StartPasskeyRegistrationRequest
+	15, // 13: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:input_type -> zeugo.v1.FinishPasskeyRegistrationRequest
+	7,  // 14: zeugo.v1.SecondFactorService.RemoveFactor:input_type -> zeugo.v1.RemoveFactorRequest
+	9,  // 15: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:input_type -> zeugo.v1.RegenerateRecoveryCodesRequest
+	11, // 16: zeugo.v1.SecondFactorService.ResetUserSecondFactors:input_type -> zeugo.v1.ResetUserSecondFactorsRequest
+	2,  // 17: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
+	4,  // 18: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
+	6,  // 19: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
+	14, // 20: zeugo.v1.SecondFactorService.StartPasskeyRegistration:output_type -> zeugo.v1.StartPasskeyRegistrationResponse
+	16, // 21: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:output_type -> zeugo.v1.FinishPasskeyRegistrationResponse
+	8,  // 22: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
+	10, // 23: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
+	12, // 24: zeugo.v1.SecondFactorService.ResetUserSecondFactors:output_type -> zeugo.v1.ResetUserSecondFactorsResponse
+	17, // [17:25] is the sub-list for method output_type
+	9,  // [9:17] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_factors_proto_init() }
@@ -787,7 +1033,7 @@ func file_zeugo_v1_factors_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_factors_proto_rawDesc), len(file_zeugo_v1_factors_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

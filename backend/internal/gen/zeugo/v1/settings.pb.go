@@ -51,8 +51,15 @@ type SecuritySettingsFields struct {
 	// without one enrolls an authenticator app at the next login before
 	// anything else. On for new tenants.
 	SecondFactorRequired bool `protobuf:"varint,9,opt,name=second_factor_required,json=secondFactorRequired,proto3" json:"second_factor_required,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The kinds of factor users may add (authenticator app, passkey or
+	// security key; at least one). Factors added before a kind was
+	// withdrawn keep working until removed.
+	SecondFactorMethods []SecondFactorMethod `protobuf:"varint,10,rep,packed,name=second_factor_methods,json=secondFactorMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"second_factor_methods,omitempty"`
+	// Users may sign in with a passkey alone, without their password (the
+	// passkey's user verification is the second factor). Off by default.
+	PasskeyLogin  bool `protobuf:"varint,11,opt,name=passkey_login,json=passkeyLogin,proto3" json:"passkey_login,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SecuritySettingsFields) Reset() {
@@ -144,6 +151,20 @@ func (x *SecuritySettingsFields) GetHandoverCodeChannels() []HandoverCodeChannel
 func (x *SecuritySettingsFields) GetSecondFactorRequired() bool {
 	if x != nil {
 		return x.SecondFactorRequired
+	}
+	return false
+}
+
+func (x *SecuritySettingsFields) GetSecondFactorMethods() []SecondFactorMethod {
+	if x != nil {
+		return x.SecondFactorMethods
+	}
+	return nil
+}
+
+func (x *SecuritySettingsFields) GetPasskeyLogin() bool {
+	if x != nil {
+		return x.PasskeyLogin
 	}
 	return false
 }
@@ -519,7 +540,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x17zeugo/v1/handover.proto\"\xdc\x04\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x13zeugo/v1/auth.proto\x1a\x17zeugo/v1/handover.proto\"\xea\x05\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -532,7 +553,10 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\x124\n" +
 	"\x16handover_code_required\x18\a \x01(\bR\x14handoverCodeRequired\x12j\n" +
 	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\x124\n" +
-	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\"\xe4\x03\n" +
+	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\x12g\n" +
+	"\x15second_factor_methods\x18\n" +
+	" \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x18\x01\x18\x03R\x13secondFactorMethods\x12#\n" +
+	"\rpasskey_login\x18\v \x01(\bR\fpasskeyLogin\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +
 	"\x17password_min_length_max\x18\x02 \x01(\x05R\x14passwordMinLengthMax\x127\n" +
@@ -582,24 +606,26 @@ var file_zeugo_v1_settings_proto_goTypes = []any{
 	(*UpdateSecuritySettingsRequest)(nil),  // 5: zeugo.v1.UpdateSecuritySettingsRequest
 	(*UpdateSecuritySettingsResponse)(nil), // 6: zeugo.v1.UpdateSecuritySettingsResponse
 	(HandoverCodeChannel)(0),               // 7: zeugo.v1.HandoverCodeChannel
+	(SecondFactorMethod)(0),                // 8: zeugo.v1.SecondFactorMethod
 }
 var file_zeugo_v1_settings_proto_depIdxs = []int32{
-	7, // 0: zeugo.v1.SecuritySettingsFields.handover_code_channels:type_name -> zeugo.v1.HandoverCodeChannel
-	0, // 1: zeugo.v1.SecuritySettings.fields:type_name -> zeugo.v1.SecuritySettingsFields
-	2, // 2: zeugo.v1.GetSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
-	1, // 3: zeugo.v1.GetSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
-	0, // 4: zeugo.v1.UpdateSecuritySettingsRequest.fields:type_name -> zeugo.v1.SecuritySettingsFields
-	2, // 5: zeugo.v1.UpdateSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
-	1, // 6: zeugo.v1.UpdateSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
-	3, // 7: zeugo.v1.SecuritySettingsService.GetSecuritySettings:input_type -> zeugo.v1.GetSecuritySettingsRequest
-	5, // 8: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:input_type -> zeugo.v1.UpdateSecuritySettingsRequest
-	4, // 9: zeugo.v1.SecuritySettingsService.GetSecuritySettings:output_type -> zeugo.v1.GetSecuritySettingsResponse
-	6, // 10: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:output_type -> zeugo.v1.UpdateSecuritySettingsResponse
-	9, // [9:11] is the sub-list for method output_type
-	7, // [7:9] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	7,  // 0: zeugo.v1.SecuritySettingsFields.handover_code_channels:type_name -> zeugo.v1.HandoverCodeChannel
+	8,  // 1: zeugo.v1.SecuritySettingsFields.second_factor_methods:type_name -> zeugo.v1.SecondFactorMethod
+	0,  // 2: zeugo.v1.SecuritySettings.fields:type_name -> zeugo.v1.SecuritySettingsFields
+	2,  // 3: zeugo.v1.GetSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
+	1,  // 4: zeugo.v1.GetSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
+	0,  // 5: zeugo.v1.UpdateSecuritySettingsRequest.fields:type_name -> zeugo.v1.SecuritySettingsFields
+	2,  // 6: zeugo.v1.UpdateSecuritySettingsResponse.settings:type_name -> zeugo.v1.SecuritySettings
+	1,  // 7: zeugo.v1.UpdateSecuritySettingsResponse.bounds:type_name -> zeugo.v1.SecuritySettingsBounds
+	3,  // 8: zeugo.v1.SecuritySettingsService.GetSecuritySettings:input_type -> zeugo.v1.GetSecuritySettingsRequest
+	5,  // 9: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:input_type -> zeugo.v1.UpdateSecuritySettingsRequest
+	4,  // 10: zeugo.v1.SecuritySettingsService.GetSecuritySettings:output_type -> zeugo.v1.GetSecuritySettingsResponse
+	6,  // 11: zeugo.v1.SecuritySettingsService.UpdateSecuritySettings:output_type -> zeugo.v1.UpdateSecuritySettingsResponse
+	10, // [10:12] is the sub-list for method output_type
+	8,  // [8:10] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_settings_proto_init() }
@@ -608,6 +634,7 @@ func file_zeugo_v1_settings_proto_init() {
 		return
 	}
 	file_zeugo_v1_access_proto_init()
+	file_zeugo_v1_auth_proto_init()
 	file_zeugo_v1_handover_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/auth.proto.
  */
 export const file_zeugo_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIo0BCg1Mb2dpblJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwSMgoJY2hhbGxlbmdlGAMgASgLMh8uemV1Z28udjEuU2Vjb25kRmFjdG9yQ2hhbGxlbmdlIqIBChVTZWNvbmRGYWN0b3JDaGFsbGVuZ2USDQoFdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoHbWV0aG9kcxgDIAMoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIbChNlbnJvbGxtZW50X3JlcXVpcmVkGAQgASgIIs8BChlWZXJpZnlTZWNvbmRGYWN0b3JSZXF1ZXN0EiMKD2NoYWxsZW5nZV90b2tlbhgBIAEoCUIKukgHcgUQARiAAhImCgl0b3RwX2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kSAASNgoNcmVjb3ZlcnlfY29kZRgDIAEoCUIdukgachgyFl5bMC05QS1aYS16IC1dezE2LDMyfSRIABIdChVyZWZyZXNoX3Rva2VuX2luX2JvZHkYBCABKAhCDgoFcHJvb2YSBbpIAggBIoMBChpWZXJpZnlTZWNvbmRGYWN0b3JSZXNwb25zZRIgCgZ0b2tlbnMYASABKAsyEC56ZXVnby52MS5Ub2tlbnMSJgoJcHJpbmNpcGFsGAIgASgLMhMuemV1Z28udjEuUHJpbmNpcGFsEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAyABKAUifAoOVG90cEVucm9sbG1lbnQSFQoNZW5yb2xsbWVudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSEwoLb3RwYXV0aF91cmkYAyABKAkSLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQgobU3RhcnRMb2dpbkVucm9sbG1lbnRSZXF1ZXN0EiMKD2NoYWxsZW5nZV90b2tlbhgBIAEoCUIKukgHcgUQARiAAiJMChxTdGFydExvZ2luRW5yb2xsbWVudFJlc3BvbnNlEiwKCmVucm9sbG1lbnQYASABKAsyGC56ZXVnby52MS5Ub3RwRW5yb2xsbWVudCK5AQodQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlcXVlc3QSIwoPY2hhbGxlbmdlX3Rva2VuGAEgASgJQgq6SAdyBRABGIACEiQKCXRvdHBfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAQgASgIIoIBCh5Db25maXJtTG9naW5FbnJvbGxtZW50UmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbBIWCg5yZWNvdmVyeV9jb2RlcxgDIAMoCSKfAQoNU3RlcFVwUmVxdWVzdBImCgl0b3RwX2NvZGUYASABKAlCEbpIDnIMMgpeWzAtOV17Nn0kSAASNgoNcmVjb3ZlcnlfY29kZRgCIAEoCUIdukgachgyFl5bMC05QS1aYS16IC1dezE2LDMyfSRIABIeCghwYXNzd29yZBgDIAEoCUIKukgHcgUQASiACEgAQg4KBXByb29mEgW6SAIIASJBCg5TdGVwVXBSZXNwb25zZRIvCgt2YWxpZF91bnRpbBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAicgoGVG9rZW5zEhQKDGFjY2Vzc190b2tlbhgBIAEoCRI7ChdhY2Nlc3NfdG9rZW5fZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCSJQCg5SZWZyZXNoUmVxdWVzdBIfCg1yZWZyZXNoX3Rva2VuGAEgASgJQgi6SAVyAxiAAhIdChVyZWZyZXNoX3Rva2VuX2luX2JvZHkYAiABKAgiWwoPUmVmcmVzaFJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwiDwoNTG9nb3V0UmVxdWVzdCIQCg5Mb2dvdXRSZXNwb25zZSILCglNZVJlcXVlc3QiNAoKTWVSZXNwb25zZRImCglwcmluY2lwYWwYASABKAsyEy56ZXVnby52MS5QcmluY2lwYWwi2gEKCVByaW5jaXBhbBIPCgd1c2VyX2lkGAEgASgJEhEKCXRlbmFudF9pZBgCIAEoCRITCgt0ZW5hbnRfbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRISCgpmaXJzdF9uYW1lGAUgASgJEhEKCWxhc3RfbmFtZRgGIAEoCRIRCglyb2xlX25hbWUYByABKAkSHQoFYXJlYXMYCCADKA4yDi56ZXVnby52MS5BcmVhEhIKCnNlc3Npb25faWQYCSABKAkSGAoQdGVuYW50X3JlYWRfb25seRgKIAEoCCI5Cg5QYXNzd29yZFBvbGljeRISCgptaW5fbGVuZ3RoGAEgASgFEhMKC2NvbXBvc2l0aW9uGAIgASgIIjEKFEdldEludml0YXRpb25SZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABIqkBChVHZXRJbnZpdGF0aW9uUmVzcG9uc2USEgoKZmlyc3RfbmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRITCgt0ZW5hbnRfbmFtZRgDIAEoCRIoCgZwb2xpY3kYBCABKAsyGC56ZXVnby52MS5QYXNzd29yZFBvbGljeRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChdBY2NlcHRJbnZpdGF0aW9uUmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAARIcCghwYXNzd29yZBgCIAEoCUIKukgHcgUQASiACCIaChhBY2NlcHRJbnZpdGF0aW9uUmVzcG9uc2UiOAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0EhkKBWVtYWlsGAEgASgJQgq6SAdyBRj+AWABIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiNAoXR2V0UGFzc3dvcmRSZXNldFJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAEilwEKGEdldFBhc3N3b3JkUmVzZXRSZXNwb25zZRISCgpmaXJzdF9uYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEigKBnBvbGljeRgDIAEoCzIYLnpldWdvLnYxLlBhc3N3b3JkUG9saWN5Ei4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk8KFFJlc2V0UGFzc3dvcmRSZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABKIAIIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSJfChVDaGFuZ2VQYXNzd29yZFJlcXVlc3QSJAoQY3VycmVudF9wYXNzd29yZBgBIAEoCUIKukgHcgUQASiACBIgCgxuZXdfcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgiGAoWQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSIaChhHZXRQYXNzd29yZFBvbGljeVJlcXVlc3QiRQoZR2V0UGFzc3dvcmRQb2xpY3lSZXNwb25zZRIoCgZwb2xpY3kYASABKAsyGC56ZXVnby52MS5QYXNzd29yZFBvbGljeSqBAQoSU2Vjb25kRmFjdG9yTWV0aG9kEiQKIFNFQ09ORF9GQUNUT1JfTUVUSE9EX1VOU1BFQ0lGSUVEEAASHQoZU0VDT05EX0ZBQ1RPUl9NRVRIT0RfVE9UUBABEiYKIlNFQ09ORF9GQUNUT1JfTUVUSE9EX1JFQ09WRVJZX0NPREUQAjLZCgoLQXV0aFNlcnZpY2USQAoFTG9naW4SFi56ZXVnby52MS5Mb2dpblJlcXVlc3QaFy56ZXVnby52MS5Mb2dpblJlc3BvbnNlIgbK8xgCCAESZwoSVmVyaWZ5U2Vjb25kRmFjdG9yEiMuemV1Z28udjEuVmVyaWZ5U2Vjb25kRmFjdG9yUmVxdWVzdBokLnpldWdvLnYxLlZlcmlmeVNlY29uZEZhY3RvclJlc3BvbnNlIgbK8xgCCAESbQoUU3RhcnRMb2dpbkVucm9sbG1lbnQSJS56ZXVnby52MS5TdGFydExvZ2luRW5yb2xsbWVudFJlcXVlc3QaJi56ZXVnby52MS5TdGFydExvZ2luRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAEScwoWQ29uZmlybUxvZ2luRW5yb2xsbWVudBInLnpldWdvLnYxLkNvbmZpcm1Mb2dpbkVucm9sbG1lbnRSZXF1ZXN0GiguemV1Z28udjEuQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAESQwoGU3RlcFVwEhcuemV1Z28udjEuU3RlcFVwUmVxdWVzdBoYLnpldWdvLnYxLlN0ZXBVcFJlc3BvbnNlIgbK8xgCCAISRgoHUmVmcmVzaBIYLnpldWdvLnYxLlJlZnJlc2hSZXF1ZXN0GhkuemV1Z28udjEuUmVmcmVzaFJlc3BvbnNlIgbK8xgCCAESQwoGTG9nb3V0EhcuemV1Z28udjEuTG9nb3V0UmVxdWVzdBoYLnpldWdvLnYxLkxvZ291dFJlc3BvbnNlIgbK8xgCCAISOgoCTWUSEy56ZXVnby52MS5NZVJlcXVlc3QaFC56ZXVnby52MS5NZVJlc3BvbnNlIgmQAgHK8xgCCAISWAoNR2V0SW52aXRhdGlvbhIeLnpldWdvLnYxLkdldEludml0YXRpb25SZXF1ZXN0Gh8uemV1Z28udjEuR2V0SW52aXRhdGlvblJlc3BvbnNlIgbK8xgCCAESYQoQQWNjZXB0SW52aXRhdGlvbhIhLnpldWdvLnYxLkFjY2VwdEludml0YXRpb25SZXF1ZXN0GiIuemV1Z28udjEuQWNjZXB0SW52aXRhdGlvblJlc3BvbnNlIgbK8xgCCAESbQoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSJS56ZXVnby52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaJi56ZXVnby52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlc3BvbnNlIgbK8xgCCAESYQoQR2V0UGFzc3dvcmRSZXNldBIhLnpldWdvLnYxLkdldFBhc3N3b3JkUmVzZXRSZXF1ZXN0GiIuemV1Z28udjEuR2V0UGFzc3dvcmRSZXNldFJlc3BvbnNlIgbK8xgCCAESWAoNUmVzZXRQYXNzd29yZBIeLnpldWdvLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0Gh8uemV1Z28udjEuUmVzZXRQYXNzd29yZFJlc3BvbnNlIgbK8xgCCAESWwoOQ2hhbmdlUGFzc3dvcmQSHy56ZXVnby52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaIC56ZXVnby52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlIgbK8xgCCAISZwoRR2V0UGFzc3dvcmRQb2xpY3kSIi56ZXVnby52MS5HZXRQYXNzd29yZFBvbGljeVJlcXVlc3QaIy56ZXVnby52MS5HZXRQYXNzd29yZFBvbGljeVJlc3BvbnNlIgmQAgHK8xgCCAJCmAEKDGNvbS56ZXVnby52MUIJQXV0aFByb3RvUAFaPGdpdGh1Yi5jb20vemV1Z28vemV1Z28vYmFja2VuZC9pbnRlcm5hbC9nZW4vemV1Z28vdjE7emV1Z292MaICA1pYWKoCCFpldWdvLlYxygIIWmV1Z29cVjHiAhRaZXVnb1xWMVxHUEJNZXRhZGF0YeoCCVpldWdvOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
+  fileDesc("ChN6ZXVnby92MS9hdXRoLnByb3RvEgh6ZXVnby52MSJmCgxMb2dpblJlcXVlc3QSGQoFZW1haWwYASABKAlCCrpIB3IFGP4BYAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAMgASgIIo0BCg1Mb2dpblJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwSMgoJY2hhbGxlbmdlGAMgASgLMh8uemV1Z28udjEuU2Vjb25kRmFjdG9yQ2hhbGxlbmdlIvYBChVTZWNvbmRGYWN0b3JDaGFsbGVuZ2USDQoFdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoHbWV0aG9kcxgDIAMoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIbChNlbnJvbGxtZW50X3JlcXVpcmVkGAQgASgIEhgKEHdlYmF1dGhuX29wdGlvbnMYBSABKAkSOAoSZW5yb2xsbWVudF9tZXRob2RzGAYgAygOMhwuemV1Z28udjEuU2Vjb25kRmFjdG9yTWV0aG9kIvoBChlWZXJpZnlTZWNvbmRGYWN0b3JSZXF1ZXN0EiMKD2NoYWxsZW5nZV90b2tlbhgBIAEoCUIKukgHcgUQARiAAhImCgl0b3RwX2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kSAASNgoNcmVjb3ZlcnlfY29kZRgDIAEoCUIdukgachgyFl5bMC05QS1aYS16IC1dezE2LDMyfSRIABIpChJ3ZWJhdXRobl9hc3NlcnRpb24YBSABKAlCC7pICHIGEAIYgIABSAASHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAQgASgIQg4KBXByb29mEgW6SAIIASKDAQoaVmVyaWZ5U2Vjb25kRmFjdG9yUmVzcG9uc2USIAoGdG9rZW5zGAEgASgLMhAuemV1Z28udjEuVG9rZW5zEiYKCXByaW5jaXBhbBgCIAEoCzITLnpldWdvLnYxLlByaW5jaXBhbBIbChNyZWNvdmVyeV9jb2Rlc19sZWZ0GAMgASgFInwKDlRvdHBFbnJvbGxtZW50EhUKDWVucm9sbG1lbnRfaWQYASABKAkSDgoGc2VjcmV0GAIgASgJEhMKC290cGF1dGhfdXJpGAMgASgJEi4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn4KG1N0YXJ0TG9naW5FbnJvbGxtZW50UmVxdWVzdBIjCg9jaGFsbGVuZ2VfdG9rZW4YASABKAlCCrpIB3IFEAEYgAISOgoGbWV0aG9kGAIgASgOMhwuemV1Z28udjEuU2Vjb25kRmFjdG9yTWV0aG9kQgy6SAmCAQYYABgBGAMiZgocU3RhcnRMb2dpbkVucm9sbG1lbnRSZXNwb25zZRIsCgplbnJvbGxtZW50GAEgASgLMhguemV1Z28udjEuVG90cEVucm9sbG1lbnQSGAoQd2ViYXV0aG5fb3B0aW9ucxgCIAEoCSLkAQodQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlcXVlc3QSIwoPY2hhbGxlbmdlX3Rva2VuGAEgASgJQgq6SAdyBRABGIACEicKCXRvdHBfY29kZRgCIAEoCUIUukgR2AEBcgwyCl5bMC05XXs2fSQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQSHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAQgASgIEiYKE3dlYmF1dGhuX2NyZWRlbnRpYWwYBSABKAlCCbpIBnIEGICABCKCAQoeQ29uZmlybUxvZ2luRW5yb2xsbWVudFJlc3BvbnNlEiAKBnRva2VucxgBIAEoCzIQLnpldWdvLnYxLlRva2VucxImCglwcmluY2lwYWwYAiABKAsyEy56ZXVnby52MS5QcmluY2lwYWwSFgoOcmVjb3ZlcnlfY29kZXMYAyADKAki0AEKDVN0ZXBVcFJlcXVlc3QSJgoJdG90cF9jb2RlGAEgASgJQhG6SA5yDDIKXlswLTldezZ9JEgAEjYKDXJlY292ZXJ5X2NvZGUYAiABKAlCHbpIGnIYMhZeWzAtOUEtWmEteiAtXXsxNiwzMn0kSAASHgoIcGFzc3dvcmQYAyABKAlCCrpIB3IFEAEogAhIABIvCgh3ZWJhdXRobhgEIAEoCzIbLnpldWdvLnYxLldlYkF1dGhuQXNzZXJ0aW9uSABCDgoFcHJvb2YSBbpIAggBIlIKEVdlYkF1dGhuQXNzZXJ0aW9uEh0KC2NlcmVtb255X2lkGAEgASgJQgi6SAVyA7ABARIeCglhc3NlcnRpb24YAiABKAlCC7pICHIGEAIYgIABIhQKEkJlZ2luU3RlcFVwUmVxdWVzdCJEChNCZWdpblN0ZXBVcFJlc3BvbnNlEhMKC2NlcmVtb255X2lkGAEgASgJEhgKEHdlYmF1dGhuX29wdGlvbnMYAiABKAkiQQoOU3RlcFVwUmVzcG9uc2USLwoLdmFsaWRfdW50aWwYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInIKBlRva2VucxIUCgxhY2Nlc3NfdG9rZW4YASABKAkSOwoXYWNjZXNzX3Rva2VuX2V4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDXJlZnJlc2hfdG9rZW4YAyABKAkiUAoOUmVmcmVzaFJlcXVlc3QSHwoNcmVmcmVzaF90b2tlbhgBIAEoCUIIukgFcgMYgAISHQoVcmVmcmVzaF90b2tlbl9pbl9ib2R5GAIgASgIIlsKD1JlZnJlc2hSZXNwb25zZRIgCgZ0b2tlbnMYASABKAsyEC56ZXVnby52MS5Ub2tlbnMSJgoJcHJpbmNpcGFsGAIgASgLMhMuemV1Z28udjEuUHJpbmNpcGFsIg8KDUxvZ291dFJlcXVlc3QiEAoOTG9nb3V0UmVzcG9uc2UiCwoJTWVSZXF1ZXN0IjQKCk1lUmVzcG9uc2USJgoJcHJpbmNpcGFsGAEgASgLMhMuemV1Z28udjEuUHJpbmNpcGFsItoBCglQcmluY2lwYWwSDwoHdXNlcl9pZBgBIAEoCRIRCgl0ZW5hbnRfaWQYAiABKAkSEwoLdGVuYW50X25hbWUYAyABKAkSDQoFZW1haWwYBCABKAkSEgoKZmlyc3RfbmFtZRgFIAEoCRIRCglsYXN0X25hbWUYBiABKAkSEQoJcm9sZV9uYW1lGAcgASgJEh0KBWFyZWFzGAggAygOMg4uemV1Z28udjEuQXJlYRISCgpzZXNzaW9uX2lkGAkgASgJEhgKEHRlbmFudF9yZWFkX29ubHkYCiABKAgiOQoOUGFzc3dvcmRQb2xpY3kSEgoKbWluX2xlbmd0aBgBIAEoBRITCgtjb21wb3NpdGlvbhgCIAEoCCIxChRHZXRJbnZpdGF0aW9uUmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAASKpAQoVR2V0SW52aXRhdGlvblJlc3BvbnNlEhIKCmZpcnN0X25hbWUYASABKAkSDQoFZW1haWwYAiABKAkSEwoLdGVuYW50X25hbWUYAyABKAkSKAoGcG9saWN5GAQgASgLMhguemV1Z28udjEuUGFzc3dvcmRQb2xpY3kSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiUgoXQWNjZXB0SW52aXRhdGlvblJlcXVlc3QSGQoFdG9rZW4YASABKAlCCrpIB3IFEAEYgAESHAoIcGFzc3dvcmQYAiABKAlCCrpIB3IFEAEogAgiGgoYQWNjZXB0SW52aXRhdGlvblJlc3BvbnNlIjgKG1JlcXVlc3RQYXNzd29yZFJlc2V0UmVxdWVzdBIZCgVlbWFpbBgBIAEoCUIKukgHcgUY/gFgASIeChxSZXF1ZXN0UGFzc3dvcmRSZXNldFJlc3BvbnNlIjQKF0dldFBhc3N3b3JkUmVzZXRSZXF1ZXN0EhkKBXRva2VuGAEgASgJQgq6SAdyBRABGIABIpcBChhHZXRQYXNzd29yZFJlc2V0UmVzcG9uc2USEgoKZmlyc3RfbmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRIoCgZwb2xpY3kYAyABKAsyGC56ZXVnby52MS5QYXNzd29yZFBvbGljeRIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJPChRSZXNldFBhc3N3b3JkUmVxdWVzdBIZCgV0b2tlbhgBIAEoCUIKukgHcgUQARiAARIcCghwYXNzd29yZBgCIAEoCUIKukgHcgUQASiACCIXChVSZXNldFBhc3N3b3JkUmVzcG9uc2UiXwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EiQKEGN1cnJlbnRfcGFzc3dvcmQYASABKAlCCrpIB3IFEAEogAgSIAoMbmV3X3Bhc3N3b3JkGAIgASgJQgq6SAdyBRABKIAIIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiGgoYR2V0UGFzc3dvcmRQb2xpY3lSZXF1ZXN0IkUKGUdldFBhc3N3b3JkUG9saWN5UmVzcG9uc2USKAoGcG9saWN5GAEgASgLMhguemV1Z28udjEuUGFzc3dvcmRQb2xpY3kiGgoYQmVnaW5QYXNza2V5TG9naW5SZXF1ZXN0IkoKGUJlZ2luUGFzc2tleUxvZ2luUmVzcG9uc2USEwoLY2VyZW1vbnlfaWQYASABKAkSGAoQd2ViYXV0aG5fb3B0aW9ucxgCIAEoCSJ5ChlGaW5pc2hQYXNza2V5TG9naW5SZXF1ZXN0Eh0KC2NlcmVtb255X2lkGAEgASgJQgi6SAVyA7ABARIeCglhc3NlcnRpb24YAiABKAlCC7pICHIGEAIYgIABEh0KFXJlZnJlc2hfdG9rZW5faW5fYm9keRgDIAEoCCJmChpGaW5pc2hQYXNza2V5TG9naW5SZXNwb25zZRIgCgZ0b2tlbnMYASABKAsyEC56ZXVnby52MS5Ub2tlbnMSJgoJcHJpbmNpcGFsGAIgASgLMhMuemV1Z28udjEuUHJpbmNpcGFsKqQBChJTZWNvbmRGYWN0b3JNZXRob2QSJAogU0VDT05EX0ZBQ1RPUl9NRVRIT0RfVU5TUEVDSUZJRUQQABIdChlTRUNPTkRfRkFDVE9SX01FVEhPRF9UT1RQEAESJgoiU0VDT05EX0ZBQ1RPUl9NRVRIT0RfUkVDT1ZFUllfQ09ERRACEiEKHVNFQ09ORF9GQUNUT1JfTUVUSE9EX1dFQkFVVEhOEAMy/AwKC0F1dGhTZXJ2aWNlEkAKBUxvZ2luEhYuemV1Z28udjEuTG9naW5SZXF1ZXN0GhcuemV1Z28udjEuTG9naW5SZXNwb25zZSIGyvMYAggBEmcKElZlcmlmeVNlY29uZEZhY3RvchIjLnpldWdvLnYxLlZlcmlmeVNlY29uZEZhY3RvclJlcXVlc3QaJC56ZXVnby52MS5WZXJpZnlTZWNvbmRGYWN0b3JSZXNwb25zZSIGyvMYAggBEm0KFFN0YXJ0TG9naW5FbnJvbGxtZW50EiUuemV1Z28udjEuU3RhcnRMb2dpbkVucm9sbG1lbnRSZXF1ZXN0GiYuemV1Z28udjEuU3RhcnRMb2dpbkVucm9sbG1lbnRSZXNwb25zZSIGyvMYAggBEnMKFkNvbmZpcm1Mb2dpbkVucm9sbG1lbnQSJy56ZXVnby52MS5Db25maXJtTG9naW5FbnJvbGxtZW50UmVxdWVzdBooLnpldWdvLnYxLkNvbmZpcm1Mb2dpbkVucm9sbG1lbnRSZXNwb25zZSIGyvMYAggBElIKC0JlZ2luU3RlcFVwEhwuemV1Z28udjEuQmVnaW5TdGVwVXBSZXF1ZXN0Gh0uemV1Z28udjEuQmVnaW5TdGVwVXBSZXNwb25zZSIGyvMYAggCEmQKEUJlZ2luUGFzc2tleUxvZ2luEiIuemV1Z28udjEuQmVnaW5QYXNza2V5TG9naW5SZXF1ZXN0GiMuemV1Z28udjEuQmVnaW5QYXNza2V5TG9naW5SZXNwb25zZSIGyvMYAggBEmcKEkZpbmlzaFBhc3NrZXlMb2dpbhIjLnpldWdvLnYxLkZpbmlzaFBhc3NrZXlMb2dpblJlcXVlc3QaJC56ZXVnby52MS5GaW5pc2hQYXNza2V5TG9naW5SZXNwb25zZSIGyvMYAggBEkMKBlN0ZXBVcBIXLnpldWdvLnYxLlN0ZXBVcFJlcXVlc3QaGC56ZXVnby52MS5TdGVwVXBSZXNwb25zZSIGyvMYAggCEkYKB1JlZnJlc2gSGC56ZXVnby52MS5SZWZyZXNoUmVxdWVzdBoZLnpldWdvLnYxLlJlZnJlc2hSZXNwb25zZSIGyvMYAggBEkMKBkxvZ291dBIXLnpldWdvLnYxLkxvZ291dFJlcXVlc3QaGC56ZXVnby52MS5Mb2dvdXRSZXNwb25zZSIGyvMYAggCEjoKAk1lEhMuemV1Z28udjEuTWVSZXF1ZXN0GhQuemV1Z28udjEuTWVSZXNwb25zZSIJkAIByvMYAggCElgKDUdldEludml0YXRpb24SHi56ZXVnby52MS5HZXRJbnZpdGF0aW9uUmVxdWVzdBofLnpldWdvLnYxLkdldEludml0YXRpb25SZXNwb25zZSIGyvMYAggBEmEKEEFjY2VwdEludml0YXRpb24SIS56ZXVnby52MS5BY2NlcHRJbnZpdGF0aW9uUmVxdWVzdBoiLnpldWdvLnYxLkFjY2VwdEludml0YXRpb25SZXNwb25zZSIGyvMYAggBEm0KFFJlcXVlc3RQYXNzd29yZFJlc2V0EiUuemV1Z28udjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0GiYuemV1Z28udjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSIGyvMYAggBEmEKEEdldFBhc3N3b3JkUmVzZXQSIS56ZXVnby52MS5HZXRQYXNzd29yZFJlc2V0UmVxdWVzdBoiLnpldWdvLnYxLkdldFBhc3N3b3JkUmVzZXRSZXNwb25zZSIGyvMYAggBElgKDVJlc2V0UGFzc3dvcmQSHi56ZXVnby52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBofLnpldWdvLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSIGyvMYAggBElsKDkNoYW5nZVBhc3N3b3JkEh8uemV1Z28udjEuQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0GiAuemV1Z28udjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSIGyvMYAggCEmcKEUdldFBhc3N3b3JkUG9saWN5EiIuemV1Z28udjEuR2V0UGFzc3dvcmRQb2xpY3lSZXF1ZXN0GiMuemV1Z28udjEuR2V0UGFzc3dvcmRQb2xpY3lSZXNwb25zZSIJkAIByvMYAggCQpgBCgxjb20uemV1Z28udjFCCUF1dGhQcm90b1ABWjxnaXRodWIuY29tL3pldWdvL3pldWdvL2JhY2tlbmQvaW50ZXJuYWwvZ2VuL3pldWdvL3YxO3pldWdvdjGiAgNaWFiqAghaZXVnby5WMcoCCFpldWdvXFYx4gIUWmV1Z29cVjFcR1BCTWV0YWRhdGHqAglaZXVnbzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_zeugo_v1_access, file_google_protobuf_timestamp]);
 
 /**
  * LoginRequest carries the credentials of a password login.
@@ -128,6 +128,23 @@ export type SecondFactorChallenge = Message<"zeugo.v1.SecondFactorChallenge"> & 
    * @generated from field: bool enrollment_required = 4;
    */
   enrollmentRequired: boolean;
+
+  /**
+   * When the user has passkeys or security keys: the WebAuthn request
+   * options (PublicKeyCredentialRequestOptionsJSON) to pass to
+   * navigator.credentials.get; the answer goes to VerifySecondFactor as
+   * webauthn_assertion.
+   *
+   * @generated from field: string webauthn_options = 5;
+   */
+  webauthnOptions: string;
+
+  /**
+   * With enrollment_required: the kinds the tenant lets users add.
+   *
+   * @generated from field: repeated zeugo.v1.SecondFactorMethod enrollment_methods = 6;
+   */
+  enrollmentMethods: SecondFactorMethod[];
 };
 
 /**
@@ -171,6 +188,15 @@ export type VerifySecondFactorRequest = Message<"zeugo.v1.VerifySecondFactorRequ
      */
     value: string;
     case: "recoveryCode";
+  } | {
+    /**
+     * The authenticator's answer to the challenge's webauthn_options
+     * (PublicKeyCredential as JSON).
+     *
+     * @generated from field: string webauthn_assertion = 5;
+     */
+    value: string;
+    case: "webauthnAssertion";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -267,7 +293,7 @@ export const TotpEnrollmentSchema: GenMessage<TotpEnrollment> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_auth, 5);
 
 /**
- * StartLoginEnrollmentRequest names the login.
+ * StartLoginEnrollmentRequest names the login and the kind of factor.
  *
  * @generated from message zeugo.v1.StartLoginEnrollmentRequest
  */
@@ -278,6 +304,14 @@ export type StartLoginEnrollmentRequest = Message<"zeugo.v1.StartLoginEnrollment
    * @generated from field: string challenge_token = 1;
    */
   challengeToken: string;
+
+  /**
+   * The kind to enroll, one of the challenge's enrollment_methods
+   * (unspecified: authenticator app).
+   *
+   * @generated from field: zeugo.v1.SecondFactorMethod method = 2;
+   */
+  method: SecondFactorMethod;
 };
 
 /**
@@ -288,17 +322,25 @@ export const StartLoginEnrollmentRequestSchema: GenMessage<StartLoginEnrollmentR
   messageDesc(file_zeugo_v1_auth, 6);
 
 /**
- * StartLoginEnrollmentResponse carries the new secret.
+ * StartLoginEnrollmentResponse carries the new secret or the WebAuthn
+ * creation options.
  *
  * @generated from message zeugo.v1.StartLoginEnrollmentResponse
  */
 export type StartLoginEnrollmentResponse = Message<"zeugo.v1.StartLoginEnrollmentResponse"> & {
   /**
-   * The secret and its QR code's URI.
+   * The secret and its QR code's URI (an authenticator app).
    *
    * @generated from field: zeugo.v1.TotpEnrollment enrollment = 1;
    */
   enrollment?: TotpEnrollment | undefined;
+
+  /**
+   * PublicKeyCredentialCreationOptionsJSON (a passkey or security key).
+   *
+   * @generated from field: string webauthn_options = 2;
+   */
+  webauthnOptions: string;
 };
 
 /**
@@ -322,14 +364,15 @@ export type ConfirmLoginEnrollmentRequest = Message<"zeugo.v1.ConfirmLoginEnroll
   challengeToken: string;
 
   /**
-   * The app's current code.
+   * The app's current code (an authenticator-app enrollment).
    *
    * @generated from field: string totp_code = 2;
    */
   totpCode: string;
 
   /**
-   * A name for the factor ("Handy"); empty: "Authenticator-App".
+   * A name for the factor ("Handy"); empty: "Authenticator-App" or
+   * "Passkey".
    *
    * @generated from field: string name = 3;
    */
@@ -341,6 +384,15 @@ export type ConfirmLoginEnrollmentRequest = Message<"zeugo.v1.ConfirmLoginEnroll
    * @generated from field: bool refresh_token_in_body = 4;
    */
   refreshTokenInBody: boolean;
+
+  /**
+   * The authenticator's answer (PublicKeyCredential as JSON) to the
+   * webauthn_options of StartLoginEnrollment (a passkey enrollment). One
+   * of totp_code and webauthn_credential is required.
+   *
+   * @generated from field: string webauthn_credential = 5;
+   */
+  webauthnCredential: string;
 };
 
 /**
@@ -420,6 +472,14 @@ export type StepUpRequest = Message<"zeugo.v1.StepUpRequest"> & {
      */
     value: string;
     case: "password";
+  } | {
+    /**
+     * A passkey's or security key's answer to BeginStepUp's options.
+     *
+     * @generated from field: zeugo.v1.WebAuthnAssertion webauthn = 4;
+     */
+    value: WebAuthnAssertion;
+    case: "webauthn";
   } | { case: undefined; value?: undefined };
 };
 
@@ -429,6 +489,77 @@ export type StepUpRequest = Message<"zeugo.v1.StepUpRequest"> & {
  */
 export const StepUpRequestSchema: GenMessage<StepUpRequest> = /*@__PURE__*/
   messageDesc(file_zeugo_v1_auth, 10);
+
+/**
+ * WebAuthnAssertion is an authenticator's answer to a ceremony.
+ *
+ * @generated from message zeugo.v1.WebAuthnAssertion
+ */
+export type WebAuthnAssertion = Message<"zeugo.v1.WebAuthnAssertion"> & {
+  /**
+   * The ceremony BeginStepUp started.
+   *
+   * @generated from field: string ceremony_id = 1;
+   */
+  ceremonyId: string;
+
+  /**
+   * The PublicKeyCredential as JSON.
+   *
+   * @generated from field: string assertion = 2;
+   */
+  assertion: string;
+};
+
+/**
+ * Describes the message zeugo.v1.WebAuthnAssertion.
+ * Use `create(WebAuthnAssertionSchema)` to create a new message.
+ */
+export const WebAuthnAssertionSchema: GenMessage<WebAuthnAssertion> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 11);
+
+/**
+ * BeginStepUpRequest has no fields.
+ *
+ * @generated from message zeugo.v1.BeginStepUpRequest
+ */
+export type BeginStepUpRequest = Message<"zeugo.v1.BeginStepUpRequest"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.BeginStepUpRequest.
+ * Use `create(BeginStepUpRequestSchema)` to create a new message.
+ */
+export const BeginStepUpRequestSchema: GenMessage<BeginStepUpRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 12);
+
+/**
+ * BeginStepUpResponse carries the options for navigator.credentials.get.
+ *
+ * @generated from message zeugo.v1.BeginStepUpResponse
+ */
+export type BeginStepUpResponse = Message<"zeugo.v1.BeginStepUpResponse"> & {
+  /**
+   * Send it back with the answer.
+   *
+   * @generated from field: string ceremony_id = 1;
+   */
+  ceremonyId: string;
+
+  /**
+   * PublicKeyCredentialRequestOptionsJSON.
+   *
+   * @generated from field: string webauthn_options = 2;
+   */
+  webauthnOptions: string;
+};
+
+/**
+ * Describes the message zeugo.v1.BeginStepUpResponse.
+ * Use `create(BeginStepUpResponseSchema)` to create a new message.
+ */
+export const BeginStepUpResponseSchema: GenMessage<BeginStepUpResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 13);
 
 /**
  * StepUpResponse says how long the proof counts.
@@ -449,7 +580,7 @@ export type StepUpResponse = Message<"zeugo.v1.StepUpResponse"> & {
  * Use `create(StepUpResponseSchema)` to create a new message.
  */
 export const StepUpResponseSchema: GenMessage<StepUpResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 11);
+  messageDesc(file_zeugo_v1_auth, 14);
 
 /**
  * Tokens are the credentials of one session.
@@ -486,7 +617,7 @@ export type Tokens = Message<"zeugo.v1.Tokens"> & {
  * Use `create(TokensSchema)` to create a new message.
  */
 export const TokensSchema: GenMessage<Tokens> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 12);
+  messageDesc(file_zeugo_v1_auth, 15);
 
 /**
  * RefreshRequest asks for fresh tokens.
@@ -516,7 +647,7 @@ export type RefreshRequest = Message<"zeugo.v1.RefreshRequest"> & {
  * Use `create(RefreshRequestSchema)` to create a new message.
  */
 export const RefreshRequestSchema: GenMessage<RefreshRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 13);
+  messageDesc(file_zeugo_v1_auth, 16);
 
 /**
  * RefreshResponse carries the rotated tokens.
@@ -544,7 +675,7 @@ export type RefreshResponse = Message<"zeugo.v1.RefreshResponse"> & {
  * Use `create(RefreshResponseSchema)` to create a new message.
  */
 export const RefreshResponseSchema: GenMessage<RefreshResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 14);
+  messageDesc(file_zeugo_v1_auth, 17);
 
 /**
  * LogoutRequest ends the caller's session.
@@ -559,7 +690,7 @@ export type LogoutRequest = Message<"zeugo.v1.LogoutRequest"> & {
  * Use `create(LogoutRequestSchema)` to create a new message.
  */
 export const LogoutRequestSchema: GenMessage<LogoutRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 15);
+  messageDesc(file_zeugo_v1_auth, 18);
 
 /**
  * LogoutResponse is empty; the refresh cookie is cleared.
@@ -574,7 +705,7 @@ export type LogoutResponse = Message<"zeugo.v1.LogoutResponse"> & {
  * Use `create(LogoutResponseSchema)` to create a new message.
  */
 export const LogoutResponseSchema: GenMessage<LogoutResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 16);
+  messageDesc(file_zeugo_v1_auth, 19);
 
 /**
  * MeRequest asks who the caller is.
@@ -589,7 +720,7 @@ export type MeRequest = Message<"zeugo.v1.MeRequest"> & {
  * Use `create(MeRequestSchema)` to create a new message.
  */
 export const MeRequestSchema: GenMessage<MeRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 17);
+  messageDesc(file_zeugo_v1_auth, 20);
 
 /**
  * MeResponse describes the caller.
@@ -610,7 +741,7 @@ export type MeResponse = Message<"zeugo.v1.MeResponse"> & {
  * Use `create(MeResponseSchema)` to create a new message.
  */
 export const MeResponseSchema: GenMessage<MeResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 18);
+  messageDesc(file_zeugo_v1_auth, 21);
 
 /**
  * Principal is a signed-in user as the client may know it.
@@ -694,7 +825,7 @@ export type Principal = Message<"zeugo.v1.Principal"> & {
  * Use `create(PrincipalSchema)` to create a new message.
  */
 export const PrincipalSchema: GenMessage<Principal> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 19);
+  messageDesc(file_zeugo_v1_auth, 22);
 
 /**
  * PasswordPolicy are the password rules of a tenant. Beyond them, every
@@ -726,7 +857,7 @@ export type PasswordPolicy = Message<"zeugo.v1.PasswordPolicy"> & {
  * Use `create(PasswordPolicySchema)` to create a new message.
  */
 export const PasswordPolicySchema: GenMessage<PasswordPolicy> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 20);
+  messageDesc(file_zeugo_v1_auth, 23);
 
 /**
  * GetInvitationRequest names a registration link by its token.
@@ -747,7 +878,7 @@ export type GetInvitationRequest = Message<"zeugo.v1.GetInvitationRequest"> & {
  * Use `create(GetInvitationRequestSchema)` to create a new message.
  */
 export const GetInvitationRequestSchema: GenMessage<GetInvitationRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 21);
+  messageDesc(file_zeugo_v1_auth, 24);
 
 /**
  * GetInvitationResponse describes a valid registration link.
@@ -796,7 +927,7 @@ export type GetInvitationResponse = Message<"zeugo.v1.GetInvitationResponse"> & 
  * Use `create(GetInvitationResponseSchema)` to create a new message.
  */
 export const GetInvitationResponseSchema: GenMessage<GetInvitationResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 22);
+  messageDesc(file_zeugo_v1_auth, 25);
 
 /**
  * AcceptInvitationRequest sets the first password through a registration
@@ -825,7 +956,7 @@ export type AcceptInvitationRequest = Message<"zeugo.v1.AcceptInvitationRequest"
  * Use `create(AcceptInvitationRequestSchema)` to create a new message.
  */
 export const AcceptInvitationRequestSchema: GenMessage<AcceptInvitationRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 23);
+  messageDesc(file_zeugo_v1_auth, 26);
 
 /**
  * AcceptInvitationResponse is empty: the invitee signs in next.
@@ -840,7 +971,7 @@ export type AcceptInvitationResponse = Message<"zeugo.v1.AcceptInvitationRespons
  * Use `create(AcceptInvitationResponseSchema)` to create a new message.
  */
 export const AcceptInvitationResponseSchema: GenMessage<AcceptInvitationResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 24);
+  messageDesc(file_zeugo_v1_auth, 27);
 
 /**
  * RequestPasswordResetRequest asks for a reset link.
@@ -861,7 +992,7 @@ export type RequestPasswordResetRequest = Message<"zeugo.v1.RequestPasswordReset
  * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
  */
 export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 25);
+  messageDesc(file_zeugo_v1_auth, 28);
 
 /**
  * RequestPasswordResetResponse is empty, whatever the address.
@@ -876,7 +1007,7 @@ export type RequestPasswordResetResponse = Message<"zeugo.v1.RequestPasswordRese
  * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
  */
 export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 26);
+  messageDesc(file_zeugo_v1_auth, 29);
 
 /**
  * GetPasswordResetRequest names a reset link by its token.
@@ -897,7 +1028,7 @@ export type GetPasswordResetRequest = Message<"zeugo.v1.GetPasswordResetRequest"
  * Use `create(GetPasswordResetRequestSchema)` to create a new message.
  */
 export const GetPasswordResetRequestSchema: GenMessage<GetPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 27);
+  messageDesc(file_zeugo_v1_auth, 30);
 
 /**
  * GetPasswordResetResponse describes a valid reset link.
@@ -939,7 +1070,7 @@ export type GetPasswordResetResponse = Message<"zeugo.v1.GetPasswordResetRespons
  * Use `create(GetPasswordResetResponseSchema)` to create a new message.
  */
 export const GetPasswordResetResponseSchema: GenMessage<GetPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 28);
+  messageDesc(file_zeugo_v1_auth, 31);
 
 /**
  * ResetPasswordRequest sets a new password through a reset link.
@@ -967,7 +1098,7 @@ export type ResetPasswordRequest = Message<"zeugo.v1.ResetPasswordRequest"> & {
  * Use `create(ResetPasswordRequestSchema)` to create a new message.
  */
 export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 29);
+  messageDesc(file_zeugo_v1_auth, 32);
 
 /**
  * ResetPasswordResponse is empty: the user signs in next.
@@ -982,7 +1113,7 @@ export type ResetPasswordResponse = Message<"zeugo.v1.ResetPasswordResponse"> & 
  * Use `create(ResetPasswordResponseSchema)` to create a new message.
  */
 export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 30);
+  messageDesc(file_zeugo_v1_auth, 33);
 
 /**
  * ChangePasswordRequest replaces the caller's password.
@@ -1010,7 +1141,7 @@ export type ChangePasswordRequest = Message<"zeugo.v1.ChangePasswordRequest"> & 
  * Use `create(ChangePasswordRequestSchema)` to create a new message.
  */
 export const ChangePasswordRequestSchema: GenMessage<ChangePasswordRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 31);
+  messageDesc(file_zeugo_v1_auth, 34);
 
 /**
  * ChangePasswordResponse is empty; the current session stays signed in.
@@ -1025,7 +1156,7 @@ export type ChangePasswordResponse = Message<"zeugo.v1.ChangePasswordResponse"> 
  * Use `create(ChangePasswordResponseSchema)` to create a new message.
  */
 export const ChangePasswordResponseSchema: GenMessage<ChangePasswordResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 32);
+  messageDesc(file_zeugo_v1_auth, 35);
 
 /**
  * GetPasswordPolicyRequest asks for the caller's tenant's password rules.
@@ -1040,7 +1171,7 @@ export type GetPasswordPolicyRequest = Message<"zeugo.v1.GetPasswordPolicyReques
  * Use `create(GetPasswordPolicyRequestSchema)` to create a new message.
  */
 export const GetPasswordPolicyRequestSchema: GenMessage<GetPasswordPolicyRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 33);
+  messageDesc(file_zeugo_v1_auth, 36);
 
 /**
  * GetPasswordPolicyResponse carries the rules.
@@ -1061,7 +1192,113 @@ export type GetPasswordPolicyResponse = Message<"zeugo.v1.GetPasswordPolicyRespo
  * Use `create(GetPasswordPolicyResponseSchema)` to create a new message.
  */
 export const GetPasswordPolicyResponseSchema: GenMessage<GetPasswordPolicyResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_auth, 34);
+  messageDesc(file_zeugo_v1_auth, 37);
+
+/**
+ * BeginPasskeyLoginRequest has no fields.
+ *
+ * @generated from message zeugo.v1.BeginPasskeyLoginRequest
+ */
+export type BeginPasskeyLoginRequest = Message<"zeugo.v1.BeginPasskeyLoginRequest"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.BeginPasskeyLoginRequest.
+ * Use `create(BeginPasskeyLoginRequestSchema)` to create a new message.
+ */
+export const BeginPasskeyLoginRequestSchema: GenMessage<BeginPasskeyLoginRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 38);
+
+/**
+ * BeginPasskeyLoginResponse carries the request options.
+ *
+ * @generated from message zeugo.v1.BeginPasskeyLoginResponse
+ */
+export type BeginPasskeyLoginResponse = Message<"zeugo.v1.BeginPasskeyLoginResponse"> & {
+  /**
+   * Send it back with the answer.
+   *
+   * @generated from field: string ceremony_id = 1;
+   */
+  ceremonyId: string;
+
+  /**
+   * PublicKeyCredentialRequestOptionsJSON.
+   *
+   * @generated from field: string webauthn_options = 2;
+   */
+  webauthnOptions: string;
+};
+
+/**
+ * Describes the message zeugo.v1.BeginPasskeyLoginResponse.
+ * Use `create(BeginPasskeyLoginResponseSchema)` to create a new message.
+ */
+export const BeginPasskeyLoginResponseSchema: GenMessage<BeginPasskeyLoginResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 39);
+
+/**
+ * FinishPasskeyLoginRequest carries the passkey's answer.
+ *
+ * @generated from message zeugo.v1.FinishPasskeyLoginRequest
+ */
+export type FinishPasskeyLoginRequest = Message<"zeugo.v1.FinishPasskeyLoginRequest"> & {
+  /**
+   * The ceremony BeginPasskeyLogin started.
+   *
+   * @generated from field: string ceremony_id = 1;
+   */
+  ceremonyId: string;
+
+  /**
+   * The PublicKeyCredential as JSON.
+   *
+   * @generated from field: string assertion = 2;
+   */
+  assertion: string;
+
+  /**
+   * As in LoginRequest.
+   *
+   * @generated from field: bool refresh_token_in_body = 3;
+   */
+  refreshTokenInBody: boolean;
+};
+
+/**
+ * Describes the message zeugo.v1.FinishPasskeyLoginRequest.
+ * Use `create(FinishPasskeyLoginRequestSchema)` to create a new message.
+ */
+export const FinishPasskeyLoginRequestSchema: GenMessage<FinishPasskeyLoginRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 40);
+
+/**
+ * FinishPasskeyLoginResponse is the new session.
+ *
+ * @generated from message zeugo.v1.FinishPasskeyLoginResponse
+ */
+export type FinishPasskeyLoginResponse = Message<"zeugo.v1.FinishPasskeyLoginResponse"> & {
+  /**
+   * The session's credentials.
+   *
+   * @generated from field: zeugo.v1.Tokens tokens = 1;
+   */
+  tokens?: Tokens | undefined;
+
+  /**
+   * Who is signed in.
+   *
+   * @generated from field: zeugo.v1.Principal principal = 2;
+   */
+  principal?: Principal | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.FinishPasskeyLoginResponse.
+ * Use `create(FinishPasskeyLoginResponseSchema)` to create a new message.
+ */
+export const FinishPasskeyLoginResponseSchema: GenMessage<FinishPasskeyLoginResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_auth, 41);
 
 /**
  * SecondFactorMethod is a kind of second factor.
@@ -1087,6 +1324,13 @@ export enum SecondFactorMethod {
    * @generated from enum value: SECOND_FACTOR_METHOD_RECOVERY_CODE = 2;
    */
   RECOVERY_CODE = 2,
+
+  /**
+   * A passkey or security key (WebAuthn).
+   *
+   * @generated from enum value: SECOND_FACTOR_METHOD_WEBAUTHN = 3;
+   */
+  WEBAUTHN = 3,
 }
 
 /**
@@ -1155,6 +1399,43 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof ConfirmLoginEnrollmentRequestSchema;
     output: typeof ConfirmLoginEnrollmentResponseSchema;
+  },
+  /**
+   * BeginStepUp returns WebAuthn request options for a step-up with a
+   * passkey or security key (FailedPrecondition when the caller has none).
+   *
+   * @generated from rpc zeugo.v1.AuthService.BeginStepUp
+   */
+  beginStepUp: {
+    methodKind: "unary";
+    input: typeof BeginStepUpRequestSchema;
+    output: typeof BeginStepUpResponseSchema;
+  },
+  /**
+   * BeginPasskeyLogin starts a passwordless sign-in with a passkey (for
+   * tenants that allow it): WebAuthn request options without a user, for
+   * navigator.credentials.get; the passkey must verify its user (PIN or
+   * biometrics).
+   *
+   * @generated from rpc zeugo.v1.AuthService.BeginPasskeyLogin
+   */
+  beginPasskeyLogin: {
+    methodKind: "unary";
+    input: typeof BeginPasskeyLoginRequestSchema;
+    output: typeof BeginPasskeyLoginResponseSchema;
+  },
+  /**
+   * FinishPasskeyLogin signs in with the passkey's answer. A passkey that
+   * is unknown, of a tenant that does not allow passwordless sign-in, of a
+   * locked or inactive account, without user verification, or an answer
+   * that does not verify all get the same Unauthenticated answer.
+   *
+   * @generated from rpc zeugo.v1.AuthService.FinishPasskeyLogin
+   */
+  finishPasskeyLogin: {
+    methodKind: "unary";
+    input: typeof FinishPasskeyLoginRequestSchema;
+    output: typeof FinishPasskeyLoginResponseSchema;
   },
   /**
    * StepUp proves, in a running session, that the caller still holds a

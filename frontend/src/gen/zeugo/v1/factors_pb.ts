@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/factors.proto.
  */
 export const file_zeugo_v1_factors: GenFile = /*@__PURE__*/
-  fileDesc("ChZ6ZXVnby92MS9mYWN0b3JzLnByb3RvEgh6ZXVnby52MSK4AQoMU2Vjb25kRmFjdG9yEgoKAmlkGAEgASgJEiwKBm1ldGhvZBgCIAEoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIMCgRuYW1lGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiFgoUTGlzdE15RmFjdG9yc1JlcXVlc3QiqAEKFUxpc3RNeUZhY3RvcnNSZXNwb25zZRInCgdmYWN0b3JzGAEgAygLMhYuemV1Z28udjEuU2Vjb25kRmFjdG9yEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAiABKAUSEAoIcmVxdWlyZWQYAyABKAgSNwoTc3RlcF91cF92YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiHAoaU3RhcnRUb3RwRW5yb2xsbWVudFJlcXVlc3QiSwobU3RhcnRUb3RwRW5yb2xsbWVudFJlc3BvbnNlEiwKCmVucm9sbG1lbnQYASABKAsyGC56ZXVnby52MS5Ub3RwRW5yb2xsbWVudCKVAQocQ29uZmlybVRvdHBFbnJvbGxtZW50UmVxdWVzdBIfCg1lbnJvbGxtZW50X2lkGAEgASgJQgi6SAVyA7ABARIkCgl0b3RwX2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kEi4KBG5hbWUYAyABKAlCILpIHXIbGDwyF14oW15cc10uKlteXHNdfFteXHNdKT8kIl8KHUNvbmZpcm1Ub3RwRW5yb2xsbWVudFJlc3BvbnNlEiYKBmZhY3RvchgBIAEoCzIWLnpldWdvLnYxLlNlY29uZEZhY3RvchIWCg5yZWNvdmVyeV9jb2RlcxgCIAMoCSIrChNSZW1vdmVGYWN0b3JSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASIWChRSZW1vdmVGYWN0b3JSZXNwb25zZSIgCh5SZWdlbmVyYXRlUmVjb3ZlcnlDb2Rlc1JlcXVlc3QiOQofUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXNwb25zZRIWCg5yZWNvdmVyeV9jb2RlcxgBIAMoCSI6Ch1SZXNldFVzZXJTZWNvbmRGYWN0b3JzUmVxdWVzdBIZCgd1c2VyX2lkGAEgASgJQgi6SAVyA7ABASIgCh5SZXNldFVzZXJTZWNvbmRGYWN0b3JzUmVzcG9uc2UymgUKE1NlY29uZEZhY3RvclNlcnZpY2USWwoNTGlzdE15RmFjdG9ycxIeLnpldWdvLnYxLkxpc3RNeUZhY3RvcnNSZXF1ZXN0Gh8uemV1Z28udjEuTGlzdE15RmFjdG9yc1Jlc3BvbnNlIgmQAgHK8xgCCAISagoTU3RhcnRUb3RwRW5yb2xsbWVudBIkLnpldWdvLnYxLlN0YXJ0VG90cEVucm9sbG1lbnRSZXF1ZXN0GiUuemV1Z28udjEuU3RhcnRUb3RwRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAIScAoVQ29uZmlybVRvdHBFbnJvbGxtZW50EiYuemV1Z28udjEuQ29uZmlybVRvdHBFbnJvbGxtZW50UmVxdWVzdBonLnpldWdvLnYxLkNvbmZpcm1Ub3RwRW5yb2xsbWVudFJlc3BvbnNlIgbK8xgCCAISVQoMUmVtb3ZlRmFjdG9yEh0uemV1Z28udjEuUmVtb3ZlRmFjdG9yUmVxdWVzdBoeLnpldWdvLnYxLlJlbW92ZUZhY3RvclJlc3BvbnNlIgbK8xgCCAISdgoXUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXMSKC56ZXVnby52MS5SZWdlbmVyYXRlUmVjb3ZlcnlDb2Rlc1JlcXVlc3QaKS56ZXVnby52MS5SZWdlbmVyYXRlUmVjb3ZlcnlDb2Rlc1Jlc3BvbnNlIgbK8xgCCAISeQoWUmVzZXRVc2VyU2Vjb25kRmFjdG9ycxInLnpldWdvLnYxLlJlc2V0VXNlclNlY29uZEZhY3RvcnNSZXF1ZXN0GiguemV1Z28udjEuUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1Jlc3BvbnNlIgzK8xgICAQSAQQaAQFCmwEKDGNvbS56ZXVnby52MUIMRmFjdG9yc1Byb3RvUAFaPGdpdGh1Yi5jb20vemV1Z28vemV1Z28vYmFja2VuZC9pbnRlcm5hbC9nZW4vemV1Z28vdjE7emV1Z292MaICA1pYWKoCCFpldWdvLlYxygIIWmV1Z29cVjHiAhRaZXVnb1xWMVxHUEJNZXRhZGF0YeoCCVpldWdvOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_auth]);
+  fileDesc("ChZ6ZXVnby92MS9mYWN0b3JzLnByb3RvEgh6ZXVnby52MSK4AQoMU2Vjb25kRmFjdG9yEgoKAmlkGAEgASgJEiwKBm1ldGhvZBgCIAEoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIMCgRuYW1lGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiFgoUTGlzdE15RmFjdG9yc1JlcXVlc3Qi3wEKFUxpc3RNeUZhY3RvcnNSZXNwb25zZRInCgdmYWN0b3JzGAEgAygLMhYuemV1Z28udjEuU2Vjb25kRmFjdG9yEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAiABKAUSEAoIcmVxdWlyZWQYAyABKAgSNwoTc3RlcF91cF92YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPYWxsb3dlZF9tZXRob2RzGAUgAygOMhwuemV1Z28udjEuU2Vjb25kRmFjdG9yTWV0aG9kIhwKGlN0YXJ0VG90cEVucm9sbG1lbnRSZXF1ZXN0IksKG1N0YXJ0VG90cEVucm9sbG1lbnRSZXNwb25zZRIsCgplbnJvbGxtZW50GAEgASgLMhguemV1Z28udjEuVG90cEVucm9sbG1lbnQilQEKHENvbmZpcm1Ub3RwRW5yb2xsbWVudFJlcXVlc3QSHwoNZW5yb2xsbWVudF9pZBgBIAEoCUIIukgFcgOwAQESJAoJdG90cF9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JBIuCgRuYW1lGAMgASgJQiC6SB1yGxg8MhdeKFteXHNdLipbXlxzXXxbXlxzXSk/JCJfCh1Db25maXJtVG90cEVucm9sbG1lbnRSZXNwb25zZRImCgZmYWN0b3IYASABKAsyFi56ZXVnby52MS5TZWNvbmRGYWN0b3ISFgoOcmVjb3ZlcnlfY29kZXMYAiADKAkiKwoTUmVtb3ZlRmFjdG9yUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFgoUUmVtb3ZlRmFjdG9yUmVzcG9uc2UiIAoeUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXF1ZXN0IjkKH1JlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkiOgodUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1JlcXVlc3QSGQoHdXNlcl9pZBgBIAEoCUIIukgFcgOwAQEiIAoeUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1Jlc3BvbnNlIiEKH1N0YXJ0UGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QiTAogU3RhcnRQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2USFwoPcmVnaXN0cmF0aW9uX2lkGAEgASgJEg8KB29wdGlvbnMYAiABKAkilgEKIEZpbmlzaFBhc3NrZXlSZWdpc3RyYXRpb25SZXF1ZXN0EiEKD3JlZ2lzdHJhdGlvbl9pZBgBIAEoCUIIukgFcgOwAQESHwoKY3JlZGVudGlhbBgCIAEoCUILukgIcgYQAhiAgAQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQiYwohRmluaXNoUGFzc2tleVJlZ2lzdHJhdGlvblJlc3BvbnNlEiYKBmZhY3RvchgBIAEoCzIWLnpldWdvLnYxLlNlY29uZEZhY3RvchIWCg5yZWNvdmVyeV9jb2RlcxgCIAMoCTKTBwoTU2Vjb25kRmFjdG9yU2VydmljZRJbCg1MaXN0TXlGYWN0b3JzEh4uemV1Z28udjEuTGlzdE15RmFjdG9yc1JlcXVlc3QaHy56ZXVnby52MS5MaXN0TXlGYWN0b3JzUmVzcG9uc2UiCZACAcrzGAIIAhJqChNTdGFydFRvdHBFbnJvbGxtZW50EiQuemV1Z28udjEuU3RhcnRUb3RwRW5yb2xsbWVudFJlcXVlc3QaJS56ZXVnby52MS5TdGFydFRvdHBFbnJvbGxtZW50UmVzcG9uc2UiBsrzGAIIAhJwChVDb25maXJtVG90cEVucm9sbG1lbnQSJi56ZXVnby52MS5Db25maXJtVG90cEVucm9sbG1lbnRSZXF1ZXN0GicuemV1Z28udjEuQ29uZmlybVRvdHBFbnJvbGxtZW50UmVzcG9uc2UiBsrzGAIIAhJ5ChhTdGFydFBhc3NrZXlSZWdpc3RyYXRpb24SKS56ZXVnby52MS5TdGFydFBhc3NrZXlSZWdpc3RyYXRpb25SZXF1ZXN0GiouemV1Z28udjEuU3RhcnRQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2UiBsrzGAIIAhJ8ChlGaW5pc2hQYXNza2V5UmVnaXN0cmF0aW9uEiouemV1Z28udjEuRmluaXNoUGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QaKy56ZXVnby52MS5GaW5pc2hQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2UiBsrzGAIIAhJVCgxSZW1vdmVGYWN0b3ISHS56ZXVnby52MS5SZW1vdmVGYWN0b3JSZXF1ZXN0Gh4uemV1Z28udjEuUmVtb3ZlRmFjdG9yUmVzcG9uc2UiBsrzGAIIAhJ2ChdSZWdlbmVyYXRlUmVjb3ZlcnlDb2RlcxIoLnpldWdvLnYxLlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVxdWVzdBopLnpldWdvLnYxLlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVzcG9uc2UiBsrzGAIIAhJ5ChZSZXNldFVzZXJTZWNvbmRGYWN0b3JzEicuemV1Z28udjEuUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1JlcXVlc3QaKC56ZXVnby52MS5SZXNldFVzZXJTZWNvbmRGYWN0b3JzUmVzcG9uc2UiDMrzGAgIBBIBBBoBAUKbAQoMY29tLnpldWdvLnYxQgxGYWN0b3JzUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_auth]);
 
 /**
  * SecondFactor is one of the caller's factors.
@@ -115,6 +115,13 @@ export type ListMyFactorsResponse = Message<"zeugo.v1.ListMyFactorsResponse"> & 
    * @generated from field: google.protobuf.Timestamp step_up_valid_until = 4;
    */
   stepUpValidUntil?: Timestamp | undefined;
+
+  /**
+   * The kinds of factor the tenant lets users add.
+   *
+   * @generated from field: repeated zeugo.v1.SecondFactorMethod allowed_methods = 5;
+   */
+  allowedMethods: SecondFactorMethod[];
 };
 
 /**
@@ -332,6 +339,112 @@ export const ResetUserSecondFactorsResponseSchema: GenMessage<ResetUserSecondFac
   messageDesc(file_zeugo_v1_factors, 12);
 
 /**
+ * StartPasskeyRegistrationRequest has no fields.
+ *
+ * @generated from message zeugo.v1.StartPasskeyRegistrationRequest
+ */
+export type StartPasskeyRegistrationRequest = Message<"zeugo.v1.StartPasskeyRegistrationRequest"> & {
+};
+
+/**
+ * Describes the message zeugo.v1.StartPasskeyRegistrationRequest.
+ * Use `create(StartPasskeyRegistrationRequestSchema)` to create a new message.
+ */
+export const StartPasskeyRegistrationRequestSchema: GenMessage<StartPasskeyRegistrationRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 13);
+
+/**
+ * StartPasskeyRegistrationResponse carries the creation options.
+ *
+ * @generated from message zeugo.v1.StartPasskeyRegistrationResponse
+ */
+export type StartPasskeyRegistrationResponse = Message<"zeugo.v1.StartPasskeyRegistrationResponse"> & {
+  /**
+   * Send it back with the answer.
+   *
+   * @generated from field: string registration_id = 1;
+   */
+  registrationId: string;
+
+  /**
+   * PublicKeyCredentialCreationOptionsJSON.
+   *
+   * @generated from field: string options = 2;
+   */
+  options: string;
+};
+
+/**
+ * Describes the message zeugo.v1.StartPasskeyRegistrationResponse.
+ * Use `create(StartPasskeyRegistrationResponseSchema)` to create a new message.
+ */
+export const StartPasskeyRegistrationResponseSchema: GenMessage<StartPasskeyRegistrationResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 14);
+
+/**
+ * FinishPasskeyRegistrationRequest carries the authenticator's answer.
+ *
+ * @generated from message zeugo.v1.FinishPasskeyRegistrationRequest
+ */
+export type FinishPasskeyRegistrationRequest = Message<"zeugo.v1.FinishPasskeyRegistrationRequest"> & {
+  /**
+   * The id StartPasskeyRegistration returned.
+   *
+   * @generated from field: string registration_id = 1;
+   */
+  registrationId: string;
+
+  /**
+   * The PublicKeyCredential (attestation) as JSON.
+   *
+   * @generated from field: string credential = 2;
+   */
+  credential: string;
+
+  /**
+   * A name ("YubiKey", "MacBook"); empty: "Passkey".
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message zeugo.v1.FinishPasskeyRegistrationRequest.
+ * Use `create(FinishPasskeyRegistrationRequestSchema)` to create a new message.
+ */
+export const FinishPasskeyRegistrationRequestSchema: GenMessage<FinishPasskeyRegistrationRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 15);
+
+/**
+ * FinishPasskeyRegistrationResponse is the stored factor.
+ *
+ * @generated from message zeugo.v1.FinishPasskeyRegistrationResponse
+ */
+export type FinishPasskeyRegistrationResponse = Message<"zeugo.v1.FinishPasskeyRegistrationResponse"> & {
+  /**
+   * The new factor.
+   *
+   * @generated from field: zeugo.v1.SecondFactor factor = 1;
+   */
+  factor?: SecondFactor | undefined;
+
+  /**
+   * Ten recovery codes when this is the caller's first factor, else empty.
+   *
+   * @generated from field: repeated string recovery_codes = 2;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message zeugo.v1.FinishPasskeyRegistrationResponse.
+ * Use `create(FinishPasskeyRegistrationResponseSchema)` to create a new message.
+ */
+export const FinishPasskeyRegistrationResponseSchema: GenMessage<FinishPasskeyRegistrationResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 16);
+
+/**
  * SecondFactorService is the caller's own second factors ("Mein Konto",
  * SPEC §3.1): authenticator apps and recovery codes. Every change needs a
  * step-up (AuthService.StepUp) of the last five minutes, else
@@ -376,6 +489,29 @@ export const SecondFactorService: GenService<{
     methodKind: "unary";
     input: typeof ConfirmTotpEnrollmentRequestSchema;
     output: typeof ConfirmTotpEnrollmentResponseSchema;
+  },
+  /**
+   * StartPasskeyRegistration begins adding a passkey or security key: the
+   * WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON) for
+   * navigator.credentials.create, valid five minutes.
+   *
+   * @generated from rpc zeugo.v1.SecondFactorService.StartPasskeyRegistration
+   */
+  startPasskeyRegistration: {
+    methodKind: "unary";
+    input: typeof StartPasskeyRegistrationRequestSchema;
+    output: typeof StartPasskeyRegistrationResponseSchema;
+  },
+  /**
+   * FinishPasskeyRegistration verifies the authenticator's answer and stores
+   * the credential. The user's first factor comes with ten recovery codes.
+   *
+   * @generated from rpc zeugo.v1.SecondFactorService.FinishPasskeyRegistration
+   */
+  finishPasskeyRegistration: {
+    methodKind: "unary";
+    input: typeof FinishPasskeyRegistrationRequestSchema;
+    output: typeof FinishPasskeyRegistrationResponseSchema;
   },
   /**
    * RemoveFactor deletes one of the caller's factors. The last one cannot

@@ -44,6 +44,14 @@ const (
 	// AuthServiceConfirmLoginEnrollmentProcedure is the fully-qualified name of the AuthService's
 	// ConfirmLoginEnrollment RPC.
 	AuthServiceConfirmLoginEnrollmentProcedure = "/zeugo.v1.AuthService/ConfirmLoginEnrollment"
+	// AuthServiceBeginStepUpProcedure is the fully-qualified name of the AuthService's BeginStepUp RPC.
+	AuthServiceBeginStepUpProcedure = "/zeugo.v1.AuthService/BeginStepUp"
+	// AuthServiceBeginPasskeyLoginProcedure is the fully-qualified name of the AuthService's
+	// BeginPasskeyLogin RPC.
+	AuthServiceBeginPasskeyLoginProcedure = "/zeugo.v1.AuthService/BeginPasskeyLogin"
+	// AuthServiceFinishPasskeyLoginProcedure is the fully-qualified name of the AuthService's
+	// FinishPasskeyLogin RPC.
+	AuthServiceFinishPasskeyLoginProcedure = "/zeugo.v1.AuthService/FinishPasskeyLogin"
 	// AuthServiceStepUpProcedure is the fully-qualified name of the AuthService's StepUp RPC.
 	AuthServiceStepUpProcedure = "/zeugo.v1.AuthService/StepUp"
 	// AuthServiceRefreshProcedure is the fully-qualified name of the AuthService's Refresh RPC.
@@ -98,6 +106,19 @@ type AuthServiceClient interface {
 	// as the user's second factor, creates ten recovery codes and completes
 	// the login. The recovery codes are shown once, in this answer.
 	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// BeginStepUp returns WebAuthn request options for a step-up with a
+	// passkey or security key (FailedPrecondition when the caller has none).
+	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
+	// BeginPasskeyLogin starts a passwordless sign-in with a passkey (for
+	// tenants that allow it): WebAuthn request options without a user, for
+	// navigator.credentials.get; the passkey must verify its user (PIN or
+	// biometrics).
+	BeginPasskeyLogin(context.Context, *connect.Request[v1.BeginPasskeyLoginRequest]) (*connect.Response[v1.BeginPasskeyLoginResponse], error)
+	// FinishPasskeyLogin signs in with the passkey's answer. A passkey that
+	// is unknown, of a tenant that does not allow passwordless sign-in, of a
+	// locked or inactive account, without user verification, or an answer
+	// that does not verify all get the same Unauthenticated answer.
+	FinishPasskeyLogin(context.Context, *connect.Request[v1.FinishPasskeyLoginRequest]) (*connect.Response[v1.FinishPasskeyLoginResponse], error)
 	// StepUp proves, in a running session, that the caller still holds a
 	// second factor (a user without one: the password). Changing second
 	// factors needs a proof of the last five minutes. Wrong proofs count
@@ -174,6 +195,24 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			httpClient,
 			baseURL+AuthServiceConfirmLoginEnrollmentProcedure,
 			connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
+		beginStepUp: connect.NewClient[v1.BeginStepUpRequest, v1.BeginStepUpResponse](
+			httpClient,
+			baseURL+AuthServiceBeginStepUpProcedure,
+			connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
+			connect.WithClientOptions(opts...),
+		),
+		beginPasskeyLogin: connect.NewClient[v1.BeginPasskeyLoginRequest, v1.BeginPasskeyLoginResponse](
+			httpClient,
+			baseURL+AuthServiceBeginPasskeyLoginProcedure,
+			connect.WithSchema(authServiceMethods.ByName("BeginPasskeyLogin")),
+			connect.WithClientOptions(opts...),
+		),
+		finishPasskeyLogin: connect.NewClient[v1.FinishPasskeyLoginRequest, v1.FinishPasskeyLoginResponse](
+			httpClient,
+			baseURL+AuthServiceFinishPasskeyLoginProcedure,
+			connect.WithSchema(authServiceMethods.ByName("FinishPasskeyLogin")),
 			connect.WithClientOptions(opts...),
 		),
 		stepUp: connect.NewClient[v1.StepUpRequest, v1.StepUpResponse](
@@ -253,6 +292,9 @@ type authServiceClient struct {
 	verifySecondFactor     *connect.Client[v1.VerifySecondFactorRequest, v1.VerifySecondFactorResponse]
 	startLoginEnrollment   *connect.Client[v1.StartLoginEnrollmentRequest, v1.StartLoginEnrollmentResponse]
 	confirmLoginEnrollment *connect.Client[v1.ConfirmLoginEnrollmentRequest, v1.ConfirmLoginEnrollmentResponse]
+	beginStepUp            *connect.Client[v1.BeginStepUpRequest, v1.BeginStepUpResponse]
+	beginPasskeyLogin      *connect.Client[v1.BeginPasskeyLoginRequest, v1.BeginPasskeyLoginResponse]
+	finishPasskeyLogin     *connect.Client[v1.FinishPasskeyLoginRequest, v1.FinishPasskeyLoginResponse]
 	stepUp                 *connect.Client[v1.StepUpRequest, v1.StepUpResponse]
 	refresh                *connect.Client[v1.RefreshRequest, v1.RefreshResponse]
 	logout                 *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
@@ -284,6 +326,21 @@ func (c *authServiceClient) StartLoginEnrollment(ctx context.Context, req *conne
 // ConfirmLoginEnrollment calls zeugo.v1.AuthService.ConfirmLoginEnrollment.
 func (c *authServiceClient) ConfirmLoginEnrollment(ctx context.Context, req *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
 	return c.confirmLoginEnrollment.CallUnary(ctx, req)
+}
+
+// BeginStepUp calls zeugo.v1.AuthService.BeginStepUp.
+func (c *authServiceClient) BeginStepUp(ctx context.Context, req *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
+	return c.beginStepUp.CallUnary(ctx, req)
+}
+
+// BeginPasskeyLogin calls zeugo.v1.AuthService.BeginPasskeyLogin.
+func (c *authServiceClient) BeginPasskeyLogin(ctx context.Context, req *connect.Request[v1.BeginPasskeyLoginRequest]) (*connect.Response[v1.BeginPasskeyLoginResponse], error) {
+	return c.beginPasskeyLogin.CallUnary(ctx, req)
+}
+
+// FinishPasskeyLogin calls zeugo.v1.AuthService.FinishPasskeyLogin.
+func (c *authServiceClient) FinishPasskeyLogin(ctx context.Context, req *connect.Request[v1.FinishPasskeyLoginRequest]) (*connect.Response[v1.FinishPasskeyLoginResponse], error) {
+	return c.finishPasskeyLogin.CallUnary(ctx, req)
 }
 
 // StepUp calls zeugo.v1.AuthService.StepUp.
@@ -364,6 +421,19 @@ type AuthServiceHandler interface {
 	// as the user's second factor, creates ten recovery codes and completes
 	// the login. The recovery codes are shown once, in this answer.
 	ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error)
+	// BeginStepUp returns WebAuthn request options for a step-up with a
+	// passkey or security key (FailedPrecondition when the caller has none).
+	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
+	// BeginPasskeyLogin starts a passwordless sign-in with a passkey (for
+	// tenants that allow it): WebAuthn request options without a user, for
+	// navigator.credentials.get; the passkey must verify its user (PIN or
+	// biometrics).
+	BeginPasskeyLogin(context.Context, *connect.Request[v1.BeginPasskeyLoginRequest]) (*connect.Response[v1.BeginPasskeyLoginResponse], error)
+	// FinishPasskeyLogin signs in with the passkey's answer. A passkey that
+	// is unknown, of a tenant that does not allow passwordless sign-in, of a
+	// locked or inactive account, without user verification, or an answer
+	// that does not verify all get the same Unauthenticated answer.
+	FinishPasskeyLogin(context.Context, *connect.Request[v1.FinishPasskeyLoginRequest]) (*connect.Response[v1.FinishPasskeyLoginResponse], error)
 	// StepUp proves, in a running session, that the caller still holds a
 	// second factor (a user without one: the password). Changing second
 	// factors needs a proof of the last five minutes. Wrong proofs count
@@ -436,6 +506,24 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		AuthServiceConfirmLoginEnrollmentProcedure,
 		svc.ConfirmLoginEnrollment,
 		connect.WithSchema(authServiceMethods.ByName("ConfirmLoginEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceBeginStepUpHandler := connect.NewUnaryHandler(
+		AuthServiceBeginStepUpProcedure,
+		svc.BeginStepUp,
+		connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceBeginPasskeyLoginHandler := connect.NewUnaryHandler(
+		AuthServiceBeginPasskeyLoginProcedure,
+		svc.BeginPasskeyLogin,
+		connect.WithSchema(authServiceMethods.ByName("BeginPasskeyLogin")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceFinishPasskeyLoginHandler := connect.NewUnaryHandler(
+		AuthServiceFinishPasskeyLoginProcedure,
+		svc.FinishPasskeyLogin,
+		connect.WithSchema(authServiceMethods.ByName("FinishPasskeyLogin")),
 		connect.WithHandlerOptions(opts...),
 	)
 	authServiceStepUpHandler := connect.NewUnaryHandler(
@@ -516,6 +604,12 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceStartLoginEnrollmentHandler.ServeHTTP(w, r)
 		case AuthServiceConfirmLoginEnrollmentProcedure:
 			authServiceConfirmLoginEnrollmentHandler.ServeHTTP(w, r)
+		case AuthServiceBeginStepUpProcedure:
+			authServiceBeginStepUpHandler.ServeHTTP(w, r)
+		case AuthServiceBeginPasskeyLoginProcedure:
+			authServiceBeginPasskeyLoginHandler.ServeHTTP(w, r)
+		case AuthServiceFinishPasskeyLoginProcedure:
+			authServiceFinishPasskeyLoginHandler.ServeHTTP(w, r)
 		case AuthServiceStepUpProcedure:
 			authServiceStepUpHandler.ServeHTTP(w, r)
 		case AuthServiceRefreshProcedure:
@@ -561,6 +655,18 @@ func (UnimplementedAuthServiceHandler) StartLoginEnrollment(context.Context, *co
 
 func (UnimplementedAuthServiceHandler) ConfirmLoginEnrollment(context.Context, *connect.Request[v1.ConfirmLoginEnrollmentRequest]) (*connect.Response[v1.ConfirmLoginEnrollmentResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.ConfirmLoginEnrollment is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.BeginStepUp is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) BeginPasskeyLogin(context.Context, *connect.Request[v1.BeginPasskeyLoginRequest]) (*connect.Response[v1.BeginPasskeyLoginResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.BeginPasskeyLogin is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) FinishPasskeyLogin(context.Context, *connect.Request[v1.FinishPasskeyLoginRequest]) (*connect.Response[v1.FinishPasskeyLoginResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.FinishPasskeyLogin is not implemented"))
 }
 
 func (UnimplementedAuthServiceHandler) StepUp(context.Context, *connect.Request[v1.StepUpRequest]) (*connect.Response[v1.StepUpResponse], error) {

@@ -42,6 +42,12 @@ const (
 	// SecondFactorServiceConfirmTotpEnrollmentProcedure is the fully-qualified name of the
 	// SecondFactorService's ConfirmTotpEnrollment RPC.
 	SecondFactorServiceConfirmTotpEnrollmentProcedure = "/zeugo.v1.SecondFactorService/ConfirmTotpEnrollment"
+	// SecondFactorServiceStartPasskeyRegistrationProcedure is the fully-qualified name of the
+	// SecondFactorService's StartPasskeyRegistration RPC.
+	SecondFactorServiceStartPasskeyRegistrationProcedure = "/zeugo.v1.SecondFactorService/StartPasskeyRegistration"
+	// SecondFactorServiceFinishPasskeyRegistrationProcedure is the fully-qualified name of the
+	// SecondFactorService's FinishPasskeyRegistration RPC.
+	SecondFactorServiceFinishPasskeyRegistrationProcedure = "/zeugo.v1.SecondFactorService/FinishPasskeyRegistration"
 	// SecondFactorServiceRemoveFactorProcedure is the fully-qualified name of the SecondFactorService's
 	// RemoveFactor RPC.
 	SecondFactorServiceRemoveFactorProcedure = "/zeugo.v1.SecondFactorService/RemoveFactor"
@@ -66,6 +72,13 @@ type SecondFactorServiceClient interface {
 	// right. The user's first factor comes with ten recovery codes, shown
 	// once in the answer.
 	ConfirmTotpEnrollment(context.Context, *connect.Request[v1.ConfirmTotpEnrollmentRequest]) (*connect.Response[v1.ConfirmTotpEnrollmentResponse], error)
+	// StartPasskeyRegistration begins adding a passkey or security key: the
+	// WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON) for
+	// navigator.credentials.create, valid five minutes.
+	StartPasskeyRegistration(context.Context, *connect.Request[v1.StartPasskeyRegistrationRequest]) (*connect.Response[v1.StartPasskeyRegistrationResponse], error)
+	// FinishPasskeyRegistration verifies the authenticator's answer and stores
+	// the credential. The user's first factor comes with ten recovery codes.
+	FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error)
 	// RemoveFactor deletes one of the caller's factors. The last one cannot
 	// go while the tenant requires a second factor (FailedPrecondition, rule
 	// "zeugo.mfa.last_factor_required"); when the last one goes, the
@@ -113,6 +126,18 @@ func NewSecondFactorServiceClient(httpClient connect.HTTPClient, baseURL string,
 			connect.WithSchema(secondFactorServiceMethods.ByName("ConfirmTotpEnrollment")),
 			connect.WithClientOptions(opts...),
 		),
+		startPasskeyRegistration: connect.NewClient[v1.StartPasskeyRegistrationRequest, v1.StartPasskeyRegistrationResponse](
+			httpClient,
+			baseURL+SecondFactorServiceStartPasskeyRegistrationProcedure,
+			connect.WithSchema(secondFactorServiceMethods.ByName("StartPasskeyRegistration")),
+			connect.WithClientOptions(opts...),
+		),
+		finishPasskeyRegistration: connect.NewClient[v1.FinishPasskeyRegistrationRequest, v1.FinishPasskeyRegistrationResponse](
+			httpClient,
+			baseURL+SecondFactorServiceFinishPasskeyRegistrationProcedure,
+			connect.WithSchema(secondFactorServiceMethods.ByName("FinishPasskeyRegistration")),
+			connect.WithClientOptions(opts...),
+		),
 		removeFactor: connect.NewClient[v1.RemoveFactorRequest, v1.RemoveFactorResponse](
 			httpClient,
 			baseURL+SecondFactorServiceRemoveFactorProcedure,
@@ -136,12 +161,14 @@ func NewSecondFactorServiceClient(httpClient connect.HTTPClient, baseURL string,
 
 // secondFactorServiceClient implements SecondFactorServiceClient.
 type secondFactorServiceClient struct {
-	listMyFactors           *connect.Client[v1.ListMyFactorsRequest, v1.ListMyFactorsResponse]
-	startTotpEnrollment     *connect.Client[v1.StartTotpEnrollmentRequest, v1.StartTotpEnrollmentResponse]
-	confirmTotpEnrollment   *connect.Client[v1.ConfirmTotpEnrollmentRequest, v1.ConfirmTotpEnrollmentResponse]
-	removeFactor            *connect.Client[v1.RemoveFactorRequest, v1.RemoveFactorResponse]
-	regenerateRecoveryCodes *connect.Client[v1.RegenerateRecoveryCodesRequest, v1.RegenerateRecoveryCodesResponse]
-	resetUserSecondFactors  *connect.Client[v1.ResetUserSecondFactorsRequest, v1.ResetUserSecondFactorsResponse]
+	listMyFactors             *connect.Client[v1.ListMyFactorsRequest, v1.ListMyFactorsResponse]
+	startTotpEnrollment       *connect.Client[v1.StartTotpEnrollmentRequest, v1.StartTotpEnrollmentResponse]
+	confirmTotpEnrollment     *connect.Client[v1.ConfirmTotpEnrollmentRequest, v1.ConfirmTotpEnrollmentResponse]
+	startPasskeyRegistration  *connect.Client[v1.StartPasskeyRegistrationRequest, v1.StartPasskeyRegistrationResponse]
+	finishPasskeyRegistration *connect.Client[v1.FinishPasskeyRegistrationRequest, v1.FinishPasskeyRegistrationResponse]
+	removeFactor              *connect.Client[v1.RemoveFactorRequest, v1.RemoveFactorResponse]
+	regenerateRecoveryCodes   *connect.Client[v1.RegenerateRecoveryCodesRequest, v1.RegenerateRecoveryCodesResponse]
+	resetUserSecondFactors    *connect.Client[v1.ResetUserSecondFactorsRequest, v1.ResetUserSecondFactorsResponse]
 }
 
 // ListMyFactors calls zeugo.v1.SecondFactorService.ListMyFactors.
@@ -157,6 +184,16 @@ func (c *secondFactorServiceClient) StartTotpEnrollment(ctx context.Context, req
 // ConfirmTotpEnrollment calls zeugo.v1.SecondFactorService.ConfirmTotpEnrollment.
 func (c *secondFactorServiceClient) ConfirmTotpEnrollment(ctx context.Context, req *connect.Request[v1.ConfirmTotpEnrollmentRequest]) (*connect.Response[v1.ConfirmTotpEnrollmentResponse], error) {
 	return c.confirmTotpEnrollment.CallUnary(ctx, req)
+}
+
+// StartPasskeyRegistration calls zeugo.v1.SecondFactorService.StartPasskeyRegistration.
+func (c *secondFactorServiceClient) StartPasskeyRegistration(ctx context.Context, req *connect.Request[v1.StartPasskeyRegistrationRequest]) (*connect.Response[v1.StartPasskeyRegistrationResponse], error) {
+	return c.startPasskeyRegistration.CallUnary(ctx, req)
+}
+
+// FinishPasskeyRegistration calls zeugo.v1.SecondFactorService.FinishPasskeyRegistration.
+func (c *secondFactorServiceClient) FinishPasskeyRegistration(ctx context.Context, req *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error) {
+	return c.finishPasskeyRegistration.CallUnary(ctx, req)
 }
 
 // RemoveFactor calls zeugo.v1.SecondFactorService.RemoveFactor.
@@ -187,6 +224,13 @@ type SecondFactorServiceHandler interface {
 	// right. The user's first factor comes with ten recovery codes, shown
 	// once in the answer.
 	ConfirmTotpEnrollment(context.Context, *connect.Request[v1.ConfirmTotpEnrollmentRequest]) (*connect.Response[v1.ConfirmTotpEnrollmentResponse], error)
+	// StartPasskeyRegistration begins adding a passkey or security key: the
+	// WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON) for
+	// navigator.credentials.create, valid five minutes.
+	StartPasskeyRegistration(context.Context, *connect.Request[v1.StartPasskeyRegistrationRequest]) (*connect.Response[v1.StartPasskeyRegistrationResponse], error)
+	// FinishPasskeyRegistration verifies the authenticator's answer and stores
+	// the credential. The user's first factor comes with ten recovery codes.
+	FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error)
 	// RemoveFactor deletes one of the caller's factors. The last one cannot
 	// go while the tenant requires a second factor (FailedPrecondition, rule
 	// "zeugo.mfa.last_factor_required"); when the last one goes, the
@@ -230,6 +274,18 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 		connect.WithSchema(secondFactorServiceMethods.ByName("ConfirmTotpEnrollment")),
 		connect.WithHandlerOptions(opts...),
 	)
+	secondFactorServiceStartPasskeyRegistrationHandler := connect.NewUnaryHandler(
+		SecondFactorServiceStartPasskeyRegistrationProcedure,
+		svc.StartPasskeyRegistration,
+		connect.WithSchema(secondFactorServiceMethods.ByName("StartPasskeyRegistration")),
+		connect.WithHandlerOptions(opts...),
+	)
+	secondFactorServiceFinishPasskeyRegistrationHandler := connect.NewUnaryHandler(
+		SecondFactorServiceFinishPasskeyRegistrationProcedure,
+		svc.FinishPasskeyRegistration,
+		connect.WithSchema(secondFactorServiceMethods.ByName("FinishPasskeyRegistration")),
+		connect.WithHandlerOptions(opts...),
+	)
 	secondFactorServiceRemoveFactorHandler := connect.NewUnaryHandler(
 		SecondFactorServiceRemoveFactorProcedure,
 		svc.RemoveFactor,
@@ -256,6 +312,10 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 			secondFactorServiceStartTotpEnrollmentHandler.ServeHTTP(w, r)
 		case SecondFactorServiceConfirmTotpEnrollmentProcedure:
 			secondFactorServiceConfirmTotpEnrollmentHandler.ServeHTTP(w, r)
+		case SecondFactorServiceStartPasskeyRegistrationProcedure:
+			secondFactorServiceStartPasskeyRegistrationHandler.ServeHTTP(w, r)
+		case SecondFactorServiceFinishPasskeyRegistrationProcedure:
+			secondFactorServiceFinishPasskeyRegistrationHandler.ServeHTTP(w, r)
 		case SecondFactorServiceRemoveFactorProcedure:
 			secondFactorServiceRemoveFactorHandler.ServeHTTP(w, r)
 		case SecondFactorServiceRegenerateRecoveryCodesProcedure:
@@ -281,6 +341,14 @@ func (UnimplementedSecondFactorServiceHandler) StartTotpEnrollment(context.Conte
 
 func (UnimplementedSecondFactorServiceHandler) ConfirmTotpEnrollment(context.Context, *connect.Request[v1.ConfirmTotpEnrollmentRequest]) (*connect.Response[v1.ConfirmTotpEnrollmentResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.ConfirmTotpEnrollment is not implemented"))
+}
+
+func (UnimplementedSecondFactorServiceHandler) StartPasskeyRegistration(context.Context, *connect.Request[v1.StartPasskeyRegistrationRequest]) (*connect.Response[v1.StartPasskeyRegistrationResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.StartPasskeyRegistration is not implemented"))
+}
+
+func (UnimplementedSecondFactorServiceHandler) FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.FinishPasskeyRegistration is not implemented"))
 }
 
 func (UnimplementedSecondFactorServiceHandler) RemoveFactor(context.Context, *connect.Request[v1.RemoveFactorRequest]) (*connect.Response[v1.RemoveFactorResponse], error) {
