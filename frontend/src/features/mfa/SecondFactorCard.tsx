@@ -76,21 +76,25 @@ export function SecondFactorCard() {
     else close();
   };
 
-  const onRemove = (factor: SecondFactor) =>
+  // The confirmation closes first: a step-up dialog never opens above it.
+  const onRemove = (factor: SecondFactor) => {
+    close();
     void guarded(
       async () => {
         await remove.mutateAsync({ id: factor.id });
-        close();
         notifySuccess(t, t("mfa.account.removed", { name: factor.name || t("mfa.defaultName") }));
       },
       (err) => (hasRule(err, lastFactorRequiredRule) ? t("mfa.account.lastRequired") : errorMessage(err, t)),
     );
+  };
 
-  const onRegenerate = () =>
+  const onRegenerate = () => {
+    close();
     void guarded(async () => {
       const res = await regenerate.mutateAsync({});
       setView({ kind: "codes", codes: res.recoveryCodes, title: t("mfa.recovery.newTitle") });
     });
+  };
 
   const left = data?.recoveryCodesLeft ?? 0;
 
@@ -163,7 +167,13 @@ export function SecondFactorCard() {
                           <Text size="sm">{f.lastUsedAt ? formatDateTime(f.lastUsedAt, i18n.language) : t("mfa.account.neverUsed")}</Text>
                         </Table.Td>
                         <Table.Td ta="right">
-                          <Button size="xs" variant="default" aria-label={t("mfa.account.removeLabel", { name })} onClick={() => setView({ kind: "remove", factor: f })}>
+                          <Button
+                            size="xs"
+                            variant="default"
+                            aria-label={t("mfa.account.removeLabel", { name })}
+                            loading={remove.isPending && remove.variables?.id === f.id}
+                            onClick={() => setView({ kind: "remove", factor: f })}
+                          >
                             {t("mfa.account.remove")}
                           </Button>
                         </Table.Td>
@@ -186,14 +196,13 @@ export function SecondFactorCard() {
                   </Badge>
                 )}
               </Group>
-              <Button size="xs" variant="default" onClick={() => setView({ kind: "regenerate" })}>
+              <Button size="xs" variant="default" loading={regenerate.isPending} onClick={() => setView({ kind: "regenerate" })}>
                 {t("mfa.account.regenerate")}
               </Button>
             </Group>
           )}
         </Stack>
       )}
-      {guard.dialog}
       <Modal
         opened={view.kind !== "none"}
         onClose={close}
@@ -218,7 +227,7 @@ export function SecondFactorCard() {
               <Button variant="default" onClick={close} data-autofocus>
                 {t("common.cancel")}
               </Button>
-              <Button color="red" loading={remove.isPending} onClick={() => onRemove(view.factor)}>
+              <Button color="red" onClick={() => onRemove(view.factor)}>
                 {t("mfa.account.remove")}
               </Button>
             </Group>
@@ -231,13 +240,14 @@ export function SecondFactorCard() {
               <Button variant="default" onClick={close} data-autofocus>
                 {t("common.cancel")}
               </Button>
-              <Button loading={regenerate.isPending} onClick={onRegenerate}>
+              <Button onClick={onRegenerate}>
                 {t("mfa.account.regenerateConfirm")}
               </Button>
             </Group>
           </Stack>
         )}
       </Modal>
+      {guard.dialog}
     </Card>
   );
 }

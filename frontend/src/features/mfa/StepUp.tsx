@@ -2,7 +2,7 @@
 // change only within five minutes of proving a factor again (a user
 // without one: the password). useStepUpGuard runs a change, asking for the
 // proof first when none counts any more — or when the server says so.
-import { Alert, Anchor, Button, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
+import { Alert, Anchor, Button, getDefaultZIndex, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useForm } from "@mantine/form";
 import { useRef, useState, type ReactNode } from "react";
@@ -98,6 +98,8 @@ export function StepUpDialog({
       }}
       title={t("mfa.stepUp.title")}
       centered
+      // Above a dialog that asked for it (e.g. an enrollment whose step-up lapsed).
+      zIndex={getDefaultZIndex("modal") + 10}
       closeButtonProps={{ "aria-label": t("common.close") }}
     >
       <form onSubmit={submit} noValidate aria-label={t("mfa.stepUp.title")}>
