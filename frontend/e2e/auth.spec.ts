@@ -70,7 +70,7 @@ test.describe("sign-in", () => {
     await page.goto("/");
     await page.getByLabel("E-Mail-Adresse").fill(admin.email);
     await page.getByRole("textbox", { name: "Passwort", exact: true }).fill(`${admin.password}-falsch`);
-    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
     const alert = page.getByTestId("login-error");
     await expect(alert).toHaveText("E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist gesperrt.");
     await expect(page.getByRole("textbox", { name: "Passwort", exact: true })).toHaveValue("");
@@ -78,7 +78,7 @@ test.describe("sign-in", () => {
 
     await page.getByLabel("E-Mail-Adresse").fill("niemand@muster.example");
     await page.getByRole("textbox", { name: "Passwort", exact: true }).fill("Irgendein-Passwort-1");
-    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
     await expect(alert).toHaveText("E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist gesperrt.");
 
     // A correct login afterwards works (and resets the failure counter).
@@ -97,7 +97,7 @@ test.describe("sign-in", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Passwort vergessen?" })).toBeFocused();
     await page.keyboard.press("Tab");
-    await expect(page.getByRole("button", { name: "Anmelden" })).toBeFocused();
+    await expect(page.getByRole("button", { name: "Anmelden", exact: true })).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
 

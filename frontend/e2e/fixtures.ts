@@ -63,7 +63,7 @@ export function uniqueName(prefix: string): string {
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByRole("textbox", { name: "Passwort", exact: true }).fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
 }
 

@@ -79,7 +79,7 @@ test.describe("identity", () => {
     // And cannot sign in again.
     await otto.getByLabel("E-Mail-Adresse").fill(email);
     await otto.getByRole("textbox", { name: "Passwort", exact: true }).fill(pw);
-    await otto.getByRole("button", { name: "Anmelden" }).click();
+    await otto.getByRole("button", { name: "Anmelden", exact: true }).click();
     await expect(otto.getByRole("alert")).toBeVisible();
     await otto.context().close();
   });

@@ -30,7 +30,7 @@ function ownTenant(prefix: string) {
 async function password(page: Page, email: string, pw: string): Promise<void> {
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByRole("textbox", { name: "Passwort", exact: true }).fill(pw);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
 }
 
 async function logout(page: Page): Promise<void> {

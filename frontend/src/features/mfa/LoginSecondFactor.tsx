@@ -44,9 +44,11 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
   const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "" } });
   const field = fieldOf[mode];
 
+  // A passkey confirms the sign-in; the code modes ask for a code.
+  const title = mode === "passkey" ? t("passkeys.login.title") : t("mfa.login.title");
   useEffect(() => {
-    document.title = `${t("mfa.login.title")} · ${t("app.name")}`;
-  }, [t]);
+    document.title = `${title} · ${t("app.name")}`;
+  }, [t, title]);
 
   const switchTo = (next: Mode) => {
     setMode(next);
@@ -123,7 +125,7 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
   return (
     <>
       <Title order={1} fz="h2" mb={4}>
-        {t("mfa.login.title")}
+        {title}
       </Title>
       <Text c="dimmed" size="sm" mb="lg">
         {mode === "passkey" ? t("passkeys.login.intro") : mode === "totp" ? t("mfa.login.totpIntro") : t("mfa.login.recoveryIntro")}
@@ -133,7 +135,7 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
           {error}
         </Alert>
       )}
-      <form onSubmit={submit} noValidate aria-label={t("mfa.login.title")}>
+      <form onSubmit={submit} noValidate aria-label={title}>
         <Stack gap="md">
           {mode === "totp" && (
             <TotpCodeInput autoFocus {...codeFieldProps(form.getInputProps("totpCode"))} onChange={(v) => form.setFieldValue("totpCode", v)} />
