@@ -114,15 +114,22 @@ lint: deps-npm tools ## buf lint, go vet, staticcheck, tsc, compose file
 	ZEUGO_MASTER_KEY=check ZEUGO_DB_OWNER_PASSWORD=check ZEUGO_DB_APP_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 # The SPA is built first: the Go tests check the embedded app (without it
-# they would pass without testing it; with CI=true they fail instead).
+# they would pass without testing it; with CI=true they fail instead). The
+# binary is built first too: the crash test of certificates runs `zeugo
+# serve` as a process and takes it from ZEUGO_BIN (without it, it builds
+# one more binary of its own); test-e2e uses the same one.
 .PHONY: test-go
-test-go: build-web ## Go tests on real PostgreSQL (fresh database per test)
-	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+test-go: build ## Go tests on real PostgreSQL (fresh database per test)
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable" ZEUGO_BIN=$(ZEUGO); \
 	cd backend && go test -count=1 -race -timeout 15m ./...
-	@# The property tests of the text checker sample under -race (one
-	@# goroutine, nothing for it to find; 14x slower); here they run in full.
+	@# The property tests of the text checker and of the generator sample
+	@# under -race (pure computation in one goroutine, nothing for it to
+	@# find; 8-14x slower); here they run in full. Every other test keeps
+	@# -race: the rest of these two packages is cheap under it and runs in
+	@# parallel over their shared libraries, and everything else has a
+	@# server, a pool or goroutines of its own.
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
-	cd backend && go test -count=1 -run 'TestPrintedTextReadsClean' ./internal/textcheck
+	cd backend && go test -count=1 -run '^(TestPrintedTextReadsClean|TestRandomFacts)$$' ./internal/textcheck ./internal/generator
 
 .PHONY: fuzz
 fuzz: ## every Go fuzz target, briefly (FUZZTIME=8s each)

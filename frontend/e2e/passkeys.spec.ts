@@ -76,7 +76,7 @@ test.describe("passkeys", () => {
     const row = section.getByTestId("factor-row");
     await expect(row).toHaveCount(1);
     await expect(row).toContainText("Laptop");
-    await expect(row).toContainText("Passkey / Sicherheitsschlüssel");
+    await expect(row).toContainText("Passkey oder Sicherheitsschlüssel");
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);

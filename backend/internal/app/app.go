@@ -161,7 +161,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 	}
 	a.Outbox = outbox.New(outbox.Deps{DB: a.DB, Keys: keys, Now: now, Log: log, Mailer: mailer, SMS: sms, From: cfg.Mail.From,
 		Audit: a.Audit})
-	factors := mfa.NewFactors(keys, a.Index, a.Outbox)
+	factors := mfa.NewFactors(keys, a.Index, a.Outbox, a.Limiter)
 	rp, err := mfa.NewRelyingParty(cfg.PublicURL, cfg.Env == config.Development)
 	if err != nil {
 		a.Close()

@@ -49,6 +49,7 @@ const (
 	MethodPasswordTOTP     = "password_totp"
 	MethodPasswordRecovery = "password_recovery_code"
 	MethodPasswordWebAuthn = "password_webauthn"
+	MethodPasswordSMS      = "password_sms"
 )
 
 // Challenge is a login waiting for its second factor.
@@ -62,6 +63,8 @@ type Challenge struct {
 	// WebAuthnOptions are the request options of a passkey check (users
 	// with passkeys).
 	WebAuthnOptions string
+	// SMSHint is the mostly hidden number of the user's SMS factor.
+	SMSHint string
 }
 
 // challengeRow is a challenge with the state of its user.
@@ -101,7 +104,18 @@ func (a *Authenticator) challenge(ctx context.Context, tx pgx.Tx, tenantID, user
 	}
 	ch := &Challenge{Token: token, ExpiresAt: now.Add(ttl), Methods: st.Methods(), EnrollmentRequired: enroll}
 	if enroll {
-		ch.EnrollmentMethods = st.Allowed
+		// A login enrolls an app or a passkey; an SMS number is added in
+		// Mein Konto afterwards (the tenant allows SMS only beside them).
+		for _, m := range st.Allowed {
+			if m != mfa.MethodSMS {
+				ch.EnrollmentMethods = append(ch.EnrollmentMethods, m)
+			}
+		}
+	}
+	if st.SMS > 0 {
+		if ch.SMSHint, err = a.factors.SMSHint(ctx, tx, tenantID, userID); err != nil {
+			return nil, err
+		}
 	}
 	if st.Passkeys > 0 {
 		if _, ch.WebAuthnOptions, err = a.factors.BeginAssertion(ctx, tx, a.rp.For(""), tenantID, userID, mfa.PurposeLogin,
@@ -247,6 +261,7 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 			}
 			p.RP = a.rp.For(origin)
 		}
+		p.Bind = c.ID
 		v, err := a.factors.Verify(ctx, tx, tenantID, c.UserID, p, a.now())
 		if err != nil {
 			dead = c.Failures+1 >= MaxChallengeFailures
@@ -261,8 +276,11 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 			}
 			return MethodPasswordRecovery, nil
 		}
-		if v.Method == mfa.MethodWebAuthn {
+		switch v.Method {
+		case mfa.MethodWebAuthn:
 			return MethodPasswordWebAuthn, nil
+		case mfa.MethodSMS:
+			return MethodPasswordSMS, nil
 		}
 		return MethodPasswordTOTP, nil
 	})
@@ -274,6 +292,31 @@ func (a *Authenticator) VerifySecondFactor(ctx context.Context, token string, p 
 	}
 	out.Session = sess
 	return &out, nil
+}
+
+// MaxLoginSMS bounds the SMS codes one login can send.
+const MaxLoginSMS = 3
+
+// SendLoginSMS sends a code to the SMS factor of a challenged login (at
+// most MaxLoginSMS per login; SMSPerUser per user) and returns its expiry.
+func (a *Authenticator) SendLoginSMS(ctx context.Context, token string) (time.Time, error) {
+	var expires time.Time
+	_, err := a.challengeStep(ctx, token, false, func(tx pgx.Tx, tenantID uuid.UUID, c *challengeRow) (string, error) {
+		if c.Enrollment {
+			return "", apperr.ErrUnauthenticated
+		}
+		tag, err := tx.Exec(ctx, `UPDATE login_challenges SET sms_sent = sms_sent + 1
+			WHERE tenant_id = $1 AND id = $2 AND sms_sent < $3`, tenantID, c.ID, MaxLoginSMS)
+		if err != nil {
+			return "", err
+		}
+		if tag.RowsAffected() == 0 {
+			return "", apperr.New(apperr.ResourceExhausted, "no more codes for this sign-in; sign in again")
+		}
+		expires, _, err = a.factors.SendSMSCode(ctx, tx, tenantID, c.UserID, c.ID, a.now())
+		return "", err
+	})
+	return expires, err
 }
 
 // LoginEnrollment is the start of a login-time enrollment: an app's

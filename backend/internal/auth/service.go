@@ -72,7 +72,8 @@ func (h *Handler) signedIn(ctx context.Context, in, out http.Header, s *Session,
 // VerifySecondFactor implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) VerifySecondFactor(ctx context.Context, req *connect.Request[zeugov1.VerifySecondFactorRequest]) (*connect.Response[zeugov1.VerifySecondFactorResponse], error) {
 	st, err := h.auth.VerifySecondFactor(ctx, req.Msg.GetChallengeToken(),
-		mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode(), WebAuthn: req.Msg.GetWebauthnAssertion()},
+		mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode(), WebAuthn: req.Msg.GetWebauthnAssertion(),
+			SMS: req.Msg.GetSmsCode()},
 		req.Header().Get("Origin"))
 	if err != nil {
 		return nil, err
@@ -117,7 +118,8 @@ func (h *Handler) ConfirmLoginEnrollment(ctx context.Context, req *connect.Reque
 
 // StepUp implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) StepUp(ctx context.Context, req *connect.Request[zeugov1.StepUpRequest]) (*connect.Response[zeugov1.StepUpResponse], error) {
-	proof := StepProof{Proof: mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode()}, Password: req.Msg.GetPassword()}
+	proof := StepProof{Proof: mfa.Proof{TOTP: req.Msg.GetTotpCode(), Recovery: req.Msg.GetRecoveryCode(), SMS: req.Msg.GetSmsCode()},
+		Password: req.Msg.GetPassword()}
 	if w := req.Msg.GetWebauthn(); w != nil {
 		proof.WebAuthn, proof.Ceremony, proof.WebAuthnField = w.GetAssertion(), uuid.MustParse(w.GetCeremonyId()), "webauthn.assertion"
 	}
@@ -149,6 +151,24 @@ func (h *Handler) FinishPasskeyLogin(ctx context.Context, req *connect.Request[z
 	return res, nil
 }
 
+// SendLoginSms implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) SendLoginSms(ctx context.Context, req *connect.Request[zeugov1.SendLoginSmsRequest]) (*connect.Response[zeugov1.SendLoginSmsResponse], error) {
+	expires, err := h.auth.SendLoginSMS(ctx, req.Msg.GetChallengeToken())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.SendLoginSmsResponse{ExpiresAt: timestamppb.New(expires)}), nil
+}
+
+// SendStepUpSms implements zeugov1connect.AuthServiceHandler.
+func (h *Handler) SendStepUpSms(ctx context.Context, _ *connect.Request[zeugov1.SendStepUpSmsRequest]) (*connect.Response[zeugov1.SendStepUpSmsResponse], error) {
+	expires, hint, err := h.auth.SendStepUpSMS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.SendStepUpSmsResponse{ExpiresAt: timestamppb.New(expires), PhoneHint: hint}), nil
+}
+
 // BeginStepUp implements zeugov1connect.AuthServiceHandler.
 func (h *Handler) BeginStepUp(ctx context.Context, _ *connect.Request[zeugov1.BeginStepUpRequest]) (*connect.Response[zeugov1.BeginStepUpResponse], error) {
 	id, opts, err := h.auth.BeginStepUp(ctx)
@@ -160,7 +180,7 @@ func (h *Handler) BeginStepUp(ctx context.Context, _ *connect.Request[zeugov1.Be
 
 func challengeToProto(c *Challenge) *zeugov1.SecondFactorChallenge {
 	out := &zeugov1.SecondFactorChallenge{Token: c.Token, ExpiresAt: timestamppb.New(c.ExpiresAt),
-		EnrollmentRequired: c.EnrollmentRequired, WebauthnOptions: c.WebAuthnOptions}
+		EnrollmentRequired: c.EnrollmentRequired, WebauthnOptions: c.WebAuthnOptions, SmsPhoneHint: c.SMSHint}
 	for _, m := range c.Methods {
 		out.Methods = append(out.Methods, mfa.MethodToProto(m))
 	}

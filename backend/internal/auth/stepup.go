@@ -85,7 +85,7 @@ func (a *Authenticator) StepUp(ctx context.Context, proof StepProof, origin stri
 		case proof.Password != "" && pwWrong:
 			wrong = errWrongPassword
 		case proof.Password == "":
-			proof.RP = a.rp.For(origin)
+			proof.RP, proof.Bind = a.rp.For(origin), p.SessionID
 			v, err := a.factors.Verify(ctx, tx, p.TenantID, p.UserID, proof.Proof, now)
 			if apperr.Is(err, apperr.InvalidArgument) {
 				wrong = err
@@ -157,4 +157,23 @@ func (a *Authenticator) BeginStepUp(ctx context.Context) (uuid.UUID, string, err
 		return uuid.Nil, "", apperr.Field(apperr.FailedPrecondition, "", "zeugo.mfa.no_passkey", "you have no passkey or security key")
 	}
 	return id, opts, nil
+}
+
+// SendStepUpSMS sends a step-up code to the caller's SMS factor, bound to
+// the session.
+func (a *Authenticator) SendStepUpSMS(ctx context.Context) (time.Time, string, error) {
+	p, err := access.From(ctx)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if p.Kind != access.KindUser {
+		return time.Time{}, "", apperr.ErrPermissionDenied
+	}
+	var expires time.Time
+	var hint string
+	err = a.db.TenantTx(ctx, p.TenantID, func(tx pgx.Tx) (err error) {
+		expires, hint, err = a.factors.SendSMSCode(ctx, tx, p.TenantID, p.UserID, p.SessionID, a.now())
+		return err
+	})
+	return expires, hint, postgres.Classify(err)
 }

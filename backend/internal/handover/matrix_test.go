@@ -185,8 +185,9 @@ func (m matrixCase) grants() []*zeugov1.SectionGrant {
 }
 
 // TestGrantsMatrix: for every section × {none, read, write}, over Connect
-// and gRPC, the recipient reads exactly the readable sections (content,
-// versions, the checker's reading only with the text), writes exactly the
+// (and over gRPC the two handovers that have every outcome between them),
+// the recipient reads exactly the readable sections (content, versions,
+// the checker's reading only with the text), writes exactly the
 // writable ones — a refused write changes nothing HR sees — generates the
 // text only with Ergebnis writable and checks it only with Ergebnis
 // readable, and downloads only with the download right. Unternehmen and
@@ -216,6 +217,15 @@ func TestGrantsMatrix(t *testing.T) {
 	n := 0
 	for _, p := range []apptest.Protocol{apptest.Connect, apptest.GRPC} {
 		for _, m := range cases {
+			// The grants are checked by the same handlers whichever the
+			// protocol: the whole matrix runs over Connect, and gRPC
+			// carries A and D, which between them have every outcome —
+			// sections written, read and absent, generation and the
+			// checker allowed (A: Ergebnis writable) and refused (D:
+			// Ergebnis not granted), download with and without the right.
+			if p == apptest.GRPC && m.name != "A" && m.name != "D" {
+				continue
+			}
 			t.Run(p.String()+"/"+m.name, func(t *testing.T) {
 				r := x.open(t, links[m.name][0], links[m.name][1], p)
 				x.checkReads(t, r, m)

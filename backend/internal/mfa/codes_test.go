@@ -67,8 +67,8 @@ func TestRecoveryCodeFormat(t *testing.T) {
 	codes := newRecoveryCodes()
 	seen := map[string]bool{}
 	for _, c := range codes {
-		if len(c) != 19 || strings.Count(c, "-") != 3 {
-			t.Fatalf("code %q is not XXXX-XXXX-XXXX-XXXX", c)
+		if len(c) != 29 || strings.Count(c, "-") != 5 {
+			t.Fatalf("code %q is not XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", c)
 		}
 		n := normalizeRecoveryCode(c)
 		if n == "" || seen[n] {
@@ -80,13 +80,13 @@ func TestRecoveryCodeFormat(t *testing.T) {
 		t.Fatalf("%d codes", len(codes))
 	}
 	for in, want := range map[string]string{
-		"abcd-efgh-jkmn-pqrs":  "ABCDEFGHJKMNPQRS",
-		"ABCD EFGH JKMN PQRS":  "ABCDEFGHJKMNPQRS",
-		"oilo-0000-1111-2222":  "0110000011112222",
-		"abcd-efgh-jkmn-pqr":   "",
-		"abcd-efgh-jkmn-pqrsx": "",
-		"abcd-efgh-jkmn-pqrU":  "", // U is not in the alphabet
-		"abcd-efgh-jkmn-pqré":  "",
+		"abcd-efgh-jkmn-pqrs-tvwx-yz01":  "ABCDEFGHJKMNPQRSTVWXYZ01",
+		"ABCD EFGH JKMN PQRS TVWX YZ01":  "ABCDEFGHJKMNPQRSTVWXYZ01",
+		"oilo-0000-1111-2222-3333-4444":  "011000001111222233334444",
+		"abcd-efgh-jkmn-pqrs-tvwx-yz0":   "",
+		"abcd-efgh-jkmn-pqrs-tvwx-yz01x": "",
+		"abcd-efgh-jkmn-pqrs-tvwx-yz0U":  "", // U is not in the alphabet
+		"abcd-efgh-jkmn-pqrs-tvwx-yz0é":  "",
 	} {
 		if got := normalizeRecoveryCode(in); got != want {
 			t.Errorf("normalizeRecoveryCode(%q) = %q, want %q", in, got, want)
@@ -95,7 +95,7 @@ func TestRecoveryCodeFormat(t *testing.T) {
 	// The MAC binds the code to its user.
 	idx := keyring.NewIndexKey(keyring.NewKey())
 	a, b := uuid.New(), uuid.New()
-	if string(recoveryMAC(idx, a, "ABCDEFGHJKMNPQRS")) == string(recoveryMAC(idx, b, "ABCDEFGHJKMNPQRS")) {
+	if string(recoveryMAC(idx, a, "ABCDEFGHJKMNPQRSTVWXYZ01")) == string(recoveryMAC(idx, b, "ABCDEFGHJKMNPQRSTVWXYZ01")) {
 		t.Fatal("one code has one MAC for two users")
 	}
 }
@@ -103,7 +103,7 @@ func TestRecoveryCodeFormat(t *testing.T) {
 // FuzzNormalizeRecoveryCode: whatever is typed, the result is empty or a
 // canonical code that normalizes to itself.
 func FuzzNormalizeRecoveryCode(f *testing.F) {
-	for _, s := range []string{"abcd-efgh-jkmn-pqrs", "OIL0 0000 1111 2222", "", "ß", "----------------"} {
+	for _, s := range []string{"abcd-efgh-jkmn-pqrs-tvwx-yz01", "OIL0 0000 1111 2222 3333 4444", "", "ß", "------------------------"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

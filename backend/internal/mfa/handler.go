@@ -85,6 +85,24 @@ func (h *Handler) FinishPasskeyRegistration(ctx context.Context, req *connect.Re
 	return connect.NewResponse(&zeugov1.FinishPasskeyRegistrationResponse{Factor: FactorToProto(f), RecoveryCodes: codes}), nil
 }
 
+// StartSmsEnrollment implements zeugov1connect.SecondFactorServiceHandler.
+func (h *Handler) StartSmsEnrollment(ctx context.Context, req *connect.Request[zeugov1.StartSmsEnrollmentRequest]) (*connect.Response[zeugov1.StartSmsEnrollmentResponse], error) {
+	e, err := h.svc.StartSMS(ctx, req.Msg.GetPhone())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.StartSmsEnrollmentResponse{EnrollmentId: e.ID.String(), ExpiresAt: timestamppb.New(e.ExpiresAt)}), nil
+}
+
+// ConfirmSmsEnrollment implements zeugov1connect.SecondFactorServiceHandler.
+func (h *Handler) ConfirmSmsEnrollment(ctx context.Context, req *connect.Request[zeugov1.ConfirmSmsEnrollmentRequest]) (*connect.Response[zeugov1.ConfirmSmsEnrollmentResponse], error) {
+	f, codes, err := h.svc.ConfirmSMS(ctx, uuid.MustParse(req.Msg.GetEnrollmentId()), req.Msg.GetCode(), req.Msg.GetName())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.ConfirmSmsEnrollmentResponse{Factor: FactorToProto(f), RecoveryCodes: codes}), nil
+}
+
 // RemoveFactor implements zeugov1connect.SecondFactorServiceHandler.
 func (h *Handler) RemoveFactor(ctx context.Context, req *connect.Request[zeugov1.RemoveFactorRequest]) (*connect.Response[zeugov1.RemoveFactorResponse], error) {
 	if err := h.svc.Remove(ctx, uuid.MustParse(req.Msg.GetId())); err != nil {
@@ -139,6 +157,8 @@ func MethodToProto(m Method) zeugov1.SecondFactorMethod {
 		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE
 	case MethodWebAuthn:
 		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN
+	case MethodSMS:
+		return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS
 	}
 	return zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_UNSPECIFIED
 }

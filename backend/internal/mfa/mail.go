@@ -27,6 +27,9 @@ var (
 	changePasskeyAdded = change{
 		de: "Zu Ihrem Zugang wurde ein Passkey oder Sicherheitsschlüssel als zweiter Faktor hinzugefügt.",
 		en: "A passkey or security key was added to your account as a second factor."}
+	changeSMSAdded = change{
+		de: "Zu Ihrem Zugang wurde eine Mobilnummer für Codes per SMS als zweiter Faktor hinzugefügt.",
+		en: "A mobile number for codes by SMS was added to your account as a second factor."}
 	changeRemoved = change{
 		de: "Von Ihrem Zugang wurde ein zweiter Faktor entfernt.",
 		en: "A second factor was removed from your account."}

@@ -24,6 +24,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/keyring"
 	"github.com/zeugo/zeugo/backend/internal/mfa/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 )
 
 // Durations of the lifecycle.
@@ -42,6 +43,7 @@ const (
 	MethodTOTP     Method = "totp"
 	MethodRecovery Method = "recovery_code"
 	MethodWebAuthn Method = "webauthn"
+	MethodSMS      Method = "sms"
 )
 
 // DefaultFactorName names a factor the user did not name.
@@ -97,6 +99,10 @@ type Proof struct {
 	WebAuthnField string
 	// RP checks the assertion (RelyingParty.For the request's origin).
 	RP *webauthn.WebAuthn
+	// SMS is a code sent by SMS for Bind (the login challenge's or the
+	// session's id).
+	SMS  string
+	Bind uuid.UUID
 }
 
 // Method is the proof's kind.
@@ -106,6 +112,8 @@ func (p Proof) Method() Method {
 		return MethodRecovery
 	case p.WebAuthn != "":
 		return MethodWebAuthn
+	case p.SMS != "":
+		return MethodSMS
 	}
 	return MethodTOTP
 }
@@ -117,6 +125,8 @@ func (p Proof) Field() string {
 		return "recovery_code"
 	case p.WebAuthn != "":
 		return cmp.Or(p.WebAuthnField, "webauthn_assertion")
+	case p.SMS != "":
+		return "sms_code"
 	}
 	return "totp_code"
 }
@@ -125,9 +135,9 @@ func (p Proof) Field() string {
 type State struct {
 	// Required: the tenant requires a second factor.
 	Required bool
-	// Factors counts the confirmed factors, Passkeys those of them that
-	// are passkeys or security keys.
-	Factors, Passkeys int
+	// Factors counts the confirmed factors, Passkeys and SMS those of
+	// them that are passkeys or security keys and SMS numbers.
+	Factors, Passkeys, SMS int
 	// RecoveryLeft counts the unused recovery codes.
 	RecoveryLeft int
 	// Allowed are the kinds the tenant lets users add.
@@ -143,11 +153,14 @@ func (s State) Needed() bool { return s.Required || s.Factors > 0 }
 // Methods are the proofs the user can give.
 func (s State) Methods() []Method {
 	var out []Method
-	if s.Factors > s.Passkeys {
+	if s.Factors > s.Passkeys+s.SMS {
 		out = append(out, MethodTOTP)
 	}
 	if s.Passkeys > 0 {
 		out = append(out, MethodWebAuthn)
+	}
+	if s.SMS > 0 {
+		out = append(out, MethodSMS)
 	}
 	if s.RecoveryLeft > 0 {
 		out = append(out, MethodRecovery)
@@ -157,15 +170,16 @@ func (s State) Methods() []Method {
 
 // Factors holds what the transaction-level operations need.
 type Factors struct {
-	keys   *keyring.Keyring
-	index  *keyring.IndexKey
-	outbox *outbox.Outbox
-	q      *dbsqlc.Queries
+	keys    *keyring.Keyring
+	index   *keyring.IndexKey
+	outbox  *outbox.Outbox
+	limiter *ratelimit.Limiter
+	q       *dbsqlc.Queries
 }
 
 // NewFactors returns the operations.
-func NewFactors(keys *keyring.Keyring, index *keyring.IndexKey, ob *outbox.Outbox) *Factors {
-	return &Factors{keys: keys, index: index, outbox: ob, q: dbsqlc.New()}
+func NewFactors(keys *keyring.Keyring, index *keyring.IndexKey, ob *outbox.Outbox, limiter *ratelimit.Limiter) *Factors {
+	return &Factors{keys: keys, index: index, outbox: ob, limiter: limiter, q: dbsqlc.New()}
 }
 
 // State reads a user's situation; lock also locks the user's row, so that
@@ -186,7 +200,8 @@ func (f *Factors) State(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UU
 }
 
 func stateOf(r dbsqlc.UserFactorStateRow) State {
-	st := State{Required: r.RequireMfa, Factors: int(r.Factors), Passkeys: int(r.Passkeys), RecoveryLeft: int(r.RecoveryLeft)}
+	st := State{Required: r.RequireMfa, Factors: int(r.Factors), Passkeys: int(r.Passkeys), SMS: int(r.Sms),
+		RecoveryLeft: int(r.RecoveryLeft)}
 	for _, m := range r.MfaMethods {
 		st.Allowed = append(st.Allowed, Method(m))
 	}
@@ -212,6 +227,9 @@ func (f *Factors) Verify(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.U
 	}
 	if p.WebAuthn != "" {
 		return f.verifyPasskey(ctx, tx, tenantID, userID, p, now)
+	}
+	if p.SMS != "" {
+		return f.verifySMS(ctx, tx, tenantID, userID, p, now)
 	}
 	apps, err := f.q.LockTOTPFactors(ctx, tx, dbsqlc.LockTOTPFactorsParams{TenantID: tenantID, UserID: userID})
 	if err != nil {

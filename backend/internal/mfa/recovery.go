@@ -12,12 +12,15 @@ import (
 // RecoveryCodeCount is the size of a set of recovery codes.
 const RecoveryCodeCount = 10
 
-// Recovery codes are 16 characters of Crockford's base32 (80 random bits),
-// shown in groups of four: XXXX-XXXX-XXXX-XXXX. Reading them back, case,
-// spaces and dashes do not matter, and I, L and O read as 1, 1 and 0.
+// Recovery codes are 24 characters of Crockford's base32 (120 random
+// bits), shown in groups of four: XXXX-XXXX-XXXX-XXXX-XXXX-XXXX. With at
+// least 112 bits a keyed hash is an approved way to store them (ASVS
+// V6.5.2); a password hash would cost a verification per stored code at
+// every use. Reading them back, case, spaces and dashes do not matter,
+// and I, L and O read as 1, 1 and 0.
 const (
 	recoveryAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	recoveryLen      = 16
+	recoveryLen      = 24
 )
 
 // newRecoveryCodes makes a set of codes.

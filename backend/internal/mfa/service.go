@@ -173,6 +173,35 @@ func (s *Service) FinishPasskey(ctx context.Context, id uuid.UUID, credentialJSO
 	return f, codes, err
 }
 
+// StartSMS sends a code to a new number of the caller (step-up needed).
+func (s *Service) StartSMS(ctx context.Context, phone string) (*SMSEnrollment, error) {
+	var e *SMSEnrollment
+	err := s.work.Write(ctx, func(tx *uow.Tx) (err error) {
+		if err := s.requireStepUp(ctx, tx); err != nil {
+			return err
+		}
+		if e, err = s.f.StartSMS(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, phone, s.work.Now()); err != nil {
+			return err
+		}
+		return tx.Record(ActionEnrollmentStarted, uow.Target{Type: targetFactor, ID: e.ID}, map[string]string{"method": string(MethodSMS)})
+	})
+	return e, err
+}
+
+// ConfirmSMS stores the caller's number once its code is right.
+func (s *Service) ConfirmSMS(ctx context.Context, id uuid.UUID, code, name string) (*Factor, []string, error) {
+	var f *Factor
+	var codes []string
+	err := s.work.Write(ctx, func(tx *uow.Tx) (err error) {
+		if f, codes, err = s.f.ConfirmSMS(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, id, code, name, s.work.Now()); err != nil {
+			return err
+		}
+		return tx.Record(ActionFactorAdded, uow.Target{Type: targetFactor, ID: id},
+			map[string]string{"method": string(MethodSMS), "recovery_codes_created": itoa(len(codes))})
+	})
+	return f, codes, err
+}
+
 // ConfirmTOTP stores the caller's new app once its code is right; the
 // first factor comes with recovery codes. The step-up was checked when the
 // enrollment started (it lives ten minutes, bound to the caller).

@@ -43,7 +43,7 @@ type Custom struct {
 // TemplateNames are the templates a tenant may override, in display order.
 var TemplateNames = []string{"invitation", "password_reset", "account_locked",
 	"handover", "handover_code", "handover_completed", "handover_code_locked",
-	"selfservice_code", "selfservice_declined", "second_factor_changed",
+	"selfservice_code", "selfservice_declined", "second_factor_changed", "second_factor_code",
 }
 
 // placeholders are each template's data keys (Sender is the tenant's sender
@@ -67,6 +67,9 @@ var placeholders = map[string][]string{
 	// Second factors (package mfa): Change is a sentence saying what
 	// changed, in the mail's language; At is when.
 	"second_factor_changed": {"Name", "Change", "At", "Sender"},
+	// A sign-in code by SMS (package mfa; the mail form exists for the
+	// template editor and tests, codes go by SMS only).
+	"second_factor_code": {"Code", "ExpiresAt", "Sender"},
 }
 
 // requiredInText are the placeholders a template's text must contain: a
@@ -82,6 +85,7 @@ var requiredInText = map[string][]string{
 	"selfservice_declined": {"Message"},
 	// A notice that does not say what changed tells nothing.
 	"second_factor_changed": {"Change"},
+	"second_factor_code":    {"Code"},
 }
 
 // Placeholders returns the data keys template name may use.

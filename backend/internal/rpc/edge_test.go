@@ -32,7 +32,10 @@ var protocols = []apptest.Protocol{apptest.Connect, apptest.GRPC, apptest.GRPCWe
 // the inflation counter is global.
 func TestGzipBombIsRefusedAfterInflatingOnlyTheLimit(t *testing.T) {
 	env := apptest.New(t)
-	const inflated = 32 << 20 // 32 MiB of one letter: ~32 KiB compressed
+	// 8 MiB of one letter (~8 KiB compressed): eight times the limit, so
+	// a server that inflated past the limit would be caught as surely as
+	// with a larger bomb, at a quarter of the client's compressing.
+	const inflated = 8 * rpc.MaxRequestBytes
 	for _, p := range protocols {
 		t.Run(p.String(), func(t *testing.T) {
 			count, stop := rpc.CountInflated()
@@ -300,7 +303,7 @@ func TestGzipBombOnHealthAndReflectionIsRefusedToo(t *testing.T) {
 	env := apptest.New(t)
 	var bomb bytes.Buffer
 	zw := gzip.NewWriter(&bomb)
-	_, _ = zw.Write(make([]byte, 32<<20))
+	_, _ = zw.Write(make([]byte, 8*rpc.MaxRequestBytes)) // eight times the limit, as above
 	_ = zw.Close()
 	for _, path := range []string{"/grpc.health.v1.Health/Check", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"} {
 		t.Run(path, func(t *testing.T) {

@@ -89,14 +89,15 @@ func channelsToProto(in []string) []zeugov1.HandoverCodeChannel {
 var factorMethods = map[zeugov1.SecondFactorMethod]string{
 	zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP:     "totp",
 	zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN: "webauthn",
+	zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS:      "sms",
 }
 
 // methodsFromProto keeps a fixed order (the proto's rules admit only the
-// two kinds, each once).
+// three kinds, each once).
 func methodsFromProto(in []zeugov1.SecondFactorMethod) []string {
 	out := []string{}
 	for _, m := range []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
-		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN} {
+		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN, zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS} {
 		if slices.Contains(in, m) {
 			out = append(out, factorMethods[m])
 		}

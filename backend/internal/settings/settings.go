@@ -181,6 +181,12 @@ func (s *Service) check(in Security) error {
 		return apperr.Field(apperr.InvalidArgument, "fields.session_idle_minutes", "zeugo.idle_exceeds_absolute",
 			"the idle timeout cannot exceed the absolute timeout")
 	}
+	// SMS is the weakest kind, and a login that must enroll offers an app
+	// or a passkey: it is allowed only beside one of them.
+	if len(in.SecondFactorMethods) == 1 && in.SecondFactorMethods[0] == "sms" {
+		return apperr.Field(apperr.InvalidArgument, "fields.second_factor_methods", "zeugo.mfa.sms_alone",
+			"SMS codes can only be allowed beside an authenticator app or passkeys")
+	}
 	return nil
 }
 

@@ -20,6 +20,7 @@ import {
   type SecuritySettings,
   type UpdateSecuritySettingsRequest,
 } from "../gen/zeugo/v1/settings_pb.js";
+import { SecondFactorMethod } from "../gen/zeugo/v1/auth_pb.js";
 import { fakeMfa, routeMfa, type FakeMfa } from "./fake-mfa.js";
 
 export type FakeAccount = {
@@ -77,6 +78,8 @@ export function fakeAccount(): FakeAccount {
         sessionIdleMinutes: 30,
         sessionAbsoluteHours: 12,
         handoverCodeChannels: [HandoverCodeChannel.EMAIL, HandoverCodeChannel.SMS],
+        secondFactorMethods: [SecondFactorMethod.TOTP, SecondFactorMethod.WEBAUTHN],
+        passkeyLogin: true,
       },
     }),
     revoked: [],

@@ -22,7 +22,7 @@ export const goodCode = "123456";
 /** The fake's secret, base32. */
 export const fakeSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /** Ten recovery codes as the server creates them. */
-export const fakeRecoveryCodes = Array.from({ length: 10 }, (_, i) => `AB${i}D-EFGH-JKLM-NP${i}R`);
+export const fakeRecoveryCodes = Array.from({ length: 10 }, (_, i) => `AB${i}D-EFGH-JKMN-PQRS-TVWX-YZ${i}2`);
 
 export type FakeMfa = {
   principal: Principal;

@@ -312,6 +312,36 @@ func (q *Queries) InsertPendingFactor(ctx context.Context, db DBTX, arg InsertPe
 	return err
 }
 
+const insertPendingSms = `-- name: InsertPendingSms :exec
+INSERT INTO user_factors (id, tenant_id, user_id, kind, name_enc, secret_enc, code_mac, code_expires_at, created_at)
+VALUES ($1, $2, $3, 'sms', $4, $5, $6, $7, $8)
+`
+
+type InsertPendingSmsParams struct {
+	ID            uuid.UUID
+	TenantID      uuid.UUID
+	UserID        uuid.UUID
+	NameEnc       []byte
+	SecretEnc     []byte
+	CodeMac       []byte
+	CodeExpiresAt pgtype.Timestamptz
+	Now           time.Time
+}
+
+func (q *Queries) InsertPendingSms(ctx context.Context, db DBTX, arg InsertPendingSmsParams) error {
+	_, err := db.Exec(ctx, insertPendingSms,
+		arg.ID,
+		arg.TenantID,
+		arg.UserID,
+		arg.NameEnc,
+		arg.SecretEnc,
+		arg.CodeMac,
+		arg.CodeExpiresAt,
+		arg.Now,
+	)
+	return err
+}
+
 const insertRecoveryCodes = `-- name: InsertRecoveryCodes :exec
 INSERT INTO recovery_codes (tenant_id, user_id, code_mac, created_at)
 SELECT $1, $2, unnest($3::bytea[]), $4
@@ -452,6 +482,85 @@ func (q *Queries) LockPendingFactor(ctx context.Context, db DBTX, arg LockPendin
 	return &i, err
 }
 
+const lockPendingSms = `-- name: LockPendingSms :one
+SELECT id, code_mac, code_expires_at
+FROM user_factors
+WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND kind = 'sms' AND confirmed_at IS NULL
+  AND created_at > $4
+FOR UPDATE
+`
+
+type LockPendingSmsParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	ID       uuid.UUID
+	Since    time.Time
+}
+
+type LockPendingSmsRow struct {
+	ID            uuid.UUID
+	CodeMac       []byte
+	CodeExpiresAt pgtype.Timestamptz
+}
+
+func (q *Queries) LockPendingSms(ctx context.Context, db DBTX, arg LockPendingSmsParams) (*LockPendingSmsRow, error) {
+	row := db.QueryRow(ctx, lockPendingSms,
+		arg.TenantID,
+		arg.UserID,
+		arg.ID,
+		arg.Since,
+	)
+	var i LockPendingSmsRow
+	err := row.Scan(&i.ID, &i.CodeMac, &i.CodeExpiresAt)
+	return &i, err
+}
+
+const lockSmsFactors = `-- name: LockSmsFactors :many
+SELECT id, secret_enc, code_mac, code_expires_at
+FROM user_factors
+WHERE tenant_id = $1 AND user_id = $2 AND kind = 'sms' AND confirmed_at IS NOT NULL
+ORDER BY created_at, id
+FOR UPDATE
+`
+
+type LockSmsFactorsParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+type LockSmsFactorsRow struct {
+	ID            uuid.UUID
+	SecretEnc     []byte
+	CodeMac       []byte
+	CodeExpiresAt pgtype.Timestamptz
+}
+
+// The confirmed SMS factors of a user with their outstanding codes.
+func (q *Queries) LockSmsFactors(ctx context.Context, db DBTX, arg LockSmsFactorsParams) ([]*LockSmsFactorsRow, error) {
+	rows, err := db.Query(ctx, lockSmsFactors, arg.TenantID, arg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*LockSmsFactorsRow
+	for rows.Next() {
+		var i LockSmsFactorsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SecretEnc,
+			&i.CodeMac,
+			&i.CodeExpiresAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockTOTPFactors = `-- name: LockTOTPFactors :many
 SELECT id, secret_enc, last_step,
     (SELECT count(*) FROM recovery_codes r
@@ -507,6 +616,8 @@ SELECT t.require_mfa, t.mfa_methods,
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'sms')::int AS sms,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -524,6 +635,7 @@ type LockUserFactorStateRow struct {
 	MfaMethods   []string
 	Factors      int32
 	Passkeys     int32
+	Sms          int32
 	RecoveryLeft int32
 }
 
@@ -537,6 +649,7 @@ func (q *Queries) LockUserFactorState(ctx context.Context, db DBTX, arg LockUser
 		&i.MfaMethods,
 		&i.Factors,
 		&i.Passkeys,
+		&i.Sms,
 		&i.RecoveryLeft,
 	)
 	return &i, err
@@ -607,6 +720,28 @@ func (q *Queries) RevokeUserSessions(ctx context.Context, db DBTX, arg RevokeUse
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const setSmsCode = `-- name: SetSmsCode :exec
+UPDATE user_factors SET code_mac = $1, code_expires_at = $2
+WHERE tenant_id = $3 AND id = $4
+`
+
+type SetSmsCodeParams struct {
+	CodeMac       []byte
+	CodeExpiresAt pgtype.Timestamptz
+	TenantID      uuid.UUID
+	ID            uuid.UUID
+}
+
+func (q *Queries) SetSmsCode(ctx context.Context, db DBTX, arg SetSmsCodeParams) error {
+	_, err := db.Exec(ctx, setSmsCode,
+		arg.CodeMac,
+		arg.CodeExpiresAt,
+		arg.TenantID,
+		arg.ID,
+	)
+	return err
 }
 
 const setStepUp = `-- name: SetStepUp :exec
@@ -735,6 +870,22 @@ func (q *Queries) UseRecoveryCode(ctx context.Context, db DBTX, arg UseRecoveryC
 	return result.RowsAffected(), nil
 }
 
+const useSmsCode = `-- name: UseSmsCode :exec
+UPDATE user_factors SET code_mac = NULL, code_expires_at = NULL, last_used_at = $1::timestamptz
+WHERE tenant_id = $2 AND id = $3
+`
+
+type UseSmsCodeParams struct {
+	Now      time.Time
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) UseSmsCode(ctx context.Context, db DBTX, arg UseSmsCodeParams) error {
+	_, err := db.Exec(ctx, useSmsCode, arg.Now, arg.TenantID, arg.ID)
+	return err
+}
+
 const userExists = `-- name: UserExists :one
 SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2)
 `
@@ -757,6 +908,8 @@ SELECT t.require_mfa, t.mfa_methods,
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'sms')::int AS sms,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -773,6 +926,7 @@ type UserFactorStateRow struct {
 	MfaMethods   []string
 	Factors      int32
 	Passkeys     int32
+	Sms          int32
 	RecoveryLeft int32
 }
 
@@ -784,7 +938,24 @@ func (q *Queries) UserFactorState(ctx context.Context, db DBTX, arg UserFactorSt
 		&i.MfaMethods,
 		&i.Factors,
 		&i.Passkeys,
+		&i.Sms,
 		&i.RecoveryLeft,
 	)
 	return &i, err
+}
+
+const userLanguage = `-- name: UserLanguage :one
+SELECT language FROM users WHERE tenant_id = $1 AND id = $2
+`
+
+type UserLanguageParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) UserLanguage(ctx context.Context, db DBTX, arg UserLanguageParams) (string, error) {
+	row := db.QueryRow(ctx, userLanguage, arg.TenantID, arg.ID)
+	var language string
+	err := row.Scan(&language)
+	return language, err
 }

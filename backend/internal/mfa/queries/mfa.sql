@@ -58,6 +58,8 @@ SELECT t.require_mfa, t.mfa_methods,
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'sms')::int AS sms,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -70,6 +72,8 @@ SELECT t.require_mfa, t.mfa_methods,
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)::int AS factors,
     (SELECT count(*) FROM user_factors f
         WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'webauthn')::int AS passkeys,
+    (SELECT count(*) FROM user_factors f
+        WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL AND f.kind = 'sms')::int AS sms,
     (SELECT count(*) FROM recovery_codes r
         WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.used_at IS NULL)::int AS recovery_left
 FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -157,3 +161,33 @@ ORDER BY expires_at DESC LIMIT 1;
 DELETE FROM webauthn_ceremonies d WHERE d.tenant_id = @tenant_id AND d.id IN (
     SELECT c.id FROM webauthn_ceremonies c WHERE c.tenant_id = @tenant_id AND c.expires_at < @before
     LIMIT @batch);
+
+-- name: InsertPendingSms :exec
+INSERT INTO user_factors (id, tenant_id, user_id, kind, name_enc, secret_enc, code_mac, code_expires_at, created_at)
+VALUES (@id, @tenant_id, @user_id, 'sms', @name_enc, @secret_enc, @code_mac, @code_expires_at, @now);
+
+-- name: LockPendingSms :one
+SELECT id, code_mac, code_expires_at
+FROM user_factors
+WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id AND kind = 'sms' AND confirmed_at IS NULL
+  AND created_at > @since
+FOR UPDATE;
+
+-- name: LockSmsFactors :many
+-- The confirmed SMS factors of a user with their outstanding codes.
+SELECT id, secret_enc, code_mac, code_expires_at
+FROM user_factors
+WHERE tenant_id = @tenant_id AND user_id = @user_id AND kind = 'sms' AND confirmed_at IS NOT NULL
+ORDER BY created_at, id
+FOR UPDATE;
+
+-- name: SetSmsCode :exec
+UPDATE user_factors SET code_mac = @code_mac, code_expires_at = @code_expires_at
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: UseSmsCode :exec
+UPDATE user_factors SET code_mac = NULL, code_expires_at = NULL, last_used_at = @now::timestamptz
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: UserLanguage :one
+SELECT language FROM users WHERE tenant_id = @tenant_id AND id = @id;

@@ -1,12 +1,13 @@
 -- +goose Up
 -- Second factors (SPEC §3.1, package mfa): a user's authenticator apps
 -- (TOTP, RFC 6238), passkeys and security keys (WebAuthn) and recovery
--- codes, the login attempts that wait for a second factor, the WebAuthn
--- ceremonies in flight, and the step-up mark of a session. SMS codes join
--- the kinds when they are built.
+-- codes, SMS codes to a verified number, the login attempts that wait for
+-- a second factor, the WebAuthn ceremonies in flight, and the step-up mark
+-- of a session.
 
--- A user's second factor. A TOTP secret, or a WebAuthn credential record
--- (public key, sign count, flags), is sealed with the tenant key
+-- A user's second factor. A TOTP secret, a WebAuthn credential record
+-- (public key, sign count, flags) or an SMS factor's verified number is
+-- sealed with the tenant key
 -- (associated data: the factor's id and column); a credential's id stays
 -- in clear for the lookup. A row without confirmed_at is an enrollment
 -- that waits for its first code; it lapses after ten minutes and is
@@ -15,11 +16,16 @@ CREATE TABLE user_factors (
     id           uuid PRIMARY KEY,
     tenant_id    uuid NOT NULL,
     user_id      uuid NOT NULL,
-    kind         text NOT NULL CHECK (kind IN ('totp', 'webauthn')),
+    kind         text NOT NULL CHECK (kind IN ('totp', 'webauthn', 'sms')),
     -- The name the user gave it ("Handy"), encrypted: it may name a person.
     name_enc     bytea NOT NULL,
     secret_enc   bytea NOT NULL,
     credential_id bytea CHECK ((kind = 'webauthn') = (credential_id IS NOT NULL)),
+    -- An SMS factor's outstanding code: a keyed MAC bound to the factor and
+    -- to what it answers (a login challenge, a session's step-up, the
+    -- enrollment), valid five minutes, used once.
+    code_mac        bytea,
+    code_expires_at timestamptz,
     -- The last TOTP time step accepted: a code is good once (RFC 6238 §5.2).
     last_step    bigint NOT NULL DEFAULT 0,
     created_at   timestamptz NOT NULL,
@@ -68,6 +74,8 @@ CREATE TABLE login_challenges (
     created_at        timestamptz NOT NULL,
     expires_at        timestamptz NOT NULL,
     failures          int NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 5),
+    -- SMS codes sent for this login (at most three).
+    sms_sent          int NOT NULL DEFAULT 0 CHECK (sms_sent BETWEEN 0 AND 3),
     used_at           timestamptz,
     UNIQUE (tenant_id, id),
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
@@ -83,7 +91,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON login_challenges TO zeugo_app;
 -- require_mfa (migration 00001); administrators change it.
 -- Which kinds of factor its users may add is the tenant's choice too.
 ALTER TABLE tenants ADD COLUMN mfa_methods text[] NOT NULL DEFAULT '{totp,webauthn}'
-    CHECK (mfa_methods <@ ARRAY['totp', 'webauthn']::text[] AND cardinality(mfa_methods) > 0);
+    CHECK (mfa_methods <@ ARRAY['totp', 'webauthn', 'sms']::text[] AND cardinality(mfa_methods) > 0);
 -- And whether they may sign in with a passkey alone (passwordless: the
 -- passkey is possession, its user verification the second factor).
 ALTER TABLE tenants ADD COLUMN passkey_login boolean NOT NULL DEFAULT false;

@@ -31,18 +31,18 @@ export function TotpCodeInput({ value, onChange, label, ...rest }: FieldProps) {
   );
 }
 
-/** RecoveryCodeInput takes one recovery code (XXXX-XXXX-XXXX-XXXX; case and dashes do not matter). */
+/** RecoveryCodeInput takes one recovery code (groups of four, XXXX-XXXX-…; case, spaces and dashes do not matter). */
 export function RecoveryCodeInput({ value, onChange, label, ...rest }: FieldProps) {
   const { t } = useTranslation();
   return (
     <TextInput
       label={label ?? t("mfa.recoveryCode")}
       description={t("mfa.recoveryCodeHint")}
-      placeholder="XXXX-XXXX-XXXX-XXXX"
+      placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
       autoComplete="off"
       autoCapitalize="characters"
       spellCheck={false}
-      maxLength={40}
+      maxLength={48}
       required
       data-testid="recovery-code"
       styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)", letterSpacing: "0.05em" } }}

@@ -12,7 +12,7 @@ import { useVerifySecondFactor } from "../../api/mfa.js";
 import { IconAlert, IconKey } from "../../components/icons.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { useSession } from "../../lib/session-context.js";
-import { violationsFromError } from "../../lib/validation.js";
+import { validateMessage, violationsFromError } from "../../lib/validation.js";
 import { codeMessage, fewRecoveryCodes, recoveryCodeInput } from "./codes.js";
 import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
 import { browserFailure, passkeyErrorMessage, signWithPasskey } from "./passkeys.js";
@@ -87,8 +87,11 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
       return;
     }
     const value = mode === "totp" ? values.totpCode : recoveryCodeInput(values.recoveryCode);
-    const formatOk = mode === "totp" ? /^\d{6}$/.test(value) : /^[0-9A-Za-z -]{16,32}$/.test(value);
-    if (!formatOk) {
+    // The proto's own rules decide the format, before anything is sent.
+    const early = validateMessage(VerifySecondFactorRequestSchema, { challengeToken: challenge.token, proof: { case: field, value } }).violations.find(
+      (x) => x.field === field,
+    );
+    if (value === "" || early) {
       form.setFieldError(field, mode === "totp" ? t("mfa.codeFormat") : t("mfa.recoveryFormat"));
       form.getInputNode(field)?.focus();
       return;

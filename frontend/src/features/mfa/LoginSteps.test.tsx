@@ -88,12 +88,17 @@ describe("login with a second factor", () => {
   });
 
   it("accepts a recovery code in any case and warns when few are left", async () => {
-    const fake = withFactor({ unusedRecovery: ["AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH", "JJJJ-KKKK-LLLL-MMMM"], recoveryLeft: 3 });
+    const fake = withFactor({ unusedRecovery: ["AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "GGGG-HHHH-JJJJ-KKKK-MMMM-NNNN", "PPPP-QQQQ-RRRR-SSSS-TTTT-VVVV"], recoveryLeft: 3 });
     const { session } = renderLogin(fake);
     const form = await codeStep();
     fireEvent.click(within(form).getByRole("button", { name: "Wiederherstellungscode verwenden" }));
     const input = await within(form).findByLabelText(/^Wiederherstellungscode/);
+    // Too short for the proto's rule: refused before sending.
     fireEvent.change(input, { target: { value: "aaaa bbbb cccc dddd" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Bestätigen" }));
+    await within(form).findByText(/24 Zeichen in Vierergruppen/);
+    expect(fake.calls).toEqual([]);
+    fireEvent.change(input, { target: { value: "aaaa bbbb cccc dddd eeee ffff" } });
     fireEvent.click(within(form).getByRole("button", { name: "Bestätigen" }));
     await waitFor(() => expect(session.getState().status).toBe("authenticated"));
     await screen.findByText("Sie haben nur noch 2 Wiederherstellungscodes. Erzeugen Sie unter „Mein Konto“ neue Codes.");

@@ -86,7 +86,7 @@ describe("passkeys in Mein Konto", () => {
     await waitFor(() => expect(within(section).getAllByTestId("factor-row")).toHaveLength(1));
     const row = within(section).getByTestId("factor-row");
     expect(within(row).getByText("YubiKey")).toBeTruthy();
-    expect(within(row).getByText("Passkey / Sicherheitsschlüssel")).toBeTruthy();
+    expect(within(row).getByText("Passkey oder Sicherheitsschlüssel")).toBeTruthy();
   });
 
   it("says so when the authenticator is registered already or the person cancels, without asking the server", async () => {

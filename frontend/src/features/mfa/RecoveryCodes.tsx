@@ -36,7 +36,7 @@ export function RecoveryCodes({ codes, email, tenant, onDone, doneLabel }: Props
       </Alert>
       <Text size="sm">{t("mfa.recovery.explain")}</Text>
       <SimpleGrid
-        cols={{ base: 1, xs: 2 }}
+        cols={1}
         spacing="xs"
         verticalSpacing={6}
         component="ol"

@@ -87,7 +87,7 @@ describe("SecondFactorCard", () => {
 
     const stepUp = await dialog("Identität bestätigen");
     fireEvent.click(within(stepUp).getByRole("button", { name: "Wiederherstellungscode verwenden" }));
-    fireEvent.change(await within(stepUp).findByLabelText(/^Wiederherstellungscode/), { target: { value: "ab0d-efgh-jklm-np0r" } });
+    fireEvent.change(await within(stepUp).findByLabelText(/^Wiederherstellungscode/), { target: { value: "ab0d-efgh-jkmn-pqrs-tvwx-yz02" } });
     fireEvent.click(within(stepUp).getByRole("button", { name: "Bestätigen" }));
 
     const codes = await dialog("Neue Wiederherstellungscodes");

@@ -84,7 +84,7 @@ export function SecondFactorCard() {
     else close();
   };
 
-  // The confirmation closes first: a step-up dialog never opens above it.
+  // The confirmation closes first, so that a step-up dialog is never stacked on it.
   const onRemove = (factor: SecondFactor) => {
     close();
     void guarded(
@@ -271,8 +271,16 @@ export function SecondFactorCard() {
 }
 
 function methodLabel(method: SecondFactorMethod, t: (key: string) => string): string {
-  if (method === SecondFactorMethod.WEBAUTHN) return t("passkeys.method");
-  return method === SecondFactorMethod.TOTP ? t("mfa.method.totp") : t("mfa.method.other");
+  switch (method) {
+    case SecondFactorMethod.TOTP:
+      return t("mfa.method.totp");
+    case SecondFactorMethod.WEBAUTHN:
+      return t("mfa.method.webauthn");
+    case SecondFactorMethod.SMS:
+      return t("mfa.method.sms");
+    default:
+      return t("mfa.method.other");
+  }
 }
 
 function dialogTitle(view: View, t: (key: string, p?: Record<string, string>) => string): string {

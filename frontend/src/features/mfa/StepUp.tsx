@@ -11,7 +11,7 @@ import { SecondFactorMethod, StepUpRequestSchema } from "../../gen/zeugo/v1/auth
 import { useBeginStepUp, useStepUp } from "../../api/mfa.js";
 import { IconAlert } from "../../components/icons.js";
 import { errorMessage } from "../../lib/errors.js";
-import { violationsFromError } from "../../lib/validation.js";
+import { validateMessage, violationsFromError } from "../../lib/validation.js";
 import { codeMessage, hasRule, recoveryCodeInput, stepUpFresh, stepUpRequiredRule } from "./codes.js";
 import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
 import { passkeyErrorMessage, signWithPasskey } from "./passkeys.js";
@@ -102,7 +102,9 @@ export function StepUpDialog({
       return;
     }
     const value = mode === "recovery" ? recoveryCodeInput(values.recoveryCode) : values[field];
-    if (value === "" || (mode === "totp" && !/^\d{6}$/.test(value))) {
+    // The proto's own rules decide the format, before anything is sent.
+    const early = validateMessage(StepUpRequestSchema, { proof: { case: field, value } }).violations.find((x) => x.field === field);
+    if (value === "" || early) {
       form.setFieldError(field, mode === "password" ? t("validation.rule.required") : mode === "totp" ? t("mfa.codeFormat") : t("mfa.recoveryFormat"));
       form.getInputNode(field)?.focus();
       return;

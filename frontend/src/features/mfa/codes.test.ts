@@ -43,7 +43,7 @@ describe("second-factor codes", () => {
     expect(codeMessage({ field: "totpCode", ruleId: "zeugo.mfa.code_wrong", message: "" }, t)).toMatch(/nicht richtig/);
     expect(codeMessage({ field: "totpCode", ruleId: "string.pattern", message: "" }, t)).toMatch(/sechs Ziffern/);
     expect(codeMessage({ field: "recoveryCode", ruleId: "zeugo.mfa.code_wrong", message: "" }, t)).toMatch(/schon verwendet/);
-    expect(codeMessage({ field: "recoveryCode", ruleId: "string.pattern", message: "" }, t)).toMatch(/16 Zeichen/);
+    expect(codeMessage({ field: "recoveryCode", ruleId: "string.pattern", message: "" }, t)).toMatch(/24 Zeichen/);
     expect(codeMessage({ field: "password", ruleId: "password.current_wrong", message: "" }, t)).toBe("Das Passwort ist nicht richtig.");
     expect(codeMessage({ field: "password", ruleId: "zeugo.mfa.factor_needed", message: "" }, t)).toMatch(/Code Ihrer Authenticator-App/);
   });

@@ -16,7 +16,10 @@ afterEach(cleanup);
 
 async function renderSettings(methods: SecondFactorMethod[]) {
   const fake = fakeAccount();
-  fake.settings = create(SecuritySettingsSchema, { version: fake.settings.version, fields: { ...fake.settings.fields!, secondFactorMethods: methods } });
+  fake.settings = create(SecuritySettingsSchema, {
+    version: fake.settings.version,
+    fields: { ...fake.settings.fields!, secondFactorMethods: methods, passkeyLogin: false },
+  });
   const session = await signedIn(testPrincipal([Area.PRIVACY]));
   const router = createMemoryRouter(routes, { initialEntries: ["/settings/security"] });
   render(<RouterProvider router={router} />, { wrapper: providers(fake.transport, null, session) });
@@ -32,6 +35,7 @@ describe("second-factor kinds and passwordless sign-in", () => {
     const { fake, form } = await renderSettings([SecondFactorMethod.TOTP]);
     expect(box(form, "Authenticator-App").checked).toBe(true);
     expect(box(form, "Passkey oder Sicherheitsschlüssel").checked).toBe(false);
+    expect(box(form, "SMS-Code (nur neben App oder Passkey)").checked).toBe(false);
     const passwordless = within(form).getByRole("switch", { name: /Anmeldung mit Passkey ohne Passwort erlauben/ }) as HTMLInputElement;
     expect(passwordless.checked).toBe(false);
 

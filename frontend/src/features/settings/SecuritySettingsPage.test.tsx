@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
+import { SecondFactorMethod } from "../../gen/zeugo/v1/auth_pb.js";
 import { HandoverCodeChannel } from "../../gen/zeugo/v1/handover_pb.js";
 import { routes } from "../../routes.js";
 import { fakeAccount } from "../../test/fake-account.js";
@@ -70,6 +71,9 @@ describe("SecuritySettingsPage", () => {
     expect(sent.fields?.handoverCodeRequired).toBe(true);
     expect(sent.fields?.handoverCodeChannels).toEqual([HandoverCodeChannel.EMAIL]);
     expect(sent.fields?.secondFactorRequired).toBe(true);
+    // What the page does not show is sent back unchanged.
+    expect(sent.fields?.secondFactorMethods).toEqual([SecondFactorMethod.TOTP, SecondFactorMethod.WEBAUTHN]);
+    expect(sent.fields?.passkeyLogin).toBe(true);
 
     // Someone else saves in between: the next save is refused as a conflict.
     fake.settings = { ...fake.settings, version: 9n };

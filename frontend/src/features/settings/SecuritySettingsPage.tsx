@@ -37,7 +37,7 @@ type Values = {
   /** The allowed code channels, comma-separated ("email,sms"). */
   handoverCodeChannels: string;
   secondFactorRequired: string;
-  /** The kinds of second factor users may add, comma-separated ("totp,webauthn"). */
+  /** The kinds of second factor users may add, comma-separated ("totp,webauthn,sms"). */
   secondFactorMethods: string;
   passkeyLogin: string;
 };
@@ -76,6 +76,7 @@ const emptyValues: Values = {
 const factorMethodNames: [SecondFactorMethod, string][] = [
   [SecondFactorMethod.TOTP, "totp"],
   [SecondFactorMethod.WEBAUTHN, "webauthn"],
+  [SecondFactorMethod.SMS, "sms"],
 ];
 
 function factorMethodsOf(v: string): SecondFactorMethod[] {
@@ -280,6 +281,7 @@ export function SecuritySettingsPage() {
                   <Group mt="xs">
                     <Checkbox value="totp" label={t("passkeys.settings.methodApp")} disabled={!canEdit} />
                     <Checkbox value="webauthn" label={t("passkeys.settings.methodPasskey")} disabled={!canEdit} />
+                    <Checkbox value="sms" label={t("passkeys.settings.methodSms")} disabled={!canEdit} />
                   </Group>
                 </Checkbox.Group>
               </Grid.Col>

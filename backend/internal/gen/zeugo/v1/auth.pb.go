@@ -34,6 +34,9 @@ const (
 	SecondFactorMethod_SECOND_FACTOR_METHOD_RECOVERY_CODE SecondFactorMethod = 2
 	// A passkey or security key (WebAuthn).
 	SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN SecondFactorMethod = 3
+	// A six-digit code by SMS to a verified number (the weakest kind: a
+	// number can be taken over; tenants allow it explicitly).
+	SecondFactorMethod_SECOND_FACTOR_METHOD_SMS SecondFactorMethod = 4
 )
 
 // Enum value maps for SecondFactorMethod.
@@ -43,12 +46,14 @@ var (
 		1: "SECOND_FACTOR_METHOD_TOTP",
 		2: "SECOND_FACTOR_METHOD_RECOVERY_CODE",
 		3: "SECOND_FACTOR_METHOD_WEBAUTHN",
+		4: "SECOND_FACTOR_METHOD_SMS",
 	}
 	SecondFactorMethod_value = map[string]int32{
 		"SECOND_FACTOR_METHOD_UNSPECIFIED":   0,
 		"SECOND_FACTOR_METHOD_TOTP":          1,
 		"SECOND_FACTOR_METHOD_RECOVERY_CODE": 2,
 		"SECOND_FACTOR_METHOD_WEBAUTHN":      3,
+		"SECOND_FACTOR_METHOD_SMS":           4,
 	}
 )
 
@@ -233,8 +238,11 @@ type SecondFactorChallenge struct {
 	WebauthnOptions string `protobuf:"bytes,5,opt,name=webauthn_options,json=webauthnOptions,proto3" json:"webauthn_options,omitempty"`
 	// With enrollment_required: the kinds the tenant lets users add.
 	EnrollmentMethods []SecondFactorMethod `protobuf:"varint,6,rep,packed,name=enrollment_methods,json=enrollmentMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"enrollment_methods,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// When the user has an SMS factor: its number with all but the last
+	// digits hidden ("+49 ••• ••• 12 34"), for SendLoginSms.
+	SmsPhoneHint  string `protobuf:"bytes,7,opt,name=sms_phone_hint,json=smsPhoneHint,proto3" json:"sms_phone_hint,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SecondFactorChallenge) Reset() {
@@ -309,6 +317,197 @@ func (x *SecondFactorChallenge) GetEnrollmentMethods() []SecondFactorMethod {
 	return nil
 }
 
+func (x *SecondFactorChallenge) GetSmsPhoneHint() string {
+	if x != nil {
+		return x.SmsPhoneHint
+	}
+	return ""
+}
+
+// SendLoginSmsRequest names the login.
+type SendLoginSmsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The challenge's token.
+	ChallengeToken string `protobuf:"bytes,1,opt,name=challenge_token,json=challengeToken,proto3" json:"challenge_token,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SendLoginSmsRequest) Reset() {
+	*x = SendLoginSmsRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendLoginSmsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendLoginSmsRequest) ProtoMessage() {}
+
+func (x *SendLoginSmsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendLoginSmsRequest.ProtoReflect.Descriptor instead.
+func (*SendLoginSmsRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SendLoginSmsRequest) GetChallengeToken() string {
+	if x != nil {
+		return x.ChallengeToken
+	}
+	return ""
+}
+
+// SendLoginSmsResponse says until when the code is good.
+type SendLoginSmsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code's expiry (five minutes).
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendLoginSmsResponse) Reset() {
+	*x = SendLoginSmsResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendLoginSmsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendLoginSmsResponse) ProtoMessage() {}
+
+func (x *SendLoginSmsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendLoginSmsResponse.ProtoReflect.Descriptor instead.
+func (*SendLoginSmsResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SendLoginSmsResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// SendStepUpSmsRequest has no fields.
+type SendStepUpSmsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendStepUpSmsRequest) Reset() {
+	*x = SendStepUpSmsRequest{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendStepUpSmsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendStepUpSmsRequest) ProtoMessage() {}
+
+func (x *SendStepUpSmsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendStepUpSmsRequest.ProtoReflect.Descriptor instead.
+func (*SendStepUpSmsRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{5}
+}
+
+// SendStepUpSmsResponse says until when the code is good.
+type SendStepUpSmsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code's expiry (five minutes).
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	// The number, mostly hidden.
+	PhoneHint     string `protobuf:"bytes,2,opt,name=phone_hint,json=phoneHint,proto3" json:"phone_hint,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendStepUpSmsResponse) Reset() {
+	*x = SendStepUpSmsResponse{}
+	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendStepUpSmsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendStepUpSmsResponse) ProtoMessage() {}
+
+func (x *SendStepUpSmsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendStepUpSmsResponse.ProtoReflect.Descriptor instead.
+func (*SendStepUpSmsResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SendStepUpSmsResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *SendStepUpSmsResponse) GetPhoneHint() string {
+	if x != nil {
+		return x.PhoneHint
+	}
+	return ""
+}
+
 // VerifySecondFactorRequest answers a challenge.
 type VerifySecondFactorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -321,6 +520,7 @@ type VerifySecondFactorRequest struct {
 	//	*VerifySecondFactorRequest_TotpCode
 	//	*VerifySecondFactorRequest_RecoveryCode
 	//	*VerifySecondFactorRequest_WebauthnAssertion
+	//	*VerifySecondFactorRequest_SmsCode
 	Proof isVerifySecondFactorRequest_Proof `protobuf_oneof:"proof"`
 	// As in LoginRequest.
 	RefreshTokenInBody bool `protobuf:"varint,4,opt,name=refresh_token_in_body,json=refreshTokenInBody,proto3" json:"refresh_token_in_body,omitempty"`
@@ -330,7 +530,7 @@ type VerifySecondFactorRequest struct {
 
 func (x *VerifySecondFactorRequest) Reset() {
 	*x = VerifySecondFactorRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -342,7 +542,7 @@ func (x *VerifySecondFactorRequest) String() string {
 func (*VerifySecondFactorRequest) ProtoMessage() {}
 
 func (x *VerifySecondFactorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[3]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -355,7 +555,7 @@ func (x *VerifySecondFactorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifySecondFactorRequest.ProtoReflect.Descriptor instead.
 func (*VerifySecondFactorRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{3}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *VerifySecondFactorRequest) GetChallengeToken() string {
@@ -399,6 +599,15 @@ func (x *VerifySecondFactorRequest) GetWebauthnAssertion() string {
 	return ""
 }
 
+func (x *VerifySecondFactorRequest) GetSmsCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*VerifySecondFactorRequest_SmsCode); ok {
+			return x.SmsCode
+		}
+	}
+	return ""
+}
+
 func (x *VerifySecondFactorRequest) GetRefreshTokenInBody() bool {
 	if x != nil {
 		return x.RefreshTokenInBody
@@ -426,11 +635,18 @@ type VerifySecondFactorRequest_WebauthnAssertion struct {
 	WebauthnAssertion string `protobuf:"bytes,5,opt,name=webauthn_assertion,json=webauthnAssertion,proto3,oneof"`
 }
 
+type VerifySecondFactorRequest_SmsCode struct {
+	// The code SendLoginSms sent.
+	SmsCode string `protobuf:"bytes,6,opt,name=sms_code,json=smsCode,proto3,oneof"`
+}
+
 func (*VerifySecondFactorRequest_TotpCode) isVerifySecondFactorRequest_Proof() {}
 
 func (*VerifySecondFactorRequest_RecoveryCode) isVerifySecondFactorRequest_Proof() {}
 
 func (*VerifySecondFactorRequest_WebauthnAssertion) isVerifySecondFactorRequest_Proof() {}
+
+func (*VerifySecondFactorRequest_SmsCode) isVerifySecondFactorRequest_Proof() {}
 
 // VerifySecondFactorResponse is the session of a completed login.
 type VerifySecondFactorResponse struct {
@@ -447,7 +663,7 @@ type VerifySecondFactorResponse struct {
 
 func (x *VerifySecondFactorResponse) Reset() {
 	*x = VerifySecondFactorResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -459,7 +675,7 @@ func (x *VerifySecondFactorResponse) String() string {
 func (*VerifySecondFactorResponse) ProtoMessage() {}
 
 func (x *VerifySecondFactorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[4]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -472,7 +688,7 @@ func (x *VerifySecondFactorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifySecondFactorResponse.ProtoReflect.Descriptor instead.
 func (*VerifySecondFactorResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{4}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *VerifySecondFactorResponse) GetTokens() *Tokens {
@@ -514,7 +730,7 @@ type TotpEnrollment struct {
 
 func (x *TotpEnrollment) Reset() {
 	*x = TotpEnrollment{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +742,7 @@ func (x *TotpEnrollment) String() string {
 func (*TotpEnrollment) ProtoMessage() {}
 
 func (x *TotpEnrollment) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[5]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +755,7 @@ func (x *TotpEnrollment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TotpEnrollment.ProtoReflect.Descriptor instead.
 func (*TotpEnrollment) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{5}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *TotpEnrollment) GetEnrollmentId() string {
@@ -584,7 +800,7 @@ type StartLoginEnrollmentRequest struct {
 
 func (x *StartLoginEnrollmentRequest) Reset() {
 	*x = StartLoginEnrollmentRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -596,7 +812,7 @@ func (x *StartLoginEnrollmentRequest) String() string {
 func (*StartLoginEnrollmentRequest) ProtoMessage() {}
 
 func (x *StartLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[6]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -609,7 +825,7 @@ func (x *StartLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartLoginEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*StartLoginEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{6}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *StartLoginEnrollmentRequest) GetChallengeToken() string {
@@ -640,7 +856,7 @@ type StartLoginEnrollmentResponse struct {
 
 func (x *StartLoginEnrollmentResponse) Reset() {
 	*x = StartLoginEnrollmentResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -652,7 +868,7 @@ func (x *StartLoginEnrollmentResponse) String() string {
 func (*StartLoginEnrollmentResponse) ProtoMessage() {}
 
 func (x *StartLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[7]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -665,7 +881,7 @@ func (x *StartLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartLoginEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*StartLoginEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{7}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *StartLoginEnrollmentResponse) GetEnrollment() *TotpEnrollment {
@@ -704,7 +920,7 @@ type ConfirmLoginEnrollmentRequest struct {
 
 func (x *ConfirmLoginEnrollmentRequest) Reset() {
 	*x = ConfirmLoginEnrollmentRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -716,7 +932,7 @@ func (x *ConfirmLoginEnrollmentRequest) String() string {
 func (*ConfirmLoginEnrollmentRequest) ProtoMessage() {}
 
 func (x *ConfirmLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[8]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -729,7 +945,7 @@ func (x *ConfirmLoginEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmLoginEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmLoginEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{8}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConfirmLoginEnrollmentRequest) GetChallengeToken() string {
@@ -782,7 +998,7 @@ type ConfirmLoginEnrollmentResponse struct {
 
 func (x *ConfirmLoginEnrollmentResponse) Reset() {
 	*x = ConfirmLoginEnrollmentResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -794,7 +1010,7 @@ func (x *ConfirmLoginEnrollmentResponse) String() string {
 func (*ConfirmLoginEnrollmentResponse) ProtoMessage() {}
 
 func (x *ConfirmLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[9]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -807,7 +1023,7 @@ func (x *ConfirmLoginEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmLoginEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmLoginEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{9}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ConfirmLoginEnrollmentResponse) GetTokens() *Tokens {
@@ -842,6 +1058,7 @@ type StepUpRequest struct {
 	//	*StepUpRequest_RecoveryCode
 	//	*StepUpRequest_Password
 	//	*StepUpRequest_Webauthn
+	//	*StepUpRequest_SmsCode
 	Proof         isStepUpRequest_Proof `protobuf_oneof:"proof"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -849,7 +1066,7 @@ type StepUpRequest struct {
 
 func (x *StepUpRequest) Reset() {
 	*x = StepUpRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -861,7 +1078,7 @@ func (x *StepUpRequest) String() string {
 func (*StepUpRequest) ProtoMessage() {}
 
 func (x *StepUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[10]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -874,7 +1091,7 @@ func (x *StepUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepUpRequest.ProtoReflect.Descriptor instead.
 func (*StepUpRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{10}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StepUpRequest) GetProof() isStepUpRequest_Proof {
@@ -920,6 +1137,15 @@ func (x *StepUpRequest) GetWebauthn() *WebAuthnAssertion {
 	return nil
 }
 
+func (x *StepUpRequest) GetSmsCode() string {
+	if x != nil {
+		if x, ok := x.Proof.(*StepUpRequest_SmsCode); ok {
+			return x.SmsCode
+		}
+	}
+	return ""
+}
+
 type isStepUpRequest_Proof interface {
 	isStepUpRequest_Proof()
 }
@@ -944,6 +1170,11 @@ type StepUpRequest_Webauthn struct {
 	Webauthn *WebAuthnAssertion `protobuf:"bytes,4,opt,name=webauthn,proto3,oneof"`
 }
 
+type StepUpRequest_SmsCode struct {
+	// The code SendStepUpSms sent.
+	SmsCode string `protobuf:"bytes,5,opt,name=sms_code,json=smsCode,proto3,oneof"`
+}
+
 func (*StepUpRequest_TotpCode) isStepUpRequest_Proof() {}
 
 func (*StepUpRequest_RecoveryCode) isStepUpRequest_Proof() {}
@@ -951,6 +1182,8 @@ func (*StepUpRequest_RecoveryCode) isStepUpRequest_Proof() {}
 func (*StepUpRequest_Password) isStepUpRequest_Proof() {}
 
 func (*StepUpRequest_Webauthn) isStepUpRequest_Proof() {}
+
+func (*StepUpRequest_SmsCode) isStepUpRequest_Proof() {}
 
 // WebAuthnAssertion is an authenticator's answer to a ceremony.
 type WebAuthnAssertion struct {
@@ -965,7 +1198,7 @@ type WebAuthnAssertion struct {
 
 func (x *WebAuthnAssertion) Reset() {
 	*x = WebAuthnAssertion{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -977,7 +1210,7 @@ func (x *WebAuthnAssertion) String() string {
 func (*WebAuthnAssertion) ProtoMessage() {}
 
 func (x *WebAuthnAssertion) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[11]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -990,7 +1223,7 @@ func (x *WebAuthnAssertion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebAuthnAssertion.ProtoReflect.Descriptor instead.
 func (*WebAuthnAssertion) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{11}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *WebAuthnAssertion) GetCeremonyId() string {
@@ -1016,7 +1249,7 @@ type BeginStepUpRequest struct {
 
 func (x *BeginStepUpRequest) Reset() {
 	*x = BeginStepUpRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1028,7 +1261,7 @@ func (x *BeginStepUpRequest) String() string {
 func (*BeginStepUpRequest) ProtoMessage() {}
 
 func (x *BeginStepUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[12]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1041,7 +1274,7 @@ func (x *BeginStepUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginStepUpRequest.ProtoReflect.Descriptor instead.
 func (*BeginStepUpRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{12}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
 }
 
 // BeginStepUpResponse carries the options for navigator.credentials.get.
@@ -1057,7 +1290,7 @@ type BeginStepUpResponse struct {
 
 func (x *BeginStepUpResponse) Reset() {
 	*x = BeginStepUpResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1069,7 +1302,7 @@ func (x *BeginStepUpResponse) String() string {
 func (*BeginStepUpResponse) ProtoMessage() {}
 
 func (x *BeginStepUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[13]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1082,7 +1315,7 @@ func (x *BeginStepUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginStepUpResponse.ProtoReflect.Descriptor instead.
 func (*BeginStepUpResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *BeginStepUpResponse) GetCeremonyId() string {
@@ -1110,7 +1343,7 @@ type StepUpResponse struct {
 
 func (x *StepUpResponse) Reset() {
 	*x = StepUpResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1122,7 +1355,7 @@ func (x *StepUpResponse) String() string {
 func (*StepUpResponse) ProtoMessage() {}
 
 func (x *StepUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[14]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1135,7 +1368,7 @@ func (x *StepUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepUpResponse.ProtoReflect.Descriptor instead.
 func (*StepUpResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *StepUpResponse) GetValidUntil() *timestamppb.Timestamp {
@@ -1162,7 +1395,7 @@ type Tokens struct {
 
 func (x *Tokens) Reset() {
 	*x = Tokens{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1174,7 +1407,7 @@ func (x *Tokens) String() string {
 func (*Tokens) ProtoMessage() {}
 
 func (x *Tokens) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[15]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1187,7 +1420,7 @@ func (x *Tokens) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tokens.ProtoReflect.Descriptor instead.
 func (*Tokens) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{15}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Tokens) GetAccessToken() string {
@@ -1226,7 +1459,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1238,7 +1471,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[16]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1251,7 +1484,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{16}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RefreshRequest) GetRefreshToken() string {
@@ -1281,7 +1514,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1293,7 +1526,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[17]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1306,7 +1539,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{17}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RefreshResponse) GetTokens() *Tokens {
@@ -1332,7 +1565,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1577,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[18]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1590,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{18}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
 }
 
 // LogoutResponse is empty; the refresh cookie is cleared.
@@ -1369,7 +1602,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1381,7 +1614,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[19]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1394,7 +1627,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{19}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
 }
 
 // MeRequest asks who the caller is.
@@ -1406,7 +1639,7 @@ type MeRequest struct {
 
 func (x *MeRequest) Reset() {
 	*x = MeRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1418,7 +1651,7 @@ func (x *MeRequest) String() string {
 func (*MeRequest) ProtoMessage() {}
 
 func (x *MeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[20]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1431,7 +1664,7 @@ func (x *MeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeRequest.ProtoReflect.Descriptor instead.
 func (*MeRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{20}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
 }
 
 // MeResponse describes the caller.
@@ -1445,7 +1678,7 @@ type MeResponse struct {
 
 func (x *MeResponse) Reset() {
 	*x = MeResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1457,7 +1690,7 @@ func (x *MeResponse) String() string {
 func (*MeResponse) ProtoMessage() {}
 
 func (x *MeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[21]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1470,7 +1703,7 @@ func (x *MeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeResponse.ProtoReflect.Descriptor instead.
 func (*MeResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{21}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *MeResponse) GetPrincipal() *Principal {
@@ -1509,7 +1742,7 @@ type Principal struct {
 
 func (x *Principal) Reset() {
 	*x = Principal{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1521,7 +1754,7 @@ func (x *Principal) String() string {
 func (*Principal) ProtoMessage() {}
 
 func (x *Principal) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[22]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1534,7 +1767,7 @@ func (x *Principal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Principal.ProtoReflect.Descriptor instead.
 func (*Principal) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{22}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Principal) GetUserId() string {
@@ -1624,7 +1857,7 @@ type PasswordPolicy struct {
 
 func (x *PasswordPolicy) Reset() {
 	*x = PasswordPolicy{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1636,7 +1869,7 @@ func (x *PasswordPolicy) String() string {
 func (*PasswordPolicy) ProtoMessage() {}
 
 func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[23]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1649,7 +1882,7 @@ func (x *PasswordPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PasswordPolicy.ProtoReflect.Descriptor instead.
 func (*PasswordPolicy) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{23}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *PasswordPolicy) GetMinLength() int32 {
@@ -1677,7 +1910,7 @@ type GetInvitationRequest struct {
 
 func (x *GetInvitationRequest) Reset() {
 	*x = GetInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +1922,7 @@ func (x *GetInvitationRequest) String() string {
 func (*GetInvitationRequest) ProtoMessage() {}
 
 func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[24]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1702,7 +1935,7 @@ func (x *GetInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{24}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetInvitationRequest) GetToken() string {
@@ -1731,7 +1964,7 @@ type GetInvitationResponse struct {
 
 func (x *GetInvitationResponse) Reset() {
 	*x = GetInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1743,7 +1976,7 @@ func (x *GetInvitationResponse) String() string {
 func (*GetInvitationResponse) ProtoMessage() {}
 
 func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[25]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1756,7 +1989,7 @@ func (x *GetInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationResponse.ProtoReflect.Descriptor instead.
 func (*GetInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{25}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetInvitationResponse) GetFirstName() string {
@@ -1808,7 +2041,7 @@ type AcceptInvitationRequest struct {
 
 func (x *AcceptInvitationRequest) Reset() {
 	*x = AcceptInvitationRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1820,7 +2053,7 @@ func (x *AcceptInvitationRequest) String() string {
 func (*AcceptInvitationRequest) ProtoMessage() {}
 
 func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[26]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1833,7 +2066,7 @@ func (x *AcceptInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationRequest.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{26}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AcceptInvitationRequest) GetToken() string {
@@ -1859,7 +2092,7 @@ type AcceptInvitationResponse struct {
 
 func (x *AcceptInvitationResponse) Reset() {
 	*x = AcceptInvitationResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1871,7 +2104,7 @@ func (x *AcceptInvitationResponse) String() string {
 func (*AcceptInvitationResponse) ProtoMessage() {}
 
 func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[27]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1884,7 +2117,7 @@ func (x *AcceptInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptInvitationResponse.ProtoReflect.Descriptor instead.
 func (*AcceptInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{27}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{31}
 }
 
 // RequestPasswordResetRequest asks for a reset link.
@@ -1898,7 +2131,7 @@ type RequestPasswordResetRequest struct {
 
 func (x *RequestPasswordResetRequest) Reset() {
 	*x = RequestPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2143,7 @@ func (x *RequestPasswordResetRequest) String() string {
 func (*RequestPasswordResetRequest) ProtoMessage() {}
 
 func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[28]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2156,7 @@ func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{28}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RequestPasswordResetRequest) GetEmail() string {
@@ -1942,7 +2175,7 @@ type RequestPasswordResetResponse struct {
 
 func (x *RequestPasswordResetResponse) Reset() {
 	*x = RequestPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1954,7 +2187,7 @@ func (x *RequestPasswordResetResponse) String() string {
 func (*RequestPasswordResetResponse) ProtoMessage() {}
 
 func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[29]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1967,7 +2200,7 @@ func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{29}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{33}
 }
 
 // GetPasswordResetRequest names a reset link by its token.
@@ -1981,7 +2214,7 @@ type GetPasswordResetRequest struct {
 
 func (x *GetPasswordResetRequest) Reset() {
 	*x = GetPasswordResetRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1993,7 +2226,7 @@ func (x *GetPasswordResetRequest) String() string {
 func (*GetPasswordResetRequest) ProtoMessage() {}
 
 func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[30]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2006,7 +2239,7 @@ func (x *GetPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{30}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetPasswordResetRequest) GetToken() string {
@@ -2033,7 +2266,7 @@ type GetPasswordResetResponse struct {
 
 func (x *GetPasswordResetResponse) Reset() {
 	*x = GetPasswordResetResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2045,7 +2278,7 @@ func (x *GetPasswordResetResponse) String() string {
 func (*GetPasswordResetResponse) ProtoMessage() {}
 
 func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[31]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2058,7 +2291,7 @@ func (x *GetPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{31}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetPasswordResetResponse) GetFirstName() string {
@@ -2102,7 +2335,7 @@ type ResetPasswordRequest struct {
 
 func (x *ResetPasswordRequest) Reset() {
 	*x = ResetPasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2114,7 +2347,7 @@ func (x *ResetPasswordRequest) String() string {
 func (*ResetPasswordRequest) ProtoMessage() {}
 
 func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[32]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2127,7 +2360,7 @@ func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{32}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ResetPasswordRequest) GetToken() string {
@@ -2153,7 +2386,7 @@ type ResetPasswordResponse struct {
 
 func (x *ResetPasswordResponse) Reset() {
 	*x = ResetPasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2398,7 @@ func (x *ResetPasswordResponse) String() string {
 func (*ResetPasswordResponse) ProtoMessage() {}
 
 func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[33]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2411,7 @@ func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{33}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{37}
 }
 
 // ChangePasswordRequest replaces the caller's password.
@@ -2194,7 +2427,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2206,7 +2439,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[34]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2219,7 +2452,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{34}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ChangePasswordRequest) GetCurrentPassword() string {
@@ -2245,7 +2478,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2257,7 +2490,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[35]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2270,7 +2503,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{35}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{39}
 }
 
 // GetPasswordPolicyRequest asks for the caller's tenant's password rules.
@@ -2282,7 +2515,7 @@ type GetPasswordPolicyRequest struct {
 
 func (x *GetPasswordPolicyRequest) Reset() {
 	*x = GetPasswordPolicyRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2294,7 +2527,7 @@ func (x *GetPasswordPolicyRequest) String() string {
 func (*GetPasswordPolicyRequest) ProtoMessage() {}
 
 func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[36]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2307,7 +2540,7 @@ func (x *GetPasswordPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyRequest.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{36}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{40}
 }
 
 // GetPasswordPolicyResponse carries the rules.
@@ -2321,7 +2554,7 @@ type GetPasswordPolicyResponse struct {
 
 func (x *GetPasswordPolicyResponse) Reset() {
 	*x = GetPasswordPolicyResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2333,7 +2566,7 @@ func (x *GetPasswordPolicyResponse) String() string {
 func (*GetPasswordPolicyResponse) ProtoMessage() {}
 
 func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[37]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2346,7 +2579,7 @@ func (x *GetPasswordPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPasswordPolicyResponse.ProtoReflect.Descriptor instead.
 func (*GetPasswordPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{37}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetPasswordPolicyResponse) GetPolicy() *PasswordPolicy {
@@ -2365,7 +2598,7 @@ type BeginPasskeyLoginRequest struct {
 
 func (x *BeginPasskeyLoginRequest) Reset() {
 	*x = BeginPasskeyLoginRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2377,7 +2610,7 @@ func (x *BeginPasskeyLoginRequest) String() string {
 func (*BeginPasskeyLoginRequest) ProtoMessage() {}
 
 func (x *BeginPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[38]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2390,7 +2623,7 @@ func (x *BeginPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginPasskeyLoginRequest.ProtoReflect.Descriptor instead.
 func (*BeginPasskeyLoginRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{38}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{42}
 }
 
 // BeginPasskeyLoginResponse carries the request options.
@@ -2406,7 +2639,7 @@ type BeginPasskeyLoginResponse struct {
 
 func (x *BeginPasskeyLoginResponse) Reset() {
 	*x = BeginPasskeyLoginResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2418,7 +2651,7 @@ func (x *BeginPasskeyLoginResponse) String() string {
 func (*BeginPasskeyLoginResponse) ProtoMessage() {}
 
 func (x *BeginPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[39]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2431,7 +2664,7 @@ func (x *BeginPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginPasskeyLoginResponse.ProtoReflect.Descriptor instead.
 func (*BeginPasskeyLoginResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{39}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *BeginPasskeyLoginResponse) GetCeremonyId() string {
@@ -2463,7 +2696,7 @@ type FinishPasskeyLoginRequest struct {
 
 func (x *FinishPasskeyLoginRequest) Reset() {
 	*x = FinishPasskeyLoginRequest{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2475,7 +2708,7 @@ func (x *FinishPasskeyLoginRequest) String() string {
 func (*FinishPasskeyLoginRequest) ProtoMessage() {}
 
 func (x *FinishPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[40]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2488,7 +2721,7 @@ func (x *FinishPasskeyLoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinishPasskeyLoginRequest.ProtoReflect.Descriptor instead.
 func (*FinishPasskeyLoginRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{40}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *FinishPasskeyLoginRequest) GetCeremonyId() string {
@@ -2525,7 +2758,7 @@ type FinishPasskeyLoginResponse struct {
 
 func (x *FinishPasskeyLoginResponse) Reset() {
 	*x = FinishPasskeyLoginResponse{}
-	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2537,7 +2770,7 @@ func (x *FinishPasskeyLoginResponse) String() string {
 func (*FinishPasskeyLoginResponse) ProtoMessage() {}
 
 func (x *FinishPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_auth_proto_msgTypes[41]
+	mi := &file_zeugo_v1_auth_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2550,7 +2783,7 @@ func (x *FinishPasskeyLoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinishPasskeyLoginResponse.ProtoReflect.Descriptor instead.
 func (*FinishPasskeyLoginResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{41}
+	return file_zeugo_v1_auth_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FinishPasskeyLoginResponse) GetTokens() *Tokens {
@@ -2581,7 +2814,7 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\rLoginResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
 	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12=\n" +
-	"\tchallenge\x18\x03 \x01(\v2\x1f.zeugo.v1.SecondFactorChallengeR\tchallenge\"\xc9\x02\n" +
+	"\tchallenge\x18\x03 \x01(\v2\x1f.zeugo.v1.SecondFactorChallengeR\tchallenge\"\xef\x02\n" +
 	"\x15SecondFactorChallenge\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x129\n" +
 	"\n" +
@@ -2589,14 +2822,29 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\amethods\x18\x03 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\amethods\x12/\n" +
 	"\x13enrollment_required\x18\x04 \x01(\bR\x12enrollmentRequired\x12)\n" +
 	"\x10webauthn_options\x18\x05 \x01(\tR\x0fwebauthnOptions\x12K\n" +
-	"\x12enrollment_methods\x18\x06 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\x11enrollmentMethods\"\xc9\x02\n" +
+	"\x12enrollment_methods\x18\x06 \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodR\x11enrollmentMethods\x12$\n" +
+	"\x0esms_phone_hint\x18\a \x01(\tR\fsmsPhoneHint\"J\n" +
+	"\x13SendLoginSmsRequest\x123\n" +
+	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\"Q\n" +
+	"\x14SendLoginSmsResponse\x129\n" +
+	"\n" +
+	"expires_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\x16\n" +
+	"\x14SendStepUpSmsRequest\"q\n" +
+	"\x15SendStepUpSmsResponse\x129\n" +
+	"\n" +
+	"expires_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x1d\n" +
+	"\n" +
+	"phone_hint\x18\x02 \x01(\tR\tphoneHint\"\xf9\x02\n" +
 	"\x19VerifySecondFactorRequest\x123\n" +
 	"\x0fchallenge_token\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x0echallengeToken\x120\n" +
 	"\ttotp_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
-	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12<\n" +
-	"\x12webauthn_assertion\x18\x05 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01H\x00R\x11webauthnAssertion\x121\n" +
+	"\rrecovery_code\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{24,40}$H\x00R\frecoveryCode\x12<\n" +
+	"\x12webauthn_assertion\x18\x05 \x01(\tB\v\xbaH\br\x06\x10\x02\x18\x80\x80\x01H\x00R\x11webauthnAssertion\x12.\n" +
+	"\bsms_code\x18\x06 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$H\x00R\asmsCode\x121\n" +
 	"\x15refresh_token_in_body\x18\x04 \x01(\bR\x12refreshTokenInBodyB\x0e\n" +
 	"\x05proof\x12\x05\xbaH\x02\b\x01\"\xa9\x01\n" +
 	"\x1aVerifySecondFactorResponse\x12(\n" +
@@ -2630,14 +2878,16 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\x1eConfirmLoginEnrollmentResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
 	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal\x12%\n" +
-	"\x0erecovery_codes\x18\x03 \x03(\tR\rrecoveryCodes\"\xfc\x01\n" +
+	"\x0erecovery_codes\x18\x03 \x03(\tR\rrecoveryCodes\"\xac\x02\n" +
 	"\rStepUpRequest\x120\n" +
 	"\ttotp_code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$H\x00R\btotpCode\x12D\n" +
-	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{16,32}$H\x00R\frecoveryCode\x12(\n" +
+	"\rrecovery_code\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x182\x16^[0-9A-Za-z -]{24,40}$H\x00R\frecoveryCode\x12(\n" +
 	"\bpassword\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01(\x80\bH\x00R\bpassword\x129\n" +
-	"\bwebauthn\x18\x04 \x01(\v2\x1b.zeugo.v1.WebAuthnAssertionH\x00R\bwebauthnB\x0e\n" +
+	"\bwebauthn\x18\x04 \x01(\v2\x1b.zeugo.v1.WebAuthnAssertionH\x00R\bwebauthn\x12.\n" +
+	"\bsms_code\x18\x05 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$H\x00R\asmsCodeB\x0e\n" +
 	"\x05proof\x12\x05\xbaH\x02\b\x01\"i\n" +
 	"\x11WebAuthnAssertion\x12)\n" +
 	"\vceremony_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
@@ -2745,18 +2995,21 @@ const file_zeugo_v1_auth_proto_rawDesc = "" +
 	"\x15refresh_token_in_body\x18\x03 \x01(\bR\x12refreshTokenInBody\"y\n" +
 	"\x1aFinishPasskeyLoginResponse\x12(\n" +
 	"\x06tokens\x18\x01 \x01(\v2\x10.zeugo.v1.TokensR\x06tokens\x121\n" +
-	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal*\xa4\x01\n" +
+	"\tprincipal\x18\x02 \x01(\v2\x13.zeugo.v1.PrincipalR\tprincipal*\xc2\x01\n" +
 	"\x12SecondFactorMethod\x12$\n" +
 	" SECOND_FACTOR_METHOD_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SECOND_FACTOR_METHOD_TOTP\x10\x01\x12&\n" +
 	"\"SECOND_FACTOR_METHOD_RECOVERY_CODE\x10\x02\x12!\n" +
-	"\x1dSECOND_FACTOR_METHOD_WEBAUTHN\x10\x032\xfc\f\n" +
+	"\x1dSECOND_FACTOR_METHOD_WEBAUTHN\x10\x03\x12\x1c\n" +
+	"\x18SECOND_FACTOR_METHOD_SMS\x10\x042\xad\x0e\n" +
 	"\vAuthService\x12@\n" +
 	"\x05Login\x12\x16.zeugo.v1.LoginRequest\x1a\x17.zeugo.v1.LoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
 	"\x12VerifySecondFactor\x12#.zeugo.v1.VerifySecondFactorRequest\x1a$.zeugo.v1.VerifySecondFactorResponse\"\x06\xca\xf3\x18\x02\b\x01\x12m\n" +
 	"\x14StartLoginEnrollment\x12%.zeugo.v1.StartLoginEnrollmentRequest\x1a&.zeugo.v1.StartLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12s\n" +
 	"\x16ConfirmLoginEnrollment\x12'.zeugo.v1.ConfirmLoginEnrollmentRequest\x1a(.zeugo.v1.ConfirmLoginEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x01\x12R\n" +
-	"\vBeginStepUp\x12\x1c.zeugo.v1.BeginStepUpRequest\x1a\x1d.zeugo.v1.BeginStepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12d\n" +
+	"\vBeginStepUp\x12\x1c.zeugo.v1.BeginStepUpRequest\x1a\x1d.zeugo.v1.BeginStepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
+	"\fSendLoginSms\x12\x1d.zeugo.v1.SendLoginSmsRequest\x1a\x1e.zeugo.v1.SendLoginSmsResponse\"\x06\xca\xf3\x18\x02\b\x01\x12X\n" +
+	"\rSendStepUpSms\x12\x1e.zeugo.v1.SendStepUpSmsRequest\x1a\x1f.zeugo.v1.SendStepUpSmsResponse\"\x06\xca\xf3\x18\x02\b\x02\x12d\n" +
 	"\x11BeginPasskeyLogin\x12\".zeugo.v1.BeginPasskeyLoginRequest\x1a#.zeugo.v1.BeginPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12g\n" +
 	"\x12FinishPasskeyLogin\x12#.zeugo.v1.FinishPasskeyLoginRequest\x1a$.zeugo.v1.FinishPasskeyLoginResponse\"\x06\xca\xf3\x18\x02\b\x01\x12C\n" +
 	"\x06StepUp\x12\x17.zeugo.v1.StepUpRequest\x1a\x18.zeugo.v1.StepUpResponse\"\x06\xca\xf3\x18\x02\b\x02\x12F\n" +
@@ -2785,123 +3038,133 @@ func file_zeugo_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_zeugo_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_zeugo_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_zeugo_v1_auth_proto_goTypes = []any{
 	(SecondFactorMethod)(0),                // 0: zeugo.v1.SecondFactorMethod
 	(*LoginRequest)(nil),                   // 1: zeugo.v1.LoginRequest
 	(*LoginResponse)(nil),                  // 2: zeugo.v1.LoginResponse
 	(*SecondFactorChallenge)(nil),          // 3: zeugo.v1.SecondFactorChallenge
-	(*VerifySecondFactorRequest)(nil),      // 4: zeugo.v1.VerifySecondFactorRequest
-	(*VerifySecondFactorResponse)(nil),     // 5: zeugo.v1.VerifySecondFactorResponse
-	(*TotpEnrollment)(nil),                 // 6: zeugo.v1.TotpEnrollment
-	(*StartLoginEnrollmentRequest)(nil),    // 7: zeugo.v1.StartLoginEnrollmentRequest
-	(*StartLoginEnrollmentResponse)(nil),   // 8: zeugo.v1.StartLoginEnrollmentResponse
-	(*ConfirmLoginEnrollmentRequest)(nil),  // 9: zeugo.v1.ConfirmLoginEnrollmentRequest
-	(*ConfirmLoginEnrollmentResponse)(nil), // 10: zeugo.v1.ConfirmLoginEnrollmentResponse
-	(*StepUpRequest)(nil),                  // 11: zeugo.v1.StepUpRequest
-	(*WebAuthnAssertion)(nil),              // 12: zeugo.v1.WebAuthnAssertion
-	(*BeginStepUpRequest)(nil),             // 13: zeugo.v1.BeginStepUpRequest
-	(*BeginStepUpResponse)(nil),            // 14: zeugo.v1.BeginStepUpResponse
-	(*StepUpResponse)(nil),                 // 15: zeugo.v1.StepUpResponse
-	(*Tokens)(nil),                         // 16: zeugo.v1.Tokens
-	(*RefreshRequest)(nil),                 // 17: zeugo.v1.RefreshRequest
-	(*RefreshResponse)(nil),                // 18: zeugo.v1.RefreshResponse
-	(*LogoutRequest)(nil),                  // 19: zeugo.v1.LogoutRequest
-	(*LogoutResponse)(nil),                 // 20: zeugo.v1.LogoutResponse
-	(*MeRequest)(nil),                      // 21: zeugo.v1.MeRequest
-	(*MeResponse)(nil),                     // 22: zeugo.v1.MeResponse
-	(*Principal)(nil),                      // 23: zeugo.v1.Principal
-	(*PasswordPolicy)(nil),                 // 24: zeugo.v1.PasswordPolicy
-	(*GetInvitationRequest)(nil),           // 25: zeugo.v1.GetInvitationRequest
-	(*GetInvitationResponse)(nil),          // 26: zeugo.v1.GetInvitationResponse
-	(*AcceptInvitationRequest)(nil),        // 27: zeugo.v1.AcceptInvitationRequest
-	(*AcceptInvitationResponse)(nil),       // 28: zeugo.v1.AcceptInvitationResponse
-	(*RequestPasswordResetRequest)(nil),    // 29: zeugo.v1.RequestPasswordResetRequest
-	(*RequestPasswordResetResponse)(nil),   // 30: zeugo.v1.RequestPasswordResetResponse
-	(*GetPasswordResetRequest)(nil),        // 31: zeugo.v1.GetPasswordResetRequest
-	(*GetPasswordResetResponse)(nil),       // 32: zeugo.v1.GetPasswordResetResponse
-	(*ResetPasswordRequest)(nil),           // 33: zeugo.v1.ResetPasswordRequest
-	(*ResetPasswordResponse)(nil),          // 34: zeugo.v1.ResetPasswordResponse
-	(*ChangePasswordRequest)(nil),          // 35: zeugo.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),         // 36: zeugo.v1.ChangePasswordResponse
-	(*GetPasswordPolicyRequest)(nil),       // 37: zeugo.v1.GetPasswordPolicyRequest
-	(*GetPasswordPolicyResponse)(nil),      // 38: zeugo.v1.GetPasswordPolicyResponse
-	(*BeginPasskeyLoginRequest)(nil),       // 39: zeugo.v1.BeginPasskeyLoginRequest
-	(*BeginPasskeyLoginResponse)(nil),      // 40: zeugo.v1.BeginPasskeyLoginResponse
-	(*FinishPasskeyLoginRequest)(nil),      // 41: zeugo.v1.FinishPasskeyLoginRequest
-	(*FinishPasskeyLoginResponse)(nil),     // 42: zeugo.v1.FinishPasskeyLoginResponse
-	(*timestamppb.Timestamp)(nil),          // 43: google.protobuf.Timestamp
-	(Area)(0),                              // 44: zeugo.v1.Area
+	(*SendLoginSmsRequest)(nil),            // 4: zeugo.v1.SendLoginSmsRequest
+	(*SendLoginSmsResponse)(nil),           // 5: zeugo.v1.SendLoginSmsResponse
+	(*SendStepUpSmsRequest)(nil),           // 6: zeugo.v1.SendStepUpSmsRequest
+	(*SendStepUpSmsResponse)(nil),          // 7: zeugo.v1.SendStepUpSmsResponse
+	(*VerifySecondFactorRequest)(nil),      // 8: zeugo.v1.VerifySecondFactorRequest
+	(*VerifySecondFactorResponse)(nil),     // 9: zeugo.v1.VerifySecondFactorResponse
+	(*TotpEnrollment)(nil),                 // 10: zeugo.v1.TotpEnrollment
+	(*StartLoginEnrollmentRequest)(nil),    // 11: zeugo.v1.StartLoginEnrollmentRequest
+	(*StartLoginEnrollmentResponse)(nil),   // 12: zeugo.v1.StartLoginEnrollmentResponse
+	(*ConfirmLoginEnrollmentRequest)(nil),  // 13: zeugo.v1.ConfirmLoginEnrollmentRequest
+	(*ConfirmLoginEnrollmentResponse)(nil), // 14: zeugo.v1.ConfirmLoginEnrollmentResponse
+	(*StepUpRequest)(nil),                  // 15: zeugo.v1.StepUpRequest
+	(*WebAuthnAssertion)(nil),              // 16: zeugo.v1.WebAuthnAssertion
+	(*BeginStepUpRequest)(nil),             // 17: zeugo.v1.BeginStepUpRequest
+	(*BeginStepUpResponse)(nil),            // 18: zeugo.v1.BeginStepUpResponse
+	(*StepUpResponse)(nil),                 // 19: zeugo.v1.StepUpResponse
+	(*Tokens)(nil),                         // 20: zeugo.v1.Tokens
+	(*RefreshRequest)(nil),                 // 21: zeugo.v1.RefreshRequest
+	(*RefreshResponse)(nil),                // 22: zeugo.v1.RefreshResponse
+	(*LogoutRequest)(nil),                  // 23: zeugo.v1.LogoutRequest
+	(*LogoutResponse)(nil),                 // 24: zeugo.v1.LogoutResponse
+	(*MeRequest)(nil),                      // 25: zeugo.v1.MeRequest
+	(*MeResponse)(nil),                     // 26: zeugo.v1.MeResponse
+	(*Principal)(nil),                      // 27: zeugo.v1.Principal
+	(*PasswordPolicy)(nil),                 // 28: zeugo.v1.PasswordPolicy
+	(*GetInvitationRequest)(nil),           // 29: zeugo.v1.GetInvitationRequest
+	(*GetInvitationResponse)(nil),          // 30: zeugo.v1.GetInvitationResponse
+	(*AcceptInvitationRequest)(nil),        // 31: zeugo.v1.AcceptInvitationRequest
+	(*AcceptInvitationResponse)(nil),       // 32: zeugo.v1.AcceptInvitationResponse
+	(*RequestPasswordResetRequest)(nil),    // 33: zeugo.v1.RequestPasswordResetRequest
+	(*RequestPasswordResetResponse)(nil),   // 34: zeugo.v1.RequestPasswordResetResponse
+	(*GetPasswordResetRequest)(nil),        // 35: zeugo.v1.GetPasswordResetRequest
+	(*GetPasswordResetResponse)(nil),       // 36: zeugo.v1.GetPasswordResetResponse
+	(*ResetPasswordRequest)(nil),           // 37: zeugo.v1.ResetPasswordRequest
+	(*ResetPasswordResponse)(nil),          // 38: zeugo.v1.ResetPasswordResponse
+	(*ChangePasswordRequest)(nil),          // 39: zeugo.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),         // 40: zeugo.v1.ChangePasswordResponse
+	(*GetPasswordPolicyRequest)(nil),       // 41: zeugo.v1.GetPasswordPolicyRequest
+	(*GetPasswordPolicyResponse)(nil),      // 42: zeugo.v1.GetPasswordPolicyResponse
+	(*BeginPasskeyLoginRequest)(nil),       // 43: zeugo.v1.BeginPasskeyLoginRequest
+	(*BeginPasskeyLoginResponse)(nil),      // 44: zeugo.v1.BeginPasskeyLoginResponse
+	(*FinishPasskeyLoginRequest)(nil),      // 45: zeugo.v1.FinishPasskeyLoginRequest
+	(*FinishPasskeyLoginResponse)(nil),     // 46: zeugo.v1.FinishPasskeyLoginResponse
+	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
+	(Area)(0),                              // 48: zeugo.v1.Area
 }
 var file_zeugo_v1_auth_proto_depIdxs = []int32{
-	16, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
-	23, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
+	20, // 0: zeugo.v1.LoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	27, // 1: zeugo.v1.LoginResponse.principal:type_name -> zeugo.v1.Principal
 	3,  // 2: zeugo.v1.LoginResponse.challenge:type_name -> zeugo.v1.SecondFactorChallenge
-	43, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
+	47, // 3: zeugo.v1.SecondFactorChallenge.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: zeugo.v1.SecondFactorChallenge.methods:type_name -> zeugo.v1.SecondFactorMethod
 	0,  // 5: zeugo.v1.SecondFactorChallenge.enrollment_methods:type_name -> zeugo.v1.SecondFactorMethod
-	16, // 6: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
-	23, // 7: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
-	43, // 8: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
-	0,  // 9: zeugo.v1.StartLoginEnrollmentRequest.method:type_name -> zeugo.v1.SecondFactorMethod
-	6,  // 10: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
-	16, // 11: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
-	23, // 12: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
-	12, // 13: zeugo.v1.StepUpRequest.webauthn:type_name -> zeugo.v1.WebAuthnAssertion
-	43, // 14: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
-	43, // 15: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
-	16, // 16: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
-	23, // 17: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
-	23, // 18: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
-	44, // 19: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
-	24, // 20: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	43, // 21: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
-	24, // 22: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	43, // 23: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
-	24, // 24: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
-	16, // 25: zeugo.v1.FinishPasskeyLoginResponse.tokens:type_name -> zeugo.v1.Tokens
-	23, // 26: zeugo.v1.FinishPasskeyLoginResponse.principal:type_name -> zeugo.v1.Principal
-	1,  // 27: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
-	4,  // 28: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
-	7,  // 29: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
-	9,  // 30: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
-	13, // 31: zeugo.v1.AuthService.BeginStepUp:input_type -> zeugo.v1.BeginStepUpRequest
-	39, // 32: zeugo.v1.AuthService.BeginPasskeyLogin:input_type -> zeugo.v1.BeginPasskeyLoginRequest
-	41, // 33: zeugo.v1.AuthService.FinishPasskeyLogin:input_type -> zeugo.v1.FinishPasskeyLoginRequest
-	11, // 34: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
-	17, // 35: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
-	19, // 36: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
-	21, // 37: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
-	25, // 38: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
-	27, // 39: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
-	29, // 40: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
-	31, // 41: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
-	33, // 42: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
-	35, // 43: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
-	37, // 44: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
-	2,  // 45: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
-	5,  // 46: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
-	8,  // 47: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
-	10, // 48: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
-	14, // 49: zeugo.v1.AuthService.BeginStepUp:output_type -> zeugo.v1.BeginStepUpResponse
-	40, // 50: zeugo.v1.AuthService.BeginPasskeyLogin:output_type -> zeugo.v1.BeginPasskeyLoginResponse
-	42, // 51: zeugo.v1.AuthService.FinishPasskeyLogin:output_type -> zeugo.v1.FinishPasskeyLoginResponse
-	15, // 52: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
-	18, // 53: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
-	20, // 54: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
-	22, // 55: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
-	26, // 56: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
-	28, // 57: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
-	30, // 58: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
-	32, // 59: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
-	34, // 60: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
-	36, // 61: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
-	38, // 62: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
-	45, // [45:63] is the sub-list for method output_type
-	27, // [27:45] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	47, // 6: zeugo.v1.SendLoginSmsResponse.expires_at:type_name -> google.protobuf.Timestamp
+	47, // 7: zeugo.v1.SendStepUpSmsResponse.expires_at:type_name -> google.protobuf.Timestamp
+	20, // 8: zeugo.v1.VerifySecondFactorResponse.tokens:type_name -> zeugo.v1.Tokens
+	27, // 9: zeugo.v1.VerifySecondFactorResponse.principal:type_name -> zeugo.v1.Principal
+	47, // 10: zeugo.v1.TotpEnrollment.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 11: zeugo.v1.StartLoginEnrollmentRequest.method:type_name -> zeugo.v1.SecondFactorMethod
+	10, // 12: zeugo.v1.StartLoginEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	20, // 13: zeugo.v1.ConfirmLoginEnrollmentResponse.tokens:type_name -> zeugo.v1.Tokens
+	27, // 14: zeugo.v1.ConfirmLoginEnrollmentResponse.principal:type_name -> zeugo.v1.Principal
+	16, // 15: zeugo.v1.StepUpRequest.webauthn:type_name -> zeugo.v1.WebAuthnAssertion
+	47, // 16: zeugo.v1.StepUpResponse.valid_until:type_name -> google.protobuf.Timestamp
+	47, // 17: zeugo.v1.Tokens.access_token_expires_at:type_name -> google.protobuf.Timestamp
+	20, // 18: zeugo.v1.RefreshResponse.tokens:type_name -> zeugo.v1.Tokens
+	27, // 19: zeugo.v1.RefreshResponse.principal:type_name -> zeugo.v1.Principal
+	27, // 20: zeugo.v1.MeResponse.principal:type_name -> zeugo.v1.Principal
+	48, // 21: zeugo.v1.Principal.areas:type_name -> zeugo.v1.Area
+	28, // 22: zeugo.v1.GetInvitationResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	47, // 23: zeugo.v1.GetInvitationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	28, // 24: zeugo.v1.GetPasswordResetResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	47, // 25: zeugo.v1.GetPasswordResetResponse.expires_at:type_name -> google.protobuf.Timestamp
+	28, // 26: zeugo.v1.GetPasswordPolicyResponse.policy:type_name -> zeugo.v1.PasswordPolicy
+	20, // 27: zeugo.v1.FinishPasskeyLoginResponse.tokens:type_name -> zeugo.v1.Tokens
+	27, // 28: zeugo.v1.FinishPasskeyLoginResponse.principal:type_name -> zeugo.v1.Principal
+	1,  // 29: zeugo.v1.AuthService.Login:input_type -> zeugo.v1.LoginRequest
+	8,  // 30: zeugo.v1.AuthService.VerifySecondFactor:input_type -> zeugo.v1.VerifySecondFactorRequest
+	11, // 31: zeugo.v1.AuthService.StartLoginEnrollment:input_type -> zeugo.v1.StartLoginEnrollmentRequest
+	13, // 32: zeugo.v1.AuthService.ConfirmLoginEnrollment:input_type -> zeugo.v1.ConfirmLoginEnrollmentRequest
+	17, // 33: zeugo.v1.AuthService.BeginStepUp:input_type -> zeugo.v1.BeginStepUpRequest
+	4,  // 34: zeugo.v1.AuthService.SendLoginSms:input_type -> zeugo.v1.SendLoginSmsRequest
+	6,  // 35: zeugo.v1.AuthService.SendStepUpSms:input_type -> zeugo.v1.SendStepUpSmsRequest
+	43, // 36: zeugo.v1.AuthService.BeginPasskeyLogin:input_type -> zeugo.v1.BeginPasskeyLoginRequest
+	45, // 37: zeugo.v1.AuthService.FinishPasskeyLogin:input_type -> zeugo.v1.FinishPasskeyLoginRequest
+	15, // 38: zeugo.v1.AuthService.StepUp:input_type -> zeugo.v1.StepUpRequest
+	21, // 39: zeugo.v1.AuthService.Refresh:input_type -> zeugo.v1.RefreshRequest
+	23, // 40: zeugo.v1.AuthService.Logout:input_type -> zeugo.v1.LogoutRequest
+	25, // 41: zeugo.v1.AuthService.Me:input_type -> zeugo.v1.MeRequest
+	29, // 42: zeugo.v1.AuthService.GetInvitation:input_type -> zeugo.v1.GetInvitationRequest
+	31, // 43: zeugo.v1.AuthService.AcceptInvitation:input_type -> zeugo.v1.AcceptInvitationRequest
+	33, // 44: zeugo.v1.AuthService.RequestPasswordReset:input_type -> zeugo.v1.RequestPasswordResetRequest
+	35, // 45: zeugo.v1.AuthService.GetPasswordReset:input_type -> zeugo.v1.GetPasswordResetRequest
+	37, // 46: zeugo.v1.AuthService.ResetPassword:input_type -> zeugo.v1.ResetPasswordRequest
+	39, // 47: zeugo.v1.AuthService.ChangePassword:input_type -> zeugo.v1.ChangePasswordRequest
+	41, // 48: zeugo.v1.AuthService.GetPasswordPolicy:input_type -> zeugo.v1.GetPasswordPolicyRequest
+	2,  // 49: zeugo.v1.AuthService.Login:output_type -> zeugo.v1.LoginResponse
+	9,  // 50: zeugo.v1.AuthService.VerifySecondFactor:output_type -> zeugo.v1.VerifySecondFactorResponse
+	12, // 51: zeugo.v1.AuthService.StartLoginEnrollment:output_type -> zeugo.v1.StartLoginEnrollmentResponse
+	14, // 52: zeugo.v1.AuthService.ConfirmLoginEnrollment:output_type -> zeugo.v1.ConfirmLoginEnrollmentResponse
+	18, // 53: zeugo.v1.AuthService.BeginStepUp:output_type -> zeugo.v1.BeginStepUpResponse
+	5,  // 54: zeugo.v1.AuthService.SendLoginSms:output_type -> zeugo.v1.SendLoginSmsResponse
+	7,  // 55: zeugo.v1.AuthService.SendStepUpSms:output_type -> zeugo.v1.SendStepUpSmsResponse
+	44, // 56: zeugo.v1.AuthService.BeginPasskeyLogin:output_type -> zeugo.v1.BeginPasskeyLoginResponse
+	46, // 57: zeugo.v1.AuthService.FinishPasskeyLogin:output_type -> zeugo.v1.FinishPasskeyLoginResponse
+	19, // 58: zeugo.v1.AuthService.StepUp:output_type -> zeugo.v1.StepUpResponse
+	22, // 59: zeugo.v1.AuthService.Refresh:output_type -> zeugo.v1.RefreshResponse
+	24, // 60: zeugo.v1.AuthService.Logout:output_type -> zeugo.v1.LogoutResponse
+	26, // 61: zeugo.v1.AuthService.Me:output_type -> zeugo.v1.MeResponse
+	30, // 62: zeugo.v1.AuthService.GetInvitation:output_type -> zeugo.v1.GetInvitationResponse
+	32, // 63: zeugo.v1.AuthService.AcceptInvitation:output_type -> zeugo.v1.AcceptInvitationResponse
+	34, // 64: zeugo.v1.AuthService.RequestPasswordReset:output_type -> zeugo.v1.RequestPasswordResetResponse
+	36, // 65: zeugo.v1.AuthService.GetPasswordReset:output_type -> zeugo.v1.GetPasswordResetResponse
+	38, // 66: zeugo.v1.AuthService.ResetPassword:output_type -> zeugo.v1.ResetPasswordResponse
+	40, // 67: zeugo.v1.AuthService.ChangePassword:output_type -> zeugo.v1.ChangePasswordResponse
+	42, // 68: zeugo.v1.AuthService.GetPasswordPolicy:output_type -> zeugo.v1.GetPasswordPolicyResponse
+	49, // [49:69] is the sub-list for method output_type
+	29, // [29:49] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_auth_proto_init() }
@@ -2910,16 +3173,18 @@ func file_zeugo_v1_auth_proto_init() {
 		return
 	}
 	file_zeugo_v1_access_proto_init()
-	file_zeugo_v1_auth_proto_msgTypes[3].OneofWrappers = []any{
+	file_zeugo_v1_auth_proto_msgTypes[7].OneofWrappers = []any{
 		(*VerifySecondFactorRequest_TotpCode)(nil),
 		(*VerifySecondFactorRequest_RecoveryCode)(nil),
 		(*VerifySecondFactorRequest_WebauthnAssertion)(nil),
+		(*VerifySecondFactorRequest_SmsCode)(nil),
 	}
-	file_zeugo_v1_auth_proto_msgTypes[10].OneofWrappers = []any{
+	file_zeugo_v1_auth_proto_msgTypes[14].OneofWrappers = []any{
 		(*StepUpRequest_TotpCode)(nil),
 		(*StepUpRequest_RecoveryCode)(nil),
 		(*StepUpRequest_Password)(nil),
 		(*StepUpRequest_Webauthn)(nil),
+		(*StepUpRequest_SmsCode)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -2927,7 +3192,7 @@ func file_zeugo_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_auth_proto_rawDesc), len(file_zeugo_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   42,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -886,6 +886,226 @@ func (x *FinishPasskeyRegistrationResponse) GetRecoveryCodes() []string {
 	return nil
 }
 
+// StartSmsEnrollmentRequest names the number.
+type StartSmsEnrollmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A mobile number in international form (+49…).
+	Phone         string `protobuf:"bytes,1,opt,name=phone,proto3" json:"phone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartSmsEnrollmentRequest) Reset() {
+	*x = StartSmsEnrollmentRequest{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartSmsEnrollmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartSmsEnrollmentRequest) ProtoMessage() {}
+
+func (x *StartSmsEnrollmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartSmsEnrollmentRequest.ProtoReflect.Descriptor instead.
+func (*StartSmsEnrollmentRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *StartSmsEnrollmentRequest) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+// StartSmsEnrollmentResponse names the enrollment.
+type StartSmsEnrollmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Send it back with the code.
+	EnrollmentId string `protobuf:"bytes,1,opt,name=enrollment_id,json=enrollmentId,proto3" json:"enrollment_id,omitempty"`
+	// Until when the code is good (five minutes; the enrollment ten).
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartSmsEnrollmentResponse) Reset() {
+	*x = StartSmsEnrollmentResponse{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartSmsEnrollmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartSmsEnrollmentResponse) ProtoMessage() {}
+
+func (x *StartSmsEnrollmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartSmsEnrollmentResponse.ProtoReflect.Descriptor instead.
+func (*StartSmsEnrollmentResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *StartSmsEnrollmentResponse) GetEnrollmentId() string {
+	if x != nil {
+		return x.EnrollmentId
+	}
+	return ""
+}
+
+func (x *StartSmsEnrollmentResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// ConfirmSmsEnrollmentRequest confirms the number.
+type ConfirmSmsEnrollmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The id StartSmsEnrollment returned.
+	EnrollmentId string `protobuf:"bytes,1,opt,name=enrollment_id,json=enrollmentId,proto3" json:"enrollment_id,omitempty"`
+	// The code the SMS carried.
+	Code string `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	// A name ("Diensthandy"); empty: "SMS".
+	Name          string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmSmsEnrollmentRequest) Reset() {
+	*x = ConfirmSmsEnrollmentRequest{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmSmsEnrollmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmSmsEnrollmentRequest) ProtoMessage() {}
+
+func (x *ConfirmSmsEnrollmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmSmsEnrollmentRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmSmsEnrollmentRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ConfirmSmsEnrollmentRequest) GetEnrollmentId() string {
+	if x != nil {
+		return x.EnrollmentId
+	}
+	return ""
+}
+
+func (x *ConfirmSmsEnrollmentRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ConfirmSmsEnrollmentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// ConfirmSmsEnrollmentResponse is the stored factor.
+type ConfirmSmsEnrollmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new factor.
+	Factor *SecondFactor `protobuf:"bytes,1,opt,name=factor,proto3" json:"factor,omitempty"`
+	// Ten recovery codes when this is the caller's first factor, else empty.
+	RecoveryCodes []string `protobuf:"bytes,2,rep,name=recovery_codes,json=recoveryCodes,proto3" json:"recovery_codes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmSmsEnrollmentResponse) Reset() {
+	*x = ConfirmSmsEnrollmentResponse{}
+	mi := &file_zeugo_v1_factors_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmSmsEnrollmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmSmsEnrollmentResponse) ProtoMessage() {}
+
+func (x *ConfirmSmsEnrollmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_factors_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmSmsEnrollmentResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmSmsEnrollmentResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_factors_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ConfirmSmsEnrollmentResponse) GetFactor() *SecondFactor {
+	if x != nil {
+		return x.Factor
+	}
+	return nil
+}
+
+func (x *ConfirmSmsEnrollmentResponse) GetRecoveryCodes() []string {
+	if x != nil {
+		return x.RecoveryCodes
+	}
+	return nil
+}
+
 var File_zeugo_v1_factors_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_factors_proto_rawDesc = "" +
@@ -940,13 +1160,29 @@ const file_zeugo_v1_factors_proto_rawDesc = "" +
 	"\x04name\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x18<2\x17^([^\\s].*[^\\s]|[^\\s])?$R\x04name\"z\n" +
 	"!FinishPasskeyRegistrationResponse\x12.\n" +
 	"\x06factor\x18\x01 \x01(\v2\x16.zeugo.v1.SecondFactorR\x06factor\x12%\n" +
-	"\x0erecovery_codes\x18\x02 \x03(\tR\rrecoveryCodes2\x93\a\n" +
+	"\x0erecovery_codes\x18\x02 \x03(\tR\rrecoveryCodes\"N\n" +
+	"\x19StartSmsEnrollmentRequest\x121\n" +
+	"\x05phone\x18\x01 \x01(\tB\x1b\xbaH\x18r\x162\x14^\\+[1-9][0-9]{6,14}$R\x05phone\"|\n" +
+	"\x1aStartSmsEnrollmentResponse\x12#\n" +
+	"\renrollment_id\x18\x01 \x01(\tR\fenrollmentId\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xa9\x01\n" +
+	"\x1bConfirmSmsEnrollmentRequest\x12-\n" +
+	"\renrollment_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\fenrollmentId\x12%\n" +
+	"\x04code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$R\x04code\x124\n" +
+	"\x04name\x18\x03 \x01(\tB \xbaH\x1dr\x1b\x18<2\x17^([^\\s].*[^\\s]|[^\\s])?$R\x04name\"u\n" +
+	"\x1cConfirmSmsEnrollmentResponse\x12.\n" +
+	"\x06factor\x18\x01 \x01(\v2\x16.zeugo.v1.SecondFactorR\x06factor\x12%\n" +
+	"\x0erecovery_codes\x18\x02 \x03(\tR\rrecoveryCodes2\xeb\b\n" +
 	"\x13SecondFactorService\x12[\n" +
 	"\rListMyFactors\x12\x1e.zeugo.v1.ListMyFactorsRequest\x1a\x1f.zeugo.v1.ListMyFactorsResponse\"\t\xca\xf3\x18\x02\b\x02\x90\x02\x01\x12j\n" +
 	"\x13StartTotpEnrollment\x12$.zeugo.v1.StartTotpEnrollmentRequest\x1a%.zeugo.v1.StartTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12p\n" +
 	"\x15ConfirmTotpEnrollment\x12&.zeugo.v1.ConfirmTotpEnrollmentRequest\x1a'.zeugo.v1.ConfirmTotpEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12y\n" +
 	"\x18StartPasskeyRegistration\x12).zeugo.v1.StartPasskeyRegistrationRequest\x1a*.zeugo.v1.StartPasskeyRegistrationResponse\"\x06\xca\xf3\x18\x02\b\x02\x12|\n" +
-	"\x19FinishPasskeyRegistration\x12*.zeugo.v1.FinishPasskeyRegistrationRequest\x1a+.zeugo.v1.FinishPasskeyRegistrationResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
+	"\x19FinishPasskeyRegistration\x12*.zeugo.v1.FinishPasskeyRegistrationRequest\x1a+.zeugo.v1.FinishPasskeyRegistrationResponse\"\x06\xca\xf3\x18\x02\b\x02\x12g\n" +
+	"\x12StartSmsEnrollment\x12#.zeugo.v1.StartSmsEnrollmentRequest\x1a$.zeugo.v1.StartSmsEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12m\n" +
+	"\x14ConfirmSmsEnrollment\x12%.zeugo.v1.ConfirmSmsEnrollmentRequest\x1a&.zeugo.v1.ConfirmSmsEnrollmentResponse\"\x06\xca\xf3\x18\x02\b\x02\x12U\n" +
 	"\fRemoveFactor\x12\x1d.zeugo.v1.RemoveFactorRequest\x1a\x1e.zeugo.v1.RemoveFactorResponse\"\x06\xca\xf3\x18\x02\b\x02\x12v\n" +
 	"\x17RegenerateRecoveryCodes\x12(.zeugo.v1.RegenerateRecoveryCodesRequest\x1a).zeugo.v1.RegenerateRecoveryCodesResponse\"\x06\xca\xf3\x18\x02\b\x02\x12y\n" +
 	"\x16ResetUserSecondFactors\x12'.zeugo.v1.ResetUserSecondFactorsRequest\x1a(.zeugo.v1.ResetUserSecondFactorsResponse\"\f\xca\xf3\x18\b\b\x04\x12\x01\x04\x1a\x01\x01B\x9b\x01\n" +
@@ -964,7 +1200,7 @@ func file_zeugo_v1_factors_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_factors_proto_rawDescData
 }
 
-var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_zeugo_v1_factors_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_zeugo_v1_factors_proto_goTypes = []any{
 	(*SecondFactor)(nil),                      // 0: zeugo.v1.SecondFactor
 	(*ListMyFactorsRequest)(nil),              // 1: zeugo.v1.ListMyFactorsRequest
@@ -983,41 +1219,51 @@ var file_zeugo_v1_factors_proto_goTypes = []any{
 	(*StartPasskeyRegistrationResponse)(nil),  // 14: zeugo.v1.StartPasskeyRegistrationResponse
 	(*FinishPasskeyRegistrationRequest)(nil),  // 15: zeugo.v1.FinishPasskeyRegistrationRequest
 	(*FinishPasskeyRegistrationResponse)(nil), // 16: zeugo.v1.FinishPasskeyRegistrationResponse
-	(SecondFactorMethod)(0),                   // 17: zeugo.v1.SecondFactorMethod
-	(*timestamppb.Timestamp)(nil),             // 18: google.protobuf.Timestamp
-	(*TotpEnrollment)(nil),                    // 19: zeugo.v1.TotpEnrollment
+	(*StartSmsEnrollmentRequest)(nil),         // 17: zeugo.v1.StartSmsEnrollmentRequest
+	(*StartSmsEnrollmentResponse)(nil),        // 18: zeugo.v1.StartSmsEnrollmentResponse
+	(*ConfirmSmsEnrollmentRequest)(nil),       // 19: zeugo.v1.ConfirmSmsEnrollmentRequest
+	(*ConfirmSmsEnrollmentResponse)(nil),      // 20: zeugo.v1.ConfirmSmsEnrollmentResponse
+	(SecondFactorMethod)(0),                   // 21: zeugo.v1.SecondFactorMethod
+	(*timestamppb.Timestamp)(nil),             // 22: google.protobuf.Timestamp
+	(*TotpEnrollment)(nil),                    // 23: zeugo.v1.TotpEnrollment
 }
 var file_zeugo_v1_factors_proto_depIdxs = []int32{
-	17, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
-	18, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
-	18, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
+	21, // 0: zeugo.v1.SecondFactor.method:type_name -> zeugo.v1.SecondFactorMethod
+	22, // 1: zeugo.v1.SecondFactor.created_at:type_name -> google.protobuf.Timestamp
+	22, // 2: zeugo.v1.SecondFactor.last_used_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: zeugo.v1.ListMyFactorsResponse.factors:type_name -> zeugo.v1.SecondFactor
-	18, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
-	17, // 5: zeugo.v1.ListMyFactorsResponse.allowed_methods:type_name -> zeugo.v1.SecondFactorMethod
-	19, // 6: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
+	22, // 4: zeugo.v1.ListMyFactorsResponse.step_up_valid_until:type_name -> google.protobuf.Timestamp
+	21, // 5: zeugo.v1.ListMyFactorsResponse.allowed_methods:type_name -> zeugo.v1.SecondFactorMethod
+	23, // 6: zeugo.v1.StartTotpEnrollmentResponse.enrollment:type_name -> zeugo.v1.TotpEnrollment
 	0,  // 7: zeugo.v1.ConfirmTotpEnrollmentResponse.factor:type_name -> zeugo.v1.SecondFactor
 	0,  // 8: zeugo.v1.FinishPasskeyRegistrationResponse.factor:type_name -> zeugo.v1.SecondFactor
-	1,  // 9: zeugo.v1.SecondFactorService.ListMyFactors:input_type -> zeugo.v1.ListMyFactorsRequest
-	3,  // 10: zeugo.v1.SecondFactorService.StartTotpEnrollment:input_type -> zeugo.v1.StartTotpEnrollmentRequest
-	5,  // 11: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:input_type -> zeugo.v1.ConfirmTotpEnrollmentRequest
-	13, // 12: zeugo.v1.SecondFactorService.StartPasskeyRegistration:input_type -> zeugo.v1.StartPasskeyRegistrationRequest
-	15, // 13: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:input_type -> zeugo.v1.FinishPasskeyRegistrationRequest
-	7,  // 14: zeugo.v1.SecondFactorService.RemoveFactor:input_type -> zeugo.v1.RemoveFactorRequest
-	9,  // 15: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:input_type -> zeugo.v1.RegenerateRecoveryCodesRequest
-	11, // 16: zeugo.v1.SecondFactorService.ResetUserSecondFactors:input_type -> zeugo.v1.ResetUserSecondFactorsRequest
-	2,  // 17: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
-	4,  // 18: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
-	6,  // 19: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
-	14, // 20: zeugo.v1.SecondFactorService.StartPasskeyRegistration:output_type -> zeugo.v1.StartPasskeyRegistrationResponse
-	16, // 21: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:output_type -> zeugo.v1.FinishPasskeyRegistrationResponse
-	8,  // 22: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
-	10, // 23: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
-	12, // 24: zeugo.v1.SecondFactorService.ResetUserSecondFactors:output_type -> zeugo.v1.ResetUserSecondFactorsResponse
-	17, // [17:25] is the sub-list for method output_type
-	9,  // [9:17] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	22, // 9: zeugo.v1.StartSmsEnrollmentResponse.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 10: zeugo.v1.ConfirmSmsEnrollmentResponse.factor:type_name -> zeugo.v1.SecondFactor
+	1,  // 11: zeugo.v1.SecondFactorService.ListMyFactors:input_type -> zeugo.v1.ListMyFactorsRequest
+	3,  // 12: zeugo.v1.SecondFactorService.StartTotpEnrollment:input_type -> zeugo.v1.StartTotpEnrollmentRequest
+	5,  // 13: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:input_type -> zeugo.v1.ConfirmTotpEnrollmentRequest
+	13, // 14: zeugo.v1.SecondFactorService.StartPasskeyRegistration:input_type -> zeugo.v1.StartPasskeyRegistrationRequest
+	15, // 15: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:input_type -> zeugo.v1.FinishPasskeyRegistrationRequest
+	17, // 16: zeugo.v1.SecondFactorService.StartSmsEnrollment:input_type -> zeugo.v1.StartSmsEnrollmentRequest
+	19, // 17: zeugo.v1.SecondFactorService.ConfirmSmsEnrollment:input_type -> zeugo.v1.ConfirmSmsEnrollmentRequest
+	7,  // 18: zeugo.v1.SecondFactorService.RemoveFactor:input_type -> zeugo.v1.RemoveFactorRequest
+	9,  // 19: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:input_type -> zeugo.v1.RegenerateRecoveryCodesRequest
+	11, // 20: zeugo.v1.SecondFactorService.ResetUserSecondFactors:input_type -> zeugo.v1.ResetUserSecondFactorsRequest
+	2,  // 21: zeugo.v1.SecondFactorService.ListMyFactors:output_type -> zeugo.v1.ListMyFactorsResponse
+	4,  // 22: zeugo.v1.SecondFactorService.StartTotpEnrollment:output_type -> zeugo.v1.StartTotpEnrollmentResponse
+	6,  // 23: zeugo.v1.SecondFactorService.ConfirmTotpEnrollment:output_type -> zeugo.v1.ConfirmTotpEnrollmentResponse
+	14, // 24: zeugo.v1.SecondFactorService.StartPasskeyRegistration:output_type -> zeugo.v1.StartPasskeyRegistrationResponse
+	16, // 25: zeugo.v1.SecondFactorService.FinishPasskeyRegistration:output_type -> zeugo.v1.FinishPasskeyRegistrationResponse
+	18, // 26: zeugo.v1.SecondFactorService.StartSmsEnrollment:output_type -> zeugo.v1.StartSmsEnrollmentResponse
+	20, // 27: zeugo.v1.SecondFactorService.ConfirmSmsEnrollment:output_type -> zeugo.v1.ConfirmSmsEnrollmentResponse
+	8,  // 28: zeugo.v1.SecondFactorService.RemoveFactor:output_type -> zeugo.v1.RemoveFactorResponse
+	10, // 29: zeugo.v1.SecondFactorService.RegenerateRecoveryCodes:output_type -> zeugo.v1.RegenerateRecoveryCodesResponse
+	12, // 30: zeugo.v1.SecondFactorService.ResetUserSecondFactors:output_type -> zeugo.v1.ResetUserSecondFactorsResponse
+	21, // [21:31] is the sub-list for method output_type
+	11, // [11:21] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_factors_proto_init() }
@@ -1033,7 +1279,7 @@ func file_zeugo_v1_factors_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_factors_proto_rawDesc), len(file_zeugo_v1_factors_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

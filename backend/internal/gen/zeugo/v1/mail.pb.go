@@ -83,7 +83,7 @@ type MailTemplate struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The template's name: invitation, password_reset, account_locked,
 	// handover, handover_code, handover_completed, handover_code_locked,
-	// selfservice_code, selfservice_declined or second_factor_changed.
+	// selfservice_code, selfservice_declined, second_factor_changed or second_factor_code.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The language: de or en.
 	Language string `protobuf:"bytes,2,opt,name=language,proto3" json:"language,omitempty"`
@@ -949,27 +949,27 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"\x15required_placeholders\x18\t \x03(\tR\x14requiredPlaceholders\"\x1a\n" +
 	"\x18ListMailTemplatesRequest\"Q\n" +
 	"\x19ListMailTemplatesResponse\x124\n" +
-	"\ttemplates\x18\x01 \x03(\v2\x16.zeugo.v1.MailTemplateR\ttemplates\"\xf5\x02\n" +
-	"\x19UpdateMailTemplateRequest\x12\xca\x01\n" +
-	"\x04name\x18\x01 \x01(\tB\xb5\x01\xbaH\xb1\x01r\xae\x01R\n" +
-	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x04name\x12)\n" +
+	"\ttemplates\x18\x01 \x03(\v2\x16.zeugo.v1.MailTemplateR\ttemplates\"\x89\x03\n" +
+	"\x19UpdateMailTemplateRequest\x12\xde\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc9\x01\xbaH\xc5\x01r\xc2\x01R\n" +
+	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x12second_factor_codeR\x04name\x12)\n" +
 	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
 	"r\bR\x02deR\x02enR\blanguage\x12!\n" +
 	"\aversion\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\aversion\x12=\n" +
 	"\x06fields\x18\x04 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"P\n" +
 	"\x1aUpdateMailTemplateResponse\x122\n" +
-	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xb5\x02\n" +
-	"\x18ResetMailTemplateRequest\x12\xca\x01\n" +
-	"\x04name\x18\x01 \x01(\tB\xb5\x01\xbaH\xb1\x01r\xae\x01R\n" +
-	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x04name\x12)\n" +
+	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xc9\x02\n" +
+	"\x18ResetMailTemplateRequest\x12\xde\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc9\x01\xbaH\xc5\x01r\xc2\x01R\n" +
+	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x12second_factor_codeR\x04name\x12)\n" +
 	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
 	"r\bR\x02deR\x02enR\blanguage\x12!\n" +
 	"\aversion\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\aversion\"O\n" +
 	"\x19ResetMailTemplateResponse\x122\n" +
-	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xd3\x02\n" +
-	"\x1aPreviewMailTemplateRequest\x12\xca\x01\n" +
-	"\x04name\x18\x01 \x01(\tB\xb5\x01\xbaH\xb1\x01r\xae\x01R\n" +
-	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x04name\x12)\n" +
+	"\btemplate\x18\x01 \x01(\v2\x16.zeugo.v1.MailTemplateR\btemplate\"\xe7\x02\n" +
+	"\x1aPreviewMailTemplateRequest\x12\xde\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc9\x01\xbaH\xc5\x01r\xc2\x01R\n" +
+	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x12second_factor_codeR\x04name\x12)\n" +
 	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
 	"r\bR\x02deR\x02enR\blanguage\x12=\n" +
 	"\x06fields\x18\x03 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"\x80\x01\n" +

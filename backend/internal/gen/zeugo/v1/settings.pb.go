@@ -52,7 +52,8 @@ type SecuritySettingsFields struct {
 	// anything else. On for new tenants.
 	SecondFactorRequired bool `protobuf:"varint,9,opt,name=second_factor_required,json=secondFactorRequired,proto3" json:"second_factor_required,omitempty"`
 	// The kinds of factor users may add (authenticator app, passkey or
-	// security key; at least one). Factors added before a kind was
+	// security key, SMS to a verified number; at least one; SMS is off for
+	// new tenants). Factors added before a kind was
 	// withdrawn keep working until removed.
 	SecondFactorMethods []SecondFactorMethod `protobuf:"varint,10,rep,packed,name=second_factor_methods,json=secondFactorMethods,proto3,enum=zeugo.v1.SecondFactorMethod" json:"second_factor_methods,omitempty"`
 	// Users may sign in with a passkey alone, without their password (the
@@ -540,7 +541,7 @@ var File_zeugo_v1_settings_proto protoreflect.FileDescriptor
 
 const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\n" +
-	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x13zeugo/v1/auth.proto\x1a\x17zeugo/v1/handover.proto\"\xea\x05\n" +
+	"\x17zeugo/v1/settings.proto\x12\bzeugo.v1\x1a\x1bbuf/validate/validate.proto\x1a\x15zeugo/v1/access.proto\x1a\x13zeugo/v1/auth.proto\x1a\x17zeugo/v1/handover.proto\"\xec\x05\n" +
 	"\x16SecuritySettingsFields\x12:\n" +
 	"\x13password_min_length\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x80\x01(\bR\x11passwordMinLength\x121\n" +
@@ -553,9 +554,9 @@ const file_zeugo_v1_settings_proto_rawDesc = "" +
 	"\x1bcertificate_change_tracking\x18\x06 \x01(\bR\x19certificateChangeTracking\x124\n" +
 	"\x16handover_code_required\x18\a \x01(\bR\x14handoverCodeRequired\x12j\n" +
 	"\x16handover_code_channels\x18\b \x03(\x0e2\x1d.zeugo.v1.HandoverCodeChannelB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\x14handoverCodeChannels\x124\n" +
-	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\x12g\n" +
+	"\x16second_factor_required\x18\t \x01(\bR\x14secondFactorRequired\x12i\n" +
 	"\x15second_factor_methods\x18\n" +
-	" \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x02\x18\x01\"\a\x82\x01\x04\x18\x01\x18\x03R\x13secondFactorMethods\x12#\n" +
+	" \x03(\x0e2\x1c.zeugo.v1.SecondFactorMethodB\x17\xbaH\x14\x92\x01\x11\b\x01\x10\x03\x18\x01\"\t\x82\x01\x06\x18\x01\x18\x03\x18\x04R\x13secondFactorMethods\x12#\n" +
 	"\rpasskey_login\x18\v \x01(\bR\fpasskeyLogin\"\xe4\x03\n" +
 	"\x16SecuritySettingsBounds\x125\n" +
 	"\x17password_min_length_min\x18\x01 \x01(\x05R\x14passwordMinLengthMin\x125\n" +

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/factors.proto.
  */
 export const file_zeugo_v1_factors: GenFile = /*@__PURE__*/
-  fileDesc("ChZ6ZXVnby92MS9mYWN0b3JzLnByb3RvEgh6ZXVnby52MSK4AQoMU2Vjb25kRmFjdG9yEgoKAmlkGAEgASgJEiwKBm1ldGhvZBgCIAEoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIMCgRuYW1lGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiFgoUTGlzdE15RmFjdG9yc1JlcXVlc3Qi3wEKFUxpc3RNeUZhY3RvcnNSZXNwb25zZRInCgdmYWN0b3JzGAEgAygLMhYuemV1Z28udjEuU2Vjb25kRmFjdG9yEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAiABKAUSEAoIcmVxdWlyZWQYAyABKAgSNwoTc3RlcF91cF92YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPYWxsb3dlZF9tZXRob2RzGAUgAygOMhwuemV1Z28udjEuU2Vjb25kRmFjdG9yTWV0aG9kIhwKGlN0YXJ0VG90cEVucm9sbG1lbnRSZXF1ZXN0IksKG1N0YXJ0VG90cEVucm9sbG1lbnRSZXNwb25zZRIsCgplbnJvbGxtZW50GAEgASgLMhguemV1Z28udjEuVG90cEVucm9sbG1lbnQilQEKHENvbmZpcm1Ub3RwRW5yb2xsbWVudFJlcXVlc3QSHwoNZW5yb2xsbWVudF9pZBgBIAEoCUIIukgFcgOwAQESJAoJdG90cF9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JBIuCgRuYW1lGAMgASgJQiC6SB1yGxg8MhdeKFteXHNdLipbXlxzXXxbXlxzXSk/JCJfCh1Db25maXJtVG90cEVucm9sbG1lbnRSZXNwb25zZRImCgZmYWN0b3IYASABKAsyFi56ZXVnby52MS5TZWNvbmRGYWN0b3ISFgoOcmVjb3ZlcnlfY29kZXMYAiADKAkiKwoTUmVtb3ZlRmFjdG9yUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFgoUUmVtb3ZlRmFjdG9yUmVzcG9uc2UiIAoeUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXF1ZXN0IjkKH1JlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkiOgodUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1JlcXVlc3QSGQoHdXNlcl9pZBgBIAEoCUIIukgFcgOwAQEiIAoeUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1Jlc3BvbnNlIiEKH1N0YXJ0UGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QiTAogU3RhcnRQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2USFwoPcmVnaXN0cmF0aW9uX2lkGAEgASgJEg8KB29wdGlvbnMYAiABKAkilgEKIEZpbmlzaFBhc3NrZXlSZWdpc3RyYXRpb25SZXF1ZXN0EiEKD3JlZ2lzdHJhdGlvbl9pZBgBIAEoCUIIukgFcgOwAQESHwoKY3JlZGVudGlhbBgCIAEoCUILukgIcgYQAhiAgAQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQiYwohRmluaXNoUGFzc2tleVJlZ2lzdHJhdGlvblJlc3BvbnNlEiYKBmZhY3RvchgBIAEoCzIWLnpldWdvLnYxLlNlY29uZEZhY3RvchIWCg5yZWNvdmVyeV9jb2RlcxgCIAMoCTKTBwoTU2Vjb25kRmFjdG9yU2VydmljZRJbCg1MaXN0TXlGYWN0b3JzEh4uemV1Z28udjEuTGlzdE15RmFjdG9yc1JlcXVlc3QaHy56ZXVnby52MS5MaXN0TXlGYWN0b3JzUmVzcG9uc2UiCZACAcrzGAIIAhJqChNTdGFydFRvdHBFbnJvbGxtZW50EiQuemV1Z28udjEuU3RhcnRUb3RwRW5yb2xsbWVudFJlcXVlc3QaJS56ZXVnby52MS5TdGFydFRvdHBFbnJvbGxtZW50UmVzcG9uc2UiBsrzGAIIAhJwChVDb25maXJtVG90cEVucm9sbG1lbnQSJi56ZXVnby52MS5Db25maXJtVG90cEVucm9sbG1lbnRSZXF1ZXN0GicuemV1Z28udjEuQ29uZmlybVRvdHBFbnJvbGxtZW50UmVzcG9uc2UiBsrzGAIIAhJ5ChhTdGFydFBhc3NrZXlSZWdpc3RyYXRpb24SKS56ZXVnby52MS5TdGFydFBhc3NrZXlSZWdpc3RyYXRpb25SZXF1ZXN0GiouemV1Z28udjEuU3RhcnRQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2UiBsrzGAIIAhJ8ChlGaW5pc2hQYXNza2V5UmVnaXN0cmF0aW9uEiouemV1Z28udjEuRmluaXNoUGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QaKy56ZXVnby52MS5GaW5pc2hQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2UiBsrzGAIIAhJVCgxSZW1vdmVGYWN0b3ISHS56ZXVnby52MS5SZW1vdmVGYWN0b3JSZXF1ZXN0Gh4uemV1Z28udjEuUmVtb3ZlRmFjdG9yUmVzcG9uc2UiBsrzGAIIAhJ2ChdSZWdlbmVyYXRlUmVjb3ZlcnlDb2RlcxIoLnpldWdvLnYxLlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVxdWVzdBopLnpldWdvLnYxLlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVzcG9uc2UiBsrzGAIIAhJ5ChZSZXNldFVzZXJTZWNvbmRGYWN0b3JzEicuemV1Z28udjEuUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1JlcXVlc3QaKC56ZXVnby52MS5SZXNldFVzZXJTZWNvbmRGYWN0b3JzUmVzcG9uc2UiDMrzGAgIBBIBBBoBAUKbAQoMY29tLnpldWdvLnYxQgxGYWN0b3JzUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_auth]);
+  fileDesc("ChZ6ZXVnby92MS9mYWN0b3JzLnByb3RvEgh6ZXVnby52MSK4AQoMU2Vjb25kRmFjdG9yEgoKAmlkGAEgASgJEiwKBm1ldGhvZBgCIAEoDjIcLnpldWdvLnYxLlNlY29uZEZhY3Rvck1ldGhvZBIMCgRuYW1lGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiFgoUTGlzdE15RmFjdG9yc1JlcXVlc3Qi3wEKFUxpc3RNeUZhY3RvcnNSZXNwb25zZRInCgdmYWN0b3JzGAEgAygLMhYuemV1Z28udjEuU2Vjb25kRmFjdG9yEhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYAiABKAUSEAoIcmVxdWlyZWQYAyABKAgSNwoTc3RlcF91cF92YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPYWxsb3dlZF9tZXRob2RzGAUgAygOMhwuemV1Z28udjEuU2Vjb25kRmFjdG9yTWV0aG9kIhwKGlN0YXJ0VG90cEVucm9sbG1lbnRSZXF1ZXN0IksKG1N0YXJ0VG90cEVucm9sbG1lbnRSZXNwb25zZRIsCgplbnJvbGxtZW50GAEgASgLMhguemV1Z28udjEuVG90cEVucm9sbG1lbnQilQEKHENvbmZpcm1Ub3RwRW5yb2xsbWVudFJlcXVlc3QSHwoNZW5yb2xsbWVudF9pZBgBIAEoCUIIukgFcgOwAQESJAoJdG90cF9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JBIuCgRuYW1lGAMgASgJQiC6SB1yGxg8MhdeKFteXHNdLipbXlxzXXxbXlxzXSk/JCJfCh1Db25maXJtVG90cEVucm9sbG1lbnRSZXNwb25zZRImCgZmYWN0b3IYASABKAsyFi56ZXVnby52MS5TZWNvbmRGYWN0b3ISFgoOcmVjb3ZlcnlfY29kZXMYAiADKAkiKwoTUmVtb3ZlRmFjdG9yUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFgoUUmVtb3ZlRmFjdG9yUmVzcG9uc2UiIAoeUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXF1ZXN0IjkKH1JlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkiOgodUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1JlcXVlc3QSGQoHdXNlcl9pZBgBIAEoCUIIukgFcgOwAQEiIAoeUmVzZXRVc2VyU2Vjb25kRmFjdG9yc1Jlc3BvbnNlIiEKH1N0YXJ0UGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QiTAogU3RhcnRQYXNza2V5UmVnaXN0cmF0aW9uUmVzcG9uc2USFwoPcmVnaXN0cmF0aW9uX2lkGAEgASgJEg8KB29wdGlvbnMYAiABKAkilgEKIEZpbmlzaFBhc3NrZXlSZWdpc3RyYXRpb25SZXF1ZXN0EiEKD3JlZ2lzdHJhdGlvbl9pZBgBIAEoCUIIukgFcgOwAQESHwoKY3JlZGVudGlhbBgCIAEoCUILukgIcgYQAhiAgAQSLgoEbmFtZRgDIAEoCUIgukgdchsYPDIXXihbXlxzXS4qW15cc118W15cc10pPyQiYwohRmluaXNoUGFzc2tleVJlZ2lzdHJhdGlvblJlc3BvbnNlEiYKBmZhY3RvchgBIAEoCzIWLnpldWdvLnYxLlNlY29uZEZhY3RvchIWCg5yZWNvdmVyeV9jb2RlcxgCIAMoCSJHChlTdGFydFNtc0Vucm9sbG1lbnRSZXF1ZXN0EioKBXBob25lGAEgASgJQhu6SBhyFjIUXlwrWzEtOV1bMC05XXs2LDE0fSQiYwoaU3RhcnRTbXNFbnJvbGxtZW50UmVzcG9uc2USFQoNZW5yb2xsbWVudF9pZBgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKPAQobQ29uZmlybVNtc0Vucm9sbG1lbnRSZXF1ZXN0Eh8KDWVucm9sbG1lbnRfaWQYASABKAlCCLpIBXIDsAEBEh8KBGNvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kEi4KBG5hbWUYAyABKAlCILpIHXIbGDwyF14oW15cc10uKlteXHNdfFteXHNdKT8kIl4KHENvbmZpcm1TbXNFbnJvbGxtZW50UmVzcG9uc2USJgoGZmFjdG9yGAEgASgLMhYuemV1Z28udjEuU2Vjb25kRmFjdG9yEhYKDnJlY292ZXJ5X2NvZGVzGAIgAygJMusIChNTZWNvbmRGYWN0b3JTZXJ2aWNlElsKDUxpc3RNeUZhY3RvcnMSHi56ZXVnby52MS5MaXN0TXlGYWN0b3JzUmVxdWVzdBofLnpldWdvLnYxLkxpc3RNeUZhY3RvcnNSZXNwb25zZSIJkAIByvMYAggCEmoKE1N0YXJ0VG90cEVucm9sbG1lbnQSJC56ZXVnby52MS5TdGFydFRvdHBFbnJvbGxtZW50UmVxdWVzdBolLnpldWdvLnYxLlN0YXJ0VG90cEVucm9sbG1lbnRSZXNwb25zZSIGyvMYAggCEnAKFUNvbmZpcm1Ub3RwRW5yb2xsbWVudBImLnpldWdvLnYxLkNvbmZpcm1Ub3RwRW5yb2xsbWVudFJlcXVlc3QaJy56ZXVnby52MS5Db25maXJtVG90cEVucm9sbG1lbnRSZXNwb25zZSIGyvMYAggCEnkKGFN0YXJ0UGFzc2tleVJlZ2lzdHJhdGlvbhIpLnpldWdvLnYxLlN0YXJ0UGFzc2tleVJlZ2lzdHJhdGlvblJlcXVlc3QaKi56ZXVnby52MS5TdGFydFBhc3NrZXlSZWdpc3RyYXRpb25SZXNwb25zZSIGyvMYAggCEnwKGUZpbmlzaFBhc3NrZXlSZWdpc3RyYXRpb24SKi56ZXVnby52MS5GaW5pc2hQYXNza2V5UmVnaXN0cmF0aW9uUmVxdWVzdBorLnpldWdvLnYxLkZpbmlzaFBhc3NrZXlSZWdpc3RyYXRpb25SZXNwb25zZSIGyvMYAggCEmcKElN0YXJ0U21zRW5yb2xsbWVudBIjLnpldWdvLnYxLlN0YXJ0U21zRW5yb2xsbWVudFJlcXVlc3QaJC56ZXVnby52MS5TdGFydFNtc0Vucm9sbG1lbnRSZXNwb25zZSIGyvMYAggCEm0KFENvbmZpcm1TbXNFbnJvbGxtZW50EiUuemV1Z28udjEuQ29uZmlybVNtc0Vucm9sbG1lbnRSZXF1ZXN0GiYuemV1Z28udjEuQ29uZmlybVNtc0Vucm9sbG1lbnRSZXNwb25zZSIGyvMYAggCElUKDFJlbW92ZUZhY3RvchIdLnpldWdvLnYxLlJlbW92ZUZhY3RvclJlcXVlc3QaHi56ZXVnby52MS5SZW1vdmVGYWN0b3JSZXNwb25zZSIGyvMYAggCEnYKF1JlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzEiguemV1Z28udjEuUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXF1ZXN0GikuemV1Z28udjEuUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXNwb25zZSIGyvMYAggCEnkKFlJlc2V0VXNlclNlY29uZEZhY3RvcnMSJy56ZXVnby52MS5SZXNldFVzZXJTZWNvbmRGYWN0b3JzUmVxdWVzdBooLnpldWdvLnYxLlJlc2V0VXNlclNlY29uZEZhY3RvcnNSZXNwb25zZSIMyvMYCAgEEgEEGgEBQpsBCgxjb20uemV1Z28udjFCDEZhY3RvcnNQcm90b1ABWjxnaXRodWIuY29tL3pldWdvL3pldWdvL2JhY2tlbmQvaW50ZXJuYWwvZ2VuL3pldWdvL3YxO3pldWdvdjGiAgNaWFiqAghaZXVnby5WMcoCCFpldWdvXFYx4gIUWmV1Z29cVjFcR1BCTWV0YWRhdGHqAglaZXVnbzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access, file_zeugo_v1_auth]);
 
 /**
  * SecondFactor is one of the caller's factors.
@@ -445,6 +445,118 @@ export const FinishPasskeyRegistrationResponseSchema: GenMessage<FinishPasskeyRe
   messageDesc(file_zeugo_v1_factors, 16);
 
 /**
+ * StartSmsEnrollmentRequest names the number.
+ *
+ * @generated from message zeugo.v1.StartSmsEnrollmentRequest
+ */
+export type StartSmsEnrollmentRequest = Message<"zeugo.v1.StartSmsEnrollmentRequest"> & {
+  /**
+   * A mobile number in international form (+49…).
+   *
+   * @generated from field: string phone = 1;
+   */
+  phone: string;
+};
+
+/**
+ * Describes the message zeugo.v1.StartSmsEnrollmentRequest.
+ * Use `create(StartSmsEnrollmentRequestSchema)` to create a new message.
+ */
+export const StartSmsEnrollmentRequestSchema: GenMessage<StartSmsEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 17);
+
+/**
+ * StartSmsEnrollmentResponse names the enrollment.
+ *
+ * @generated from message zeugo.v1.StartSmsEnrollmentResponse
+ */
+export type StartSmsEnrollmentResponse = Message<"zeugo.v1.StartSmsEnrollmentResponse"> & {
+  /**
+   * Send it back with the code.
+   *
+   * @generated from field: string enrollment_id = 1;
+   */
+  enrollmentId: string;
+
+  /**
+   * Until when the code is good (five minutes; the enrollment ten).
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.StartSmsEnrollmentResponse.
+ * Use `create(StartSmsEnrollmentResponseSchema)` to create a new message.
+ */
+export const StartSmsEnrollmentResponseSchema: GenMessage<StartSmsEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 18);
+
+/**
+ * ConfirmSmsEnrollmentRequest confirms the number.
+ *
+ * @generated from message zeugo.v1.ConfirmSmsEnrollmentRequest
+ */
+export type ConfirmSmsEnrollmentRequest = Message<"zeugo.v1.ConfirmSmsEnrollmentRequest"> & {
+  /**
+   * The id StartSmsEnrollment returned.
+   *
+   * @generated from field: string enrollment_id = 1;
+   */
+  enrollmentId: string;
+
+  /**
+   * The code the SMS carried.
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * A name ("Diensthandy"); empty: "SMS".
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message zeugo.v1.ConfirmSmsEnrollmentRequest.
+ * Use `create(ConfirmSmsEnrollmentRequestSchema)` to create a new message.
+ */
+export const ConfirmSmsEnrollmentRequestSchema: GenMessage<ConfirmSmsEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 19);
+
+/**
+ * ConfirmSmsEnrollmentResponse is the stored factor.
+ *
+ * @generated from message zeugo.v1.ConfirmSmsEnrollmentResponse
+ */
+export type ConfirmSmsEnrollmentResponse = Message<"zeugo.v1.ConfirmSmsEnrollmentResponse"> & {
+  /**
+   * The new factor.
+   *
+   * @generated from field: zeugo.v1.SecondFactor factor = 1;
+   */
+  factor?: SecondFactor | undefined;
+
+  /**
+   * Ten recovery codes when this is the caller's first factor, else empty.
+   *
+   * @generated from field: repeated string recovery_codes = 2;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message zeugo.v1.ConfirmSmsEnrollmentResponse.
+ * Use `create(ConfirmSmsEnrollmentResponseSchema)` to create a new message.
+ */
+export const ConfirmSmsEnrollmentResponseSchema: GenMessage<ConfirmSmsEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_factors, 20);
+
+/**
  * SecondFactorService is the caller's own second factors ("Mein Konto",
  * SPEC §3.1): authenticator apps and recovery codes. Every change needs a
  * step-up (AuthService.StepUp) of the last five minutes, else
@@ -512,6 +624,29 @@ export const SecondFactorService: GenService<{
     methodKind: "unary";
     input: typeof FinishPasskeyRegistrationRequestSchema;
     output: typeof FinishPasskeyRegistrationResponseSchema;
+  },
+  /**
+   * StartSmsEnrollment sends a code to a mobile number to verify it as an
+   * SMS factor (step-up needed; the tenant must allow SMS). SMS is the
+   * weakest kind — offer an app or a passkey beside it.
+   *
+   * @generated from rpc zeugo.v1.SecondFactorService.StartSmsEnrollment
+   */
+  startSmsEnrollment: {
+    methodKind: "unary";
+    input: typeof StartSmsEnrollmentRequestSchema;
+    output: typeof StartSmsEnrollmentResponseSchema;
+  },
+  /**
+   * ConfirmSmsEnrollment stores the number once the code is right. The
+   * user's first factor comes with ten recovery codes.
+   *
+   * @generated from rpc zeugo.v1.SecondFactorService.ConfirmSmsEnrollment
+   */
+  confirmSmsEnrollment: {
+    methodKind: "unary";
+    input: typeof ConfirmSmsEnrollmentRequestSchema;
+    output: typeof ConfirmSmsEnrollmentResponseSchema;
   },
   /**
    * RemoveFactor deletes one of the caller's factors. The last one cannot

@@ -46,6 +46,12 @@ const (
 	AuthServiceConfirmLoginEnrollmentProcedure = "/zeugo.v1.AuthService/ConfirmLoginEnrollment"
 	// AuthServiceBeginStepUpProcedure is the fully-qualified name of the AuthService's BeginStepUp RPC.
 	AuthServiceBeginStepUpProcedure = "/zeugo.v1.AuthService/BeginStepUp"
+	// AuthServiceSendLoginSmsProcedure is the fully-qualified name of the AuthService's SendLoginSms
+	// RPC.
+	AuthServiceSendLoginSmsProcedure = "/zeugo.v1.AuthService/SendLoginSms"
+	// AuthServiceSendStepUpSmsProcedure is the fully-qualified name of the AuthService's SendStepUpSms
+	// RPC.
+	AuthServiceSendStepUpSmsProcedure = "/zeugo.v1.AuthService/SendStepUpSms"
 	// AuthServiceBeginPasskeyLoginProcedure is the fully-qualified name of the AuthService's
 	// BeginPasskeyLogin RPC.
 	AuthServiceBeginPasskeyLoginProcedure = "/zeugo.v1.AuthService/BeginPasskeyLogin"
@@ -109,6 +115,12 @@ type AuthServiceClient interface {
 	// BeginStepUp returns WebAuthn request options for a step-up with a
 	// passkey or security key (FailedPrecondition when the caller has none).
 	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
+	// SendLoginSms sends a six-digit code (valid five minutes) to the SMS
+	// factor of a challenged login; at most three per login, and per user a
+	// few per quarter hour. The code goes to VerifySecondFactor as sms_code.
+	SendLoginSms(context.Context, *connect.Request[v1.SendLoginSmsRequest]) (*connect.Response[v1.SendLoginSmsResponse], error)
+	// SendStepUpSms sends a code for a step-up to the caller's SMS factor.
+	SendStepUpSms(context.Context, *connect.Request[v1.SendStepUpSmsRequest]) (*connect.Response[v1.SendStepUpSmsResponse], error)
 	// BeginPasskeyLogin starts a passwordless sign-in with a passkey (for
 	// tenants that allow it): WebAuthn request options without a user, for
 	// navigator.credentials.get; the passkey must verify its user (PIN or
@@ -203,6 +215,18 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
 			connect.WithClientOptions(opts...),
 		),
+		sendLoginSms: connect.NewClient[v1.SendLoginSmsRequest, v1.SendLoginSmsResponse](
+			httpClient,
+			baseURL+AuthServiceSendLoginSmsProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SendLoginSms")),
+			connect.WithClientOptions(opts...),
+		),
+		sendStepUpSms: connect.NewClient[v1.SendStepUpSmsRequest, v1.SendStepUpSmsResponse](
+			httpClient,
+			baseURL+AuthServiceSendStepUpSmsProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SendStepUpSms")),
+			connect.WithClientOptions(opts...),
+		),
 		beginPasskeyLogin: connect.NewClient[v1.BeginPasskeyLoginRequest, v1.BeginPasskeyLoginResponse](
 			httpClient,
 			baseURL+AuthServiceBeginPasskeyLoginProcedure,
@@ -293,6 +317,8 @@ type authServiceClient struct {
 	startLoginEnrollment   *connect.Client[v1.StartLoginEnrollmentRequest, v1.StartLoginEnrollmentResponse]
 	confirmLoginEnrollment *connect.Client[v1.ConfirmLoginEnrollmentRequest, v1.ConfirmLoginEnrollmentResponse]
 	beginStepUp            *connect.Client[v1.BeginStepUpRequest, v1.BeginStepUpResponse]
+	sendLoginSms           *connect.Client[v1.SendLoginSmsRequest, v1.SendLoginSmsResponse]
+	sendStepUpSms          *connect.Client[v1.SendStepUpSmsRequest, v1.SendStepUpSmsResponse]
 	beginPasskeyLogin      *connect.Client[v1.BeginPasskeyLoginRequest, v1.BeginPasskeyLoginResponse]
 	finishPasskeyLogin     *connect.Client[v1.FinishPasskeyLoginRequest, v1.FinishPasskeyLoginResponse]
 	stepUp                 *connect.Client[v1.StepUpRequest, v1.StepUpResponse]
@@ -331,6 +357,16 @@ func (c *authServiceClient) ConfirmLoginEnrollment(ctx context.Context, req *con
 // BeginStepUp calls zeugo.v1.AuthService.BeginStepUp.
 func (c *authServiceClient) BeginStepUp(ctx context.Context, req *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
 	return c.beginStepUp.CallUnary(ctx, req)
+}
+
+// SendLoginSms calls zeugo.v1.AuthService.SendLoginSms.
+func (c *authServiceClient) SendLoginSms(ctx context.Context, req *connect.Request[v1.SendLoginSmsRequest]) (*connect.Response[v1.SendLoginSmsResponse], error) {
+	return c.sendLoginSms.CallUnary(ctx, req)
+}
+
+// SendStepUpSms calls zeugo.v1.AuthService.SendStepUpSms.
+func (c *authServiceClient) SendStepUpSms(ctx context.Context, req *connect.Request[v1.SendStepUpSmsRequest]) (*connect.Response[v1.SendStepUpSmsResponse], error) {
+	return c.sendStepUpSms.CallUnary(ctx, req)
 }
 
 // BeginPasskeyLogin calls zeugo.v1.AuthService.BeginPasskeyLogin.
@@ -424,6 +460,12 @@ type AuthServiceHandler interface {
 	// BeginStepUp returns WebAuthn request options for a step-up with a
 	// passkey or security key (FailedPrecondition when the caller has none).
 	BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error)
+	// SendLoginSms sends a six-digit code (valid five minutes) to the SMS
+	// factor of a challenged login; at most three per login, and per user a
+	// few per quarter hour. The code goes to VerifySecondFactor as sms_code.
+	SendLoginSms(context.Context, *connect.Request[v1.SendLoginSmsRequest]) (*connect.Response[v1.SendLoginSmsResponse], error)
+	// SendStepUpSms sends a code for a step-up to the caller's SMS factor.
+	SendStepUpSms(context.Context, *connect.Request[v1.SendStepUpSmsRequest]) (*connect.Response[v1.SendStepUpSmsResponse], error)
 	// BeginPasskeyLogin starts a passwordless sign-in with a passkey (for
 	// tenants that allow it): WebAuthn request options without a user, for
 	// navigator.credentials.get; the passkey must verify its user (PIN or
@@ -512,6 +554,18 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		AuthServiceBeginStepUpProcedure,
 		svc.BeginStepUp,
 		connect.WithSchema(authServiceMethods.ByName("BeginStepUp")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceSendLoginSmsHandler := connect.NewUnaryHandler(
+		AuthServiceSendLoginSmsProcedure,
+		svc.SendLoginSms,
+		connect.WithSchema(authServiceMethods.ByName("SendLoginSms")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceSendStepUpSmsHandler := connect.NewUnaryHandler(
+		AuthServiceSendStepUpSmsProcedure,
+		svc.SendStepUpSms,
+		connect.WithSchema(authServiceMethods.ByName("SendStepUpSms")),
 		connect.WithHandlerOptions(opts...),
 	)
 	authServiceBeginPasskeyLoginHandler := connect.NewUnaryHandler(
@@ -606,6 +660,10 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceConfirmLoginEnrollmentHandler.ServeHTTP(w, r)
 		case AuthServiceBeginStepUpProcedure:
 			authServiceBeginStepUpHandler.ServeHTTP(w, r)
+		case AuthServiceSendLoginSmsProcedure:
+			authServiceSendLoginSmsHandler.ServeHTTP(w, r)
+		case AuthServiceSendStepUpSmsProcedure:
+			authServiceSendStepUpSmsHandler.ServeHTTP(w, r)
 		case AuthServiceBeginPasskeyLoginProcedure:
 			authServiceBeginPasskeyLoginHandler.ServeHTTP(w, r)
 		case AuthServiceFinishPasskeyLoginProcedure:
@@ -659,6 +717,14 @@ func (UnimplementedAuthServiceHandler) ConfirmLoginEnrollment(context.Context, *
 
 func (UnimplementedAuthServiceHandler) BeginStepUp(context.Context, *connect.Request[v1.BeginStepUpRequest]) (*connect.Response[v1.BeginStepUpResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.BeginStepUp is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SendLoginSms(context.Context, *connect.Request[v1.SendLoginSmsRequest]) (*connect.Response[v1.SendLoginSmsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.SendLoginSms is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SendStepUpSms(context.Context, *connect.Request[v1.SendStepUpSmsRequest]) (*connect.Response[v1.SendStepUpSmsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.AuthService.SendStepUpSms is not implemented"))
 }
 
 func (UnimplementedAuthServiceHandler) BeginPasskeyLogin(context.Context, *connect.Request[v1.BeginPasskeyLoginRequest]) (*connect.Response[v1.BeginPasskeyLoginResponse], error) {

@@ -48,6 +48,12 @@ const (
 	// SecondFactorServiceFinishPasskeyRegistrationProcedure is the fully-qualified name of the
 	// SecondFactorService's FinishPasskeyRegistration RPC.
 	SecondFactorServiceFinishPasskeyRegistrationProcedure = "/zeugo.v1.SecondFactorService/FinishPasskeyRegistration"
+	// SecondFactorServiceStartSmsEnrollmentProcedure is the fully-qualified name of the
+	// SecondFactorService's StartSmsEnrollment RPC.
+	SecondFactorServiceStartSmsEnrollmentProcedure = "/zeugo.v1.SecondFactorService/StartSmsEnrollment"
+	// SecondFactorServiceConfirmSmsEnrollmentProcedure is the fully-qualified name of the
+	// SecondFactorService's ConfirmSmsEnrollment RPC.
+	SecondFactorServiceConfirmSmsEnrollmentProcedure = "/zeugo.v1.SecondFactorService/ConfirmSmsEnrollment"
 	// SecondFactorServiceRemoveFactorProcedure is the fully-qualified name of the SecondFactorService's
 	// RemoveFactor RPC.
 	SecondFactorServiceRemoveFactorProcedure = "/zeugo.v1.SecondFactorService/RemoveFactor"
@@ -79,6 +85,13 @@ type SecondFactorServiceClient interface {
 	// FinishPasskeyRegistration verifies the authenticator's answer and stores
 	// the credential. The user's first factor comes with ten recovery codes.
 	FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error)
+	// StartSmsEnrollment sends a code to a mobile number to verify it as an
+	// SMS factor (step-up needed; the tenant must allow SMS). SMS is the
+	// weakest kind — offer an app or a passkey beside it.
+	StartSmsEnrollment(context.Context, *connect.Request[v1.StartSmsEnrollmentRequest]) (*connect.Response[v1.StartSmsEnrollmentResponse], error)
+	// ConfirmSmsEnrollment stores the number once the code is right. The
+	// user's first factor comes with ten recovery codes.
+	ConfirmSmsEnrollment(context.Context, *connect.Request[v1.ConfirmSmsEnrollmentRequest]) (*connect.Response[v1.ConfirmSmsEnrollmentResponse], error)
 	// RemoveFactor deletes one of the caller's factors. The last one cannot
 	// go while the tenant requires a second factor (FailedPrecondition, rule
 	// "zeugo.mfa.last_factor_required"); when the last one goes, the
@@ -138,6 +151,18 @@ func NewSecondFactorServiceClient(httpClient connect.HTTPClient, baseURL string,
 			connect.WithSchema(secondFactorServiceMethods.ByName("FinishPasskeyRegistration")),
 			connect.WithClientOptions(opts...),
 		),
+		startSmsEnrollment: connect.NewClient[v1.StartSmsEnrollmentRequest, v1.StartSmsEnrollmentResponse](
+			httpClient,
+			baseURL+SecondFactorServiceStartSmsEnrollmentProcedure,
+			connect.WithSchema(secondFactorServiceMethods.ByName("StartSmsEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
+		confirmSmsEnrollment: connect.NewClient[v1.ConfirmSmsEnrollmentRequest, v1.ConfirmSmsEnrollmentResponse](
+			httpClient,
+			baseURL+SecondFactorServiceConfirmSmsEnrollmentProcedure,
+			connect.WithSchema(secondFactorServiceMethods.ByName("ConfirmSmsEnrollment")),
+			connect.WithClientOptions(opts...),
+		),
 		removeFactor: connect.NewClient[v1.RemoveFactorRequest, v1.RemoveFactorResponse](
 			httpClient,
 			baseURL+SecondFactorServiceRemoveFactorProcedure,
@@ -166,6 +191,8 @@ type secondFactorServiceClient struct {
 	confirmTotpEnrollment     *connect.Client[v1.ConfirmTotpEnrollmentRequest, v1.ConfirmTotpEnrollmentResponse]
 	startPasskeyRegistration  *connect.Client[v1.StartPasskeyRegistrationRequest, v1.StartPasskeyRegistrationResponse]
 	finishPasskeyRegistration *connect.Client[v1.FinishPasskeyRegistrationRequest, v1.FinishPasskeyRegistrationResponse]
+	startSmsEnrollment        *connect.Client[v1.StartSmsEnrollmentRequest, v1.StartSmsEnrollmentResponse]
+	confirmSmsEnrollment      *connect.Client[v1.ConfirmSmsEnrollmentRequest, v1.ConfirmSmsEnrollmentResponse]
 	removeFactor              *connect.Client[v1.RemoveFactorRequest, v1.RemoveFactorResponse]
 	regenerateRecoveryCodes   *connect.Client[v1.RegenerateRecoveryCodesRequest, v1.RegenerateRecoveryCodesResponse]
 	resetUserSecondFactors    *connect.Client[v1.ResetUserSecondFactorsRequest, v1.ResetUserSecondFactorsResponse]
@@ -194,6 +221,16 @@ func (c *secondFactorServiceClient) StartPasskeyRegistration(ctx context.Context
 // FinishPasskeyRegistration calls zeugo.v1.SecondFactorService.FinishPasskeyRegistration.
 func (c *secondFactorServiceClient) FinishPasskeyRegistration(ctx context.Context, req *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error) {
 	return c.finishPasskeyRegistration.CallUnary(ctx, req)
+}
+
+// StartSmsEnrollment calls zeugo.v1.SecondFactorService.StartSmsEnrollment.
+func (c *secondFactorServiceClient) StartSmsEnrollment(ctx context.Context, req *connect.Request[v1.StartSmsEnrollmentRequest]) (*connect.Response[v1.StartSmsEnrollmentResponse], error) {
+	return c.startSmsEnrollment.CallUnary(ctx, req)
+}
+
+// ConfirmSmsEnrollment calls zeugo.v1.SecondFactorService.ConfirmSmsEnrollment.
+func (c *secondFactorServiceClient) ConfirmSmsEnrollment(ctx context.Context, req *connect.Request[v1.ConfirmSmsEnrollmentRequest]) (*connect.Response[v1.ConfirmSmsEnrollmentResponse], error) {
+	return c.confirmSmsEnrollment.CallUnary(ctx, req)
 }
 
 // RemoveFactor calls zeugo.v1.SecondFactorService.RemoveFactor.
@@ -231,6 +268,13 @@ type SecondFactorServiceHandler interface {
 	// FinishPasskeyRegistration verifies the authenticator's answer and stores
 	// the credential. The user's first factor comes with ten recovery codes.
 	FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error)
+	// StartSmsEnrollment sends a code to a mobile number to verify it as an
+	// SMS factor (step-up needed; the tenant must allow SMS). SMS is the
+	// weakest kind — offer an app or a passkey beside it.
+	StartSmsEnrollment(context.Context, *connect.Request[v1.StartSmsEnrollmentRequest]) (*connect.Response[v1.StartSmsEnrollmentResponse], error)
+	// ConfirmSmsEnrollment stores the number once the code is right. The
+	// user's first factor comes with ten recovery codes.
+	ConfirmSmsEnrollment(context.Context, *connect.Request[v1.ConfirmSmsEnrollmentRequest]) (*connect.Response[v1.ConfirmSmsEnrollmentResponse], error)
 	// RemoveFactor deletes one of the caller's factors. The last one cannot
 	// go while the tenant requires a second factor (FailedPrecondition, rule
 	// "zeugo.mfa.last_factor_required"); when the last one goes, the
@@ -286,6 +330,18 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 		connect.WithSchema(secondFactorServiceMethods.ByName("FinishPasskeyRegistration")),
 		connect.WithHandlerOptions(opts...),
 	)
+	secondFactorServiceStartSmsEnrollmentHandler := connect.NewUnaryHandler(
+		SecondFactorServiceStartSmsEnrollmentProcedure,
+		svc.StartSmsEnrollment,
+		connect.WithSchema(secondFactorServiceMethods.ByName("StartSmsEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	secondFactorServiceConfirmSmsEnrollmentHandler := connect.NewUnaryHandler(
+		SecondFactorServiceConfirmSmsEnrollmentProcedure,
+		svc.ConfirmSmsEnrollment,
+		connect.WithSchema(secondFactorServiceMethods.ByName("ConfirmSmsEnrollment")),
+		connect.WithHandlerOptions(opts...),
+	)
 	secondFactorServiceRemoveFactorHandler := connect.NewUnaryHandler(
 		SecondFactorServiceRemoveFactorProcedure,
 		svc.RemoveFactor,
@@ -316,6 +372,10 @@ func NewSecondFactorServiceHandler(svc SecondFactorServiceHandler, opts ...conne
 			secondFactorServiceStartPasskeyRegistrationHandler.ServeHTTP(w, r)
 		case SecondFactorServiceFinishPasskeyRegistrationProcedure:
 			secondFactorServiceFinishPasskeyRegistrationHandler.ServeHTTP(w, r)
+		case SecondFactorServiceStartSmsEnrollmentProcedure:
+			secondFactorServiceStartSmsEnrollmentHandler.ServeHTTP(w, r)
+		case SecondFactorServiceConfirmSmsEnrollmentProcedure:
+			secondFactorServiceConfirmSmsEnrollmentHandler.ServeHTTP(w, r)
 		case SecondFactorServiceRemoveFactorProcedure:
 			secondFactorServiceRemoveFactorHandler.ServeHTTP(w, r)
 		case SecondFactorServiceRegenerateRecoveryCodesProcedure:
@@ -349,6 +409,14 @@ func (UnimplementedSecondFactorServiceHandler) StartPasskeyRegistration(context.
 
 func (UnimplementedSecondFactorServiceHandler) FinishPasskeyRegistration(context.Context, *connect.Request[v1.FinishPasskeyRegistrationRequest]) (*connect.Response[v1.FinishPasskeyRegistrationResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.FinishPasskeyRegistration is not implemented"))
+}
+
+func (UnimplementedSecondFactorServiceHandler) StartSmsEnrollment(context.Context, *connect.Request[v1.StartSmsEnrollmentRequest]) (*connect.Response[v1.StartSmsEnrollmentResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.StartSmsEnrollment is not implemented"))
+}
+
+func (UnimplementedSecondFactorServiceHandler) ConfirmSmsEnrollment(context.Context, *connect.Request[v1.ConfirmSmsEnrollmentRequest]) (*connect.Response[v1.ConfirmSmsEnrollmentResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.SecondFactorService.ConfirmSmsEnrollment is not implemented"))
 }
 
 func (UnimplementedSecondFactorServiceHandler) RemoveFactor(context.Context, *connect.Request[v1.RemoveFactorRequest]) (*connect.Response[v1.RemoveFactorResponse], error) {
