@@ -6,11 +6,15 @@
 //    first), keeps the recovery codes, signs in again with password +
 //    passkey, and steps up with the passkey;
 //  - signing in with the passkey alone is refused while the tenant does not
-//    allow it; once the admin allows it, the passkey alone signs in.
+//    allow it; once the admin allows it, the passkey alone signs in;
+//  - where the tenant requires a factor and allows passkeys only, a
+//    colleague creates one at the next login; the admin resets it, the
+//    colleague's session ends and the next login asks again.
 import type { CDPSession, Page } from "@playwright/test";
 import { expectAccessible } from "./axe.js";
 import { expect, login, screenshot, test, uniqueName } from "./fixtures.js";
 import { createTenant, ownTenantsPossible } from "./tenant.js";
+import { invite, newPage, register, strongPassword } from "./users.js";
 
 const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 860 };
@@ -149,5 +153,67 @@ test.describe("passkeys", () => {
     await expect(page.getByRole("heading", { name: "Anmelden" })).toHaveCount(0);
     await page.setViewportSize(desktop);
     await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
+  });
+
+  test("a colleague creates the passkey the organisation requires at the next login, and the admin resets it", async ({ page, browser, baseURL }) => {
+    const admin = ownTenant("passkey.chef");
+    await page.goto("/");
+    await login(page, admin.email, admin.password);
+
+    // Required, passkeys only.
+    await page.goto("/settings/security");
+    const form = page.getByRole("form", { name: "Sicherheitseinstellungen" });
+    await form.getByRole("switch", { name: /Zweiter Faktor erforderlich/ }).check({ force: true });
+    const app = form.getByRole("checkbox", { name: "Authenticator-App" });
+    const passkeys = form.getByRole("checkbox", { name: "Passkey oder Sicherheitsschlüssel" });
+    if (!(await passkeys.isChecked())) await passkeys.check({ force: true });
+    await app.uncheck({ force: true });
+    await form.getByRole("button", { name: "Speichern" }).click();
+    await expect(page.getByText("Die Sicherheitseinstellungen wurden gespeichert.")).toBeVisible();
+
+    const email = `${uniqueName("passkey.kollegin").replace(/\W+/g, ".")}@passkey.example`.toLowerCase();
+    await invite(page, "Klara", "Kollegin", email);
+
+    // The colleague, on a phone, with an authenticator of her own.
+    const klara = await newPage(browser, baseURL, phone);
+    await virtualAuthenticator(klara);
+    const pw = strongPassword();
+    await register(klara, email, pw);
+    await password(klara, email, pw);
+    await expect(klara.getByText("Schritt 1 von 3")).toBeVisible();
+    await expect(klara.getByRole("button", { name: /Authenticator-App/ })).toHaveCount(0);
+    await screenshot(klara, "passkeys-07-wizard-1-390");
+    await klara.getByRole("button", { name: "Passkey einrichten" }).click();
+    await expect(klara.getByText("Schritt 2 von 3")).toBeVisible();
+    await klara.getByLabel(/^Name/).fill("Handy");
+    await screenshot(klara, "passkeys-08-wizard-2-390");
+    await expectAccessible(klara, "enrollment wizard, passkey");
+    await klara.getByRole("button", { name: "Passkey erstellen" }).click();
+    await expect(klara.getByText("Schritt 3 von 3")).toBeVisible();
+    await expect(klara.getByTestId("recovery-code-item")).toHaveCount(10);
+    await klara.getByText("Ich habe die Codes sicher aufbewahrt").click();
+    await klara.getByRole("button", { name: "Weiter" }).click();
+    await expect(klara.getByTestId("user-menu")).toBeVisible();
+
+    // The admin resets it (after a step-up: the admin's password).
+    await page.goto("/users");
+    await page.getByRole("link", { name: "Klara Kollegin" }).click();
+    const user = page.getByRole("dialog", { name: /Benutzer/ });
+    await user.getByRole("button", { name: "Zweiten Faktor zurücksetzen" }).click();
+    const confirm = page.getByRole("dialog", { name: "Zweiten Faktor von Klara Kollegin zurücksetzen?" });
+    await expect(confirm.getByText(/alle Sitzungen von Klara Kollegin enden/)).toBeVisible();
+    await screenshot(page, "passkeys-09-reset-confirm");
+    await confirm.getByRole("button", { name: "Zurücksetzen" }).click();
+    const stepUp = page.getByRole("dialog", { name: "Identität bestätigen" });
+    await stepUp.getByRole("textbox", { name: "Passwort", exact: true }).fill(admin.password);
+    await stepUp.getByRole("button", { name: "Bestätigen" }).click();
+    await expect(page.getByText("Der zweite Faktor von Klara Kollegin wurde zurückgesetzt.")).toBeVisible();
+
+    // Her session has ended; the next login asks for a passkey again.
+    await klara.reload();
+    await expect(klara.getByRole("heading", { name: "Anmelden" })).toBeVisible();
+    await password(klara, email, pw);
+    await expect(klara.getByText("Schritt 1 von 3")).toBeVisible();
+    await klara.context().close();
   });
 });
