@@ -6,7 +6,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { browserSupportsWebAuthn, startAuthentication, startRegistration, WebAuthnError } from "@simplewebauthn/browser";
 import type { TFunction } from "i18next";
-import { SecondFactorMethod } from "../../gen/zeugo/v1/auth_pb.js";
 import { errorMessage } from "../../lib/errors.js";
 import { hasRule } from "./codes.js";
 
@@ -68,9 +67,4 @@ export function passkeyErrorMessage(err: unknown, t: TFunction): string {
   if (hasRule(err, passkeyFailedRule)) return t("passkeys.error.failed");
   if (hasRule(err, methodNotAllowedRule)) return t("passkeys.error.notAllowed");
   return errorMessage(err, t);
-}
-
-/** hasPasskeyMethod: the list of methods includes passkeys and security keys. */
-export function hasPasskeyMethod(methods: readonly SecondFactorMethod[]): boolean {
-  return methods.includes(SecondFactorMethod.WEBAUTHN);
 }
