@@ -181,7 +181,8 @@ test.describe("second factor", () => {
     await expect(klara.getByText("Schritt 1 von 3")).toBeVisible();
     await expect(klara.getByText(/Ihre Organisation verlangt für die Anmeldung einen zweiten Faktor/)).toBeVisible();
     await screenshot(klara, "mfa-08-wizard-1-390");
-    await klara.getByRole("button", { name: "Einrichtung beginnen" }).click();
+    // The organisation allows apps and passkeys (a new tenant's kinds): Klara chooses the app.
+    await klara.getByRole("button", { name: "Authenticator-App einrichten" }).click();
 
     await expect(klara.getByText("Schritt 2 von 3")).toBeVisible();
     const app = new TotpApp(await readSecret(klara));

@@ -59,3 +59,36 @@ export function useRegenerateRecoveryCodes() {
   const invalidate = useInvalidateFactors();
   return useMutation(m.regenerateRecoveryCodes, { onSuccess: () => invalidate() });
 }
+
+// Passkeys and security keys (WebAuthn): the server hands out the options
+// of a ceremony, the browser answers it (@simplewebauthn/browser), and the
+// answer goes back as JSON.
+
+export function useStartPasskeyRegistration() {
+  return useMutation(m.startPasskeyRegistration);
+}
+
+export function useFinishPasskeyRegistration() {
+  const invalidate = useInvalidateFactors();
+  return useMutation(m.finishPasskeyRegistration, { onSuccess: () => invalidate() });
+}
+
+/** useBeginStepUp fetches the request options of a step-up with a passkey. */
+export function useBeginStepUp() {
+  return useMutation(auth.beginStepUp);
+}
+
+/** useBeginPasskeyLogin starts a passwordless sign-in (public, before a session exists). */
+export function useBeginPasskeyLogin() {
+  return useMutation(auth.beginPasskeyLogin);
+}
+
+/** useFinishPasskeyLogin signs in with the passkey's answer. */
+export function useFinishPasskeyLogin() {
+  return useMutation(auth.finishPasskeyLogin);
+}
+
+/** useResetUserSecondFactors removes another user's factors (an administrator, after a step-up). */
+export function useResetUserSecondFactors() {
+  return useMutation(m.resetUserSecondFactors);
+}

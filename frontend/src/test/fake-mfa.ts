@@ -38,7 +38,25 @@ export type FakeMfa = {
   liveChallenge: string;
   calls: string[];
   stepUps: string[];
+  /** The kinds the tenant lets users add (empty: as an older server, none named). */
+  allowedMethods: SecondFactorMethod[];
+  /** Whether the tenant allows signing in with a passkey alone. */
+  passkeyLogin: boolean;
 };
+
+/** The id of the fake authenticator's credential; an answer with another id does not verify. */
+export const goodCredentialId = "cred-good";
+/** Request or creation options as the server sends them (the browser is mocked in tests). */
+export const fakeWebauthnOptions = JSON.stringify({ challenge: "Y2hhbGxlbmdl", rpId: "localhost" });
+
+/** passkeyAnswerOk: the JSON answer of the (mocked) browser names the good credential. */
+function passkeyAnswerOk(json: string): boolean {
+  try {
+    return (JSON.parse(json) as { id?: string }).id === goodCredentialId;
+  } catch {
+    return false;
+  }
+}
 
 /** violation is the server's InvalidArgument or FailedPrecondition with one violation. */
 export function violation(code: Code, field: string, ruleId: string): ConnectError {
@@ -64,6 +82,8 @@ export function fakeMfa(init: Partial<FakeMfa> = {}): FakeMfa {
     liveChallenge: "challenge-1",
     calls: [],
     stepUps: [],
+    allowedMethods: [],
+    passkeyLogin: false,
     ...init,
   };
 }
@@ -96,11 +116,11 @@ function requireStepUp(fake: FakeMfa) {
   }
 }
 
-function newFactor(name: string, n: number): SecondFactor {
+function newFactor(name: string, n: number, method = SecondFactorMethod.TOTP): SecondFactor {
   return create(SecondFactorSchema, {
     id: `00000000-0000-7000-8000-00000000010${n}`,
-    method: SecondFactorMethod.TOTP,
-    name: name || "Authenticator-App",
+    method,
+    name: name || (method === SecondFactorMethod.WEBAUTHN ? "Passkey" : "Authenticator-App"),
     createdAt: timestampFromMs(Date.UTC(2026, 10, 20, 9, 0)),
   });
 }
@@ -118,6 +138,10 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
     verifySecondFactor(req) {
       fake.calls.push(`verify:${req.proof.case}`);
       checkChallenge(fake, req.challengeToken);
+      if (req.proof.case === "webauthnAssertion" && !passkeyAnswerOk(req.proof.value)) {
+        // The challenge's ceremony is used up; the challenge itself lives on.
+        throw violation(Code.InvalidArgument, "webauthn_assertion", "zeugo.mfa.webauthn_failed");
+      }
       if (req.proof.case === "totpCode" && req.proof.value !== goodCode) throw violation(Code.InvalidArgument, "totp_code", "zeugo.mfa.code_wrong");
       if (req.proof.case === "recoveryCode" && !useRecovery(fake, req.proof.value))
         throw violation(Code.InvalidArgument, "recovery_code", "zeugo.mfa.code_wrong");
@@ -125,22 +149,45 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       return { ...session(fake), recoveryCodesLeft: fake.recoveryLeft };
     },
     startLoginEnrollment(req) {
-      fake.calls.push("startLogin");
+      fake.calls.push(req.method === SecondFactorMethod.WEBAUTHN ? "startLogin:passkey" : "startLogin");
       checkChallenge(fake, req.challengeToken);
+      if (req.method === SecondFactorMethod.WEBAUTHN) return { webauthnOptions: fakeWebauthnOptions };
       return { enrollment: { ...enrollment, enrollmentId: "" } };
     },
     confirmLoginEnrollment(req) {
-      fake.calls.push(`confirmLogin:${req.name}`);
+      const passkey = req.webauthnCredential !== "";
+      fake.calls.push(`confirmLogin${passkey ? ":passkey" : ""}:${req.name}`);
       checkChallenge(fake, req.challengeToken);
-      if (req.totpCode !== goodCode) throw violation(Code.InvalidArgument, "totp_code", "zeugo.mfa.code_wrong");
+      if (passkey && !passkeyAnswerOk(req.webauthnCredential))
+        throw violation(Code.InvalidArgument, "webauthn_credential", "zeugo.mfa.webauthn_failed");
+      if (!passkey && req.totpCode !== goodCode) throw violation(Code.InvalidArgument, "totp_code", "zeugo.mfa.code_wrong");
       fake.liveChallenge = "";
-      fake.factors.push(newFactor(req.name, fake.factors.length));
+      fake.factors.push(newFactor(req.name, fake.factors.length, passkey ? SecondFactorMethod.WEBAUTHN : SecondFactorMethod.TOTP));
       fake.unusedRecovery = [...fakeRecoveryCodes];
       fake.recoveryLeft = 10;
       return { ...session(fake), recoveryCodes: fakeRecoveryCodes };
     },
+    beginStepUp() {
+      fake.calls.push("beginStepUp");
+      if (!fake.factors.some((f) => f.method === SecondFactorMethod.WEBAUTHN)) throw violation(Code.FailedPrecondition, "", "zeugo.mfa.no_passkey");
+      return { ceremonyId: "00000000-0000-7000-8000-0000000000c1", webauthnOptions: fakeWebauthnOptions };
+    },
+    beginPasskeyLogin() {
+      fake.calls.push("beginPasskeyLogin");
+      return { ceremonyId: "00000000-0000-7000-8000-0000000000c2", webauthnOptions: fakeWebauthnOptions };
+    },
+    finishPasskeyLogin(req) {
+      fake.calls.push("finishPasskeyLogin");
+      if (!fake.passkeyLogin || !passkeyAnswerOk(req.assertion)) throw new ConnectError("passkey sign-in failed", Code.Unauthenticated);
+      return session(fake);
+    },
     stepUp(req) {
       fake.stepUps.push(req.proof.case ?? "");
+      if (req.proof.case === "webauthn") {
+        if (!passkeyAnswerOk(req.proof.value.assertion)) throw violation(Code.InvalidArgument, "webauthn.assertion", "zeugo.mfa.webauthn_failed");
+        fake.stepUpUntil = Date.now() + 300_000;
+        return { validUntil: timestampFromMs(fake.stepUpUntil) };
+      }
       const ok =
         req.proof.case === "password"
           ? fake.factors.length === 0 && req.proof.value === "richtig"
@@ -160,6 +207,7 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       factors: fake.factors,
       recoveryCodesLeft: fake.recoveryLeft,
       required: fake.required,
+      allowedMethods: fake.allowedMethods,
       ...(fake.stepUpUntil > 0 ? { stepUpValidUntil: timestampFromMs(fake.stepUpUntil) } : {}),
     }),
     startTotpEnrollment() {
@@ -188,6 +236,30 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       if (fake.factors.length === 0) fake.recoveryLeft = 0;
       return {};
     },
+    startPasskeyRegistration() {
+      fake.calls.push("startPasskey");
+      requireStepUp(fake);
+      return { registrationId: "00000000-0000-7000-8000-0000000000a1", options: fakeWebauthnOptions };
+    },
+    finishPasskeyRegistration(req) {
+      fake.calls.push(`finishPasskey:${req.name}`);
+      requireStepUp(fake);
+      if (!passkeyAnswerOk(req.credential)) throw violation(Code.InvalidArgument, "credential", "zeugo.mfa.webauthn_failed");
+      const first = fake.factors.length === 0;
+      const f = newFactor(req.name, fake.factors.length, SecondFactorMethod.WEBAUTHN);
+      fake.factors.push(f);
+      if (first) {
+        fake.unusedRecovery = [...fakeRecoveryCodes];
+        fake.recoveryLeft = 10;
+      }
+      return { factor: f, recoveryCodes: first ? fakeRecoveryCodes : [] };
+    },
+    resetUserSecondFactors(req) {
+      fake.calls.push(`reset:${req.userId}`);
+      requireStepUp(fake);
+      if (req.userId === fake.principal.userId) throw violation(Code.FailedPrecondition, "user_id", "zeugo.mfa.reset_self");
+      return {};
+    },
     regenerateRecoveryCodes() {
       fake.calls.push("regenerate");
       requireStepUp(fake);
@@ -196,6 +268,11 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       return { recoveryCodes: fakeRecoveryCodes };
     },
   });
+}
+
+/** withPasskey is a fake whose user has one passkey and some recovery codes left. */
+export function withPasskey(init: Partial<FakeMfa> = {}): FakeMfa {
+  return fakeMfa({ factors: [newFactor("Laptop", 0, SecondFactorMethod.WEBAUTHN)], recoveryLeft: 10, ...init });
 }
 
 /** withFactor is a fake whose user has one app and some recovery codes left. */

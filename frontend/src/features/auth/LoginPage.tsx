@@ -13,6 +13,7 @@ import { LanguageSwitch } from "../shell/LanguageSwitch.js";
 import type { LoginNoticeState } from "../password/LinkPage.js";
 import { LoginEnrollment } from "../mfa/LoginEnrollment.js";
 import { LoginSecondFactor } from "../mfa/LoginSecondFactor.js";
+import { PasskeyLogin } from "../mfa/PasskeyLogin.js";
 import { SsoSignIn } from "../sso/SsoSignIn.js";
 
 const fieldNames = ["email", "password"] as const;
@@ -85,9 +86,9 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
   });
 
   // The second step lapsed: back to the password, with the reason.
-  const restart = () => {
+  const restart = (message?: string) => {
     setChallenge(undefined);
-    setError(t("mfa.login.expired"));
+    setError(message ?? t("mfa.login.expired"));
   };
   const cancel = () => {
     setChallenge(undefined);
@@ -163,6 +164,7 @@ export function LoginPage({ reason }: { reason: AnonymousReason }) {
                     </Button>
                   </Stack>
                 </form>
+                <PasskeyLogin onError={setError} disabled={submitting} />
                 <SsoSignIn onChallenge={setChallenge} />
               </>
             )}

@@ -1,5 +1,6 @@
-// The second step of a login: a code of the authenticator app, or one of
-// the recovery codes. On success the session starts as after a plain login.
+// The second step of a login: a passkey or security key, a code of the
+// authenticator app, or one of the recovery codes. On success the session
+// starts as after a plain login.
 import { Alert, Anchor, Button, Stack, Text, Title } from "@mantine/core";
 import { Code } from "@connectrpc/connect";
 import { useForm } from "@mantine/form";
@@ -8,21 +9,22 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SecondFactorMethod, VerifySecondFactorRequestSchema, type SecondFactorChallenge } from "../../gen/zeugo/v1/auth_pb.js";
 import { useVerifySecondFactor } from "../../api/mfa.js";
-import { IconAlert } from "../../components/icons.js";
+import { IconAlert, IconKey } from "../../components/icons.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { useSession } from "../../lib/session-context.js";
 import { validateMessage, violationsFromError } from "../../lib/validation.js";
 import { codeMessage, fewRecoveryCodes, recoveryCodeInput } from "./codes.js";
 import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
+import { browserFailure, passkeyErrorMessage, signWithPasskey } from "./passkeys.js";
 
-type Mode = "totp" | "recovery";
+type Mode = "passkey" | "totp" | "recovery";
 type Values = { totpCode: string; recoveryCode: string };
-const fieldOf = { totp: "totpCode", recovery: "recoveryCode" } as const;
+const fieldOf = { passkey: "totpCode", totp: "totpCode", recovery: "recoveryCode" } as const;
 
 type Props = {
   challenge: SecondFactorChallenge;
-  /** The challenge is gone (expired, used or dead): the login starts over. */
-  onRestart: () => void;
+  /** The challenge is gone (expired, used or dead): the login starts over, with a message of its own if given. */
+  onRestart: (message?: string) => void;
   /** Back to the password step by choice. */
   onCancel: () => void;
 };
@@ -34,26 +36,56 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
   const verify = useVerifySecondFactor();
   const hasApp = challenge.methods.length === 0 || challenge.methods.includes(SecondFactorMethod.TOTP);
   const hasRecovery = challenge.methods.length === 0 || challenge.methods.includes(SecondFactorMethod.RECOVERY_CODE);
-  const [mode, setMode] = useState<Mode>(hasApp ? "totp" : "recovery");
+  // A passkey needs the challenge's request options; it comes first (a touch instead of typing).
+  const hasPasskey = challenge.webauthnOptions !== "" && challenge.methods.includes(SecondFactorMethod.WEBAUTHN);
+  const [mode, setMode] = useState<Mode>(hasPasskey ? "passkey" : hasApp ? "totp" : "recovery");
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "" } });
   const field = fieldOf[mode];
 
+  // A passkey confirms the sign-in; the code modes ask for a code.
+  const title = mode === "passkey" ? t("passkeys.login.title") : t("mfa.login.title");
   useEffect(() => {
-    document.title = `${t("mfa.login.title")} · ${t("app.name")}`;
-  }, [t]);
+    document.title = `${title} · ${t("app.name")}`;
+  }, [t, title]);
 
   const switchTo = (next: Mode) => {
     setMode(next);
     setError(undefined);
     form.clearErrors();
     // The other field appears; it takes the focus.
-    requestAnimationFrame(() => form.getInputNode(fieldOf[next])?.focus());
+    if (next !== "passkey") requestAnimationFrame(() => form.getInputNode(fieldOf[next])?.focus());
+  };
+
+  /** withPasskey answers the challenge's request options with a passkey. */
+  const withPasskey = async () => {
+    setPasskeyBusy(true);
+    try {
+      const assertion = await signWithPasskey(challenge.webauthnOptions);
+      const res = await verify.mutateAsync({ challengeToken: challenge.token, proof: { case: "webauthnAssertion", value: assertion } });
+      session.signIn(res);
+    } catch (err) {
+      if (isCode(err, Code.Unauthenticated)) {
+        onRestart();
+      } else if (browserFailure(err) === undefined && violationsFromError(err, VerifySecondFactorRequestSchema).some((v) => v.field === "webauthnAssertion")) {
+        // The server used up the challenge's passkey ceremony: a new login brings new options.
+        onRestart(t("passkeys.login.failed"));
+      } else {
+        setError(passkeyErrorMessage(err, t));
+      }
+    } finally {
+      setPasskeyBusy(false);
+    }
   };
 
   const submit = form.onSubmit(async (values) => {
     setError(undefined);
     form.clearErrors();
+    if (mode === "passkey") {
+      await withPasskey();
+      return;
+    }
     const value = mode === "totp" ? values.totpCode : recoveryCodeInput(values.recoveryCode);
     // The proto's own rules decide the format, before anything is sent.
     const early = validateMessage(VerifySecondFactorRequestSchema, { challengeToken: challenge.token, proof: { case: field, value } }).violations.find(
@@ -96,31 +128,39 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
   return (
     <>
       <Title order={1} fz="h2" mb={4}>
-        {t("mfa.login.title")}
+        {title}
       </Title>
       <Text c="dimmed" size="sm" mb="lg">
-        {mode === "totp" ? t("mfa.login.totpIntro") : t("mfa.login.recoveryIntro")}
+        {mode === "passkey" ? t("passkeys.login.intro") : mode === "totp" ? t("mfa.login.totpIntro") : t("mfa.login.recoveryIntro")}
       </Text>
       {error && (
         <Alert color="red" variant="light" mb="md" icon={<IconAlert />} role="alert" data-testid="login-error">
           {error}
         </Alert>
       )}
-      <form onSubmit={submit} noValidate aria-label={t("mfa.login.title")}>
+      <form onSubmit={submit} noValidate aria-label={title}>
         <Stack gap="md">
-          {mode === "totp" ? (
+          {mode === "totp" && (
             <TotpCodeInput autoFocus {...codeFieldProps(form.getInputProps("totpCode"))} onChange={(v) => form.setFieldValue("totpCode", v)} />
-          ) : (
+          )}
+          {mode === "recovery" && (
             <RecoveryCodeInput autoFocus {...codeFieldProps(form.getInputProps("recoveryCode"))} onChange={(v) => form.setFieldValue("recoveryCode", v)} />
           )}
-          {hasApp && hasRecovery && (
-            <Anchor component="button" type="button" size="sm" ta="left" mt={-6} onClick={() => switchTo(mode === "totp" ? "recovery" : "totp")}>
-              {mode === "totp" ? t("mfa.useRecovery") : t("mfa.useApp")}
-            </Anchor>
+          {mode === "passkey" && (
+            <Button type="submit" fullWidth size="md" leftSection={<IconKey size={18} />} loading={passkeyBusy} autoFocus>
+              {t("passkeys.login.confirm")}
+            </Button>
           )}
-          <Button type="submit" fullWidth mt="xs" size="md" loading={verify.isPending}>
-            {t("mfa.login.submit")}
-          </Button>
+          {otherModes(mode, { passkey: hasPasskey, totp: hasApp, recovery: hasRecovery }).map((m) => (
+            <Anchor key={m} component="button" type="button" size="sm" ta="left" mt={-6} onClick={() => switchTo(m)}>
+              {m === "passkey" ? t("passkeys.login.use") : m === "totp" ? t("mfa.useApp") : t("mfa.useRecovery")}
+            </Anchor>
+          ))}
+          {mode !== "passkey" && (
+            <Button type="submit" fullWidth mt="xs" size="md" loading={verify.isPending}>
+              {t("mfa.login.submit")}
+            </Button>
+          )}
           <Anchor component="button" type="button" size="sm" c="dimmed" onClick={onCancel}>
             {t("mfa.login.back")}
           </Anchor>
@@ -128,4 +168,9 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
       </form>
     </>
   );
+}
+
+/** otherModes are the ways of answering the user can switch to. */
+function otherModes(mode: Mode, available: Record<Mode, boolean>): Mode[] {
+  return (["passkey", "totp", "recovery"] as const).filter((m) => m !== mode && available[m]);
 }

@@ -15,12 +15,13 @@ import {
   useStartTotpEnrollment,
 } from "../../api/mfa.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
-import { IconAlert, IconPlus, IconShield } from "../../components/icons.js";
+import { IconAlert, IconKey, IconPlus, IconShield } from "../../components/icons.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
 import { Card } from "../account/AccountCard.js";
+import { usePasskeyRegistration } from "./AddPasskey.js";
 import { fewRecoveryCodes, hasRule, lastFactorRequiredRule } from "./codes.js";
 import { EnrollTotpForm } from "./EnrollTotpForm.js";
 import { RecoveryCodes } from "./RecoveryCodes.js";
@@ -47,7 +48,14 @@ export function SecondFactorCard() {
   const [actionError, setActionError] = useState<string | undefined>();
   const data = query.data;
   const factors = data?.factors ?? [];
-  const guard = useStepUpGuard({ validUntil: data?.stepUpValidUntil, hasFactor: factors.length > 0, email: principal.email });
+  const guard = useStepUpGuard({ validUntil: data?.stepUpValidUntil, hasFactor: factors.length > 0, methods: factors.map((f) => f.method), email: principal.email });
+  // The kinds the tenant lets users add (an older answer without them: the app).
+  const allowed = data && data.allowedMethods.length > 0 ? data.allowedMethods : [SecondFactorMethod.TOTP];
+  const passkey = usePasskeyRegistration({
+    run: guard.run,
+    onCodes: (codes) => setView({ kind: "codes", codes, title: t("mfa.recovery.title") }),
+    onError: setActionError,
+  });
   const close = () => setView({ kind: "none" });
 
   /** guarded runs a change behind the step-up; a cancelled step-up is no error. */
@@ -97,20 +105,25 @@ export function SecondFactorCard() {
   };
 
   const left = data?.recoveryCodesLeft ?? 0;
-  // The tenant decides which kinds may be added (an older server names none).
-  const allowed = data?.allowedMethods ?? [];
-  const appAllowed = allowed.length === 0 || allowed.includes(SecondFactorMethod.TOTP);
 
   return (
     <Card
       title={t("mfa.account.title")}
       hint={t("mfa.account.hint")}
       actions={
-        data &&
-        appAllowed && (
-          <Button leftSection={<IconPlus size={16} />} variant="light" onClick={onAdd} loading={start.isPending}>
-            {t("mfa.account.add")}
-          </Button>
+        data && (
+          <Group gap="sm">
+            {allowed.includes(SecondFactorMethod.WEBAUTHN) && (
+              <Button leftSection={<IconKey size={16} />} variant="light" onClick={passkey.start} loading={passkey.starting}>
+                {t("passkeys.add.button")}
+              </Button>
+            )}
+            {allowed.includes(SecondFactorMethod.TOTP) && (
+              <Button leftSection={<IconPlus size={16} />} variant="light" onClick={onAdd} loading={start.isPending}>
+                {t("mfa.account.add")}
+              </Button>
+            )}
+          </Group>
         )
       }
     >
@@ -251,6 +264,7 @@ export function SecondFactorCard() {
           </Stack>
         )}
       </Modal>
+      {passkey.dialog}
       {guard.dialog}
     </Card>
   );

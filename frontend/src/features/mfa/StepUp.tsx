@@ -7,13 +7,14 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useForm } from "@mantine/form";
 import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { StepUpRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
-import { useStepUp } from "../../api/mfa.js";
+import { SecondFactorMethod, StepUpRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
+import { useBeginStepUp, useStepUp } from "../../api/mfa.js";
 import { IconAlert } from "../../components/icons.js";
 import { errorMessage } from "../../lib/errors.js";
 import { validateMessage, violationsFromError } from "../../lib/validation.js";
 import { codeMessage, hasRule, recoveryCodeInput, stepUpFresh, stepUpRequiredRule } from "./codes.js";
 import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
+import { passkeyErrorMessage, signWithPasskey } from "./passkeys.js";
 
 /** StepUpCancelled is thrown by a guarded change when the user closed the step-up dialog. */
 export class StepUpCancelled extends Error {
@@ -23,43 +24,83 @@ export class StepUpCancelled extends Error {
   }
 }
 
-type Proof = "totp" | "recovery" | "password";
+type Proof = "totp" | "recovery" | "password" | "passkey";
 
 type Values = { totpCode: string; recoveryCode: string; password: string };
 
-const fieldOf: Record<Proof, keyof Values> = { totp: "totpCode", recovery: "recoveryCode", password: "password" };
+const fieldOf: Record<Exclude<Proof, "passkey">, keyof Values> = { totp: "totpCode", recovery: "recoveryCode", password: "password" };
 
-/** StepUpDialog asks for a code of the app, a recovery code, or (without a factor) the password. */
+/**
+ * firstProof is what the dialog asks for first: a passkey when the user has
+ * one (a touch instead of typing), else the app's code, else (only recovery
+ * codes left of a factor) a recovery code, else the password.
+ */
+function firstProof(hasFactor: boolean, methods: readonly SecondFactorMethod[] | undefined): Proof {
+  if (!hasFactor) return "password";
+  if (methods?.includes(SecondFactorMethod.WEBAUTHN)) return "passkey";
+  if (methods === undefined || methods.includes(SecondFactorMethod.TOTP)) return "totp";
+  return "recovery";
+}
+
+/** StepUpDialog asks for a passkey, a code of the app, a recovery code, or (without a factor) the password. */
 export function StepUpDialog({
   opened,
   hasFactor,
+  methods,
   email,
   onCancel,
   onDone,
 }: {
   opened: boolean;
   hasFactor: boolean;
+  /** The kinds of the user's factors (undefined: an authenticator app is assumed). */
+  methods?: readonly SecondFactorMethod[];
   email: string;
   onCancel: () => void;
   onDone: (validUntil: Timestamp | undefined) => void;
 }) {
   const { t } = useTranslation();
   const stepUp = useStepUp();
-  const [proof, setProof] = useState<Proof>(hasFactor ? "totp" : "password");
+  const beginStepUp = useBeginStepUp();
+  const first = firstProof(hasFactor, methods);
+  const hasApp = methods === undefined || methods.includes(SecondFactorMethod.TOTP);
+  const hasPasskey = methods?.includes(SecondFactorMethod.WEBAUTHN) ?? false;
+  const [proof, setProof] = useState<Proof>(first);
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
   const [formError, setFormError] = useState<string | undefined>();
   const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "", password: "" } });
-  const mode: Proof = hasFactor ? (proof === "password" ? "totp" : proof) : "password";
-  const field = fieldOf[mode];
+  const mode: Proof = hasFactor ? (proof === "password" ? first : proof) : "password";
+  const field = fieldOf[mode === "passkey" ? "totp" : mode];
 
   const reset = () => {
     form.reset();
     setFormError(undefined);
-    setProof(hasFactor ? "totp" : "password");
+    setProof(first);
+  };
+
+  /** withPasskey: the server's request options, the browser's passkey prompt, the answer as the proof. */
+  const withPasskey = async () => {
+    setPasskeyBusy(true);
+    try {
+      const begun = await beginStepUp.mutateAsync({});
+      const assertion = await signWithPasskey(begun.webauthnOptions);
+      const res = await stepUp.mutateAsync({ proof: { case: "webauthn", value: { ceremonyId: begun.ceremonyId, assertion } } });
+      reset();
+      onDone(res.validUntil);
+    } catch (err) {
+      setFormError(passkeyErrorMessage(err, t));
+    } finally {
+      setPasskeyBusy(false);
+    }
   };
 
   const submit = form.onSubmit(async (values) => {
     setFormError(undefined);
     form.clearErrors();
+    if (mode === "passkey") {
+      await withPasskey();
+      return;
+    }
     const value = mode === "recovery" ? recoveryCodeInput(values.recoveryCode) : values[field];
     // The proto's own rules decide the format, before anything is sent.
     const early = validateMessage(StepUpRequestSchema, { proof: { case: field, value } }).violations.find((x) => x.field === field);
@@ -106,7 +147,15 @@ export function StepUpDialog({
     >
       <form onSubmit={submit} noValidate aria-label={t("mfa.stepUp.title")}>
         <Stack gap="md">
-          <Text size="sm">{mode === "password" ? t("mfa.stepUp.passwordIntro") : mode === "totp" ? t("mfa.stepUp.totpIntro") : t("mfa.stepUp.recoveryIntro")}</Text>
+          <Text size="sm">
+            {mode === "password"
+              ? t("mfa.stepUp.passwordIntro")
+              : mode === "passkey"
+                ? t("passkeys.stepUp.intro")
+                : mode === "totp"
+                  ? t("mfa.stepUp.totpIntro")
+                  : t("mfa.stepUp.recoveryIntro")}
+          </Text>
           {formError && (
             <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
               {formError}
@@ -135,11 +184,12 @@ export function StepUpDialog({
               />
             </>
           )}
-          {hasFactor && (
-            <Anchor component="button" type="button" size="sm" ta="left" onClick={() => switchTo(mode === "totp" ? "recovery" : "totp")}>
-              {mode === "totp" ? t("mfa.useRecovery") : t("mfa.useApp")}
-            </Anchor>
-          )}
+          {hasFactor &&
+            alternatives(mode, hasPasskey, hasApp).map((p) => (
+              <Anchor key={p} component="button" type="button" size="sm" ta="left" onClick={() => switchTo(p)}>
+                {p === "passkey" ? t("passkeys.login.use") : p === "totp" ? t("mfa.useApp") : t("mfa.useRecovery")}
+              </Anchor>
+            ))}
           <Group justify="flex-end" gap="sm">
             <Button
               variant="default"
@@ -150,14 +200,20 @@ export function StepUpDialog({
             >
               {t("common.cancel")}
             </Button>
-            <Button type="submit" loading={stepUp.isPending}>
-              {t("mfa.stepUp.submit")}
+            <Button type="submit" loading={stepUp.isPending || passkeyBusy} data-autofocus={mode === "passkey" || undefined}>
+              {mode === "passkey" ? t("passkeys.stepUp.confirm") : t("mfa.stepUp.submit")}
             </Button>
           </Group>
         </Stack>
       </form>
     </Modal>
   );
+}
+
+/** alternatives are the other proofs the user can switch to. */
+function alternatives(mode: Proof, hasPasskey: boolean, hasApp: boolean): Proof[] {
+  const all: Proof[] = [...(hasPasskey ? (["passkey"] as const) : []), ...(hasApp ? (["totp"] as const) : []), "recovery"];
+  return all.filter((p) => p !== mode);
 }
 
 type Waiting = { resolve: () => void; reject: (err: unknown) => void };
@@ -168,7 +224,18 @@ type Waiting = { resolve: () => void; reject: (err: unknown) => void };
  * asks once more (then repeats the action) when the server still wants a
  * fresh one. A closed dialog rejects with StepUpCancelled.
  */
-export function useStepUpGuard({ validUntil, hasFactor, email }: { validUntil: Timestamp | undefined; hasFactor: boolean; email: string }): {
+export function useStepUpGuard({
+  validUntil,
+  hasFactor,
+  methods,
+  email,
+}: {
+  validUntil: Timestamp | undefined;
+  hasFactor: boolean;
+  /** The kinds of the user's factors (a passkey is offered first). */
+  methods?: readonly SecondFactorMethod[];
+  email: string;
+}): {
   run: <T>(action: () => Promise<T>) => Promise<T>;
   dialog: ReactNode;
 } {
@@ -200,6 +267,7 @@ export function useStepUpGuard({ validUntil, hasFactor, email }: { validUntil: T
     <StepUpDialog
       opened={waiting !== null}
       hasFactor={hasFactor}
+      methods={methods}
       email={email}
       onCancel={() => {
         waiting?.reject(new StepUpCancelled());

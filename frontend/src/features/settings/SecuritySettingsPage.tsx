@@ -9,6 +9,7 @@ import { useCallback, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import { HandoverCodeChannel } from "../../gen/zeugo/v1/handover_pb.js";
+import { SecondFactorMethod } from "../../gen/zeugo/v1/auth_pb.js";
 import {
   UpdateSecuritySettingsRequestSchema,
   type SecuritySettingsBounds,
@@ -36,6 +37,9 @@ type Values = {
   /** The allowed code channels, comma-separated ("email,sms"). */
   handoverCodeChannels: string;
   secondFactorRequired: string;
+  /** The kinds of second factor users may add, comma-separated ("totp,webauthn,sms"). */
+  secondFactorMethods: string;
+  passkeyLogin: string;
 };
 
 const fieldOrder = [
@@ -48,6 +52,8 @@ const fieldOrder = [
   "handoverCodeRequired",
   "handoverCodeChannels",
   "secondFactorRequired",
+  "secondFactorMethods",
+  "passkeyLogin",
 ] as const satisfies readonly (keyof Values)[];
 
 const numericFields = ["passwordMinLength", "invitationTtlHours", "sessionIdleMinutes", "sessionAbsoluteHours"] as const;
@@ -63,7 +69,20 @@ const emptyValues: Values = {
   handoverCodeRequired: "false",
   handoverCodeChannels: "email,sms",
   secondFactorRequired: "true",
+  secondFactorMethods: "totp,webauthn",
+  passkeyLogin: "false",
 };
+
+const factorMethodNames: [SecondFactorMethod, string][] = [
+  [SecondFactorMethod.TOTP, "totp"],
+  [SecondFactorMethod.WEBAUTHN, "webauthn"],
+  [SecondFactorMethod.SMS, "sms"],
+];
+
+function factorMethodsOf(v: string): SecondFactorMethod[] {
+  const names = v.split(",");
+  return factorMethodNames.filter(([, n]) => names.includes(n)).map(([m]) => m);
+}
 
 const channelNames: [HandoverCodeChannel, string][] = [
   [HandoverCodeChannel.EMAIL, "email"],
@@ -90,6 +109,13 @@ function valuesOf(f: SecuritySettingsFields | undefined): Values {
       .map(([, n]) => n)
       .join(","),
     secondFactorRequired: String(f.secondFactorRequired),
+    // Settings saved before the kinds were a setting allowed the app only.
+    secondFactorMethods:
+      factorMethodNames
+        .filter(([m]) => f.secondFactorMethods.includes(m))
+        .map(([, n]) => n)
+        .join(",") || "totp",
+    passkeyLogin: String(f.passkeyLogin),
   };
 }
 
@@ -146,10 +172,8 @@ export function SecuritySettingsPage() {
         handoverCodeRequired: values.handoverCodeRequired === "true",
         handoverCodeChannels: channelsOf(values.handoverCodeChannels),
         secondFactorRequired: values.secondFactorRequired === "true",
-        // Not edited on this page (passkeys are not in the SPA yet): sent
-        // back as loaded, so that saving never changes them.
-        secondFactorMethods: settings?.fields?.secondFactorMethods ?? [],
-        passkeyLogin: settings?.fields?.passkeyLogin ?? false,
+        secondFactorMethods: factorMethodsOf(values.secondFactorMethods),
+        passkeyLogin: values.passkeyLogin === "true",
       };
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
         update.mutateAsync(req),
@@ -236,6 +260,39 @@ export function SecuritySettingsPage() {
                   disabled={!canEdit}
                   onChange={(e) => form.setFieldValue("secondFactorRequired", String(e.currentTarget.checked))}
                   error={form.errors.secondFactorRequired}
+                />
+              </Grid.Col>
+              <Grid.Col span={12}>
+                <Checkbox.Group
+                  label={t("passkeys.settings.methods")}
+                  description={t("passkeys.settings.methodsHint")}
+                  value={form.values.secondFactorMethods.split(",").filter(Boolean)}
+                  onChange={(v) =>
+                    form.setFieldValue(
+                      "secondFactorMethods",
+                      factorMethodNames
+                        .map(([, n]) => n)
+                        .filter((n) => v.includes(n))
+                        .join(","),
+                    )
+                  }
+                  error={form.errors.secondFactorMethods}
+                >
+                  <Group mt="xs">
+                    <Checkbox value="totp" label={t("passkeys.settings.methodApp")} disabled={!canEdit} />
+                    <Checkbox value="webauthn" label={t("passkeys.settings.methodPasskey")} disabled={!canEdit} />
+                    <Checkbox value="sms" label={t("passkeys.settings.methodSms")} disabled={!canEdit} />
+                  </Group>
+                </Checkbox.Group>
+              </Grid.Col>
+              <Grid.Col span={12}>
+                <Switch
+                  label={t("passkeys.settings.passkeyLogin")}
+                  description={t("passkeys.settings.passkeyLoginHint")}
+                  checked={form.values.passkeyLogin === "true"}
+                  disabled={!canEdit}
+                  onChange={(e) => form.setFieldValue("passkeyLogin", String(e.currentTarget.checked))}
+                  error={form.errors.passkeyLogin}
                 />
               </Grid.Col>
             </Section>

@@ -27,6 +27,7 @@ import { saveCall } from "../../lib/use-entity-form.js";
 import { AccessPicker, dimensions, noAccess, type AccessField, type AccessValue } from "./AccessPicker.js";
 import { actionErrorMessage, useSaveForm } from "./save-form.js";
 import { StateBadge } from "./StateBadge.js";
+import { ResetSecondFactors } from "../mfa/ResetSecondFactors.js";
 
 type UserValues = {
   email: string;
@@ -254,6 +255,7 @@ export function UserDialog({
             </Stack>
           </form>
           {user && canEdit && <UserActions user={user} self={self} onGone={onClose} />}
+          {user && canEdit && user.id !== self && (user.state === UserState.ACTIVE || user.state === UserState.LOCKED) && <ResetSecondFactors user={user} />}
         </Stack>
       )}
     </Modal>
