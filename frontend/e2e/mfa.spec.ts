@@ -163,7 +163,7 @@ test.describe("second factor", () => {
     const form = page.getByRole("form", { name: "Sicherheitseinstellungen" });
     const required = form.getByRole("switch", { name: /Zweiter Faktor erforderlich/ });
     await expect(required).not.toBeChecked();
-    await expect(form.getByText(/wer noch keine hat, richtet sie bei der nächsten Anmeldung ein/)).toBeVisible();
+    await expect(form.getByText(/wer noch keinen hat, richtet ihn bei der nächsten Anmeldung ein/)).toBeVisible();
     await required.check({ force: true });
     await expect(required).toBeChecked();
     await form.getByRole("button", { name: "Speichern" }).click();
