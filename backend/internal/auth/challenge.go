@@ -345,11 +345,7 @@ func (a *Authenticator) StartLoginEnrollment(ctx context.Context, token string, 
 				rcpt.Email, a.now())
 			return "", err
 		}
-		var tenantName string
-		if err := tx.QueryRow(ctx, `SELECT name FROM tenants WHERE id = $1`, tenantID).Scan(&tenantName); err != nil {
-			return "", err
-		}
-		if out.TOTP, err = a.factors.StartTOTP(ctx, tx, tenantID, c.UserID, tenantName, rcpt.Email, a.now()); err != nil {
+		if out.TOTP, err = a.factors.StartTOTP(ctx, tx, tenantID, c.UserID, rcpt.Email, a.now()); err != nil {
 			return "", err
 		}
 		_, err = tx.Exec(ctx, `UPDATE login_challenges SET pending_factor_id = $3 WHERE tenant_id = $1 AND id = $2`,

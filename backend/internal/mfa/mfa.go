@@ -301,13 +301,17 @@ const (
 
 // StartTOTP creates a new secret for a user (replacing an unconfirmed one)
 // and returns it with the URI of its QR code.
-func (f *Factors) StartTOTP(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, tenantName, email string, now time.Time) (*Enrollment, error) {
+func (f *Factors) StartTOTP(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, email string, now time.Time) (*Enrollment, error) {
 	st, err := f.State(ctx, tx, tenantID, userID, true)
 	if err != nil {
 		return nil, err
 	}
 	if !st.Allows(MethodTOTP) {
 		return nil, ErrMethodNotAllowed
+	}
+	tenantName, err := f.q.TenantName(ctx, tx, tenantID)
+	if err != nil {
+		return nil, err
 	}
 	secret, uri, err := newTOTPSecret(issuerLabel(tenantName), email)
 	if err != nil {

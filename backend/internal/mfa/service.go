@@ -117,11 +117,7 @@ func (s *Service) StartTOTP(ctx context.Context) (*Enrollment, error) {
 		if err != nil {
 			return err
 		}
-		tenantName, err := s.f.q.TenantName(ctx, tx, tx.P.TenantID)
-		if err != nil {
-			return err
-		}
-		if e, err = s.f.StartTOTP(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, tenantName, me.Email, s.work.Now()); err != nil {
+		if e, err = s.f.StartTOTP(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, me.Email, s.work.Now()); err != nil {
 			return err
 		}
 		return tx.Record(ActionEnrollmentStarted, uow.Target{Type: targetFactor, ID: e.ID}, map[string]string{"method": string(MethodTOTP)})
