@@ -28,6 +28,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/handover"
 	"github.com/zeugo/zeugo/backend/internal/jobs"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/layout"
 	"github.com/zeugo/zeugo/backend/internal/mailtpl"
 	"github.com/zeugo/zeugo/backend/internal/mfa"
 	"github.com/zeugo/zeugo/backend/internal/mount"
@@ -199,6 +200,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		employees.Mount(a.Employees),
 		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
+		layout.Mount(layout.NewService(a.Work)),
 		selfservice.Mount(selfservice.NewService(selfservice.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
 			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}

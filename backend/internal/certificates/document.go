@@ -7,8 +7,6 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/generator"
-	"github.com/zeugo/zeugo/backend/internal/organization"
-	"github.com/zeugo/zeugo/backend/internal/pdf"
 )
 
 // document is the certificate as the PDF prints it: title, date line and
@@ -51,47 +49,6 @@ func problemsError(ps []Problem) error {
 		ae.Code = apperr.FailedPrecondition
 	}
 	return e
-}
-
-// layoutFor is the document layout of a company (SPEC §5.1
-// Zeugnisformatierung): its name and address as letterhead, its register
-// data in the footer. Without a company the PDF carries no letterhead.
-func layoutFor(co *organization.Company, lang string) pdf.Layout {
-	var l pdf.Layout
-	if co == nil {
-		return l
-	}
-	f := co.Fields
-	l.Letterhead.Name = f.Name
-	join := func(sep string, parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, sep)
-	}
-	for _, line := range []string{f.Street, join(" ", f.Postcode, f.City), join(" · ", f.Phone, f.Email, f.Website)} {
-		if line != "" {
-			l.Letterhead.Lines = append(l.Letterhead.Lines, line)
-		}
-	}
-	labels := map[string][3]string{"de": {"Registergericht", "USt-IdNr.", "Geschäftsführung"},
-		"en": {"Register court", "VAT ID", "Managing directors"}}[lang]
-	if labels[0] == "" {
-		labels = [3]string{"Registergericht", "USt-IdNr.", "Geschäftsführung"}
-	}
-	if reg := join(" ", f.RegisterCourt, f.RegisterNumber); reg != "" {
-		l.Footer = append(l.Footer, labels[0]+": "+reg)
-	}
-	if f.VATID != "" {
-		l.Footer = append(l.Footer, labels[1]+": "+f.VATID)
-	}
-	if f.ManagingDirectors != "" {
-		l.Footer = append(l.Footer, labels[2]+": "+f.ManagingDirectors)
-	}
-	return l
 }
 
 // fileName names a certificate's PDF: its title and the person's name,

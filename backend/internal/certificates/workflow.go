@@ -16,6 +16,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/generator"
 	"github.com/zeugo/zeugo/backend/internal/keyring"
+	"github.com/zeugo/zeugo/backend/internal/layout"
 	"github.com/zeugo/zeugo/backend/internal/pdf"
 	"github.com/zeugo/zeugo/backend/internal/postgres"
 	"github.com/zeugo/zeugo/backend/internal/uow"
@@ -139,7 +140,11 @@ func (s *Service) issue(tx *uow.Tx, c *keyring.TenantCipher, cur *Certificate, r
 	if len(problems) > 0 {
 		return "", false, problemsError(problems)
 	}
-	b, err := pdf.Render(doc, layoutFor(co, cur.Language))
+	l, err := layout.For(ctx, tx, tx.P.TenantID, co, cur.Language)
+	if err != nil {
+		return "", false, err
+	}
+	b, err := pdf.Render(doc, l)
 	if err != nil {
 		return "", false, err
 	}
@@ -318,7 +323,11 @@ func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.Te
 	if title == "" {
 		title = "Zeugnis"
 	}
-	pr := &printable{doc: doc, layout: layoutFor(co, cert.Language), name: fileName(title, &cert.Content)}
+	l, err := layout.For(ctx, db, p.TenantID, co, cert.Language)
+	if err != nil {
+		return nil, err
+	}
+	pr := &printable{doc: doc, layout: l, name: fileName(title, &cert.Content)}
 	if cert.Status != Issued {
 		if len(problems) > 0 {
 			return nil, problemsError(problems)

@@ -33,6 +33,11 @@ type Letterhead struct {
 type SignatureBlock struct {
 	// Space is the room for the handwritten signature in mm (default 22).
 	Space float64 `json:"space,omitempty"`
+	// Stacked prints the signatories one under the other instead of next
+	// to each other.
+	Stacked bool `json:"stacked,omitempty"`
+	// HideFunctions leaves out the function line under each name.
+	HideFunctions bool `json:"hideFunctions,omitempty"`
 }
 
 // Layout is a tenant's document layout (Zeugnisformatierung). Zero values
@@ -62,7 +67,16 @@ type Layout struct {
 	// ShowHeadings prints the section headings above the paragraphs; by
 	// default the text runs as a letter without headings.
 	ShowHeadings bool `json:"showHeadings,omitempty"`
+	// DateFormat is DateLong (default: "30. Juni 2025") or DateNumeric
+	// ("30.06.2025").
+	DateFormat string `json:"dateFormat,omitempty"`
 }
+
+// Date formats a layout can choose.
+const (
+	DateLong    = "long"
+	DateNumeric = "numeric"
+)
 
 // Typefaces a layout can choose.
 const (
@@ -203,6 +217,9 @@ func (l Layout) Validate() error {
 	if l.FontSize != 0 && (l.FontSize < 9 || l.FontSize > 14) {
 		add("fontSize", "Die Schriftgröße muss zwischen 9 und 14 pt liegen.", "the font size must be between 9 and 14 pt.")
 	}
+	if l.DateFormat != "" && l.DateFormat != DateLong && l.DateFormat != DateNumeric {
+		add("dateFormat", "Das Datumsformat muss long oder numeric sein.", "the date format must be long or numeric.")
+	}
 	if l.Font != "" && l.Font != FontSerif && l.Font != FontSans {
 		add("font", "Die Schrift muss serif oder sans sein.", "the font must be serif or sans.")
 	}
@@ -246,4 +263,68 @@ func logoDe(err error) string {
 		return fmt.Sprintf("Das Bild ist größer als %d Pixel je Seite.", MaxLogoPixels)
 	}
 	return "Die Datei ist kein vollständiges PNG- oder JPEG-Bild."
+}
+
+// MaxStoredLogoPixels is the longest side of a logo as ReencodeLogo stores
+// it: printed at most 80 mm wide, 1200 pixels are still about 380 dpi.
+const MaxStoredLogoPixels = 1200
+
+// ReencodeLogo turns an uploaded logo into the form a tenant's layout
+// stores: it must pass CheckLogo's limits (size, format, dimensions, a
+// complete decode), is scaled down to at most MaxStoredLogoPixels per side
+// (box filter, aspect kept) and written anew as PNG. Nothing of the
+// uploaded file but its pixels survives: no metadata, no trailing bytes of
+// a polyglot, no JPEG/PNG parser quirks for the PDF writer to meet. An
+// error is a *ValidationError on field "logo".
+func ReencodeLogo(b []byte) (png8 []byte, w, h int, err error) {
+	img, _, _, _, err := decodeLogo(b)
+	if err != nil {
+		return nil, 0, 0, &ValidationError{Problems: []Problem{{Field: "logo", De: "Das Logo ist ungültig: " + logoDe(err), En: err.Error() + "."}}}
+	}
+	src := image.NewNRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	draw.Draw(src, src.Bounds(), img, img.Bounds().Min, draw.Src)
+	out := downscale(src, MaxStoredLogoPixels)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, out); err != nil {
+		return nil, 0, 0, fmt.Errorf("pdf: logo: %w", err)
+	}
+	return buf.Bytes(), out.Bounds().Dx(), out.Bounds().Dy(), nil
+}
+
+// downscale shrinks img so that neither side exceeds limit, averaging the
+// source pixels each target pixel covers (in premultiplied alpha, so a
+// transparent edge does not darken); a smaller image comes back unchanged.
+func downscale(img *image.NRGBA, limit int) *image.NRGBA {
+	sw, sh := img.Bounds().Dx(), img.Bounds().Dy()
+	if sw <= limit && sh <= limit {
+		return img
+	}
+	scale := float64(limit) / float64(max(sw, sh))
+	dw, dh := max(1, int(float64(sw)*scale+0.5)), max(1, int(float64(sh)*scale+0.5))
+	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < dh; y++ {
+		y0, y1 := y*sh/dh, max((y+1)*sh/dh, y*sh/dh+1)
+		for x := 0; x < dw; x++ {
+			x0, x1 := x*sw/dw, max((x+1)*sw/dw, x*sw/dw+1)
+			var r, g, b, a, n uint64
+			for sy := y0; sy < y1; sy++ {
+				row := img.Pix[sy*img.Stride:]
+				for sx := x0; sx < x1; sx++ {
+					p := row[sx*4 : sx*4+4]
+					pa := uint64(p[3])
+					r += uint64(p[0]) * pa
+					g += uint64(p[1]) * pa
+					b += uint64(p[2]) * pa
+					a += pa
+					n++
+				}
+			}
+			o := dst.Pix[y*dst.Stride+x*4:]
+			if a > 0 {
+				o[0], o[1], o[2] = uint8(r/a), uint8(g/a), uint8(b/a)
+			}
+			o[3] = uint8(a / n)
+		}
+	}
+	return dst
 }

@@ -35,7 +35,6 @@ var (
 )
 
 const (
-	family  = "Body"
 	pageW   = 210.0
 	pageH   = 297.0
 	ptToMM  = 25.4 / 72
@@ -61,12 +60,13 @@ type line struct {
 }
 
 type renderer struct {
-	f     *fpdf.Fpdf
-	l     Layout
-	doc   *generator.Document
-	lineH float64 // body line height in mm
-	textW float64
-	y     float64
+	f      *fpdf.Fpdf
+	family string // the registered font family
+	l      Layout
+	doc    *generator.Document
+	lineH  float64 // body line height in mm
+	textW  float64
+	y      float64
 }
 
 // nbAlias stands for the page count until the document is closed.
@@ -118,12 +118,15 @@ func (r *renderer) run() error {
 		f.SetCreationDate(r.doc.Date.Time)
 		f.SetModificationDate(r.doc.Date.Time)
 	}
+	// The family is named after the face, so a PDF says which one it is set
+	// in (pdffonts, the golden tests).
 	regular, bold := serifRegular, serifBold
+	r.family = "LiberationSerif"
 	if r.l.Font == FontSans {
-		regular, bold = sansRegular, sansBold
+		r.family, regular, bold = "LiberationSans", sansRegular, sansBold
 	}
-	f.AddUTF8FontFromBytes(family, "", regular)
-	f.AddUTF8FontFromBytes(family, "B", bold)
+	f.AddUTF8FontFromBytes(r.family, "", regular)
+	f.AddUTF8FontFromBytes(r.family, "B", bold)
 	f.SetMargins(r.l.MarginLeft, r.l.MarginTop, r.l.MarginRight)
 	f.SetCellMargin(0) // text starts exactly at the margin, like the signature lines
 	f.SetAutoPageBreak(false, 0)
@@ -163,7 +166,7 @@ func (r *renderer) footer() {
 	lh := size * ptToMM * 1.3
 	y := r.bottom() + 8
 	if n := f.PageNo(); n > 1 {
-		f.SetFont(family, "", 9)
+		f.SetFont(r.family, "", 9)
 		f.SetTextColor(0, 0, 0)
 		// Right-align as if the total had one digit; the alias is replaced
 		// by the page count when the document is closed.
@@ -181,7 +184,7 @@ func (r *renderer) footer() {
 	f.SetDrawColor(150, 150, 150)
 	f.SetLineWidth(0.2)
 	f.Line(r.l.MarginLeft, y-1.5, pageW-r.l.MarginRight, y-1.5)
-	f.SetFont(family, "", size)
+	f.SetFont(r.family, "", size)
 	f.SetTextColor(70, 70, 70)
 	for _, s := range r.l.Footer {
 		f.SetXY(r.l.MarginLeft, y)
@@ -219,14 +222,14 @@ func (r *renderer) letterhead() error {
 	}
 	y := top
 	if name := r.companyName(); name != "" {
-		f.SetFont(family, "B", 13)
+		f.SetFont(r.family, "B", 13)
 		for _, ln := range r.wrap(name, textW) {
 			f.SetXY(r.l.MarginLeft, y)
 			f.CellFormat(textW, 13*ptToMM*1.25, ln, "", 0, "L", false, 0, "")
 			y += 13 * ptToMM * 1.25
 		}
 	}
-	f.SetFont(family, "", 9)
+	f.SetFont(r.family, "", 9)
 	f.SetTextColor(60, 60, 60)
 	for _, s := range r.l.Letterhead.Lines {
 		for _, ln := range r.wrap(s, textW) {
@@ -248,7 +251,7 @@ func (r *renderer) letterhead() error {
 func (r *renderer) body() {
 	f := r.f
 	titleSize := r.l.FontSize + 5
-	f.SetFont(family, "B", titleSize)
+	f.SetFont(r.family, "B", titleSize)
 	title := r.wrapLines(r.doc.Title, r.textW, "B", titleSize, 0, false)
 	for i := range title {
 		title[i].center = true
@@ -321,7 +324,7 @@ func (r *renderer) flow(ls []line) {
 func (r *renderer) draw(ls []line, h float64) {
 	f := r.f
 	for _, ln := range ls {
-		f.SetFont(family, ln.style, ln.size)
+		f.SetFont(r.family, ln.style, ln.size)
 		if ln.bullet {
 			f.SetXY(r.l.MarginLeft+ln.indent-4.5, r.y)
 			f.CellFormat(4, h, generator.Bullet, "", 0, "L", false, 0, "")
@@ -336,14 +339,31 @@ func (r *renderer) draw(ls []line, h float64) {
 	}
 }
 
-func (r *renderer) dateLine() string { return r.doc.DateLine(r.l.Place) }
+func (r *renderer) dateLine() string {
+	if r.l.DateFormat != DateNumeric || r.doc.Date.IsZero() {
+		return r.doc.DateLine(r.l.Place)
+	}
+	d := *r.doc
+	d.DateText = d.Date.Format("02.01.2006")
+	return d.DateLine(r.l.Place)
+}
 
 func (r *renderer) closingHeight() float64 {
 	h := r.lineH * 2 // date line and gap
-	if len(r.doc.Signatories) > 0 {
-		h += r.l.Signature.Space + r.lineH*2.2
+	if n := len(r.doc.Signatories); n > 0 {
+		rows := (n + r.signatureColumns() - 1) / r.signatureColumns()
+		h += float64(rows)*(r.l.Signature.Space+r.lineH*2.4) - r.lineH*0.2
 	}
 	return h
+}
+
+// signatureColumns is how many signatories stand next to each other: one
+// when the layout stacks them, else up to three.
+func (r *renderer) signatureColumns() int {
+	if r.l.Signature.Stacked {
+		return 1
+	}
+	return max(1, min(len(r.doc.Signatories), 3))
 }
 
 // signatures prints place and date and the signature block, kept together.
@@ -358,10 +378,7 @@ func (r *renderer) signatures() {
 		return
 	}
 	r.y += r.l.Signature.Space
-	cols := len(r.doc.Signatories)
-	if cols > 3 {
-		cols = 3
-	}
+	cols := r.signatureColumns()
 	colW := min((r.textW-float64(cols-1)*10)/float64(cols), 75)
 	rowY := r.y
 	for i, s := range r.doc.Signatories {
@@ -376,11 +393,11 @@ func (r *renderer) signatures() {
 		f.SetDrawColor(0, 0, 0)
 		f.SetLineWidth(0.25)
 		f.Line(x, rowY-1, x+colW*0.85, rowY-1)
-		f.SetFont(family, "", r.l.FontSize)
+		f.SetFont(r.family, "", r.l.FontSize)
 		f.SetXY(x, rowY)
 		f.CellFormat(colW, r.lineH, clean(r.fitWidth(s.Name, colW)), "", 0, "L", false, 0, "")
-		if s.Function != "" {
-			f.SetFont(family, "", r.l.FontSize-1)
+		if s.Function != "" && !r.l.Signature.HideFunctions {
+			f.SetFont(r.family, "", r.l.FontSize-1)
 			f.SetXY(x, rowY+r.lineH)
 			f.CellFormat(colW, r.lineH, clean(r.fitWidth(s.Function, colW)), "", 0, "L", false, 0, "")
 		}
@@ -402,7 +419,7 @@ func (r *renderer) fitWidth(s string, w float64) string {
 }
 
 func (r *renderer) wrapLines(s string, w float64, style string, size float64, indent float64, bullet bool) []line {
-	r.f.SetFont(family, style, size)
+	r.f.SetFont(r.family, style, size)
 	var out []line
 	for i, t := range r.wrap(s, w) {
 		out = append(out, line{text: t, style: style, size: size, indent: indent, bullet: bullet && i == 0})
