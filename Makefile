@@ -166,6 +166,8 @@ bench: setup ## benchmarks, reported as ratios against same-run baselines (bench
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/certificates -run '^$$' -bench 'Certificates$$' -benchtime 1x -count 3 -timeout 30m
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
+	cd backend && go test ./internal/layout -run '^$$' -bench LayoutPreview -benchtime 1x -count 3
+	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && GOGC=400 go test ./internal/certificates -run '^$$' -bench DownloadDuringExport -benchtime 1x -count 3 -timeout 30m
 	@export ZEUGO_TEST_DATABASE_URL="$(PG_BASE)/postgres?sslmode=disable"; \
 	cd backend && go test ./internal/handover -run '^$$' -bench RecipientRead -benchtime 1x -count 3 -timeout 30m

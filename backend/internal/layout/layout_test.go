@@ -37,7 +37,7 @@ type fixture struct {
 
 // setup starts a server with a tenant and one company with letterhead and
 // register data, signed in over p.
-func setup(t *testing.T, p apptest.Protocol) *fixture {
+func setup(t testing.TB, p apptest.Protocol) *fixture {
 	t.Helper()
 	env := apptest.New(t)
 	ten := env.CreateTenant("Layout GmbH", "admin@layout.example")
@@ -52,7 +52,7 @@ func setup(t *testing.T, p apptest.Protocol) *fixture {
 		layouts: zeugov1connect.NewDocumentLayoutServiceClient(s.HTTP, s.URL, s.Options()...)}
 }
 
-func (f *fixture) get(t *testing.T) *zeugov1.DocumentLayout {
+func (f *fixture) get(t testing.TB) *zeugov1.DocumentLayout {
 	t.Helper()
 	r, err := f.layouts.GetDocumentLayout(ctx(), connect.NewRequest(&zeugov1.GetDocumentLayoutRequest{CompanyId: f.company}))
 	if err != nil {
