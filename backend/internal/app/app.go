@@ -22,6 +22,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apikey"
 	"github.com/zeugo/zeugo/backend/internal/audit"
 	"github.com/zeugo/zeugo/backend/internal/auth"
+	"github.com/zeugo/zeugo/backend/internal/branding"
 	"github.com/zeugo/zeugo/backend/internal/certificates"
 	"github.com/zeugo/zeugo/backend/internal/config"
 	"github.com/zeugo/zeugo/backend/internal/employees"
@@ -201,6 +202,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		certificates.Mount(a.Certificates),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work)), mailtpl.MountSender(mailtpl.NewService(a.Work)),
 		layout.Mount(layout.NewService(a.Work)),
+		branding.Mount(branding.NewService(a.Work)),
 		selfservice.Mount(selfservice.NewService(selfservice.Deps{Work: a.Work, DB: a.DB, Keys: keys, Index: a.Index,
 			Audit: a.Audit, Limiter: a.Limiter, Outbox: a.Outbox, Certificates: a.Certificates})),
 	}

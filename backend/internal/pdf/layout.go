@@ -3,21 +3,23 @@ package pdf
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
-	_ "image/jpeg" // register the JPEG decoder for logo validation
 	"image/png"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/zeugo/zeugo/backend/internal/logo"
 )
 
 // Limits for a layout; they keep a tenant's settings from producing an
 // unreadable or oversized document.
 const (
-	MaxLogoBytes  = 2 << 20 // 2 MiB
-	MaxLogoPixels = 4000    // per side
+	MaxLogoBytes  = logo.MaxBytes
+	MaxLogoPixels = logo.MaxPixels
 	maxLines      = 6
 	maxLineRunes  = 200
 )
@@ -132,26 +134,11 @@ func CheckLogo(b []byte) (format string, w, h int, err error) {
 }
 
 func decodeLogo(b []byte) (img image.Image, format string, w, h int, err error) {
-	if len(b) > MaxLogoBytes {
-		return nil, "", 0, 0, fmt.Errorf("logo is %d bytes, more than the %d allowed", len(b), MaxLogoBytes)
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	img, format, err = logo.Decode(b)
 	if err != nil {
-		return nil, "", 0, 0, fmt.Errorf("logo is not a PNG or JPEG image")
+		return nil, "", 0, 0, err
 	}
-	if format != "png" && format != "jpeg" {
-		return nil, "", 0, 0, fmt.Errorf("logo is %s, not PNG or JPEG", format)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxLogoPixels || cfg.Height > MaxLogoPixels {
-		return nil, "", 0, 0, fmt.Errorf("logo is %d×%d pixels; at most %d per side", cfg.Width, cfg.Height, MaxLogoPixels)
-	}
-	// Decode completely: a valid header on a truncated or corrupt file must
-	// not reach the PDF writer.
-	img, _, err = image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, "", 0, 0, fmt.Errorf("logo is not a complete PNG or JPEG image")
-	}
-	return img, format, cfg.Width, cfg.Height, nil
+	return img, format, img.Bounds().Dx(), img.Bounds().Dy(), nil
 }
 
 type logoEntry struct {
@@ -255,12 +242,8 @@ func (l Layout) Validate() error {
 }
 
 func logoDe(err error) string {
-	s := err.Error()
-	switch {
-	case strings.Contains(s, "bytes"):
-		return "Die Datei ist größer als 2 MiB."
-	case strings.Contains(s, "pixels"):
-		return fmt.Sprintf("Das Bild ist größer als %d Pixel je Seite.", MaxLogoPixels)
+	if e, ok := err.(*logo.Error); ok {
+		return e.German()
 	}
 	return "Die Datei ist kein vollständiges PNG- oder JPEG-Bild."
 }
@@ -270,61 +253,13 @@ func logoDe(err error) string {
 const MaxStoredLogoPixels = 1200
 
 // ReencodeLogo turns an uploaded logo into the form a tenant's layout
-// stores: it must pass CheckLogo's limits (size, format, dimensions, a
-// complete decode), is scaled down to at most MaxStoredLogoPixels per side
-// (box filter, aspect kept) and written anew as PNG. Nothing of the
-// uploaded file but its pixels survives: no metadata, no trailing bytes of
-// a polyglot, no JPEG/PNG parser quirks for the PDF writer to meet. An
-// error is a *ValidationError on field "logo".
-func ReencodeLogo(b []byte) (png8 []byte, w, h int, err error) {
-	img, _, _, _, err := decodeLogo(b)
-	if err != nil {
-		return nil, 0, 0, &ValidationError{Problems: []Problem{{Field: "logo", De: "Das Logo ist ungültig: " + logoDe(err), En: err.Error() + "."}}}
+// stores (logo.Reencode with MaxStoredLogoPixels). An error is a
+// *ValidationError on field "logo".
+func ReencodeLogo(b []byte) (pngBytes []byte, w, h int, err error) {
+	pngBytes, w, h, err = logo.Reencode(b, MaxStoredLogoPixels)
+	var le *logo.Error
+	if errors.As(err, &le) {
+		return nil, 0, 0, &ValidationError{Problems: []Problem{{Field: "logo", De: "Das Logo ist ungültig: " + le.German(), En: err.Error() + "."}}}
 	}
-	src := image.NewNRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
-	draw.Draw(src, src.Bounds(), img, img.Bounds().Min, draw.Src)
-	out := downscale(src, MaxStoredLogoPixels)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, out); err != nil {
-		return nil, 0, 0, fmt.Errorf("pdf: logo: %w", err)
-	}
-	return buf.Bytes(), out.Bounds().Dx(), out.Bounds().Dy(), nil
-}
-
-// downscale shrinks img so that neither side exceeds limit, averaging the
-// source pixels each target pixel covers (in premultiplied alpha, so a
-// transparent edge does not darken); a smaller image comes back unchanged.
-func downscale(img *image.NRGBA, limit int) *image.NRGBA {
-	sw, sh := img.Bounds().Dx(), img.Bounds().Dy()
-	if sw <= limit && sh <= limit {
-		return img
-	}
-	scale := float64(limit) / float64(max(sw, sh))
-	dw, dh := max(1, int(float64(sw)*scale+0.5)), max(1, int(float64(sh)*scale+0.5))
-	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
-	for y := 0; y < dh; y++ {
-		y0, y1 := y*sh/dh, max((y+1)*sh/dh, y*sh/dh+1)
-		for x := 0; x < dw; x++ {
-			x0, x1 := x*sw/dw, max((x+1)*sw/dw, x*sw/dw+1)
-			var r, g, b, a, n uint64
-			for sy := y0; sy < y1; sy++ {
-				row := img.Pix[sy*img.Stride:]
-				for sx := x0; sx < x1; sx++ {
-					p := row[sx*4 : sx*4+4]
-					pa := uint64(p[3])
-					r += uint64(p[0]) * pa
-					g += uint64(p[1]) * pa
-					b += uint64(p[2]) * pa
-					a += pa
-					n++
-				}
-			}
-			o := dst.Pix[y*dst.Stride+x*4:]
-			if a > 0 {
-				o[0], o[1], o[2] = uint8(r/a), uint8(g/a), uint8(b/a)
-			}
-			o[3] = uint8(a / n)
-		}
-	}
-	return dst
+	return pngBytes, w, h, err
 }
