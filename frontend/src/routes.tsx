@@ -10,7 +10,7 @@ import { unitKindSlugs } from "./features/organization/unit-kinds.js";
 import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 import { MailTemplatesPage } from "./features/mail/MailTemplatesPage.js";
-import { MailSenderPage } from "./features/mail/MailSenderPage.js";
+import { BrandingPage } from "./features/branding/BrandingPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
@@ -62,7 +62,8 @@ export const routes: RouteObject[] = [
       // outcome in the fragment); signed in, that is the start page.
       { path: "login", element: <Navigate to="/" replace /> },
       { path: "settings/email-templates", element: <MailTemplatesPage /> },
-      { path: "settings/sender", element: <MailSenderPage /> },
+      { path: "settings/branding", element: <BrandingPage /> },
+      { path: "settings/sender", element: <Navigate to="/settings/branding" replace /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },

@@ -97,13 +97,13 @@ describe("MailTemplatesPage", () => {
     await screen.findByRole("heading", { name: "Kein Zugriff" });
     const nav = screen.getByRole("navigation", { name: "Hauptnavigation" });
     expect(within(nav).queryByRole("link", { name: "E-Mail-Vorlagen" })).toBeNull();
-    expect(within(nav).getByRole("link", { name: "Absender" })).toBeTruthy();
+    expect(within(nav).getByRole("link", { name: "Individualisierung" })).toBeTruthy();
   });
 });
 
 describe("MailSenderPage", () => {
   it("saves the sender name", async () => {
-    const { fake } = await renderPage([Area.BRANDING], "/settings/sender");
+    const { fake } = await renderPage([Area.BRANDING], "/settings/branding");
     const form = await screen.findByRole("form", { name: "Absender" });
     const input = within(form).getByLabelText(/Absendername/) as HTMLInputElement;
     await waitFor(() => expect(input.value).toBe("Muster GmbH"));

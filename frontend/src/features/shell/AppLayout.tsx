@@ -24,12 +24,14 @@ import { LanguageSwitch } from "./LanguageSwitch.js";
 import { focusPageHeading } from "../../components/PageHeader.js";
 import { mayOpen, visibleNavigation } from "./navigation.js";
 import { NotFoundPage } from "./NotFoundPage.js";
+import { useApplyBranding } from "../branding/use-branding.js";
 
 /** AppLayout is the signed-in frame: header, navigation, main content. */
 export function AppLayout({ principal, focusOnMount }: { principal: Principal; focusOnMount: boolean }) {
   const { t } = useTranslation();
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const location = useLocation();
+  const tenantLogo = useApplyBranding();
 
   // On small screens the navigation closes after choosing a page.
   useEffect(() => {
@@ -80,6 +82,7 @@ export function AppLayout({ principal, focusOnMount }: { principal: Principal; f
               </Text>
             </Link>
             <Divider orientation="vertical" visibleFrom="xs" my={14} />
+            {tenantLogo && <img src={tenantLogo} alt="" className="tenant-logo" data-testid="tenant-logo" />}
             <Text fz="sm" c="dimmed" visibleFrom="xs" data-testid="tenant-name" truncate="end" maw={320}>
               <VisuallyHidden>{t("auth.tenant")}: </VisuallyHidden>
               {principal.tenantName}

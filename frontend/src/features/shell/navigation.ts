@@ -93,7 +93,7 @@ export const navigation: readonly NavSection[] = [
       { path: "/settings/security", labelKey: "nav.securitySettings", icon: IconLock, areas: [Area.PRIVACY] },
       { path: "/settings/sso", labelKey: "nav.ssoSettings", icon: IconKey, areas: [Area.PRIVACY] },
       { path: "/settings/email-templates", labelKey: "nav.mailTemplates", icon: IconPencil, areas: [Area.EMAIL_TEMPLATES] },
-      { path: "/settings/sender", labelKey: "nav.mailSender", icon: IconId, areas: [Area.BRANDING] },
+      { path: "/settings/branding", labelKey: "nav.branding", icon: IconId, areas: [Area.BRANDING] },
     ],
   },
 ];
