@@ -71,6 +71,16 @@ func (h *TemplateHandler) PreviewMailTemplate(ctx context.Context, req *connect.
 		Html: r.HTML}), nil
 }
 
+// SendTestMailTemplate implements zeugov1connect.MailTemplateServiceHandler.
+func (h *TemplateHandler) SendTestMailTemplate(ctx context.Context, req *connect.Request[zeugov1.SendTestMailTemplateRequest]) (*connect.Response[zeugov1.SendTestMailTemplateResponse], error) {
+	m := req.Msg
+	to, err := h.svc.SendTest(ctx, m.GetName(), m.GetLanguage(), contentOf(m.GetFields()))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&zeugov1.SendTestMailTemplateResponse{To: to}), nil
+}
+
 // GetMailSender implements zeugov1connect.MailSenderServiceHandler.
 func (h *SenderHandler) GetMailSender(ctx context.Context, _ *connect.Request[zeugov1.GetMailSenderRequest]) (*connect.Response[zeugov1.GetMailSenderResponse], error) {
 	s, err := h.svc.Sender(ctx)

@@ -24,7 +24,9 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/mailtpl/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/outbox"
+	"github.com/zeugo/zeugo/backend/internal/ratelimit"
 	"github.com/zeugo/zeugo/backend/internal/uow"
+	"github.com/zeugo/zeugo/backend/internal/users"
 )
 
 // Audit actions; details name the template and language, never contents.
@@ -63,14 +65,61 @@ type Sender struct {
 
 // Service implements the use cases, each one unit of work.
 type Service struct {
-	work *uow.Runner
-	q    *dbsqlc.Queries
-	tmpl *outbox.Templates
+	work    *uow.Runner
+	q       *dbsqlc.Queries
+	tmpl    *outbox.Templates
+	outbox  *outbox.Outbox
+	limiter *ratelimit.Limiter
 }
 
-// NewService returns a Service over the built-in templates.
-func NewService(work *uow.Runner) *Service {
-	return &Service{work: work, q: dbsqlc.New(), tmpl: outbox.Defaults()}
+// NewService returns a Service over the built-in templates; test mails go
+// through ob, limited by lim.
+func NewService(work *uow.Runner, ob *outbox.Outbox, lim *ratelimit.Limiter) *Service {
+	return &Service{work: work, q: dbsqlc.New(), tmpl: outbox.Defaults(), outbox: ob, limiter: lim}
+}
+
+// TestMailsPerUser bounds the test mails one user can send.
+var TestMailsPerUser = ratelimit.Rule{Name: "mail-test-user", Limit: 5, Window: 15 * time.Minute}
+
+// ActionTestSent is the audit action of a test mail.
+const ActionTestSent = "mail.template.test_sent"
+
+// SendTest renders content c of template name in lang with sample data, as
+// Preview does, and queues it with "[Test]" before the subject for the
+// caller's own address. It returns that address.
+func (s *Service) SendTest(ctx context.Context, name, lang string, c outbox.Custom) (string, error) {
+	_, r, err := s.Preview(ctx, name, lang, c)
+	if err != nil {
+		return "", err
+	}
+	var to string
+	err = s.work.Write(ctx, func(tx *uow.Tx) error {
+		if tx.P.UserID == uuid.Nil {
+			return apperr.New(apperr.PermissionDenied, "only a user has an address to send a test to")
+		}
+		if err := s.limiter.AllowIn(ctx, tx, TestMailsPerUser, tx.P.UserID.String()); err != nil {
+			return err
+		}
+		ci, err := tx.Cipher()
+		if err != nil {
+			return err
+		}
+		contact, ok, err := users.ContactOf(ctx, tx, ci, tx.P.TenantID, tx.P.UserID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.PermissionDenied, "the caller is not an active user")
+		}
+		to = contact.Email
+		if _, err := s.outbox.Enqueue(ctx, tx.Tx, tx.P.TenantID, outbox.Message{Kind: outbox.Email, To: to,
+			Subject: "[Test] " + r.Subject, Plain: r.Plain, HTML: r.HTML}); err != nil {
+			return err
+		}
+		return tx.Record(ActionTestSent, uow.Target{Type: targetTemplate, ID: tx.P.TenantID},
+			map[string]string{"template": name, "language": lang})
+	})
+	return to, err
 }
 
 func (s *Service) base(name, lang string) (Template, error) {

@@ -361,3 +361,49 @@ func TestTenantFilterWithoutRLS(t *testing.T) {
 		t.Fatalf("B's mail used A's template: %q", m.Subject)
 	}
 }
+
+func TestTestMailGoesToTheCallerOnlyAndIsLimited(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	srv := smtptest.New(t)
+	ten := env.CreateTenant("Probe GmbH", "admin@probe.example")
+	c := signIn(t, env, ten)
+	content := &zeugov1.MailTemplateContent{Subject: "Willkommen bei {{.Sender}}", Text: ownText}
+	res, err := c.tpl.SendTestMailTemplate(context.Background(), connect.NewRequest(&zeugov1.SendTestMailTemplateRequest{
+		Name: "password_reset", Language: "de", Fields: content}))
+	if err != nil || res.Msg.GetTo() != "admin@probe.example" {
+		t.Fatalf("send test: %v %v", err, res)
+	}
+	mails := deliver(t, env, srv)
+	m, ok := mails["admin@probe.example"]
+	if !ok || len(mails) != 1 {
+		t.Fatalf("delivered: %v", mails)
+	}
+	if !strings.HasPrefix(m.Subject, "[Test] Willkommen bei") || !strings.Contains(m.Plain, "EIGENE VORLAGE") {
+		t.Fatalf("test mail: %q\n%s", m.Subject, m.Plain)
+	}
+	// Nothing was saved: the template is still the built-in one.
+	if tpl := find(t, c, "password_reset", "de"); tpl.GetOverridden() {
+		t.Fatal("a test mail saved the template")
+	}
+	// A broken template is refused and queues nothing.
+	_, err = c.tpl.SendTestMailTemplate(context.Background(), connect.NewRequest(&zeugov1.SendTestMailTemplateRequest{
+		Name: "password_reset", Language: "de", Fields: &zeugov1.MailTemplateContent{Subject: "x", Text: "{{.Unbekannt}} {{.Link}}"}}))
+	if code(err) != connect.CodeInvalidArgument {
+		t.Fatalf("unknown placeholder: %v", err)
+	}
+	if got := deliver(t, env, srv); len(got) != 0 {
+		t.Fatalf("a refused test mail was sent: %v", got)
+	}
+	// Four more pass, the sixth within the quarter hour is refused.
+	for i := range 5 {
+		_, err := c.tpl.SendTestMailTemplate(context.Background(), connect.NewRequest(&zeugov1.SendTestMailTemplateRequest{
+			Name: "password_reset", Language: "en", Fields: content}))
+		if i < 4 && err != nil {
+			t.Fatalf("test mail %d: %v", i+2, err)
+		}
+		if i == 4 && code(err) != connect.CodeResourceExhausted {
+			t.Fatalf("sixth test mail: %v", err)
+		}
+	}
+}

@@ -34,6 +34,11 @@ export function usePreviewMailTemplate(input: MessageInitShape<typeof PreviewMai
   return useQuery(tm.previewMailTemplate, input ?? {}, { enabled: input !== undefined, retry: false, placeholderData: (prev) => prev });
 }
 
+/** useSendTestMail sends a template to the caller's own address. */
+export function useSendTestMail() {
+  return useMutation(tm.sendTestMailTemplate);
+}
+
 export function useMailSender() {
   return useQuery(sm.getMailSender, {});
 }

@@ -32,7 +32,7 @@ import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Area } from "../../gen/zeugo/v1/access_pb.js";
 import { UpdateMailTemplateRequestSchema, type MailTemplate } from "../../gen/zeugo/v1/mail_pb.js";
-import { useMailTemplates, usePreviewMailTemplate, useResetMailTemplate, useUpdateMailTemplate } from "../../api/mail.js";
+import { useMailTemplates, usePreviewMailTemplate, useResetMailTemplate, useSendTestMail, useUpdateMailTemplate } from "../../api/mail.js";
 import { hasArea } from "../../lib/access.js";
 import { errorMessage } from "../../lib/errors.js";
 import { notifySuccess } from "../../lib/notify.js";
@@ -185,6 +185,7 @@ function TemplateEditor({ template, canEdit, reload }: { template: MailTemplate;
                         {t("mail.templates.reset")}
                       </Button>
                     )}
+                    <SendTestButton template={template} values={form.values} />
                   </Group>
                 </>
               )}
@@ -265,6 +266,35 @@ function Preview({ template, values }: { template: MailTemplate; values: Values 
         {!preview.data && !preview.isError && ready && <Loader size="sm" aria-label={t("app.loading")} />}
       </Stack>
     </Paper>
+  );
+}
+
+/** SendTestButton sends the template as it stands (saved or not) to the caller's own address. */
+function SendTestButton({ template, values }: { template: MailTemplate; values: Values }) {
+  const { t } = useTranslation();
+  const send = useSendTestMail();
+  const [error, setError] = useState<string | undefined>();
+  const click = async () => {
+    setError(undefined);
+    try {
+      const res = await send.mutateAsync({ name: template.name, language: template.language, fields: values });
+      notifySuccess(t, t("mail.templates.testSent", { to: res.to }));
+    } catch (err) {
+      const v = violationsFromError(err).map((x) => violationMessage(x, t));
+      setError(v.length > 0 ? v.join(" ") : errorMessage(err, t));
+    }
+  };
+  return (
+    <>
+      <Button variant="subtle" onClick={() => void click()} loading={send.isPending} aria-describedby={error ? "mail-test-error" : undefined}>
+        {t("mail.templates.sendTest")}
+      </Button>
+      {error && (
+        <Text c="red.6" size="sm" role="alert" id="mail-test-error" w="100%">
+          {error}
+        </Text>
+      )}
+    </>
   );
 }
 

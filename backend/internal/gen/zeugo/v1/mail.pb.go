@@ -648,6 +648,116 @@ func (x *PreviewMailTemplateResponse) GetHtml() string {
 	return ""
 }
 
+// SendTestMailTemplateRequest is the template to send.
+type SendTestMailTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The template's name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The language.
+	Language string `protobuf:"bytes,2,opt,name=language,proto3" json:"language,omitempty"`
+	// The content.
+	Fields        *MailTemplateContent `protobuf:"bytes,3,opt,name=fields,proto3" json:"fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendTestMailTemplateRequest) Reset() {
+	*x = SendTestMailTemplateRequest{}
+	mi := &file_zeugo_v1_mail_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendTestMailTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendTestMailTemplateRequest) ProtoMessage() {}
+
+func (x *SendTestMailTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_mail_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendTestMailTemplateRequest.ProtoReflect.Descriptor instead.
+func (*SendTestMailTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SendTestMailTemplateRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SendTestMailTemplateRequest) GetLanguage() string {
+	if x != nil {
+		return x.Language
+	}
+	return ""
+}
+
+func (x *SendTestMailTemplateRequest) GetFields() *MailTemplateContent {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+// SendTestMailTemplateResponse names where the mail went.
+type SendTestMailTemplateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The caller's address, which the mail was queued for.
+	To            string `protobuf:"bytes,1,opt,name=to,proto3" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendTestMailTemplateResponse) Reset() {
+	*x = SendTestMailTemplateResponse{}
+	mi := &file_zeugo_v1_mail_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendTestMailTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendTestMailTemplateResponse) ProtoMessage() {}
+
+func (x *SendTestMailTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zeugo_v1_mail_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendTestMailTemplateResponse.ProtoReflect.Descriptor instead.
+func (*SendTestMailTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SendTestMailTemplateResponse) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
 // GetMailSenderRequest has no fields.
 type GetMailSenderRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -657,7 +767,7 @@ type GetMailSenderRequest struct {
 
 func (x *GetMailSenderRequest) Reset() {
 	*x = GetMailSenderRequest{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[10]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +779,7 @@ func (x *GetMailSenderRequest) String() string {
 func (*GetMailSenderRequest) ProtoMessage() {}
 
 func (x *GetMailSenderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[10]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +792,7 @@ func (x *GetMailSenderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMailSenderRequest.ProtoReflect.Descriptor instead.
 func (*GetMailSenderRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{10}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{12}
 }
 
 // MailSender is the tenant's sender name.
@@ -698,7 +808,7 @@ type MailSender struct {
 
 func (x *MailSender) Reset() {
 	*x = MailSender{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[11]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +820,7 @@ func (x *MailSender) String() string {
 func (*MailSender) ProtoMessage() {}
 
 func (x *MailSender) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[11]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +833,7 @@ func (x *MailSender) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MailSender.ProtoReflect.Descriptor instead.
 func (*MailSender) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{11}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *MailSender) GetSenderName() string {
@@ -751,7 +861,7 @@ type GetMailSenderResponse struct {
 
 func (x *GetMailSenderResponse) Reset() {
 	*x = GetMailSenderResponse{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[12]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -763,7 +873,7 @@ func (x *GetMailSenderResponse) String() string {
 func (*GetMailSenderResponse) ProtoMessage() {}
 
 func (x *GetMailSenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[12]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -776,7 +886,7 @@ func (x *GetMailSenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMailSenderResponse.ProtoReflect.Descriptor instead.
 func (*GetMailSenderResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{12}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetMailSenderResponse) GetSender() *MailSender {
@@ -797,7 +907,7 @@ type MailSenderFields struct {
 
 func (x *MailSenderFields) Reset() {
 	*x = MailSenderFields{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +919,7 @@ func (x *MailSenderFields) String() string {
 func (*MailSenderFields) ProtoMessage() {}
 
 func (x *MailSenderFields) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[13]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +932,7 @@ func (x *MailSenderFields) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MailSenderFields.ProtoReflect.Descriptor instead.
 func (*MailSenderFields) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{13}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *MailSenderFields) GetSenderName() string {
@@ -843,7 +953,7 @@ type UpdateMailSenderRequest struct {
 
 func (x *UpdateMailSenderRequest) Reset() {
 	*x = UpdateMailSenderRequest{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -855,7 +965,7 @@ func (x *UpdateMailSenderRequest) String() string {
 func (*UpdateMailSenderRequest) ProtoMessage() {}
 
 func (x *UpdateMailSenderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[14]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -868,7 +978,7 @@ func (x *UpdateMailSenderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMailSenderRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMailSenderRequest) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{14}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UpdateMailSenderRequest) GetFields() *MailSenderFields {
@@ -889,7 +999,7 @@ type UpdateMailSenderResponse struct {
 
 func (x *UpdateMailSenderResponse) Reset() {
 	*x = UpdateMailSenderResponse{}
-	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -901,7 +1011,7 @@ func (x *UpdateMailSenderResponse) String() string {
 func (*UpdateMailSenderResponse) ProtoMessage() {}
 
 func (x *UpdateMailSenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zeugo_v1_mail_proto_msgTypes[15]
+	mi := &file_zeugo_v1_mail_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -914,7 +1024,7 @@ func (x *UpdateMailSenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMailSenderResponse.ProtoReflect.Descriptor instead.
 func (*UpdateMailSenderResponse) Descriptor() ([]byte, []int) {
-	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{15}
+	return file_zeugo_v1_mail_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateMailSenderResponse) GetSender() *MailSender {
@@ -978,7 +1088,15 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"senderName\x12\x18\n" +
 	"\asubject\x18\x02 \x01(\tR\asubject\x12\x12\n" +
 	"\x04text\x18\x03 \x01(\tR\x04text\x12\x12\n" +
-	"\x04html\x18\x04 \x01(\tR\x04html\"\x16\n" +
+	"\x04html\x18\x04 \x01(\tR\x04html\"\xe8\x02\n" +
+	"\x1bSendTestMailTemplateRequest\x12\xde\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc9\x01\xbaH\xc5\x01r\xc2\x01R\n" +
+	"invitationR\x0epassword_resetR\x0eaccount_lockedR\bhandoverR\rhandover_codeR\x12handover_completedR\x14handover_code_lockedR\x10selfservice_codeR\x14selfservice_declinedR\x15second_factor_changedR\x12second_factor_codeR\x04name\x12)\n" +
+	"\blanguage\x18\x02 \x01(\tB\r\xbaH\n" +
+	"r\bR\x02deR\x02enR\blanguage\x12=\n" +
+	"\x06fields\x18\x03 \x01(\v2\x1d.zeugo.v1.MailTemplateContentB\x06\xbaH\x03\xc8\x01\x01R\x06fields\".\n" +
+	"\x1cSendTestMailTemplateResponse\x12\x0e\n" +
+	"\x02to\x18\x01 \x01(\tR\x02to\"\x16\n" +
 	"\x14GetMailSenderRequest\"E\n" +
 	"\n" +
 	"MailSender\x12\x1f\n" +
@@ -993,12 +1111,13 @@ const file_zeugo_v1_mail_proto_rawDesc = "" +
 	"\x17UpdateMailSenderRequest\x12:\n" +
 	"\x06fields\x18\x01 \x01(\v2\x1a.zeugo.v1.MailSenderFieldsB\x06\xbaH\x03\xc8\x01\x01R\x06fields\"H\n" +
 	"\x18UpdateMailSenderResponse\x12,\n" +
-	"\x06sender\x18\x01 \x01(\v2\x14.zeugo.v1.MailSenderR\x06sender2\xc8\x03\n" +
+	"\x06sender\x18\x01 \x01(\v2\x14.zeugo.v1.MailSenderR\x06sender2\xba\x04\n" +
 	"\x13MailTemplateService\x12j\n" +
 	"\x11ListMailTemplates\x12\".zeugo.v1.ListMailTemplatesRequest\x1a#.zeugo.v1.ListMailTemplatesResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\t\x90\x02\x01\x12j\n" +
 	"\x12UpdateMailTemplate\x12#.zeugo.v1.UpdateMailTemplateRequest\x1a$.zeugo.v1.UpdateMailTemplateResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\t\x12g\n" +
 	"\x11ResetMailTemplate\x12\".zeugo.v1.ResetMailTemplateRequest\x1a#.zeugo.v1.ResetMailTemplateResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\t\x12p\n" +
-	"\x13PreviewMailTemplate\x12$.zeugo.v1.PreviewMailTemplateRequest\x1a%.zeugo.v1.PreviewMailTemplateResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\t\x90\x02\x012\xd9\x01\n" +
+	"\x13PreviewMailTemplate\x12$.zeugo.v1.PreviewMailTemplateRequest\x1a%.zeugo.v1.PreviewMailTemplateResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\t\x90\x02\x01\x12p\n" +
+	"\x14SendTestMailTemplate\x12%.zeugo.v1.SendTestMailTemplateRequest\x1a&.zeugo.v1.SendTestMailTemplateResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\t2\xd9\x01\n" +
 	"\x11MailSenderService\x12^\n" +
 	"\rGetMailSender\x12\x1e.zeugo.v1.GetMailSenderRequest\x1a\x1f.zeugo.v1.GetMailSenderResponse\"\f\xca\xf3\x18\x05\b\x03\x12\x01\f\x90\x02\x01\x12d\n" +
 	"\x10UpdateMailSender\x12!.zeugo.v1.UpdateMailSenderRequest\x1a\".zeugo.v1.UpdateMailSenderResponse\"\t\xca\xf3\x18\x05\b\x04\x12\x01\fB\x98\x01\n" +
@@ -1016,55 +1135,60 @@ func file_zeugo_v1_mail_proto_rawDescGZIP() []byte {
 	return file_zeugo_v1_mail_proto_rawDescData
 }
 
-var file_zeugo_v1_mail_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_zeugo_v1_mail_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_zeugo_v1_mail_proto_goTypes = []any{
-	(*MailTemplateContent)(nil),         // 0: zeugo.v1.MailTemplateContent
-	(*MailTemplate)(nil),                // 1: zeugo.v1.MailTemplate
-	(*ListMailTemplatesRequest)(nil),    // 2: zeugo.v1.ListMailTemplatesRequest
-	(*ListMailTemplatesResponse)(nil),   // 3: zeugo.v1.ListMailTemplatesResponse
-	(*UpdateMailTemplateRequest)(nil),   // 4: zeugo.v1.UpdateMailTemplateRequest
-	(*UpdateMailTemplateResponse)(nil),  // 5: zeugo.v1.UpdateMailTemplateResponse
-	(*ResetMailTemplateRequest)(nil),    // 6: zeugo.v1.ResetMailTemplateRequest
-	(*ResetMailTemplateResponse)(nil),   // 7: zeugo.v1.ResetMailTemplateResponse
-	(*PreviewMailTemplateRequest)(nil),  // 8: zeugo.v1.PreviewMailTemplateRequest
-	(*PreviewMailTemplateResponse)(nil), // 9: zeugo.v1.PreviewMailTemplateResponse
-	(*GetMailSenderRequest)(nil),        // 10: zeugo.v1.GetMailSenderRequest
-	(*MailSender)(nil),                  // 11: zeugo.v1.MailSender
-	(*GetMailSenderResponse)(nil),       // 12: zeugo.v1.GetMailSenderResponse
-	(*MailSenderFields)(nil),            // 13: zeugo.v1.MailSenderFields
-	(*UpdateMailSenderRequest)(nil),     // 14: zeugo.v1.UpdateMailSenderRequest
-	(*UpdateMailSenderResponse)(nil),    // 15: zeugo.v1.UpdateMailSenderResponse
-	(*timestamppb.Timestamp)(nil),       // 16: google.protobuf.Timestamp
+	(*MailTemplateContent)(nil),          // 0: zeugo.v1.MailTemplateContent
+	(*MailTemplate)(nil),                 // 1: zeugo.v1.MailTemplate
+	(*ListMailTemplatesRequest)(nil),     // 2: zeugo.v1.ListMailTemplatesRequest
+	(*ListMailTemplatesResponse)(nil),    // 3: zeugo.v1.ListMailTemplatesResponse
+	(*UpdateMailTemplateRequest)(nil),    // 4: zeugo.v1.UpdateMailTemplateRequest
+	(*UpdateMailTemplateResponse)(nil),   // 5: zeugo.v1.UpdateMailTemplateResponse
+	(*ResetMailTemplateRequest)(nil),     // 6: zeugo.v1.ResetMailTemplateRequest
+	(*ResetMailTemplateResponse)(nil),    // 7: zeugo.v1.ResetMailTemplateResponse
+	(*PreviewMailTemplateRequest)(nil),   // 8: zeugo.v1.PreviewMailTemplateRequest
+	(*PreviewMailTemplateResponse)(nil),  // 9: zeugo.v1.PreviewMailTemplateResponse
+	(*SendTestMailTemplateRequest)(nil),  // 10: zeugo.v1.SendTestMailTemplateRequest
+	(*SendTestMailTemplateResponse)(nil), // 11: zeugo.v1.SendTestMailTemplateResponse
+	(*GetMailSenderRequest)(nil),         // 12: zeugo.v1.GetMailSenderRequest
+	(*MailSender)(nil),                   // 13: zeugo.v1.MailSender
+	(*GetMailSenderResponse)(nil),        // 14: zeugo.v1.GetMailSenderResponse
+	(*MailSenderFields)(nil),             // 15: zeugo.v1.MailSenderFields
+	(*UpdateMailSenderRequest)(nil),      // 16: zeugo.v1.UpdateMailSenderRequest
+	(*UpdateMailSenderResponse)(nil),     // 17: zeugo.v1.UpdateMailSenderResponse
+	(*timestamppb.Timestamp)(nil),        // 18: google.protobuf.Timestamp
 }
 var file_zeugo_v1_mail_proto_depIdxs = []int32{
 	0,  // 0: zeugo.v1.MailTemplate.default_content:type_name -> zeugo.v1.MailTemplateContent
 	0,  // 1: zeugo.v1.MailTemplate.custom_content:type_name -> zeugo.v1.MailTemplateContent
-	16, // 2: zeugo.v1.MailTemplate.updated_at:type_name -> google.protobuf.Timestamp
+	18, // 2: zeugo.v1.MailTemplate.updated_at:type_name -> google.protobuf.Timestamp
 	1,  // 3: zeugo.v1.ListMailTemplatesResponse.templates:type_name -> zeugo.v1.MailTemplate
 	0,  // 4: zeugo.v1.UpdateMailTemplateRequest.fields:type_name -> zeugo.v1.MailTemplateContent
 	1,  // 5: zeugo.v1.UpdateMailTemplateResponse.template:type_name -> zeugo.v1.MailTemplate
 	1,  // 6: zeugo.v1.ResetMailTemplateResponse.template:type_name -> zeugo.v1.MailTemplate
 	0,  // 7: zeugo.v1.PreviewMailTemplateRequest.fields:type_name -> zeugo.v1.MailTemplateContent
-	11, // 8: zeugo.v1.GetMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
-	13, // 9: zeugo.v1.UpdateMailSenderRequest.fields:type_name -> zeugo.v1.MailSenderFields
-	11, // 10: zeugo.v1.UpdateMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
-	2,  // 11: zeugo.v1.MailTemplateService.ListMailTemplates:input_type -> zeugo.v1.ListMailTemplatesRequest
-	4,  // 12: zeugo.v1.MailTemplateService.UpdateMailTemplate:input_type -> zeugo.v1.UpdateMailTemplateRequest
-	6,  // 13: zeugo.v1.MailTemplateService.ResetMailTemplate:input_type -> zeugo.v1.ResetMailTemplateRequest
-	8,  // 14: zeugo.v1.MailTemplateService.PreviewMailTemplate:input_type -> zeugo.v1.PreviewMailTemplateRequest
-	10, // 15: zeugo.v1.MailSenderService.GetMailSender:input_type -> zeugo.v1.GetMailSenderRequest
-	14, // 16: zeugo.v1.MailSenderService.UpdateMailSender:input_type -> zeugo.v1.UpdateMailSenderRequest
-	3,  // 17: zeugo.v1.MailTemplateService.ListMailTemplates:output_type -> zeugo.v1.ListMailTemplatesResponse
-	5,  // 18: zeugo.v1.MailTemplateService.UpdateMailTemplate:output_type -> zeugo.v1.UpdateMailTemplateResponse
-	7,  // 19: zeugo.v1.MailTemplateService.ResetMailTemplate:output_type -> zeugo.v1.ResetMailTemplateResponse
-	9,  // 20: zeugo.v1.MailTemplateService.PreviewMailTemplate:output_type -> zeugo.v1.PreviewMailTemplateResponse
-	12, // 21: zeugo.v1.MailSenderService.GetMailSender:output_type -> zeugo.v1.GetMailSenderResponse
-	15, // 22: zeugo.v1.MailSenderService.UpdateMailSender:output_type -> zeugo.v1.UpdateMailSenderResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	0,  // 8: zeugo.v1.SendTestMailTemplateRequest.fields:type_name -> zeugo.v1.MailTemplateContent
+	13, // 9: zeugo.v1.GetMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
+	15, // 10: zeugo.v1.UpdateMailSenderRequest.fields:type_name -> zeugo.v1.MailSenderFields
+	13, // 11: zeugo.v1.UpdateMailSenderResponse.sender:type_name -> zeugo.v1.MailSender
+	2,  // 12: zeugo.v1.MailTemplateService.ListMailTemplates:input_type -> zeugo.v1.ListMailTemplatesRequest
+	4,  // 13: zeugo.v1.MailTemplateService.UpdateMailTemplate:input_type -> zeugo.v1.UpdateMailTemplateRequest
+	6,  // 14: zeugo.v1.MailTemplateService.ResetMailTemplate:input_type -> zeugo.v1.ResetMailTemplateRequest
+	8,  // 15: zeugo.v1.MailTemplateService.PreviewMailTemplate:input_type -> zeugo.v1.PreviewMailTemplateRequest
+	10, // 16: zeugo.v1.MailTemplateService.SendTestMailTemplate:input_type -> zeugo.v1.SendTestMailTemplateRequest
+	12, // 17: zeugo.v1.MailSenderService.GetMailSender:input_type -> zeugo.v1.GetMailSenderRequest
+	16, // 18: zeugo.v1.MailSenderService.UpdateMailSender:input_type -> zeugo.v1.UpdateMailSenderRequest
+	3,  // 19: zeugo.v1.MailTemplateService.ListMailTemplates:output_type -> zeugo.v1.ListMailTemplatesResponse
+	5,  // 20: zeugo.v1.MailTemplateService.UpdateMailTemplate:output_type -> zeugo.v1.UpdateMailTemplateResponse
+	7,  // 21: zeugo.v1.MailTemplateService.ResetMailTemplate:output_type -> zeugo.v1.ResetMailTemplateResponse
+	9,  // 22: zeugo.v1.MailTemplateService.PreviewMailTemplate:output_type -> zeugo.v1.PreviewMailTemplateResponse
+	11, // 23: zeugo.v1.MailTemplateService.SendTestMailTemplate:output_type -> zeugo.v1.SendTestMailTemplateResponse
+	14, // 24: zeugo.v1.MailSenderService.GetMailSender:output_type -> zeugo.v1.GetMailSenderResponse
+	17, // 25: zeugo.v1.MailSenderService.UpdateMailSender:output_type -> zeugo.v1.UpdateMailSenderResponse
+	19, // [19:26] is the sub-list for method output_type
+	12, // [12:19] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_zeugo_v1_mail_proto_init() }
@@ -1079,7 +1203,7 @@ func file_zeugo_v1_mail_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zeugo_v1_mail_proto_rawDesc), len(file_zeugo_v1_mail_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

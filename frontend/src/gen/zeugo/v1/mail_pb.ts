@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zeugo/v1/mail.proto.
  */
 export const file_zeugo_v1_mail: GenFile = /*@__PURE__*/
-  fileDesc("ChN6ZXVnby92MS9tYWlsLnByb3RvEgh6ZXVnby52MSJMChNNYWlsVGVtcGxhdGVDb250ZW50EhsKB3N1YmplY3QYASABKAlCCrpIB3IFEAEYyAESGAoEdGV4dBgCIAEoCUIKukgHcgUQARiQTiKnAgoMTWFpbFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEAoIbGFuZ3VhZ2UYAiABKAkSNgoPZGVmYXVsdF9jb250ZW50GAMgASgLMh0uemV1Z28udjEuTWFpbFRlbXBsYXRlQ29udGVudBI1Cg5jdXN0b21fY29udGVudBgEIAEoCzIdLnpldWdvLnYxLk1haWxUZW1wbGF0ZUNvbnRlbnQSEgoKb3ZlcnJpZGRlbhgFIAEoCBIPCgd2ZXJzaW9uGAYgASgDEi4KCnVwZGF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHBsYWNlaG9sZGVycxgIIAMoCRIdChVyZXF1aXJlZF9wbGFjZWhvbGRlcnMYCSADKAkiGgoYTGlzdE1haWxUZW1wbGF0ZXNSZXF1ZXN0IkYKGUxpc3RNYWlsVGVtcGxhdGVzUmVzcG9uc2USKQoJdGVtcGxhdGVzGAEgAygLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIugCChlVcGRhdGVNYWlsVGVtcGxhdGVSZXF1ZXN0EtgBCgRuYW1lGAEgASgJQskBukjFAXLCAVIKaW52aXRhdGlvblIOcGFzc3dvcmRfcmVzZXRSDmFjY291bnRfbG9ja2VkUghoYW5kb3ZlclINaGFuZG92ZXJfY29kZVISaGFuZG92ZXJfY29tcGxldGVkUhRoYW5kb3Zlcl9jb2RlX2xvY2tlZFIQc2VsZnNlcnZpY2VfY29kZVIUc2VsZnNlcnZpY2VfZGVjbGluZWRSFXNlY29uZF9mYWN0b3JfY2hhbmdlZFISc2Vjb25kX2ZhY3Rvcl9jb2RlEh8KCGxhbmd1YWdlGAIgASgJQg26SApyCFICZGVSAmVuEhgKB3ZlcnNpb24YAyABKANCB7pIBCICKAASNQoGZmllbGRzGAQgASgLMh0uemV1Z28udjEuTWFpbFRlbXBsYXRlQ29udGVudEIGukgDyAEBIkYKGlVwZGF0ZU1haWxUZW1wbGF0ZVJlc3BvbnNlEigKCHRlbXBsYXRlGAEgASgLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIrACChhSZXNldE1haWxUZW1wbGF0ZVJlcXVlc3QS2AEKBG5hbWUYASABKAlCyQG6SMUBcsIBUgppbnZpdGF0aW9uUg5wYXNzd29yZF9yZXNldFIOYWNjb3VudF9sb2NrZWRSCGhhbmRvdmVyUg1oYW5kb3Zlcl9jb2RlUhJoYW5kb3Zlcl9jb21wbGV0ZWRSFGhhbmRvdmVyX2NvZGVfbG9ja2VkUhBzZWxmc2VydmljZV9jb2RlUhRzZWxmc2VydmljZV9kZWNsaW5lZFIVc2Vjb25kX2ZhY3Rvcl9jaGFuZ2VkUhJzZWNvbmRfZmFjdG9yX2NvZGUSHwoIbGFuZ3VhZ2UYAiABKAlCDbpICnIIUgJkZVICZW4SGAoHdmVyc2lvbhgDIAEoA0IHukgEIgIgACJFChlSZXNldE1haWxUZW1wbGF0ZVJlc3BvbnNlEigKCHRlbXBsYXRlGAEgASgLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIs8CChpQcmV2aWV3TWFpbFRlbXBsYXRlUmVxdWVzdBLYAQoEbmFtZRgBIAEoCULJAbpIxQFywgFSCmludml0YXRpb25SDnBhc3N3b3JkX3Jlc2V0Ug5hY2NvdW50X2xvY2tlZFIIaGFuZG92ZXJSDWhhbmRvdmVyX2NvZGVSEmhhbmRvdmVyX2NvbXBsZXRlZFIUaGFuZG92ZXJfY29kZV9sb2NrZWRSEHNlbGZzZXJ2aWNlX2NvZGVSFHNlbGZzZXJ2aWNlX2RlY2xpbmVkUhVzZWNvbmRfZmFjdG9yX2NoYW5nZWRSEnNlY29uZF9mYWN0b3JfY29kZRIfCghsYW5ndWFnZRgCIAEoCUINukgKcghSAmRlUgJlbhI1CgZmaWVsZHMYAyABKAsyHS56ZXVnby52MS5NYWlsVGVtcGxhdGVDb250ZW50Qga6SAPIAQEiXwobUHJldmlld01haWxUZW1wbGF0ZVJlc3BvbnNlEhMKC3NlbmRlcl9uYW1lGAEgASgJEg8KB3N1YmplY3QYAiABKAkSDAoEdGV4dBgDIAEoCRIMCgRodG1sGAQgASgJIhYKFEdldE1haWxTZW5kZXJSZXF1ZXN0IjEKCk1haWxTZW5kZXISEwoLc2VuZGVyX25hbWUYASABKAkSDgoGY3VzdG9tGAIgASgIIj0KFUdldE1haWxTZW5kZXJSZXNwb25zZRIkCgZzZW5kZXIYASABKAsyFC56ZXVnby52MS5NYWlsU2VuZGVyIlUKEE1haWxTZW5kZXJGaWVsZHMSQQoLc2VuZGVyX25hbWUYASABKAlCLLpIKXInEAEYyAEyIF5bXlxyXG5ceHsyMDI4fVx4ezIwMjl9XHh7ODV9XSokIk0KF1VwZGF0ZU1haWxTZW5kZXJSZXF1ZXN0EjIKBmZpZWxkcxgBIAEoCzIaLnpldWdvLnYxLk1haWxTZW5kZXJGaWVsZHNCBrpIA8gBASJAChhVcGRhdGVNYWlsU2VuZGVyUmVzcG9uc2USJAoGc2VuZGVyGAEgASgLMhQuemV1Z28udjEuTWFpbFNlbmRlcjLIAwoTTWFpbFRlbXBsYXRlU2VydmljZRJqChFMaXN0TWFpbFRlbXBsYXRlcxIiLnpldWdvLnYxLkxpc3RNYWlsVGVtcGxhdGVzUmVxdWVzdBojLnpldWdvLnYxLkxpc3RNYWlsVGVtcGxhdGVzUmVzcG9uc2UiDJACAcrzGAUIAxIBCRJqChJVcGRhdGVNYWlsVGVtcGxhdGUSIy56ZXVnby52MS5VcGRhdGVNYWlsVGVtcGxhdGVSZXF1ZXN0GiQuemV1Z28udjEuVXBkYXRlTWFpbFRlbXBsYXRlUmVzcG9uc2UiCcrzGAUIBBIBCRJnChFSZXNldE1haWxUZW1wbGF0ZRIiLnpldWdvLnYxLlJlc2V0TWFpbFRlbXBsYXRlUmVxdWVzdBojLnpldWdvLnYxLlJlc2V0TWFpbFRlbXBsYXRlUmVzcG9uc2UiCcrzGAUIBBIBCRJwChNQcmV2aWV3TWFpbFRlbXBsYXRlEiQuemV1Z28udjEuUHJldmlld01haWxUZW1wbGF0ZVJlcXVlc3QaJS56ZXVnby52MS5QcmV2aWV3TWFpbFRlbXBsYXRlUmVzcG9uc2UiDJACAcrzGAUIAxIBCTLZAQoRTWFpbFNlbmRlclNlcnZpY2USXgoNR2V0TWFpbFNlbmRlchIeLnpldWdvLnYxLkdldE1haWxTZW5kZXJSZXF1ZXN0Gh8uemV1Z28udjEuR2V0TWFpbFNlbmRlclJlc3BvbnNlIgyQAgHK8xgFCAMSAQwSZAoQVXBkYXRlTWFpbFNlbmRlchIhLnpldWdvLnYxLlVwZGF0ZU1haWxTZW5kZXJSZXF1ZXN0GiIuemV1Z28udjEuVXBkYXRlTWFpbFNlbmRlclJlc3BvbnNlIgnK8xgFCAQSAQxCmAEKDGNvbS56ZXVnby52MUIJTWFpbFByb3RvUAFaPGdpdGh1Yi5jb20vemV1Z28vemV1Z28vYmFja2VuZC9pbnRlcm5hbC9nZW4vemV1Z28vdjE7emV1Z292MaICA1pYWKoCCFpldWdvLlYxygIIWmV1Z29cVjHiAhRaZXVnb1xWMVxHUEJNZXRhZGF0YeoCCVpldWdvOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access]);
+  fileDesc("ChN6ZXVnby92MS9tYWlsLnByb3RvEgh6ZXVnby52MSJMChNNYWlsVGVtcGxhdGVDb250ZW50EhsKB3N1YmplY3QYASABKAlCCrpIB3IFEAEYyAESGAoEdGV4dBgCIAEoCUIKukgHcgUQARiQTiKnAgoMTWFpbFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEAoIbGFuZ3VhZ2UYAiABKAkSNgoPZGVmYXVsdF9jb250ZW50GAMgASgLMh0uemV1Z28udjEuTWFpbFRlbXBsYXRlQ29udGVudBI1Cg5jdXN0b21fY29udGVudBgEIAEoCzIdLnpldWdvLnYxLk1haWxUZW1wbGF0ZUNvbnRlbnQSEgoKb3ZlcnJpZGRlbhgFIAEoCBIPCgd2ZXJzaW9uGAYgASgDEi4KCnVwZGF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHBsYWNlaG9sZGVycxgIIAMoCRIdChVyZXF1aXJlZF9wbGFjZWhvbGRlcnMYCSADKAkiGgoYTGlzdE1haWxUZW1wbGF0ZXNSZXF1ZXN0IkYKGUxpc3RNYWlsVGVtcGxhdGVzUmVzcG9uc2USKQoJdGVtcGxhdGVzGAEgAygLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIugCChlVcGRhdGVNYWlsVGVtcGxhdGVSZXF1ZXN0EtgBCgRuYW1lGAEgASgJQskBukjFAXLCAVIKaW52aXRhdGlvblIOcGFzc3dvcmRfcmVzZXRSDmFjY291bnRfbG9ja2VkUghoYW5kb3ZlclINaGFuZG92ZXJfY29kZVISaGFuZG92ZXJfY29tcGxldGVkUhRoYW5kb3Zlcl9jb2RlX2xvY2tlZFIQc2VsZnNlcnZpY2VfY29kZVIUc2VsZnNlcnZpY2VfZGVjbGluZWRSFXNlY29uZF9mYWN0b3JfY2hhbmdlZFISc2Vjb25kX2ZhY3Rvcl9jb2RlEh8KCGxhbmd1YWdlGAIgASgJQg26SApyCFICZGVSAmVuEhgKB3ZlcnNpb24YAyABKANCB7pIBCICKAASNQoGZmllbGRzGAQgASgLMh0uemV1Z28udjEuTWFpbFRlbXBsYXRlQ29udGVudEIGukgDyAEBIkYKGlVwZGF0ZU1haWxUZW1wbGF0ZVJlc3BvbnNlEigKCHRlbXBsYXRlGAEgASgLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIrACChhSZXNldE1haWxUZW1wbGF0ZVJlcXVlc3QS2AEKBG5hbWUYASABKAlCyQG6SMUBcsIBUgppbnZpdGF0aW9uUg5wYXNzd29yZF9yZXNldFIOYWNjb3VudF9sb2NrZWRSCGhhbmRvdmVyUg1oYW5kb3Zlcl9jb2RlUhJoYW5kb3Zlcl9jb21wbGV0ZWRSFGhhbmRvdmVyX2NvZGVfbG9ja2VkUhBzZWxmc2VydmljZV9jb2RlUhRzZWxmc2VydmljZV9kZWNsaW5lZFIVc2Vjb25kX2ZhY3Rvcl9jaGFuZ2VkUhJzZWNvbmRfZmFjdG9yX2NvZGUSHwoIbGFuZ3VhZ2UYAiABKAlCDbpICnIIUgJkZVICZW4SGAoHdmVyc2lvbhgDIAEoA0IHukgEIgIgACJFChlSZXNldE1haWxUZW1wbGF0ZVJlc3BvbnNlEigKCHRlbXBsYXRlGAEgASgLMhYuemV1Z28udjEuTWFpbFRlbXBsYXRlIs8CChpQcmV2aWV3TWFpbFRlbXBsYXRlUmVxdWVzdBLYAQoEbmFtZRgBIAEoCULJAbpIxQFywgFSCmludml0YXRpb25SDnBhc3N3b3JkX3Jlc2V0Ug5hY2NvdW50X2xvY2tlZFIIaGFuZG92ZXJSDWhhbmRvdmVyX2NvZGVSEmhhbmRvdmVyX2NvbXBsZXRlZFIUaGFuZG92ZXJfY29kZV9sb2NrZWRSEHNlbGZzZXJ2aWNlX2NvZGVSFHNlbGZzZXJ2aWNlX2RlY2xpbmVkUhVzZWNvbmRfZmFjdG9yX2NoYW5nZWRSEnNlY29uZF9mYWN0b3JfY29kZRIfCghsYW5ndWFnZRgCIAEoCUINukgKcghSAmRlUgJlbhI1CgZmaWVsZHMYAyABKAsyHS56ZXVnby52MS5NYWlsVGVtcGxhdGVDb250ZW50Qga6SAPIAQEiXwobUHJldmlld01haWxUZW1wbGF0ZVJlc3BvbnNlEhMKC3NlbmRlcl9uYW1lGAEgASgJEg8KB3N1YmplY3QYAiABKAkSDAoEdGV4dBgDIAEoCRIMCgRodG1sGAQgASgJItACChtTZW5kVGVzdE1haWxUZW1wbGF0ZVJlcXVlc3QS2AEKBG5hbWUYASABKAlCyQG6SMUBcsIBUgppbnZpdGF0aW9uUg5wYXNzd29yZF9yZXNldFIOYWNjb3VudF9sb2NrZWRSCGhhbmRvdmVyUg1oYW5kb3Zlcl9jb2RlUhJoYW5kb3Zlcl9jb21wbGV0ZWRSFGhhbmRvdmVyX2NvZGVfbG9ja2VkUhBzZWxmc2VydmljZV9jb2RlUhRzZWxmc2VydmljZV9kZWNsaW5lZFIVc2Vjb25kX2ZhY3Rvcl9jaGFuZ2VkUhJzZWNvbmRfZmFjdG9yX2NvZGUSHwoIbGFuZ3VhZ2UYAiABKAlCDbpICnIIUgJkZVICZW4SNQoGZmllbGRzGAMgASgLMh0uemV1Z28udjEuTWFpbFRlbXBsYXRlQ29udGVudEIGukgDyAEBIioKHFNlbmRUZXN0TWFpbFRlbXBsYXRlUmVzcG9uc2USCgoCdG8YASABKAkiFgoUR2V0TWFpbFNlbmRlclJlcXVlc3QiMQoKTWFpbFNlbmRlchITCgtzZW5kZXJfbmFtZRgBIAEoCRIOCgZjdXN0b20YAiABKAgiPQoVR2V0TWFpbFNlbmRlclJlc3BvbnNlEiQKBnNlbmRlchgBIAEoCzIULnpldWdvLnYxLk1haWxTZW5kZXIiVQoQTWFpbFNlbmRlckZpZWxkcxJBCgtzZW5kZXJfbmFtZRgBIAEoCUIsukgpcicQARjIATIgXlteXHJcblx4ezIwMjh9XHh7MjAyOX1ceHs4NX1dKiQiTQoXVXBkYXRlTWFpbFNlbmRlclJlcXVlc3QSMgoGZmllbGRzGAEgASgLMhouemV1Z28udjEuTWFpbFNlbmRlckZpZWxkc0IGukgDyAEBIkAKGFVwZGF0ZU1haWxTZW5kZXJSZXNwb25zZRIkCgZzZW5kZXIYASABKAsyFC56ZXVnby52MS5NYWlsU2VuZGVyMroEChNNYWlsVGVtcGxhdGVTZXJ2aWNlEmoKEUxpc3RNYWlsVGVtcGxhdGVzEiIuemV1Z28udjEuTGlzdE1haWxUZW1wbGF0ZXNSZXF1ZXN0GiMuemV1Z28udjEuTGlzdE1haWxUZW1wbGF0ZXNSZXNwb25zZSIMkAIByvMYBQgDEgEJEmoKElVwZGF0ZU1haWxUZW1wbGF0ZRIjLnpldWdvLnYxLlVwZGF0ZU1haWxUZW1wbGF0ZVJlcXVlc3QaJC56ZXVnby52MS5VcGRhdGVNYWlsVGVtcGxhdGVSZXNwb25zZSIJyvMYBQgEEgEJEmcKEVJlc2V0TWFpbFRlbXBsYXRlEiIuemV1Z28udjEuUmVzZXRNYWlsVGVtcGxhdGVSZXF1ZXN0GiMuemV1Z28udjEuUmVzZXRNYWlsVGVtcGxhdGVSZXNwb25zZSIJyvMYBQgEEgEJEnAKE1ByZXZpZXdNYWlsVGVtcGxhdGUSJC56ZXVnby52MS5QcmV2aWV3TWFpbFRlbXBsYXRlUmVxdWVzdBolLnpldWdvLnYxLlByZXZpZXdNYWlsVGVtcGxhdGVSZXNwb25zZSIMkAIByvMYBQgDEgEJEnAKFFNlbmRUZXN0TWFpbFRlbXBsYXRlEiUuemV1Z28udjEuU2VuZFRlc3RNYWlsVGVtcGxhdGVSZXF1ZXN0GiYuemV1Z28udjEuU2VuZFRlc3RNYWlsVGVtcGxhdGVSZXNwb25zZSIJyvMYBQgEEgEJMtkBChFNYWlsU2VuZGVyU2VydmljZRJeCg1HZXRNYWlsU2VuZGVyEh4uemV1Z28udjEuR2V0TWFpbFNlbmRlclJlcXVlc3QaHy56ZXVnby52MS5HZXRNYWlsU2VuZGVyUmVzcG9uc2UiDJACAcrzGAUIAxIBDBJkChBVcGRhdGVNYWlsU2VuZGVyEiEuemV1Z28udjEuVXBkYXRlTWFpbFNlbmRlclJlcXVlc3QaIi56ZXVnby52MS5VcGRhdGVNYWlsU2VuZGVyUmVzcG9uc2UiCcrzGAUIBBIBDEKYAQoMY29tLnpldWdvLnYxQglNYWlsUHJvdG9QAVo8Z2l0aHViLmNvbS96ZXVnby96ZXVnby9iYWNrZW5kL2ludGVybmFsL2dlbi96ZXVnby92MTt6ZXVnb3YxogIDWlhYqgIIWmV1Z28uVjHKAghaZXVnb1xWMeICFFpldWdvXFYxXEdQQk1ldGFkYXRh6gIJWmV1Z286OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_zeugo_v1_access]);
 
 /**
  * MailTemplateContent is a template's editable content.
@@ -357,6 +357,62 @@ export const PreviewMailTemplateResponseSchema: GenMessage<PreviewMailTemplateRe
   messageDesc(file_zeugo_v1_mail, 9);
 
 /**
+ * SendTestMailTemplateRequest is the template to send.
+ *
+ * @generated from message zeugo.v1.SendTestMailTemplateRequest
+ */
+export type SendTestMailTemplateRequest = Message<"zeugo.v1.SendTestMailTemplateRequest"> & {
+  /**
+   * The template's name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The language.
+   *
+   * @generated from field: string language = 2;
+   */
+  language: string;
+
+  /**
+   * The content.
+   *
+   * @generated from field: zeugo.v1.MailTemplateContent fields = 3;
+   */
+  fields?: MailTemplateContent | undefined;
+};
+
+/**
+ * Describes the message zeugo.v1.SendTestMailTemplateRequest.
+ * Use `create(SendTestMailTemplateRequestSchema)` to create a new message.
+ */
+export const SendTestMailTemplateRequestSchema: GenMessage<SendTestMailTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_mail, 10);
+
+/**
+ * SendTestMailTemplateResponse names where the mail went.
+ *
+ * @generated from message zeugo.v1.SendTestMailTemplateResponse
+ */
+export type SendTestMailTemplateResponse = Message<"zeugo.v1.SendTestMailTemplateResponse"> & {
+  /**
+   * The caller's address, which the mail was queued for.
+   *
+   * @generated from field: string to = 1;
+   */
+  to: string;
+};
+
+/**
+ * Describes the message zeugo.v1.SendTestMailTemplateResponse.
+ * Use `create(SendTestMailTemplateResponseSchema)` to create a new message.
+ */
+export const SendTestMailTemplateResponseSchema: GenMessage<SendTestMailTemplateResponse> = /*@__PURE__*/
+  messageDesc(file_zeugo_v1_mail, 11);
+
+/**
  * GetMailSenderRequest has no fields.
  *
  * @generated from message zeugo.v1.GetMailSenderRequest
@@ -369,7 +425,7 @@ export type GetMailSenderRequest = Message<"zeugo.v1.GetMailSenderRequest"> & {
  * Use `create(GetMailSenderRequestSchema)` to create a new message.
  */
 export const GetMailSenderRequestSchema: GenMessage<GetMailSenderRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 10);
+  messageDesc(file_zeugo_v1_mail, 12);
 
 /**
  * MailSender is the tenant's sender name.
@@ -397,7 +453,7 @@ export type MailSender = Message<"zeugo.v1.MailSender"> & {
  * Use `create(MailSenderSchema)` to create a new message.
  */
 export const MailSenderSchema: GenMessage<MailSender> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 11);
+  messageDesc(file_zeugo_v1_mail, 13);
 
 /**
  * GetMailSenderResponse returns the sender name.
@@ -418,7 +474,7 @@ export type GetMailSenderResponse = Message<"zeugo.v1.GetMailSenderResponse"> & 
  * Use `create(GetMailSenderResponseSchema)` to create a new message.
  */
 export const GetMailSenderResponseSchema: GenMessage<GetMailSenderResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 12);
+  messageDesc(file_zeugo_v1_mail, 14);
 
 /**
  * MailSenderFields are the editable sender settings.
@@ -439,7 +495,7 @@ export type MailSenderFields = Message<"zeugo.v1.MailSenderFields"> & {
  * Use `create(MailSenderFieldsSchema)` to create a new message.
  */
 export const MailSenderFieldsSchema: GenMessage<MailSenderFields> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 13);
+  messageDesc(file_zeugo_v1_mail, 15);
 
 /**
  * UpdateMailSenderRequest sets the sender name.
@@ -460,7 +516,7 @@ export type UpdateMailSenderRequest = Message<"zeugo.v1.UpdateMailSenderRequest"
  * Use `create(UpdateMailSenderRequestSchema)` to create a new message.
  */
 export const UpdateMailSenderRequestSchema: GenMessage<UpdateMailSenderRequest> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 14);
+  messageDesc(file_zeugo_v1_mail, 16);
 
 /**
  * UpdateMailSenderResponse returns the stored sender name.
@@ -481,7 +537,7 @@ export type UpdateMailSenderResponse = Message<"zeugo.v1.UpdateMailSenderRespons
  * Use `create(UpdateMailSenderResponseSchema)` to create a new message.
  */
 export const UpdateMailSenderResponseSchema: GenMessage<UpdateMailSenderResponse> = /*@__PURE__*/
-  messageDesc(file_zeugo_v1_mail, 15);
+  messageDesc(file_zeugo_v1_mail, 17);
 
 /**
  * MailTemplateService holds the tenant's own email templates (area
@@ -540,6 +596,19 @@ export const MailTemplateService: GenService<{
     methodKind: "unary";
     input: typeof PreviewMailTemplateRequestSchema;
     output: typeof PreviewMailTemplateResponseSchema;
+  },
+  /**
+   * SendTestMailTemplate sends a template (saved or not) with sample data
+   * to the caller's own address, through the outbox like every mail, with
+   * "[Test]" before the subject; the same checks as UpdateMailTemplate
+   * apply. At most 5 per user in 15 minutes (ResourceExhausted).
+   *
+   * @generated from rpc zeugo.v1.MailTemplateService.SendTestMailTemplate
+   */
+  sendTestMailTemplate: {
+    methodKind: "unary";
+    input: typeof SendTestMailTemplateRequestSchema;
+    output: typeof SendTestMailTemplateResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_zeugo_v1_mail, 0);

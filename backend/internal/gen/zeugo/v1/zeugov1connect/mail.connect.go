@@ -47,6 +47,9 @@ const (
 	// MailTemplateServicePreviewMailTemplateProcedure is the fully-qualified name of the
 	// MailTemplateService's PreviewMailTemplate RPC.
 	MailTemplateServicePreviewMailTemplateProcedure = "/zeugo.v1.MailTemplateService/PreviewMailTemplate"
+	// MailTemplateServiceSendTestMailTemplateProcedure is the fully-qualified name of the
+	// MailTemplateService's SendTestMailTemplate RPC.
+	MailTemplateServiceSendTestMailTemplateProcedure = "/zeugo.v1.MailTemplateService/SendTestMailTemplate"
 	// MailSenderServiceGetMailSenderProcedure is the fully-qualified name of the MailSenderService's
 	// GetMailSender RPC.
 	MailSenderServiceGetMailSenderProcedure = "/zeugo.v1.MailSenderService/GetMailSender"
@@ -71,6 +74,11 @@ type MailTemplateServiceClient interface {
 	// tenant's sender name, without saving it; the same checks as
 	// UpdateMailTemplate apply.
 	PreviewMailTemplate(context.Context, *connect.Request[v1.PreviewMailTemplateRequest]) (*connect.Response[v1.PreviewMailTemplateResponse], error)
+	// SendTestMailTemplate sends a template (saved or not) with sample data
+	// to the caller's own address, through the outbox like every mail, with
+	// "[Test]" before the subject; the same checks as UpdateMailTemplate
+	// apply. At most 5 per user in 15 minutes (ResourceExhausted).
+	SendTestMailTemplate(context.Context, *connect.Request[v1.SendTestMailTemplateRequest]) (*connect.Response[v1.SendTestMailTemplateResponse], error)
 }
 
 // NewMailTemplateServiceClient constructs a client for the zeugo.v1.MailTemplateService service. By
@@ -110,15 +118,22 @@ func NewMailTemplateServiceClient(httpClient connect.HTTPClient, baseURL string,
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		sendTestMailTemplate: connect.NewClient[v1.SendTestMailTemplateRequest, v1.SendTestMailTemplateResponse](
+			httpClient,
+			baseURL+MailTemplateServiceSendTestMailTemplateProcedure,
+			connect.WithSchema(mailTemplateServiceMethods.ByName("SendTestMailTemplate")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // mailTemplateServiceClient implements MailTemplateServiceClient.
 type mailTemplateServiceClient struct {
-	listMailTemplates   *connect.Client[v1.ListMailTemplatesRequest, v1.ListMailTemplatesResponse]
-	updateMailTemplate  *connect.Client[v1.UpdateMailTemplateRequest, v1.UpdateMailTemplateResponse]
-	resetMailTemplate   *connect.Client[v1.ResetMailTemplateRequest, v1.ResetMailTemplateResponse]
-	previewMailTemplate *connect.Client[v1.PreviewMailTemplateRequest, v1.PreviewMailTemplateResponse]
+	listMailTemplates    *connect.Client[v1.ListMailTemplatesRequest, v1.ListMailTemplatesResponse]
+	updateMailTemplate   *connect.Client[v1.UpdateMailTemplateRequest, v1.UpdateMailTemplateResponse]
+	resetMailTemplate    *connect.Client[v1.ResetMailTemplateRequest, v1.ResetMailTemplateResponse]
+	previewMailTemplate  *connect.Client[v1.PreviewMailTemplateRequest, v1.PreviewMailTemplateResponse]
+	sendTestMailTemplate *connect.Client[v1.SendTestMailTemplateRequest, v1.SendTestMailTemplateResponse]
 }
 
 // ListMailTemplates calls zeugo.v1.MailTemplateService.ListMailTemplates.
@@ -141,6 +156,11 @@ func (c *mailTemplateServiceClient) PreviewMailTemplate(ctx context.Context, req
 	return c.previewMailTemplate.CallUnary(ctx, req)
 }
 
+// SendTestMailTemplate calls zeugo.v1.MailTemplateService.SendTestMailTemplate.
+func (c *mailTemplateServiceClient) SendTestMailTemplate(ctx context.Context, req *connect.Request[v1.SendTestMailTemplateRequest]) (*connect.Response[v1.SendTestMailTemplateResponse], error) {
+	return c.sendTestMailTemplate.CallUnary(ctx, req)
+}
+
 // MailTemplateServiceHandler is an implementation of the zeugo.v1.MailTemplateService service.
 type MailTemplateServiceHandler interface {
 	// ListMailTemplates returns every template in every language.
@@ -157,6 +177,11 @@ type MailTemplateServiceHandler interface {
 	// tenant's sender name, without saving it; the same checks as
 	// UpdateMailTemplate apply.
 	PreviewMailTemplate(context.Context, *connect.Request[v1.PreviewMailTemplateRequest]) (*connect.Response[v1.PreviewMailTemplateResponse], error)
+	// SendTestMailTemplate sends a template (saved or not) with sample data
+	// to the caller's own address, through the outbox like every mail, with
+	// "[Test]" before the subject; the same checks as UpdateMailTemplate
+	// apply. At most 5 per user in 15 minutes (ResourceExhausted).
+	SendTestMailTemplate(context.Context, *connect.Request[v1.SendTestMailTemplateRequest]) (*connect.Response[v1.SendTestMailTemplateResponse], error)
 }
 
 // NewMailTemplateServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -192,6 +217,12 @@ func NewMailTemplateServiceHandler(svc MailTemplateServiceHandler, opts ...conne
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	mailTemplateServiceSendTestMailTemplateHandler := connect.NewUnaryHandler(
+		MailTemplateServiceSendTestMailTemplateProcedure,
+		svc.SendTestMailTemplate,
+		connect.WithSchema(mailTemplateServiceMethods.ByName("SendTestMailTemplate")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/zeugo.v1.MailTemplateService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case MailTemplateServiceListMailTemplatesProcedure:
@@ -202,6 +233,8 @@ func NewMailTemplateServiceHandler(svc MailTemplateServiceHandler, opts ...conne
 			mailTemplateServiceResetMailTemplateHandler.ServeHTTP(w, r)
 		case MailTemplateServicePreviewMailTemplateProcedure:
 			mailTemplateServicePreviewMailTemplateHandler.ServeHTTP(w, r)
+		case MailTemplateServiceSendTestMailTemplateProcedure:
+			mailTemplateServiceSendTestMailTemplateHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -225,6 +258,10 @@ func (UnimplementedMailTemplateServiceHandler) ResetMailTemplate(context.Context
 
 func (UnimplementedMailTemplateServiceHandler) PreviewMailTemplate(context.Context, *connect.Request[v1.PreviewMailTemplateRequest]) (*connect.Response[v1.PreviewMailTemplateResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.MailTemplateService.PreviewMailTemplate is not implemented"))
+}
+
+func (UnimplementedMailTemplateServiceHandler) SendTestMailTemplate(context.Context, *connect.Request[v1.SendTestMailTemplateRequest]) (*connect.Response[v1.SendTestMailTemplateResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("zeugo.v1.MailTemplateService.SendTestMailTemplate is not implemented"))
 }
 
 // MailSenderServiceClient is a client for the zeugo.v1.MailSenderService service.
