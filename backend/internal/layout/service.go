@@ -200,19 +200,7 @@ func (s *Service) Preview(ctx context.Context, id uuid.UUID, settings Settings, 
 	if err := check(settings); err != nil {
 		return nil, 0, err
 	}
-	var l *Layout
-	err := s.work.Read(ctx, func(rd *uow.Reader) error {
-		c, err := rd.Cipher()
-		if err != nil {
-			return err
-		}
-		co, err := s.company(ctx, rd.DB, c, rd.P.TenantID, id)
-		if err != nil {
-			return err
-		}
-		l, err = load(ctx, s.q, rd.DB, rd.P.TenantID, co)
-		return err
-	})
+	l, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, 0, err
 	}
