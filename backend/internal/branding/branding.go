@@ -46,6 +46,10 @@ const (
 // at most 40 px high, 512 px serve any screen.
 const MaxLogoPixels = 512
 
+// MaxLogoBytes is the largest stored logo (the CHECK of migration 00028
+// allows 1 MiB).
+const MaxLogoBytes = 768 << 10
+
 // MinContrast is the contrast the accent needs against white (WCAG AA for
 // normal text).
 const MinContrast = 4.5
@@ -110,7 +114,7 @@ func (s *Service) UpdateAccent(ctx context.Context, version int64, accent string
 
 // SetLogo stores image as the logo (re-encoded, at most MaxLogoPixels).
 func (s *Service) SetLogo(ctx context.Context, version int64, image []byte) (*Branding, error) {
-	png, w, h, err := logo.Reencode(image, MaxLogoPixels)
+	png, w, h, err := logo.Reencode(image, MaxLogoPixels, MaxLogoBytes)
 	var le *logo.Error
 	if errors.As(err, &le) {
 		rule := map[logo.Problem]string{logo.TooLarge: RuleLogoTooLarge, logo.TooManyPixels: RuleLogoTooManyPx}[le.Problem]

@@ -337,12 +337,13 @@ func (s *Service) exportDocuments(ctx context.Context, tx *uow.Tx, ids []uuid.UU
 		return nil, err
 	}
 	docs := make([]pdf.NamedDocument, 0, len(ids))
+	layouts := map[string]pdf.Layout{}
 	for _, id := range ids {
 		cert, err := s.read(ctx, tx, c, tx.P, id, false)
 		if err != nil {
 			return nil, err
 		}
-		pr, err := s.printable(ctx, tx, c, tx.P, cert)
+		pr, err := s.printable(ctx, tx, c, tx.P, cert, layouts)
 		if err != nil {
 			return nil, err
 		}

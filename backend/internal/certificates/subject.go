@@ -110,7 +110,7 @@ func (s *Service) subjectData(ctx context.Context, tx *uow.Tx, employeeID uuid.U
 // renderPDF is a certificate's PDF and its file name (issued: the stored
 // document; else a preview), or no PDF and why not (missing).
 func (s *Service) renderPDF(ctx context.Context, tx *uow.Tx, c *keyring.TenantCipher, cert *Certificate) (b []byte, name, missing string, err error) {
-	pr, err := s.printable(ctx, tx, c, tx.P, cert)
+	pr, err := s.printable(ctx, tx, c, tx.P, cert, nil)
 	if apperr.Is(err, apperr.FailedPrecondition) {
 		return nil, "", "the sections do not yet say enough for a text", nil
 	}

@@ -271,7 +271,7 @@ func (s *Service) Download(ctx context.Context, id uuid.UUID) (*Download, error)
 		if err != nil {
 			return err
 		}
-		pr, err := s.printable(ctx, rd.DB, c, rd.P, cert)
+		pr, err := s.printable(ctx, rd.DB, c, rd.P, cert, nil)
 		if err != nil {
 			return err
 		}
@@ -309,7 +309,11 @@ func (pr *printable) bytes() ([]byte, error) {
 // printable reads what cert's PDF is made of (cert read with its content
 // in the caller's reach); a certificate not issued whose sections do not
 // say enough for a document is refused (problemsError).
-func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, cert *Certificate) (*printable, error) {
+//
+// layouts, when not nil, keeps the layouts read so far by company and
+// language: an export of many drafts of one company reads its layout (and
+// logo) once.
+func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.TenantCipher, p *access.Principal, cert *Certificate, layouts map[string]pdf.Layout) (*printable, error) {
 	co, err := s.company(ctx, db, c, p, &cert.Content)
 	if err != nil {
 		return nil, err
@@ -323,15 +327,27 @@ func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.Te
 	if title == "" {
 		title = "Zeugnis"
 	}
-	l, err := layout.For(ctx, db, p.TenantID, co, cert.Language)
-	if err != nil {
-		return nil, err
-	}
-	pr := &printable{doc: doc, layout: l, name: fileName(title, &cert.Content)}
+	pr := &printable{doc: doc, name: fileName(title, &cert.Content)}
 	if cert.Status != Issued {
 		if len(problems) > 0 {
 			return nil, problemsError(problems)
 		}
+		// Only a preview is printed now; an issued certificate has its
+		// stored PDF and needs no layout (nor its logo read again).
+		key := cert.Language
+		if co != nil {
+			key = co.ID.String() + "/" + key
+		}
+		l, ok := layouts[key]
+		if !ok {
+			if l, err = layout.For(ctx, db, p.TenantID, co, cert.Language); err != nil {
+				return nil, err
+			}
+			if layouts != nil {
+				layouts[key] = l
+			}
+		}
+		pr.layout = l
 		return pr, nil
 	}
 	row, err := s.q.Document(ctx, db, dbsqlc.DocumentParams{TenantID: p.TenantID, CertificateID: cert.ID})

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -201,6 +202,16 @@ func TestInvalidSettingsAreRefusedByFieldAndChangeNothing(t *testing.T) {
 		{"seven letterhead lines", func(s *zeugov1.DocumentLayoutSettings) {
 			s.LetterheadLines = []string{"1", "2", "3", "4", "5", "6", "7"}
 		}, "settings.letterhead_lines", "repeated.max_items"},
+		{"bidi override in a line", func(s *zeugov1.DocumentLayoutSettings) { s.LetterheadLines = []string{"Köln \u202eHRB"} },
+			"settings.letterhead_lines[0]", "zeugo.layout.line"},
+		{"footer lines that wrap need more room", func(s *zeugov1.DocumentLayoutSettings) {
+			s.MarginBottomMm = 30
+			s.FooterLines = []string{strings.Repeat("Registergericht Köln ", 9), strings.Repeat("Geschäftsführung ", 11), strings.Repeat("USt-IdNr. DE123456789 ", 9)}
+		}, "settings.margin_bottom_mm", "zeugo.layout.footer_margin"},
+		{"letterhead too tall", func(s *zeugov1.DocumentLayoutSettings) {
+			s.MarginLeftMm, s.MarginRightMm, s.LogoWidthMm = 50, 50, 80
+			s.LetterheadLines = slices.Repeat([]string{strings.Repeat("Straße ", 27)}, 6)
+		}, "settings.letterhead_lines", "zeugo.layout.letterhead_height"},
 	} {
 		s := sans()
 		c.edit(s)
@@ -273,6 +284,7 @@ func TestLogoIsReencodedAndHostileImagesAreRefused(t *testing.T) {
 		rule  string
 	}{
 		{"decompression bomb", bomb, "image", "zeugo.layout.logo_pixels"},
+		{"4000×4000 is within each side but too much in all", pngHeader(4000, 4000), "image", "zeugo.layout.logo_pixels"},
 		{"truncated PNG", truncated, "image", "zeugo.layout.logo"},
 		{"not an image", []byte("%PDF-1.4 not a logo"), "image", "zeugo.layout.logo"},
 		{"GIF", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "image", "zeugo.layout.logo"},
@@ -335,7 +347,7 @@ func TestPreviewPrintsTheSettingsWithoutSavingThem(t *testing.T) {
 		t.Fatal("the sans preview is not set in the sans face")
 	}
 	ss := text(t, sansPDF)
-	for _, want := range []string{"Sommer Brunnenbau", "www.sommer-brunnen.example", "Sitz Köln · HRB 4711", "Köln-Ehrenfeld, 30.06.2025", "Dr. Maria Beispiel"} {
+	for _, want := range []string{"Sommer Brunnenbau", "www.sommer-brunnen.example", "Sitz Köln · HRB 4711", "Köln-Ehrenfeld, 30/06/2025", "Dr. Maria Beispiel"} {
 		if !strings.Contains(ss, want) {
 			t.Errorf("sans preview lacks %q:\n%s", want, ss)
 		}
@@ -398,4 +410,60 @@ func TestOtherTenantsCompaniesAreNotFound(t *testing.T) {
 	uc := zeugov1connect.NewDocumentLayoutServiceClient(u.HTTP, u.URL, u.Options()...)
 	_, err = uc.GetDocumentLayout(ctx(), connect.NewRequest(&zeugov1.GetDocumentLayoutRequest{CompanyId: f.company}))
 	apptest.WantCode(t, err, connect.CodePermissionDenied, "get without the area")
+}
+
+// TestTenantFilterWithoutRLS: with row-level security bypassed, the
+// service's own tenant filter still keeps every rpc on the caller's tenant
+// (the second of the two walls, SPEC §11).
+func TestTenantFilterWithoutRLS(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, apptest.Options{BypassRLS: true})
+	a := env.CreateTenant("A GmbH", "admin@a-layout.example")
+	b := env.CreateTenant("B GmbH", "admin@b-layout.example")
+	sa := apptest.SignIn(t, env, a.Email, a.Password, apptest.Connect)
+	co, err := sa.Org().CreateCompany(ctx(), connect.NewRequest(&zeugov1.CreateCompanyRequest{Fields: &zeugov1.CompanyFields{Name: "A GmbH", City: "Köln"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := co.Msg.GetCompany().GetId()
+	la := zeugov1connect.NewDocumentLayoutServiceClient(sa.HTTP, sa.URL, sa.Options()...)
+	saved, err := la.SetDocumentLayoutLogo(ctx(), connect.NewRequest(&zeugov1.SetDocumentLayoutLogoRequest{CompanyId: id, Image: pngOf(40, 20)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := saved.Msg.GetLayout().GetVersion()
+	sb := apptest.SignIn(t, env, b.Email, b.Password, apptest.Connect)
+	lb := zeugov1connect.NewDocumentLayoutServiceClient(sb.HTTP, sb.URL, sb.Options()...)
+	for name, call := range map[string]func() error{
+		"get": func() error {
+			_, err := lb.GetDocumentLayout(ctx(), connect.NewRequest(&zeugov1.GetDocumentLayoutRequest{CompanyId: id}))
+			return err
+		},
+		"update": func() error {
+			_, err := lb.UpdateDocumentLayout(ctx(), connect.NewRequest(&zeugov1.UpdateDocumentLayoutRequest{CompanyId: id, Version: v, Settings: sans()}))
+			return err
+		},
+		"set logo": func() error {
+			_, err := lb.SetDocumentLayoutLogo(ctx(), connect.NewRequest(&zeugov1.SetDocumentLayoutLogoRequest{CompanyId: id, Version: v, Image: pngOf(10, 10)}))
+			return err
+		},
+		"remove logo": func() error {
+			_, err := lb.RemoveDocumentLayoutLogo(ctx(), connect.NewRequest(&zeugov1.RemoveDocumentLayoutLogoRequest{CompanyId: id, Version: v}))
+			return err
+		},
+		"reset": func() error {
+			_, err := lb.ResetDocumentLayout(ctx(), connect.NewRequest(&zeugov1.ResetDocumentLayoutRequest{CompanyId: id, Version: v}))
+			return err
+		},
+		"preview": func() error {
+			_, err := lb.PreviewDocumentLayout(ctx(), connect.NewRequest(&zeugov1.PreviewDocumentLayoutRequest{CompanyId: id, Settings: sans(), Language: "de", Signatories: 1}))
+			return err
+		},
+	} {
+		apptest.WantCode(t, call(), connect.CodeNotFound, name)
+	}
+	g, err := la.GetDocumentLayout(ctx(), connect.NewRequest(&zeugov1.GetDocumentLayoutRequest{CompanyId: id}))
+	if err != nil || g.Msg.GetLayout().GetVersion() != v || len(g.Msg.GetLayout().GetLogoPng()) == 0 {
+		t.Fatalf("tenant B changed A's layout: %v", err)
+	}
 }

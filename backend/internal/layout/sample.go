@@ -27,7 +27,10 @@ var (
 // sample writes the sample certificate in lang for company co with n
 // signatories: the company's name, description and city stand in it, the
 // person and the signatories are fictitious.
-func sample(lib *generator.Library, co *organization.Company, lang string, n int) (generator.Document, error) {
+//
+// The date line's place is the company's city, else the layout's place;
+// only a company with neither prints the sample's own town.
+func sample(lib *generator.Library, co *organization.Company, place, lang string, n int) (generator.Document, error) {
 	sampleOnce.Do(func() {
 		dec := json.NewDecoder(strings.NewReader(string(sampleFacts)))
 		dec.DisallowUnknownFields()
@@ -46,6 +49,8 @@ func sample(lib *generator.Library, co *organization.Company, lang string, n int
 		}
 		if city := strings.TrimSpace(co.Fields.City); city != "" {
 			f.Company.City = catalog.T(city)
+		} else if place = strings.TrimSpace(place); place != "" {
+			f.Company.City = catalog.T(place)
 		}
 	}
 	f.Signatories = f.Signatories[:min(max(n, 1), len(f.Signatories))]

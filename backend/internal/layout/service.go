@@ -32,13 +32,17 @@ const (
 
 // Rule ids of the checks the proto rules cannot express.
 const (
-	RuleInvalid       = "zeugo.layout.invalid"
-	RuleFooterMargin  = "zeugo.layout.footer_margin"
-	RuleLine          = "zeugo.layout.line"
-	RuleLogo          = "zeugo.layout.logo"
-	RuleLogoTooLarge  = "zeugo.layout.logo_too_large"
-	RuleLogoTooManyPx = "zeugo.layout.logo_pixels"
+	RuleInvalid      = "zeugo.layout.invalid"
+	RuleFooterMargin = "zeugo.layout.footer_margin"
+	RuleLine         = "zeugo.layout.line"
+	// RuleLetterheadHeight: name, lines and logo reach too far down page 1.
+	RuleLetterheadHeight = "zeugo.layout.letterhead_height"
+	RuleLogo             = "zeugo.layout.logo"
+	RuleLogoTooLarge     = "zeugo.layout.logo_too_large"
+	RuleLogoTooManyPx    = "zeugo.layout.logo_pixels"
 )
+
+var errNoLogo = apperr.Field(apperr.FailedPrecondition, "company_id", "zeugo.layout.no_logo", "the layout has no logo")
 
 // Service implements the use cases, each one unit of work.
 type Service struct {
@@ -104,8 +108,8 @@ func (s *Service) SetLogo(ctx context.Context, id uuid.UUID, version int64, imag
 // RemoveLogo removes company id's logo.
 func (s *Service) RemoveLogo(ctx context.Context, id uuid.UUID, version int64) (*Layout, error) {
 	return s.change(ctx, id, version, ActionLogoRemoved, func(l *Layout) error {
-		if !l.Customized {
-			return apperr.ErrConcurrentChange
+		if len(l.Logo) == 0 {
+			return errNoLogo
 		}
 		l.Logo, l.LogoWidth, l.LogoHeight = nil, 0, 0
 		return nil
@@ -160,6 +164,9 @@ func (s *Service) change(ctx context.Context, id uuid.UUID, version int64, actio
 		if err := edit(l); err != nil {
 			return err
 		}
+		if err := s.fits(l); err != nil {
+			return err
+		}
 		js, err := json.Marshal(l.Settings)
 		if err != nil {
 			return err
@@ -205,7 +212,7 @@ func (s *Service) Preview(ctx context.Context, id uuid.UUID, settings Settings, 
 		return nil, 0, err
 	}
 	l.Settings = settings
-	doc, err := sample(s.lib, l.Company, lang, n)
+	doc, err := sample(s.lib, l.Company, settings.Place, lang, n)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -232,14 +239,28 @@ func normalize(s Settings) Settings {
 	return s
 }
 
-// check validates settings as the renderer will read them (with a
-// footer, as a company's register data usually gives one).
+// check validates settings on their own (ranges, lines); whether they fit
+// the company's letterhead and footer is fits'.
 func check(s Settings) error {
 	l := (&Layout{Settings: s}).PDF("de")
-	if !s.CustomFooter {
-		l.Footer = []string{"-"}
-	}
 	return layoutError(l.Validate(), "")
+}
+
+// fits prints the sample in l (German and English, two signatories): a
+// letterhead or footer that does not fit the page, with the company's own
+// data where the layout takes it from there, is refused before it is
+// saved, not when a certificate is issued.
+func (s *Service) fits(l *Layout) error {
+	for _, lang := range []string{"de", "en"} {
+		doc, err := sample(s.lib, l.Company, l.Settings.Place, lang, 2)
+		if err != nil {
+			return err
+		}
+		if _, err := pdf.Render(doc, l.PDF(lang)); err != nil {
+			return layoutError(err, "image")
+		}
+	}
+	return nil
 }
 
 // protoField maps the renderer's field names to the request's.
@@ -279,6 +300,8 @@ func layoutError(err error, logoField string) error {
 			}
 		case p.Field == "marginBottom" && strings.Contains(p.En, "footer"):
 			rule = RuleFooterMargin
+		case p.Field == "letterhead.lines" && strings.Contains(p.En, "too tall"):
+			rule = RuleLetterheadHeight
 		case field == "settings.letterhead_name" || field == "settings.place":
 			rule = RuleLine
 		}

@@ -15,13 +15,23 @@ import (
 	"image/draw"
 	_ "image/jpeg" // register the JPEG decoder
 	"image/png"
+	"math"
 )
 
 // Limits of an uploaded image.
 const (
 	MaxBytes  = 2 << 20 // 2 MiB
 	MaxPixels = 4000    // per side
+	// MaxArea bounds width × height: decoding costs memory by area (up to
+	// 8 bytes a pixel for a 16-bit PNG, more for the coefficients of a
+	// progressive CMYK JPEG), so a small file must not claim 4000 × 4000.
+	MaxArea = 4_000_000
 )
+
+// decoding admits two decodes at a time in the whole process: with
+// MaxArea each takes at most about 64 MB, so a burst of uploads cannot
+// exhaust the server's memory.
+var decoding = make(chan struct{}, 2)
 
 // Problem says what is wrong with an image.
 type Problem int
@@ -50,7 +60,7 @@ func (e *Error) German() string {
 	case TooLarge:
 		return "Die Datei ist größer als 2 MiB."
 	case TooManyPixels:
-		return fmt.Sprintf("Das Bild ist größer als %d Pixel je Seite.", MaxPixels)
+		return fmt.Sprintf("Das Bild ist größer als %d Pixel je Seite oder %d Millionen Pixel insgesamt.", MaxPixels, MaxArea/1_000_000)
 	}
 	return "Die Datei ist kein vollständiges PNG- oder JPEG-Bild."
 }
@@ -67,11 +77,13 @@ func Decode(b []byte) (img image.Image, format string, err error) {
 	if format != "png" && format != "jpeg" {
 		return nil, "", &Error{NotAnImage, fmt.Sprintf("logo is %s, not PNG or JPEG", format)}
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPixels || cfg.Height > MaxPixels {
-		return nil, "", &Error{TooManyPixels, fmt.Sprintf("logo is %d×%d pixels; at most %d per side", cfg.Width, cfg.Height, MaxPixels)}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPixels || cfg.Height > MaxPixels || cfg.Width*cfg.Height > MaxArea {
+		return nil, "", &Error{TooManyPixels, fmt.Sprintf("logo is %d×%d pixels; at most %d per side and %d in all", cfg.Width, cfg.Height, MaxPixels, MaxArea)}
 	}
 	// Decode completely: a valid header on a truncated or corrupt file is
 	// refused here, not met later by a PDF writer or a browser.
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	img, _, err = image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, "", &Error{NotAnImage, "logo is not a complete PNG or JPEG image"}
@@ -80,20 +92,34 @@ func Decode(b []byte) (img image.Image, format string, err error) {
 }
 
 // Reencode decodes b (see Decode), scales it down to at most limit pixels
-// per side (box filter, aspect kept) and writes it anew as 8-bit RGBA PNG.
-func Reencode(b []byte, limit int) (pngBytes []byte, w, h int, err error) {
+// per side (box filter, aspect kept) and writes it anew as 8-bit RGBA PNG of
+// at most maxBytes, scaling down further where the pixels do not compress
+// that far.
+func Reencode(b []byte, limit, maxBytes int) (pngBytes []byte, w, h int, err error) {
 	img, _, err := Decode(b)
 	if err != nil {
 		return nil, 0, 0, err
 	}
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	src := image.NewNRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
 	draw.Draw(src, src.Bounds(), img, img.Bounds().Min, draw.Src)
-	out := downscale(src, limit)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, out); err != nil {
-		return nil, 0, 0, fmt.Errorf("logo: %w", err)
+	for {
+		out := downscale(src, limit)
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, out); err != nil {
+			return nil, 0, 0, fmt.Errorf("logo: %w", err)
+		}
+		if buf.Len() <= maxBytes {
+			return buf.Bytes(), out.Bounds().Dx(), out.Bounds().Dy(), nil
+		}
+		side := max(out.Bounds().Dx(), out.Bounds().Dy())
+		next := int(float64(side) * math.Sqrt(float64(maxBytes)/float64(buf.Len())) * 0.9)
+		if next < 16 {
+			return nil, 0, 0, &Error{TooLarge, "logo does not compress to a stored size"}
+		}
+		limit = next
 	}
-	return buf.Bytes(), out.Bounds().Dx(), out.Bounds().Dy(), nil
 }
 
 // downscale shrinks img (origin 0,0) so that neither side exceeds limit,

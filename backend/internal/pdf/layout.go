@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/zeugo/zeugo/backend/internal/logo"
@@ -150,7 +151,13 @@ type logoEntry struct {
 var (
 	logoMu    sync.Mutex
 	logoCache = map[[32]byte]logoEntry{}
+	// logoCacheBytes is the size of the cached logos, at most
+	// maxLogoCacheBytes: tenants' logos are rendered often, but the cache
+	// must not hold hundreds of megabytes.
+	logoCacheBytes int
 )
+
+const maxLogoCacheBytes = 32 << 20
 
 // normalizedLogo returns the logo in a form the PDF writer always accepts:
 // JPEG unchanged, PNG re-encoded as 8-bit, non-interlaced RGB(A). Results
@@ -178,10 +185,12 @@ func normalizedLogo(b []byte) (data []byte, format string, w, h int, err error) 
 		e.data = buf.Bytes()
 	}
 	logoMu.Lock()
-	if len(logoCache) >= 64 {
+	if len(logoCache) >= 64 || logoCacheBytes+len(e.data) > maxLogoCacheBytes {
 		clear(logoCache)
+		logoCacheBytes = 0
 	}
 	logoCache[key] = e
+	logoCacheBytes += len(e.data)
 	logoMu.Unlock()
 	return e.data, e.format, e.w, e.h, nil
 }
@@ -226,7 +235,7 @@ func (l Layout) Validate() error {
 			add(field, fmt.Sprintf("Höchstens %d Zeilen.", maxLines), fmt.Sprintf("at most %d lines.", maxLines))
 		}
 		for i, s := range ls {
-			if utf8.RuneCountInString(s) > maxLineRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "\n\r\t") {
+			if utf8.RuneCountInString(s) > maxLineRunes || !utf8.ValidString(s) || strings.IndexFunc(s, invisible) >= 0 {
 				add(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("Die Zeile ist zu lang (höchstens %d Zeichen) oder enthält Steuerzeichen.", maxLineRunes), fmt.Sprintf("the line is longer than %d characters or contains control characters.", maxLineRunes))
 			}
 		}
@@ -241,6 +250,14 @@ func (l Layout) Validate() error {
 	return nil
 }
 
+// invisible reports the runes a line of a letterhead, footer or place may
+// not hold: control characters, line and paragraph separators, and format
+// characters such as bidi overrides (U+202E) that would make the printed
+// text read differently from what was typed.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
 func logoDe(err error) string {
 	if e, ok := err.(*logo.Error); ok {
 		return e.German()
@@ -252,11 +269,15 @@ func logoDe(err error) string {
 // it: printed at most 80 mm wide, 1200 pixels are still about 380 dpi.
 const MaxStoredLogoPixels = 1200
 
+// MaxStoredLogoBytes is the largest stored logo (the CHECK of migration
+// 00026 allows 4 MiB).
+const MaxStoredLogoBytes = 3 << 20
+
 // ReencodeLogo turns an uploaded logo into the form a tenant's layout
 // stores (logo.Reencode with MaxStoredLogoPixels). An error is a
 // *ValidationError on field "logo".
 func ReencodeLogo(b []byte) (pngBytes []byte, w, h int, err error) {
-	pngBytes, w, h, err = logo.Reencode(b, MaxStoredLogoPixels)
+	pngBytes, w, h, err = logo.Reencode(b, MaxStoredLogoPixels, MaxStoredLogoBytes)
 	var le *logo.Error
 	if errors.As(err, &le) {
 		return nil, 0, 0, &ValidationError{Problems: []Problem{{Field: "logo", De: "Das Logo ist ungültig: " + le.German(), En: err.Error() + "."}}}

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 
@@ -62,11 +63,13 @@ type line struct {
 type renderer struct {
 	f      *fpdf.Fpdf
 	family string // the registered font family
-	l      Layout
-	doc    *generator.Document
-	lineH  float64 // body line height in mm
-	textW  float64
-	y      float64
+	// footLines are the footer lines wrapped to the text width.
+	footLines []string
+	l         Layout
+	doc       *generator.Document
+	lineH     float64 // body line height in mm
+	textW     float64
+	y         float64
 }
 
 // nbAlias stands for the page count until the document is closed.
@@ -135,6 +138,9 @@ func (r *renderer) run() error {
 	f.AliasNbPages(nbAlias)
 	r.lineH = r.l.FontSize * ptToMM * leading
 	r.textW = pageW - r.l.MarginLeft - r.l.MarginRight
+	if err := r.fitFooter(); err != nil {
+		return err
+	}
 	f.AddPage()
 	r.y = r.l.MarginTop
 	if err := r.letterhead(); err != nil {
@@ -159,12 +165,44 @@ func (r *renderer) newPage() {
 	r.y = r.l.MarginTop
 }
 
+// Footer metrics: 8 pt lines, starting 8 mm below the text area, and at
+// least 6 mm of paper below the last one (most printers cannot print the
+// outermost 4–5 mm).
+const (
+	footSize   = 8.0
+	footLineH  = footSize * ptToMM * 1.3
+	footTop    = 8.0
+	footMargin = 6.0
+	// maxLetterhead is how far down page 1 the letterhead may reach (mm).
+	maxLetterhead = 100.0
+)
+
+// fitFooter wraps the footer lines to the text width and refuses a bottom
+// margin they do not fit in: a register court or VAT id cut off a legal
+// document must not happen silently.
+func (r *renderer) fitFooter() error {
+	r.f.SetFont(r.family, "", footSize)
+	for _, s := range r.l.Footer {
+		r.footLines = append(r.footLines, r.wrap(clean(s), r.textW)...)
+	}
+	if len(r.footLines) == 0 {
+		return nil
+	}
+	need := math.Ceil(footTop + float64(len(r.footLines))*footLineH + footMargin)
+	if r.l.MarginBottom < need {
+		return &ValidationError{Problems: []Problem{{Field: "marginBottom",
+			De: fmt.Sprintf("Die Fußzeilen brauchen einen unteren Rand von mindestens %.0f mm.", need),
+			En: fmt.Sprintf("the footer lines need a bottom margin of at least %.0f mm", need)}}}
+	}
+	return nil
+}
+
 // footer draws the footer lines and, from page 2, the page number.
 func (r *renderer) footer() {
 	f := r.f
-	size := 8.0
-	lh := size * ptToMM * 1.3
-	y := r.bottom() + 8
+	size := footSize
+	lh := footLineH
+	y := r.bottom() + footTop
 	if n := f.PageNo(); n > 1 {
 		f.SetFont(r.family, "", 9)
 		f.SetTextColor(0, 0, 0)
@@ -178,7 +216,7 @@ func (r *renderer) footer() {
 		f.SetXY(pageW-r.l.MarginRight-w, r.bottom()+2)
 		f.CellFormat(w+5, 9*ptToMM*1.3, label, "", 0, "L", false, 0, "")
 	}
-	if len(r.l.Footer) == 0 {
+	if len(r.footLines) == 0 {
 		return
 	}
 	f.SetDrawColor(150, 150, 150)
@@ -186,9 +224,9 @@ func (r *renderer) footer() {
 	f.Line(r.l.MarginLeft, y-1.5, pageW-r.l.MarginRight, y-1.5)
 	f.SetFont(r.family, "", size)
 	f.SetTextColor(70, 70, 70)
-	for _, s := range r.l.Footer {
+	for _, s := range r.footLines {
 		f.SetXY(r.l.MarginLeft, y)
-		f.CellFormat(r.textW, lh, clean(s), "", 0, "C", false, 0, "")
+		f.CellFormat(r.textW, lh, s, "", 0, "C", false, 0, "")
 		y += lh
 	}
 	f.SetTextColor(0, 0, 0)
@@ -239,6 +277,11 @@ func (r *renderer) letterhead() error {
 		}
 	}
 	f.SetTextColor(0, 0, 0)
+	if bottom := max(y, logoBottom); bottom > maxLetterhead {
+		return &ValidationError{Problems: []Problem{{Field: "letterhead.lines",
+			De: fmt.Sprintf("Der Briefkopf ist zu hoch: Er reicht %.0f mm weit nach unten, höchstens %.0f mm sind möglich. Zeilen kürzen, das Logo schmaler oder die Ränder kleiner machen.", bottom, maxLetterhead),
+			En: fmt.Sprintf("the letterhead is too tall: it reaches %.0f mm down the page, at most %.0f mm are possible", bottom, maxLetterhead)}}}
+	}
 	r.y = max(y, logoBottom) + 16
 	return nil
 }
@@ -345,11 +388,14 @@ func (r *renderer) dateLine() string {
 	}
 	d := *r.doc
 	d.DateText = d.Date.Format("02.01.2006")
+	if d.Language == "en" {
+		d.DateText = d.Date.Format("02/01/2006")
+	}
 	return d.DateLine(r.l.Place)
 }
 
 func (r *renderer) closingHeight() float64 {
-	h := r.lineH * 2 // date line and gap
+	h := r.lineH * float64(1+len(r.wrapLines(r.dateLine(), r.textW, "", r.l.FontSize, 0, false))) // date line(s) and gap
 	if n := len(r.doc.Signatories); n > 0 {
 		rows := (n + r.signatureColumns() - 1) / r.signatureColumns()
 		h += float64(rows)*(r.l.Signature.Space+r.lineH*2.4) - r.lineH*0.2

@@ -82,7 +82,7 @@ const (
 	DocumentDateFormat_DOCUMENT_DATE_FORMAT_UNSPECIFIED DocumentDateFormat = 0
 	// "30. Juni 2025" / "30 June 2025".
 	DocumentDateFormat_DOCUMENT_DATE_FORMAT_LONG DocumentDateFormat = 1
-	// "30.06.2025" (in English too).
+	// "30.06.2025" (in English "30/06/2025").
 	DocumentDateFormat_DOCUMENT_DATE_FORMAT_NUMERIC DocumentDateFormat = 2
 )
 

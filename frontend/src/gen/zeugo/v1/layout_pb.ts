@@ -631,7 +631,7 @@ export enum DocumentDateFormat {
   LONG = 1,
 
   /**
-   * "30.06.2025" (in English too).
+   * "30.06.2025" (in English "30/06/2025").
    *
    * @generated from enum value: DOCUMENT_DATE_FORMAT_NUMERIC = 2;
    */
