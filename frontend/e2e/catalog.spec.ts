@@ -112,4 +112,64 @@ test.describe("catalogue", () => {
     await expect(intro).toHaveValue("Frau Carla Katalog gehörte vom 1. April 2019 bis zum 30. September 2025 als Sachbearbeiterin Einkauf zu unserem Haus.");
     await screenshot(page, "catalog-03-certificate");
   });
+
+  test("add an attribute without English, hide a job profile, read the history, export and import", async ({ page }) => {
+    test.skip(!ownTenantsPossible(), "needs the server of global-setup (own tenants via zeugo tenant create)");
+    test.slow();
+    const admin = createTenant({ name: uniqueName("Katalog Zwei GmbH"), adminEmail: `${uniqueName("katalog2").replace(/\W+/g, "-")}@katalog.example`, requireMfa: false });
+    await page.goto("/");
+    await login(page, admin.email, admin.password);
+    await page.goto("/settings/catalog");
+
+    // An attribute of the tenant's own, German only: added, English missing.
+    await page.getByRole("tab", { name: "Eigenschaften" }).click();
+    await page.getByRole("button", { name: "Eigenschaft hinzufügen" }).click();
+    const dialog = page.getByRole("dialog", { name: "Eigenschaft hinzufügen" });
+    await dialog.getByRole("textbox", { name: "Kennung" }).fill("termintreue");
+    await dialog.getByRole("textbox", { name: "Name (Deutsch)" }).fill("Termintreue");
+    await dialog.getByRole("button", { name: "Speichern" }).click();
+    await expect(dialog).toHaveCount(0);
+    const attr = page.getByTestId("attribute-termintreue");
+    await expect(attr.getByText("Eigener Eintrag")).toBeVisible();
+    await expect(attr.getByText("Englisch fehlt")).toBeVisible();
+    await screenshot(page, "catalog-04-attributes");
+
+    // A job profile hidden: kept for certificates, not offered for new ones.
+    await page.getByRole("tab", { name: "Berufsbilder" }).click();
+    const profile = page.getByTestId("profile-einkauf");
+    await profile.getByRole("button", { name: "Ausblenden" }).click();
+    const confirm = page.getByRole("dialog", { name: /ausblenden\?/ });
+    await confirm.getByRole("button", { name: "Ausblenden" }).click();
+    await expect(profile.getByText("Ausgeblendet")).toBeVisible();
+    await expect(profile.getByRole("button", { name: "Einblenden" })).toBeVisible();
+    await screenshot(page, "catalog-05-profiles");
+    await expectAccessible(page, "job profiles");
+    await profile.getByRole("button", { name: "Bearbeiten" }).click();
+    const edit = page.getByRole("dialog", { name: /^Berufsbild / });
+    await expect(edit.getByRole("textbox", { name: "Aufgabe 1 (Deutsch)" })).not.toHaveValue("");
+    await screenshot(page, "catalog-06-profile-dialog");
+    await edit.getByRole("button", { name: "Abbrechen" }).click();
+
+    // The history names both changes.
+    await page.getByRole("tab", { name: "Versionen" }).click();
+    await expect(page.getByText("Eigenschaft termintreue geändert")).toBeVisible();
+    await expect(page.getByText("Berufsbild einkauf ausgeblendet")).toBeVisible();
+    await screenshot(page, "catalog-07-versions");
+
+    // Export, and an import with an unknown field: every problem listed, nothing taken over.
+    await page.getByRole("tab", { name: "Import/Export" }).click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Katalog exportieren" }).click()]);
+    expect(download.suggestedFilename()).toBe("katalog-v2.json");
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "JSON-Datei importieren" }).click();
+    await (await chooser).setFiles({
+      name: "katalog.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify({ format: 1, colour: "blau", attributes: [{ id: "x1", kind: "personal", name: "X", weight: 2 }] })),
+    });
+    const problems = page.getByTestId("import-problems");
+    await expect(problems.getByText('colour: Unbekanntes Feld „colour“.')).toBeVisible();
+    await expect(problems.getByText('attributes[0].weight: Unbekanntes Feld „weight“.')).toBeVisible();
+    await screenshot(page, "catalog-08-import");
+  });
 });

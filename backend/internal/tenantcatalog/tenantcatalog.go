@@ -474,7 +474,7 @@ func (s *Service) UpdateLetter(ctx context.Context, read int64, key string, text
 	var ps problems
 	for lang, vs := range texts {
 		if !slices.Contains(catalog.Languages, lang) {
-			ps.add("fields."+lang, ruleUnknownLang, "Unbekannte Sprache %q.", "unknown language %q.", lang)
+			ps.add("fields."+lang, ruleUnknownLang, "Unbekannte Sprache „%s“.", "unknown language “%s”.", lang)
 			continue
 		}
 		if len(vs) > 0 && !slices.Equal(vs, s.base.Catalog.Letter(lang, key)) {

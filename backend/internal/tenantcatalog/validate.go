@@ -74,7 +74,7 @@ func checkProfile(ps *problems, at paths, p catalog.JobProfile, def *catalog.Job
 	}
 	for lang := range p.Title {
 		if !slices.Contains(catalog.Languages, lang) {
-			ps.add(at.field("title_"+lang, "title."+lang), ruleUnknownLang, "Unbekannte Sprache %q.", "unknown language %q.", lang)
+			ps.add(at.field("title_"+lang, "title."+lang), ruleUnknownLang, "Unbekannte Sprache „%s“.", "unknown language “%s”.", lang)
 		}
 	}
 	for _, lang := range catalog.Languages {
@@ -105,12 +105,12 @@ func checkProfile(ps *problems, at paths, p catalog.JobProfile, def *catalog.Job
 		if !idRe.MatchString(t.ID) {
 			ps.add(at.task(i, "id"), ruleID, "Die Kennung besteht aus 2 bis 40 Kleinbuchstaben, Ziffern, - oder _.", "the id has 2 to 40 lower-case letters, digits, - or _.")
 		} else if seen[t.ID] {
-			ps.add(at.task(i, "id"), ruleDuplicate, "Die Kennung %q kommt zweimal vor.", "the id %q occurs twice.", t.ID)
+			ps.add(at.task(i, "id"), ruleDuplicate, "Die Kennung „%s“ kommt zweimal vor.", "the id “%s” occurs twice.", t.ID)
 		}
 		seen[t.ID] = true
 		for lang := range t.Text {
 			if lang != catalog.AnyLanguage && !slices.Contains(catalog.Languages, lang) {
-				ps.add(at.task(i, lang), ruleUnknownLang, "Unbekannte Sprache %q.", "unknown language %q.", lang)
+				ps.add(at.task(i, lang), ruleUnknownLang, "Unbekannte Sprache „%s“.", "unknown language “%s”.", lang)
 			}
 		}
 		var shipped catalog.Task
@@ -150,7 +150,7 @@ func checkAttribute(ps *problems, at paths, a catalog.Attribute, def *catalog.At
 	}
 	for lang := range a.Name {
 		if lang != catalog.AnyLanguage && !slices.Contains(catalog.Languages, lang) {
-			ps.add(at.name(lang), ruleUnknownLang, "Unbekannte Sprache %q.", "unknown language %q.", lang)
+			ps.add(at.name(lang), ruleUnknownLang, "Unbekannte Sprache „%s“.", "unknown language “%s”.", lang)
 		}
 	}
 	for _, lang := range catalog.Languages {
@@ -197,7 +197,7 @@ func unknownFields(ps *problems, v any) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if allowed != nil && !slices.Contains(allowed, k) {
-				ps.add(path+"."+k, ruleJSON, "Unbekanntes Feld %q.", "unknown field %q.", k)
+				ps.add(path+"."+k, ruleJSON, "Unbekanntes Feld „%s“.", "unknown field “%s”.", k)
 			}
 		}
 		return m
@@ -264,7 +264,7 @@ func (s *Service) checkImport(body []byte) (*catalog.Overlay, error) {
 	for i, p := range o.JobProfiles {
 		at := paths{prefix: fmt.Sprintf("json.jobProfiles[%d]", i)}
 		if seen[p.ID] {
-			ps.add(at.prefix+".id", ruleDuplicate, "Die Kennung %q kommt zweimal vor.", "the id %q occurs twice.", p.ID)
+			ps.add(at.prefix+".id", ruleDuplicate, "Die Kennung „%s“ kommt zweimal vor.", "the id “%s” occurs twice.", p.ID)
 		}
 		seen[p.ID] = true
 		d, _ := def.Profile(p.ID)
@@ -284,7 +284,7 @@ func (s *Service) checkImport(body []byte) (*catalog.Overlay, error) {
 	for i, a := range o.Attributes {
 		at := paths{prefix: fmt.Sprintf("json.attributes[%d]", i)}
 		if seen[a.ID] {
-			ps.add(at.prefix+".id", ruleDuplicate, "Die Kennung %q kommt zweimal vor.", "the id %q occurs twice.", a.ID)
+			ps.add(at.prefix+".id", ruleDuplicate, "Die Kennung „%s“ kommt zweimal vor.", "the id “%s” occurs twice.", a.ID)
 		}
 		seen[a.ID] = true
 		d, _ := def.Attribute(a.ID)
@@ -292,13 +292,13 @@ func (s *Service) checkImport(body []byte) (*catalog.Overlay, error) {
 	}
 	for _, lang := range sortedKeys(o.Letters) {
 		if !slices.Contains(catalog.Languages, lang) {
-			ps.add("json.letters."+lang, ruleUnknownLang, "Unbekannte Sprache %q.", "unknown language %q.", lang)
+			ps.add("json.letters."+lang, ruleUnknownLang, "Unbekannte Sprache „%s“.", "unknown language “%s”.", lang)
 			continue
 		}
 		for _, key := range sortedKeys(o.Letters[lang]) {
 			field := "json.letters." + lang + "." + key
 			if def.Letter(lang, key) == nil {
-				ps.add(field, ruleUnknownKey, "Unbekannter Brieftext %q.", "unknown letter text %q.", key)
+				ps.add(field, ruleUnknownKey, "Unbekannter Brieftext „%s“.", "unknown letter text “%s”.", key)
 				continue
 			}
 			vs := o.Letters[lang][key]
@@ -314,7 +314,7 @@ func (s *Service) checkImport(body []byte) (*catalog.Overlay, error) {
 	hidden := func(field string, ids []string, exists func(string) bool) {
 		for i, id := range ids {
 			if !exists(id) {
-				ps.add(fmt.Sprintf("%s[%d]", field, i), ruleUnknownKey, "Unbekannter Eintrag %q.", "unknown entry %q.", id)
+				ps.add(fmt.Sprintf("%s[%d]", field, i), ruleUnknownKey, "Unbekannter Eintrag „%s“.", "unknown entry “%s”.", id)
 			}
 		}
 	}

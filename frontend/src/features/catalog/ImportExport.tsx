@@ -14,6 +14,11 @@ import { violationsFromError } from "../../lib/validation.js";
 /** maxImportBytes is the server's limit of an imported file. */
 const maxImportBytes = 1_000_000;
 
+/** jsonPath writes a violation's field as a path in the file ("attributes[0].weight"). */
+function jsonPath(field: string): string {
+  return field.replace(/^json\.?/, "").replace(/\.(\d+)(?=\.|$)/g, "[$1]") || "–";
+}
+
 /** ImportExport offers the export as a download and the import of a file. */
 export function ImportExport({ version, canImport }: { version: bigint; canImport: boolean }) {
   const { t, i18n } = useTranslation();
@@ -51,7 +56,7 @@ export function ImportExport({ version, canImport }: { version: bigint; canImpor
     } catch (err) {
       const vs = violationsFromError(err);
       if (vs.length > 0 && !(err instanceof ConnectError && err.code === RpcCode.Aborted)) {
-        setProblems(vs.map((v) => `${v.field.replace(/^json\.?/, "") || "–"}: ${v.message.split("\n")[i18n.language === "en" ? 1 : 0] ?? v.message}`));
+        setProblems(vs.map((v) => `${jsonPath(v.field)}: ${v.message.split("\n")[i18n.language === "en" ? 1 : 0] ?? v.message}`));
       } else {
         setError(errorMessage(err, t));
       }
