@@ -11,6 +11,7 @@ import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 import { MailTemplatesPage } from "./features/mail/MailTemplatesPage.js";
 import { BrandingPage } from "./features/branding/BrandingPage.js";
+import { CatalogPage } from "./features/catalog/CatalogPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
@@ -64,6 +65,7 @@ export const routes: RouteObject[] = [
       { path: "settings/email-templates", element: <MailTemplatesPage /> },
       { path: "settings/branding", element: <BrandingPage /> },
       { path: "settings/sender", element: <Navigate to="/settings/branding" replace /> },
+      { path: "settings/catalog", element: <CatalogPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },

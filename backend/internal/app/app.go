@@ -45,6 +45,7 @@ import (
 	"github.com/zeugo/zeugo/backend/internal/settings"
 	"github.com/zeugo/zeugo/backend/internal/sso"
 	"github.com/zeugo/zeugo/backend/internal/tenant"
+	"github.com/zeugo/zeugo/backend/internal/tenantcatalog"
 	"github.com/zeugo/zeugo/backend/internal/uow"
 	"github.com/zeugo/zeugo/backend/internal/users"
 
@@ -181,6 +182,8 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		return nil, err
 	}
 	a.Certificates.UseJobs(a.Jobs)
+	catalogs := tenantcatalog.NewService(a.Work)
+	a.Certificates.UseLibraries(catalogs)
 	a.Employees.AddDataSection(a.Certificates.SubjectData())
 	a.OnDemand = []jobs.Periodic{a.Certificates.ExportJob()}
 	a.APIKeys = apikey.NewService(a.Work)
@@ -200,6 +203,7 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		roles.Mount(roles.NewService(a.Work)),
 		employees.Mount(a.Employees),
 		certificates.Mount(a.Certificates),
+		tenantcatalog.Mount(catalogs),
 		mailtpl.MountTemplates(mailtpl.NewService(a.Work, a.Outbox, a.Limiter)),
 		mailtpl.MountSender(mailtpl.NewService(a.Work, a.Outbox, a.Limiter)),
 		layout.Mount(layout.NewService(a.Work)),

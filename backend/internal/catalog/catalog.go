@@ -129,6 +129,8 @@ type Catalog struct {
 	Letters     map[string]*Letters `json:"letters"`
 	profiles    map[string]*JobProfile
 	attributes  map[string]*Attribute
+	// hidden holds the "kind:id" of the entries a tenant hid (Apply).
+	hidden map[string]bool
 }
 
 // Profile returns the job profile with the given id.

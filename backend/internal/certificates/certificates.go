@@ -167,7 +167,9 @@ type Service struct {
 	work  *uow.Runner
 	q     *dbsqlc.Queries
 	index *keyring.IndexKey
-	lib   *generator.Library
+	// libs gives the tenant's library (UseLibraries); the default one
+	// without.
+	libs Libraries
 	// jobs inserts export jobs (UseJobs).
 	jobs *jobs.Inserter
 	// namers name actors of the kinds other domains add (AddActorNames).
@@ -179,7 +181,7 @@ type Service struct {
 // with the embedded default catalogue (SPEC §5.1: "a new tenant starts
 // with a sensible German default set").
 func NewService(work *uow.Runner, index *keyring.IndexKey) *Service {
-	return &Service{work: work, q: dbsqlc.New(), index: index, lib: generator.MustDefaultLibrary()}
+	return &Service{work: work, q: dbsqlc.New(), index: index, libs: defaultLibraries{generator.MustDefaultLibrary()}}
 }
 
 func target(id uuid.UUID) uow.Target { return uow.Target{Type: TargetCertificate, ID: id} }

@@ -219,7 +219,10 @@ func (p *Paragraph) Edited() bool {
 type Result struct {
 	Paragraphs     []Paragraph `json:"paragraphs,omitempty"`
 	CatalogVersion string      `json:"catalogVersion,omitempty"`
-	GeneratedAt    time.Time   `json:"generatedAt,omitzero"`
+	// TenantCatalogVersion is the tenant's catalogue version the text was
+	// generated with (0: the shipped default alone).
+	TenantCatalogVersion int64     `json:"tenantCatalogVersion,omitempty"`
+	GeneratedAt          time.Time `json:"generatedAt,omitzero"`
 	// Check is the checker's reading, stored with every save.
 	Check *TextCheck `json:"check,omitempty"`
 }

@@ -254,7 +254,7 @@ func contentToProto(c *Content) *zeugov1.CertificateContent {
 		m.Successes = &zeugov1.TextListSection{Items: p.Items}
 	}
 	if p := c.Result; p != nil {
-		m.Result = &zeugov1.ResultSection{CatalogVersion: p.CatalogVersion}
+		m.Result = &zeugov1.ResultSection{CatalogVersion: p.CatalogVersion, TenantCatalogVersion: p.TenantCatalogVersion}
 		if !p.GeneratedAt.IsZero() {
 			m.Result.GenerateTime = timestamppb.New(p.GeneratedAt)
 		}

@@ -1,20 +1,28 @@
 package certificates
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"unicode"
 
+	"github.com/google/uuid"
+
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/generator"
+	"github.com/zeugo/zeugo/backend/internal/postgres"
 )
 
 // document is the certificate as the PDF prints it: title, date line and
 // signature block as the generator writes them from the sections, the
 // paragraphs as stored in the result section (generated or edited by
 // hand). Problems come back when the sections do not say enough.
-func (s *Service) document(id string, c *Content, employer Employer) (generator.Document, []Problem, error) {
-	doc, err := generator.Generate(facts(id, c, employer), s.lib)
+func (s *Service) document(ctx context.Context, db postgres.DBTX, tenantID uuid.UUID, id string, c *Content, employer Employer) (generator.Document, []Problem, error) {
+	lib, err := s.libraryOf(ctx, db, tenantID, c)
+	if err != nil {
+		return generator.Document{}, nil, err
+	}
+	doc, err := generator.Generate(facts(id, c, employer), lib)
 	var invalid *generator.ValidationError
 	if errors.As(err, &invalid) {
 		return doc, problemsOf(invalid.Problems, false), nil

@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -34,7 +35,11 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 		if err != nil {
 			return err
 		}
-		doc, err := generator.Generate(facts(id.String(), &cur.Content, employer), s.lib)
+		lib, catVersion, err := s.libs.Current(ctx, tx, tx.P.TenantID)
+		if err != nil {
+			return err
+		}
+		doc, err := generator.Generate(facts(id.String(), &cur.Content, employer), lib)
 		var invalid *generator.ValidationError
 		if errors.As(err, &invalid) {
 			problems = problemsOf(invalid.Problems, false)
@@ -57,7 +62,7 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 		if err := signatoryNames(ctx, tx, c, tx.P, &next); err != nil {
 			return err
 		}
-		res := &Result{CatalogVersion: doc.Version, GeneratedAt: s.work.Now()}
+		res := &Result{CatalogVersion: doc.Version, TenantCatalogVersion: catVersion, GeneratedAt: s.work.Now()}
 		for _, p := range doc.Paragraphs {
 			res.Paragraphs = append(res.Paragraphs, Paragraph{Section: string(p.Section), Heading: p.Heading, Text: p.Text,
 				Items: p.Items, GeneratedText: p.Text, GeneratedItems: p.Items})
@@ -72,7 +77,8 @@ func (s *Service) Generate(ctx context.Context, id uuid.UUID, version int64) (*C
 		if err := s.touch(tx, id, &next); err != nil {
 			return err
 		}
-		if err := tx.Record(ActionGenerated, target(id), map[string]string{"catalog": doc.Version}); err != nil {
+		if err := tx.Record(ActionGenerated, target(id), map[string]string{"catalog": doc.Version,
+			"tenantCatalog": strconv.FormatInt(catVersion, 10)}); err != nil {
 			return err
 		}
 		cert, err = s.written(tx, c, cur, &next, []Section{SecResult})

@@ -170,8 +170,11 @@ func (h *Handler) DownloadCertificate(ctx context.Context, req *connect.Request[
 }
 
 // GetCertificateCatalog implements zeugov1connect.CertificateServiceHandler.
-func (h *Handler) GetCertificateCatalog(_ context.Context, req *connect.Request[zeugov1.GetCertificateCatalogRequest]) (*connect.Response[zeugov1.GetCertificateCatalogResponse], error) {
-	cat := h.svc.Catalog(req.Msg.GetLanguage())
+func (h *Handler) GetCertificateCatalog(ctx context.Context, req *connect.Request[zeugov1.GetCertificateCatalogRequest]) (*connect.Response[zeugov1.GetCertificateCatalogResponse], error) {
+	cat, err := h.svc.Catalog(ctx, req.Msg.GetLanguage())
+	if err != nil {
+		return nil, err
+	}
 	res := &zeugov1.GetCertificateCatalogResponse{Version: cat.Version}
 	for _, p := range cat.Profiles {
 		mp := &zeugov1.CatalogJobProfile{Id: p.ID, Title: p.Title}

@@ -40,7 +40,7 @@ var SummaryToProto = summaryToProto
 // textcheck.Check of its paragraphs), without storage, RPC, audit or the
 // comparison with the ratings.
 func BareGenerateAndCheck(s *Service, c *Certificate, employer Employer) error {
-	doc, err := generator.Generate(facts(c.ID.String(), &c.Content, employer), s.lib)
+	doc, err := generator.Generate(facts(c.ID.String(), &c.Content, employer), generator.MustDefaultLibrary())
 	if err != nil {
 		return err
 	}

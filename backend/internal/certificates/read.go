@@ -119,9 +119,23 @@ type CatalogAttribute struct {
 	Grades   []int
 }
 
-// Catalog returns the job profiles and attributes in lang.
-func (s *Service) Catalog(lang string) Catalog {
-	cat := s.lib.Catalog
+// Catalog returns the job profiles and attributes of the tenant's
+// catalogue in lang that can be picked: hidden entries are left out (a
+// certificate that already uses one keeps it).
+func (s *Service) Catalog(ctx context.Context, lang string) (Catalog, error) {
+	var out Catalog
+	err := s.work.Read(ctx, func(rd *uow.Reader) error {
+		lib, _, err := s.libs.Current(ctx, rd.DB, rd.P.TenantID)
+		if err != nil {
+			return err
+		}
+		out = catalogIn(lib.Catalog, lang)
+		return nil
+	})
+	return out, err
+}
+
+func catalogIn(cat *catalog.Catalog, lang string) Catalog {
 	out := Catalog{Version: cat.Version}
 	text := func(t catalog.Text) string {
 		v, _ := t.In(lang)
@@ -129,6 +143,9 @@ func (s *Service) Catalog(lang string) Catalog {
 	}
 	for _, id := range cat.ProfileIDs() {
 		p, _ := cat.Profile(id)
+		if cat.IsHidden(catalog.EntryJobProfile, id) {
+			continue
+		}
 		cp := CatalogProfile{ID: p.ID, Title: p.Title[lang].N}
 		for _, t := range p.Tasks {
 			cp.Tasks = append(cp.Tasks, CatalogTask{ID: t.ID, Text: text(t.Text)})
@@ -136,6 +153,9 @@ func (s *Service) Catalog(lang string) Catalog {
 		out.Profiles = append(out.Profiles, cp)
 	}
 	for _, a := range cat.Attributes {
+		if cat.IsHidden(catalog.EntryAttribute, a.ID) {
+			continue
+		}
 		ca := CatalogAttribute{ID: a.ID, Text: text(a.Name)}
 		for g := 1; g <= 5; g++ {
 			if a.NamedAt(g) {

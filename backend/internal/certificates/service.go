@@ -9,6 +9,7 @@ import (
 
 	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
+	"github.com/zeugo/zeugo/backend/internal/catalog"
 	"github.com/zeugo/zeugo/backend/internal/certificates/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/employees"
 	"github.com/zeugo/zeugo/backend/internal/generator"
@@ -59,12 +60,18 @@ func (s *Service) CreateIn(tx *uow.Tx, in NewCertificate) (*Certificate, error) 
 		}
 		return nil, apperr.Field(apperr.NotFound, "employee_id", RuleUnknown, "no such employee")
 	}
+	lib, _, err := s.libs.Current(ctx, tx, tx.P.TenantID)
+	if err != nil {
+		return nil, err
+	}
 	if in.JobProfileID != "" {
-		if _, ok := s.lib.Catalog.Profile(in.JobProfileID); !ok {
+		// A hidden profile is kept for the certificates that use it, but
+		// not offered for new ones.
+		if _, ok := lib.Catalog.Profile(in.JobProfileID); !ok || lib.Catalog.IsHidden(catalog.EntryJobProfile, in.JobProfileID) {
 			return nil, violations{{Field: "job_profile_id", RuleID: RuleUnknown, Message: "no such job profile"}}.err("unknown job profile")
 		}
 	}
-	content := s.initialContent(e, in, s.work.Now())
+	content := s.initialContent(e, in, s.work.Now(), lib.Catalog)
 	id := uuid.Must(uuid.NewV7())
 	if err := s.insert(tx, id, e.ID, in.Private, uuid.Nil, &content); err != nil {
 		return nil, err
@@ -77,11 +84,11 @@ func (s *Service) CreateIn(tx *uow.Tx, in NewCertificate) (*Certificate, error) 
 
 // initialContent fills the sections from the employee (SPEC §5.1:
 // "taken from the employee, overridable") and the job profile.
-func (s *Service) initialContent(e *employees.Employee, in NewCertificate, now time.Time) Content {
+func (s *Service) initialContent(e *employees.Employee, in NewCertificate, now time.Time, cat *catalog.Catalog) Content {
 	f := e.Fields
 	title := f.JobTitle
 	var profileTasks []string
-	if p, ok := s.lib.Catalog.Profile(in.JobProfileID); ok {
+	if p, ok := cat.Profile(in.JobProfileID); ok {
 		if title == "" {
 			title = p.Title[in.Language].For(salutationOf(f.Salutation).Gender())
 		}
@@ -297,7 +304,11 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 		if err != nil {
 			return err
 		}
-		ck := &checker{ctx: ctx, db: tx, c: c, p: tx.P, cat: s.lib.Catalog}
+		lib, _, err := s.libs.Current(ctx, tx, tx.P.TenantID)
+		if err != nil {
+			return err
+		}
+		ck := &checker{ctx: ctx, db: tx, c: c, p: tx.P, cat: lib.Catalog, prev: &cur.Content}
 		if err := ck.validate(&merged, sec); err != nil {
 			return err
 		}
@@ -305,7 +316,7 @@ func (s *Service) UpdateSection(ctx context.Context, id uuid.UUID, version int64
 		if sec == SecData && merged.Data.Kind != cur.Content.Kind() {
 			changed = append(changed, fitKind(&merged)...)
 		}
-		if sec == SecData && fitProfile(&merged, s.lib.Catalog) {
+		if sec == SecData && fitProfile(&merged, lib.Catalog) {
 			changed = append(changed, SecTasks)
 		}
 		if err := mayWriteAll(tx.P, changed); err != nil {

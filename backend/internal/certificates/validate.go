@@ -124,6 +124,29 @@ type checker struct {
 	c   *keyring.TenantCipher
 	p   *access.Principal
 	cat *catalog.Catalog
+	// prev is the content before the change: a hidden catalogue entry it
+	// already uses stays allowed, a new pick of one is refused.
+	prev *Content
+}
+
+// picked reports whether kind:id is a new pick of a hidden entry.
+func (ck *checker) hiddenPick(kind, id string) bool {
+	if !ck.cat.IsHidden(kind, id) {
+		return false
+	}
+	p := ck.prev
+	if p == nil {
+		return true
+	}
+	switch kind {
+	case catalog.EntryJobProfile:
+		return p.Data == nil || p.Data.JobProfileID != id
+	default:
+		if p.Qualifications == nil {
+			return true
+		}
+		return !slices.Contains(p.Qualifications.Personal, id) && !slices.Contains(p.Qualifications.Professional, id)
+	}
 }
 
 // validate checks section sec of next (the certificate with the new
@@ -139,7 +162,7 @@ func (ck *checker) validate(next *Content, sec Section) error {
 	case SecData:
 		d := next.Data
 		if d.JobProfileID != "" {
-			if _, ok := ck.cat.Profile(d.JobProfileID); !ok {
+			if _, ok := ck.cat.Profile(d.JobProfileID); !ok || ck.hiddenPick(catalog.EntryJobProfile, d.JobProfileID) {
 				v.add(f+"job_profile_id", RuleUnknown, "no such job profile")
 			}
 		}
@@ -254,7 +277,7 @@ func (ck *checker) validate(next *Content, sec Section) error {
 					switch {
 					case seen[id]:
 						v.add(field, RuleDuplicate, "listed twice")
-					case !ok || a.Kind != l.kind:
+					case !ok || a.Kind != l.kind || ck.hiddenPick(catalog.EntryAttribute, id):
 						v.add(field, RuleUnknown, "no such attribute")
 					}
 					seen[id] = true

@@ -133,7 +133,7 @@ func (s *Service) issue(tx *uow.Tx, c *keyring.TenantCipher, cur *Certificate, r
 		return "", false, apperr.Field(apperr.FailedPrecondition, "confirmation_reason", RuleConfirmation,
 			"the text has findings: confirm with a reason to issue it")
 	}
-	doc, problems, err := s.document(cur.ID.String(), &cur.Content, employer)
+	doc, problems, err := s.document(ctx, tx, tx.P.TenantID, cur.ID.String(), &cur.Content, employer)
 	if err != nil {
 		return "", false, err
 	}
@@ -319,7 +319,7 @@ func (s *Service) printable(ctx context.Context, db postgres.DBTX, c *keyring.Te
 		return nil, err
 	}
 	employer := employerOf(co)
-	doc, problems, err := s.document(cert.ID.String(), &cert.Content, employer)
+	doc, problems, err := s.document(ctx, db, p.TenantID, cert.ID.String(), &cert.Content, employer)
 	if err != nil {
 		return nil, err
 	}

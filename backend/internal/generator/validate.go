@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -194,6 +195,17 @@ func Validate(f *Facts, lib *Library) error {
 		if !ok {
 			ps.add("jobProfile", "Unbekanntes Berufsbild %q.", "unknown job profile %q.", f.JobProfile)
 		} else {
+			// A tenant's own profile may lack the text of a language
+			// (the catalogue warns of it); a reference in that language
+			// names what is missing instead of printing a gap.
+			if lang != "" && f.JobTitle.IsZero() && p.Title[lang].N == "" {
+				ps.add("jobProfile", "Das Berufsbild %q hat keinen Titel in der Sprache %s.", "job profile %q has no title in language %s.", f.JobProfile, lang)
+			}
+			for _, t := range p.Tasks {
+				if _, ok := t.Text.In(lang); lang != "" && !ok && (len(f.ProfileTasks) == 0 || slices.Contains(f.ProfileTasks, t.ID)) {
+					ps.add("profileTasks", "Die Aufgabe %q des Berufsbilds %q hat keinen Text in der Sprache %s.", "task %q of job profile %q has no text in language %s.", t.ID, f.JobProfile, lang)
+				}
+			}
 			if len(f.ProfileTasks) == 0 {
 				nTasks += len(p.Tasks)
 			}
@@ -314,11 +326,15 @@ func Validate(f *Facts, lib *Library) error {
 	for i, id := range f.PersonalAttributes {
 		if a, ok := lib.Catalog.Attribute(id); !ok || a.Kind != "personal" {
 			ps.add(fmt.Sprintf("personalAttributes[%d]", i), "Unbekannte persönliche Eigenschaft %q.", "unknown personal attribute %q.", id)
+		} else if _, ok := a.Name.In(lang); lang != "" && !ok {
+			ps.add(fmt.Sprintf("personalAttributes[%d]", i), "Die Eigenschaft %q hat keinen Namen in der Sprache %s.", "attribute %q has no name in language %s.", id, lang)
 		}
 	}
 	for i, id := range f.ProfessionalAttributes {
 		if a, ok := lib.Catalog.Attribute(id); !ok || a.Kind != "professional" {
 			ps.add(fmt.Sprintf("professionalAttributes[%d]", i), "Unbekannte fachliche Eigenschaft %q.", "unknown professional attribute %q.", id)
+		} else if _, ok := a.Name.In(lang); lang != "" && !ok {
+			ps.add(fmt.Sprintf("professionalAttributes[%d]", i), "Die Eigenschaft %q hat keinen Namen in der Sprache %s.", "attribute %q has no name in language %s.", id, lang)
 		}
 	}
 	if len(ps) > 0 {

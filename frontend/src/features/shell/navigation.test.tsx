@@ -22,7 +22,7 @@ describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
     expect(paths([Area.EMPLOYEES])).toEqual(["/", "/employees", "/certificates", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", "/certificates", "/self-service", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/sso", "/settings/email-templates", "/settings/branding"]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", "/certificates", "/self-service", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/sso", "/settings/email-templates", "/settings/branding", "/settings/catalog"]);
     expect(paths([Area.EMAIL_TEMPLATES])).toEqual(["/", "/settings/email-templates"]);
     expect(paths([Area.BRANDING])).toEqual(["/", "/settings/branding"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security", "/settings/sso"]);
@@ -32,7 +32,11 @@ describe("navigation table", () => {
     expect(paths([Area.USERS])).toEqual(["/", "/users"]);
     expect(paths([])).toEqual(["/"]);
     // A section with nothing left is dropped with its heading.
-    expect(visibleNavigation(testPrincipal([Area.JOB_PROFILES])).map((s) => s.id)).toEqual(["main"]);
+    expect(visibleNavigation(testPrincipal([Area.ACCOUNT])).map((s) => s.id)).toEqual(["main"]);
+    // The catalogue's page serves each of its three areas.
+    expect(paths([Area.JOB_PROFILES])).toEqual(["/", "/settings/catalog"]);
+    expect(paths([Area.LETTER_TEXTS])).toEqual(["/", "/settings/catalog"]);
+    expect(paths([Area.QUALIFICATIONS])).toEqual(["/", "/settings/catalog"]);
   });
 
   it("guards every sub-path of an entry, and nothing else", () => {

@@ -94,6 +94,12 @@ export const navigation: readonly NavSection[] = [
       { path: "/settings/sso", labelKey: "nav.ssoSettings", icon: IconKey, areas: [Area.PRIVACY] },
       { path: "/settings/email-templates", labelKey: "nav.mailTemplates", icon: IconPencil, areas: [Area.EMAIL_TEMPLATES] },
       { path: "/settings/branding", labelKey: "nav.branding", icon: IconId, areas: [Area.BRANDING] },
+      {
+        path: "/settings/catalog",
+        labelKey: "nav.catalog",
+        icon: IconPencil,
+        areas: [Area.JOB_PROFILES, Area.LETTER_TEXTS, Area.QUALIFICATIONS],
+      },
     ],
   },
 ];

@@ -1806,9 +1806,12 @@ type ResultSection struct {
 	// Output only: the catalogue and phrase data it was generated with.
 	CatalogVersion string `protobuf:"bytes,2,opt,name=catalog_version,json=catalogVersion,proto3" json:"catalog_version,omitempty"`
 	// Output only: when it was last generated.
-	GenerateTime  *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=generate_time,json=generateTime,proto3" json:"generate_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	GenerateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=generate_time,json=generateTime,proto3" json:"generate_time,omitempty"`
+	// Output only: the tenant's catalogue version (CatalogService) it was
+	// generated with; 0 is the shipped default catalogue alone.
+	TenantCatalogVersion int64 `protobuf:"varint,4,opt,name=tenant_catalog_version,json=tenantCatalogVersion,proto3" json:"tenant_catalog_version,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ResultSection) Reset() {
@@ -1860,6 +1863,13 @@ func (x *ResultSection) GetGenerateTime() *timestamppb.Timestamp {
 		return x.GenerateTime
 	}
 	return nil
+}
+
+func (x *ResultSection) GetTenantCatalogVersion() int64 {
+	if x != nil {
+		return x.TenantCatalogVersion
+	}
+	return 0
 }
 
 // CertificateContent holds the sections; a section the caller may not
@@ -5603,13 +5613,14 @@ const file_zeugo_v1_certificates_proto_rawDesc = "" +
 	"\x04text\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x88'R\x04text\x12%\n" +
 	"\x05items\x18\x04 \x03(\tB\x0f\xbaH\f\x92\x01\t\x10<\"\x05r\x03\x18\xe8\aR\x05items\x12\x16\n" +
 	"\x06edited\x18\x05 \x01(\bR\x06edited\x12%\n" +
-	"\x0egenerated_text\x18\x06 \x01(\tR\rgeneratedText\"\xbe\x01\n" +
+	"\x0egenerated_text\x18\x06 \x01(\tR\rgeneratedText\"\xf4\x01\n" +
 	"\rResultSection\x12C\n" +
 	"\n" +
 	"paragraphs\x18\x01 \x03(\v2\x19.zeugo.v1.ResultParagraphB\b\xbaH\x05\x92\x01\x02\x10(R\n" +
 	"paragraphs\x12'\n" +
 	"\x0fcatalog_version\x18\x02 \x01(\tR\x0ecatalogVersion\x12?\n" +
-	"\rgenerate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fgenerateTime\"\xe5\a\n" +
+	"\rgenerate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fgenerateTime\x124\n" +
+	"\x16tenant_catalog_version\x18\x04 \x01(\x03R\x14tenantCatalogVersion\"\xe5\a\n" +
 	"\x12CertificateContent\x12)\n" +
 	"\x04data\x18\x01 \x01(\v2\x15.zeugo.v1.DataSectionR\x04data\x125\n" +
 	"\bpersonal\x18\x02 \x01(\v2\x19.zeugo.v1.PersonalSectionR\bpersonal\x122\n" +
