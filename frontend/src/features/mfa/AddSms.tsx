@@ -4,7 +4,7 @@
 // once that code comes back. SMS is the weakest kind (a number can be moved
 // to another SIM card, texts intercepted), so the tenant allows it only
 // beside an app or passkeys and this dialog says so before anything is sent.
-import { Alert, Anchor, Button, Group, Stack, TextInput } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import { Code } from "@connectrpc/connect";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useForm } from "@mantine/form";
@@ -135,8 +135,11 @@ export function AddSmsForm({ run, onAdded, onCancel }: Props) {
   return (
     <form onSubmit={submit} noValidate aria-label={t("mfa.sms.add.formLabel")}>
       <Stack gap="md">
-        <Alert color="yellow" variant="light" icon={<IconAlert />} title={t("mfa.sms.add.riskTitle")} data-testid="sms-risk">
-          {t("mfa.sms.add.risk")}
+        <Alert color="yellow" variant="light" icon={<IconAlert />} data-testid="sms-risk">
+          <Text size="sm" fw={700} mb={4}>
+            {t("mfa.sms.add.riskTitle")}
+          </Text>
+          <Text size="sm">{t("mfa.sms.add.risk")}</Text>
         </Alert>
         {formError && (
           <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
