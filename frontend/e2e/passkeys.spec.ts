@@ -215,10 +215,15 @@ test.describe("passkeys", () => {
     await expect(confirm.getByText(/alle Sitzungen von Klara Kollegin enden/)).toBeVisible();
     await screenshot(page, "passkeys-09-reset-confirm");
     await confirm.getByRole("button", { name: "Zurücksetzen" }).click();
+    // The step-up of the settings above may still count (five minutes); else the password again.
     const stepUp = page.getByRole("dialog", { name: "Identität bestätigen" });
-    await stepUp.getByRole("textbox", { name: "Passwort", exact: true }).fill(admin.password);
-    await stepUp.getByRole("button", { name: "Bestätigen" }).click();
-    await expect(page.getByText("Der zweite Faktor von Klara Kollegin wurde zurückgesetzt.")).toBeVisible();
+    const reset = page.getByText("Der zweite Faktor von Klara Kollegin wurde zurückgesetzt.");
+    await expect(stepUp.or(reset)).toBeVisible();
+    if (await stepUp.isVisible()) {
+      await stepUp.getByRole("textbox", { name: "Passwort", exact: true }).fill(admin.password);
+      await stepUp.getByRole("button", { name: "Bestätigen" }).click();
+    }
+    await expect(reset).toBeVisible();
 
     // Her session has ended; the next login asks for a passkey again.
     await klara.reload();
