@@ -8,6 +8,8 @@ export const adminEmailVar = "ZEUGO_E2E_ADMIN_EMAIL";
 export const adminPasswordVar = "ZEUGO_E2E_ADMIN_PASSWORD";
 /** The directory where the test relay stores received mails (smtp.ts). */
 export const mailDirVar = "ZEUGO_E2E_MAIL_DIR";
+/** The directory where the fake SMS gateway stores sent messages (sms.ts). */
+export const smsDirVar = "ZEUGO_E2E_SMS_DIR";
 /** A JSON file describing what the teardown must remove. */
 export const stateFileVar = "ZEUGO_E2E_STATE";
 

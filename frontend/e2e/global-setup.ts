@@ -3,7 +3,9 @@
 //  2. a fresh database zeugo_e2e_<random> next to ZEUGO_TEST_DATABASE_URL,
 //     created and migrated by `zeugo migrate`,
 //  3. the demo tenant with a random strong password (`zeugo demo`),
-//  4. `zeugo serve` on a free port; its URL arrives in ZEUGO_ADDR_FILE.
+//  4. `zeugo serve` on a free port; its URL arrives in ZEUGO_ADDR_FILE;
+//     its mails go to a test SMTP server (smtp.ts), its SMS to a fake
+//     gateway (sms.ts), both in this process.
 // Set ZEUGO_E2E_BASE_URL (+ ZEUGO_E2E_ADMIN_PASSWORD) to test a server that
 // is already running instead.
 import { spawn, spawnSync } from "node:child_process";
@@ -12,8 +14,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { adminEmailVar, adminPasswordVar, baseUrlVar, mailDirVar, stateFileVar, type E2eState } from "./environment.js";
+import { adminEmailVar, adminPasswordVar, baseUrlVar, mailDirVar, smsDirVar, stateFileVar, type E2eState } from "./environment.js";
 import globalTeardown from "./global-teardown.js";
+import { startGateway } from "./sms.js";
 import { startRelay } from "./smtp.js";
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -96,6 +99,11 @@ async function setUp(): Promise<void> {
   const relay = await startRelay(mailDir);
   (globalThis as { zeugoRelay?: typeof relay.server }).zeugoRelay = relay.server;
   process.env[mailDirVar] = mailDir;
+  // SMS go to a fake gateway in this process too (sms.ts).
+  const smsDir = join(tempDir, "sms");
+  const gateway = await startGateway(smsDir, randomBytes(16).toString("hex"));
+  (globalThis as { zeugoSmsGateway?: typeof gateway.server }).zeugoSmsGateway = gateway.server;
+  process.env[smsDirVar] = smsDir;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ZEUGO_ENV: "development",
@@ -108,6 +116,8 @@ async function setUp(): Promise<void> {
     ZEUGO_SMTP_TLS: "starttls",
     ZEUGO_SMTP_CA_FILE: relay.caFile,
     ZEUGO_MAIL_FROM: "zeugo@muster.example",
+    ZEUGO_SMS_GATEWAY_URL: gateway.url,
+    ZEUGO_SMS_GATEWAY_TOKEN: gateway.token,
   };
 
   run(bin, ["migrate"], env, "zeugo migrate");

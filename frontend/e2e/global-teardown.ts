@@ -29,10 +29,12 @@ async function stopServer(state: E2eState): Promise<void> {
   }
 }
 
-/** stopRelay closes the test SMTP server (smtp.ts) after the zeugo server stopped. */
+/** stopRelay closes the test SMTP server (smtp.ts) and SMS gateway (sms.ts) after the zeugo server stopped. */
 async function stopRelay(): Promise<void> {
-  const relay = (globalThis as { zeugoRelay?: { close(cb: () => void): void } }).zeugoRelay;
-  if (relay) await new Promise<void>((resolve) => relay.close(resolve));
+  const g = globalThis as { zeugoRelay?: { close(cb: () => void): void }; zeugoSmsGateway?: { close(cb: () => void): void } };
+  for (const s of [g.zeugoRelay, g.zeugoSmsGateway]) {
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
 }
 
 function dropDatabase(state: E2eState): void {

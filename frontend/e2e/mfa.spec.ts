@@ -167,6 +167,10 @@ test.describe("second factor", () => {
     await required.check({ force: true });
     await expect(required).toBeChecked();
     await form.getByRole("button", { name: "Speichern" }).click();
+    // A change of the second factor needs a step-up (the admin has no factor: the password).
+    const confirm = page.getByRole("dialog", { name: "Identität bestätigen" });
+    await confirm.getByRole("textbox", { name: "Passwort", exact: true }).fill(admin.password);
+    await confirm.getByRole("button", { name: "Bestätigen" }).click();
     await expect(page.getByText("Die Sicherheitseinstellungen wurden gespeichert.")).toBeVisible();
     await screenshot(page, "mfa-07-settings");
 

@@ -44,3 +44,24 @@ export function createTenant(opts: { name: string; adminEmail: string; requireMf
   if (!password) throw new Error(`no password in the output of zeugo tenant create:\n${res.stdout}`);
   return { email: opts.adminEmail.toLowerCase(), password };
 }
+
+/**
+ * lapseStepUps makes every step-up in a tenant's sessions older than the
+ * five minutes it counts, as if the test had waited: a sign-in with a
+ * second factor counts as a step-up, and a test of the step-up itself
+ * should not sleep. Straight in the run's database (as its owner).
+ */
+export function lapseStepUps(tenantName: string): void {
+  const file = process.env[stateFileVar];
+  if (!file) throw new Error(`${stateFileVar} is not set; did global-setup run?`);
+  const state = JSON.parse(readFileSync(file, "utf8")) as E2eState;
+  if (!state.databaseName || !state.maintenanceUrl) throw new Error("the server was not started by global-setup");
+  const dbUrl = new URL(state.maintenanceUrl);
+  dbUrl.pathname = `/${state.databaseName}`;
+  const res = spawnSync("psql", [dbUrl.toString(), "-v", "ON_ERROR_STOP=1", "-v", `name=${tenantName}`], {
+    input: "UPDATE sessions SET step_up_at = step_up_at - interval '1 hour' WHERE step_up_at IS NOT NULL AND tenant_id = (SELECT id FROM tenants WHERE name = :'name');\n",
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (res.status !== 0) throw new Error(`psql: ${res.stderr || res.error?.message}`);
+}

@@ -191,13 +191,14 @@ func Build(ctx context.Context, cfg *config.Config, log zerolog.Logger, pool *pg
 		Audit: a.Audit, Now: now, Log: log, Limiter: a.Limiter}), a.DB, now)
 	a.Handovers = handover.NewService(handover.Deps{Work: a.Work, DB: a.DB, Certs: a.Certificates, Outbox: a.Outbox,
 		Limiter: a.Limiter, Index: a.Index, PublicURL: cfg.PublicURL, MaxDays: cmp.Or(cfg.HandoverMaxDays, config.DefaultHandoverMaxDays)})
+	mfaService := mfa.NewService(a.Work, factors, rp)
 	a.Provisioner = &tenant.Provisioner{DB: a.DB, Keys: keys, Index: a.Index, Hasher: a.Hasher, Audit: a.Audit, Now: now}
 	a.Services = []mount.Service{
 		auth.Mount(a.Auth),
 		organization.Mount(a.Organization),
 		account.Mount(account.NewService(a.Work)),
-		mfa.Mount(mfa.NewService(a.Work, factors, rp)),
-		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout))),
+		mfa.Mount(mfaService),
+		settings.Mount(settings.NewService(a.Work, settings.BoundsFor(policy.IdleTimeout, policy.AbsoluteTimeout), mfaService)),
 		apikey.Mount(a.APIKeys),
 		users.Mount(users.NewService(a.Work, a.Outbox, a.Index, cfg.PublicURL)),
 		roles.Mount(roles.NewService(a.Work)),

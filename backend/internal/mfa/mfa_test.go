@@ -402,6 +402,10 @@ func TestRequiredFactorIsEnrolledAtLogin(t *testing.T) {
 	}
 	user := apptest.AddUser(t, env, ten, "bert@alpha.example", []string{"employees"}, apptest.Restriction{All: true})
 	userPW := setPassword(t, env, ten, user.UserID)
+	// Changing the second-factor settings needs a step-up (the password: no factor yet).
+	if err := admin.stepUpPassword(ten.Password); err != nil {
+		t.Fatal(err)
+	}
 	requireFactor(t, env, admin, []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
 		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN})
 
@@ -464,6 +468,7 @@ func TestRequiredFactorIsEnrolledAtLogin(t *testing.T) {
 			UserId: id.String()}))
 		return err
 	}
+	env.Clock.Advance(5*time.Minute + time.Second) // mfa.StepUpValidity: the step-up for the settings above has lapsed
 	apptest.WantCode(t, reset(user.UserID), connect.CodeFailedPrecondition, "reset without step-up")
 	if err := admin.stepUpPassword(ten.Password); err != nil {
 		t.Fatal(err)

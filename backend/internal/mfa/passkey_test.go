@@ -145,6 +145,10 @@ func TestPasskeyEnrollmentAtLogin(t *testing.T) {
 	if _, err := admin.login(ten.Email, ten.Password); err != nil {
 		t.Fatal(err)
 	}
+	// Changing the second-factor settings needs a step-up (the password: no factor yet).
+	if err := admin.stepUpPassword(ten.Password); err != nil {
+		t.Fatal(err)
+	}
 	requireFactor(t, env, admin, []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_WEBAUTHN})
 
 	c := newClient(t, env, apptest.Connect)

@@ -21,6 +21,10 @@ func TestEnrollmentLoginCannotPassAnEnrolledFactor(t *testing.T) {
 	if _, err := admin.login(ten.Email, ten.Password); err != nil {
 		t.Fatal(err)
 	}
+	// Changing the second-factor settings needs a step-up (the password: no factor yet).
+	if err := admin.stepUpPassword(ten.Password); err != nil {
+		t.Fatal(err)
+	}
 	requireFactor(t, env, admin, []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP})
 	attacker, victim := newClient(t, env, apptest.Connect), newClient(t, env, apptest.Connect)
 	chA, _ := attacker.login(ten.Email, ten.Password)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/zeugo/zeugo/backend/internal/access"
 	"github.com/zeugo/zeugo/backend/internal/apperr"
 	"github.com/zeugo/zeugo/backend/internal/mfa/dbsqlc"
 	"github.com/zeugo/zeugo/backend/internal/uow"
@@ -93,9 +94,15 @@ func callerContact(ctx context.Context, tx *uow.Tx) (users.Contact, error) {
 	return me, err
 }
 
-// requireStepUp refuses a change without a step-up of the last
-// StepUpValidity.
-func (s *Service) requireStepUp(ctx context.Context, tx *uow.Tx) error {
+// RequireStepUp refuses a change without a step-up of the caller's
+// session in the last StepUpValidity (ErrStepUpRequired). Factor changes
+// use it, and so do other changes that weaken sign-in (the tenant's
+// second-factor settings, package settings). A caller without a session
+// (an API key) cannot step up and is refused the same way.
+func (s *Service) RequireStepUp(ctx context.Context, tx *uow.Tx) error {
+	if tx.P.Kind != access.KindUser {
+		return ErrStepUpRequired
+	}
 	until, err := s.f.stepUpUntil(ctx, tx, tx.P.TenantID, tx.P.SessionID)
 	if err != nil {
 		return err
@@ -110,7 +117,7 @@ func (s *Service) requireStepUp(ctx context.Context, tx *uow.Tx) error {
 func (s *Service) StartTOTP(ctx context.Context) (*Enrollment, error) {
 	var e *Enrollment
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		me, err := callerContact(ctx, tx)
@@ -135,7 +142,7 @@ type Registration struct {
 func (s *Service) StartPasskey(ctx context.Context) (*Registration, error) {
 	var r Registration
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		me, err := callerContact(ctx, tx)
@@ -172,7 +179,7 @@ func (s *Service) FinishPasskey(ctx context.Context, id uuid.UUID, credentialJSO
 func (s *Service) StartSMS(ctx context.Context, phone string) (*SMSEnrollment, error) {
 	var e *SMSEnrollment
 	err := s.work.Write(ctx, func(tx *uow.Tx) (err error) {
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		if e, err = s.f.StartSMS(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, phone, s.work.Now()); err != nil {
@@ -228,7 +235,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id uuid.UUID, code, name stri
 // recovery codes.
 func (s *Service) Remove(ctx context.Context, id uuid.UUID) error {
 	return s.work.Write(ctx, func(tx *uow.Tx) error {
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		st, err := s.f.State(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, true)
@@ -264,7 +271,7 @@ func (s *Service) Remove(ctx context.Context, id uuid.UUID) error {
 func (s *Service) RenewRecoveryCodes(ctx context.Context) ([]string, error) {
 	var codes []string
 	err := s.work.Write(ctx, func(tx *uow.Tx) error {
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		st, err := s.f.State(ctx, tx.Tx, tx.P.TenantID, tx.P.UserID, true)
@@ -302,7 +309,7 @@ func (s *Service) ResetUser(ctx context.Context, userID uuid.UUID) error {
 			return apperr.Field(apperr.FailedPrecondition, "user_id", "zeugo.mfa.reset_self",
 				"change your own second factors in your account")
 		}
-		if err := s.requireStepUp(ctx, tx); err != nil {
+		if err := s.RequireStepUp(ctx, tx); err != nil {
 			return err
 		}
 		exists, err := s.f.q.UserExists(ctx, tx, dbsqlc.UserExistsParams{TenantID: tx.P.TenantID, ID: userID})

@@ -178,11 +178,12 @@ func TestSMSEnrollmentCodeCannotBeGuessed(t *testing.T) {
 	if _, err := admin.login(ten.Email, ten.Password); err != nil {
 		t.Fatal(err)
 	}
-	if err := setMethods(t, env, admin, zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
-		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS); err != nil {
+	// The step-up comes first: the settings' change needs one too.
+	if err := admin.stepUpPassword(ten.Password); err != nil {
 		t.Fatal(err)
 	}
-	if err := admin.stepUpPassword(ten.Password); err != nil {
+	if err := setMethods(t, env, admin, zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP,
+		zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS); err != nil {
 		t.Fatal(err)
 	}
 	st, err := admin.factors().StartSmsEnrollment(context.Background(), connect.NewRequest(&zeugov1.StartSmsEnrollmentRequest{Phone: number}))

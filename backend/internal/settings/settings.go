@@ -9,6 +9,7 @@ package settings
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,16 +90,26 @@ func BoundsFor(maxIdle, maxAbsolute time.Duration) Bounds {
 
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
+// StepUp checks, in a write, that the caller's session proved its second
+// factor (a user without one: the password) recently — the check factor
+// changes use (mfa.Service.RequireStepUp); its refusal is
+// FailedPrecondition with rule "zeugo.mfa.step_up_required".
+type StepUp interface {
+	RequireStepUp(ctx context.Context, tx *uow.Tx) error
+}
+
 // Service implements the use cases, each one unit of work.
 type Service struct {
 	work   *uow.Runner
 	q      *dbsqlc.Queries
 	bounds Bounds
+	stepUp StepUp
 }
 
-// NewService returns a Service with the operator's bounds.
-func NewService(work *uow.Runner, bounds Bounds) *Service {
-	return &Service{work: work, q: dbsqlc.New(), bounds: bounds}
+// NewService returns a Service with the operator's bounds; stepUp guards
+// changes to the second-factor settings.
+func NewService(work *uow.Runner, bounds Bounds, stepUp StepUp) *Service {
+	return &Service{work: work, q: dbsqlc.New(), bounds: bounds, stepUp: stepUp}
 }
 
 // Bounds are the limits the service enforces.
@@ -133,6 +144,14 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 		if old.SettingsVersion != version {
 			return apperr.ErrConcurrentChange
 		}
+		// A taken-over session must not switch the second factor off (or
+		// let weaker kinds in) for everyone: any change to these settings
+		// needs a fresh step-up, as a change of one's own factors does.
+		if secondFactorChanged(securityOf(*old), in) {
+			if err := s.stepUp.RequireStepUp(ctx, tx); err != nil {
+				return err
+			}
+		}
 		r, err := s.q.UpdateSecuritySettings(ctx, tx, dbsqlc.UpdateSecuritySettingsParams{TenantID: tx.P.TenantID, Version: version,
 			PasswordMinLength: int32(in.PasswordMinLength), PasswordComposition: in.PasswordComposition,
 			InvitationTtlHours: int32(in.InvitationTTLHours), SessionIdleMinutes: int32(in.SessionIdleMinutes),
@@ -146,6 +165,24 @@ func (s *Service) Update(ctx context.Context, version int64, in Security) (*Vers
 		return tx.Record(ActionSecurityUpdated, uow.Target{Type: targetTenant, ID: tx.P.TenantID}, changes(securityOf(*old), in))
 	})
 	return out, err
+}
+
+// secondFactorChanged tells whether an update touches the sign-in's
+// second factor: whether it is required, the kinds allowed, or signing in
+// with a passkey alone. Every change counts, not only a weakening — what
+// is weaker (is a passkey-only tenant that also allows apps weaker?) is a
+// judgement the server need not make, and these settings change rarely.
+func secondFactorChanged(before, after Security) bool {
+	return before.SecondFactorRequired != after.SecondFactorRequired || before.PasskeyLogin != after.PasskeyLogin ||
+		!sameSet(before.SecondFactorMethods, after.SecondFactorMethods)
+}
+
+// sameSet tells whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
 // securityOf reads the stored settings.

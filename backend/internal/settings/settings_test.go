@@ -3,6 +3,7 @@ package settings_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,12 +19,30 @@ import (
 
 func signIn(t *testing.T, env *apptest.Env, ten *apptest.Tenant) zeugov1connect.SecuritySettingsServiceClient {
 	t.Helper()
+	c, _ := signInWithAuth(t, env, ten)
+	return c
+}
+
+// signInWithAuth also returns the session's AuthService (for a step-up).
+func signInWithAuth(t *testing.T, env *apptest.Env, ten *apptest.Tenant) (zeugov1connect.SecuritySettingsServiceClient, zeugov1connect.AuthServiceClient) {
+	t.Helper()
 	hc := env.HTTPClient()
 	res, err := env.AuthClient(hc, apptest.Connect).Login(context.Background(), connect.NewRequest(&zeugov1.LoginRequest{Email: ten.Email, Password: ten.Password}))
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
-	return zeugov1connect.NewSecuritySettingsServiceClient(hc, env.Server.URL, connect.WithInterceptors(apptest.Bearer(res.Msg.GetTokens().GetAccessToken())))
+	bearer := connect.WithInterceptors(apptest.Bearer(res.Msg.GetTokens().GetAccessToken()))
+	return zeugov1connect.NewSecuritySettingsServiceClient(hc, env.Server.URL, bearer),
+		zeugov1connect.NewAuthServiceClient(hc, env.Server.URL, append(apptest.ClientOptions(apptest.Connect), bearer)...)
+}
+
+// stepUp proves the password again (the tenant's admin has no factor).
+func stepUp(t *testing.T, a zeugov1connect.AuthServiceClient, password string) {
+	t.Helper()
+	if _, err := a.StepUp(context.Background(), connect.NewRequest(&zeugov1.StepUpRequest{
+		Proof: &zeugov1.StepUpRequest_Password{Password: password}})); err != nil {
+		t.Fatalf("step-up: %v", err)
+	}
 }
 
 // violation returns the field and rule of the first violation of err.
@@ -55,7 +74,7 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
 	ten := env.CreateTenant("Regeln GmbH", "admin@regeln.example")
-	c := signIn(t, env, ten)
+	c, a := signInWithAuth(t, env, ten)
 	ctx := context.Background()
 	got, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
 	if err != nil {
@@ -106,6 +125,8 @@ func TestSecuritySettingsDefaultsBoundsAndUpdate(t *testing.T) {
 		}
 	}
 
+	// The update requires a second factor: a step-up first (TestSecondFactorSettingsNeedAStepUp).
+	stepUp(t, a, ten.Password)
 	up, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: 1, Fields: valid()}))
 	if err != nil {
 		t.Fatalf("update: %v", err)
@@ -211,3 +232,81 @@ func TestSettingsNeedThePrivacyArea(t *testing.T) {
 
 // appOnly allows authenticator apps only.
 var appOnly = []zeugov1.SecondFactorMethod{zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_TOTP}
+
+// TestSecondFactorSettingsNeedAStepUp (docs/security.md G31): a change to
+// whether a second factor is required, to the kinds allowed, or to the
+// passwordless passkey sign-in needs a fresh step-up of the session, as a
+// change of one's own factors does; without one the update is refused and
+// nothing changes. Other settings change without one.
+func TestSecondFactorSettingsNeedAStepUp(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ten := env.CreateTenant("Stufe GmbH", "admin@stufe.example")
+	c, a := signInWithAuth(t, env, ten)
+	ctx := context.Background()
+	get := func() *zeugov1.SecuritySettings {
+		t.Helper()
+		got, err := c.GetSecuritySettings(ctx, connect.NewRequest(&zeugov1.GetSecuritySettingsRequest{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Msg.GetSettings()
+	}
+	update := func(edit func(f *zeugov1.SecuritySettingsFields)) (*zeugov1.SecuritySettings, error) {
+		cur := get()
+		edit(cur.GetFields())
+		res, err := c.UpdateSecuritySettings(ctx, connect.NewRequest(&zeugov1.UpdateSecuritySettingsRequest{Version: cur.GetVersion(), Fields: cur.GetFields()}))
+		if err != nil {
+			return nil, err
+		}
+		return res.Msg.GetSettings(), nil
+	}
+	// A setting of its own needs none.
+	if _, err := update(func(f *zeugov1.SecuritySettingsFields) { f.PasswordMinLength = 10 }); err != nil {
+		t.Fatalf("password length without a step-up: %v", err)
+	}
+	sms := zeugov1.SecondFactorMethod_SECOND_FACTOR_METHOD_SMS
+	refused := func(what string, edit func(f *zeugov1.SecuritySettingsFields)) {
+		t.Helper()
+		before := get()
+		_, err := update(func(f *zeugov1.SecuritySettingsFields) {
+			f.SessionIdleMinutes = 10 // changes nothing either
+			edit(f)
+		})
+		apptest.WantCode(t, err, connect.CodeFailedPrecondition, what)
+		if v := apptest.Violations(t, err); v[""] != "zeugo.mfa.step_up_required" {
+			t.Fatalf("%s: violations %v", what, v)
+		}
+		if after := get(); after.GetVersion() != before.GetVersion() || after.GetFields().GetSessionIdleMinutes() != before.GetFields().GetSessionIdleMinutes() ||
+			after.GetFields().GetSecondFactorRequired() != before.GetFields().GetSecondFactorRequired() ||
+			len(after.GetFields().GetSecondFactorMethods()) != len(before.GetFields().GetSecondFactorMethods()) ||
+			after.GetFields().GetPasskeyLogin() != before.GetFields().GetPasskeyLogin() {
+			t.Fatalf("%s changed the settings: %v → %v", what, before, after)
+		}
+	}
+	refused("requiring a second factor", func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorRequired = true })
+	refused("allowing SMS", func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorMethods = append(f.SecondFactorMethods, sms) })
+	refused("allowing fewer kinds", func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorMethods = appOnly })
+	refused("passwordless passkeys", func(f *zeugov1.SecuritySettingsFields) { f.PasskeyLogin = true })
+	// The kinds in another order are no change.
+	if _, err := update(func(f *zeugov1.SecuritySettingsFields) { slices.Reverse(f.SecondFactorMethods) }); err != nil {
+		t.Fatalf("the same kinds in another order: %v", err)
+	}
+
+	// After a step-up the change is accepted …
+	stepUp(t, a, ten.Password)
+	got, err := update(func(f *zeugov1.SecuritySettingsFields) {
+		f.SecondFactorRequired, f.PasskeyLogin = true, true
+		f.SecondFactorMethods = append(f.SecondFactorMethods, sms)
+	})
+	if err != nil || !got.GetFields().GetSecondFactorRequired() || !got.GetFields().GetPasskeyLogin() || len(got.GetFields().GetSecondFactorMethods()) != 3 {
+		t.Fatalf("after a step-up: %v %v", got, err)
+	}
+	// … for five minutes (mfa.StepUpValidity), then it is needed again.
+	env.Clock.Advance(5*time.Minute + time.Second)
+	refused("switching the requirement off later", func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorRequired = false })
+	stepUp(t, a, ten.Password)
+	if got, err := update(func(f *zeugov1.SecuritySettingsFields) { f.SecondFactorRequired = false }); err != nil || got.GetFields().GetSecondFactorRequired() {
+		t.Fatalf("switching off after a new step-up: %v %v", got, err)
+	}
+}

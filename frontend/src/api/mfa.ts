@@ -92,3 +92,25 @@ export function useFinishPasskeyLogin() {
 export function useResetUserSecondFactors() {
   return useMutation(m.resetUserSecondFactors);
 }
+
+// SMS codes: sent on request (login, step-up, a new number), each good
+// five minutes; the server limits how many are sent.
+
+/** useSendLoginSms sends a code for a challenged login (public). */
+export function useSendLoginSms() {
+  return useMutation(auth.sendLoginSms);
+}
+
+/** useSendStepUpSms sends a step-up code to the caller's SMS factor. */
+export function useSendStepUpSms() {
+  return useMutation(auth.sendStepUpSms);
+}
+
+export function useStartSmsEnrollment() {
+  return useMutation(m.startSmsEnrollment);
+}
+
+export function useConfirmSmsEnrollment() {
+  const invalidate = useInvalidateFactors();
+  return useMutation(m.confirmSmsEnrollment, { onSuccess: () => invalidate() });
+}

@@ -50,6 +50,11 @@ export type EntityFormOptions<V extends Record<string, string>> = {
   onSaved: (values: V) => void;
   /** Loads the entity again after a conflict. */
   reload: () => void;
+  /**
+   * A failed save's message of the screen's own (e.g. a step-up the user
+   * closed), shown above the form; undefined: the usual handling.
+   */
+  ownError?: (err: unknown) => string | undefined;
 };
 
 /** EntityForm is what useEntityForm gives the screen. */
@@ -79,7 +84,7 @@ export function useEntityForm<V extends Record<string, string>>(opts: EntityForm
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
   const done = useRef(false);
-  const { fieldOrder, loaded, save, onSaved, reload } = opts;
+  const { fieldOrder, loaded, save, onSaved, reload, ownError } = opts;
   // The editable fields sit under `fields` in every create/update request
   // (as showSaveError expects for the server's violations).
   const prefix = "fields.";
@@ -110,6 +115,11 @@ export function useEntityForm<V extends Record<string, string>>(opts: EntityForm
       done.current = true;
       onSaved(values);
     } catch (err) {
+      const own = ownError?.(err);
+      if (own !== undefined) {
+        setFormError(own);
+        return;
+      }
       showSaveError(err, { form, schema: call.schema, order: fieldOrder, t, setFormError, setConflict });
     } finally {
       setSaving(false);

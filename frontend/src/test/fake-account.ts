@@ -21,7 +21,7 @@ import {
   type UpdateSecuritySettingsRequest,
 } from "../gen/zeugo/v1/settings_pb.js";
 import { SecondFactorMethod } from "../gen/zeugo/v1/auth_pb.js";
-import { fakeMfa, routeMfa, type FakeMfa } from "./fake-mfa.js";
+import { fakeMfa, requireStepUp, routeMfa, type FakeMfa } from "./fake-mfa.js";
 
 export type FakeAccount = {
   transport: Transport;
@@ -128,6 +128,16 @@ export function fakeAccount(): FakeAccount {
       updateSecuritySettings(req) {
         fake.settingsUpdates.push(req);
         if (req.version !== fake.settings.version) throw new ConnectError("stale", Code.Aborted);
+        // As the server: a change to the second factor needs a step-up.
+        const was = fake.settings.fields!;
+        const kinds = (m: SecondFactorMethod[]) => [...m].sort().join(",");
+        if (
+          was.secondFactorRequired !== req.fields?.secondFactorRequired ||
+          was.passkeyLogin !== req.fields?.passkeyLogin ||
+          kinds(was.secondFactorMethods) !== kinds(req.fields?.secondFactorMethods ?? [])
+        ) {
+          requireStepUp(fake.mfa);
+        }
         fake.settings = create(SecuritySettingsSchema, { version: fake.settings.version + 1n, fields: req.fields });
         return { settings: fake.settings, bounds };
       },

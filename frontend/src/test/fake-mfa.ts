@@ -42,7 +42,14 @@ export type FakeMfa = {
   allowedMethods: SecondFactorMethod[];
   /** Whether the tenant allows signing in with a passkey alone. */
   passkeyLogin: boolean;
+  /** The SMS codes sent so far (the newest counts). */
+  smsSent: string[];
+  /** How many more SMS the server sends before it says too many. */
+  smsLeft: number;
 };
+
+/** The code every fake SMS carries. */
+export const smsCode = "654321";
 
 /** The id of the fake authenticator's credential; an answer with another id does not verify. */
 export const goodCredentialId = "cred-good";
@@ -84,6 +91,8 @@ export function fakeMfa(init: Partial<FakeMfa> = {}): FakeMfa {
     stepUps: [],
     allowedMethods: [],
     passkeyLogin: false,
+    smsSent: [],
+    smsLeft: 5,
     ...init,
   };
 }
@@ -109,18 +118,27 @@ function useRecovery(fake: FakeMfa, code: string): boolean {
   return true;
 }
 
-function requireStepUp(fake: FakeMfa) {
+/** requireStepUp refuses a change as the server does without a recent step-up. */
+export function requireStepUp(fake: FakeMfa) {
   if (fake.forceStepUp || fake.stepUpUntil <= Date.now()) {
     fake.forceStepUp = false;
     throw violation(Code.FailedPrecondition, "", "zeugo.mfa.step_up_required");
   }
 }
 
+/** sendSms texts the fake code, or refuses as the server's rate limit does. */
+function sendSms(fake: FakeMfa, to: string) {
+  if (fake.smsLeft <= 0) throw new ConnectError("too many attempts", Code.ResourceExhausted);
+  fake.smsLeft--;
+  fake.smsSent.push(to);
+  return timestampFromMs(Date.now() + 300_000);
+}
+
 function newFactor(name: string, n: number, method = SecondFactorMethod.TOTP): SecondFactor {
   return create(SecondFactorSchema, {
     id: `00000000-0000-7000-8000-00000000010${n}`,
     method,
-    name: name || (method === SecondFactorMethod.WEBAUTHN ? "Passkey" : "Authenticator-App"),
+    name: name || (method === SecondFactorMethod.WEBAUTHN ? "Passkey" : method === SecondFactorMethod.SMS ? "SMS" : "Authenticator-App"),
     createdAt: timestampFromMs(Date.UTC(2026, 10, 20, 9, 0)),
   });
 }
@@ -145,6 +163,8 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       if (req.proof.case === "totpCode" && req.proof.value !== goodCode) throw violation(Code.InvalidArgument, "totp_code", "zeugo.mfa.code_wrong");
       if (req.proof.case === "recoveryCode" && !useRecovery(fake, req.proof.value))
         throw violation(Code.InvalidArgument, "recovery_code", "zeugo.mfa.code_wrong");
+      if (req.proof.case === "smsCode" && (req.proof.value !== smsCode || fake.smsSent.length === 0))
+        throw violation(Code.InvalidArgument, "sms_code", "zeugo.mfa.code_wrong");
       fake.liveChallenge = "";
       return { ...session(fake), recoveryCodesLeft: fake.recoveryLeft };
     },
@@ -181,8 +201,23 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       if (!fake.passkeyLogin || !passkeyAnswerOk(req.assertion)) throw new ConnectError("passkey sign-in failed", Code.Unauthenticated);
       return session(fake);
     },
+    sendStepUpSms() {
+      fake.calls.push("sendStepUpSms");
+      if (!fake.factors.some((f) => f.method === SecondFactorMethod.SMS)) throw violation(Code.FailedPrecondition, "", "zeugo.mfa.no_sms");
+      return { expiresAt: sendSms(fake, "step-up"), phoneHint: "+49 ••• 5678" };
+    },
+    sendLoginSms(req) {
+      checkChallenge(fake, req.challengeToken);
+      fake.calls.push("sendLoginSms");
+      return { expiresAt: sendSms(fake, "login") };
+    },
     stepUp(req) {
       fake.stepUps.push(req.proof.case ?? "");
+      if (req.proof.case === "smsCode") {
+        if (req.proof.value !== smsCode || fake.smsSent.length === 0) throw violation(Code.InvalidArgument, "sms_code", "zeugo.mfa.code_wrong");
+        fake.stepUpUntil = Date.now() + 300_000;
+        return { validUntil: timestampFromMs(fake.stepUpUntil) };
+      }
       if (req.proof.case === "webauthn") {
         if (!passkeyAnswerOk(req.proof.value.assertion)) throw violation(Code.InvalidArgument, "webauthn.assertion", "zeugo.mfa.webauthn_failed");
         fake.stepUpUntil = Date.now() + 300_000;
@@ -221,6 +256,24 @@ export function routeMfa(router: ConnectRouter, fake: FakeMfa, extraAuth: Partia
       if (req.totpCode !== goodCode) throw violation(Code.InvalidArgument, "totp_code", "zeugo.mfa.code_wrong");
       const first = fake.factors.length === 0;
       const f = newFactor(req.name, fake.factors.length);
+      fake.factors.push(f);
+      if (first) {
+        fake.unusedRecovery = [...fakeRecoveryCodes];
+        fake.recoveryLeft = 10;
+      }
+      return { factor: f, recoveryCodes: first ? fakeRecoveryCodes : [] };
+    },
+    startSmsEnrollment(req) {
+      fake.calls.push(`startSms:${req.phone}`);
+      requireStepUp(fake);
+      return { enrollmentId: "00000000-0000-7000-8000-0000000000c5", expiresAt: sendSms(fake, req.phone) };
+    },
+    confirmSmsEnrollment(req) {
+      fake.calls.push(`confirmSms:${req.name}`);
+      requireStepUp(fake);
+      if (req.code !== smsCode) throw violation(Code.InvalidArgument, "code", "zeugo.mfa.code_wrong");
+      const first = fake.factors.length === 0;
+      const f = newFactor(req.name, fake.factors.length, SecondFactorMethod.SMS);
       fake.factors.push(f);
       if (first) {
         fake.unusedRecovery = [...fakeRecoveryCodes];

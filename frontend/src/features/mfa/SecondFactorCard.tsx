@@ -1,5 +1,6 @@
-// "Zweiter Faktor" in "Mein Konto": the user's authenticator apps and
-// recovery codes. Every change needs a fresh step-up (useStepUpGuard).
+// "Zweiter Faktor" in "Mein Konto": the user's authenticator apps,
+// passkeys, SMS numbers and recovery codes. Every change needs a fresh
+// step-up (useStepUpGuard).
 import { Alert, Badge, Button, Center, Group, Loader, Modal, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { Code } from "@connectrpc/connect";
 import { useState } from "react";
@@ -16,6 +17,7 @@ import {
 } from "../../api/mfa.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { IconAlert, IconKey, IconPlus, IconShield } from "../../components/icons.js";
+import { AddSmsForm } from "./AddSms.js";
 import { errorMessage, isCode } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
 import { notifySuccess } from "../../lib/notify.js";
@@ -31,6 +33,7 @@ import { StepUpCancelled, useStepUpGuard } from "./StepUp.js";
 type View =
   | { kind: "none" }
   | { kind: "enroll"; enrollment: TotpEnrollment }
+  | { kind: "sms" }
   | { kind: "codes"; codes: string[]; title: string }
   | { kind: "remove"; factor: SecondFactor }
   | { kind: "regenerate" };
@@ -75,6 +78,9 @@ export function SecondFactorCard() {
       const res = await start.mutateAsync({});
       if (res.enrollment) setView({ kind: "enroll", enrollment: res.enrollment });
     });
+
+  // The step-up comes before the dialog (it needs the number before it can send).
+  const onAddSms = () => void guarded(async () => setView({ kind: "sms" }));
 
   const onConfirm = (enrollment: TotpEnrollment) => async (values: { totpCode: string; name: string }) => {
     // Field errors (a wrong code) stay in the form; a lapsed step-up asks again.
@@ -121,6 +127,11 @@ export function SecondFactorCard() {
             {allowed.includes(SecondFactorMethod.TOTP) && (
               <Button leftSection={<IconPlus size={16} />} variant="light" onClick={onAdd} loading={start.isPending}>
                 {t("mfa.account.add")}
+              </Button>
+            )}
+            {allowed.includes(SecondFactorMethod.SMS) && (
+              <Button leftSection={<IconPlus size={16} />} variant="light" onClick={onAddSms}>
+                {t("mfa.sms.add.button")}
               </Button>
             )}
           </Group>
@@ -225,7 +236,7 @@ export function SecondFactorCard() {
         onClose={close}
         title={dialogTitle(view, t)}
         centered
-        size={view.kind === "enroll" || view.kind === "codes" ? "md" : "sm"}
+        size={view.kind === "enroll" || view.kind === "codes" || view.kind === "sms" ? "md" : "sm"}
         closeOnClickOutside={view.kind !== "codes"}
         withCloseButton={view.kind !== "codes"}
         closeOnEscape={view.kind !== "codes"}
@@ -233,6 +244,17 @@ export function SecondFactorCard() {
       >
         {view.kind === "enroll" && (
           <EnrollTotpForm enrollment={view.enrollment} schema={ConfirmTotpEnrollmentRequestSchema} confirm={onConfirm(view.enrollment)} onFatal={(err) => isFatal(err, close, setActionError, t)} onCancel={close} />
+        )}
+        {view.kind === "sms" && (
+          <AddSmsForm
+            run={guard.run}
+            onCancel={close}
+            onAdded={(res) => {
+              notifySuccess(t, t("mfa.account.added", { name: res.factor?.name || t("mfa.sms.defaultName") }));
+              if (res.recoveryCodes.length > 0) setView({ kind: "codes", codes: res.recoveryCodes, title: t("mfa.recovery.title") });
+              else close();
+            }}
+          />
         )}
         {view.kind === "codes" && <RecoveryCodes codes={view.codes} email={principal.email} tenant={principal.tenantName} onDone={close} doneLabel={t("mfa.recovery.done")} />}
         {view.kind === "remove" && (
@@ -287,6 +309,8 @@ function dialogTitle(view: View, t: (key: string, p?: Record<string, string>) =>
   switch (view.kind) {
     case "enroll":
       return t("mfa.enroll.title");
+    case "sms":
+      return t("mfa.sms.add.title");
     case "codes":
       return view.title;
     case "remove":

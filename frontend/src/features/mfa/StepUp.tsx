@@ -1,6 +1,7 @@
-// The step-up before a change of second factors: the server accepts such a
-// change only within five minutes of proving a factor again (a user
-// without one: the password). useStepUpGuard runs a change, asking for the
+// The step-up before a change of second factors (and of the tenant's
+// second-factor settings): the server accepts such a change only within
+// five minutes of proving a factor again (a user without one: the
+// password). useStepUpGuard runs a change, asking for the
 // proof first when none counts any more — or when the server says so.
 import { Alert, Anchor, Button, getDefaultZIndex, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -8,13 +9,14 @@ import { useForm } from "@mantine/form";
 import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { SecondFactorMethod, StepUpRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
-import { useBeginStepUp, useStepUp } from "../../api/mfa.js";
+import { useBeginStepUp, useSendStepUpSms, useStepUp } from "../../api/mfa.js";
 import { IconAlert } from "../../components/icons.js";
 import { errorMessage } from "../../lib/errors.js";
 import { validateMessage, violationsFromError } from "../../lib/validation.js";
 import { codeMessage, hasRule, recoveryCodeInput, stepUpFresh, stepUpRequiredRule } from "./codes.js";
 import { codeFieldProps, RecoveryCodeInput, TotpCodeInput } from "./CodeInput.js";
 import { passkeyErrorMessage, signWithPasskey } from "./passkeys.js";
+import { SmsCodeInput, SmsError, SmsResend, SmsSent, smsSendError } from "./SmsCode.js";
 
 /** StepUpCancelled is thrown by a guarded change when the user closed the step-up dialog. */
 export class StepUpCancelled extends Error {
@@ -24,30 +26,53 @@ export class StepUpCancelled extends Error {
   }
 }
 
-type Proof = "totp" | "recovery" | "password" | "passkey";
+type Proof = "totp" | "sms" | "recovery" | "password" | "passkey";
 
-type Values = { totpCode: string; recoveryCode: string; password: string };
+type Values = { totpCode: string; smsCode: string; recoveryCode: string; password: string };
 
-const fieldOf: Record<Exclude<Proof, "passkey">, keyof Values> = { totp: "totpCode", recovery: "recoveryCode", password: "password" };
+const fieldOf: Record<Exclude<Proof, "passkey">, keyof Values> = { totp: "totpCode", sms: "smsCode", recovery: "recoveryCode", password: "password" };
+
+/** What the step-up is for: a change of one's own factors, or of the organisation's sign-in rules. */
+export type StepUpReason = "factors" | "settings";
 
 /**
  * firstProof is what the dialog asks for first: a passkey when the user has
- * one (a touch instead of typing), else the app's code, else (only recovery
- * codes left of a factor) a recovery code, else the password.
+ * one (a touch instead of typing), else the app's code, else a code by SMS,
+ * else (only recovery codes left of a factor) a recovery code, else the
+ * password.
  */
 function firstProof(hasFactor: boolean, methods: readonly SecondFactorMethod[] | undefined): Proof {
   if (!hasFactor) return "password";
   if (methods?.includes(SecondFactorMethod.WEBAUTHN)) return "passkey";
   if (methods === undefined || methods.includes(SecondFactorMethod.TOTP)) return "totp";
+  if (methods.includes(SecondFactorMethod.SMS)) return "sms";
   return "recovery";
 }
 
-/** StepUpDialog asks for a passkey, a code of the app, a recovery code, or (without a factor) the password. */
+/** introKey is the dialog's first sentence for a proof and a reason. */
+function introKey(mode: Proof, reason: StepUpReason): string {
+  if (reason === "settings") return `mfa.stepUp.settings.${mode}`;
+  switch (mode) {
+    case "password":
+      return "mfa.stepUp.passwordIntro";
+    case "passkey":
+      return "passkeys.stepUp.intro";
+    case "totp":
+      return "mfa.stepUp.totpIntro";
+    case "sms":
+      return "mfa.sms.stepUpIntro";
+    case "recovery":
+      return "mfa.stepUp.recoveryIntro";
+  }
+}
+
+/** StepUpDialog asks for a passkey, a code of the app or by SMS, a recovery code, or (without a factor) the password. */
 export function StepUpDialog({
   opened,
   hasFactor,
   methods,
   email,
+  reason = "factors",
   onCancel,
   onDone,
 }: {
@@ -56,19 +81,25 @@ export function StepUpDialog({
   /** The kinds of the user's factors (undefined: an authenticator app is assumed). */
   methods?: readonly SecondFactorMethod[];
   email: string;
+  reason?: StepUpReason;
   onCancel: () => void;
   onDone: (validUntil: Timestamp | undefined) => void;
 }) {
   const { t } = useTranslation();
   const stepUp = useStepUp();
   const beginStepUp = useBeginStepUp();
+  const sendSms = useSendStepUpSms();
   const first = firstProof(hasFactor, methods);
   const hasApp = methods === undefined || methods.includes(SecondFactorMethod.TOTP);
   const hasPasskey = methods?.includes(SecondFactorMethod.WEBAUTHN) ?? false;
+  const hasSms = methods?.includes(SecondFactorMethod.SMS) ?? false;
+  // The SMS code is sent only on request; the answer names the number's end.
+  const [smsSent, setSmsSent] = useState<{ phone: string; expiresAt: Timestamp | undefined } | null>(null);
+  const [smsError, setSmsError] = useState<string | undefined>();
   const [proof, setProof] = useState<Proof>(first);
   const [passkeyBusy, setPasskeyBusy] = useState(false);
   const [formError, setFormError] = useState<string | undefined>();
-  const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "", password: "" } });
+  const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", smsCode: "", recoveryCode: "", password: "" } });
   const mode: Proof = hasFactor ? (proof === "password" ? first : proof) : "password";
   const field = fieldOf[mode === "passkey" ? "totp" : mode];
 
@@ -76,6 +107,23 @@ export function StepUpDialog({
     form.reset();
     setFormError(undefined);
     setProof(first);
+    setSmsSent(null);
+    setSmsError(undefined);
+  };
+
+  /** sendCode asks the server to text a code; a refused send is shown next to the button. */
+  const sendCode = async () => {
+    setSmsError(undefined);
+    setFormError(undefined);
+    try {
+      const res = await sendSms.mutateAsync({});
+      setSmsSent({ phone: res.phoneHint, expiresAt: res.expiresAt });
+      form.setFieldValue("smsCode", "");
+      form.clearErrors();
+      requestAnimationFrame(() => form.getInputNode("smsCode")?.focus());
+    } catch (err) {
+      setSmsError(smsSendError(err, t));
+    }
   };
 
   /** withPasskey: the server's request options, the browser's passkey prompt, the answer as the proof. */
@@ -101,11 +149,18 @@ export function StepUpDialog({
       await withPasskey();
       return;
     }
+    if (mode === "sms" && !smsSent) {
+      await sendCode();
+      return;
+    }
     const value = mode === "recovery" ? recoveryCodeInput(values.recoveryCode) : values[field];
     // The proto's own rules decide the format, before anything is sent.
     const early = validateMessage(StepUpRequestSchema, { proof: { case: field, value } }).violations.find((x) => x.field === field);
     if (value === "" || early) {
-      form.setFieldError(field, mode === "password" ? t("validation.rule.required") : mode === "totp" ? t("mfa.codeFormat") : t("mfa.recoveryFormat"));
+      form.setFieldError(
+        field,
+        mode === "password" ? t("validation.rule.required") : mode === "totp" ? t("mfa.codeFormat") : mode === "sms" ? t("mfa.sms.codeFormat") : t("mfa.recoveryFormat"),
+      );
       form.getInputNode(field)?.focus();
       return;
     }
@@ -147,15 +202,7 @@ export function StepUpDialog({
     >
       <form onSubmit={submit} noValidate aria-label={t("mfa.stepUp.title")}>
         <Stack gap="md">
-          <Text size="sm">
-            {mode === "password"
-              ? t("mfa.stepUp.passwordIntro")
-              : mode === "passkey"
-                ? t("passkeys.stepUp.intro")
-                : mode === "totp"
-                  ? t("mfa.stepUp.totpIntro")
-                  : t("mfa.stepUp.recoveryIntro")}
-          </Text>
+          <Text size="sm">{t(introKey(mode, reason))}</Text>
           {formError && (
             <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
               {formError}
@@ -163,6 +210,14 @@ export function StepUpDialog({
           )}
           {mode === "totp" && (
             <TotpCodeInput data-autofocus {...codeFieldProps(form.getInputProps("totpCode"))} onChange={(v) => form.setFieldValue("totpCode", v)} />
+          )}
+          {mode === "sms" && !smsSent && smsError && <SmsError message={smsError} />}
+          {mode === "sms" && smsSent && (
+            <>
+              <SmsSent phone={smsSent.phone} expiresAt={smsSent.expiresAt} />
+              <SmsCodeInput data-autofocus {...codeFieldProps(form.getInputProps("smsCode"))} onChange={(v) => form.setFieldValue("smsCode", v)} />
+              <SmsResend onResend={() => void sendCode()} busy={sendSms.isPending} error={smsError} />
+            </>
           )}
           {mode === "recovery" && (
             <RecoveryCodeInput
@@ -185,9 +240,9 @@ export function StepUpDialog({
             </>
           )}
           {hasFactor &&
-            alternatives(mode, hasPasskey, hasApp).map((p) => (
+            alternatives(mode, hasPasskey, hasApp, hasSms).map((p) => (
               <Anchor key={p} component="button" type="button" size="sm" ta="left" onClick={() => switchTo(p)}>
-                {p === "passkey" ? t("passkeys.login.use") : p === "totp" ? t("mfa.useApp") : t("mfa.useRecovery")}
+                {p === "passkey" ? t("passkeys.login.use") : p === "totp" ? t("mfa.useApp") : p === "sms" ? t("mfa.sms.use") : t("mfa.useRecovery")}
               </Anchor>
             ))}
           <Group justify="flex-end" gap="sm">
@@ -200,8 +255,12 @@ export function StepUpDialog({
             >
               {t("common.cancel")}
             </Button>
-            <Button type="submit" loading={stepUp.isPending || passkeyBusy} data-autofocus={mode === "passkey" || undefined}>
-              {mode === "passkey" ? t("passkeys.stepUp.confirm") : t("mfa.stepUp.submit")}
+            <Button
+              type="submit"
+              loading={stepUp.isPending || passkeyBusy || (mode === "sms" && !smsSent && sendSms.isPending)}
+              data-autofocus={mode === "passkey" || (mode === "sms" && !smsSent) || undefined}
+            >
+              {mode === "passkey" ? t("passkeys.stepUp.confirm") : mode === "sms" && !smsSent ? t("mfa.sms.send") : t("mfa.stepUp.submit")}
             </Button>
           </Group>
         </Stack>
@@ -211,8 +270,13 @@ export function StepUpDialog({
 }
 
 /** alternatives are the other proofs the user can switch to. */
-function alternatives(mode: Proof, hasPasskey: boolean, hasApp: boolean): Proof[] {
-  const all: Proof[] = [...(hasPasskey ? (["passkey"] as const) : []), ...(hasApp ? (["totp"] as const) : []), "recovery"];
+function alternatives(mode: Proof, hasPasskey: boolean, hasApp: boolean, hasSms: boolean): Proof[] {
+  const all: Proof[] = [
+    ...(hasPasskey ? (["passkey"] as const) : []),
+    ...(hasApp ? (["totp"] as const) : []),
+    ...(hasSms ? (["sms"] as const) : []),
+    "recovery",
+  ];
   return all.filter((p) => p !== mode);
 }
 
@@ -229,12 +293,14 @@ export function useStepUpGuard({
   hasFactor,
   methods,
   email,
+  reason,
 }: {
   validUntil: Timestamp | undefined;
   hasFactor: boolean;
   /** The kinds of the user's factors (a passkey is offered first). */
   methods?: readonly SecondFactorMethod[];
   email: string;
+  reason?: StepUpReason;
 }): {
   run: <T>(action: () => Promise<T>) => Promise<T>;
   dialog: ReactNode;
@@ -269,6 +335,7 @@ export function useStepUpGuard({
       hasFactor={hasFactor}
       methods={methods}
       email={email}
+      reason={reason}
       onCancel={() => {
         waiting?.reject(new StepUpCancelled());
         setWaiting(null);

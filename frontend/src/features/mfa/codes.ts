@@ -63,6 +63,7 @@ export function codeMessage(v: FieldViolation, t: TFunction): string {
     return v.ruleId === "zeugo.mfa.factor_needed" ? t("mfa.factorNeeded") : t("mfa.passwordWrong");
   }
   if (v.field.endsWith("recoveryCode")) return format ? t("mfa.recoveryFormat") : t("mfa.recoveryWrong");
+  if (v.field.endsWith("smsCode")) return format ? t("mfa.sms.codeFormat") : t("mfa.sms.codeWrong");
   return format ? t("mfa.codeFormat") : t("mfa.codeWrong");
 }
 

@@ -42,6 +42,11 @@ describe("second-factor kinds and passwordless sign-in", () => {
     fireEvent.click(box(form, "Passkey oder Sicherheitsschlüssel"));
     fireEvent.click(passwordless);
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
+    // A change to the second factor needs a step-up first (the user has no factor: the password).
+    const stepUp = await screen.findByRole("dialog", { name: "Identität bestätigen" });
+    expect(within(stepUp).getByText(/Anmelderegeln Ihrer Organisation/)).toBeTruthy();
+    fireEvent.change(within(stepUp).getByLabelText(/^Passwort/, { selector: "input" }), { target: { value: "richtig" } });
+    fireEvent.click(within(stepUp).getByRole("button", { name: "Bestätigen" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     expect(fake.settingsUpdates[0]!.fields?.secondFactorMethods).toEqual([SecondFactorMethod.TOTP, SecondFactorMethod.WEBAUTHN]);
     expect(fake.settingsUpdates[0]!.fields?.passkeyLogin).toBe(true);
@@ -53,6 +58,22 @@ describe("second-factor kinds and passwordless sign-in", () => {
     fireEvent.click(box(form, "Authenticator-App"));
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await within(form).findByText("Bitte erlauben Sie mindestens eine Art von zweitem Faktor.");
+    expect(fake.settingsUpdates).toHaveLength(0);
+  });
+
+  it("refuses SMS alone next to the field, and saves nothing after a cancelled step-up", async () => {
+    const { fake, form } = await renderSettings([SecondFactorMethod.TOTP]);
+    fireEvent.click(box(form, "SMS-Code (nur neben App oder Passkey)"));
+    fireEvent.click(box(form, "Authenticator-App"));
+    fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
+    await within(form).findByText(/nur neben einer Authenticator-App oder Passkeys erlaubt/);
+    expect(fake.settingsUpdates).toHaveLength(0);
+
+    fireEvent.click(box(form, "Authenticator-App"));
+    fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
+    const stepUp = await screen.findByRole("dialog", { name: "Identität bestätigen" });
+    fireEvent.click(within(stepUp).getByRole("button", { name: "Abbrechen" }));
+    await within(form).findByText(/Nicht gespeichert: Änderungen an den Anmelderegeln/);
     expect(fake.settingsUpdates).toHaveLength(0);
   });
 });

@@ -61,6 +61,10 @@ describe("SecuritySettingsPage", () => {
     expect(within(form).getByText(/bei der nächsten Anmeldung ein/)).toBeTruthy();
     fireEvent.click(mfa);
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
+    // Requiring a second factor needs a step-up first.
+    const stepUp = await screen.findByRole("dialog", { name: "Identität bestätigen" });
+    fireEvent.change(within(stepUp).getByLabelText(/^Passwort/, { selector: "input" }), { target: { value: "richtig" } });
+    fireEvent.click(within(stepUp).getByRole("button", { name: "Bestätigen" }));
     await waitFor(() => expect(fake.settingsUpdates).toHaveLength(1));
     const sent = fake.settingsUpdates[0]!;
     expect(sent.version).toBe(1n);

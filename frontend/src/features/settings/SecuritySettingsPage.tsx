@@ -3,7 +3,10 @@
 // session timeouts, the change tracking of certificates and the one-time
 // codes of handovers. The bounds come from the server — the timeouts'
 // maxima are the operator's — and are shown and checked before saving; the
-// server checks them again.
+// server checks them again. A change to the second factor (required, the
+// kinds allowed, passkey sign-in) needs a fresh step-up, as a change of
+// one's own factors does: the step-up dialog comes first, and again when
+// the server still asks for it, then the save is repeated.
 import { Button, Center, Checkbox, Divider, Grid, Group, Loader, Paper, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useCallback, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +19,8 @@ import {
   type SecuritySettingsFields,
 } from "../../gen/zeugo/v1/settings_pb.js";
 import { useSecuritySettings, useUpdateSecuritySettings } from "../../api/settings.js";
+import { useMyFactors } from "../../api/mfa.js";
+import { StepUpCancelled, useStepUpGuard } from "../mfa/StepUp.js";
 import { hasArea } from "../../lib/access.js";
 import { notifySuccess } from "../../lib/notify.js";
 import { usePrincipal } from "../../lib/session-context.js";
@@ -145,7 +150,21 @@ export function boundViolations(values: Values, bounds: SecuritySettingsBounds |
   if (out.length === 0 && toInt(values.sessionIdleMinutes) > toInt(values.sessionAbsoluteHours) * 60) {
     out.push({ field: "fields.sessionIdleMinutes", ruleId: "zeugo.idle_exceeds_absolute", message: "" });
   }
+  // As the server: SMS, the weakest kind, only beside an app or passkeys.
+  if (values.secondFactorMethods === "sms") {
+    out.push({ field: "fields.secondFactorMethods", ruleId: "zeugo.mfa.sms_alone", message: "" });
+  }
   return out;
+}
+
+/** secondFactorChanged: the values change what the server guards with a step-up. */
+export function secondFactorChanged(before: Values, after: Values): boolean {
+  const kinds = (v: string) => v.split(",").filter(Boolean).sort().join(",");
+  return (
+    before.secondFactorRequired !== after.secondFactorRequired ||
+    before.passkeyLogin !== after.passkeyLogin ||
+    kinds(before.secondFactorMethods) !== kinds(after.secondFactorMethods)
+  );
 }
 
 /** SecuritySettingsPage edits the tenant's security settings. */
@@ -157,6 +176,16 @@ export function SecuritySettingsPage() {
   const update = useUpdateSecuritySettings();
   const settings = query.data?.settings;
   const bounds = query.data?.bounds;
+  // The step-up needs the caller's factors and whether one counts still.
+  const factorsQuery = useMyFactors();
+  const factors = factorsQuery.data?.factors ?? [];
+  const guard = useStepUpGuard({
+    validUntil: factorsQuery.data?.stepUpValidUntil,
+    hasFactor: factors.length > 0,
+    methods: factors.map((f) => f.method),
+    email: principal.email,
+    reason: "settings",
+  });
   const entity = useEntityForm<Values>({
     initialValues: emptyValues,
     fieldOrder,
@@ -175,14 +204,16 @@ export function SecuritySettingsPage() {
         secondFactorMethods: factorMethodsOf(values.secondFactorMethods),
         passkeyLogin: values.passkeyLogin === "true",
       };
+      const guarded = settings !== undefined && secondFactorChanged(valuesOf(settings.fields), values);
       const call = saveCall(UpdateSecuritySettingsRequestSchema, { version: settings?.version ?? 0n, fields }, (req) =>
-        update.mutateAsync(req),
+        guarded ? guard.run(() => update.mutateAsync(req)) : update.mutateAsync(req),
       );
       const own = boundViolations(values, bounds);
       return own.length > 0 ? { ...call, violations: own } : call;
     },
     onSaved: () => notifySuccess(t, t("securitySettings.saved")),
     reload: () => void query.refetch(),
+    ownError: (err) => (err instanceof StepUpCancelled ? t("mfa.settings.stepUpCancelled") : undefined),
   });
   const { form } = entity;
   // The page stays open after saving; the next edit makes it dirty again.
@@ -370,6 +401,7 @@ export function SecuritySettingsPage() {
         </form>
       </Paper>
       <UnsavedChangesGuard dirty={isDirty} />
+      {guard.dialog}
     </>
   );
 }

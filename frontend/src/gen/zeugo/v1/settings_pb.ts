@@ -342,7 +342,11 @@ export const SecuritySettingsService: GenService<{
   /**
    * UpdateSecuritySettings replaces the settings. The version must match
    * the stored one (else Aborted); a timeout above the operator's bound is
-   * InvalidArgument on its field.
+   * InvalidArgument on its field. A change to second_factor_required,
+   * second_factor_methods or passkey_login needs a step-up
+   * (AuthService.StepUp) of the last five minutes, else
+   * FailedPrecondition with rule "zeugo.mfa.step_up_required" (an API key
+   * cannot step up, so it cannot change them).
    *
    * @generated from rpc zeugo.v1.SecuritySettingsService.UpdateSecuritySettings
    */

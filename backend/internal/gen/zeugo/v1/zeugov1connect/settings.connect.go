@@ -47,7 +47,11 @@ type SecuritySettingsServiceClient interface {
 	GetSecuritySettings(context.Context, *connect.Request[v1.GetSecuritySettingsRequest]) (*connect.Response[v1.GetSecuritySettingsResponse], error)
 	// UpdateSecuritySettings replaces the settings. The version must match
 	// the stored one (else Aborted); a timeout above the operator's bound is
-	// InvalidArgument on its field.
+	// InvalidArgument on its field. A change to second_factor_required,
+	// second_factor_methods or passkey_login needs a step-up
+	// (AuthService.StepUp) of the last five minutes, else
+	// FailedPrecondition with rule "zeugo.mfa.step_up_required" (an API key
+	// cannot step up, so it cannot change them).
 	UpdateSecuritySettings(context.Context, *connect.Request[v1.UpdateSecuritySettingsRequest]) (*connect.Response[v1.UpdateSecuritySettingsResponse], error)
 }
 
@@ -101,7 +105,11 @@ type SecuritySettingsServiceHandler interface {
 	GetSecuritySettings(context.Context, *connect.Request[v1.GetSecuritySettingsRequest]) (*connect.Response[v1.GetSecuritySettingsResponse], error)
 	// UpdateSecuritySettings replaces the settings. The version must match
 	// the stored one (else Aborted); a timeout above the operator's bound is
-	// InvalidArgument on its field.
+	// InvalidArgument on its field. A change to second_factor_required,
+	// second_factor_methods or passkey_login needs a step-up
+	// (AuthService.StepUp) of the last five minutes, else
+	// FailedPrecondition with rule "zeugo.mfa.step_up_required" (an API key
+	// cannot step up, so it cannot change them).
 	UpdateSecuritySettings(context.Context, *connect.Request[v1.UpdateSecuritySettingsRequest]) (*connect.Response[v1.UpdateSecuritySettingsResponse], error)
 }
 
