@@ -11,6 +11,7 @@ import { AccountPage } from "./features/account/AccountPage.js";
 import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.js";
 import { MailTemplatesPage } from "./features/mail/MailTemplatesPage.js";
 import { MailSenderPage } from "./features/mail/MailSenderPage.js";
+import { LayoutPage } from "./features/layout/LayoutPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
@@ -63,6 +64,8 @@ export const routes: RouteObject[] = [
       { path: "login", element: <Navigate to="/" replace /> },
       { path: "settings/email-templates", element: <MailTemplatesPage /> },
       { path: "settings/sender", element: <MailSenderPage /> },
+      { path: "settings/layout", element: <LayoutPage /> },
+      { path: "settings/layout/:companyId", element: <LayoutPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },

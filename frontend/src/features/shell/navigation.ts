@@ -10,6 +10,7 @@ import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconCertificate, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
 import { IconUserCard } from "../employees/icons.js";
 import { IconInbox } from "../selfservice/icons.js";
+import { IconLayout } from "../layout/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -94,6 +95,7 @@ export const navigation: readonly NavSection[] = [
       { path: "/settings/sso", labelKey: "nav.ssoSettings", icon: IconKey, areas: [Area.PRIVACY] },
       { path: "/settings/email-templates", labelKey: "nav.mailTemplates", icon: IconPencil, areas: [Area.EMAIL_TEMPLATES] },
       { path: "/settings/sender", labelKey: "nav.mailSender", icon: IconId, areas: [Area.BRANDING] },
+      { path: "/settings/layout", labelKey: "nav.documentLayout", icon: IconLayout, areas: [Area.DOCUMENT_LAYOUT] },
     ],
   },
 ];
