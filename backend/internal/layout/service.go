@@ -38,7 +38,6 @@ const (
 	RuleLogo          = "zeugo.layout.logo"
 	RuleLogoTooLarge  = "zeugo.layout.logo_too_large"
 	RuleLogoTooManyPx = "zeugo.layout.logo_pixels"
-	RulePlaceMissing  = "zeugo.layout.place_missing"
 )
 
 // Service implements the use cases, each one unit of work.
@@ -292,10 +291,6 @@ func layoutError(err error, logoField string) error {
 			}
 		case p.Field == "marginBottom" && strings.Contains(p.En, "footer"):
 			rule = RuleFooterMargin
-		case p.Field == "place":
-			// No place and no city of the company: nothing too long to
-			// shorten, a place to enter.
-			rule = RulePlaceMissing
 		case field == "settings.letterhead_name" || field == "settings.place":
 			rule = RuleLine
 		}
