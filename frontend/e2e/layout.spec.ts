@@ -177,7 +177,7 @@ test.describe("document layout", () => {
 
     // The saved layout is read back.
     await page.reload();
-    await expect(form.getByLabel("Rand oben (mm)")).toHaveValue("35");
+    await expect(form.getByLabel("Rand oben (mm)")).toHaveValue("35", { timeout: 30_000 });
     await expect(form.getByLabel("Zeilen der Fußzeile")).toHaveValue(footer);
     await expect(form.getByRole("radio", { name: "Serifenlose Schrift" })).toBeChecked();
 
