@@ -55,6 +55,7 @@ test("the identity screens pass the axe-core WCAG 2.1 AA checks", async ({ page,
     ["/api-keys", "API-Schlüssel", "API keys"],
     ["/account", "Mein Konto", "my account"],
     ["/settings/security", "Sicherheitseinstellungen", "security settings"],
+    ["/settings/layout", "Zeugnisformatierung", "document layout"],
   ];
   for (const [path, heading, screen] of screens) {
     await page.goto(path);

@@ -12,6 +12,7 @@ import { SecuritySettingsPage } from "./features/settings/SecuritySettingsPage.j
 import { MailTemplatesPage } from "./features/mail/MailTemplatesPage.js";
 import { BrandingPage } from "./features/branding/BrandingPage.js";
 import { CatalogPage } from "./features/catalog/CatalogPage.js";
+import { LayoutPage } from "./features/layout/LayoutPage.js";
 import { ApiKeysPage } from "./features/apikeys/ApiKeysPage.js";
 import { passwordRoutes } from "./features/password/routes.js";
 import { UsersPage } from "./features/users/UsersPage.js";
@@ -66,6 +67,8 @@ export const routes: RouteObject[] = [
       { path: "settings/branding", element: <BrandingPage /> },
       { path: "settings/sender", element: <Navigate to="/settings/branding" replace /> },
       { path: "settings/catalog", element: <CatalogPage /> },
+      { path: "settings/layout", element: <LayoutPage /> },
+      { path: "settings/layout/:companyId", element: <LayoutPage /> },
       { path: "api-keys", element: <ApiKeysPage />, children: [{ index: true, element: null }, { path: "new", element: null }] },
       { path: "users", element: <UsersPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },
       { path: "employees", element: <EmployeesPage />, children: [{ index: true, element: null }, { path: "new", element: null }, { path: ":id", element: null }] },

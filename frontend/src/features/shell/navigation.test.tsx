@@ -22,7 +22,8 @@ describe("navigation table", () => {
   it("shows the company structure to Unternehmen, Mitarbeiter and Administrator only", () => {
     expect(paths([Area.COMPANY_STRUCTURE])).toEqual(["/", ...structure]);
     expect(paths([Area.EMPLOYEES])).toEqual(["/", "/employees", "/certificates", ...structure]);
-    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", "/certificates", "/self-service", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/sso", "/settings/email-templates", "/settings/branding", "/settings/catalog"]);
+    expect(paths([Area.ADMINISTRATOR])).toEqual(["/", "/employees", "/certificates", "/self-service", ...structure, "/users", "/roles", "/api-keys", "/settings/security", "/settings/sso", "/settings/email-templates", "/settings/branding", "/settings/catalog", "/settings/layout"]);
+    expect(paths([Area.DOCUMENT_LAYOUT])).toEqual(["/", "/settings/layout"]);
     expect(paths([Area.EMAIL_TEMPLATES])).toEqual(["/", "/settings/email-templates"]);
     expect(paths([Area.BRANDING])).toEqual(["/", "/settings/branding"]);
     expect(paths([Area.PRIVACY])).toEqual(["/", "/settings/security", "/settings/sso"]);

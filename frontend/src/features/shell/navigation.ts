@@ -10,6 +10,7 @@ import { hasAnyArea } from "../../lib/access.js";
 import { IconBuilding, IconCertificate, IconHierarchy, IconHome, IconId, IconKey, IconLock, IconMapPin, IconPencil, IconUsersGroup } from "../../components/icons.js";
 import { IconUserCard } from "../employees/icons.js";
 import { IconInbox } from "../selfservice/icons.js";
+import { IconLayout } from "../layout/icons.js";
 import { unitKinds, unitKindSlugs, type UnitKindSlug } from "../organization/unit-kinds.js";
 
 /** NavEntry is one page in the navigation. */
@@ -100,6 +101,7 @@ export const navigation: readonly NavSection[] = [
         icon: IconPencil,
         areas: [Area.JOB_PROFILES, Area.LETTER_TEXTS, Area.QUALIFICATIONS],
       },
+      { path: "/settings/layout", labelKey: "nav.documentLayout", icon: IconLayout, areas: [Area.DOCUMENT_LAYOUT] },
     ],
   },
 ];
