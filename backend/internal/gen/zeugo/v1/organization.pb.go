@@ -1717,11 +1717,10 @@ const file_zeugo_v1_organization_proto_rawDesc = "" +
 	"\tUnitOrder\x12\x1a\n" +
 	"\x16UNIT_ORDER_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fUNIT_ORDER_NAME\x10\x01\x12\x1a\n" +
-	"\x16UNIT_ORDER_UPDATE_TIME\x10\x022\xad\a\n" +
+	"\x16UNIT_ORDER_UPDATE_TIME\x10\x022\xae\a\n" +
 	"\x13OrganizationService\x12_\n" +
-	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12c\n" +
-	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\x11\xca\xf3\x18\n" +
-	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12Z\n" +
+	"\rCreateCompany\x12\x1e.zeugo.v1.CreateCompanyRequest\x1a\x1f.zeugo.v1.CreateCompanyResponse\"\r\xca\xf3\x18\t\b\x04\x12\x01\x03\x1a\x02\x01\x02\x12d\n" +
+	"\rListCompanies\x12\x1e.zeugo.v1.ListCompaniesRequest\x1a\x1f.zeugo.v1.ListCompaniesResponse\"\x12\xca\xf3\x18\v\b\x03\x12\x03\x03\x02\a\x1a\x02\x01\x02\x90\x02\x01\x12Z\n" +
 	"\n" +
 	"GetCompany\x12\x1b.zeugo.v1.GetCompanyRequest\x1a\x1c.zeugo.v1.GetCompanyResponse\"\x11\xca\xf3\x18\n" +
 	"\b\x03\x12\x02\x03\x02\x1a\x02\x01\x02\x90\x02\x01\x12_\n" +

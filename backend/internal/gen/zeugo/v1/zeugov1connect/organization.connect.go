@@ -69,7 +69,8 @@ const (
 type OrganizationServiceClient interface {
 	// CreateCompany adds a legal entity. Names are unique within the tenant.
 	CreateCompany(context.Context, *connect.Request[v1.CreateCompanyRequest]) (*connect.Response[v1.CreateCompanyResponse], error)
-	// ListCompanies returns one page of the tenant's companies.
+	// ListCompanies returns one page of the tenant's companies (also for
+	// Zeugnisformatierung, whose layouts are per company).
 	ListCompanies(context.Context, *connect.Request[v1.ListCompaniesRequest]) (*connect.Response[v1.ListCompaniesResponse], error)
 	// GetCompany returns one company; an id of another tenant is NotFound.
 	GetCompany(context.Context, *connect.Request[v1.GetCompanyRequest]) (*connect.Response[v1.GetCompanyResponse], error)
@@ -238,7 +239,8 @@ func (c *organizationServiceClient) DeleteUnit(ctx context.Context, req *connect
 type OrganizationServiceHandler interface {
 	// CreateCompany adds a legal entity. Names are unique within the tenant.
 	CreateCompany(context.Context, *connect.Request[v1.CreateCompanyRequest]) (*connect.Response[v1.CreateCompanyResponse], error)
-	// ListCompanies returns one page of the tenant's companies.
+	// ListCompanies returns one page of the tenant's companies (also for
+	// Zeugnisformatierung, whose layouts are per company).
 	ListCompanies(context.Context, *connect.Request[v1.ListCompaniesRequest]) (*connect.Response[v1.ListCompaniesResponse], error)
 	// GetCompany returns one company; an id of another tenant is NotFound.
 	GetCompany(context.Context, *connect.Request[v1.GetCompanyRequest]) (*connect.Response[v1.GetCompanyResponse], error)
