@@ -223,7 +223,7 @@ test.describe("document layout", () => {
     await form.getByText("Eigene Fußzeile").click();
     await form.getByLabel("Zeilen der Fußzeile").fill("Registergericht Köln · HRB 4711");
     await margin.fill("15");
-    const message = "Mit Fußzeile muss der untere Rand mindestens 22 mm betragen.";
+    const message = "Die Fußzeilen passen nicht auf die Seite: Der untere Rand muss größer sein (mindestens 22 mm, bei mehr oder längeren Zeilen mehr).";
     await expect(form.getByText(message).first()).toBeVisible({ timeout: 20_000 });
     await expect(margin).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByText("Die Vorschau zeigt den letzten gültigen Stand.", { exact: false })).toBeVisible();

@@ -96,11 +96,11 @@ describe("LayoutPage", { timeout: 30_000 }, () => {
 
     // The footer needs 22 mm: the server's rule, at the bottom margin.
     fireEvent.change(input(form, "Rand unten (mm)"), { target: { value: "15" } });
-    await within(form).findAllByText("Mit Fußzeile muss der untere Rand mindestens 22 mm betragen.", {}, { timeout: 2000 });
+    await within(form).findAllByText("Die Fußzeilen passen nicht auf die Seite: Der untere Rand muss größer sein (mindestens 22 mm, bei mehr oder längeren Zeilen mehr).", {}, { timeout: 2000 });
     expect(input(form, "Rand unten (mm)").getAttribute("aria-invalid")).toBe("true");
     fireEvent.click(within(form).getByRole("button", { name: "Speichern" }));
     await waitFor(() => expect(fake.updates).toHaveLength(1));
-    await within(form).findAllByText("Mit Fußzeile muss der untere Rand mindestens 22 mm betragen.");
+    await within(form).findAllByText("Die Fußzeilen passen nicht auf die Seite: Der untere Rand muss größer sein (mindestens 22 mm, bei mehr oder längeren Zeilen mehr).");
     expect(fake.layouts.get(companyA)?.customized).toBe(false);
 
     // Own footer lines, a valid margin: saved with the version read.

@@ -576,17 +576,7 @@ function LetterheadSection({ form, layout, canEdit }: SectionProps & { layout: D
   };
   return (
     <Section title={t("layout.sections.letterhead")}>
-      <Choice
-        label={t("layout.letterhead.source")}
-        name="letterhead"
-        value={custom ? "custom" : "company"}
-        data={[
-          { value: "company", label: t("layout.letterhead.company") },
-          { value: "custom", label: t("layout.letterhead.custom") },
-        ]}
-        onChange={choose}
-        canEdit={canEdit}
-      />
+      <SourceChoice part="letterhead" custom={custom} onChange={choose} canEdit={canEdit} />
       {custom ? (
         <>
           <TextInput
@@ -615,6 +605,34 @@ function LetterheadSection({ form, layout, canEdit }: SectionProps & { layout: D
   );
 }
 
+/** SourceChoice picks between the company's data and the layout's own lines for the letterhead or the footer. */
+function SourceChoice({
+  part,
+  custom,
+  onChange,
+  canEdit,
+}: {
+  part: "letterhead" | "footer";
+  custom: boolean;
+  onChange: (v: "company" | "custom") => void;
+  canEdit: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Choice
+      label={t(`layout.${part}.source`)}
+      name={part}
+      value={custom ? "custom" : "company"}
+      data={[
+        { value: "company", label: t(`layout.${part}.company`) },
+        { value: "custom", label: t(`layout.${part}.custom`) },
+      ]}
+      onChange={onChange}
+      canEdit={canEdit}
+    />
+  );
+}
+
 function FooterSection({ form, layout, canEdit }: SectionProps & { layout: DocumentLayout }) {
   const { t } = useTranslation();
   const custom = form.values.customFooter;
@@ -624,17 +642,7 @@ function FooterSection({ form, layout, canEdit }: SectionProps & { layout: Docum
   };
   return (
     <Section title={t("layout.sections.footer")}>
-      <Choice
-        label={t("layout.footer.source")}
-        name="footer"
-        value={custom ? "custom" : "company"}
-        data={[
-          { value: "company", label: t("layout.footer.company") },
-          { value: "custom", label: t("layout.footer.custom") },
-        ]}
-        onChange={choose}
-        canEdit={canEdit}
-      />
+      <SourceChoice part="footer" custom={custom} onChange={choose} canEdit={canEdit} />
       {custom ? (
         <Textarea
           label={t("layout.footer.lines")}
