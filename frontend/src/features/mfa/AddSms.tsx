@@ -8,7 +8,7 @@ import { Alert, Anchor, Button, Group, Stack, Text, TextInput } from "@mantine/c
 import { Code } from "@connectrpc/connect";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   ConfirmSmsEnrollmentRequestSchema,
@@ -52,6 +52,15 @@ export function AddSmsForm({ run, onAdded, onCancel }: Props) {
   const [resendError, setResendError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | undefined>();
   const form = useForm<Values>({ mode: "controlled", initialValues: { phone: "", code: "", name: "" } });
+  // Once a code is on its way the code field takes the focus, after React has
+  // put it on the page (a new send — a resend or another number — too).
+  // Only a new enrollment moves the focus, not every render.
+  const sentId = sent?.id;
+  const formRef = useRef(form);
+  formRef.current = form;
+  useEffect(() => {
+    if (sentId) formRef.current.getInputNode("code")?.focus();
+  }, [sentId]);
 
   /** send starts (or restarts) the enrollment; errors go to the number's field, or below the resend link. */
   const send = async (phone: string, resend: boolean): Promise<void> => {
@@ -74,7 +83,6 @@ export function AddSmsForm({ run, onAdded, onCancel }: Props) {
       setSent({ id: res.enrollmentId, phone, expiresAt: res.expiresAt });
       form.setFieldValue("code", "");
       form.clearErrors();
-      requestAnimationFrame(() => form.getInputNode("code")?.focus());
     } catch (err) {
       if (err instanceof StepUpCancelled) return;
       if (violationsFromError(err, StartSmsEnrollmentRequestSchema).some((v) => v.field === "phone")) fieldError(t("mfa.sms.add.phoneFormat"));

@@ -7,7 +7,7 @@ import { Alert, Anchor, Button, Stack, Text, Title } from "@mantine/core";
 import { Code } from "@connectrpc/connect";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SecondFactorMethod, VerifySecondFactorRequestSchema, type SecondFactorChallenge } from "../../gen/zeugo/v1/auth_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -51,6 +51,13 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
   const [smsSent, setSmsSent] = useState<{ expiresAt: Timestamp | undefined } | null>(null);
   const [smsError, setSmsError] = useState<string | undefined>();
   const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", recoveryCode: "", smsCode: "" } });
+  // When a code has been sent the code field takes the focus, once React
+  // has put it on the page (each send: a resend too).
+  const formRef = useRef(form);
+  formRef.current = form;
+  useEffect(() => {
+    if (smsSent) formRef.current.getInputNode("smsCode")?.focus();
+  }, [smsSent]);
   const field = fieldOf[mode];
 
   // A passkey confirms the sign-in; the code modes ask for a code.
@@ -76,7 +83,6 @@ export function LoginSecondFactor({ challenge, onRestart, onCancel }: Props) {
       setSmsSent({ expiresAt: res.expiresAt });
       form.setFieldValue("smsCode", "");
       form.clearErrors();
-      requestAnimationFrame(() => form.getInputNode("smsCode")?.focus());
     } catch (err) {
       if (isCode(err, Code.Unauthenticated)) onRestart();
       else setSmsError(smsSendError(err, t));

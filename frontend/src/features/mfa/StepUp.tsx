@@ -6,7 +6,7 @@
 import { Alert, Anchor, Button, getDefaultZIndex, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useForm } from "@mantine/form";
-import { useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { SecondFactorMethod, StepUpRequestSchema } from "../../gen/zeugo/v1/auth_pb.js";
 import { useBeginStepUp, useSendStepUpSms, useStepUp } from "../../api/mfa.js";
@@ -100,6 +100,13 @@ export function StepUpDialog({
   const [passkeyBusy, setPasskeyBusy] = useState(false);
   const [formError, setFormError] = useState<string | undefined>();
   const form = useForm<Values>({ mode: "controlled", initialValues: { totpCode: "", smsCode: "", recoveryCode: "", password: "" } });
+  // When a code has been sent the code field takes the focus, once React
+  // has put it on the page (each send: a resend too).
+  const formRef = useRef(form);
+  formRef.current = form;
+  useEffect(() => {
+    if (smsSent) formRef.current.getInputNode("smsCode")?.focus();
+  }, [smsSent]);
   const mode: Proof = hasFactor ? (proof === "password" ? first : proof) : "password";
   const field = fieldOf[mode === "passkey" ? "totp" : mode];
 
@@ -120,7 +127,6 @@ export function StepUpDialog({
       setSmsSent({ phone: res.phoneHint, expiresAt: res.expiresAt });
       form.setFieldValue("smsCode", "");
       form.clearErrors();
-      requestAnimationFrame(() => form.getInputNode("smsCode")?.focus());
     } catch (err) {
       setSmsError(smsSendError(err, t));
     }
