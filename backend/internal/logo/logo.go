@@ -65,8 +65,16 @@ func (e *Error) German() string {
 	return "Die Datei ist kein vollständiges PNG- oder JPEG-Bild."
 }
 
-// Decode checks b and decodes it; the error is an *Error.
+// Decode checks b and decodes it, holding one of the process's decode
+// slots; the error is an *Error.
 func Decode(b []byte) (img image.Image, format string, err error) {
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
+	return decode(b)
+}
+
+// decode is Decode without taking a slot: the caller holds one.
+func decode(b []byte) (img image.Image, format string, err error) {
 	if len(b) > MaxBytes {
 		return nil, "", &Error{TooLarge, fmt.Sprintf("logo is %d bytes, more than the %d allowed", len(b), MaxBytes)}
 	}
@@ -82,8 +90,6 @@ func Decode(b []byte) (img image.Image, format string, err error) {
 	}
 	// Decode completely: a valid header on a truncated or corrupt file is
 	// refused here, not met later by a PDF writer or a browser.
-	decoding <- struct{}{}
-	defer func() { <-decoding }()
 	img, _, err = image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, "", &Error{NotAnImage, "logo is not a complete PNG or JPEG image"}
@@ -96,12 +102,14 @@ func Decode(b []byte) (img image.Image, format string, err error) {
 // at most maxBytes, scaling down further where the pixels do not compress
 // that far.
 func Reencode(b []byte, limit, maxBytes int) (pngBytes []byte, w, h int, err error) {
-	img, _, err := Decode(b)
+	// One slot for the whole of it: the decoded image, its copy and the
+	// scaled result are all alive until the PNG is written.
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
+	img, _, err := decode(b)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	decoding <- struct{}{}
-	defer func() { <-decoding }()
 	src := image.NewNRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
 	draw.Draw(src, src.Bounds(), img, img.Bounds().Min, draw.Src)
 	for {
